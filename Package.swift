@@ -1,0 +1,88 @@
+// swift-tools-version:6.1
+// Commons Ledger: a double-entry ledger for a global solidarity fund.
+// The module map (dependencies point down) is described in README.md and ../shared/STYLE.md.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "commons-ledger",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "commons-ledger", targets: ["CommonsLedger"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+    ],
+    targets: [
+        // Pure double-entry core: no I/O, no clock, no randomness.
+        .target(name: "LedgerCore", swiftSettings: strictSettings),
+        // The only importer of GRDB: SQLite schema, migrations and the serialized writer.
+        .target(
+            name: "LedgerStorage",
+            dependencies: [
+                "LedgerCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The only importer of Hummingbird: routes, DTOs, problem+json.
+        .target(
+            name: "LedgerAPI",
+            dependencies: [
+                "LedgerCore",
+                "LedgerStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "CommonsLedger",
+            dependencies: [
+                "LedgerCore",
+                "LedgerStorage",
+                "LedgerAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Fixtures for tests only: fixed clock, seeded ids, temporary databases.
+        .target(
+            name: "LedgerTestSupport",
+            dependencies: ["LedgerCore", "LedgerStorage"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LedgerCoreTests",
+            dependencies: ["LedgerCore", "LedgerTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LedgerStorageTests",
+            dependencies: ["LedgerCore", "LedgerStorage", "LedgerTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LedgerAPITests",
+            dependencies: [
+                "LedgerCore", "LedgerStorage", "LedgerAPI", "LedgerTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import LedgerAPI
+import LedgerStorage
+import Logging
+
+/// `commons-ledger`: the ledger's one executable. It parses, configures and calls; the
+/// work lives in the libraries.
+@main
+struct CommonsLedger: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "commons-ledger",
+        abstract: "The book of record of a global solidarity fund: a double-entry ledger with an HTTP API.",
+        subcommands: [Serve.self, Migrate.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Options every subcommand that touches a database shares.
+struct ConfigurationOptions: ParsableArguments {
+    @Option(help: "Configuration file (JSON). Default: $COMMONS_LEDGER_CONFIG, else config/commons-ledger.json when present.")
+    var config: String?
+
+    @Option(help: "SQLite database file (overrides config and COMMONS_LEDGER_DATABASE).")
+    var database: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String?
+
+    /// Defaults, then the configuration file, then the environment, then these flags.
+    func resolve(host: String? = nil, port: String? = nil) throws -> ServerConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        let path = config ?? environment["COMMONS_LEDGER_CONFIG"]
+        var contents: [UInt8]?
+        if let path {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("cannot read configuration file \(path)")
+            }
+            contents = Array(data)
+        } else if let data = FileManager.default.contents(atPath: "config/commons-ledger.json") {
+            contents = Array(data)
+        }
+        do {
+            var configuration = try ServerConfiguration.load(fileContents: contents, environment: environment)
+            try configuration.apply(host: host, port: port, database: database, logLevel: logLevel)
+            return configuration
+        } catch let error as ServerConfiguration.Invalid {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func makeLogger(_ configuration: ServerConfiguration) -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.logLevel
+            return handler
+        }
+        var logger = Logger(label: "commons-ledger")
+        logger.logLevel = configuration.logLevel
+        return logger
+    }
+}
+
+/// `commons-ledger serve`: migrate the database and serve the HTTP API until SIGTERM/SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the HTTP API (migrates the database first).")
+
+    @OptionGroup var options: ConfigurationOptions
+
+    @Option(help: "Interface to listen on (default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "TCP port to listen on (default 8080; 0 picks a free port).")
+    var port: String?
+
+    func run() async throws {
+        let configuration = try options.resolve(host: host, port: port)
+        let logger = options.makeLogger(configuration)
+        let app = try buildApplication(configuration: configuration, logger: logger)
+        try await app.runService()
+    }
+}
+
+/// `commons-ledger migrate`: apply pending schema migrations and list them.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations.")
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        let configuration = try options.resolve()
+        let logger = options.makeLogger(configuration)
+        let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try SQLiteLedgerStore(
+            path: configuration.databasePath, clock: SystemClock(), identifiers: SystemIdentifierSource(), logger: logger
+        )
+        let applied = try store.migrate()
+        for name in applied { print("applied \(name)") }
+        print("database \(configuration.databasePath) is at \(try store.appliedMigrations().last ?? "no migration")")
+        try store.close()
+    }
+}

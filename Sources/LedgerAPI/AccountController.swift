@@ -1,0 +1,100 @@
+import Hummingbird
+import LedgerCore
+import LedgerStorage
+
+/// `/v1/accounts`: open, close and read accounts, their balances and registers.
+/// Paths accept the account's code (`assets:bank:usd`) or its id (`acc_…`).
+struct AccountController<Store: LedgerStore> {
+    let store: Store
+
+    /// `POST /v1/accounts` body.
+    struct CreateRequest: RequestBody {
+        let code: String
+        let type: String
+        let allowedAssets: [String]?
+        let constraint: String?
+        let metadata: JSONValue?
+
+        static var shape: JSONShape {
+            .object([
+                "code": .value, "type": .value, "allowed_assets": .array(.value), "constraint": .value, "metadata": .any,
+            ])
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case code, type, constraint, metadata
+            case allowedAssets = "allowed_assets"
+        }
+    }
+
+    func addRoutes(to group: RouterGroup<some RequestContext>) {
+        let render: @Sendable (Account) throws -> StoredResponse = {
+            StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Account($0)))
+        }
+        group.post("/v1/accounts") { request, _ in
+            let body = try await RequestReading.body(of: request)
+            let create = try JSONRequest.decode(CreateRequest.self, from: body)
+            let draft = AccountDraft(
+                code: create.code, type: create.type, allowedAssets: create.allowedAssets,
+                constraint: create.constraint, metadata: create.metadata
+            )
+            let outcome = try await store.openAccount(
+                draft, idempotency: try RequestReading.idempotency(request, body: body, render: render)
+            )
+            return try JSONResponse.response(outcome, render: render)
+        }
+        group.get("/v1/accounts") { request, _ in
+            let page = try await store.accounts(page: try RequestReading.page(request))
+            return try JSONResponse.response(Representation.List(page, Representation.Account.init))
+        }
+        group.get("/v1/accounts/{account}") { _, context in
+            let reference = try Self.reference(context)
+            guard let account = try await store.account(reference) else {
+                throw Rejection.notFound(resource: "account", reference: reference.description)
+            }
+            return try JSONResponse.response(Representation.Account(account))
+        }
+        group.post("/v1/accounts/{account}/close") { request, context in
+            let reference = try Self.reference(context)
+            let body = try await RequestReading.body(of: request, allowsEmpty: true)
+            if !body.isEmpty { _ = try JSONRequest.decode(EmptyRequest.self, from: body) }
+            let closed: @Sendable (Account) throws -> StoredResponse = {
+                StoredResponse(status: 200, body: try JSONResponse.bytes(Representation.Account($0)))
+            }
+            let outcome = try await store.closeAccount(
+                reference, idempotency: try RequestReading.idempotency(request, body: body, render: closed)
+            )
+            return try JSONResponse.response(outcome, render: closed)
+        }
+        group.get("/v1/accounts/{account}/balances") { request, context in
+            let reference = try Self.reference(context)
+            guard let balances = try await store.balances(of: reference, asOf: try RequestReading.date(request, "as_of")) else {
+                throw Rejection.notFound(resource: "account", reference: reference.description)
+            }
+            return try JSONResponse.response(Representation.Balances(balances))
+        }
+        group.get("/v1/accounts/{account}/register") { request, context in
+            let reference = try Self.reference(context)
+            var filter = RegisterFilter(from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to"))
+            if let text = request.uri.queryParameters.get("asset") {
+                guard let asset = AssetCode(String(text)) else {
+                    throw Problem.invalidParameter("asset", "must match [A-Z0-9_]{2,16}")
+                }
+                filter.asset = asset
+            }
+            guard let page = try await store.register(of: reference, filter: filter, page: try RequestReading.page(request)) else {
+                throw Rejection.notFound(resource: "account", reference: reference.description)
+            }
+            return try JSONResponse.response(Representation.List(page, Representation.RegisterLine.init))
+        }
+    }
+
+    private static func reference(_ context: some RequestContext) throws -> AccountReference {
+        try RequestReading.accountReference(try RequestReading.pathParameter(context, "account"), parameter: "account")
+    }
+}
+
+/// The body of an action that takes no fields: `{}` or nothing.
+struct EmptyRequest: RequestBody {
+    static var shape: JSONShape { .object([:]) }
+}

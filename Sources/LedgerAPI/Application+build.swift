@@ -1,0 +1,73 @@
+import Foundation
+public import Hummingbird
+public import LedgerCore
+public import LedgerStorage
+public import Logging
+import ServiceLifecycle
+
+/// The router with every route of the API, over any store.
+///
+/// Used by `buildApplication` and directly by tests that list the routes.
+public func buildRouter<Store: LedgerStore>(store: Store) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    let group = router.group()
+    HealthController(store: store).addRoutes(to: group)
+    OpenAPIController().addRoutes(to: group)
+    AssetController(store: store).addRoutes(to: group)
+    AccountController(store: store).addRoutes(to: group)
+    TransactionController(store: store).addRoutes(to: group)
+    ReportController(store: store).addRoutes(to: group)
+    return router
+}
+
+/// Opens (and migrates) the SQLite store and builds the HTTP application around it.
+///
+/// The one construction path for `serve` and for every HTTP test. The store is closed
+/// after the HTTP server has drained, on graceful shutdown (SIGTERM/SIGINT).
+public func buildApplication(
+    configuration: ServerConfiguration,
+    clock: any LedgerClock = SystemClock(),
+    identifiers: any IdentifierSource = SystemIdentifierSource(),
+    logger: Logger
+) throws -> some ApplicationProtocol {
+    let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let store = try SQLiteLedgerStore(
+        path: configuration.databasePath, clock: clock, identifiers: identifiers, logger: logger
+    )
+    let applied = try store.migrate()
+    if !applied.isEmpty {
+        logger.info("migrated database", metadata: ["migrations": "\(applied.joined(separator: ","))"])
+    }
+    let router = buildRouter(store: store)
+    // Hummingbird logs its own start line and per-request lines at info/debug; the
+    // application owns info, so the framework's logger starts at notice.
+    var frameworkLogger = logger
+    frameworkLogger.logLevel = max(logger.logLevel, .notice)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "commons-ledger"),
+        services: [StoreService(store: store, logger: logger)],
+        onServerRunning: { channel in
+            let address = channel.localAddress.map { "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)" }
+            logger.info("commons-ledger listening on http://\(address ?? "\(configuration.host):\(configuration.port)")")
+        },
+        logger: frameworkLogger
+    )
+}
+
+/// Keeps the store open while the server runs and closes it cleanly afterwards.
+///
+/// Hummingbird shuts services down in reverse order, the HTTP server first, so in-flight
+/// requests finish their writes before the database is closed.
+struct StoreService: Service {
+    let store: SQLiteLedgerStore
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try store.close()
+        logger.info("database closed")
+    }
+}

@@ -1,0 +1,43 @@
+import Hummingbird
+import LedgerCore
+import LedgerStorage
+
+/// `/v1/assets`: register and read the units the ledger counts in.
+struct AssetController<Store: LedgerStore> {
+    let store: Store
+
+    /// `POST /v1/assets` body.
+    struct CreateRequest: RequestBody {
+        let code: String
+        let scale: Int
+        let name: String?
+
+        static var shape: JSONShape { .object(["code": .value, "scale": .value, "name": .value]) }
+    }
+
+    func addRoutes(to group: RouterGroup<some RequestContext>) {
+        group.post("/v1/assets") { request, _ in
+            let body = try await RequestReading.body(of: request)
+            let create = try JSONRequest.decode(CreateRequest.self, from: body)
+            let render: @Sendable (Asset) throws -> StoredResponse = {
+                StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Asset($0)))
+            }
+            let outcome = try await store.registerAsset(
+                AssetDraft(code: create.code, scale: create.scale, name: create.name),
+                idempotency: try RequestReading.idempotency(request, body: body, render: render)
+            )
+            return try JSONResponse.response(outcome, render: render)
+        }
+        group.get("/v1/assets") { request, _ in
+            let page = try await store.assets(page: try RequestReading.page(request))
+            return try JSONResponse.response(Representation.List(page, Representation.Asset.init))
+        }
+        group.get("/v1/assets/{code}") { _, context in
+            let text = try RequestReading.pathParameter(context, "code")
+            guard let code = AssetCode(text), let asset = try await store.asset(code) else {
+                throw Rejection.notFound(resource: "asset", reference: text)
+            }
+            return try JSONResponse.response(Representation.Asset(asset))
+        }
+    }
+}

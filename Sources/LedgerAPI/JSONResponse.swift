@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import LedgerStorage
+
+/// Encodes response bodies: snake_case keys (declared per DTO), sorted for stable bytes.
+enum JSONResponse {
+    static func bytes(_ value: some Encodable) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(value))
+    }
+
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        make(status: status, body: try bytes(value))
+    }
+
+    static func make(status: HTTPResponse.Status, body: [UInt8], headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The response for a write: the fresh rendering, or the stored one on a replay.
+    static func response<Value: Sendable>(
+        _ outcome: WriteOutcome<Value>, render: (Value) throws -> StoredResponse
+    ) throws -> Response {
+        switch outcome {
+        case .applied(let value):
+            let stored = try render(value)
+            return make(status: .init(code: stored.status), body: stored.body)
+        case .replayed(let stored):
+            return make(status: .init(code: stored.status), body: stored.body, headers: [.idempotentReplayed: "true"])
+        }
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+public import Hummingbird
+public import LedgerCore
+
+/// An RFC 9457 problem: every error response of the API is one of these, sent as
+/// `application/problem+json`.
+///
+/// `code` is stable and listed in the OpenAPI document; `type` is the URN built from it.
+/// Nothing here ever carries SQL, a file path or a stack trace.
+public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
+    public let status: HTTPResponse.Status
+    /// The stable snake_case identifier of the problem kind.
+    public let code: String
+    /// A short summary of the problem kind; the same for every occurrence.
+    public let title: String
+    /// What went wrong this time, in plain words.
+    public let detail: String
+    /// The offending fields, for validation problems.
+    public let errors: [FieldProblem]
+    /// Headers to add, e.g. `Allow`.
+    public let headers: HTTPFields
+
+    public init(
+        status: HTTPResponse.Status, code: String, title: String, detail: String,
+        errors: [FieldProblem] = [], headers: HTTPFields = [:]
+    ) {
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+    }
+
+    /// The problem's `type` URI.
+    public var type: String { "urn:commons-ledger:problem:\(code)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var object: [String: JSONValue] = [
+            "type": .string(type),
+            "title": .string(title),
+            "status": .integer(Int64(status.code)),
+            "detail": .string(detail),
+            "code": .string(code),
+            "instance": .string(request.uri.path),
+        ]
+        if !errors.isEmpty {
+            object["errors"] = .array(errors.map { .object(["field": .string($0.field), "detail": .string($0.detail)]) })
+        }
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        return Response(
+            status: status, headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: JSONValue.object(object).canonicalBytes))
+        )
+    }
+
+    // MARK: Problems raised by the HTTP layer itself
+
+    static func malformedJSON(_ detail: String) -> Problem {
+        Problem(status: .badRequest, code: "malformed_json", title: "The body is not valid JSON", detail: detail)
+    }
+
+    static func invalidRequest(_ errors: [FieldProblem]) -> Problem {
+        Problem(
+            status: .badRequest, code: "invalid_request", title: "The request has missing, unknown or mistyped fields",
+            detail: errors.map { "\($0.field): \($0.detail)" }.joined(separator: "; "), errors: errors
+        )
+    }
+
+    static func invalidParameter(_ name: String, _ detail: String) -> Problem {
+        Problem(
+            status: .badRequest, code: "invalid_parameter", title: "A path or query parameter is invalid",
+            detail: "\(name): \(detail)", errors: [FieldProblem(field: name, detail: detail)]
+        )
+    }
+
+    static let unsupportedMediaType = Problem(
+        status: .unsupportedMediaType, code: "unsupported_media_type", title: "The body must be JSON",
+        detail: "send the body with Content-Type: application/json"
+    )
+
+    static let bodyTooLarge = Problem(
+        status: .contentTooLarge, code: "body_too_large", title: "The request body is too large",
+        detail: "request bodies are limited to \(Limits.requestBodyBytesMax) bytes"
+    )
+
+    static let routeNotFound = Problem(
+        status: .notFound, code: "not_found", title: "The resource does not exist", detail: "no such route"
+    )
+
+    static let internalError = Problem(
+        status: .internalServerError, code: "internal_error", title: "The server failed",
+        detail: "the request was not applied; it is safe to retry with the same Idempotency-Key"
+    )
+
+    static let unavailable = Problem(
+        status: .serviceUnavailable, code: "unavailable", title: "The service is not ready",
+        detail: "the database is not reachable; retry later"
+    )
+
+    // MARK: Business rejections
+
+    /// The problem for a rejection: the one place rejections become HTTP.
+    public init(_ rejection: Rejection) {
+        switch rejection {
+        case .invalidFields(let problems):
+            self.init(
+                status: .unprocessableContent, code: "validation_failed", title: "Fields break the ledger's rules",
+                detail: problems.map { "\($0.field): \($0.detail)" }.joined(separator: "; "), errors: problems
+            )
+        case .unbalanced(let asset, let sum):
+            self.init(
+                status: .unprocessableContent, code: "unbalanced", title: "The postings do not balance",
+                detail: "postings in \(asset) sum to \(sum) minor units; each asset must sum to exactly zero"
+            )
+        case .unknownAccount(let reference):
+            self.init(
+                status: .unprocessableContent, code: "unknown_account", title: "A posting names an unknown account",
+                detail: "no account \(reference)"
+            )
+        case .unknownAsset(let code):
+            self.init(
+                status: .unprocessableContent, code: "unknown_asset", title: "An asset is not registered",
+                detail: "no asset \(code); register it with POST /v1/assets first"
+            )
+        case .assetNotAllowed(let account, let asset):
+            self.init(
+                status: .unprocessableContent, code: "asset_not_allowed", title: "The account does not accept this asset",
+                detail: "account \(account) does not allow \(asset)"
+            )
+        case .accountClosed(let account):
+            self.init(
+                status: .unprocessableContent, code: "account_closed", title: "The account is closed",
+                detail: "account \(account) is closed and accepts no postings"
+            )
+        case .balanceConstraintViolated(let account, let asset):
+            self.init(
+                status: .unprocessableContent, code: "balance_constraint_violated",
+                title: "The transaction would break a balance constraint",
+                detail: "account \(account) may not go below zero in \(asset) on its normal side, on any date"
+            )
+        case .amountOverflow(let account, let asset):
+            self.init(
+                status: .unprocessableContent, code: "amount_overflow", title: "A balance would overflow",
+                detail: "the balance of \(account) in \(asset) would leave ±9007199254740991 minor units"
+            )
+        case .totalOverflow(let asset):
+            self.init(
+                status: .unprocessableContent, code: "amount_overflow", title: "A balance would overflow",
+                detail: "the totals in \(asset) exceed 64 bits"
+            )
+        case .accountNotEmpty(let account, let asset):
+            self.init(
+                status: .unprocessableContent, code: "account_not_empty", title: "The account still holds a balance",
+                detail: "account \(account) holds a non-zero \(asset) balance; move it before closing"
+            )
+        case .assetExists(let code):
+            self.init(status: .conflict, code: "asset_exists", title: "The asset already exists", detail: "asset \(code) is already registered")
+        case .accountExists(let code):
+            self.init(status: .conflict, code: "account_exists", title: "The account already exists", detail: "account \(code) already exists")
+        case .accountAlreadyClosed(let account):
+            self.init(status: .conflict, code: "account_already_closed", title: "The account is already closed", detail: "account \(account) is already closed")
+        case .alreadyReversed(let transaction, let reversal):
+            self.init(
+                status: .conflict, code: "already_reversed", title: "The transaction is already reversed",
+                detail: "transaction \(transaction) was reversed by \(reversal); a transaction is reversed at most once"
+            )
+        case .idempotencyKeyReused(let key):
+            self.init(
+                status: .conflict, code: "idempotency_key_reused", title: "The idempotency key was used for another request",
+                detail: "Idempotency-Key \(key) was first used with a different method, path or body"
+            )
+        case .notFound(let resource, let reference):
+            self.init(status: .notFound, code: "not_found", title: "The resource does not exist", detail: "no \(resource) \(reference)")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Hummingbird
+import LedgerCore
+import LedgerStorage
+import Logging
+import NIOCore
+
+/// Turns every error that escapes a route into a problem+json response.
+///
+/// Rejections and problems become their 4xx answer; anything else is an infrastructure
+/// failure, logged with the request id and answered with a bare 500 so no SQL, path or
+/// stack trace leaves the server.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return try problem.response(from: request, context: context)
+        } catch let rejection as Rejection {
+            return try Problem(rejection).response(from: request, context: context)
+        } catch is InvalidCursor {
+            return try Problem.invalidParameter("cursor", "is not a cursor this list issued").response(from: request, context: context)
+        } catch is NIOTooManyBytesError {
+            return try Problem.bodyTooLarge.response(from: request, context: context)
+        } catch let error as HTTPError where error.status == .notFound {
+            return try Problem.routeNotFound.response(from: request, context: context)
+        } catch let error as HTTPError where error.status.code < 500 {
+            let problem = Problem(
+                status: error.status, code: "http_error", title: error.status.reasonPhrase,
+                detail: error.body ?? error.status.reasonPhrase
+            )
+            return try problem.response(from: request, context: context)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            return try Problem.internalError.response(from: request, context: context)
+        }
+    }
+}

@@ -1,0 +1,220 @@
+import LedgerCore
+import LedgerStorage
+
+/// The JSON shapes of the API's responses, built from core values.
+///
+/// Keys are snake_case and spelled out; amounts are integers in minor units.
+enum Representation {
+    struct Asset: Encodable, Sendable {
+        let code: String
+        let scale: Int
+        let name: String
+        let createdAt: String
+
+        init(_ asset: LedgerCore.Asset) {
+            code = asset.code.rawValue
+            scale = asset.scale
+            name = asset.name
+            createdAt = asset.createdAt.description
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case code, scale, name
+            case createdAt = "created_at"
+        }
+    }
+
+    struct Account: Encodable, Sendable {
+        let id: String
+        let code: String
+        let type: String
+        let normalSide: String
+        let allowedAssets: [String]?
+        let constraint: String?
+        let metadata: JSONValue
+        let createdAt: String
+        let closedAt: String?
+        let isClosed: Bool
+
+        init(_ account: LedgerCore.Account) {
+            id = account.id.rawValue
+            code = account.code.rawValue
+            type = account.type.rawValue
+            normalSide = account.type.normalSide.rawValue
+            allowedAssets = account.allowedAssets?.map(\.rawValue)
+            constraint = account.constraint?.rawValue
+            metadata = account.metadata
+            createdAt = account.createdAt.description
+            closedAt = account.closedAt?.description
+            isClosed = account.isClosed
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, code, type, constraint, metadata
+            case normalSide = "normal_side"
+            case allowedAssets = "allowed_assets"
+            case createdAt = "created_at"
+            case closedAt = "closed_at"
+            case isClosed = "is_closed"
+        }
+    }
+
+    struct Posting: Encodable, Sendable {
+        let account: String
+        let accountID: String
+        let asset: String
+        let amount: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case account, asset, amount
+            case accountID = "account_id"
+        }
+    }
+
+    struct Transaction: Encodable, Sendable {
+        let id: String
+        let date: String
+        let description: String
+        let metadata: JSONValue
+        let postings: [Posting]
+        let recordedAt: String
+        let reverses: String?
+        let reversedBy: String?
+
+        init(_ transaction: LedgerTransaction) {
+            id = transaction.id.rawValue
+            date = transaction.date.description
+            description = transaction.description
+            metadata = transaction.metadata
+            postings = transaction.postings.map {
+                Posting(account: $0.accountCode.rawValue, accountID: $0.accountID.rawValue, asset: $0.asset.rawValue, amount: $0.amount.minorUnits)
+            }
+            recordedAt = transaction.recordedAt.description
+            reverses = transaction.reversesID?.rawValue
+            reversedBy = transaction.reversedByID?.rawValue
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, date, description, metadata, postings, reverses
+            case recordedAt = "recorded_at"
+            case reversedBy = "reversed_by"
+        }
+    }
+
+    struct List<Item: Encodable & Sendable>: Encodable, Sendable {
+        let items: [Item]
+        let nextCursor: String?
+
+        init<Source>(_ page: Page<Source>, _ transform: (Source) -> Item) {
+            items = page.items.map(transform)
+            nextCursor = page.nextCursor?.encoded
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case items
+            case nextCursor = "next_cursor"
+        }
+    }
+
+    struct Balances: Encodable, Sendable {
+        struct Line: Encodable, Sendable {
+            let asset: String
+            let balance: Int64
+        }
+
+        let accountID: String
+        let account: String
+        let asOf: String?
+        let balances: [Line]
+
+        init(_ balances: AccountBalances) {
+            accountID = balances.account.id.rawValue
+            account = balances.account.code.rawValue
+            asOf = balances.asOf?.description
+            self.balances = balances.balances.map { Line(asset: $0.asset.rawValue, balance: $0.balance.minorUnits) }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case account, balances
+            case accountID = "account_id"
+            case asOf = "as_of"
+        }
+    }
+
+    struct RegisterLine: Encodable, Sendable {
+        let transactionID: String
+        let date: String
+        let description: String
+        let asset: String
+        let amount: Int64
+        let runningBalance: Int64
+
+        init(_ line: LedgerStorage.RegisterLine) {
+            transactionID = line.transactionID.rawValue
+            date = line.date.description
+            description = line.description
+            asset = line.asset.rawValue
+            amount = line.amount.minorUnits
+            runningBalance = line.runningBalance
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case date, description, asset, amount
+            case transactionID = "transaction_id"
+            case runningBalance = "running_balance"
+        }
+    }
+
+    struct TrialBalance: Encodable, Sendable {
+        struct Line: Encodable, Sendable {
+            let accountID: String
+            let account: String
+            let type: String
+            let balance: Int64
+
+            enum CodingKeys: String, CodingKey {
+                case account, type, balance
+                case accountID = "account_id"
+            }
+        }
+
+        struct Section: Encodable, Sendable {
+            let asset: String
+            let debitTotal: Int64
+            let creditTotal: Int64
+            let isBalanced: Bool
+            let lines: [Line]
+
+            enum CodingKeys: String, CodingKey {
+                case asset, lines
+                case debitTotal = "debit_total"
+                case creditTotal = "credit_total"
+                case isBalanced = "is_balanced"
+            }
+        }
+
+        let asOf: String?
+        let isBalanced: Bool
+        let assets: [Section]
+
+        init(_ trialBalance: LedgerCore.TrialBalance) {
+            asOf = trialBalance.asOf?.description
+            isBalanced = trialBalance.isBalanced
+            assets = trialBalance.sections.map { section in
+                Section(
+                    asset: section.asset.rawValue, debitTotal: section.debitTotal, creditTotal: section.creditTotal,
+                    isBalanced: section.isBalanced,
+                    lines: section.lines.map {
+                        Line(accountID: $0.accountID.rawValue, account: $0.accountCode.rawValue, type: $0.accountType.rawValue, balance: $0.balance.minorUnits)
+                    }
+                )
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case assets
+            case asOf = "as_of"
+            case isBalanced = "is_balanced"
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Crypto
+import Foundation
+import Hummingbird
+import LedgerCore
+import LedgerStorage
+
+/// The request-reading rules every route shares: content type, body size, idempotency
+/// keys, pagination and date parameters. Each failure is a 4xx problem before any work.
+enum RequestReading {
+    /// The request body, at most `Limits.requestBodyBytesMax` bytes (413 beyond).
+    ///
+    /// A non-empty body must be declared as JSON (415 otherwise); an empty body is
+    /// allowed only when `allowsEmpty` (actions such as close and reverse).
+    static func body(of request: Request, allowsEmpty: Bool = false) async throws -> [UInt8] {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > Limits.requestBodyBytesMax {
+            throw Problem.bodyTooLarge
+        }
+        let buffer = try await request.body.collect(upTo: Limits.requestBodyBytesMax)
+        let bytes = Array(buffer.readableBytesView)
+        if bytes.isEmpty && allowsEmpty { return bytes }
+        guard isJSON(request.headers[.contentType]) else { throw Problem.unsupportedMediaType }
+        return bytes
+    }
+
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased()
+        return mediaType == "application/json"
+    }
+
+    /// The idempotency claim of a write, when the client sent `Idempotency-Key`.
+    ///
+    /// The fingerprint covers method, path and body, so reusing a key for any other
+    /// request is detected as a conflict.
+    static func idempotency<Value: Sendable>(
+        _ request: Request, body: [UInt8], render: @escaping @Sendable (Value) throws -> StoredResponse
+    ) throws -> Idempotency<Value>? {
+        guard let key = request.headers[.idempotencyKey] else { return nil }
+        guard !key.isEmpty, key.utf8.count <= Limits.idempotencyKeyLengthMax,
+              key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7e })
+        else {
+            throw Problem(
+                status: .badRequest, code: "invalid_idempotency_key", title: "The Idempotency-Key header is invalid",
+                detail: "use 1 to \(Limits.idempotencyKeyLengthMax) visible ASCII characters, e.g. a UUID"
+            )
+        }
+        var hasher = SHA256()
+        hasher.update(data: Array("\(request.method.rawValue) \(request.uri.path)\n".utf8))
+        hasher.update(data: body)
+        return Idempotency(key: key, fingerprint: Array(hasher.finalize()), render: render)
+    }
+
+    /// The `limit` and `cursor` query parameters as a page request.
+    static func page(_ request: Request) throws -> PageRequest {
+        let query = request.uri.queryParameters
+        var limit = Limits.pageSizeDefault
+        if let text = query.get("limit") {
+            guard let value = Int(text), (1...Limits.pageSizeMax).contains(value) else {
+                throw Problem.invalidParameter("limit", "must be an integer from 1 to \(Limits.pageSizeMax)")
+            }
+            limit = value
+        }
+        var cursor: PageCursor?
+        if let text = query.get("cursor") {
+            guard let decoded = PageCursor(encoded: text) else {
+                throw Problem.invalidParameter("cursor", "is not a cursor this list issued")
+            }
+            cursor = decoded
+        }
+        return PageRequest(limit: limit, cursor: cursor)
+    }
+
+    /// An optional date query parameter.
+    static func date(_ request: Request, _ name: String) throws -> LocalDate? {
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        guard let date = LocalDate(text) else {
+            throw Problem.invalidParameter(name, "must be a calendar date YYYY-MM-DD")
+        }
+        return date
+    }
+
+    /// A path parameter, percent-decoded (`assets%3Abank` → `assets:bank`).
+    static func pathParameter(_ context: some RequestContext, _ name: String) throws -> String {
+        guard let raw = context.parameters.get(name), let decoded = raw.removingPercentEncoding else {
+            throw Problem.invalidParameter(name, "is missing or badly percent-encoded")
+        }
+        return decoded
+    }
+
+    /// An account path or query parameter: a code or an id.
+    static func accountReference(_ text: String, parameter: String) throws -> AccountReference {
+        guard let reference = AccountReference(text) else {
+            throw Problem.invalidParameter(parameter, "must be an account code (assets:bank:usd) or id (acc_…)")
+        }
+        return reference
+    }
+}
+
+extension HTTPFields.Element.Name {
+    /// `Idempotency-Key` (IETF draft-ietf-httpapi-idempotency-key-header).
+    static let idempotencyKey = Self("Idempotency-Key")!
+    /// Set on a response replayed for a repeated idempotency key.
+    static let idempotentReplayed = Self("Idempotent-Replayed")!
+}

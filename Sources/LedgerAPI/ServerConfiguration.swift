@@ -1,0 +1,115 @@
+import Foundation
+public import Logging
+
+/// What the server needs to start: where to listen and which database to serve.
+///
+/// Built by the executable from defaults, `config/commons-ledger.json`, environment
+/// variables and flags (in that order of precedence, lowest first).
+public struct ServerConfiguration: Sendable, Equatable {
+    /// Interface to bind; `127.0.0.1` keeps the ledger off the network by default.
+    public var host: String
+    /// TCP port; 0 picks a free one (tests).
+    public var port: Int
+    /// Path of the SQLite database file; created with its directory if missing.
+    public var databasePath: String
+    /// Lowest level the application logs.
+    public var logLevel: Logger.Level
+
+    public init(host: String, port: Int, databasePath: String, logLevel: Logger.Level) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.logLevel = logLevel
+    }
+}
+
+extension ServerConfiguration {
+    /// The built-in defaults; `config/commons-ledger.json` states the same values.
+    public static let defaults = ServerConfiguration(
+        host: "127.0.0.1", port: 8080, databasePath: "./data/ledger.sqlite", logLevel: .info
+    )
+
+    /// A configuration problem, reported before anything starts.
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The configuration file's keys; all optional, unknown keys rejected.
+    struct File: Decodable {
+        let host: String?
+        let port: Int?
+        let database: String?
+        let logLevel: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case host, port, database
+            case logLevel = "log_level"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let all = try decoder.container(keyedBy: AnyKey.self)
+            let known = Set(CodingKeys.allCases.map(\.rawValue))
+            if let unknown = all.allKeys.map(\.stringValue).first(where: { !known.contains($0) }) {
+                throw Invalid(description: "unknown configuration key \"\(unknown)\"")
+            }
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            host = try container.decodeIfPresent(String.self, forKey: .host)
+            port = try container.decodeIfPresent(Int.self, forKey: .port)
+            database = try container.decodeIfPresent(String.self, forKey: .database)
+            logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel)
+        }
+
+        struct AnyKey: CodingKey {
+            let stringValue: String
+            let intValue: Int? = nil
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+    }
+
+    /// Layers the configuration: defaults, then the JSON file (if any), then
+    /// `COMMONS_LEDGER_*` environment variables. Flags are applied by the caller last.
+    public static func load(fileContents: [UInt8]?, environment: [String: String]) throws -> ServerConfiguration {
+        var configuration = defaults
+        if let fileContents {
+            let file: File
+            do {
+                file = try JSONDecoder().decode(File.self, from: Data(fileContents))
+            } catch let error as Invalid {
+                throw error
+            } catch {
+                throw Invalid(description: "configuration file is not valid: \(error)")
+            }
+            try configuration.apply(host: file.host, port: file.port.map(String.init), database: file.database, logLevel: file.logLevel)
+        }
+        try configuration.apply(
+            host: environment["COMMONS_LEDGER_HOST"], port: environment["COMMONS_LEDGER_PORT"],
+            database: environment["COMMONS_LEDGER_DATABASE"], logLevel: environment["COMMONS_LEDGER_LOG_LEVEL"]
+        )
+        return configuration
+    }
+
+    /// Overrides the fields that are given, validating each.
+    public mutating func apply(host: String?, port: String?, database: String?, logLevel: String?) throws {
+        if let host {
+            guard !host.isEmpty else { throw Invalid(description: "host must not be empty") }
+            self.host = host
+        }
+        if let port {
+            guard let value = Int(port), (0...65_535).contains(value) else {
+                throw Invalid(description: "port must be an integer from 0 to 65535, not \"\(port)\"")
+            }
+            self.port = value
+        }
+        if let database {
+            guard !database.isEmpty else { throw Invalid(description: "database path must not be empty") }
+            databasePath = database
+        }
+        if let logLevel {
+            guard let level = Logger.Level(rawValue: logLevel) else {
+                throw Invalid(description: "log level must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            self.logLevel = level
+        }
+    }
+}

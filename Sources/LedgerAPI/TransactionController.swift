@@ -1,0 +1,96 @@
+import Hummingbird
+import LedgerCore
+import LedgerStorage
+
+/// `/v1/transactions`: record, read, list and reverse ledger transactions.
+struct TransactionController<Store: LedgerStore> {
+    let store: Store
+
+    /// `POST /v1/transactions` body: signed postings, debit positive, credit negative.
+    struct CreateRequest: RequestBody {
+        struct PostingRequest: Decodable, Sendable {
+            let account: String
+            let asset: String
+            let amount: Int64
+        }
+
+        let date: String
+        let description: String?
+        let metadata: JSONValue?
+        let postings: [PostingRequest]
+
+        static var shape: JSONShape {
+            .object([
+                "date": .value, "description": .value, "metadata": .any,
+                "postings": .array(.object(["account": .value, "asset": .value, "amount": .value])),
+            ])
+        }
+    }
+
+    /// `POST /v1/transactions/{id}/reverse` body (optional).
+    struct ReverseRequest: RequestBody {
+        let date: String?
+        let description: String?
+
+        static var shape: JSONShape { .object(["date": .value, "description": .value]) }
+    }
+
+    func addRoutes(to group: RouterGroup<some RequestContext>) {
+        let render: @Sendable (LedgerTransaction) throws -> StoredResponse = {
+            StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Transaction($0)))
+        }
+        group.post("/v1/transactions") { request, _ in
+            let body = try await RequestReading.body(of: request)
+            let create = try JSONRequest.decode(CreateRequest.self, from: body)
+            let draft = TransactionDraft(
+                date: create.date, description: create.description, metadata: create.metadata,
+                postings: create.postings.map { PostingDraft(account: $0.account, asset: $0.asset, amount: $0.amount) }
+            )
+            let outcome = try await store.recordTransaction(
+                draft, idempotency: try RequestReading.idempotency(request, body: body, render: render)
+            )
+            return try JSONResponse.response(outcome, render: render)
+        }
+        group.get("/v1/transactions") { request, _ in
+            var filter = TransactionFilter(from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to"))
+            if let text = request.uri.queryParameters.get("account") {
+                filter.account = try RequestReading.accountReference(String(text), parameter: "account")
+            }
+            let page = try await store.transactions(filter: filter, page: try RequestReading.page(request))
+            return try JSONResponse.response(Representation.List(page, Representation.Transaction.init))
+        }
+        group.get("/v1/transactions/{id}") { _, context in
+            let id = try Self.transactionID(context)
+            guard let transaction = try await store.transaction(id) else {
+                throw Rejection.notFound(resource: "transaction", reference: id.rawValue)
+            }
+            return try JSONResponse.response(Representation.Transaction(transaction))
+        }
+        group.post("/v1/transactions/{id}/reverse") { request, context in
+            let id = try Self.transactionID(context)
+            let body = try await RequestReading.body(of: request, allowsEmpty: true)
+            var reverse = ReverseRequest(date: nil, description: nil)
+            if !body.isEmpty { reverse = try JSONRequest.decode(ReverseRequest.self, from: body) }
+            var date: LocalDate?
+            if let text = reverse.date {
+                guard let parsed = LocalDate(text) else {
+                    throw Rejection.invalidFields([FieldProblem(field: "date", detail: "must be a calendar date YYYY-MM-DD")])
+                }
+                date = parsed
+            }
+            let outcome = try await store.reverseTransaction(
+                id, date: date, description: reverse.description,
+                idempotency: try RequestReading.idempotency(request, body: body, render: render)
+            )
+            return try JSONResponse.response(outcome, render: render)
+        }
+    }
+
+    private static func transactionID(_ context: some RequestContext) throws -> TransactionID {
+        let text = try RequestReading.pathParameter(context, "id")
+        guard let id = TransactionID(text) else {
+            throw Rejection.notFound(resource: "transaction", reference: text)
+        }
+        return id
+    }
+}

@@ -1,0 +1,168 @@
+/// A JSON value without fractional numbers: the shape of metadata.
+///
+/// Numbers are integers only. Money never travels as a binary fraction, and metadata
+/// that needs a decimal carries it as a string, so no value here can round.
+public indirect enum JSONValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// The nesting depth: 1 for a scalar, one more for each array or object level.
+    public var depth: Int {
+        switch self {
+        case .null, .bool, .integer, .string: 1
+        case .array(let values): 1 + (values.map(\.depth).max() ?? 0)
+        case .object(let members): 1 + (members.values.map(\.depth).max() ?? 0)
+        }
+    }
+
+    /// RFC 8785 (JSON Canonicalization Scheme) bytes: members sorted by UTF-16 code
+    /// units, no whitespace, minimal string escapes. The same value always yields the
+    /// same bytes, which is what hashing and idempotency comparisons need.
+    public var canonicalBytes: [UInt8] {
+        var output: [UInt8] = []
+        appendCanonical(to: &output)
+        return output
+    }
+
+    /// Canonical JSON as text.
+    public var canonicalText: String { String(decoding: canonicalBytes, as: UTF8.self) }
+
+    /// Appends the canonical encoding of this value to `output`.
+    public func appendCanonical(to output: inout [UInt8]) {
+        switch self {
+        case .null: output += Array("null".utf8)
+        case .bool(let value): output += Array((value ? "true" : "false").utf8)
+        case .integer(let value):
+            // JCS numbers follow ECMAScript; integers within ±(2^53 − 1) print as plain decimals.
+            precondition(Amount.isRepresentable(value), "canonical JSON integers must be exact in IEEE 754 doubles")
+            output += Array(String(value).utf8)
+        case .string(let value): JSONValue.appendCanonical(string: value, to: &output)
+        case .array(let values):
+            output.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                value.appendCanonical(to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            let sorted = members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+            for (index, member) in sorted.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                JSONValue.appendCanonical(string: member.key, to: &output)
+                output.append(UInt8(ascii: ":"))
+                member.value.appendCanonical(to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Appends `string` as a JCS string literal.
+    public static func appendCanonical(string: String, to output: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        output.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x08: output += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x09: output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x0A: output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0C: output += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case 0x0D: output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x00..<0x20:
+                output += Array("\\u00".utf8)
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 0x0f)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONValue: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let values = try? container.decode([JSONValue].self) {
+            self = .array(values)
+        } else if let members = try? container.decode([String: JSONValue].self) {
+            self = .object(members)
+        } else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "numbers in metadata must be integers; write decimals as strings"
+            )
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let values): try container.encode(values)
+        case .object(let members): try container.encode(members)
+        }
+    }
+}
+
+/// Rules for metadata: a JSON object, bounded in size and depth, integers exact.
+public enum MetadataRules {
+    /// Every problem with `metadata` as the value of `field`.
+    public static func problems(in metadata: JSONValue, field: String) -> [FieldProblem] {
+        guard case .object = metadata else {
+            return [FieldProblem(field: field, detail: "must be a JSON object")]
+        }
+        if metadata.depth > Limits.metadataDepthMax {
+            return [FieldProblem(field: field, detail: "must nest at most \(Limits.metadataDepthMax) levels")]
+        }
+        if let problem = firstUnrepresentableInteger(in: metadata) {
+            return [FieldProblem(field: field, detail: "integer \(problem) is beyond ±(2^53 − 1); write it as a string")]
+        }
+        if let problem = firstControlCharacterProblem(in: metadata) {
+            return [FieldProblem(field: field, detail: problem)]
+        }
+        if metadata.canonicalBytes.count > Limits.metadataBytesMax {
+            return [FieldProblem(field: field, detail: "must be at most \(Limits.metadataBytesMax) bytes as JSON")]
+        }
+        return []
+    }
+
+    private static func firstUnrepresentableInteger(in value: JSONValue) -> Int64? {
+        switch value {
+        case .integer(let number): return Amount.isRepresentable(number) ? nil : number
+        case .array(let values): return values.lazy.compactMap(firstUnrepresentableInteger).first
+        case .object(let members): return members.values.lazy.compactMap(firstUnrepresentableInteger).first
+        case .null, .bool, .string: return nil
+        }
+    }
+
+    private static func firstControlCharacterProblem(in value: JSONValue) -> String? {
+        func hasControl(_ text: String) -> Bool {
+            text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        }
+        switch value {
+        case .string(let text): return hasControl(text) ? "strings must not contain control characters" : nil
+        case .array(let values): return values.lazy.compactMap(firstControlCharacterProblem).first
+        case .object(let members):
+            if members.keys.contains(where: hasControl) { return "keys must not contain control characters" }
+            return members.values.lazy.compactMap(firstControlCharacterProblem).first
+        case .null, .bool, .integer: return nil
+        }
+    }
+}

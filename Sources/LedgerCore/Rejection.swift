@@ -1,0 +1,51 @@
+/// One offending field in a request, named by its JSON path (`postings[1].amount`).
+public struct FieldProblem: Hashable, Sendable {
+    /// The field's path in the request, in JSON notation.
+    public let field: String
+    /// What is wrong with it, in plain words.
+    public let detail: String
+
+    public init(field: String, detail: String) {
+        self.field = field
+        self.detail = detail
+    }
+}
+
+/// Every business reason the ledger refuses a change: a closed set, so the API maps
+/// each case exactly once to a status and a stable code.
+///
+/// A rejection always means nothing was written.
+public enum Rejection: Error, Hashable, Sendable {
+    /// Fields are present and well-typed but break a rule (format, range, length).
+    case invalidFields([FieldProblem])
+    /// A transaction whose postings do not sum to zero for `asset`.
+    case unbalanced(asset: AssetCode, sum: Int64)
+    /// A posting names an account that does not exist.
+    case unknownAccount(reference: String)
+    /// A posting or an account names an asset that is not registered.
+    case unknownAsset(code: String)
+    /// A posting uses an asset its account does not allow.
+    case assetNotAllowed(account: AccountCode, asset: AssetCode)
+    /// A posting touches a closed account.
+    case accountClosed(account: AccountCode)
+    /// A posting would take a `no_negative` account below zero on its normal side.
+    case balanceConstraintViolated(account: AccountCode, asset: AssetCode)
+    /// A sum would leave the exactly representable range ±(2^53 − 1).
+    case amountOverflow(account: AccountCode, asset: AssetCode)
+    /// A report total for `asset` would overflow 64 bits.
+    case totalOverflow(asset: AssetCode)
+    /// An account cannot be closed while it holds a balance.
+    case accountNotEmpty(account: AccountCode, asset: AssetCode)
+    /// An asset with this code is already registered.
+    case assetExists(code: AssetCode)
+    /// An account with this code already exists.
+    case accountExists(code: AccountCode)
+    /// The account is already closed.
+    case accountAlreadyClosed(account: AccountCode)
+    /// The transaction has already been reversed (a transaction is reversed at most once).
+    case alreadyReversed(transaction: TransactionID, reversal: TransactionID)
+    /// The idempotency key was used before with a different request.
+    case idempotencyKeyReused(key: String)
+    /// The named resource does not exist.
+    case notFound(resource: String, reference: String)
+}

@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// Reads and decodes ledger rows inside any database access, read or write.
+///
+/// Every stored value is parsed back through the core's validating initialisers; a value
+/// that fails is reported as `StorageError.corruptRow`, never trusted and never a crash.
+enum LedgerRows {
+    // MARK: Decoding
+
+    static func text(_ row: Row, _ column: String) throws -> String {
+        try row.decode(String.self, forColumn: column)
+    }
+
+    static func integer(_ row: Row, _ column: String) throws -> Int64 {
+        try row.decode(Int64.self, forColumn: column)
+    }
+
+    static func parse<Value>(_ row: Row, _ column: String, table: String, _ parse: (String) -> Value?) throws -> Value {
+        let raw = try text(row, column)
+        guard let value = parse(raw) else {
+            throw StorageError.corruptRow(table: table, detail: "\(column) does not parse")
+        }
+        return value
+    }
+
+    static func amount(_ row: Row, _ column: String, table: String) throws -> Amount {
+        guard let amount = Amount(minorUnits: try integer(row, column)) else {
+            throw StorageError.corruptRow(table: table, detail: "\(column) is out of range")
+        }
+        return amount
+    }
+
+    static func metadata(_ row: Row, _ column: String, table: String) throws -> JSONValue {
+        let raw = try text(row, column)
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(raw.utf8)) else {
+            throw StorageError.corruptRow(table: table, detail: "\(column) is not valid metadata")
+        }
+        return value
+    }
+
+    // MARK: Assets
+
+    static let assetColumns = "code, scale, name, created_at"
+
+    static func asset(from row: Row) throws -> Asset {
+        let scale = try integer(row, "scale")
+        guard Limits.assetScaleRange.contains(Int(scale)) else {
+            throw StorageError.corruptRow(table: "assets", detail: "scale out of range")
+        }
+        return Asset(
+            code: try parse(row, "code", table: "assets", AssetCode.init),
+            scale: Int(scale),
+            name: try text(row, "name"),
+            createdAt: try parse(row, "created_at", table: "assets", Timestamp.init)
+        )
+    }
+
+    static func asset(_ db: Database, code: AssetCode) throws -> Asset? {
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(assetColumns) FROM assets WHERE code = ?"), arguments: [code.rawValue]
+        )
+        return try row.map(asset(from:))
+    }
+
+    // MARK: Accounts
+
+    static let accountColumns = "seq, id, code, type, constraint_kind, metadata, created_at, closed_at"
+
+    /// An account and its row sequence number (the key other tables reference).
+    struct StoredAccount {
+        let seq: Int64
+        let account: Account
+    }
+
+    static func account(_ db: Database, from row: Row) throws -> StoredAccount {
+        let seq = try integer(row, "seq")
+        let allowed = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT asset FROM account_allowed_assets WHERE account_seq = ? ORDER BY asset"),
+            arguments: [seq]
+        )
+        var allowedAssets: [AssetCode]?
+        if !allowed.isEmpty {
+            allowedAssets = try allowed.map { text in
+                guard let code = AssetCode(text) else {
+                    throw StorageError.corruptRow(table: "account_allowed_assets", detail: "asset does not parse")
+                }
+                return code
+            }
+        }
+        let constraintText = try row.decode(String?.self, forColumn: "constraint_kind")
+        var constraint: BalanceConstraint?
+        if let constraintText {
+            guard let parsed = BalanceConstraint(rawValue: constraintText) else {
+                throw StorageError.corruptRow(table: "accounts", detail: "constraint_kind does not parse")
+            }
+            constraint = parsed
+        }
+        let closedText = try row.decode(String?.self, forColumn: "closed_at")
+        var closedAt: Timestamp?
+        if let closedText {
+            guard let parsed = Timestamp(closedText) else {
+                throw StorageError.corruptRow(table: "accounts", detail: "closed_at does not parse")
+            }
+            closedAt = parsed
+        }
+        let account = Account(
+            id: try parse(row, "id", table: "accounts", AccountID.init),
+            code: try parse(row, "code", table: "accounts", AccountCode.init),
+            type: try parse(row, "type", table: "accounts", AccountType.init(rawValue:)),
+            allowedAssets: allowedAssets,
+            constraint: constraint,
+            metadata: try metadata(row, "metadata", table: "accounts"),
+            createdAt: try parse(row, "created_at", table: "accounts", Timestamp.init),
+            closedAt: closedAt
+        )
+        return StoredAccount(seq: seq, account: account)
+    }
+
+    static func account(_ db: Database, reference: AccountReference) throws -> StoredAccount? {
+        let row: Row?
+        switch reference {
+        case .id(let id):
+            row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT \(accountColumns) FROM accounts WHERE id = ?"), arguments: [id.rawValue]
+            )
+        case .code(let code):
+            row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT \(accountColumns) FROM accounts WHERE code = ?"), arguments: [code.rawValue]
+            )
+        }
+        return try row.map { try account(db, from: $0) }
+    }
+
+    // MARK: Transactions
+
+    static let transactionSelect = """
+        SELECT t.seq, t.id, t.date, t.description, t.metadata, t.recorded_at,
+               original.id AS reverses_id, reversal.id AS reversed_by_id
+        FROM transactions t
+        LEFT JOIN transactions original ON original.seq = t.reverses_seq
+        LEFT JOIN transactions reversal ON reversal.reverses_seq = t.seq
+        """
+
+    static func transaction(_ db: Database, from row: Row) throws -> LedgerTransaction {
+        let seq = try integer(row, "seq")
+        let postingRows = try Row.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT a.id AS account_id, a.code AS account_code, p.asset, p.amount
+                FROM postings p JOIN accounts a ON a.seq = p.account_seq
+                WHERE p.transaction_seq = ? ORDER BY p.position
+                """),
+            arguments: [seq]
+        )
+        let postings = try postingRows.map { posting in
+            let amount = try amount(posting, "amount", table: "postings")
+            guard !amount.isZero else { throw StorageError.corruptRow(table: "postings", detail: "amount is zero") }
+            return Posting(
+                accountID: try parse(posting, "account_id", table: "accounts", AccountID.init),
+                accountCode: try parse(posting, "account_code", table: "accounts", AccountCode.init),
+                asset: try parse(posting, "asset", table: "postings", AssetCode.init),
+                amount: amount
+            )
+        }
+        guard postings.count >= Limits.postingsMin else {
+            throw StorageError.corruptRow(table: "postings", detail: "transaction has fewer than two postings")
+        }
+        let reversesText = try row.decode(String?.self, forColumn: "reverses_id")
+        let reversedByText = try row.decode(String?.self, forColumn: "reversed_by_id")
+        return LedgerTransaction(
+            id: try parse(row, "id", table: "transactions", TransactionID.init),
+            date: try parse(row, "date", table: "transactions", LocalDate.init),
+            description: try text(row, "description"),
+            metadata: try metadata(row, "metadata", table: "transactions"),
+            postings: postings,
+            recordedAt: try parse(row, "recorded_at", table: "transactions", Timestamp.init),
+            reversesID: reversesText.flatMap(TransactionID.init),
+            reversedByID: reversedByText.flatMap(TransactionID.init)
+        )
+    }
+
+    static func transaction(_ db: Database, id: TransactionID) throws -> (seq: Int64, transaction: LedgerTransaction)? {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "\(transactionSelect) WHERE t.id = ?"), arguments: [id.rawValue]
+        ) else { return nil }
+        return (try integer(row, "seq"), try transaction(db, from: row))
+    }
+}

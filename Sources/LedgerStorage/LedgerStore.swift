@@ -1,0 +1,195 @@
+public import LedgerCore
+
+/// The book of record as the HTTP layer sees it: named writes, each one atomic and
+/// durable before it returns, and reads that never wait on writes.
+///
+/// SQLite (`SQLiteLedgerStore`) is the default backend; a PostgreSQL backend implements
+/// this protocol without touching the core or the routes. Methods throw `Rejection` for
+/// business rule violations (nothing was written) and other errors for infrastructure
+/// failures.
+public protocol LedgerStore: Sendable {
+    /// Registers an asset.
+    func registerAsset(_ draft: AssetDraft, idempotency: Idempotency<Asset>?) async throws -> WriteOutcome<Asset>
+    /// The asset with `code`, if registered.
+    func asset(_ code: AssetCode) async throws -> Asset?
+    /// Assets in code order, after the cursor.
+    func assets(page: PageRequest) async throws -> Page<Asset>
+
+    /// Opens an account.
+    func openAccount(_ draft: AccountDraft, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account>
+    /// The account named by `reference`, if it exists.
+    func account(_ reference: AccountReference) async throws -> Account?
+    /// Accounts in opening order, after the cursor.
+    func accounts(page: PageRequest) async throws -> Page<Account>
+    /// Closes an account whose balances are all zero.
+    func closeAccount(_ reference: AccountReference, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account>
+
+    /// Records a balanced transaction.
+    func recordTransaction(_ draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?) async throws -> WriteOutcome<LedgerTransaction>
+    /// Records the reversal of transaction `id`, dated `date` (today when `nil`).
+    func reverseTransaction(
+        _ id: TransactionID, date: LocalDate?, description: String?, idempotency: Idempotency<LedgerTransaction>?
+    ) async throws -> WriteOutcome<LedgerTransaction>
+    /// The transaction with `id`, if recorded.
+    func transaction(_ id: TransactionID) async throws -> LedgerTransaction?
+    /// Transactions in (date, recording) order, filtered and after the cursor.
+    func transactions(filter: TransactionFilter, page: PageRequest) async throws -> Page<LedgerTransaction>
+
+    /// An account's balances per asset, current or at the end of `asOf`; `nil` for an unknown account.
+    func balances(of reference: AccountReference, asOf: LocalDate?) async throws -> AccountBalances?
+    /// An account's postings in (asset, date, recording) order with their running balance;
+    /// `nil` for an unknown account.
+    func register(of reference: AccountReference, filter: RegisterFilter, page: PageRequest) async throws -> Page<RegisterLine>?
+    /// Every non-zero balance, current or at the end of `asOf`, with debit and credit totals per asset.
+    func trialBalance(asOf: LocalDate?) async throws -> TrialBalance
+
+    /// Throws unless the store can serve reads and writes.
+    func checkReadiness() async throws
+}
+
+/// What a write did: applied now, or replayed from an earlier request with the same
+/// idempotency key (in which case nothing was written).
+public enum WriteOutcome<Value: Sendable>: Sendable {
+    case applied(Value)
+    case replayed(StoredResponse)
+}
+
+/// The response recorded with an idempotency key, replayed byte for byte.
+public struct StoredResponse: Sendable, Equatable {
+    public let status: Int
+    public let body: [UInt8]
+
+    public init(status: Int, body: [UInt8]) {
+        self.status = status
+        self.body = body
+    }
+}
+
+/// An idempotency key claimed by a write, with what is needed to answer a replay.
+///
+/// The response is rendered inside the write's database transaction and stored with the
+/// key, so the key and the change it guards are durable together or not at all.
+public struct Idempotency<Value: Sendable>: Sendable {
+    /// The client's `Idempotency-Key`.
+    public let key: String
+    /// SHA-256 of the request (method, path, body); a different request under the same
+    /// key is a conflict.
+    public let fingerprint: [UInt8]
+    /// Renders the response to store for a newly applied write.
+    public let render: @Sendable (Value) throws -> StoredResponse
+
+    public init(key: String, fingerprint: [UInt8], render: @escaping @Sendable (Value) throws -> StoredResponse) {
+        precondition(fingerprint.count == 32, "fingerprints are SHA-256 digests")
+        self.key = key
+        self.fingerprint = fingerprint
+        self.render = render
+    }
+}
+
+/// A page request: at most `limit` items after the opaque `cursor`.
+public struct PageRequest: Sendable, Equatable {
+    public let limit: Int
+    public let cursor: PageCursor?
+
+    public init(limit: Int, cursor: PageCursor?) {
+        precondition((1...Limits.pageSizeMax).contains(limit), "page size is validated at the edge")
+        self.limit = limit
+        self.cursor = cursor
+    }
+}
+
+/// One page of items and the cursor of the next page, `nil` on the last page.
+public struct Page<Item: Sendable>: Sendable {
+    public let items: [Item]
+    public let nextCursor: PageCursor?
+
+    public init(items: [Item], nextCursor: PageCursor?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}
+
+/// An opaque position in a list: the sort key of the last item served.
+///
+/// Clients see it as URL-safe base64 text and must not build it themselves; a cursor
+/// that does not decode, or belongs to another list, is rejected as a bad parameter.
+public struct PageCursor: Sendable, Equatable {
+    /// The sort key's fields, in order.
+    public let fields: [String]
+
+    public init(fields: [String]) {
+        self.fields = fields
+    }
+
+    /// The cursor as URL-safe base64 (no padding) of its fields joined by a newline.
+    public var encoded: String {
+        Base64URL.encode(Array(fields.joined(separator: "\n").utf8))
+    }
+
+    /// Decodes a cursor from its text form; `nil` when it is not one.
+    public init?(encoded text: String) {
+        guard text.utf8.count <= 512, let bytes = Base64URL.decode(text) else { return nil }
+        guard let string = String(validating: bytes, as: UTF8.self) else { return nil }
+        fields = string.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+}
+
+/// Which transactions a list returns.
+public struct TransactionFilter: Sendable, Equatable {
+    /// Only transactions with a posting on this account.
+    public var account: AccountReference?
+    /// Only transactions dated on or after this date.
+    public var from: LocalDate?
+    /// Only transactions dated on or before this date.
+    public var to: LocalDate?
+
+    public init(account: AccountReference? = nil, from: LocalDate? = nil, to: LocalDate? = nil) {
+        self.account = account
+        self.from = from
+        self.to = to
+    }
+}
+
+/// Which postings a register returns.
+public struct RegisterFilter: Sendable, Equatable {
+    public var asset: AssetCode?
+    public var from: LocalDate?
+    public var to: LocalDate?
+
+    public init(asset: AssetCode? = nil, from: LocalDate? = nil, to: LocalDate? = nil) {
+        self.asset = asset
+        self.from = from
+        self.to = to
+    }
+}
+
+/// An account's balance in each asset it has postings in.
+public struct AccountBalances: Sendable, Equatable {
+    public let account: Account
+    public let asOf: LocalDate?
+    public let balances: [Line]
+
+    /// One asset's balance.
+    public struct Line: Sendable, Equatable {
+        public let asset: AssetCode
+        public let balance: Amount
+    }
+
+    public init(account: Account, asOf: LocalDate?, balances: [Line]) {
+        self.account = account
+        self.asOf = asOf
+        self.balances = balances
+    }
+}
+
+/// One posting in an account's register, with the balance after it in date order.
+public struct RegisterLine: Sendable, Equatable {
+    public let transactionID: TransactionID
+    public let date: LocalDate
+    public let description: String
+    public let asset: AssetCode
+    public let amount: Amount
+    /// The account's balance in `asset` after this posting, postings ordered by date and
+    /// then by recording order.
+    public let runningBalance: Int64
+}

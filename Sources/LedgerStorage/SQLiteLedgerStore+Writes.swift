@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+public import LedgerCore
+
+/// The named writes. Each runs inside `write(idempotency:_:)`: one database transaction,
+/// committed and synced before the method returns, rolled back whole on any error.
+extension SQLiteLedgerStore {
+    public func registerAsset(_ draft: AssetDraft, idempotency: Idempotency<Asset>?) async throws -> WriteOutcome<Asset> {
+        try await write(idempotency: idempotency) { db, now in
+            let asset = try draft.validated(at: now)
+            guard try LedgerRows.asset(db, code: asset.code) == nil else {
+                throw Rejection.assetExists(code: asset.code)
+            }
+            try db.cachedStatement(sql: "INSERT INTO assets (code, scale, name, created_at) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [asset.code.rawValue, asset.scale, asset.name, asset.createdAt.description])
+            return asset
+        }
+    }
+
+    public func openAccount(_ draft: AccountDraft, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account> {
+        let identifiers = self.identifiers
+        return try await write(idempotency: idempotency) { db, now in
+            let account = try draft.validated(id: AccountID(bytes: identifiers.nextIdentifierBytes()), at: now)
+            guard try LedgerRows.account(db, reference: .code(account.code)) == nil else {
+                throw Rejection.accountExists(code: account.code)
+            }
+            for asset in account.allowedAssets ?? [] where try LedgerRows.asset(db, code: asset) == nil {
+                throw Rejection.unknownAsset(code: asset.rawValue)
+            }
+            try db.cachedStatement(sql: """
+                INSERT INTO accounts (id, code, type, constraint_kind, metadata, created_at, closed_at)
+                VALUES (?, ?, ?, ?, ?, ?, NULL)
+                """).execute(arguments: [
+                    account.id.rawValue, account.code.rawValue, account.type.rawValue, account.constraint?.rawValue,
+                    account.metadata.canonicalText, account.createdAt.description,
+                ])
+            let seq = db.lastInsertedRowID
+            for asset in account.allowedAssets ?? [] {
+                try db.cachedStatement(sql: "INSERT INTO account_allowed_assets (account_seq, asset) VALUES (?, ?)")
+                    .execute(arguments: [seq, asset.rawValue])
+            }
+            return account
+        }
+    }
+
+    public func closeAccount(_ reference: AccountReference, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account> {
+        try await write(idempotency: idempotency) { db, now in
+            guard let stored = try LedgerRows.account(db, reference: reference) else {
+                throw Rejection.notFound(resource: "account", reference: reference.description)
+            }
+            guard !stored.account.isClosed else { throw Rejection.accountAlreadyClosed(account: stored.account.code) }
+            if let text = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT asset FROM balances WHERE account_seq = ? AND balance <> 0 ORDER BY asset LIMIT 1"),
+                arguments: [stored.seq]
+            ) {
+                guard let asset = AssetCode(text) else {
+                    throw StorageError.corruptRow(table: "balances", detail: "asset does not parse")
+                }
+                throw Rejection.accountNotEmpty(account: stored.account.code, asset: asset)
+            }
+            try db.cachedStatement(sql: "UPDATE accounts SET closed_at = ? WHERE seq = ?")
+                .execute(arguments: [now.description, stored.seq])
+            guard let closed = try LedgerRows.account(db, reference: reference) else {
+                preconditionFailure("an account read back in its own write transaction exists")
+            }
+            return closed.account
+        }
+    }
+
+    public func recordTransaction(
+        _ draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?
+    ) async throws -> WriteOutcome<LedgerTransaction> {
+        // Stateless rules are checked before entering the serialized writer.
+        let checked = try draft.checked()
+        let identifiers = self.identifiers
+        return try await write(idempotency: idempotency) { db, now in
+            var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
+            for reference in checked.accountReferences {
+                accounts[reference] = try LedgerRows.account(db, reference: reference)
+            }
+            var assets: Set<AssetCode> = []
+            for asset in Set(checked.postings.map(\.asset)) where try LedgerRows.asset(db, code: asset) != nil {
+                assets.insert(asset)
+            }
+            let transaction = try checked.resolved(
+                id: TransactionID(bytes: identifiers.nextIdentifierBytes()), recordedAt: now,
+                accounts: accounts.mapValues(\.account), registeredAssets: assets
+            )
+            let byID = Dictionary(accounts.values.map { ($0.account.id, $0) }, uniquingKeysWith: { first, _ in first })
+            try TransactionWriter.insert(db, transaction: transaction, reversesSeq: nil, accounts: byID)
+            return transaction
+        }
+    }
+
+    public func reverseTransaction(
+        _ id: TransactionID, date: LocalDate?, description: String?, idempotency: Idempotency<LedgerTransaction>?
+    ) async throws -> WriteOutcome<LedgerTransaction> {
+        if let description, let problem = TextRules.problem(
+            in: description, field: "description", lengthMax: Limits.descriptionLengthMax, allowsEmpty: true
+        ) {
+            throw Rejection.invalidFields([problem])
+        }
+        let identifiers = self.identifiers
+        return try await write(idempotency: idempotency) { db, now in
+            guard let (seq, original) = try LedgerRows.transaction(db, id: id) else {
+                throw Rejection.notFound(resource: "transaction", reference: id.rawValue)
+            }
+            if let reversal = original.reversedByID {
+                throw Rejection.alreadyReversed(transaction: id, reversal: reversal)
+            }
+            let reversal = original.reversal(
+                id: TransactionID(bytes: identifiers.nextIdentifierBytes()), date: date ?? now.date,
+                description: description, recordedAt: now
+            )
+            var accounts: [AccountID: LedgerRows.StoredAccount] = [:]
+            for posting in reversal.postings where accounts[posting.accountID] == nil {
+                guard let stored = try LedgerRows.account(db, reference: .id(posting.accountID)) else {
+                    throw StorageError.corruptRow(table: "postings", detail: "posting names a missing account")
+                }
+                guard !stored.account.isClosed else { throw Rejection.accountClosed(account: stored.account.code) }
+                accounts[posting.accountID] = stored
+            }
+            try TransactionWriter.insert(db, transaction: reversal, reversesSeq: seq, accounts: accounts)
+            guard let (_, recorded) = try LedgerRows.transaction(db, id: reversal.id) else {
+                preconditionFailure("a transaction read back in its own write transaction exists")
+            }
+            return recorded
+        }
+    }
+}

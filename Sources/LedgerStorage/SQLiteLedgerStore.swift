@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+public import LedgerCore
+public import Logging
+
+/// The ledger on one SQLite file: WAL mode, `synchronous = FULL`, one serialized writer
+/// and a pool of readers that never wait on it.
+///
+/// Every public write method is exactly one database transaction: it validates, writes
+/// the ledger rows, updates the derived balances and stores the idempotency key together,
+/// and returns only after SQLite has committed and synced. GRDB's `DatabasePool` runs all
+/// writes on a single serial queue, which is the serialized writer the group-commit work
+/// builds on.
+public final class SQLiteLedgerStore: LedgerStore {
+    let pool: DatabasePool
+    let clock: any LedgerClock
+    let identifiers: any IdentifierSource
+    let logger: Logger
+
+    /// Opens (creating if needed) the database at `path`. Call `migrate()` before use.
+    public init(path: String, clock: any LedgerClock, identifiers: any IdentifierSource, logger: Logger) throws {
+        var configuration = Configuration()
+        configuration.label = "commons-ledger"
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // GRDB sets NORMAL in WAL mode; a ledger acknowledges only what is synced.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        self.clock = clock
+        self.identifiers = identifiers
+        self.logger = logger
+    }
+
+    /// Applies every migration not yet recorded in the file, in order, and returns the
+    /// names applied now. Refuses a file that has migrations this build does not know.
+    @discardableResult
+    public func migrate() throws -> [String] {
+        let migrator = Migrations.migrator
+        let known = Set(Migrations.all.map(\.name))
+        let (applied, unknown) = try pool.read { db in
+            let applied = try migrator.appliedIdentifiers(db)
+            return (applied, applied.subtracting(known))
+        }
+        guard unknown.isEmpty else { throw StorageError.unknownMigrations(unknown.sorted()) }
+        try migrator.migrate(pool)
+        let pending = Migrations.all.map(\.name).filter { !applied.contains($0) }
+        for name in pending {
+            logger.debug("applied migration", metadata: ["migration": "\(name)"])
+        }
+        return pending
+    }
+
+    /// Names of the migrations recorded in the file, in order.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Migrations.migrator.appliedMigrations(db) }
+    }
+
+    /// Closes every connection; the WAL is checkpointed and the file left clean.
+    public func close() throws {
+        try pool.close()
+    }
+
+    public func checkReadiness() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    /// The current value of an SQLite pragma, for tests and diagnostics.
+    public func pragma(_ name: String) throws -> String? {
+        precondition(name.allSatisfy { $0.isLetter || $0 == "_" }, "pragma names are identifiers")
+        return try pool.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+
+    /// Runs `body` as one write transaction guarded by an optional idempotency key.
+    ///
+    /// With a key: a stored response for the same request is returned without writing;
+    /// the same key with a different request is `Rejection.idempotencyKeyReused`; a new
+    /// key is stored with the rendered response in the same transaction as the change.
+    func write<Value: Sendable>(
+        idempotency: Idempotency<Value>?,
+        _ body: @escaping @Sendable (Database, Timestamp) throws -> Value
+    ) async throws -> WriteOutcome<Value> {
+        let clock = self.clock
+        return try await pool.write { db in
+            let now = clock.now()
+            if let idempotency {
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT fingerprint, status, response_body FROM idempotency_keys WHERE key = ?"),
+                    arguments: [idempotency.key]
+                )
+                if let row {
+                    let fingerprint: Data = try row.decode(forColumn: "fingerprint")
+                    guard [UInt8](fingerprint) == idempotency.fingerprint else {
+                        throw Rejection.idempotencyKeyReused(key: idempotency.key)
+                    }
+                    let status: Int = try row.decode(forColumn: "status")
+                    let body: Data = try row.decode(forColumn: "response_body")
+                    return .replayed(StoredResponse(status: status, body: [UInt8](body)))
+                }
+            }
+            let value = try body(db, now)
+            if let idempotency {
+                let response = try idempotency.render(value)
+                try db.cachedStatement(sql: """
+                    INSERT INTO idempotency_keys (key, fingerprint, status, response_body, created_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """).execute(arguments: [
+                        idempotency.key, Data(idempotency.fingerprint), response.status, Data(response.body), now.description,
+                    ])
+            }
+            return .applied(value)
+        }
+    }
+}

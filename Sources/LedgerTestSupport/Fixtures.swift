@@ -1,0 +1,102 @@
+public import Foundation
+public import LedgerCore
+public import LedgerStorage
+import Logging
+
+/// A clock that stands still unless a test moves it.
+public final class FixedClock: LedgerClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Timestamp
+
+    /// A clock at 2026-11-25T12:00:00Z unless told otherwise.
+    public init(_ start: Timestamp = Timestamp("2026-11-25T12:00:00.000000Z")!) {
+        current = start
+    }
+
+    public func now() -> Timestamp {
+        lock.withLock { current }
+    }
+
+    /// Moves the clock forward by `microseconds`.
+    public func advance(microseconds: Int64) {
+        lock.withLock { current = Timestamp(microsecondsSinceEpoch: current.microsecondsSinceEpoch + microseconds) }
+    }
+}
+
+/// Identifier bytes from a seeded SplitMix64 generator: the same seed, the same ids.
+public final class SeededIdentifiers: IdentifierSource, @unchecked Sendable {
+    private let lock = NSLock()
+    private var generator: SeededGenerator
+
+    public init(seed: UInt64 = 42) {
+        generator = SeededGenerator(seed: seed)
+    }
+
+    public func nextIdentifierBytes() -> [UInt8] {
+        lock.withLock { (0..<16).map { _ in UInt8(truncatingIfNeeded: generator.next()) } }
+    }
+}
+
+/// SplitMix64: a small, fast, seedable generator for reproducible random workloads.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) {
+        state = seed
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}
+
+/// A directory under the system temporary directory, removed when the value is released.
+public final class TemporaryDirectory: @unchecked Sendable {
+    public let url: URL
+
+    public init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("commons-ledger-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    /// A path inside the directory.
+    public func path(_ name: String) -> String {
+        url.appendingPathComponent(name).path
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
+}
+
+/// A migrated store on a fresh temporary file, with a fixed clock and seeded ids.
+public struct TestLedger: Sendable {
+    public let directory: TemporaryDirectory
+    public let store: SQLiteLedgerStore
+    public let clock: FixedClock
+    public var path: String { directory.path("ledger.sqlite") }
+
+    public init(seed: UInt64 = 42) throws {
+        directory = try TemporaryDirectory()
+        clock = FixedClock()
+        store = try SQLiteLedgerStore(
+            path: directory.path("ledger.sqlite"), clock: clock, identifiers: SeededIdentifiers(seed: seed),
+            logger: Logger(label: "test")
+        )
+        try store.migrate()
+    }
+
+    /// Registers assets and opens accounts in one go, for tests that need a chart.
+    public func seed(assets: [(String, Int)], accounts: [(code: String, type: String, constraint: String?)]) async throws {
+        for (code, scale) in assets {
+            _ = try await store.registerAsset(AssetDraft(code: code, scale: scale), idempotency: nil)
+        }
+        for account in accounts {
+            _ = try await store.openAccount(AccountDraft(code: account.code, type: account.type, constraint: account.constraint), idempotency: nil)
+        }
+    }
+}
