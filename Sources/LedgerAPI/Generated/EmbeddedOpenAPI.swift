@@ -7,20 +7,3230 @@ openapi: 3.1.0
 info:
   title: Commons Ledger API
   version: 0.1.0
-paths: {}
+  summary: A double-entry ledger over HTTP.
+  description: |
+    The Commons Ledger records balanced, immutable transactions between accounts in
+    registered assets, and reports balances, account registers and a trial balance.
+
+    ## Amounts
+    Every amount and balance is a JSON **integer in minor units** of the asset's scale
+    (the number of decimal places fixed when the asset is registered): `1250` in an asset
+    of scale 2 means 12.50. Amounts and balances lie within ±9007199254740991
+    (±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings
+    for money.
+
+    ## Postings
+    A transaction holds 2 to 256 **signed postings**: debit positive, credit negative,
+    never zero. For each asset, the postings of a transaction sum to exactly zero
+    (otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is
+    undone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.
+
+    ## Idempotency
+    Every `POST` accepts an optional `Idempotency-Key` header of 1 to 255 visible ASCII
+    characters (0x21–0x7E), e.g. a UUID; any other value is `400 invalid_idempotency_key`.
+    The key is stored with the write, in the same database transaction, and survives
+    restarts. Keys form one namespace across all routes.
+    - Same key with the same request (same method, path and body bytes) → the original
+      status and body are replayed byte for byte with the header
+      `Idempotent-Replayed: true`, and nothing is written.
+    - Same key with a different request → `409 idempotency_key_reused`. The comparison is
+      on the raw body bytes (SHA-256 of method, path and body): a body that differs only in
+      whitespace or key order, or an account named by id instead of code in the path, is a
+      different request.
+    - Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)
+      stores nothing, so it may be retried with the same key.
+
+    ## Pagination
+    List endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`
+    and, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for
+    the next page. `next_cursor` is absent on the last page. A cursor that was altered or
+    issued by another list is `400 invalid_parameter`.
+
+    ## Requests
+    Request bodies are JSON objects sent with `Content-Type: application/json` (parameters
+    such as `charset` are allowed; a non-empty body of any other type is
+    `415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).
+    Unknown fields, missing required fields and fields of the wrong JSON type are
+    `400 invalid_request`; `null` for an optional field means the field is absent. Fields
+    of the right type that break a ledger rule (format, range, length) are
+    `422 validation_failed`, with every offending field listed in `errors`.
+    Account paths and filters accept the account's code (`assets:bank:usd`, `:` may be
+    percent-encoded as `%3A`) or its id (`acc_…`).
+
+    ## Errors
+    Every error is an RFC 9457 problem, `application/problem+json`, with `type` =
+    `urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,
+    `detail` and `instance` (the request path); `errors` lists offending fields when there
+    are any. A path or method no route serves is `404 not_found` (there is no 405). An
+    unexpected server failure is `500 internal_error`; the request was not applied and is
+    safe to retry with the same `Idempotency-Key`.
+
+    Dates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with
+    microseconds (`2026-03-14T09:30:12.345678Z`). There is no authentication in this
+    version.
+servers:
+  - url: http://127.0.0.1:8080
+    description: Default local listener (the server binds 127.0.0.1:8080 unless configured otherwise).
+tags:
+  - name: Health
+    description: Liveness and readiness probes.
+  - name: Meta
+    description: This OpenAPI document.
+  - name: Assets
+    description: The units the ledger counts in, each with a fixed scale.
+  - name: Accounts
+    description: Open, close and read accounts, their balances and registers.
+  - name: Transactions
+    description: Record, read, list and reverse balanced transactions.
+  - name: Reports
+    description: Ledger-wide reports.
+
+paths:
+  /healthz:
+    get:
+      tags: [Health]
+      operationId: getHealth
+      summary: Liveness probe
+      description: Answers as long as the process serves HTTP; does not touch the database.
+      responses:
+        '200':
+          description: The process is up.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/HealthStatus'
+              example:
+                status: ok
+
+  /readyz:
+    get:
+      tags: [Health]
+      operationId: getReadiness
+      summary: Readiness probe
+      description: Answers 200 when the database answers a read; 503 otherwise.
+      responses:
+        '200':
+          description: The service can serve requests.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ReadyStatus'
+              example:
+                status: ready
+        '503':
+          $ref: '#/components/responses/ServiceUnavailable'
+          description: 'The database is not reachable. Code: `unavailable`.'
+
+  /openapi.yaml:
+    get:
+      tags: [Meta]
+      operationId: getOpenAPIYAML
+      summary: This document as YAML
+      responses:
+        '200':
+          description: The OpenAPI document, as YAML.
+          content:
+            application/yaml:
+              schema:
+                type: string
+
+  /openapi.json:
+    get:
+      tags: [Meta]
+      operationId: getOpenAPIJSON
+      summary: This document as JSON
+      responses:
+        '200':
+          description: The OpenAPI document, converted to JSON.
+          content:
+            application/json:
+              schema:
+                type: object
+
+  /v1/assets:
+    post:
+      tags: [Assets]
+      operationId: registerAsset
+      summary: Register an asset
+      description: |
+        Registers an asset. Its code and scale never change afterwards. `name` defaults to
+        the code.
+      parameters:
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/RegisterAssetRequest'
+            example:
+              code: USD
+              scale: 2
+              name: US dollar
+      responses:
+        '201':
+          description: The asset was registered (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Asset'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Codes: `asset_exists`, `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `validation_failed` (`code` must match `[A-Z0-9_]{2,16}`; `scale` must be 0–18; `name` must be 1–100 characters without control characters).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+    get:
+      tags: [Assets]
+      operationId: listAssets
+      summary: List assets
+      description: Assets in code order.
+      parameters:
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
+      responses:
+        '200':
+          description: One page of assets.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/AssetList'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`limit`, `cursor`).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/assets/{code}:
+    get:
+      tags: [Assets]
+      operationId: getAsset
+      summary: Read an asset
+      parameters:
+        - name: code
+          in: path
+          required: true
+          description: The asset code. A value that is not a well-formed code answers 404 `not_found`.
+          schema:
+            $ref: '#/components/schemas/AssetCode'
+      responses:
+        '200':
+          description: The asset.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Asset'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such asset, or not a well-formed asset code).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/accounts:
+    post:
+      tags: [Accounts]
+      operationId: openAccount
+      summary: Open an account
+      description: |
+        Opens an account. `allowed_assets`, when given, restricts the account to those
+        registered assets (any registered asset otherwise). `constraint: no_negative` keeps
+        the balance from going below zero on the account's normal side, on any date.
+        `metadata` defaults to `{}`.
+      parameters:
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/OpenAccountRequest'
+            example:
+              code: assets:bank:usd
+              type: asset
+              allowed_assets: [USD]
+              constraint: no_negative
+              metadata:
+                bank: Example Bank
+      responses:
+        '201':
+          description: The account was opened (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Account'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Codes: `account_exists`, `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`code`, `type`, `allowed_assets` count, format or duplicates, `constraint`, `metadata`), `unknown_asset` (an allowed asset is not registered).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+    get:
+      tags: [Accounts]
+      operationId: listAccounts
+      summary: List accounts
+      description: Accounts in opening order, open and closed.
+      parameters:
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
+      responses:
+        '200':
+          description: One page of accounts.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/AccountList'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`limit`, `cursor`).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/accounts/{account}:
+    get:
+      tags: [Accounts]
+      operationId: getAccount
+      summary: Read an account
+      parameters:
+        - $ref: '#/components/parameters/AccountPath'
+      responses:
+        '200':
+          description: The account.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Account'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`account` is neither an account code nor an id, or is badly percent-encoded).'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such account).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/accounts/{account}/close:
+    post:
+      tags: [Accounts]
+      operationId: closeAccount
+      summary: Close an account
+      description: |
+        Closes an account whose balances are all zero. A closed account accepts no
+        postings. The body is optional: send nothing, or `{}` with
+        `Content-Type: application/json`. (The two are different requests for
+        idempotency purposes.)
+      parameters:
+        - $ref: '#/components/parameters/AccountPath'
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/EmptyRequest'
+      responses:
+        '200':
+          description: The closed account (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Account'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (`account`), `malformed_json`, `invalid_request` (the body is not an object or has any field), `invalid_idempotency_key`.'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such account).'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Codes: `account_already_closed`, `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `account_not_empty` (a balance is not zero).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/accounts/{account}/balances:
+    get:
+      tags: [Accounts]
+      operationId: getAccountBalances
+      summary: Read an account's balances
+      description: |
+        The account's balance in each asset it has postings in, in asset order. Without
+        `as_of`: the current balances, zero balances included. With `as_of`: the closing
+        balances at the end of that date; assets whose first posting is later are left out.
+      parameters:
+        - $ref: '#/components/parameters/AccountPath'
+        - $ref: '#/components/parameters/AsOf'
+      responses:
+        '200':
+          description: The balances.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Balances'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`account`, `as_of`).'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such account).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/accounts/{account}/register:
+    get:
+      tags: [Accounts]
+      operationId: getAccountRegister
+      summary: List an account's postings with running balances
+      description: |
+        The account's postings in (asset, date, recording order, position) order, each
+        with the account's balance in that asset after it. `from` and `to` are inclusive.
+      parameters:
+        - $ref: '#/components/parameters/AccountPath'
+        - $ref: '#/components/parameters/From'
+        - $ref: '#/components/parameters/To'
+        - name: asset
+          in: query
+          required: false
+          description: Only postings in this asset.
+          schema:
+            $ref: '#/components/schemas/AssetCode'
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
+      responses:
+        '200':
+          description: One page of register lines.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RegisterLineList'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`account`, `from`, `to`, `asset`, `limit`, `cursor`).'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such account).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/transactions:
+    post:
+      tags: [Transactions]
+      operationId: recordTransaction
+      summary: Record a transaction
+      description: |
+        Records a balanced transaction. Postings may name accounts by code or id; every
+        account must exist and be open, every asset must be registered and allowed by the
+        account, and no balance may leave ±9007199254740991 or break a `no_negative`
+        constraint on any date (a back-dated transaction is checked against every later
+        day). `description` defaults to `""` and `metadata` to `{}`.
+      parameters:
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/RecordTransactionRequest'
+            examples:
+              contribution:
+                summary: A member's contribution in USD
+                value:
+                  date: '2026-03-14'
+                  description: Monthly contribution, member 1042
+                  metadata:
+                    member: '1042'
+                  postings:
+                    - account: assets:bank:usd
+                      asset: USD
+                      amount: 2500
+                    - account: income:contributions
+                      asset: USD
+                      amount: -2500
+      responses:
+        '201':
+          description: The transaction was recorded (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Transaction'
+              examples:
+                contribution:
+                  summary: The recorded contribution
+                  value:
+                    id: txn_5f0c3e1a9b7d4c2e8f6a1b3c5d7e9f01
+                    date: '2026-03-14'
+                    description: Monthly contribution, member 1042
+                    metadata:
+                      member: '1042'
+                    postings:
+                      - account: assets:bank:usd
+                        account_id: acc_0a1b2c3d4e5f60718293a4b5c6d7e8f9
+                        asset: USD
+                        amount: 2500
+                      - account: income:contributions
+                        account_id: acc_f9e8d7c6b5a4938271605f4e3d2c1b0a
+                        asset: USD
+                        amount: -2500
+                    recorded_at: '2026-03-14T09:30:12.345678Z'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Code: `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`date`, `description`, `metadata`, postings count, posting `account`/`asset` format, `amount` zero or beyond ±9007199254740991), `unbalanced`, `unknown_account`, `unknown_asset`, `account_closed`, `asset_not_allowed`, `balance_constraint_violated`, `amount_overflow`.'
+        '500':
+          $ref: '#/components/responses/InternalError'
+    get:
+      tags: [Transactions]
+      operationId: listTransactions
+      summary: List transactions
+      description: Transactions in (date, recording) order. `from` and `to` are inclusive.
+      parameters:
+        - $ref: '#/components/parameters/From'
+        - $ref: '#/components/parameters/To'
+        - name: account
+          in: query
+          required: false
+          description: Only transactions with a posting on this account (code or id).
+          schema:
+            $ref: '#/components/schemas/AccountReference'
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
+      responses:
+        '200':
+          description: One page of transactions.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/TransactionList'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`from`, `to`, `account`, `limit`, `cursor`).'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (the `account` filter names no account).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/transactions/{id}:
+    get:
+      tags: [Transactions]
+      operationId: getTransaction
+      summary: Read a transaction
+      parameters:
+        - $ref: '#/components/parameters/TransactionIDPath'
+      responses:
+        '200':
+          description: The transaction.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Transaction'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such transaction, or not a well-formed id).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/transactions/{id}/reverse:
+    post:
+      tags: [Transactions]
+      operationId: reverseTransaction
+      summary: Reverse a transaction
+      description: |
+        Records the mirror of a transaction: the same accounts and assets with every amount
+        negated, linked by `reverses` (and the original's `reversed_by`). A transaction is
+        reversed at most once. The body is optional (nothing, or a JSON object with
+        `Content-Type: application/json`): `date` defaults to today's UTC date and
+        `description` to `Reversal of <id>`; the reversal's metadata is `{}`.
+      parameters:
+        - $ref: '#/components/parameters/TransactionIDPath'
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/ReverseTransactionRequest'
+            example:
+              date: '2026-03-15'
+              description: Entered twice by mistake
+      responses:
+        '201':
+          description: The reversal was recorded (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Transaction'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such transaction, or not a well-formed id).'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Codes: `already_reversed`, `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`date`, `description`), `account_closed`, `balance_constraint_violated`, `amount_overflow`.'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/trial-balance:
+    get:
+      tags: [Reports]
+      operationId: getTrialBalance
+      summary: Trial balance
+      description: |
+        Every non-zero account balance, grouped by asset (in asset order, lines in account
+        code order), with debit and credit totals per asset. Without `as_of`: current
+        balances; with `as_of`: closing balances at the end of that date.
+      parameters:
+        - $ref: '#/components/parameters/AsOf'
+      responses:
+        '200':
+          description: The trial balance.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/TrialBalance'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`as_of`).'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `amount_overflow` (an asset''s totals exceed 64 bits).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+components:
+  parameters:
+    IdempotencyKey:
+      name: Idempotency-Key
+      in: header
+      required: false
+      description: |
+        Makes the write safe to retry: the same key with the same request replays the
+        original response (`Idempotent-Replayed: true`) without writing; with a different
+        request it is `409 idempotency_key_reused`. 1 to 255 visible ASCII characters;
+        anything else is `400 invalid_idempotency_key`.
+      schema:
+        type: string
+        minLength: 1
+        maxLength: 255
+        pattern: '^[\x21-\x7E]{1,255}$'
+      example: 3f2b8c1e-7d4a-4e9b-a1c2-5d6e7f809a1b
+    Limit:
+      name: limit
+      in: query
+      required: false
+      description: Page size. Anything but an integer from 1 to 1000 is `400 invalid_parameter`.
+      schema:
+        type: integer
+        minimum: 1
+        maximum: 1000
+        default: 100
+    Cursor:
+      name: cursor
+      in: query
+      required: false
+      description: |
+        The `next_cursor` of the previous page, passed back unchanged (opaque, URL-safe
+        base64). A cursor that was altered or came from another list is
+        `400 invalid_parameter`.
+      schema:
+        type: string
+        maxLength: 512
+        pattern: '^[A-Za-z0-9_-]+$'
+    AsOf:
+      name: as_of
+      in: query
+      required: false
+      description: Report balances at the end of this date (`YYYY-MM-DD`) instead of now. Anything else is `400 invalid_parameter`.
+      schema:
+        $ref: '#/components/schemas/Date'
+    From:
+      name: from
+      in: query
+      required: false
+      description: Only entries dated on or after this date (`YYYY-MM-DD`). Anything else is `400 invalid_parameter`.
+      schema:
+        $ref: '#/components/schemas/Date'
+    To:
+      name: to
+      in: query
+      required: false
+      description: Only entries dated on or before this date (`YYYY-MM-DD`). Anything else is `400 invalid_parameter`.
+      schema:
+        $ref: '#/components/schemas/Date'
+    AccountPath:
+      name: account
+      in: path
+      required: true
+      description: |
+        The account's code (e.g. `assets:bank:usd`; `:` may be percent-encoded) or its id
+        (`acc_…`). Anything else is `400 invalid_parameter`.
+      schema:
+        $ref: '#/components/schemas/AccountReference'
+    TransactionIDPath:
+      name: id
+      in: path
+      required: true
+      description: The transaction id. A value that is not a well-formed id answers 404 `not_found`.
+      schema:
+        $ref: '#/components/schemas/TransactionID'
+
+  headers:
+    IdempotentReplayed:
+      description: |
+        `true` when this response is the stored response of an earlier request with the
+        same `Idempotency-Key` (nothing was written); absent otherwise.
+      schema:
+        type: string
+        enum: ['true']
+
+  responses:
+    BadRequest:
+      description: |
+        The request is malformed: `malformed_json` (the body does not parse),
+        `invalid_request` (the body is not an object, or has unknown, missing or mistyped
+        fields), `invalid_parameter` (a path or query parameter),
+        `invalid_idempotency_key`.
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Problem'
+          example:
+            type: urn:commons-ledger:problem:invalid_request
+            title: The request has missing, unknown or mistyped fields
+            status: 400
+            detail: 'postings[0].amout: is not a known field'
+            code: invalid_request
+            instance: /v1/transactions
+            errors:
+              - field: postings[0].amout
+                detail: is not a known field
+    NotFound:
+      description: 'Code: `not_found`.'
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Problem'
+    Conflict:
+      description: |
+        The request conflicts with the ledger's state: `asset_exists`, `account_exists`,
+        `account_already_closed`, `already_reversed`, `idempotency_key_reused`.
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Problem'
+    ContentTooLarge:
+      description: 'Code: `body_too_large` (the body exceeds 1048576 bytes).'
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Problem'
+    UnsupportedMediaType:
+      description: 'Code: `unsupported_media_type` (a non-empty body not sent as `application/json`).'
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Problem'
+    UnprocessableContent:
+      description: |
+        The request is well-formed but breaks a ledger rule; nothing was written:
+        `validation_failed`, `unbalanced`, `unknown_account`, `unknown_asset`,
+        `asset_not_allowed`, `account_closed`, `balance_constraint_violated`,
+        `amount_overflow`, `account_not_empty`.
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Problem'
+          example:
+            type: urn:commons-ledger:problem:unbalanced
+            title: The postings do not balance
+            status: 422
+            detail: postings in USD sum to 100 minor units; each asset must sum to exactly zero
+            code: unbalanced
+            instance: /v1/transactions
+    InternalError:
+      description: 'Code: `internal_error` (the request was not applied; safe to retry with the same `Idempotency-Key`).'
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Problem'
+    ServiceUnavailable:
+      description: 'Code: `unavailable`.'
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Problem'
+
+  schemas:
+    # --- Formats ---------------------------------------------------------------
+    AssetCode:
+      type: string
+      description: An asset code such as `USD`, `KES` or `XAU_G`.
+      pattern: '^[A-Z0-9_]{2,16}$'
+      minLength: 2
+      maxLength: 16
+      examples: [USD]
+    AccountCode:
+      type: string
+      description: |
+        A hierarchical account code: 1 to 10 lowercase segments `[a-z0-9][a-z0-9_.-]*`
+        joined by `:`, at most 200 bytes, and never of the form of an account id.
+      pattern: '^(?!acc_[0-9a-f]{32}$)[a-z0-9][a-z0-9_.-]*(:[a-z0-9][a-z0-9_.-]*){0,9}$'
+      minLength: 1
+      maxLength: 200
+      examples: ['assets:bank:usd']
+    AccountID:
+      type: string
+      description: An account's permanent id.
+      pattern: '^acc_[0-9a-f]{32}$'
+      examples: [acc_0a1b2c3d4e5f60718293a4b5c6d7e8f9]
+    AccountReference:
+      type: string
+      description: An account code or an account id; a value of the id form is read as an id.
+      pattern: '^(acc_[0-9a-f]{32}|[a-z0-9][a-z0-9_.-]*(:[a-z0-9][a-z0-9_.-]*){0,9})$'
+      minLength: 1
+      maxLength: 200
+    TransactionID:
+      type: string
+      description: A transaction's id.
+      pattern: '^txn_[0-9a-f]{32}$'
+      examples: [txn_5f0c3e1a9b7d4c2e8f6a1b3c5d7e9f01]
+    Date:
+      type: string
+      format: date
+      description: A calendar date `YYYY-MM-DD`, years 0001–9999.
+      pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+      examples: ['2026-03-14']
+    Timestamp:
+      type: string
+      format: date-time
+      description: An instant recorded by the server, RFC 3339 in UTC with microseconds.
+      pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$'
+      examples: ['2026-03-14T09:30:12.345678Z']
+    Amount:
+      type: integer
+      format: int64
+      description: A signed quantity in minor units of the asset (debit positive, credit negative).
+      minimum: -9007199254740991
+      maximum: 9007199254740991
+    NonZeroAmount:
+      description: A posting amount in minor units; never zero (debit positive, credit negative).
+      allOf:
+        - $ref: '#/components/schemas/Amount'
+        - not:
+            const: 0
+    AccountType:
+      type: string
+      description: |
+        The account's type. `asset` and `expense` grow with debits (positive amounts);
+        `liability`, `equity` and `income` grow with credits (negative amounts).
+      enum: [asset, liability, equity, income, expense]
+    NormalSide:
+      type: string
+      description: The side on which the account's balance normally grows.
+      enum: [debit, credit]
+    BalanceConstraint:
+      type: string
+      description: '`no_negative`: the balance may never go below zero on the account''s normal side, on any date.'
+      enum: [no_negative]
+    MetadataValue:
+      description: Any JSON value except a number with a fraction; integers within ±9007199254740991.
+      type: ['null', boolean, integer, string, array, object]
+      items:
+        $ref: '#/components/schemas/MetadataValue'
+      additionalProperties:
+        $ref: '#/components/schemas/MetadataValue'
+    Metadata:
+      type: object
+      description: |
+        Free-form annotations: a JSON object nested at most 4 levels deep, at most 4096
+        bytes as canonical JSON, with no control characters in strings or keys, and with
+        integers only (within ±9007199254740991); decimals are written as strings.
+      additionalProperties:
+        $ref: '#/components/schemas/MetadataValue'
+
+    # --- Responses -------------------------------------------------------------
+    Asset:
+      type: object
+      required: [code, scale, name, created_at]
+      properties:
+        code:
+          $ref: '#/components/schemas/AssetCode'
+        scale:
+          type: integer
+          format: int64
+          minimum: 0
+          maximum: 18
+          description: Decimal places between the minor and the major unit (2 for USD, 0 for JPY).
+        name:
+          type: string
+          minLength: 1
+          maxLength: 100
+          description: Human-readable name; the code when none was given.
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+    Account:
+      type: object
+      required: [id, code, type, normal_side, metadata, created_at, is_closed]
+      properties:
+        id:
+          $ref: '#/components/schemas/AccountID'
+        code:
+          $ref: '#/components/schemas/AccountCode'
+        type:
+          $ref: '#/components/schemas/AccountType'
+        normal_side:
+          $ref: '#/components/schemas/NormalSide'
+        allowed_assets:
+          type: array
+          description: The only assets the account accepts, sorted; absent when it accepts any registered asset.
+          minItems: 1
+          maxItems: 64
+          uniqueItems: true
+          items:
+            $ref: '#/components/schemas/AssetCode'
+        constraint:
+          $ref: '#/components/schemas/BalanceConstraint'
+          description: The balance constraint; absent when there is none.
+        metadata:
+          $ref: '#/components/schemas/Metadata'
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+        closed_at:
+          $ref: '#/components/schemas/Timestamp'
+          description: When the account was closed; absent while it is open.
+        is_closed:
+          type: boolean
+    Posting:
+      type: object
+      required: [account, account_id, asset, amount]
+      properties:
+        account:
+          $ref: '#/components/schemas/AccountCode'
+        account_id:
+          $ref: '#/components/schemas/AccountID'
+        asset:
+          $ref: '#/components/schemas/AssetCode'
+        amount:
+          $ref: '#/components/schemas/NonZeroAmount'
+    Transaction:
+      type: object
+      required: [id, date, description, metadata, postings, recorded_at]
+      properties:
+        id:
+          $ref: '#/components/schemas/TransactionID'
+        date:
+          $ref: '#/components/schemas/Date'
+          description: The effective (accounting) date.
+        description:
+          type: string
+          maxLength: 1000
+          description: Free text; may be empty.
+        metadata:
+          $ref: '#/components/schemas/Metadata'
+        postings:
+          type: array
+          minItems: 2
+          maxItems: 256
+          items:
+            $ref: '#/components/schemas/Posting'
+        recorded_at:
+          $ref: '#/components/schemas/Timestamp'
+        reverses:
+          $ref: '#/components/schemas/TransactionID'
+          description: The transaction this one reverses; absent unless it is a reversal.
+        reversed_by:
+          $ref: '#/components/schemas/TransactionID'
+          description: The reversal of this transaction; absent unless one was recorded.
+    AssetList:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          maxItems: 1000
+          items:
+            $ref: '#/components/schemas/Asset'
+        next_cursor:
+          $ref: '#/components/schemas/NextCursor'
+    AccountList:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          maxItems: 1000
+          items:
+            $ref: '#/components/schemas/Account'
+        next_cursor:
+          $ref: '#/components/schemas/NextCursor'
+    TransactionList:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          maxItems: 1000
+          items:
+            $ref: '#/components/schemas/Transaction'
+        next_cursor:
+          $ref: '#/components/schemas/NextCursor'
+    RegisterLineList:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          maxItems: 1000
+          items:
+            $ref: '#/components/schemas/RegisterLine'
+        next_cursor:
+          $ref: '#/components/schemas/NextCursor'
+    NextCursor:
+      type: string
+      description: Opaque cursor of the next page; pass it as `cursor`. Absent on the last page.
+      pattern: '^[A-Za-z0-9_-]+$'
+    RegisterLine:
+      type: object
+      required: [transaction_id, date, description, asset, amount, running_balance]
+      properties:
+        transaction_id:
+          $ref: '#/components/schemas/TransactionID'
+        date:
+          $ref: '#/components/schemas/Date'
+        description:
+          type: string
+          maxLength: 1000
+          description: The transaction's description.
+        asset:
+          $ref: '#/components/schemas/AssetCode'
+        amount:
+          $ref: '#/components/schemas/NonZeroAmount'
+        running_balance:
+          $ref: '#/components/schemas/Amount'
+          description: The account's balance in `asset` after this posting.
+    Balances:
+      type: object
+      required: [account_id, account, balances]
+      properties:
+        account_id:
+          $ref: '#/components/schemas/AccountID'
+        account:
+          $ref: '#/components/schemas/AccountCode'
+        as_of:
+          $ref: '#/components/schemas/Date'
+          description: The date the balances stand at; absent for current balances.
+        balances:
+          type: array
+          items:
+            $ref: '#/components/schemas/BalanceLine'
+    BalanceLine:
+      type: object
+      required: [asset, balance]
+      properties:
+        asset:
+          $ref: '#/components/schemas/AssetCode'
+        balance:
+          $ref: '#/components/schemas/Amount'
+    TrialBalance:
+      type: object
+      required: [is_balanced, assets]
+      properties:
+        as_of:
+          $ref: '#/components/schemas/Date'
+          description: The date the balances stand at; absent for current balances.
+        is_balanced:
+          type: boolean
+          description: Whether every asset's debit total equals its credit total.
+        assets:
+          type: array
+          items:
+            $ref: '#/components/schemas/TrialBalanceSection'
+    TrialBalanceSection:
+      type: object
+      required: [asset, debit_total, credit_total, is_balanced, lines]
+      properties:
+        asset:
+          $ref: '#/components/schemas/AssetCode'
+        debit_total:
+          type: integer
+          format: int64
+          minimum: 0
+          description: Sum of the positive (debit) balances. May exceed 9007199254740991 when many accounts hold large balances.
+        credit_total:
+          type: integer
+          format: int64
+          minimum: 0
+          description: Sum of the magnitudes of the negative (credit) balances. May exceed 9007199254740991.
+        is_balanced:
+          type: boolean
+        lines:
+          type: array
+          minItems: 1
+          items:
+            $ref: '#/components/schemas/TrialBalanceLine'
+    TrialBalanceLine:
+      type: object
+      required: [account_id, account, type, balance]
+      properties:
+        account_id:
+          $ref: '#/components/schemas/AccountID'
+        account:
+          $ref: '#/components/schemas/AccountCode'
+        type:
+          $ref: '#/components/schemas/AccountType'
+        balance:
+          $ref: '#/components/schemas/NonZeroAmount'
+    HealthStatus:
+      type: object
+      required: [status]
+      properties:
+        status:
+          type: string
+          const: ok
+    ReadyStatus:
+      type: object
+      required: [status]
+      properties:
+        status:
+          type: string
+          const: ready
+    Problem:
+      type: object
+      description: An RFC 9457 problem.
+      required: [type, title, status, detail, code, instance]
+      properties:
+        type:
+          type: string
+          format: uri
+          pattern: '^urn:commons-ledger:problem:[a-z_]+$'
+          description: '`urn:commons-ledger:problem:` followed by `code`.'
+        title:
+          type: string
+          description: A short summary of the problem kind; the same for every occurrence.
+        status:
+          type: integer
+          minimum: 400
+          maximum: 599
+          description: The HTTP status code.
+        detail:
+          type: string
+          description: What went wrong this time.
+        code:
+          type: string
+          description: |
+            The stable identifier of the problem kind. `http_error` is a fallback for
+            framework-level 4xx errors other than 404; no route raises it today.
+          enum:
+            - malformed_json
+            - invalid_request
+            - invalid_parameter
+            - invalid_idempotency_key
+            - not_found
+            - asset_exists
+            - account_exists
+            - account_already_closed
+            - already_reversed
+            - idempotency_key_reused
+            - body_too_large
+            - unsupported_media_type
+            - validation_failed
+            - unbalanced
+            - unknown_account
+            - unknown_asset
+            - asset_not_allowed
+            - account_closed
+            - balance_constraint_violated
+            - amount_overflow
+            - account_not_empty
+            - internal_error
+            - unavailable
+            - http_error
+        instance:
+          type: string
+          format: uri-reference
+          description: The request path.
+        errors:
+          type: array
+          description: The offending fields (for `invalid_request`, `invalid_parameter`, `validation_failed`); absent when there are none.
+          minItems: 1
+          items:
+            $ref: '#/components/schemas/FieldProblem'
+    FieldProblem:
+      type: object
+      required: [field, detail]
+      properties:
+        field:
+          type: string
+          description: The field's JSON path (`postings[1].amount`), parameter name, or `(body)`.
+        detail:
+          type: string
+
+    # --- Requests --------------------------------------------------------------
+    RegisterAssetRequest:
+      type: object
+      additionalProperties: false
+      required: [code, scale]
+      properties:
+        code:
+          type: string
+          description: Must match `[A-Z0-9_]{2,16}` (otherwise `422 validation_failed`).
+        scale:
+          type: integer
+          format: int64
+          description: Decimal places, 0 to 18 (otherwise `422 validation_failed`). Fixed for ever.
+        name:
+          type: [string, 'null']
+          description: 1 to 100 characters, no control characters (otherwise `422 validation_failed`). Defaults to `code`.
+    OpenAccountRequest:
+      type: object
+      additionalProperties: false
+      required: [code, type]
+      properties:
+        code:
+          type: string
+          description: An account code such as `assets:bank:usd` (see `AccountCode`; otherwise `422 validation_failed`).
+        type:
+          type: string
+          description: One of `asset`, `liability`, `equity`, `income`, `expense` (otherwise `422 validation_failed`).
+        allowed_assets:
+          type: [array, 'null']
+          description: |
+            1 to 64 distinct asset codes, each registered (otherwise `422 validation_failed`
+            or `422 unknown_asset`). Absent: any registered asset is accepted.
+          items:
+            type: string
+        constraint:
+          type: [string, 'null']
+          description: '`no_negative` or absent (otherwise `422 validation_failed`).'
+        metadata:
+          $ref: '#/components/schemas/MetadataValue'
+          description: |
+            A JSON object (see `Metadata`; a non-object, or one breaking the size, depth,
+            integer-range or control-character rules, is `422 validation_failed`; a number
+            with a fraction is `400 invalid_request`). Defaults to `{}`.
+    RecordTransactionRequest:
+      type: object
+      additionalProperties: false
+      required: [date, postings]
+      properties:
+        date:
+          type: string
+          description: The effective date, `YYYY-MM-DD` (otherwise `422 validation_failed`).
+        description:
+          type: [string, 'null']
+          description: At most 1000 characters, no control characters (otherwise `422 validation_failed`). Defaults to `""`.
+        metadata:
+          $ref: '#/components/schemas/MetadataValue'
+          description: |
+            A JSON object (see `Metadata`; a non-object, or one breaking the size, depth,
+            integer-range or control-character rules, is `422 validation_failed`; a number
+            with a fraction is `400 invalid_request`). Defaults to `{}`.
+        postings:
+          type: array
+          description: 2 to 256 postings (otherwise `422 validation_failed`); per asset they must sum to zero (otherwise `422 unbalanced`).
+          items:
+            $ref: '#/components/schemas/PostingRequest'
+    PostingRequest:
+      type: object
+      additionalProperties: false
+      required: [account, asset, amount]
+      properties:
+        account:
+          type: string
+          description: The account's code or id (otherwise `422 validation_failed`; an unknown account is `422 unknown_account`).
+        asset:
+          type: string
+          description: A registered asset code (a malformed code is `422 validation_failed`; an unregistered one `422 unknown_asset`).
+        amount:
+          type: integer
+          format: int64
+          description: Signed minor units, debit positive, credit negative; non-zero and within ±9007199254740991 (otherwise `422 validation_failed`).
+    ReverseTransactionRequest:
+      type: object
+      additionalProperties: false
+      properties:
+        date:
+          type: [string, 'null']
+          description: The reversal's date, `YYYY-MM-DD` (otherwise `422 validation_failed`). Defaults to today's UTC date.
+        description:
+          type: [string, 'null']
+          description: At most 1000 characters, no control characters (otherwise `422 validation_failed`). Defaults to `Reversal of <id>`.
+    EmptyRequest:
+      type: object
+      description: An action body with no fields; any field is `400 invalid_request`.
+      additionalProperties: false
+      maxProperties: 0
 
 """#
 
     /// `schema/openapi.json`, the same document converted to JSON.
-    static let json = #"""
+    static let json = ##"""
 {
   "openapi": "3.1.0",
   "info": {
     "title": "Commons Ledger API",
-    "version": "0.1.0"
+    "version": "0.1.0",
+    "summary": "A double-entry ledger over HTTP.",
+    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` accepts an optional `Idempotency-Key` header of 1 to 255 visible ASCII\ncharacters (0x21–0x7E), e.g. a UUID; any other value is `400 invalid_idempotency_key`.\nThe key is stored with the write, in the same database transaction, and survives\nrestarts. Keys form one namespace across all routes.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A cursor that was altered or\nissued by another list is `400 invalid_parameter`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path or method no route serves is `404 not_found` (there is no 405). An\nunexpected server failure is `500 internal_error`; the request was not applied and is\nsafe to retry with the same `Idempotency-Key`.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`). There is no authentication in this\nversion.\n"
   },
-  "paths": {}
+  "servers": [
+    {
+      "url": "http://127.0.0.1:8080",
+      "description": "Default local listener (the server binds 127.0.0.1:8080 unless configured otherwise)."
+    }
+  ],
+  "tags": [
+    {
+      "name": "Health",
+      "description": "Liveness and readiness probes."
+    },
+    {
+      "name": "Meta",
+      "description": "This OpenAPI document."
+    },
+    {
+      "name": "Assets",
+      "description": "The units the ledger counts in, each with a fixed scale."
+    },
+    {
+      "name": "Accounts",
+      "description": "Open, close and read accounts, their balances and registers."
+    },
+    {
+      "name": "Transactions",
+      "description": "Record, read, list and reverse balanced transactions."
+    },
+    {
+      "name": "Reports",
+      "description": "Ledger-wide reports."
+    }
+  ],
+  "paths": {
+    "/healthz": {
+      "get": {
+        "tags": [
+          "Health"
+        ],
+        "operationId": "getHealth",
+        "summary": "Liveness probe",
+        "description": "Answers as long as the process serves HTTP; does not touch the database.",
+        "responses": {
+          "200": {
+            "description": "The process is up.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/HealthStatus"
+                },
+                "example": {
+                  "status": "ok"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/readyz": {
+      "get": {
+        "tags": [
+          "Health"
+        ],
+        "operationId": "getReadiness",
+        "summary": "Readiness probe",
+        "description": "Answers 200 when the database answers a read; 503 otherwise.",
+        "responses": {
+          "200": {
+            "description": "The service can serve requests.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReadyStatus"
+                },
+                "example": {
+                  "status": "ready"
+                }
+              }
+            }
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable",
+            "description": "The database is not reachable. Code: `unavailable`."
+          }
+        }
+      }
+    },
+    "/openapi.yaml": {
+      "get": {
+        "tags": [
+          "Meta"
+        ],
+        "operationId": "getOpenAPIYAML",
+        "summary": "This document as YAML",
+        "responses": {
+          "200": {
+            "description": "The OpenAPI document, as YAML.",
+            "content": {
+              "application/yaml": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/openapi.json": {
+      "get": {
+        "tags": [
+          "Meta"
+        ],
+        "operationId": "getOpenAPIJSON",
+        "summary": "This document as JSON",
+        "responses": {
+          "200": {
+            "description": "The OpenAPI document, converted to JSON.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/assets": {
+      "post": {
+        "tags": [
+          "Assets"
+        ],
+        "operationId": "registerAsset",
+        "summary": "Register an asset",
+        "description": "Registers an asset. Its code and scale never change afterwards. `name` defaults to\nthe code.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RegisterAssetRequest"
+              },
+              "example": {
+                "code": "USD",
+                "scale": 2,
+                "name": "US dollar"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The asset was registered (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Asset"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Codes: `asset_exists`, `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `validation_failed` (`code` must match `[A-Z0-9_]{2,16}`; `scale` must be 0–18; `name` must be 1–100 characters without control characters)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "Assets"
+        ],
+        "operationId": "listAssets",
+        "summary": "List assets",
+        "description": "Assets in code order.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of assets.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AssetList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`limit`, `cursor`)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/assets/{code}": {
+      "get": {
+        "tags": [
+          "Assets"
+        ],
+        "operationId": "getAsset",
+        "summary": "Read an asset",
+        "parameters": [
+          {
+            "name": "code",
+            "in": "path",
+            "required": true,
+            "description": "The asset code. A value that is not a well-formed code answers 404 `not_found`.",
+            "schema": {
+              "$ref": "#/components/schemas/AssetCode"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The asset.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Asset"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (the path segment is badly percent-encoded)."
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such asset, or not a well-formed asset code)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/accounts": {
+      "post": {
+        "tags": [
+          "Accounts"
+        ],
+        "operationId": "openAccount",
+        "summary": "Open an account",
+        "description": "Opens an account. `allowed_assets`, when given, restricts the account to those\nregistered assets (any registered asset otherwise). `constraint: no_negative` keeps\nthe balance from going below zero on the account's normal side, on any date.\n`metadata` defaults to `{}`.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/OpenAccountRequest"
+              },
+              "example": {
+                "code": "assets:bank:usd",
+                "type": "asset",
+                "allowed_assets": [
+                  "USD"
+                ],
+                "constraint": "no_negative",
+                "metadata": {
+                  "bank": "Example Bank"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The account was opened (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Account"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Codes: `account_exists`, `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`code`, `type`, `allowed_assets` count, format or duplicates, `constraint`, `metadata`), `unknown_asset` (an allowed asset is not registered)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "Accounts"
+        ],
+        "operationId": "listAccounts",
+        "summary": "List accounts",
+        "description": "Accounts in opening order, open and closed.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of accounts.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccountList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`limit`, `cursor`)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/accounts/{account}": {
+      "get": {
+        "tags": [
+          "Accounts"
+        ],
+        "operationId": "getAccount",
+        "summary": "Read an account",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/AccountPath"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The account.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Account"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`account` is neither an account code nor an id, or is badly percent-encoded)."
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such account)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/accounts/{account}/close": {
+      "post": {
+        "tags": [
+          "Accounts"
+        ],
+        "operationId": "closeAccount",
+        "summary": "Close an account",
+        "description": "Closes an account whose balances are all zero. A closed account accepts no\npostings. The body is optional: send nothing, or `{}` with\n`Content-Type: application/json`. (The two are different requests for\nidempotency purposes.)\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/AccountPath"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EmptyRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The closed account (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Account"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (`account`), `malformed_json`, `invalid_request` (the body is not an object or has any field), `invalid_idempotency_key`."
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such account)."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Codes: `account_already_closed`, `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `account_not_empty` (a balance is not zero)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/accounts/{account}/balances": {
+      "get": {
+        "tags": [
+          "Accounts"
+        ],
+        "operationId": "getAccountBalances",
+        "summary": "Read an account's balances",
+        "description": "The account's balance in each asset it has postings in, in asset order. Without\n`as_of`: the current balances, zero balances included. With `as_of`: the closing\nbalances at the end of that date; assets whose first posting is later are left out.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/AccountPath"
+          },
+          {
+            "$ref": "#/components/parameters/AsOf"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The balances.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Balances"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`account`, `as_of`)."
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such account)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/accounts/{account}/register": {
+      "get": {
+        "tags": [
+          "Accounts"
+        ],
+        "operationId": "getAccountRegister",
+        "summary": "List an account's postings with running balances",
+        "description": "The account's postings in (asset, date, recording order, position) order, each\nwith the account's balance in that asset after it. `from` and `to` are inclusive.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/AccountPath"
+          },
+          {
+            "$ref": "#/components/parameters/From"
+          },
+          {
+            "$ref": "#/components/parameters/To"
+          },
+          {
+            "name": "asset",
+            "in": "query",
+            "required": false,
+            "description": "Only postings in this asset.",
+            "schema": {
+              "$ref": "#/components/schemas/AssetCode"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of register lines.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RegisterLineList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`account`, `from`, `to`, `asset`, `limit`, `cursor`)."
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such account)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/transactions": {
+      "post": {
+        "tags": [
+          "Transactions"
+        ],
+        "operationId": "recordTransaction",
+        "summary": "Record a transaction",
+        "description": "Records a balanced transaction. Postings may name accounts by code or id; every\naccount must exist and be open, every asset must be registered and allowed by the\naccount, and no balance may leave ±9007199254740991 or break a `no_negative`\nconstraint on any date (a back-dated transaction is checked against every later\nday). `description` defaults to `\"\"` and `metadata` to `{}`.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RecordTransactionRequest"
+              },
+              "examples": {
+                "contribution": {
+                  "summary": "A member's contribution in USD",
+                  "value": {
+                    "date": "2026-03-14",
+                    "description": "Monthly contribution, member 1042",
+                    "metadata": {
+                      "member": "1042"
+                    },
+                    "postings": [
+                      {
+                        "account": "assets:bank:usd",
+                        "asset": "USD",
+                        "amount": 2500
+                      },
+                      {
+                        "account": "income:contributions",
+                        "asset": "USD",
+                        "amount": -2500
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The transaction was recorded (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Transaction"
+                },
+                "examples": {
+                  "contribution": {
+                    "summary": "The recorded contribution",
+                    "value": {
+                      "id": "txn_5f0c3e1a9b7d4c2e8f6a1b3c5d7e9f01",
+                      "date": "2026-03-14",
+                      "description": "Monthly contribution, member 1042",
+                      "metadata": {
+                        "member": "1042"
+                      },
+                      "postings": [
+                        {
+                          "account": "assets:bank:usd",
+                          "account_id": "acc_0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                          "asset": "USD",
+                          "amount": 2500
+                        },
+                        {
+                          "account": "income:contributions",
+                          "account_id": "acc_f9e8d7c6b5a4938271605f4e3d2c1b0a",
+                          "asset": "USD",
+                          "amount": -2500
+                        }
+                      ],
+                      "recorded_at": "2026-03-14T09:30:12.345678Z"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Code: `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`date`, `description`, `metadata`, postings count, posting `account`/`asset` format, `amount` zero or beyond ±9007199254740991), `unbalanced`, `unknown_account`, `unknown_asset`, `account_closed`, `asset_not_allowed`, `balance_constraint_violated`, `amount_overflow`."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "Transactions"
+        ],
+        "operationId": "listTransactions",
+        "summary": "List transactions",
+        "description": "Transactions in (date, recording) order. `from` and `to` are inclusive.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/From"
+          },
+          {
+            "$ref": "#/components/parameters/To"
+          },
+          {
+            "name": "account",
+            "in": "query",
+            "required": false,
+            "description": "Only transactions with a posting on this account (code or id).",
+            "schema": {
+              "$ref": "#/components/schemas/AccountReference"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of transactions.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TransactionList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`from`, `to`, `account`, `limit`, `cursor`)."
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (the `account` filter names no account)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/transactions/{id}": {
+      "get": {
+        "tags": [
+          "Transactions"
+        ],
+        "operationId": "getTransaction",
+        "summary": "Read a transaction",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TransactionIDPath"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The transaction.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Transaction"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (the path segment is badly percent-encoded)."
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such transaction, or not a well-formed id)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/transactions/{id}/reverse": {
+      "post": {
+        "tags": [
+          "Transactions"
+        ],
+        "operationId": "reverseTransaction",
+        "summary": "Reverse a transaction",
+        "description": "Records the mirror of a transaction: the same accounts and assets with every amount\nnegated, linked by `reverses` (and the original's `reversed_by`). A transaction is\nreversed at most once. The body is optional (nothing, or a JSON object with\n`Content-Type: application/json`): `date` defaults to today's UTC date and\n`description` to `Reversal of <id>`; the reversal's metadata is `{}`.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TransactionIDPath"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ReverseTransactionRequest"
+              },
+              "example": {
+                "date": "2026-03-15",
+                "description": "Entered twice by mistake"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The reversal was recorded (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Transaction"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such transaction, or not a well-formed id)."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Codes: `already_reversed`, `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`date`, `description`), `account_closed`, `balance_constraint_violated`, `amount_overflow`."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/trial-balance": {
+      "get": {
+        "tags": [
+          "Reports"
+        ],
+        "operationId": "getTrialBalance",
+        "summary": "Trial balance",
+        "description": "Every non-zero account balance, grouped by asset (in asset order, lines in account\ncode order), with debit and credit totals per asset. Without `as_of`: current\nbalances; with `as_of`: closing balances at the end of that date.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/AsOf"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The trial balance.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TrialBalance"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`as_of`)."
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `amount_overflow` (an asset's totals exceed 64 bits)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    }
+  },
+  "components": {
+    "parameters": {
+      "IdempotencyKey": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": false,
+        "description": "Makes the write safe to retry: the same key with the same request replays the\noriginal response (`Idempotent-Replayed: true`) without writing; with a different\nrequest it is `409 idempotency_key_reused`. 1 to 255 visible ASCII characters;\nanything else is `400 invalid_idempotency_key`.\n",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 255,
+          "pattern": "^[\\x21-\\x7E]{1,255}$"
+        },
+        "example": "3f2b8c1e-7d4a-4e9b-a1c2-5d6e7f809a1b"
+      },
+      "Limit": {
+        "name": "limit",
+        "in": "query",
+        "required": false,
+        "description": "Page size. Anything but an integer from 1 to 1000 is `400 invalid_parameter`.",
+        "schema": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "default": 100
+        }
+      },
+      "Cursor": {
+        "name": "cursor",
+        "in": "query",
+        "required": false,
+        "description": "The `next_cursor` of the previous page, passed back unchanged (opaque, URL-safe\nbase64). A cursor that was altered or came from another list is\n`400 invalid_parameter`.\n",
+        "schema": {
+          "type": "string",
+          "maxLength": 512,
+          "pattern": "^[A-Za-z0-9_-]+$"
+        }
+      },
+      "AsOf": {
+        "name": "as_of",
+        "in": "query",
+        "required": false,
+        "description": "Report balances at the end of this date (`YYYY-MM-DD`) instead of now. Anything else is `400 invalid_parameter`.",
+        "schema": {
+          "$ref": "#/components/schemas/Date"
+        }
+      },
+      "From": {
+        "name": "from",
+        "in": "query",
+        "required": false,
+        "description": "Only entries dated on or after this date (`YYYY-MM-DD`). Anything else is `400 invalid_parameter`.",
+        "schema": {
+          "$ref": "#/components/schemas/Date"
+        }
+      },
+      "To": {
+        "name": "to",
+        "in": "query",
+        "required": false,
+        "description": "Only entries dated on or before this date (`YYYY-MM-DD`). Anything else is `400 invalid_parameter`.",
+        "schema": {
+          "$ref": "#/components/schemas/Date"
+        }
+      },
+      "AccountPath": {
+        "name": "account",
+        "in": "path",
+        "required": true,
+        "description": "The account's code (e.g. `assets:bank:usd`; `:` may be percent-encoded) or its id\n(`acc_…`). Anything else is `400 invalid_parameter`.\n",
+        "schema": {
+          "$ref": "#/components/schemas/AccountReference"
+        }
+      },
+      "TransactionIDPath": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "The transaction id. A value that is not a well-formed id answers 404 `not_found`.",
+        "schema": {
+          "$ref": "#/components/schemas/TransactionID"
+        }
+      }
+    },
+    "headers": {
+      "IdempotentReplayed": {
+        "description": "`true` when this response is the stored response of an earlier request with the\nsame `Idempotency-Key` (nothing was written); absent otherwise.\n",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "true"
+          ]
+        }
+      }
+    },
+    "responses": {
+      "BadRequest": {
+        "description": "The request is malformed: `malformed_json` (the body does not parse),\n`invalid_request` (the body is not an object, or has unknown, missing or mistyped\nfields), `invalid_parameter` (a path or query parameter),\n`invalid_idempotency_key`.\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "urn:commons-ledger:problem:invalid_request",
+              "title": "The request has missing, unknown or mistyped fields",
+              "status": 400,
+              "detail": "postings[0].amout: is not a known field",
+              "code": "invalid_request",
+              "instance": "/v1/transactions",
+              "errors": [
+                {
+                  "field": "postings[0].amout",
+                  "detail": "is not a known field"
+                }
+              ]
+            }
+          }
+        }
+      },
+      "NotFound": {
+        "description": "Code: `not_found`.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "Conflict": {
+        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`.\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "ContentTooLarge": {
+        "description": "Code: `body_too_large` (the body exceeds 1048576 bytes).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "UnsupportedMediaType": {
+        "description": "Code: `unsupported_media_type` (a non-empty body not sent as `application/json`).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "UnprocessableContent": {
+        "description": "The request is well-formed but breaks a ledger rule; nothing was written:\n`validation_failed`, `unbalanced`, `unknown_account`, `unknown_asset`,\n`asset_not_allowed`, `account_closed`, `balance_constraint_violated`,\n`amount_overflow`, `account_not_empty`.\n",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "urn:commons-ledger:problem:unbalanced",
+              "title": "The postings do not balance",
+              "status": 422,
+              "detail": "postings in USD sum to 100 minor units; each asset must sum to exactly zero",
+              "code": "unbalanced",
+              "instance": "/v1/transactions"
+            }
+          }
+        }
+      },
+      "InternalError": {
+        "description": "Code: `internal_error` (the request was not applied; safe to retry with the same `Idempotency-Key`).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "ServiceUnavailable": {
+        "description": "Code: `unavailable`.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      }
+    },
+    "schemas": {
+      "AssetCode": {
+        "type": "string",
+        "description": "An asset code such as `USD`, `KES` or `XAU_G`.",
+        "pattern": "^[A-Z0-9_]{2,16}$",
+        "minLength": 2,
+        "maxLength": 16,
+        "examples": [
+          "USD"
+        ]
+      },
+      "AccountCode": {
+        "type": "string",
+        "description": "A hierarchical account code: 1 to 10 lowercase segments `[a-z0-9][a-z0-9_.-]*`\njoined by `:`, at most 200 bytes, and never of the form of an account id.\n",
+        "pattern": "^(?!acc_[0-9a-f]{32}$)[a-z0-9][a-z0-9_.-]*(:[a-z0-9][a-z0-9_.-]*){0,9}$",
+        "minLength": 1,
+        "maxLength": 200,
+        "examples": [
+          "assets:bank:usd"
+        ]
+      },
+      "AccountID": {
+        "type": "string",
+        "description": "An account's permanent id.",
+        "pattern": "^acc_[0-9a-f]{32}$",
+        "examples": [
+          "acc_0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+        ]
+      },
+      "AccountReference": {
+        "type": "string",
+        "description": "An account code or an account id; a value of the id form is read as an id.",
+        "pattern": "^(acc_[0-9a-f]{32}|[a-z0-9][a-z0-9_.-]*(:[a-z0-9][a-z0-9_.-]*){0,9})$",
+        "minLength": 1,
+        "maxLength": 200
+      },
+      "TransactionID": {
+        "type": "string",
+        "description": "A transaction's id.",
+        "pattern": "^txn_[0-9a-f]{32}$",
+        "examples": [
+          "txn_5f0c3e1a9b7d4c2e8f6a1b3c5d7e9f01"
+        ]
+      },
+      "Date": {
+        "type": "string",
+        "format": "date",
+        "description": "A calendar date `YYYY-MM-DD`, years 0001–9999.",
+        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        "examples": [
+          "2026-03-14"
+        ]
+      },
+      "Timestamp": {
+        "type": "string",
+        "format": "date-time",
+        "description": "An instant recorded by the server, RFC 3339 in UTC with microseconds.",
+        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$",
+        "examples": [
+          "2026-03-14T09:30:12.345678Z"
+        ]
+      },
+      "Amount": {
+        "type": "integer",
+        "format": "int64",
+        "description": "A signed quantity in minor units of the asset (debit positive, credit negative).",
+        "minimum": -9007199254740991,
+        "maximum": 9007199254740991
+      },
+      "NonZeroAmount": {
+        "description": "A posting amount in minor units; never zero (debit positive, credit negative).",
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/Amount"
+          },
+          {
+            "not": {
+              "const": 0
+            }
+          }
+        ]
+      },
+      "AccountType": {
+        "type": "string",
+        "description": "The account's type. `asset` and `expense` grow with debits (positive amounts);\n`liability`, `equity` and `income` grow with credits (negative amounts).\n",
+        "enum": [
+          "asset",
+          "liability",
+          "equity",
+          "income",
+          "expense"
+        ]
+      },
+      "NormalSide": {
+        "type": "string",
+        "description": "The side on which the account's balance normally grows.",
+        "enum": [
+          "debit",
+          "credit"
+        ]
+      },
+      "BalanceConstraint": {
+        "type": "string",
+        "description": "`no_negative`: the balance may never go below zero on the account's normal side, on any date.",
+        "enum": [
+          "no_negative"
+        ]
+      },
+      "MetadataValue": {
+        "description": "Any JSON value except a number with a fraction; integers within ±9007199254740991.",
+        "type": [
+          "null",
+          "boolean",
+          "integer",
+          "string",
+          "array",
+          "object"
+        ],
+        "items": {
+          "$ref": "#/components/schemas/MetadataValue"
+        },
+        "additionalProperties": {
+          "$ref": "#/components/schemas/MetadataValue"
+        }
+      },
+      "Metadata": {
+        "type": "object",
+        "description": "Free-form annotations: a JSON object nested at most 4 levels deep, at most 4096\nbytes as canonical JSON, with no control characters in strings or keys, and with\nintegers only (within ±9007199254740991); decimals are written as strings.\n",
+        "additionalProperties": {
+          "$ref": "#/components/schemas/MetadataValue"
+        }
+      },
+      "Asset": {
+        "type": "object",
+        "required": [
+          "code",
+          "scale",
+          "name",
+          "created_at"
+        ],
+        "properties": {
+          "code": {
+            "$ref": "#/components/schemas/AssetCode"
+          },
+          "scale": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "maximum": 18,
+            "description": "Decimal places between the minor and the major unit (2 for USD, 0 for JPY)."
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "description": "Human-readable name; the code when none was given."
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "Account": {
+        "type": "object",
+        "required": [
+          "id",
+          "code",
+          "type",
+          "normal_side",
+          "metadata",
+          "created_at",
+          "is_closed"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/AccountID"
+          },
+          "code": {
+            "$ref": "#/components/schemas/AccountCode"
+          },
+          "type": {
+            "$ref": "#/components/schemas/AccountType"
+          },
+          "normal_side": {
+            "$ref": "#/components/schemas/NormalSide"
+          },
+          "allowed_assets": {
+            "type": "array",
+            "description": "The only assets the account accepts, sorted; absent when it accepts any registered asset.",
+            "minItems": 1,
+            "maxItems": 64,
+            "uniqueItems": true,
+            "items": {
+              "$ref": "#/components/schemas/AssetCode"
+            }
+          },
+          "constraint": {
+            "$ref": "#/components/schemas/BalanceConstraint",
+            "description": "The balance constraint; absent when there is none."
+          },
+          "metadata": {
+            "$ref": "#/components/schemas/Metadata"
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "closed_at": {
+            "$ref": "#/components/schemas/Timestamp",
+            "description": "When the account was closed; absent while it is open."
+          },
+          "is_closed": {
+            "type": "boolean"
+          }
+        }
+      },
+      "Posting": {
+        "type": "object",
+        "required": [
+          "account",
+          "account_id",
+          "asset",
+          "amount"
+        ],
+        "properties": {
+          "account": {
+            "$ref": "#/components/schemas/AccountCode"
+          },
+          "account_id": {
+            "$ref": "#/components/schemas/AccountID"
+          },
+          "asset": {
+            "$ref": "#/components/schemas/AssetCode"
+          },
+          "amount": {
+            "$ref": "#/components/schemas/NonZeroAmount"
+          }
+        }
+      },
+      "Transaction": {
+        "type": "object",
+        "required": [
+          "id",
+          "date",
+          "description",
+          "metadata",
+          "postings",
+          "recorded_at"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/TransactionID"
+          },
+          "date": {
+            "$ref": "#/components/schemas/Date",
+            "description": "The effective (accounting) date."
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 1000,
+            "description": "Free text; may be empty."
+          },
+          "metadata": {
+            "$ref": "#/components/schemas/Metadata"
+          },
+          "postings": {
+            "type": "array",
+            "minItems": 2,
+            "maxItems": 256,
+            "items": {
+              "$ref": "#/components/schemas/Posting"
+            }
+          },
+          "recorded_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "reverses": {
+            "$ref": "#/components/schemas/TransactionID",
+            "description": "The transaction this one reverses; absent unless it is a reversal."
+          },
+          "reversed_by": {
+            "$ref": "#/components/schemas/TransactionID",
+            "description": "The reversal of this transaction; absent unless one was recorded."
+          }
+        }
+      },
+      "AssetList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/Asset"
+            }
+          },
+          "next_cursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
+      "AccountList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/Account"
+            }
+          },
+          "next_cursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
+      "TransactionList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/Transaction"
+            }
+          },
+          "next_cursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
+      "RegisterLineList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/RegisterLine"
+            }
+          },
+          "next_cursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
+      "NextCursor": {
+        "type": "string",
+        "description": "Opaque cursor of the next page; pass it as `cursor`. Absent on the last page.",
+        "pattern": "^[A-Za-z0-9_-]+$"
+      },
+      "RegisterLine": {
+        "type": "object",
+        "required": [
+          "transaction_id",
+          "date",
+          "description",
+          "asset",
+          "amount",
+          "running_balance"
+        ],
+        "properties": {
+          "transaction_id": {
+            "$ref": "#/components/schemas/TransactionID"
+          },
+          "date": {
+            "$ref": "#/components/schemas/Date"
+          },
+          "description": {
+            "type": "string",
+            "maxLength": 1000,
+            "description": "The transaction's description."
+          },
+          "asset": {
+            "$ref": "#/components/schemas/AssetCode"
+          },
+          "amount": {
+            "$ref": "#/components/schemas/NonZeroAmount"
+          },
+          "running_balance": {
+            "$ref": "#/components/schemas/Amount",
+            "description": "The account's balance in `asset` after this posting."
+          }
+        }
+      },
+      "Balances": {
+        "type": "object",
+        "required": [
+          "account_id",
+          "account",
+          "balances"
+        ],
+        "properties": {
+          "account_id": {
+            "$ref": "#/components/schemas/AccountID"
+          },
+          "account": {
+            "$ref": "#/components/schemas/AccountCode"
+          },
+          "as_of": {
+            "$ref": "#/components/schemas/Date",
+            "description": "The date the balances stand at; absent for current balances."
+          },
+          "balances": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/BalanceLine"
+            }
+          }
+        }
+      },
+      "BalanceLine": {
+        "type": "object",
+        "required": [
+          "asset",
+          "balance"
+        ],
+        "properties": {
+          "asset": {
+            "$ref": "#/components/schemas/AssetCode"
+          },
+          "balance": {
+            "$ref": "#/components/schemas/Amount"
+          }
+        }
+      },
+      "TrialBalance": {
+        "type": "object",
+        "required": [
+          "is_balanced",
+          "assets"
+        ],
+        "properties": {
+          "as_of": {
+            "$ref": "#/components/schemas/Date",
+            "description": "The date the balances stand at; absent for current balances."
+          },
+          "is_balanced": {
+            "type": "boolean",
+            "description": "Whether every asset's debit total equals its credit total."
+          },
+          "assets": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/TrialBalanceSection"
+            }
+          }
+        }
+      },
+      "TrialBalanceSection": {
+        "type": "object",
+        "required": [
+          "asset",
+          "debit_total",
+          "credit_total",
+          "is_balanced",
+          "lines"
+        ],
+        "properties": {
+          "asset": {
+            "$ref": "#/components/schemas/AssetCode"
+          },
+          "debit_total": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "description": "Sum of the positive (debit) balances. May exceed 9007199254740991 when many accounts hold large balances."
+          },
+          "credit_total": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "description": "Sum of the magnitudes of the negative (credit) balances. May exceed 9007199254740991."
+          },
+          "is_balanced": {
+            "type": "boolean"
+          },
+          "lines": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+              "$ref": "#/components/schemas/TrialBalanceLine"
+            }
+          }
+        }
+      },
+      "TrialBalanceLine": {
+        "type": "object",
+        "required": [
+          "account_id",
+          "account",
+          "type",
+          "balance"
+        ],
+        "properties": {
+          "account_id": {
+            "$ref": "#/components/schemas/AccountID"
+          },
+          "account": {
+            "$ref": "#/components/schemas/AccountCode"
+          },
+          "type": {
+            "$ref": "#/components/schemas/AccountType"
+          },
+          "balance": {
+            "$ref": "#/components/schemas/NonZeroAmount"
+          }
+        }
+      },
+      "HealthStatus": {
+        "type": "object",
+        "required": [
+          "status"
+        ],
+        "properties": {
+          "status": {
+            "type": "string",
+            "const": "ok"
+          }
+        }
+      },
+      "ReadyStatus": {
+        "type": "object",
+        "required": [
+          "status"
+        ],
+        "properties": {
+          "status": {
+            "type": "string",
+            "const": "ready"
+          }
+        }
+      },
+      "Problem": {
+        "type": "object",
+        "description": "An RFC 9457 problem.",
+        "required": [
+          "type",
+          "title",
+          "status",
+          "detail",
+          "code",
+          "instance"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "format": "uri",
+            "pattern": "^urn:commons-ledger:problem:[a-z_]+$",
+            "description": "`urn:commons-ledger:problem:` followed by `code`."
+          },
+          "title": {
+            "type": "string",
+            "description": "A short summary of the problem kind; the same for every occurrence."
+          },
+          "status": {
+            "type": "integer",
+            "minimum": 400,
+            "maximum": 599,
+            "description": "The HTTP status code."
+          },
+          "detail": {
+            "type": "string",
+            "description": "What went wrong this time."
+          },
+          "code": {
+            "type": "string",
+            "description": "The stable identifier of the problem kind. `http_error` is a fallback for\nframework-level 4xx errors other than 404; no route raises it today.\n",
+            "enum": [
+              "malformed_json",
+              "invalid_request",
+              "invalid_parameter",
+              "invalid_idempotency_key",
+              "not_found",
+              "asset_exists",
+              "account_exists",
+              "account_already_closed",
+              "already_reversed",
+              "idempotency_key_reused",
+              "body_too_large",
+              "unsupported_media_type",
+              "validation_failed",
+              "unbalanced",
+              "unknown_account",
+              "unknown_asset",
+              "asset_not_allowed",
+              "account_closed",
+              "balance_constraint_violated",
+              "amount_overflow",
+              "account_not_empty",
+              "internal_error",
+              "unavailable",
+              "http_error"
+            ]
+          },
+          "instance": {
+            "type": "string",
+            "format": "uri-reference",
+            "description": "The request path."
+          },
+          "errors": {
+            "type": "array",
+            "description": "The offending fields (for `invalid_request`, `invalid_parameter`, `validation_failed`); absent when there are none.",
+            "minItems": 1,
+            "items": {
+              "$ref": "#/components/schemas/FieldProblem"
+            }
+          }
+        }
+      },
+      "FieldProblem": {
+        "type": "object",
+        "required": [
+          "field",
+          "detail"
+        ],
+        "properties": {
+          "field": {
+            "type": "string",
+            "description": "The field's JSON path (`postings[1].amount`), parameter name, or `(body)`."
+          },
+          "detail": {
+            "type": "string"
+          }
+        }
+      },
+      "RegisterAssetRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "code",
+          "scale"
+        ],
+        "properties": {
+          "code": {
+            "type": "string",
+            "description": "Must match `[A-Z0-9_]{2,16}` (otherwise `422 validation_failed`)."
+          },
+          "scale": {
+            "type": "integer",
+            "format": "int64",
+            "description": "Decimal places, 0 to 18 (otherwise `422 validation_failed`). Fixed for ever."
+          },
+          "name": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "1 to 100 characters, no control characters (otherwise `422 validation_failed`). Defaults to `code`."
+          }
+        }
+      },
+      "OpenAccountRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "code",
+          "type"
+        ],
+        "properties": {
+          "code": {
+            "type": "string",
+            "description": "An account code such as `assets:bank:usd` (see `AccountCode`; otherwise `422 validation_failed`)."
+          },
+          "type": {
+            "type": "string",
+            "description": "One of `asset`, `liability`, `equity`, `income`, `expense` (otherwise `422 validation_failed`)."
+          },
+          "allowed_assets": {
+            "type": [
+              "array",
+              "null"
+            ],
+            "description": "1 to 64 distinct asset codes, each registered (otherwise `422 validation_failed`\nor `422 unknown_asset`). Absent: any registered asset is accepted.\n",
+            "items": {
+              "type": "string"
+            }
+          },
+          "constraint": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "`no_negative` or absent (otherwise `422 validation_failed`)."
+          },
+          "metadata": {
+            "$ref": "#/components/schemas/MetadataValue",
+            "description": "A JSON object (see `Metadata`; a non-object, or one breaking the size, depth,\ninteger-range or control-character rules, is `422 validation_failed`; a number\nwith a fraction is `400 invalid_request`). Defaults to `{}`.\n"
+          }
+        }
+      },
+      "RecordTransactionRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "date",
+          "postings"
+        ],
+        "properties": {
+          "date": {
+            "type": "string",
+            "description": "The effective date, `YYYY-MM-DD` (otherwise `422 validation_failed`)."
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "At most 1000 characters, no control characters (otherwise `422 validation_failed`). Defaults to `\"\"`."
+          },
+          "metadata": {
+            "$ref": "#/components/schemas/MetadataValue",
+            "description": "A JSON object (see `Metadata`; a non-object, or one breaking the size, depth,\ninteger-range or control-character rules, is `422 validation_failed`; a number\nwith a fraction is `400 invalid_request`). Defaults to `{}`.\n"
+          },
+          "postings": {
+            "type": "array",
+            "description": "2 to 256 postings (otherwise `422 validation_failed`); per asset they must sum to zero (otherwise `422 unbalanced`).",
+            "items": {
+              "$ref": "#/components/schemas/PostingRequest"
+            }
+          }
+        }
+      },
+      "PostingRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "account",
+          "asset",
+          "amount"
+        ],
+        "properties": {
+          "account": {
+            "type": "string",
+            "description": "The account's code or id (otherwise `422 validation_failed`; an unknown account is `422 unknown_account`)."
+          },
+          "asset": {
+            "type": "string",
+            "description": "A registered asset code (a malformed code is `422 validation_failed`; an unregistered one `422 unknown_asset`)."
+          },
+          "amount": {
+            "type": "integer",
+            "format": "int64",
+            "description": "Signed minor units, debit positive, credit negative; non-zero and within ±9007199254740991 (otherwise `422 validation_failed`)."
+          }
+        }
+      },
+      "ReverseTransactionRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "date": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The reversal's date, `YYYY-MM-DD` (otherwise `422 validation_failed`). Defaults to today's UTC date."
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "At most 1000 characters, no control characters (otherwise `422 validation_failed`). Defaults to `Reversal of <id>`."
+          }
+        }
+      },
+      "EmptyRequest": {
+        "type": "object",
+        "description": "An action body with no fields; any field is `400 invalid_request`.",
+        "additionalProperties": false,
+        "maxProperties": 0
+      }
+    }
+  }
 }
 
-"""#
+"""##
 }
