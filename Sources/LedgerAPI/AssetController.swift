@@ -12,7 +12,18 @@ struct AssetController<Store: LedgerStore> {
         let scale: Int
         let name: String?
 
-        static var shape: JSONShape { .object(["code": .value, "scale": .value, "name": .value]) }
+        static var shape: JSONShape { .object(["code": .value, "scale": .integer, "name": .value]) }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            code = try container.decode(String.self, forKey: .code)
+            scale = try container.decodeInteger(Int.self, forKey: .scale)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case code, scale, name
+        }
     }
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {

@@ -6,6 +6,9 @@ import LedgerCore
 indirect enum JSONShape: Sendable {
     /// Any scalar; its type is checked by decoding.
     case value
+    /// A whole number within 64 bits. Checked here because Foundation's decoder reports
+    /// fractions and overflows without naming the field.
+    case integer
     /// Any JSON (metadata); checked by the core's metadata rules.
     case any
     /// An object with exactly these optional keys.
@@ -13,11 +16,17 @@ indirect enum JSONShape: Sendable {
     /// An array whose elements have this shape.
     case array(JSONShape)
 
-    /// Every key in `json` that the shape does not allow, as JSON paths.
+    /// Every key in `json` that the shape does not allow, and every `.integer` field that
+    /// is not a whole 64-bit number, as JSON paths.
     func unknownFields(in json: Any, path: String = "") -> [FieldProblem] {
         switch self {
         case .value, .any:
             return []
+        case .integer:
+            guard let number = json as? NSNumber, !(json is String) else { return [] }
+            return Int64(number.stringValue) == nil
+                ? [FieldProblem(field: path, detail: "must be a whole number within 64 bits (minor units)")]
+                : []
         case .object(let fields):
             guard let object = json as? [String: Any] else { return [] }
             var problems: [FieldProblem] = []
@@ -100,10 +109,22 @@ enum JSONRequest {
     private static func describe(_ type: Any.Type) -> String {
         switch type {
         case is String.Type: "a string"
-        case is Int64.Type, is Int.Type: "an integer"
+        case is Int64.Type, is Int.Type: "a whole number within 64 bits (minor units)"
         case is Bool.Type: "a boolean"
         case is [Any].Type: "an array"
         default: "an object"
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Decodes a whole number, reporting a fraction or a 64-bit overflow as a type
+    /// mismatch at this key (Foundation reports those without a coding path).
+    func decodeInteger<Value: FixedWidthInteger & Decodable>(_ type: Value.Type, forKey key: Key) throws -> Value {
+        do {
+            return try decode(Value.self, forKey: key)
+        } catch DecodingError.dataCorrupted {
+            throw DecodingError.typeMismatch(Value.self, .init(codingPath: codingPath + [key], debugDescription: "not a whole number within 64 bits"))
         }
     }
 }

@@ -12,6 +12,17 @@ struct TransactionController<Store: LedgerStore> {
             let account: String
             let asset: String
             let amount: Int64
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                account = try container.decode(String.self, forKey: .account)
+                asset = try container.decode(String.self, forKey: .asset)
+                amount = try container.decodeInteger(Int64.self, forKey: .amount)
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case account, asset, amount
+            }
         }
 
         let date: String
@@ -22,7 +33,7 @@ struct TransactionController<Store: LedgerStore> {
         static var shape: JSONShape {
             .object([
                 "date": .value, "description": .value, "metadata": .any,
-                "postings": .array(.object(["account": .value, "asset": .value, "amount": .value])),
+                "postings": .array(.object(["account": .value, "asset": .value, "amount": .integer])),
             ])
         }
     }

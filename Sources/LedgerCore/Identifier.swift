@@ -1,7 +1,7 @@
 /// Random 128-bit identifiers, rendered as a type prefix and 32 lowercase hex digits.
 ///
-/// The prefix (`acc_`, `txn_`) makes an id impossible to confuse with an account code
-/// (codes never contain `_` in their first segment) and tells a reader what it names.
+/// The prefix (`acc_`, `txn_`) tells a reader what an id names; `AccountCode` refuses
+/// any text of the exact id form, so a path component is never ambiguous.
 /// The core never draws randomness itself: bytes come from an `IdentifierSource`.
 public enum Identifier {
     static let hexDigits = Array("0123456789abcdef".utf8)

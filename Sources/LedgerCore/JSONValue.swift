@@ -86,7 +86,25 @@ public indirect enum JSONValue: Hashable, Sendable {
 }
 
 extension JSONValue: Codable {
+    /// Decodes any JSON value except fractional numbers, reporting a nested problem with
+    /// its full coding path (`metadata.rate`), so the API can name the field.
     public init(from decoder: any Decoder) throws {
+        if let object = try? decoder.container(keyedBy: MemberKey.self) {
+            var members: [String: JSONValue] = [:]
+            for key in object.allKeys {
+                members[key.stringValue] = try object.decode(JSONValue.self, forKey: key)
+            }
+            self = .object(members)
+            return
+        }
+        if var array = try? decoder.unkeyedContainer() {
+            var values: [JSONValue] = []
+            while !array.isAtEnd {
+                values.append(try array.decode(JSONValue.self))
+            }
+            self = .array(values)
+            return
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -96,16 +114,20 @@ extension JSONValue: Codable {
             self = .integer(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let values = try? container.decode([JSONValue].self) {
-            self = .array(values)
-        } else if let members = try? container.decode([String: JSONValue].self) {
-            self = .object(members)
         } else {
             throw DecodingError.dataCorruptedError(
                 in: container,
-                debugDescription: "numbers in metadata must be integers; write decimals as strings"
+                debugDescription: "numbers in metadata must be whole numbers within 64 bits; write decimals as strings"
             )
         }
+    }
+
+    /// Any member name of a JSON object.
+    private struct MemberKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -756,16 +756,6 @@ components:
         application/problem+json:
           schema:
             $ref: '#/components/schemas/Problem'
-          example:
-            type: urn:commons-ledger:problem:invalid_request
-            title: The request has missing, unknown or mistyped fields
-            status: 400
-            detail: 'postings[0].amout: is not a known field'
-            code: invalid_request
-            instance: /v1/transactions
-            errors:
-              - field: postings[0].amout
-                detail: is not a known field
     NotFound:
       description: 'Code: `not_found`.'
       content:
@@ -802,13 +792,6 @@ components:
         application/problem+json:
           schema:
             $ref: '#/components/schemas/Problem'
-          example:
-            type: urn:commons-ledger:problem:unbalanced
-            title: The postings do not balance
-            status: 422
-            detail: postings in USD sum to 100 minor units; each asset must sum to exactly zero
-            code: unbalanced
-            instance: /v1/transactions
     InternalError:
       description: 'Code: `internal_error` (the request was not applied; safe to retry with the same `Idempotency-Key`).'
       content:
@@ -1159,6 +1142,22 @@ components:
     Problem:
       type: object
       description: An RFC 9457 problem.
+      examples:
+        - type: urn:commons-ledger:problem:invalid_request
+          title: The request has missing, unknown or mistyped fields
+          status: 400
+          detail: 'postings[0].amout: is not a known field'
+          code: invalid_request
+          instance: /v1/transactions
+          errors:
+            - field: postings[0].amout
+              detail: is not a known field
+        - type: urn:commons-ledger:problem:unbalanced
+          title: The postings do not balance
+          status: 422
+          detail: postings in USD sum to 100 minor units; each asset must sum to exactly zero
+          code: unbalanced
+          instance: /v1/transactions
       required: [type, title, status, detail, code, instance]
       properties:
         type:
@@ -2347,20 +2346,6 @@ components:
           "application/problem+json": {
             "schema": {
               "$ref": "#/components/schemas/Problem"
-            },
-            "example": {
-              "type": "urn:commons-ledger:problem:invalid_request",
-              "title": "The request has missing, unknown or mistyped fields",
-              "status": 400,
-              "detail": "postings[0].amout: is not a known field",
-              "code": "invalid_request",
-              "instance": "/v1/transactions",
-              "errors": [
-                {
-                  "field": "postings[0].amout",
-                  "detail": "is not a known field"
-                }
-              ]
             }
           }
         }
@@ -2411,14 +2396,6 @@ components:
           "application/problem+json": {
             "schema": {
               "$ref": "#/components/schemas/Problem"
-            },
-            "example": {
-              "type": "urn:commons-ledger:problem:unbalanced",
-              "title": "The postings do not balance",
-              "status": 422,
-              "detail": "postings in USD sum to 100 minor units; each asset must sum to exactly zero",
-              "code": "unbalanced",
-              "instance": "/v1/transactions"
             }
           }
         }
@@ -2991,6 +2968,30 @@ components:
       "Problem": {
         "type": "object",
         "description": "An RFC 9457 problem.",
+        "examples": [
+          {
+            "type": "urn:commons-ledger:problem:invalid_request",
+            "title": "The request has missing, unknown or mistyped fields",
+            "status": 400,
+            "detail": "postings[0].amout: is not a known field",
+            "code": "invalid_request",
+            "instance": "/v1/transactions",
+            "errors": [
+              {
+                "field": "postings[0].amout",
+                "detail": "is not a known field"
+              }
+            ]
+          },
+          {
+            "type": "urn:commons-ledger:problem:unbalanced",
+            "title": "The postings do not balance",
+            "status": 422,
+            "detail": "postings in USD sum to 100 minor units; each asset must sum to exactly zero",
+            "code": "unbalanced",
+            "instance": "/v1/transactions"
+          }
+        ],
         "required": [
           "type",
           "title",

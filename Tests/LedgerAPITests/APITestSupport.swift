@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerAPI
+import LedgerCore
+import LedgerTestSupport
+import Logging
+import Testing
+
+/// An application on a fresh temporary database, built by the same `buildApplication`
+/// the server uses, with a fixed clock and seeded ids.
+struct TestServer {
+    let directory: TemporaryDirectory
+    let configuration: ServerConfiguration
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        configuration = ServerConfiguration(host: "127.0.0.1", port: 0, databasePath: directory.path("ledger.sqlite"), logLevel: .critical)
+    }
+
+    /// Runs `body` against the real router.
+    func run(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = try buildApplication(
+            configuration: configuration, clock: FixedClock(), identifiers: SeededIdentifiers(seed: 7),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
+        try await app.test(.router, body)
+    }
+}
+
+/// A decoded response: status, headers and the JSON body.
+struct Reply {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: [UInt8]
+
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:]
+    }
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+
+    /// The problem code of a problem+json reply.
+    var code: String? { json["code"] as? String }
+
+    subscript(key: String) -> Any? { json[key] }
+}
+
+extension TestClientProtocol {
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, json: String? = nil,
+        headers: HTTPFields = [:], contentType: String? = "application/json"
+    ) async throws -> Reply {
+        var headers = headers
+        if json != nil, let contentType { headers[.contentType] = contentType }
+        let response = try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        return Reply(status: response.status, headers: response.headers, body: Array(response.body.readableBytesView))
+    }
+
+    /// Registers USD (2) and EUR (2) and opens a small chart; fails the test if any step fails.
+    func seedChart() async throws {
+        for asset in [#"{"code":"USD","scale":2,"name":"US dollar"}"#, #"{"code":"EUR","scale":2}"#] {
+            #expect(try await call(.post, "/v1/assets", json: asset).status == .created)
+        }
+        for account in [
+            #"{"code":"assets:bank:usd","type":"asset","allowed_assets":["USD"],"constraint":"no_negative"}"#,
+            #"{"code":"assets:bank:eur","type":"asset","allowed_assets":["EUR"],"constraint":"no_negative"}"#,
+            #"{"code":"income:contributions","type":"income","metadata":{"note":"all gifts"}}"#,
+            #"{"code":"expenses:grants","type":"expense"}"#,
+        ] {
+            #expect(try await call(.post, "/v1/accounts", json: account).status == .created)
+        }
+    }
+}
+
+/// A balanced USD contribution of `amount` minor units.
+func contribution(_ amount: Int64, date: String = "2026-11-20") -> String {
+    #"{"date":"\#(date)","description":"Contribution","postings":[{"account":"assets:bank:usd","asset":"USD","amount":\#(amount)},{"account":"income:contributions","asset":"USD","amount":-\#(amount)}]}"#
+}

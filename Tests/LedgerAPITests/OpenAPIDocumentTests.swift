@@ -1,0 +1,65 @@
+// Goal: the OpenAPI document and the router describe the same API — a route the
+// document lacks, or a documented route that does not exist, fails the suite — and the
+// served document is the one in schema/.
+import Foundation
+import HummingbirdTesting
+import LedgerAPI
+import LedgerTestSupport
+import Logging
+import Testing
+
+@Suite struct OpenAPIDocumentTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func documentedOperations() throws -> Set<String> {
+        let data = try Data(contentsOf: root.appendingPathComponent("schema/openapi.json"))
+        let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: Any])
+        var operations: Set<String> = []
+        for (path, item) in paths {
+            for method in (item as? [String: Any] ?? [:]).keys where ["get", "post", "put", "patch", "delete"].contains(method) {
+                operations.insert("\(method.uppercased()) \(path)")
+            }
+        }
+        return operations
+    }
+
+    @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
+        let ledger = try TestLedger()
+        let router = buildRouter(store: ledger.store)
+        let routed = Set(router.routes.map { route in
+            // Hummingbird prints parameters as {name} or :name; the document uses {name}.
+            let path = route.path.description.split(separator: "/").map { segment in
+                segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
+            }.joined(separator: "/")
+            return "\(route.method.rawValue) /\(path)"
+        })
+        let documented = try Self.documentedOperations()
+        #expect(routed.count > 15)
+        #expect(routed.subtracting(documented).isEmpty, "routes missing from schema/openapi.yaml: \(routed.subtracting(documented).sorted())")
+        #expect(documented.subtracting(routed).isEmpty, "documented routes that do not exist: \(documented.subtracting(routed).sorted())")
+    }
+
+    @Test func servedDocumentsMatchTheSchemaFolder() async throws {
+        let yaml = try String(contentsOf: Self.root.appendingPathComponent("schema/openapi.yaml"), encoding: .utf8)
+        let json = try Data(contentsOf: Self.root.appendingPathComponent("schema/openapi.json"))
+        try await TestServer().run { client in
+            let servedYAML = try await client.call(.get, "/openapi.yaml")
+            #expect(servedYAML.status == .ok)
+            #expect(servedYAML.text == yaml, "embedded YAML drifted: run scripts/embed-resources")
+            let servedJSON = try await client.call(.get, "/openapi.json")
+            #expect(servedJSON.headers[.contentType] == "application/json")
+            #expect(servedJSON.body == Array(json), "embedded JSON drifted: run scripts/embed-resources")
+        }
+    }
+
+    @Test func everyProblemCodeIsListedInTheDocument() throws {
+        let json = try String(contentsOf: Self.root.appendingPathComponent("schema/openapi.json"), encoding: .utf8)
+        let source = try String(contentsOf: Self.root.appendingPathComponent("Sources/LedgerAPI/Problem.swift"), encoding: .utf8)
+        let codes = Set(source.matches(of: /code: "([a-z_]+)"/).map { String($0.output.1) })
+        #expect(codes.count >= 20)
+        for code in codes {
+            #expect(json.contains("\"\(code)\""), "problem code \(code) is not in the OpenAPI document")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+// Goal: configuration layers as documented — built-in defaults, then the JSON file,
+// then COMMONS_LEDGER_* variables — and config/commons-ledger.json states the defaults.
+import Foundation
+import LedgerAPI
+import Testing
+
+@Suite struct ServerConfigurationTests {
+    @Test func shippedFileEqualsTheBuiltInDefaults() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = try Data(contentsOf: root.appendingPathComponent("config/commons-ledger.json"))
+        #expect(try ServerConfiguration.load(fileContents: Array(file), environment: [:]) == .defaults)
+        #expect(ServerConfiguration.defaults.host == "127.0.0.1")
+        #expect(ServerConfiguration.defaults.port == 8080)
+        #expect(ServerConfiguration.defaults.databasePath == "./data/ledger.sqlite")
+    }
+
+    @Test func environmentOverridesFileAndFileOverridesDefaults() throws {
+        let file = Array(#"{"port": 9000, "database": "/srv/ledger.sqlite"}"#.utf8)
+        let fromFile = try ServerConfiguration.load(fileContents: file, environment: [:])
+        #expect(fromFile.port == 9000)
+        #expect(fromFile.databasePath == "/srv/ledger.sqlite")
+        let fromEnvironment = try ServerConfiguration.load(fileContents: file, environment: ["COMMONS_LEDGER_PORT": "9100", "COMMONS_LEDGER_HOST": "0.0.0.0"])
+        #expect(fromEnvironment.port == 9100)
+        #expect(fromEnvironment.host == "0.0.0.0")
+        #expect(fromEnvironment.databasePath == "/srv/ledger.sqlite")
+    }
+
+    @Test(arguments: [
+        (#"{"prot": 9000}"#, [String: String]()),
+        (#"{"port": "x"}"#, [:]),
+        ("{}", ["COMMONS_LEDGER_PORT": "70000"]),
+        ("{}", ["COMMONS_LEDGER_LOG_LEVEL": "loud"]),
+    ])
+    func invalidSettingsAreRefused(file: String, environment: [String: String]) {
+        #expect(throws: ServerConfiguration.Invalid.self) {
+            try ServerConfiguration.load(fileContents: Array(file.utf8), environment: environment)
+        }
+    }
+}
