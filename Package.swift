@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "commons-ledger", targets: ["CommonsLedger"]),
+        .executable(name: "ledger-bench", targets: ["LedgerBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
@@ -55,6 +56,17 @@ let package = Package(
                 "LedgerCore",
                 "LedgerStorage",
                 "LedgerAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Benchmark driver for scripts/bench: store-level write throughput.
+        .executableTarget(
+            name: "LedgerBench",
+            dependencies: [
+                "LedgerCore",
+                "LedgerStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import LedgerStorage
+import Logging
+
+/// `ledger-bench`: measures committed ledger transactions per second through the store
+/// (no HTTP), on a fresh database file with `synchronous = FULL`. Run by `scripts/bench`.
+@main
+struct LedgerBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger-bench",
+        abstract: "Committed transactions per second through SQLiteLedgerStore."
+    )
+
+    @Option(help: "Transactions to record.")
+    var count = 2_000
+
+    @Option(help: "Concurrent writers (tasks) submitting transactions.")
+    var concurrency = 1
+
+    @Option(help: "Database file to create (must not exist).")
+    var database: String
+
+    func run() async throws {
+        guard !FileManager.default.fileExists(atPath: database) else {
+            throw ValidationError("\(database) exists; the benchmark needs a fresh file")
+        }
+        let store = try SQLiteLedgerStore(
+            path: database, clock: SystemClock(), identifiers: SystemIdentifierSource(), logger: Logger(label: "bench")
+        )
+        try store.migrate()
+        _ = try await store.registerAsset(AssetDraft(code: "USD", scale: 2), idempotency: nil)
+        _ = try await store.openAccount(AccountDraft(code: "assets:bank:usd", type: "asset", constraint: "no_negative"), idempotency: nil)
+        _ = try await store.openAccount(AccountDraft(code: "income:contributions", type: "income"), idempotency: nil)
+
+        let draft = TransactionDraft(date: "2026-11-20", description: "benchmark contribution", postings: [
+            PostingDraft(account: "assets:bank:usd", asset: "USD", amount: 125),
+            PostingDraft(account: "income:contributions", asset: "USD", amount: -125),
+        ])
+        let perWriter = count / concurrency
+        let clock = ContinuousClock()
+        let start = clock.now
+        let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    var latencies: [Duration] = []
+                    latencies.reserveCapacity(perWriter)
+                    for _ in 0..<perWriter {
+                        let began = clock.now
+                        _ = try await store.recordTransaction(draft, idempotency: nil)
+                        latencies.append(clock.now - began)
+                    }
+                    return latencies
+                }
+            }
+            var all: [Duration] = []
+            for try await part in group { all += part }
+            return all.sorted()
+        }
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        func milliseconds(_ duration: Duration) -> String {
+            String(format: "%.2f", Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15)
+        }
+        let balances = try await store.balances(of: .code(AccountCode("assets:bank:usd")!), asOf: nil)
+        guard balances?.balances.first?.balance.minorUnits == Int64(latencies.count) * 125 else {
+            throw ValidationError("balance does not match the recorded transactions")
+        }
+        try store.close()
+        print(String(
+            format: "store  concurrency=%-3d transactions=%-6d committed/s=%8.0f  p50=%sms p99=%sms",
+            concurrency, latencies.count, Double(latencies.count) / seconds,
+            milliseconds(latencies[latencies.count / 2]), milliseconds(latencies[latencies.count * 99 / 100])
+        ))
+    }
+}
