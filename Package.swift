@@ -26,11 +26,18 @@ let package = Package(
     targets: [
         // Pure double-entry core: no I/O, no clock, no randomness.
         .target(name: "LedgerCore", swiftSettings: strictSettings),
+        // Pure: RFC 6962 Merkle tree, proofs, C2SP checkpoints and signed notes; knows nothing of money.
+        .target(
+            name: "AuditLog",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         // The only importer of GRDB: SQLite schema, migrations and the serialized writer.
         .target(
             name: "LedgerStorage",
             dependencies: [
                 "LedgerCore",
+                "AuditLog",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -54,6 +61,7 @@ let package = Package(
             name: "CommonsLedger",
             dependencies: [
                 "LedgerCore",
+                "AuditLog",
                 "LedgerStorage",
                 "LedgerAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -75,7 +83,12 @@ let package = Package(
         // Fixtures for tests only: fixed clock, seeded ids, temporary databases.
         .target(
             name: "LedgerTestSupport",
-            dependencies: ["LedgerCore", "LedgerStorage"],
+            dependencies: ["LedgerCore", "LedgerStorage", "AuditLog"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AuditLogTests",
+            dependencies: ["AuditLog"],
             swiftSettings: strictSettings
         ),
         .testTarget(

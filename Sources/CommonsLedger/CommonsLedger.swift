@@ -11,7 +11,7 @@ struct CommonsLedger: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "commons-ledger",
         abstract: "The book of record of a global solidarity fund: a double-entry ledger with an HTTP API.",
-        subcommands: [Serve.self, Migrate.self],
+        subcommands: [Serve.self, Migrate.self, Keygen.self, Verify.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -26,6 +26,9 @@ struct ConfigurationOptions: ParsableArguments {
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
+
+    @Option(help: "The audit log's private signing key file (default: log-signing.key beside the database).")
+    var logKey: String?
 
     /// Defaults, then the configuration file, then the environment, then these flags.
     func resolve(host: String? = nil, port: String? = nil) throws -> ServerConfiguration {
@@ -42,7 +45,7 @@ struct ConfigurationOptions: ParsableArguments {
         }
         do {
             var configuration = try ServerConfiguration.load(fileContents: contents, environment: environment)
-            try configuration.apply(host: host, port: port, database: database, logLevel: logLevel)
+            try configuration.apply(host: host, port: port, database: database, logLevel: logLevel, logKey: logKey)
             return configuration
         } catch let error as ServerConfiguration.Invalid {
             throw ValidationError(error.description)
@@ -92,8 +95,9 @@ struct Migrate: AsyncParsableCommand {
         let logger = options.makeLogger(configuration)
         let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (signer, _) = try LogSigner.loadOrCreate(path: configuration.resolvedLogKeyPath, origin: configuration.logOrigin)
         let store = try SQLiteLedgerStore(
-            path: configuration.databasePath, clock: SystemClock(), identifiers: SystemIdentifierSource(), logger: logger
+            path: configuration.databasePath, clock: SystemClock(), identifiers: SystemIdentifierSource(), signer: signer, logger: logger
         )
         let applied = try store.migrate()
         for name in applied { print("applied \(name)") }

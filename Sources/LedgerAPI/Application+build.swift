@@ -18,6 +18,7 @@ public func buildRouter<Store: LedgerStore>(store: Store) -> Router<BasicRequest
     AccountController(store: store).addRoutes(to: group)
     TransactionController(store: store).addRoutes(to: group)
     ReportController(store: store).addRoutes(to: group)
+    LogController(store: store).addRoutes(to: group)
     return router
 }
 
@@ -33,8 +34,14 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let keyPath = configuration.resolvedLogKeyPath
+    let (signer, isNewKey) = try LogSigner.loadOrCreate(path: keyPath, origin: configuration.logOrigin)
+    if isNewKey {
+        logger.notice("created the log signing key", metadata: ["path": "\(keyPath)", "verifier_key": "\(signer.verifierKey)"])
+    }
+    logger.info("audit log verifier key \(signer.verifierKey)")
     let store = try SQLiteLedgerStore(
-        path: configuration.databasePath, clock: clock, identifiers: identifiers, logger: logger
+        path: configuration.databasePath, clock: clock, identifiers: identifiers, signer: signer, logger: logger
     )
     let applied = try store.migrate()
     if !applied.isEmpty {

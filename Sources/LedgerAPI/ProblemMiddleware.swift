@@ -19,6 +19,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try Problem(rejection).response(from: request, context: context)
         } catch is InvalidCursor {
             return try Problem.invalidParameter("cursor", "is not a cursor this list issued").response(from: request, context: context)
+        } catch let error as LogRangeError {
+            switch error {
+            case .invalid(let detail):
+                return try Problem(status: .badRequest, code: "invalid_range", title: "The log range is invalid", detail: detail)
+                    .response(from: request, context: context)
+            case .beyondTree(let detail):
+                return try Problem(status: .notFound, code: "beyond_log", title: "The log is not that large", detail: detail)
+                    .response(from: request, context: context)
+            }
         } catch is NIOTooManyBytesError {
             return try Problem.bodyTooLarge.response(from: request, context: context)
         } catch let error as HTTPError where error.status == .notFound {

@@ -14,12 +14,26 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var databasePath: String
     /// Lowest level the application logs.
     public var logLevel: Logger.Level
+    /// The audit log's private signing key; `nil` means `log-signing.key` beside the database.
+    public var logKeyPath: String?
+    /// The checkpoint origin (and key name) used when a new key is created.
+    public var logOrigin: String
 
-    public init(host: String, port: Int, databasePath: String, logLevel: Logger.Level) {
+    public init(
+        host: String, port: Int, databasePath: String, logLevel: Logger.Level,
+        logKeyPath: String? = nil, logOrigin: String = "commons-ledger"
+    ) {
         self.host = host
         self.port = port
         self.databasePath = databasePath
         self.logLevel = logLevel
+        self.logKeyPath = logKeyPath
+        self.logOrigin = logOrigin
+    }
+
+    /// Where the signing key is read from (or created).
+    public var resolvedLogKeyPath: String {
+        logKeyPath ?? URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("log-signing.key").path
     }
 }
 
@@ -40,10 +54,14 @@ extension ServerConfiguration {
         let port: Int?
         let database: String?
         let logLevel: String?
+        let logKey: String?
+        let logOrigin: String?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case host, port, database
             case logLevel = "log_level"
+            case logKey = "log_key"
+            case logOrigin = "log_origin"
         }
 
         init(from decoder: any Decoder) throws {
@@ -57,6 +75,8 @@ extension ServerConfiguration {
             port = try container.decodeIfPresent(Int.self, forKey: .port)
             database = try container.decodeIfPresent(String.self, forKey: .database)
             logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel)
+            logKey = try container.decodeIfPresent(String.self, forKey: .logKey)
+            logOrigin = try container.decodeIfPresent(String.self, forKey: .logOrigin)
         }
 
         struct AnyKey: CodingKey {
@@ -80,17 +100,33 @@ extension ServerConfiguration {
             } catch {
                 throw Invalid(description: "configuration file is not valid: \(error)")
             }
-            try configuration.apply(host: file.host, port: file.port.map(String.init), database: file.database, logLevel: file.logLevel)
+            try configuration.apply(
+                host: file.host, port: file.port.map(String.init), database: file.database, logLevel: file.logLevel,
+                logKey: file.logKey, logOrigin: file.logOrigin
+            )
         }
         try configuration.apply(
             host: environment["COMMONS_LEDGER_HOST"], port: environment["COMMONS_LEDGER_PORT"],
-            database: environment["COMMONS_LEDGER_DATABASE"], logLevel: environment["COMMONS_LEDGER_LOG_LEVEL"]
+            database: environment["COMMONS_LEDGER_DATABASE"], logLevel: environment["COMMONS_LEDGER_LOG_LEVEL"],
+            logKey: environment["COMMONS_LEDGER_LOG_KEY"], logOrigin: environment["COMMONS_LEDGER_LOG_ORIGIN"]
         )
         return configuration
     }
 
     /// Overrides the fields that are given, validating each.
-    public mutating func apply(host: String?, port: String?, database: String?, logLevel: String?) throws {
+    public mutating func apply(
+        host: String?, port: String?, database: String?, logLevel: String?, logKey: String? = nil, logOrigin: String? = nil
+    ) throws {
+        if let logKey {
+            guard !logKey.isEmpty else { throw Invalid(description: "log key path must not be empty") }
+            logKeyPath = logKey
+        }
+        if let logOrigin {
+            guard !logOrigin.isEmpty, !logOrigin.contains("+"), !logOrigin.contains(where: \.isWhitespace) else {
+                throw Invalid(description: "log origin must be non-empty, without '+' or spaces")
+            }
+            self.logOrigin = logOrigin
+        }
         if let host {
             guard !host.isEmpty else { throw Invalid(description: "host must not be empty") }
             self.host = host

@@ -1,3 +1,4 @@
+public import AuditLog
 public import LedgerCore
 
 /// The book of record as the HTTP layer sees it: named writes, each one atomic and
@@ -45,6 +46,23 @@ public protocol LedgerStore: Sendable {
 
     /// Throws unless the store can serve reads and writes.
     func checkReadiness() async throws
+
+    // MARK: Audit log
+
+    /// The verifier key (C2SP vkey text) of the log's checkpoint signer.
+    var logVerifierKey: String { get }
+    /// The newest signed checkpoint, `nil` before the first change.
+    func latestCheckpoint() async throws -> StoredCheckpoint?
+    /// Signed checkpoints in tree-size order, after the cursor.
+    func checkpoints(page: PageRequest) async throws -> Page<StoredCheckpoint>
+    /// Entries from `start` up to `end` (exclusive, clamped to the log), at most `limit`.
+    func logEntries(start: Int64, end: Int64?, limit: Int) async throws -> LogEntryPage
+    /// RFC 9162 inclusion proof of entry `index` in the tree of `treeSize` entries.
+    func inclusionProof(index: Int64, treeSize: Int64) async throws -> [Hash]
+    /// RFC 9162 consistency proof between two tree sizes.
+    func consistencyProof(first: Int64, second: Int64) async throws -> [Hash]
+    /// A transaction's entry with its inclusion proof against the latest checkpoint.
+    func transactionProof(_ id: TransactionID) async throws -> TransactionProof?
 }
 
 /// What a write did: applied now, or replayed from an earlier request with the same

@@ -6,19 +6,22 @@ public import LedgerCore
 /// committed and synced before the method returns, rolled back whole on any error.
 extension SQLiteLedgerStore {
     public func registerAsset(_ draft: AssetDraft, idempotency: Idempotency<Asset>?) async throws -> WriteOutcome<Asset> {
-        try await write(idempotency: idempotency) { db, now in
+        let signer = self.signer
+        return try await write(idempotency: idempotency) { db, now in
             let asset = try draft.validated(at: now)
             guard try LedgerRows.asset(db, code: asset.code) == nil else {
                 throw Rejection.assetExists(code: asset.code)
             }
             try db.cachedStatement(sql: "INSERT INTO assets (code, scale, name, created_at) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [asset.code.rawValue, asset.scale, asset.name, asset.createdAt.description])
+            try AuditLogWriter.append(db, event: .assetRegistered(asset), balances: [], at: now, signer: signer)
             return asset
         }
     }
 
     public func openAccount(_ draft: AccountDraft, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account> {
         let identifiers = self.identifiers
+        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             let account = try draft.validated(id: AccountID(bytes: identifiers.nextIdentifierBytes()), at: now)
             guard try LedgerRows.account(db, reference: .code(account.code)) == nil else {
@@ -39,12 +42,14 @@ extension SQLiteLedgerStore {
                 try db.cachedStatement(sql: "INSERT INTO account_allowed_assets (account_seq, asset) VALUES (?, ?)")
                     .execute(arguments: [seq, asset.rawValue])
             }
+            try AuditLogWriter.append(db, event: .accountOpened(account), balances: [], at: now, signer: signer)
             return account
         }
     }
 
     public func closeAccount(_ reference: AccountReference, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account> {
-        try await write(idempotency: idempotency) { db, now in
+        let signer = self.signer
+        return try await write(idempotency: idempotency) { db, now in
             guard let stored = try LedgerRows.account(db, reference: reference) else {
                 throw Rejection.notFound(resource: "account", reference: reference.description)
             }
@@ -63,6 +68,7 @@ extension SQLiteLedgerStore {
             guard let closed = try LedgerRows.account(db, reference: reference) else {
                 preconditionFailure("an account read back in its own write transaction exists")
             }
+            try AuditLogWriter.append(db, event: .accountClosed(closed.account), balances: [], at: now, signer: signer)
             return closed.account
         }
     }
@@ -73,6 +79,7 @@ extension SQLiteLedgerStore {
         // Stateless rules are checked before entering the serialized writer.
         let checked = try draft.checked()
         let identifiers = self.identifiers
+        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
             for reference in checked.accountReferences {
@@ -87,7 +94,8 @@ extension SQLiteLedgerStore {
                 accounts: accounts.mapValues(\.account), registeredAssets: assets
             )
             let byID = Dictionary(accounts.values.map { ($0.account.id, $0) }, uniquingKeysWith: { first, _ in first })
-            try TransactionWriter.insert(db, transaction: transaction, reversesSeq: nil, accounts: byID)
+            let balances = try TransactionWriter.insert(db, transaction: transaction, reversesSeq: nil, accounts: byID)
+            try AuditLogWriter.append(db, event: .transactionRecorded(transaction), balances: balances, at: now, signer: signer)
             return transaction
         }
     }
@@ -101,6 +109,7 @@ extension SQLiteLedgerStore {
             throw Rejection.invalidFields([problem])
         }
         let identifiers = self.identifiers
+        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             guard let (seq, original) = try LedgerRows.transaction(db, id: id) else {
                 throw Rejection.notFound(resource: "transaction", reference: id.rawValue)
@@ -120,7 +129,8 @@ extension SQLiteLedgerStore {
                 guard !stored.account.isClosed else { throw Rejection.accountClosed(account: stored.account.code) }
                 accounts[posting.accountID] = stored
             }
-            try TransactionWriter.insert(db, transaction: reversal, reversesSeq: seq, accounts: accounts)
+            let balances = try TransactionWriter.insert(db, transaction: reversal, reversesSeq: seq, accounts: accounts)
+            try AuditLogWriter.append(db, event: .transactionRecorded(reversal), balances: balances, at: now, signer: signer)
             guard let (_, recorded) = try LedgerRows.transaction(db, id: reversal.id) else {
                 preconditionFailure("a transaction read back in its own write transaction exists")
             }

@@ -1,4 +1,5 @@
 import Foundation
+public import AuditLog
 import GRDB
 public import LedgerCore
 public import Logging
@@ -15,10 +16,13 @@ public final class SQLiteLedgerStore: LedgerStore {
     let pool: DatabasePool
     let clock: any LedgerClock
     let identifiers: any IdentifierSource
+    let signer: LogSigner
     let logger: Logger
 
     /// Opens (creating if needed) the database at `path`. Call `migrate()` before use.
-    public init(path: String, clock: any LedgerClock, identifiers: any IdentifierSource, logger: Logger) throws {
+    ///
+    /// `signer` signs the audit log's checkpoints; its name is the log's origin.
+    public init(path: String, clock: any LedgerClock, identifiers: any IdentifierSource, signer: LogSigner, logger: Logger) throws {
         var configuration = Configuration()
         configuration.label = "commons-ledger"
         configuration.foreignKeysEnabled = true
@@ -30,6 +34,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         pool = try DatabasePool(path: path, configuration: configuration)
         self.clock = clock
         self.identifiers = identifiers
+        self.signer = signer
         self.logger = logger
     }
 

@@ -18,10 +18,11 @@ enum TransactionWriter {
         let closing: Amount
     }
 
+    /// Writes the transaction and returns every balance it touched, as it now stands.
     static func insert(
         _ db: Database, transaction: LedgerTransaction, reversesSeq: Int64?,
         accounts: [AccountID: LedgerRows.StoredAccount]
-    ) throws {
+    ) throws -> [BalanceSnapshot] {
         let date = transaction.date.description
         let changes = try BalanceChange.changes(of: transaction)
         var plans: [BalanceKey: Plan] = [:]
@@ -103,7 +104,8 @@ enum TransactionWriter {
         var postingRows: [(accountSeq: Int64, posting: Posting, dayRunning: Amount)] = []
         for posting in transaction.postings {
             let key = BalanceKey(accountID: posting.accountID, asset: posting.asset)
-            guard let plan = plans[key], let running = dayRunning[key]?.adding(posting.amount) else {
+            guard let plan = plans[key] else { preconditionFailure("every posting's balance is planned") }
+            guard let running = dayRunning[key]?.adding(posting.amount) else {
                 throw Rejection.amountOverflow(account: posting.accountCode, asset: posting.asset)
             }
             dayRunning[key] = running
@@ -144,6 +146,9 @@ enum TransactionWriter {
                     UPDATE balance_days SET closing = closing + ? WHERE account_seq = ? AND asset = ? AND date > ?
                     """).execute(arguments: [plan.change.amount.minorUnits] + key + [date])
             }
+        }
+        return plans.values.sorted { $0.change.key < $1.change.key }.map {
+            BalanceSnapshot(key: $0.change.key, accountCode: $0.change.accountCode, balance: $0.newBalance)
         }
     }
 }

@@ -1,6 +1,7 @@
 public import Foundation
 public import LedgerCore
 public import LedgerStorage
+import AuditLog
 import Logging
 
 /// A clock that stands still unless a test moves it.
@@ -73,6 +74,17 @@ public final class TemporaryDirectory: @unchecked Sendable {
     }
 }
 
+extension LogSigner {
+    /// A fixed signing key for tests (seed 32 × 0x01), origin `test.commons-ledger`.
+    public static let test: LogSigner = {
+        do {
+            return LogSigner(signer: try NoteSigner(name: try NoteKeyName("test.commons-ledger"), seed: Array(repeating: 1, count: 32)))
+        } catch {
+            preconditionFailure("the test key is valid")
+        }
+    }()
+}
+
 /// A migrated store on a fresh temporary file, with a fixed clock and seeded ids.
 public struct TestLedger: Sendable {
     public let directory: TemporaryDirectory
@@ -85,7 +97,7 @@ public struct TestLedger: Sendable {
         clock = FixedClock()
         store = try SQLiteLedgerStore(
             path: directory.path("ledger.sqlite"), clock: clock, identifiers: SeededIdentifiers(seed: seed),
-            logger: Logger(label: "test")
+            signer: .test, logger: Logger(label: "test")
         )
         try store.migrate()
     }

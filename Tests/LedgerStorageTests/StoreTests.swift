@@ -50,7 +50,7 @@ import Testing
         let ledger = try TestLedger()
         #expect(try ledger.store.pragma("journal_mode") == "wal")
         #expect(try ledger.store.pragma("synchronous") == "2") // FULL
-        #expect(try ledger.store.appliedMigrations() == ["0001_create_ledger"])
+        #expect(try ledger.store.appliedMigrations() == ["0001_create_ledger", "0002_create_audit_log"])
     }
 
     @Test func recordsAMultiAssetTransactionAndItsBalances() async throws {
@@ -124,7 +124,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = directory.path("ledger.sqlite")
         func open() throws -> SQLiteLedgerStore {
-            let store = try SQLiteLedgerStore(path: path, clock: FixedClock(), identifiers: SeededIdentifiers(seed: 1), logger: .init(label: "test"))
+            let store = try SQLiteLedgerStore(path: path, clock: FixedClock(), identifiers: SeededIdentifiers(seed: 1), signer: .test, logger: .init(label: "test"))
             try store.migrate()
             return store
         }

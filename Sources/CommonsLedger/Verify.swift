@@ -1,0 +1,146 @@
+import ArgumentParser
+import AuditLog
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import LedgerAPI
+import LedgerCore
+import LedgerStorage
+
+/// `commons-ledger verify`: check the audit log and the books against it, offline on a
+/// database file or against a live server.
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify the audit log, its signed checkpoints and the ledger tables against it.",
+        discussion: """
+            Exits 0 when everything verifies, 1 with the first bad entry and what differs otherwise. \
+            --key pins the verifier key you trust (text or a file holding it); without it, the key \
+            beside the database is used. --since checks the log is consistent with a checkpoint you \
+            saved earlier (e.g. curl .../v1/log/checkpoint > saved.checkpoint).
+            """
+    )
+
+    @Option(help: "SQLite database file to verify offline.")
+    var database: String?
+
+    @Option(help: "Base URL of a running server to verify instead, e.g. http://127.0.0.1:8080.")
+    var url: String?
+
+    @Option(help: "Verifier key (vkey text or a file containing it).")
+    var key: String?
+
+    @Option(help: "A signed checkpoint saved earlier; the log must be consistent with it.")
+    var since: String?
+
+    @Flag(help: "No progress lines on standard error.")
+    var quiet = false
+
+    func run() async throws {
+        let saved = try since.map { path -> String in
+            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+            return String(decoding: data, as: UTF8.self)
+        }
+        do {
+            if let url {
+                try await verifyServer(url: url, saved: saved)
+            } else if let database {
+                try verifyDatabase(path: database, saved: saved)
+            } else {
+                throw ValidationError("give --database PATH or --url URL")
+            }
+        } catch let failure as AuditFailure {
+            print("FAILED: \(failure)")
+            throw ExitCode(1)
+        }
+    }
+
+    func verifierKeys(fallback: () throws -> String) throws -> [String] {
+        if let key {
+            if let data = FileManager.default.contents(atPath: key) {
+                return [String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)]
+            }
+            return [key]
+        }
+        let fallbackKey = try fallback()
+        if !quiet { FileHandle.standardError.write(Data("note: no --key given; trusting \(fallbackKey)\n".utf8)) }
+        return [fallbackKey]
+    }
+
+    func verifyDatabase(path: String, saved: String?) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no database at \(path)") }
+        let keys = try verifierKeys {
+            let keyPath = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("log-signing.key").path
+            return try LogSigner.load(path: keyPath).verifierKey
+        }
+        let started = Date()
+        let report = try LedgerVerifier(path: path, verifierKeys: keys).verify(since: saved) { done, total in
+            guard !quiet else { return }
+            FileHandle.standardError.write(Data("verified \(done) of \(total) entries\n".utf8))
+        }
+        print("OK: \(report.entries) entries, \(report.transactions) transactions, \(report.checkpoints) checkpoints verified in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+        print("root \(report.root)")
+    }
+
+    func verifyServer(url base: String, saved: String?) async throws {
+        func get(_ path: String) async throws -> Data {
+            guard let url = URL(string: base + path) else { throw ValidationError("bad URL \(base)\(path)") }
+            let (data, response) = try await URLSession.shared.data(from: url)
+            guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+                throw AuditFailure(index: nil, detail: "GET \(path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+            }
+            return data
+        }
+        let keys = try verifierKeys { "" }.filter { !$0.isEmpty }
+        let trusted = keys.isEmpty ? [String(decoding: try await get("/v1/log/key"), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)] : keys
+        let verifiers = try trusted.map { try NoteVerifier(verifierKey: $0) }
+        let note = String(decoding: try await get("/v1/log/checkpoint"), as: UTF8.self)
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try Checkpoint(parsing: try SignedNote.open(note, verifiers: verifiers).text)
+        } catch {
+            throw AuditFailure(index: nil, detail: "the server's checkpoint does not verify: \(error)")
+        }
+        var savedCheckpoint: Checkpoint?
+        if let saved {
+            do {
+                savedCheckpoint = try Checkpoint(parsing: try SignedNote.open(saved, verifiers: verifiers).text)
+            } catch {
+                throw AuditFailure(index: nil, detail: "the saved checkpoint does not verify: \(error)")
+            }
+        }
+        var auditor = LogAuditor(rootSizes: Set([checkpoint.treeSize] + (savedCheckpoint.map { [$0.treeSize] } ?? [])))
+        struct Entries: Decodable {
+            struct Entry: Decodable { let index: Int64; let data: String }
+            let entries: [Entry]
+        }
+        while auditor.treeSize < checkpoint.treeSize {
+            let data = try await get("/v1/log/entries?start=\(auditor.treeSize)&end=\(checkpoint.treeSize)&limit=1000")
+            let page = try JSONDecoder().decode(Entries.self, from: data)
+            guard !page.entries.isEmpty else { throw AuditFailure(index: auditor.treeSize, detail: "the server returned no entries") }
+            for entry in page.entries {
+                guard let bytes = Data(base64Encoded: entry.data) else {
+                    throw AuditFailure(index: entry.index, detail: "entry data is not base64")
+                }
+                try auditor.consume(index: entry.index, data: [UInt8](bytes))
+            }
+            if !quiet { FileHandle.standardError.write(Data("verified \(auditor.treeSize) of \(checkpoint.treeSize) entries\n".utf8)) }
+        }
+        _ = try auditor.check(checkpointNote: note, verifiers: verifiers)
+        if let savedCheckpoint {
+            guard savedCheckpoint.treeSize <= checkpoint.treeSize else {
+                throw AuditFailure(index: nil, detail: "the saved checkpoint is larger than the server's log: entries were removed")
+            }
+            struct Proof: Decodable { let hashes: [String] }
+            let proofData = try await get("/v1/log/proof/consistency?first=\(savedCheckpoint.treeSize)&second=\(checkpoint.treeSize)")
+            let proof = try JSONDecoder().decode(Proof.self, from: proofData).hashes.map { try Hash(base64: $0) }
+            guard MerkleVerifier.verifyConsistency(
+                first: savedCheckpoint.treeSize, second: checkpoint.treeSize,
+                firstRoot: savedCheckpoint.rootHash, secondRoot: checkpoint.rootHash, proof: proof
+            ), auditor.roots[savedCheckpoint.treeSize] == savedCheckpoint.rootHash else {
+                throw AuditFailure(index: nil, detail: "the server's log is not consistent with the saved checkpoint: history was rewritten")
+            }
+        }
+        print("OK: \(checkpoint.treeSize) entries from \(base) verified against \(checkpoint.origin), root \(checkpoint.rootHash.base64EncodedString)")
+    }
+}

@@ -1,0 +1,196 @@
+/// A change to the ledger, as the audit log records it.
+///
+/// Each case carries the full state the change created, so the log alone can rebuild
+/// the ledger (and every report) without the ledger tables. The JSON payload is the
+/// log's stable wire format: fields are only ever added, never renamed.
+public enum LedgerEvent: Hashable, Sendable {
+    case assetRegistered(Asset)
+    case accountOpened(Account)
+    case accountClosed(Account)
+    /// A transaction, including a reversal (then `reversesID` is set).
+    case transactionRecorded(LedgerTransaction)
+
+    /// The entry kind: `asset.registered`, `account.opened`, `account.closed`,
+    /// `transaction.recorded` or `transaction.reversed`.
+    public var kind: String {
+        switch self {
+        case .assetRegistered: "asset.registered"
+        case .accountOpened: "account.opened"
+        case .accountClosed: "account.closed"
+        case .transactionRecorded(let transaction): transaction.reversesID == nil ? "transaction.recorded" : "transaction.reversed"
+        }
+    }
+
+    /// The object the event records, for finding its log entry by id.
+    public var subject: String {
+        switch self {
+        case .assetRegistered(let asset): "asset:\(asset.code)"
+        case .accountOpened(let account): account.id.rawValue
+        case .accountClosed(let account): "\(account.id.rawValue)#closed"
+        case .transactionRecorded(let transaction): transaction.id.rawValue
+        }
+    }
+
+    /// The change as a JSON object.
+    public var payload: JSONValue {
+        switch self {
+        case .assetRegistered(let asset):
+            return .object([
+                "code": .string(asset.code.rawValue), "scale": .integer(Int64(asset.scale)),
+                "name": .string(asset.name), "created_at": .string(asset.createdAt.description),
+            ])
+        case .accountOpened(let account):
+            return .object([
+                "id": .string(account.id.rawValue), "code": .string(account.code.rawValue),
+                "type": .string(account.type.rawValue),
+                "allowed_assets": account.allowedAssets.map { .array($0.map { .string($0.rawValue) }) } ?? .null,
+                "constraint": account.constraint.map { .string($0.rawValue) } ?? .null,
+                "metadata": account.metadata, "created_at": .string(account.createdAt.description),
+            ])
+        case .accountClosed(let account):
+            return .object([
+                "id": .string(account.id.rawValue), "code": .string(account.code.rawValue),
+                "closed_at": account.closedAt.map { .string($0.description) } ?? .null,
+            ])
+        case .transactionRecorded(let transaction):
+            return .object([
+                "id": .string(transaction.id.rawValue), "date": .string(transaction.date.description),
+                "description": .string(transaction.description), "metadata": transaction.metadata,
+                "recorded_at": .string(transaction.recordedAt.description),
+                "reverses": transaction.reversesID.map { .string($0.rawValue) } ?? .null,
+                "postings": .array(transaction.postings.map { posting in
+                    .object([
+                        "account_id": .string(posting.accountID.rawValue), "account": .string(posting.accountCode.rawValue),
+                        "asset": .string(posting.asset.rawValue), "amount": .integer(posting.amount.minorUnits),
+                    ])
+                }),
+            ])
+        }
+    }
+
+    /// Reads an event back from its kind and payload; throws on anything that is not
+    /// exactly what `payload` writes.
+    public init(kind: String, payload: JSONValue) throws(LogEntryError) {
+        let fields = try JSONFields(payload, context: kind)
+        switch kind {
+        case "asset.registered":
+            let scale = try fields.integer("scale")
+            guard let code = AssetCode(try fields.string("code")), Limits.assetScaleRange.contains(Int(scale)) else {
+                throw .malformed("\(kind): invalid code or scale")
+            }
+            self = .assetRegistered(Asset(code: code, scale: Int(scale), name: try fields.string("name"), createdAt: try fields.timestamp("created_at")))
+        case "account.opened":
+            guard let id = AccountID(try fields.string("id")), let code = AccountCode(try fields.string("code")),
+                  let type = AccountType(rawValue: try fields.string("type"))
+            else { throw .malformed("\(kind): invalid id, code or type") }
+            var allowed: [AssetCode]?
+            if let list = try fields.optionalArray("allowed_assets") {
+                allowed = try list.map { value throws(LogEntryError) in
+                    guard case .string(let text) = value, let asset = AssetCode(text) else { throw .malformed("\(kind): invalid allowed asset") }
+                    return asset
+                }
+            }
+            var constraint: BalanceConstraint?
+            if let text = try fields.optionalString("constraint") {
+                guard let parsed = BalanceConstraint(rawValue: text) else { throw .malformed("\(kind): invalid constraint") }
+                constraint = parsed
+            }
+            guard let metadata = fields.members["metadata"], case .object = metadata else { throw .malformed("\(kind): metadata") }
+            self = .accountOpened(Account(
+                id: id, code: code, type: type, allowedAssets: allowed, constraint: constraint, metadata: metadata,
+                createdAt: try fields.timestamp("created_at"), closedAt: nil
+            ))
+        case "account.closed":
+            guard let id = AccountID(try fields.string("id")), let code = AccountCode(try fields.string("code")) else {
+                throw .malformed("\(kind): invalid id or code")
+            }
+            // Only id, code and time are recorded; the replay fills in the rest.
+            self = .accountClosed(Account(
+                id: id, code: code, type: .asset, allowedAssets: nil, constraint: nil, metadata: .object([:]),
+                createdAt: try fields.timestamp("closed_at"), closedAt: try fields.timestamp("closed_at")
+            ))
+        case "transaction.recorded", "transaction.reversed":
+            guard let id = TransactionID(try fields.string("id")), let date = LocalDate(try fields.string("date")) else {
+                throw .malformed("\(kind): invalid id or date")
+            }
+            var reverses: TransactionID?
+            if let text = try fields.optionalString("reverses") {
+                guard let parsed = TransactionID(text) else { throw .malformed("\(kind): invalid reverses") }
+                reverses = parsed
+            }
+            guard (kind == "transaction.reversed") == (reverses != nil) else { throw .malformed("\(kind): reverses does not match kind") }
+            guard let metadata = fields.members["metadata"], case .object = metadata else { throw .malformed("\(kind): metadata") }
+            guard let postingValues = try fields.optionalArray("postings"), postingValues.count >= Limits.postingsMin else {
+                throw .malformed("\(kind): fewer than two postings")
+            }
+            let postings = try postingValues.map { value throws(LogEntryError) in
+                let posting = try JSONFields(value, context: "\(kind) posting")
+                guard let accountID = AccountID(try posting.string("account_id")), let code = AccountCode(try posting.string("account")),
+                      let asset = AssetCode(try posting.string("asset")), let amount = Amount(minorUnits: try posting.integer("amount")),
+                      !amount.isZero
+                else { throw .malformed("\(kind): invalid posting") }
+                return Posting(accountID: accountID, accountCode: code, asset: asset, amount: amount)
+            }
+            self = .transactionRecorded(LedgerTransaction(
+                id: id, date: date, description: try fields.string("description"), metadata: metadata, postings: postings,
+                recordedAt: try fields.timestamp("recorded_at"), reversesID: reverses, reversedByID: nil
+            ))
+        default:
+            throw .malformed("unknown entry kind \(kind)")
+        }
+    }
+}
+
+/// Why a log entry could not be read.
+public enum LogEntryError: Error, Hashable, Sendable, CustomStringConvertible {
+    case malformed(String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let detail): detail
+        }
+    }
+}
+
+/// Typed access to the members of a JSON object read from the log.
+struct JSONFields {
+    let members: [String: JSONValue]
+    let context: String
+
+    init(_ value: JSONValue, context: String) throws(LogEntryError) {
+        guard case .object(let members) = value else { throw .malformed("\(context): not an object") }
+        self.members = members
+        self.context = context
+    }
+
+    func string(_ name: String) throws(LogEntryError) -> String {
+        guard case .string(let text) = members[name] else { throw .malformed("\(context): \(name) is not a string") }
+        return text
+    }
+
+    func optionalString(_ name: String) throws(LogEntryError) -> String? {
+        switch members[name] {
+        case .string(let text): return text
+        case .null: return nil
+        default: throw .malformed("\(context): \(name) is not a string or null")
+        }
+    }
+
+    func integer(_ name: String) throws(LogEntryError) -> Int64 {
+        guard case .integer(let value) = members[name] else { throw .malformed("\(context): \(name) is not an integer") }
+        return value
+    }
+
+    func optionalArray(_ name: String) throws(LogEntryError) -> [JSONValue]? {
+        switch members[name] {
+        case .array(let values): return values
+        case .null: return nil
+        default: throw .malformed("\(context): \(name) is not an array or null")
+        }
+    }
+
+    func timestamp(_ name: String) throws(LogEntryError) -> Timestamp {
+        guard let timestamp = Timestamp(try string(name)) else { throw .malformed("\(context): \(name) is not a timestamp") }
+        return timestamp
+    }
+}

@@ -1,0 +1,234 @@
+public import AuditLog
+import Foundation
+import GRDB
+public import LedgerCore
+
+/// `commons-ledger verify` on a database file: re-checks the audit log from its bytes
+/// and the ledger tables against it, trusting neither.
+///
+/// In one pass over the entries it re-hashes every entry (against the stored leaf hash),
+/// checks the chain and the replayed rules, compares every logged transaction, account
+/// and asset with its table row, and every Merkle node it recomputes with the stored one.
+/// Then it checks every stored checkpoint's signature and root, the checkpoint an
+/// auditor saved earlier (`since`), and the current balances and daily closings.
+public struct LedgerVerifier {
+    /// What a successful verification covered.
+    public struct Report: Sendable, Equatable {
+        public let entries: Int64
+        public let checkpoints: Int
+        public let transactions: Int
+        public let root: String
+    }
+
+    let path: String
+    let verifiers: [NoteVerifier]
+
+    /// A verifier for the database at `path`, trusting checkpoints signed by `verifierKeys`.
+    public init(path: String, verifierKeys: [String]) throws {
+        self.path = path
+        verifiers = try verifierKeys.map { try NoteVerifier(verifierKey: $0) }
+    }
+
+    /// Runs every check; throws the first `AuditFailure`. `progress` is called every
+    /// `progressInterval` entries with the count so far and the total.
+    public func verify(
+        since savedCheckpoint: String? = nil, progressInterval: Int64 = 100_000,
+        progress: (Int64, Int64) -> Void = { _, _ in }
+    ) throws -> Report {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            let total = try SQLiteMerkleNodes(db: db).currentTreeSize()
+            let checkpointRows = try Row.fetchAll(db, sql: "SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size")
+            var sizes = Set(try checkpointRows.map { try LedgerRows.integer($0, "tree_size") })
+            var saved: Checkpoint?
+            if let savedCheckpoint {
+                do {
+                    saved = try Checkpoint(parsing: try SignedNote.open(savedCheckpoint, verifiers: verifiers).text)
+                } catch {
+                    throw AuditFailure(index: nil, detail: "the saved checkpoint does not verify with the given key: \(error)")
+                }
+                if let saved { sizes.insert(saved.treeSize) }
+            }
+            var auditor = LogAuditor(rootSizes: sizes)
+            var transactionCount = 0
+
+            let entries = try Row.fetchCursor(db, sql: "SELECT idx, data, leaf_hash FROM log_entries ORDER BY idx")
+            while let row = try entries.next() {
+                let index = try LedgerRows.integer(row, "idx")
+                let data = [UInt8](try row.decode(Data.self, forColumn: "data"))
+                let stored = [UInt8](try row.decode(Data.self, forColumn: "leaf_hash"))
+                let before = auditor.frontier
+                let (entry, leafHash) = try auditor.consume(index: index, data: data)
+                guard leafHash.bytes == stored else {
+                    throw AuditFailure(index: index, detail: "stored leaf hash does not match the entry's bytes: the entry was altered")
+                }
+                try Self.checkNodes(db, before: before, leafHash: leafHash)
+                if case .transactionRecorded = entry.event { transactionCount += 1 }
+                try Self.compareWithTables(db, entry: entry)
+                if index % progressInterval == progressInterval - 1 { progress(index + 1, total) }
+            }
+            progress(auditor.treeSize, total)
+
+            for row in checkpointRows {
+                _ = try auditor.check(checkpointNote: try LedgerRows.text(row, "note"), verifiers: verifiers)
+            }
+            if let saved {
+                guard saved.treeSize <= auditor.treeSize else {
+                    throw AuditFailure(index: auditor.treeSize, detail: "the saved checkpoint covers \(saved.treeSize) entries; the log now has \(auditor.treeSize): entries were removed")
+                }
+                guard auditor.roots[saved.treeSize] == saved.rootHash else {
+                    throw AuditFailure(index: nil, detail: "the log is not consistent with the saved checkpoint at size \(saved.treeSize): history was rewritten")
+                }
+            }
+            let storedNodes = try Int64.fetchOne(db, sql: "SELECT count(*) FROM log_nodes") ?? 0
+            let expectedNodes = Self.interiorNodeCount(treeSize: auditor.treeSize)
+            guard storedNodes == expectedNodes else {
+                throw AuditFailure(index: nil, detail: "log_nodes holds \(storedNodes) nodes; a tree of \(auditor.treeSize) entries has \(expectedNodes)")
+            }
+            try Self.compareTotals(db, replay: auditor.replay, transactionCount: transactionCount)
+            try Self.checkDailyBalances(db)
+            return Report(
+                entries: auditor.treeSize, checkpoints: checkpointRows.count, transactions: transactionCount,
+                root: auditor.frontier.root.base64EncodedString
+            )
+        }
+    }
+
+    /// Complete subtrees above the leaves in a tree of `treeSize` leaves.
+    static func interiorNodeCount(treeSize: Int64) -> Int64 {
+        var count: Int64 = 0
+        var width = treeSize / 2
+        while width > 0 {
+            count += width
+            width /= 2
+        }
+        return count
+    }
+
+    /// The nodes appending `leafHash` completes must equal the stored ones.
+    static func checkNodes(_ db: Database, before: MerkleFrontier, leafHash: Hash) throws {
+        var frontier = before
+        for node in frontier.append(leafHash: leafHash) where node.level > 0 {
+            let stored = try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT hash FROM log_nodes WHERE level = ? AND idx = ?"), arguments: [node.level, node.index]
+            )
+            guard let stored, [UInt8](stored) == node.hash.bytes else {
+                throw AuditFailure(index: before.treeSize, detail: "stored Merkle node (level \(node.level), index \(node.index)) is missing or differs")
+            }
+        }
+    }
+
+    /// The table row of what the entry records must say exactly what the entry says.
+    static func compareWithTables(_ db: Database, entry: LogEntry) throws {
+        switch entry.event {
+        case .assetRegistered(let asset):
+            guard let stored = try LedgerRows.asset(db, code: asset.code), stored == asset else {
+                throw AuditFailure(index: entry.index, detail: "asset \(asset.code) in the assets table differs from the log")
+            }
+        case .accountOpened(let account):
+            guard let stored = try LedgerRows.account(db, reference: .id(account.id))?.account,
+                  stored.code == account.code, stored.type == account.type, stored.allowedAssets == account.allowedAssets,
+                  stored.constraint == account.constraint, stored.metadata == account.metadata, stored.createdAt == account.createdAt
+            else {
+                throw AuditFailure(index: entry.index, detail: "account \(account.code) in the accounts table differs from the log")
+            }
+        case .accountClosed(let account):
+            guard let stored = try LedgerRows.account(db, reference: .id(account.id))?.account, stored.closedAt == account.closedAt else {
+                throw AuditFailure(index: entry.index, detail: "account \(account.code) is not closed in the table as the log records")
+            }
+        case .transactionRecorded(let transaction):
+            let stored: LedgerTransaction?
+            do {
+                stored = try LedgerRows.transaction(db, id: transaction.id)?.transaction
+            } catch {
+                throw AuditFailure(index: entry.index, detail: "transaction \(transaction.id) does not read back from the tables: \(error)")
+            }
+            guard let stored else {
+                throw AuditFailure(index: entry.index, detail: "transaction \(transaction.id) is in the log but not in the tables")
+            }
+            let comparable = LedgerTransaction(
+                id: stored.id, date: stored.date, description: stored.description, metadata: stored.metadata,
+                postings: stored.postings, recordedAt: stored.recordedAt, reversesID: stored.reversesID, reversedByID: nil
+            )
+            guard comparable == transaction else {
+                throw AuditFailure(index: entry.index, detail: "transaction \(transaction.id) in the tables differs from the log")
+            }
+        }
+    }
+
+    /// No rows beyond what the log records, and current balances equal to the replay's.
+    static func compareTotals(_ db: Database, replay: LedgerReplay, transactionCount: Int) throws {
+        let tables: [(String, Int)] = [
+            ("assets", replay.assets.count), ("accounts", replay.accounts.count), ("transactions", transactionCount),
+        ]
+        for (table, expected) in tables {
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+            guard count == expected else {
+                throw AuditFailure(index: nil, detail: "the \(table) table has \(count) rows; the log records \(expected)")
+            }
+        }
+        let rows = try Row.fetchAll(db, sql: "SELECT a.id, b.asset, b.balance FROM balances b JOIN accounts a ON a.seq = b.account_seq")
+        var stored: [BalanceKey: Int64] = [:]
+        for row in rows {
+            let key = BalanceKey(
+                accountID: try LedgerRows.parse(row, "id", table: "accounts", AccountID.init),
+                asset: try LedgerRows.parse(row, "asset", table: "balances", AssetCode.init)
+            )
+            stored[key] = try LedgerRows.integer(row, "balance")
+        }
+        let replayed = replay.balances.mapValues(\.minorUnits)
+        guard stored == replayed else {
+            let key = Set(stored.keys).union(replayed.keys).sorted().first { stored[$0] != replayed[$0] }
+            throw AuditFailure(index: nil, detail: "balance of \(key.map { "\($0.accountID) \($0.asset)" } ?? "?") is \(key.flatMap { stored[$0] }.map(String.init) ?? "missing") in the tables; the log gives \(key.flatMap { replayed[$0] }.map(String.init) ?? "none")")
+        }
+    }
+
+    /// Every daily closing and every posting's running sum, recomputed from the postings.
+    static func checkDailyBalances(_ db: Database) throws {
+        let postings = try Row.fetchCursor(db, sql: """
+            SELECT account_seq, asset, date, amount, day_running FROM postings
+            ORDER BY account_seq, asset, date, transaction_seq, position
+            """)
+        var expected: [String: (dayChange: Int64, closing: Int64)] = [:]
+        var current: (account: Int64, asset: String)?
+        var closing: Int64 = 0
+        var dayRunning: Int64 = 0
+        var lastDate = ""
+        while let row = try postings.next() {
+            let account = try LedgerRows.integer(row, "account_seq")
+            let asset = try LedgerRows.text(row, "asset")
+            let date = try LedgerRows.text(row, "date")
+            let amount = try LedgerRows.integer(row, "amount")
+            if current?.account != account || current?.asset != asset {
+                current = (account, asset)
+                closing = 0
+                lastDate = ""
+            }
+            if date != lastDate {
+                dayRunning = 0
+                lastDate = date
+            }
+            dayRunning &+= amount
+            closing &+= amount
+            guard try LedgerRows.integer(row, "day_running") == dayRunning else {
+                throw AuditFailure(index: nil, detail: "a posting's running sum for account #\(account) \(asset) on \(date) does not match the postings")
+            }
+            expected["\(account)|\(asset)|\(date)"] = (dayRunning, closing)
+        }
+        let days = try Row.fetchAll(db, sql: "SELECT account_seq, asset, date, day_change, closing FROM balance_days")
+        guard days.count == expected.count else {
+            throw AuditFailure(index: nil, detail: "balance_days has \(days.count) rows; the postings give \(expected.count)")
+        }
+        for row in days {
+            let key = "\(try LedgerRows.integer(row, "account_seq"))|\(try LedgerRows.text(row, "asset"))|\(try LedgerRows.text(row, "date"))"
+            guard let value = expected[key], value.dayChange == (try LedgerRows.integer(row, "day_change")),
+                  value.closing == (try LedgerRows.integer(row, "closing"))
+            else {
+                throw AuditFailure(index: nil, detail: "the daily closing \(key) does not match the postings")
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+public import AuditLog
+import Foundation
+public import LedgerCore
+
+/// Checks a log entry by entry, trusting nothing but the bytes: each entry is canonical
+/// JSON at its own index, chained to the previous entry's hash, obeys the ledger's rules
+/// given everything before it (replayed), and states the balances the replay computes.
+/// It also recomputes the Merkle tree, so roots at any size can be compared with signed
+/// checkpoints.
+///
+/// The same checks run on a database file (`LedgerVerifier`) and on a live server's
+/// entries (`commons-ledger verify --url`).
+public struct LogAuditor: Sendable {
+    public private(set) var replay = LedgerReplay()
+    public private(set) var frontier = MerkleFrontier()
+    /// Roots recorded at the sizes asked for in `init`, once the pass reaches them.
+    public private(set) var roots: [Int64: Hash] = [:]
+    /// The most recently consumed entry.
+    public private(set) var lastEntry: LogEntry?
+    private var previousLeafHash: Hash?
+    private let wantedSizes: Set<Int64>
+
+    /// An auditor that records the tree root at each of `rootSizes`.
+    public init(rootSizes: Set<Int64> = []) {
+        wantedSizes = rootSizes
+        if rootSizes.contains(0) { roots[0] = MerkleHash.emptyTreeHash }
+    }
+
+    /// The number of entries consumed so far.
+    public var treeSize: Int64 { frontier.treeSize }
+
+    /// Checks the next entry and returns it parsed, with its leaf hash.
+    @discardableResult
+    public mutating func consume(index: Int64, data: [UInt8]) throws(AuditFailure) -> (entry: LogEntry, leafHash: Hash) {
+        guard index == treeSize else {
+            throw AuditFailure(index: treeSize, detail: "expected entry \(treeSize), found entry \(index): entries are missing or out of order")
+        }
+        let json: JSONValue
+        do {
+            json = try JSONDecoder().decode(JSONValue.self, from: Data(data))
+        } catch {
+            throw AuditFailure(index: index, detail: "entry is not valid JSON")
+        }
+        guard json.canonicalBytes == data else {
+            throw AuditFailure(index: index, detail: "entry bytes are not canonical JSON (RFC 8785)")
+        }
+        let entry: LogEntry
+        do {
+            entry = try LogEntry(json: json)
+        } catch {
+            throw AuditFailure(index: index, detail: "entry does not parse: \(error)")
+        }
+        guard entry.index == index else {
+            throw AuditFailure(index: index, detail: "entry states index \(entry.index)")
+        }
+        guard entry.previousHash == previousLeafHash?.base64EncodedString else {
+            throw AuditFailure(index: index, detail: "previous_hash does not match the hash of entry \(index - 1): the chain is broken")
+        }
+        let balances: [BalanceSnapshot]
+        do {
+            balances = try replay.apply(entry.event)
+        } catch {
+            throw AuditFailure(index: index, detail: "replay refuses the entry: \(error)")
+        }
+        guard balances == entry.balances else {
+            throw AuditFailure(index: index, detail: "entry states balances \(Self.describe(entry.balances)); replay computes \(Self.describe(balances))")
+        }
+        let leafHash = MerkleHash.leafHash(data)
+        _ = frontier.append(leafHash: leafHash)
+        previousLeafHash = leafHash
+        lastEntry = entry
+        if wantedSizes.contains(frontier.treeSize) { roots[frontier.treeSize] = frontier.root }
+        return (entry, leafHash)
+    }
+
+    /// Checks a signed checkpoint: signature by one of `verifiers`, and a root equal to
+    /// the recomputed root at its size (which must already have been consumed).
+    public func check(checkpointNote note: String, verifiers: [NoteVerifier]) throws(AuditFailure) -> Checkpoint {
+        let verified: VerifiedNote
+        do {
+            verified = try SignedNote.open(note, verifiers: verifiers)
+        } catch {
+            throw AuditFailure(index: nil, detail: "checkpoint signature does not verify: \(error)")
+        }
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try Checkpoint(parsing: verified.text)
+        } catch {
+            throw AuditFailure(index: nil, detail: "checkpoint text does not parse: \(error)")
+        }
+        guard checkpoint.treeSize <= treeSize else {
+            throw AuditFailure(index: treeSize, detail: "checkpoint for \(checkpoint.treeSize) entries, but the log has only \(treeSize): entries were removed")
+        }
+        guard let root = roots[checkpoint.treeSize] else {
+            preconditionFailure("checkpoint sizes are requested before the pass")
+        }
+        guard root == checkpoint.rootHash else {
+            throw AuditFailure(
+                index: checkpoint.treeSize - 1,
+                detail: "checkpoint at size \(checkpoint.treeSize) signs root \(checkpoint.rootHash.base64EncodedString); the entries give \(root.base64EncodedString)"
+            )
+        }
+        return checkpoint
+    }
+
+    static func describe(_ balances: [BalanceSnapshot]) -> String {
+        "[" + balances.map { "\($0.accountCode) \($0.key.asset) \($0.balance.minorUnits)" }.joined(separator: ", ") + "]"
+    }
+}
+
+/// The first thing that does not verify, and where.
+public struct AuditFailure: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The first bad entry index, when the failure is tied to one.
+    public let index: Int64?
+    public let detail: String
+
+    public init(index: Int64?, detail: String) {
+        self.index = index
+        self.detail = detail
+    }
+
+    public var description: String {
+        if let index { "entry \(index): \(detail)" } else { detail }
+    }
+}

@@ -1,0 +1,76 @@
+public import AuditLog
+import Foundation
+
+/// The log's signing identity: an Ed25519 note signer whose key name is the log's
+/// origin (the first line of every checkpoint).
+///
+/// The private key lives in a file in Go's `sumdb/note` signer-key text form
+/// (`PRIVATE+KEY+<name>+<id>+<base64>`), readable only by its owner (mode 0600).
+public struct LogSigner: Sendable {
+    public let signer: NoteSigner
+
+    public init(signer: NoteSigner) {
+        self.signer = signer
+    }
+
+    /// The checkpoint origin, which is also the key name.
+    public var origin: String { signer.name.text }
+
+    /// The verifier key text (C2SP vkey) that auditors use to check checkpoints.
+    public var verifierKey: String { signer.verifier.verifierKey }
+
+    /// A new key named `origin`, from 32 bytes of the system's secure randomness.
+    public static func generate(origin: String) throws -> LogSigner {
+        var generator = SystemRandomNumberGenerator()
+        let seed = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return LogSigner(signer: try NoteSigner.generate(name: try NoteKeyName(origin), randomBytes: seed))
+    }
+
+    /// Reads a key file.
+    public static func load(path: String) throws -> LogSigner {
+        guard let data = FileManager.default.contents(atPath: path) else { throw LogKeyError.unreadable(path) }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        do {
+            return LogSigner(signer: try NoteSigner(signerKey: text))
+        } catch {
+            throw LogKeyError.malformed(path)
+        }
+    }
+
+    /// Writes the key to a new file with mode 0600; refuses to overwrite an existing key.
+    public func write(path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard FileManager.default.createFile(
+            atPath: path, contents: Data((signer.signerKey + "\n").utf8), attributes: [.posixPermissions: 0o600]
+        ) else { throw LogKeyError.unwritable(path) }
+        // createFile honours the umask; set the mode explicitly as well.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+
+    /// Loads the key at `path`, or creates one named `origin` there when none exists.
+    /// Returns whether a new key was created.
+    public static func loadOrCreate(path: String, origin: String) throws -> (signer: LogSigner, isNew: Bool) {
+        if FileManager.default.fileExists(atPath: path) {
+            return (try load(path: path), false)
+        }
+        let signer = try generate(origin: origin)
+        try signer.write(path: path)
+        return (signer, true)
+    }
+}
+
+/// Problems with the log's key file.
+public enum LogKeyError: Error, CustomStringConvertible {
+    case unreadable(String)
+    case unwritable(String)
+    case malformed(String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path): "cannot read the log key \(path)"
+        case .unwritable(let path): "cannot write the log key \(path)"
+        case .malformed(let path): "\(path) is not a signer key (PRIVATE+KEY+name+id+key)"
+        }
+    }
+}

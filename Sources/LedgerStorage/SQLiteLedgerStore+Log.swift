@@ -1,0 +1,141 @@
+public import AuditLog
+import Foundation
+import GRDB
+public import LedgerCore
+
+/// Reads of the audit log: entries, checkpoints and proofs, all from one snapshot so a
+/// proof and the tree size it is for always agree.
+extension SQLiteLedgerStore {
+    public var logVerifierKey: String { signer.verifierKey }
+
+    public func latestCheckpoint() async throws -> StoredCheckpoint? {
+        try await pool.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT tree_size, note, created_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1"))
+                .map(StoredCheckpoint.init(row:))
+        }
+    }
+
+    public func checkpoints(page: PageRequest) async throws -> Page<StoredCheckpoint> {
+        let after = try page.cursor.map { cursor in
+            guard cursor.fields.count == 2, cursor.fields[0] == "checkpoint", let size = Int64(cursor.fields[1]) else { throw InvalidCursor() }
+            return size
+        } ?? Int64(-1)
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT tree_size, note, created_at FROM log_checkpoints WHERE tree_size > ? ORDER BY tree_size LIMIT ?"),
+                arguments: [after, page.limit + 1]
+            )
+            let items = try rows.prefix(page.limit).map(StoredCheckpoint.init(row:))
+            let next = rows.count > page.limit ? items.last.map { PageCursor(fields: ["checkpoint", String($0.treeSize)]) } : nil
+            return Page(items: items, nextCursor: next)
+        }
+    }
+
+    public func logEntries(start: Int64, end: Int64?, limit: Int) async throws -> LogEntryPage {
+        try await pool.read { db in
+            let size = try SQLiteMerkleNodes(db: db).currentTreeSize()
+            guard start >= 0 else { throw LogRangeError.invalid("start must not be negative") }
+            if let end, end < start { throw LogRangeError.invalid("end must not be below start") }
+            guard start < size || (start == 0 && size == 0) else {
+                throw LogRangeError.beyondTree("the log has \(size) entries; start \(start) is past its end")
+            }
+            let stop = min(end ?? size, size, start + Int64(limit))
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT idx, data FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx"),
+                arguments: [start, stop]
+            )
+            let entries = try rows.map { row in
+                StoredLogEntry(index: try LedgerRows.integer(row, "idx"), data: [UInt8](try row.decode(Data.self, forColumn: "data")))
+            }
+            let requestedEnd = min(end ?? size, size)
+            return LogEntryPage(entries: entries, treeSize: size, nextStart: stop < requestedEnd ? stop : nil)
+        }
+    }
+
+    public func inclusionProof(index: Int64, treeSize: Int64) async throws -> [Hash] {
+        try await pool.read { db in
+            let nodes = SQLiteMerkleNodes(db: db)
+            try Self.checkSize(treeSize, against: try nodes.currentTreeSize())
+            guard index >= 0, index < treeSize else {
+                throw LogRangeError.invalid("index must be at least 0 and below tree_size")
+            }
+            return try MerkleProofs.inclusionProof(index: index, treeSize: treeSize, source: nodes)
+        }
+    }
+
+    public func consistencyProof(first: Int64, second: Int64) async throws -> [Hash] {
+        try await pool.read { db in
+            let nodes = SQLiteMerkleNodes(db: db)
+            try Self.checkSize(second, against: try nodes.currentTreeSize())
+            guard first >= 0, first <= second else { throw LogRangeError.invalid("first must be between 0 and second") }
+            return try MerkleProofs.consistencyProof(first: first, second: second, source: nodes)
+        }
+    }
+
+    public func transactionProof(_ id: TransactionID) async throws -> TransactionProof? {
+        try await pool.read { db in
+            guard let index = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT idx FROM log_subjects WHERE subject = ?"), arguments: [id.rawValue]
+            ) else { return nil }
+            guard let checkpoint = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT tree_size, note, created_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1")
+            ).map(StoredCheckpoint.init(row:)) else {
+                throw StorageError.corruptRow(table: "log_checkpoints", detail: "no checkpoint covers a logged entry")
+            }
+            guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM log_entries WHERE idx = ?"), arguments: [index]) else {
+                throw StorageError.corruptRow(table: "log_entries", detail: "subject points at a missing entry")
+            }
+            let nodes = SQLiteMerkleNodes(db: db)
+            let hashes = try MerkleProofs.inclusionProof(index: index, treeSize: checkpoint.treeSize, source: nodes)
+            return TransactionProof(entry: StoredLogEntry(index: index, data: [UInt8](data)), treeSize: checkpoint.treeSize, hashes: hashes, checkpoint: checkpoint)
+        }
+    }
+
+    static func checkSize(_ size: Int64, against current: Int64) throws {
+        guard size >= 0 else { throw LogRangeError.invalid("tree sizes are not negative") }
+        guard size <= current else { throw LogRangeError.beyondTree("the log has \(current) entries, not \(size)") }
+    }
+}
+
+/// A signed checkpoint as stored: the complete signed note.
+public struct StoredCheckpoint: Sendable, Equatable {
+    public let treeSize: Int64
+    /// The C2SP signed note: checkpoint text, a blank line, signature lines.
+    public let note: String
+    public let createdAt: String
+
+    init(row: Row) throws {
+        treeSize = try LedgerRows.integer(row, "tree_size")
+        note = try LedgerRows.text(row, "note")
+        createdAt = try LedgerRows.text(row, "created_at")
+    }
+}
+
+/// One log entry's exact bytes.
+public struct StoredLogEntry: Sendable, Equatable {
+    public let index: Int64
+    public let data: [UInt8]
+}
+
+/// A page of log entries and where the next page starts.
+public struct LogEntryPage: Sendable {
+    public let entries: [StoredLogEntry]
+    public let treeSize: Int64
+    public let nextStart: Int64?
+}
+
+/// A transaction's entry, its inclusion proof and the checkpoint it is proved against.
+public struct TransactionProof: Sendable {
+    public let entry: StoredLogEntry
+    public let treeSize: Int64
+    public let hashes: [Hash]
+    public let checkpoint: StoredCheckpoint
+}
+
+/// A log range or tree size a request asked for that the log cannot answer.
+public enum LogRangeError: Error, Equatable, Sendable {
+    /// The arguments contradict each other (400).
+    case invalid(String)
+    /// The arguments reach past the current log (404).
+    case beyondTree(String)
+}
