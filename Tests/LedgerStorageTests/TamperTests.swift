@@ -1,0 +1,117 @@
+// Goal: an attacker with write access to the database file (simulated by dropping the
+// triggers, then editing by hand) cannot change the books unnoticed: each tampering below
+// makes `verify` fail, naming what differs.
+import AuditLog
+import Foundation
+import LedgerCore
+import LedgerStorage
+import LedgerTestSupport
+import Testing
+
+@Suite struct TamperTests {
+    /// One attack: SQL run with the triggers dropped.
+    struct Attack: Sendable, CustomTestStringConvertible {
+        let name: String
+        let sql: String
+        var testDescription: String { name }
+    }
+
+    static let dropTriggers = """
+        DROP TRIGGER postings_are_immutable_update; DROP TRIGGER transactions_are_immutable_update;
+        DROP TRIGGER log_entries_are_immutable_update; DROP TRIGGER log_entries_are_never_deleted;
+        DROP TRIGGER log_checkpoints_are_immutable_update; DROP TRIGGER log_nodes_are_never_deleted;
+        DROP TRIGGER log_entries_are_dense;
+        """
+
+    static let attacks: [Attack] = [
+        Attack(name: "change a posting amount", sql: """
+            UPDATE postings SET amount = amount + 100 WHERE transaction_seq = 2 AND position = 0;
+            UPDATE postings SET amount = amount - 100 WHERE transaction_seq = 2 AND position = 1;
+            """),
+        Attack(name: "change an entry's bytes", sql: """
+            UPDATE log_entries SET data = CAST(replace(CAST(data AS TEXT), '"amount":40000', '"amount":40001') AS BLOB) WHERE idx = 8;
+            """),
+        Attack(name: "delete the last entry", sql: "DELETE FROM log_entries WHERE idx = (SELECT max(idx) FROM log_entries);"),
+        Attack(name: "delete an entry in the middle", sql: "DELETE FROM log_entries WHERE idx = 6;"),
+        Attack(name: "swap two entries", sql: """
+            UPDATE log_entries SET idx = 1000000 WHERE idx = 7;
+            UPDATE log_entries SET idx = 7 WHERE idx = 8;
+            UPDATE log_entries SET idx = 8 WHERE idx = 1000000;
+            """),
+        Attack(name: "change a description in the ledger tables only", sql: """
+            UPDATE transactions SET description = 'Contribution (edited)' WHERE seq = 3;
+            """),
+        Attack(name: "alter a stored checkpoint", sql: """
+            UPDATE log_checkpoints SET note = replace(note, 'test.commons-ledger' || char(10) || '10' || char(10), 'test.commons-ledger' || char(10) || '9' || char(10)) WHERE tree_size = 10;
+            """),
+        Attack(name: "delete a stored Merkle node", sql: """
+            DELETE FROM log_nodes WHERE level = 1 AND idx = 6;
+            """),
+    ]
+
+    @Test(arguments: attacks)
+    func verifyCatches(_ attack: Attack) async throws {
+        let ledger = try await AuditLogStoreTests.populated()
+        try ledger.store.close()
+        let verifier = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey])
+        _ = try verifier.verify() // untouched, it passes
+        try SQLiteShell.execute(path: ledger.path, sql: Self.dropTriggers + attack.sql)
+        #expect(throws: AuditFailure.self, "\(attack.name) was not detected") { try verifier.verify() }
+    }
+
+    @Test func anEntryRewrittenWithItsLeafHashIsCaughtByTheChain() async throws {
+        let ledger = try await AuditLogStoreTests.populated()
+        let entry = try #require(await ledger.store.logEntries(start: 8, end: 9, limit: 1).entries.first)
+        try ledger.store.close()
+        let altered = Array(String(decoding: entry.data, as: UTF8.self).replacingOccurrences(of: "Contribution", with: "Contributiom").utf8)
+        let hash = MerkleHash.leafHash(altered).hexEncodedString
+        let data = altered.map { String(format: "%02x", $0) }.joined()
+        try SQLiteShell.execute(path: ledger.path, sql: Self.dropTriggers + """
+            UPDATE log_entries SET data = X'\(data)', leaf_hash = X'\(hash)' WHERE idx = 8;
+            UPDATE transactions SET description = 'Contributiom' WHERE id = (SELECT id FROM transactions WHERE seq = 2);
+            """)
+        #expect(throws: AuditFailure.self) {
+            try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        }
+    }
+
+    @Test func aRehashedForgedLogIsCaughtByASavedCheckpoint() async throws {
+        // The auditor saved the genuine log's checkpoint earlier.
+        let genuine = try await AuditLogStoreTests.populated()
+        let saved = try #require(await genuine.store.checkpoints(page: PageRequest(limit: 100, cursor: nil)).items.first { $0.treeSize == 10 })
+
+        // An insider with the signing key rebuilds a whole different history: every hash,
+        // node and checkpoint is internally consistent and properly signed.
+        let forged = try TestLedger()
+        try await forged.seed(
+            assets: [("USD", 2), ("EUR", 2)],
+            accounts: [
+                ("assets:bank:usd", "asset", "no_negative"), ("assets:bank:eur", "asset", "no_negative"),
+                ("income:contributions", "income", nil), ("expenses:grants", "expense", nil), ("expenses:unused", "expense", nil),
+            ]
+        )
+        for (index, amount) in [125_000, 4_000, 9_900, 310_000].enumerated() {
+            forged.clock.advance(microseconds: 1_000_000)
+            _ = try await forged.store.recordTransaction(TransactionDraft(date: "2026-11-1\(index)", description: "Contribution", postings: [
+                PostingDraft(account: "assets:bank:usd", asset: "USD", amount: Int64(amount)),
+                PostingDraft(account: "income:contributions", asset: "USD", amount: -Int64(amount)),
+            ]), idempotency: nil)
+        }
+        try forged.store.close()
+        let verifier = try LedgerVerifier(path: forged.path, verifierKeys: [LogSigner.test.verifierKey])
+        _ = try verifier.verify() // consistent on its own
+        #expect(throws: AuditFailure.self) { try verifier.verify(since: saved.note) }
+        // The genuine log is consistent with its own saved checkpoint.
+        try genuine.store.close()
+        _ = try LedgerVerifier(path: genuine.path, verifierKeys: [LogSigner.test.verifierKey]).verify(since: saved.note)
+    }
+
+    @Test func aForeignKeyIsRefused() async throws {
+        let ledger = try await AuditLogStoreTests.populated()
+        try ledger.store.close()
+        let stranger = try LogSigner.generate(origin: "test.commons-ledger")
+        #expect(throws: AuditFailure.self) {
+            try LedgerVerifier(path: ledger.path, verifierKeys: [stranger.verifierKey]).verify()
+        }
+    }
+}
