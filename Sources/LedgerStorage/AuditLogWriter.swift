@@ -4,40 +4,65 @@ import GRDB
 import LedgerCore
 
 /// Appends ledger events to the audit log inside the caller's write transaction:
-/// the entry, the Merkle nodes it completes, and a freshly signed checkpoint.
+/// entries, the Merkle nodes they complete, and one signed checkpoint per commit.
 ///
 /// Because it runs in the same database transaction as the ledger change, the change and
 /// its entry are durable together or not at all, and no checkpoint is ever visible before
 /// the entries it covers are committed.
-enum AuditLogWriter {
-    /// Appends `event` (with the balances it left behind) as the next entry and signs a
-    /// checkpoint over the new tree. Returns the entry's index.
-    @discardableResult
-    static func append(_ db: Database, event: LedgerEvent, balances: [BalanceSnapshot], at time: Timestamp, signer: LogSigner) throws -> Int64 {
+struct AuditLogWriter {
+    private var frontier: MerkleFrontier
+    private var previousLeafHash: Hash?
+
+    /// Picks up the log where the database has it: O(log n) node reads.
+    init(_ db: Database) throws {
         let nodes = SQLiteMerkleNodes(db: db)
         let size = try nodes.currentTreeSize()
-        var previousHash: String?
-        if size > 0 {
-            previousHash = try nodes.leafHash(index: size - 1).base64EncodedString
-        }
-        let entry = LogEntry(index: size, recordedAt: time, event: event, previousHash: previousHash, balances: balances)
+        frontier = try MerkleFrontier(treeSize: size, source: nodes)
+        previousLeafHash = size > 0 ? try nodes.leafHash(index: size - 1) : nil
+    }
+
+    /// The number of entries, including those appended by this writer.
+    var treeSize: Int64 { frontier.treeSize }
+
+    /// Appends `event` (with the balances it left behind) as the next entry, with the
+    /// Merkle nodes it completes. Returns the entry's index.
+    @discardableResult
+    mutating func append(_ db: Database, event: LedgerEvent, balances: [BalanceSnapshot], at time: Timestamp) throws -> Int64 {
+        let index = frontier.treeSize
+        let entry = LogEntry(
+            index: index, recordedAt: time, event: event, previousHash: previousLeafHash?.base64EncodedString, balances: balances
+        )
         let bytes = entry.canonicalBytes
         let leafHash = MerkleHash.leafHash(bytes)
         try db.cachedStatement(sql: "INSERT INTO log_entries (idx, data, leaf_hash) VALUES (?, ?, ?)")
-            .execute(arguments: [size, Data(bytes), Data(leafHash.bytes)])
+            .execute(arguments: [index, Data(bytes), Data(leafHash.bytes)])
         try db.cachedStatement(sql: "INSERT INTO log_subjects (subject, idx) VALUES (?, ?)")
-            .execute(arguments: [event.subject, size])
-
-        var frontier = try MerkleFrontier(treeSize: size, source: nodes)
-        for node in frontier.append(leafHash: leafHash) where node.level > 0 {
+            .execute(arguments: [event.subject, index])
+        var next = frontier
+        for node in next.append(leafHash: leafHash) where node.level > 0 {
             try db.cachedStatement(sql: "INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)")
                 .execute(arguments: [node.level, node.index, Data(node.hash.bytes)])
         }
-        let checkpoint = try Checkpoint(origin: signer.origin, treeSize: size + 1, rootHash: frontier.root)
+        // Only once every row is written does the in-memory state move on.
+        frontier = next
+        previousLeafHash = leafHash
+        return index
+    }
+
+    /// Signs and stores a checkpoint over the tree as it now stands (once per commit).
+    func signCheckpoint(_ db: Database, at time: Timestamp, signer: LogSigner) throws {
+        guard frontier.treeSize > 0 else { return }
+        let checkpoint = try Checkpoint(origin: signer.origin, treeSize: frontier.treeSize, rootHash: frontier.root)
         let note = try SignedNote.sign(text: checkpoint.body, signers: [signer.signer])
-        try db.cachedStatement(sql: "INSERT INTO log_checkpoints (tree_size, note, created_at) VALUES (?, ?, ?)")
-            .execute(arguments: [size + 1, note.message, time.description])
-        return size
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO log_checkpoints (tree_size, note, created_at) VALUES (?, ?, ?)")
+            .execute(arguments: [frontier.treeSize, note.message, time.description])
+    }
+
+    /// Appends one event and signs a checkpoint: the whole log side of a single write.
+    static func append(_ db: Database, event: LedgerEvent, balances: [BalanceSnapshot], at time: Timestamp, signer: LogSigner) throws {
+        var writer = try AuditLogWriter(db)
+        try writer.append(db, event: event, balances: balances, at: time)
+        try writer.signCheckpoint(db, at: time, signer: signer)
     }
 }
 

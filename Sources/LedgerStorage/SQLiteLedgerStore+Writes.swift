@@ -138,3 +138,62 @@ extension SQLiteLedgerStore {
         }
     }
 }
+
+extension SQLiteLedgerStore {
+    /// Records many transactions in one database transaction: one fsync and one signed
+    /// checkpoint for the whole batch, one log entry per transaction.
+    ///
+    /// Each draft keeps its own result: a rejected draft is rolled back alone (a
+    /// savepoint) and its neighbours are still recorded — unless `atomic`, when the first
+    /// rejection rolls back the whole batch and is thrown.
+    public func recordTransactions(_ drafts: [TransactionDraft], atomic: Bool) async throws -> [Result<LedgerTransaction, Rejection>] {
+        let checked = drafts.map { draft in Result { () throws(Rejection) in try draft.checked() } }
+        if atomic, let failure = checked.first(where: { if case .failure = $0 { true } else { false } }), case .failure(let rejection) = failure {
+            throw rejection
+        }
+        let identifiers = self.identifiers
+        let signer = self.signer
+        let clock = self.clock
+        return try await pool.write { db in
+            let now = clock.now()
+            var log = try AuditLogWriter(db)
+            var results: [Result<LedgerTransaction, Rejection>] = []
+            results.reserveCapacity(drafts.count)
+            for item in checked {
+                guard case .success(let draft) = item else {
+                    if case .failure(let rejection) = item { results.append(.failure(rejection)) }
+                    continue
+                }
+                var outcome: Result<LedgerTransaction, Rejection>?
+                try db.inSavepoint {
+                    do {
+                        var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
+                        for reference in draft.accountReferences {
+                            accounts[reference] = try LedgerRows.account(db, reference: reference)
+                        }
+                        var assets: Set<AssetCode> = []
+                        for asset in Set(draft.postings.map(\.asset)) where try LedgerRows.asset(db, code: asset) != nil {
+                            assets.insert(asset)
+                        }
+                        let transaction = try draft.resolved(
+                            id: TransactionID(bytes: identifiers.nextIdentifierBytes()), recordedAt: now,
+                            accounts: accounts.mapValues(\.account), registeredAssets: assets
+                        )
+                        let byID = Dictionary(accounts.values.map { ($0.account.id, $0) }, uniquingKeysWith: { first, _ in first })
+                        let balances = try TransactionWriter.insert(db, transaction: transaction, reversesSeq: nil, accounts: byID)
+                        try log.append(db, event: .transactionRecorded(transaction), balances: balances, at: now)
+                        outcome = .success(transaction)
+                        return .commit
+                    } catch let rejection as Rejection {
+                        if atomic { throw rejection }
+                        outcome = .failure(rejection)
+                        return .rollback
+                    }
+                }
+                if let outcome { results.append(outcome) }
+            }
+            try log.signCheckpoint(db, at: now, signer: signer)
+            return results
+        }
+    }
+}

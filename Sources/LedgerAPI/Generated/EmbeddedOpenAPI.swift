@@ -57,6 +57,17 @@ info:
     Account paths and filters accept the account's code (`assets:bank:usd`, `:` may be
     percent-encoded as `%3A`) or its id (`acc_…`).
 
+    ## Audit log
+    Every change (an asset registered, an account opened or closed, a transaction
+    recorded or reversed) appends one entry, its canonical JSON (RFC 8785), to an
+    append-only RFC 6962 Merkle tree, in the same database transaction as the change.
+    Each append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP
+    signed note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,
+    checkpoints, entries and inclusion and consistency proofs, with hashes and entry bytes
+    in standard base64, so anyone can check them with SHA-256 and Ed25519 alone.
+    `commons-ledger verify` checks everything (entries, tree, signatures, and the ledger
+    tables against the log), offline on a database file or against a running server.
+
     ## Errors
     Every error is an RFC 9457 problem, `application/problem+json`, with `type` =
     `urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,
@@ -84,6 +95,10 @@ tags:
     description: Record, read, list and reverse balanced transactions.
   - name: Reports
     description: Ledger-wide reports.
+  - name: Audit log
+    description: |
+      The public transparency endpoints: the verifier key, signed checkpoints, log
+      entries, and inclusion and consistency proofs. Anyone may read them.
 
 paths:
   /healthz:
@@ -659,6 +674,309 @@ paths:
         '500':
           $ref: '#/components/responses/InternalError'
 
+  /v1/log/key:
+    get:
+      tags: [Audit log]
+      operationId: getLogVerifierKey
+      summary: The log's verifier key
+      description: |
+        The Ed25519 verifier key (C2SP vkey: `<name>+<key id>+<key>`) that checks every
+        checkpoint's signature, followed by a newline, as `text/plain; charset=utf-8`. The
+        key name is the log's origin (`commons-ledger` unless configured otherwise). Pin it
+        once, out of band, and pass it to `commons-ledger verify --key`.
+      responses:
+        '200':
+          description: The verifier key and a newline.
+          content:
+            text/plain:
+              schema:
+                $ref: '#/components/schemas/VerifierKey'
+              example: |
+                commons-ledger+ffedf0fb+Adm3vJlB4MzYfJE6i78ELBQcN9l797uxWCy06AOXzUvi
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/log/checkpoint:
+    get:
+      tags: [Audit log]
+      operationId: getLatestCheckpoint
+      summary: The latest signed checkpoint
+      description: |
+        The checkpoint of the largest tree, as a C2SP signed note (`text/plain;
+        charset=utf-8`). A checkpoint is signed with every appended entry, so its tree size
+        is the current size of the log. Save it to check later, with
+        `/v1/log/proof/consistency` or `commons-ledger verify --since`, that the log only
+        grew.
+      responses:
+        '200':
+          description: The signed note of the latest checkpoint.
+          content:
+            text/plain:
+              schema:
+                $ref: '#/components/schemas/SignedCheckpoint'
+              example: |
+                commons-ledger
+                4
+                DYRGMKAEGkmrQuECrUmxeLYOzwR4dtnh1mGoKlK310M=
+
+                — commons-ledger /+3w+0o/vP5b+HMPUMy3xQq05xNK3nkvJI3vzS4hKI+d+jZzmMx58qKpoVb+5OJkcg7uUxcoULApNAAdeoNizNDnggI=
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (the log is empty: nothing has been recorded yet).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/log/checkpoints:
+    get:
+      tags: [Audit log]
+      operationId: listCheckpoints
+      summary: List signed checkpoints
+      description: |
+        Every checkpoint the log signed, in ascending tree-size order: one per appended
+        entry, for tree sizes 1, 2, 3, … up to the current size.
+      parameters:
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
+      responses:
+        '200':
+          description: One page of checkpoints.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/CheckpointList'
+              example:
+                items:
+                  - tree_size: 1
+                    note: |
+                      commons-ledger
+                      1
+                      +GDncdZhtwfEIDmZMLSASnrwB27r8oqeiLkadgwSG64=
+
+                      — commons-ledger /+3w+/J27ueCENe2Cqx4znXZ3edqHdKhbk5J9Q92nsO2QK5C+/FtxzgKr6NyO9f4BlY3GnLC/cmMRsf2QhedSBJZqwo=
+                    created_at: '2026-03-14T09:00:00.000000Z'
+                  - tree_size: 2
+                    note: |
+                      commons-ledger
+                      2
+                      rvFufmpPDocjF7IluvJt+UB8JsvR0S/0p/UrTvr1CzA=
+
+                      — commons-ledger /+3w+7ZVrDQ1UniXxvOMn/BKfjZdBZMkG/E6XAvyDy4Ug8eb0elLlGI/Vw9+xyEfkIVUi7dGxlN+pTYhwqabFDwAZwE=
+                    created_at: '2026-03-14T09:05:00.000000Z'
+                next_cursor: Y2hlY2twb2ludAoy
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`limit`, `cursor`).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/log/entries:
+    get:
+      tags: [Audit log]
+      operationId: listLogEntries
+      summary: List log entries
+      description: |
+        The entries with index `start` ≤ index < `end`, in index order, at most `limit` per
+        page; `data` is the exact bytes that were hashed into the tree. `end` defaults to,
+        and is clamped to, the current size of the log, which the page reports as
+        `tree_size`. The page holds `entries` (not `items`); `next_cursor` is present while
+        entries remain before `end`. The cursor carries only the next start: with `cursor`,
+        `start` is ignored (though it must still be well-formed), so send the same `end`
+        again on every page.
+
+        `end` below `start` is `400 invalid_range`; otherwise a `start` at or past the end
+        of the log is `404 beyond_log`, except `start=0` on an empty log, which answers an
+        empty page with `tree_size` 0. An `end` equal to an accepted `start` answers an
+        empty page.
+      parameters:
+        - name: start
+          in: query
+          required: false
+          description: The index of the first entry. Anything but a non-negative integer is `400 invalid_parameter`.
+          schema:
+            type: integer
+            format: int64
+            minimum: 0
+            default: 0
+        - name: end
+          in: query
+          required: false
+          description: |
+            One past the index of the last entry (exclusive); larger values are clamped to
+            the log size. Anything but a non-negative integer is `400 invalid_parameter`.
+            Defaults to the log size.
+          schema:
+            type: integer
+            format: int64
+            minimum: 0
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
+      responses:
+        '200':
+          description: One page of log entries.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/LogEntryList'
+              example:
+                entries:
+                  - index: 2
+                    data: eyJiYWxhbmNlcyI6W10sImluZGV4IjoyLCJraW5kIjoiYWNjb3VudC5vcGVuZWQiLCJwYXlsb2FkIjp7ImFsbG93ZWRfYXNzZXRzIjpudWxsLCJjb2RlIjoiaW5jb21lOmNvbnRyaWJ1dGlvbnMiLCJjb25zdHJhaW50IjpudWxsLCJjcmVhdGVkX2F0IjoiMjAyNi0wMy0xNFQwOTowNjowMC4wMDAwMDBaIiwiaWQiOiJhY2NfZjllOGQ3YzZiNWE0OTM4MjcxNjA1ZjRlM2QyYzFiMGEiLCJtZXRhZGF0YSI6e30sInR5cGUiOiJpbmNvbWUifSwicHJldmlvdXNfaGFzaCI6ImJLODMvRWFRd0tCYzJIV2NSZWxpdXZiNUU0UGJDQ3JrNENWcE84bHRSeTA9IiwicmVjb3JkZWRfYXQiOiIyMDI2LTAzLTE0VDA5OjA2OjAwLjAwMDAwMFoiLCJ2ZXJzaW9uIjoxfQ==
+                tree_size: 4
+                next_cursor: ZW50cnkKMw
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (`start`, `end`, `limit`, `cursor`), `invalid_range` (`end` is below `start`).'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `beyond_log` (`start` is at or past the end of the log, and is not 0 on an empty log).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/log/proof/inclusion:
+    get:
+      tags: [Audit log]
+      operationId: getInclusionProof
+      summary: Inclusion proof of an entry
+      description: |
+        The audit path proving that entry `index` is in the tree of the first `tree_size`
+        entries, in RFC 9162 §2.1.3.1 order (leaf side first); empty when `tree_size` is 1.
+        Check it against the root hash of the checkpoint of that size (see
+        `/v1/log/checkpoints`). `tree_size` beyond the current log is `404 beyond_log`
+        (checked first); `index` at or above `tree_size` is `400 invalid_range`.
+      parameters:
+        - name: index
+          in: query
+          required: true
+          description: The entry's index. Missing, or anything but a non-negative integer, is `400 invalid_parameter`.
+          schema:
+            type: integer
+            format: int64
+            minimum: 0
+        - name: tree_size
+          in: query
+          required: true
+          description: The size of the tree to prove inclusion in, at most the current log size. Missing, or anything but a non-negative integer, is `400 invalid_parameter`.
+          schema:
+            type: integer
+            format: int64
+            minimum: 0
+      responses:
+        '200':
+          description: The inclusion proof.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/InclusionProof'
+              example:
+                index: 3
+                tree_size: 4
+                hashes:
+                  - zo/bIQB4Y5Vu1VNnc+oxO1S4KRHMsj+PeBArFM/w43k=
+                  - rvFufmpPDocjF7IluvJt+UB8JsvR0S/0p/UrTvr1CzA=
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (`index`, `tree_size`), `invalid_range` (`index` is not below `tree_size`).'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `beyond_log` (`tree_size` exceeds the current log size).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/log/proof/consistency:
+    get:
+      tags: [Audit log]
+      operationId: getConsistencyProof
+      summary: Consistency proof between two tree sizes
+      description: |
+        The proof that the tree of the first `first` entries is a prefix of the tree of
+        the first `second` entries, in RFC 9162 §2.1.4.1 order; empty when `first` is 0 or
+        equals `second`. `second` beyond the current log is `404 beyond_log` (checked
+        first); `first` above `second` is `400 invalid_range`.
+      parameters:
+        - name: first
+          in: query
+          required: true
+          description: The smaller tree size, e.g. of a checkpoint saved earlier. Missing, or anything but a non-negative integer, is `400 invalid_parameter`.
+          schema:
+            type: integer
+            format: int64
+            minimum: 0
+        - name: second
+          in: query
+          required: true
+          description: The larger tree size, at most the current log size. Missing, or anything but a non-negative integer, is `400 invalid_parameter`.
+          schema:
+            type: integer
+            format: int64
+            minimum: 0
+      responses:
+        '200':
+          description: The consistency proof.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ConsistencyProof'
+              example:
+                first: 2
+                second: 4
+                hashes:
+                  - sY3D1cnGo09muxL9jYDKxh+nPK7KDHuazgJ/DHQFYeg=
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (`first`, `second`), `invalid_range` (`first` is above `second`).'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `beyond_log` (`second` exceeds the current log size).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/transactions/{id}/proof:
+    get:
+      tags: [Audit log]
+      operationId: getTransactionProof
+      summary: Prove a transaction is in the log
+      description: |
+        Everything needed to check, offline, that a transaction (or reversal) is in the
+        log: its entry, the entry's leaf hash, and its inclusion proof against the latest
+        signed checkpoint, which is included. Verify the checkpoint's signature with the
+        key from `/v1/log/key`, then recompute the root from `leaf_hash` and `proof.hashes`
+        (RFC 9162 §2.1.3.2) and compare it with the checkpoint's root hash.
+      parameters:
+        - $ref: '#/components/parameters/TransactionIDPath'
+      responses:
+        '200':
+          description: The transaction's entry, leaf hash, inclusion proof and checkpoint.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/TransactionProof'
+              example:
+                transaction_id: txn_5f0c3e1a9b7d4c2e8f6a1b3c5d7e9f01
+                entry:
+                  index: 3
+                  data: eyJiYWxhbmNlcyI6W3siYWNjb3VudCI6ImFzc2V0czpiYW5rOnVzZCIsImFjY291bnRfaWQiOiJhY2NfMGExYjJjM2Q0ZTVmNjA3MTgyOTNhNGI1YzZkN2U4ZjkiLCJhc3NldCI6IlVTRCIsImJhbGFuY2UiOjI1MDB9LHsiYWNjb3VudCI6ImluY29tZTpjb250cmlidXRpb25zIiwiYWNjb3VudF9pZCI6ImFjY19mOWU4ZDdjNmI1YTQ5MzgyNzE2MDVmNGUzZDJjMWIwYSIsImFzc2V0IjoiVVNEIiwiYmFsYW5jZSI6LTI1MDB9XSwiaW5kZXgiOjMsImtpbmQiOiJ0cmFuc2FjdGlvbi5yZWNvcmRlZCIsInBheWxvYWQiOnsiZGF0ZSI6IjIwMjYtMDMtMTQiLCJkZXNjcmlwdGlvbiI6Ik1vbnRobHkgY29udHJpYnV0aW9uLCBtZW1iZXIgMTA0MiIsImlkIjoidHhuXzVmMGMzZTFhOWI3ZDRjMmU4ZjZhMWIzYzVkN2U5ZjAxIiwibWV0YWRhdGEiOnsibWVtYmVyIjoiMTA0MiJ9LCJwb3N0aW5ncyI6W3siYWNjb3VudCI6ImFzc2V0czpiYW5rOnVzZCIsImFjY291bnRfaWQiOiJhY2NfMGExYjJjM2Q0ZTVmNjA3MTgyOTNhNGI1YzZkN2U4ZjkiLCJhbW91bnQiOjI1MDAsImFzc2V0IjoiVVNEIn0seyJhY2NvdW50IjoiaW5jb21lOmNvbnRyaWJ1dGlvbnMiLCJhY2NvdW50X2lkIjoiYWNjX2Y5ZThkN2M2YjVhNDkzODI3MTYwNWY0ZTNkMmMxYjBhIiwiYW1vdW50IjotMjUwMCwiYXNzZXQiOiJVU0QifV0sInJlY29yZGVkX2F0IjoiMjAyNi0wMy0xNFQwOTozMDoxMi4zNDU2NzhaIiwicmV2ZXJzZXMiOm51bGx9LCJwcmV2aW91c19oYXNoIjoiem8vYklRQjRZNVZ1MVZObmMrb3hPMVM0S1JITXNqK1BlQkFyRk0vdzQzaz0iLCJyZWNvcmRlZF9hdCI6IjIwMjYtMDMtMTRUMDk6MzA6MTIuMzQ1Njc4WiIsInZlcnNpb24iOjF9
+                leaf_hash: 2lFeWMNmFEdaEisMzIhPy2i/5PyoZI/xvZU8jXbp1mI=
+                proof:
+                  index: 3
+                  tree_size: 4
+                  hashes:
+                    - zo/bIQB4Y5Vu1VNnc+oxO1S4KRHMsj+PeBArFM/w43k=
+                    - rvFufmpPDocjF7IluvJt+UB8JsvR0S/0p/UrTvr1CzA=
+                checkpoint: |
+                  commons-ledger
+                  4
+                  DYRGMKAEGkmrQuECrUmxeLYOzwR4dtnh1mGoKlK310M=
+
+                  — commons-ledger /+3w+0o/vP5b+HMPUMy3xQq05xNK3nkvJI3vzS4hKI+d+jZzmMx58qKpoVb+5OJkcg7uUxcoULApNAAdeoNizNDnggI=
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such transaction, or not a well-formed id).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
 components:
   parameters:
     IdempotencyKey:
@@ -751,13 +1069,14 @@ components:
         The request is malformed: `malformed_json` (the body does not parse),
         `invalid_request` (the body is not an object, or has unknown, missing or mistyped
         fields), `invalid_parameter` (a path or query parameter),
-        `invalid_idempotency_key`.
+        `invalid_idempotency_key`, `invalid_range` (the arguments of an audit-log range or
+        proof contradict each other).
       content:
         application/problem+json:
           schema:
             $ref: '#/components/schemas/Problem'
     NotFound:
-      description: 'Code: `not_found`.'
+      description: 'Codes: `not_found`; `beyond_log` (an audit-log position or tree size past the end of the log).'
       content:
         application/problem+json:
           schema:
@@ -892,6 +1211,44 @@ components:
         integers only (within ±9007199254740991); decimals are written as strings.
       additionalProperties:
         $ref: '#/components/schemas/MetadataValue'
+    Base64Hash:
+      type: string
+      description: A 32-byte SHA-256 hash (RFC 6962 leaf, node or root hash) in standard, padded base64 (RFC 4648 §4).
+      contentEncoding: base64
+      pattern: '^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$'
+      minLength: 44
+      maxLength: 44
+      examples: [2lFeWMNmFEdaEisMzIhPy2i/5PyoZI/xvZU8jXbp1mI=]
+    VerifierKey:
+      type: string
+      description: |
+        A C2SP vkey followed by a newline: the key name (the log's origin), `+`, the
+        8-hex-digit key id (the first 4 bytes of SHA-256(name, `\n`, 0x01, public key)),
+        `+`, and standard base64 of 0x01 (Ed25519) followed by the 32-byte public key.
+      pattern: '^[^+\s]+\+[0-9a-f]{8}\+A[Q-Za-f][A-Za-z0-9+/]{42}\n$'
+      examples: ["commons-ledger+ffedf0fb+Adm3vJlB4MzYfJE6i78ELBQcN9l797uxWCy06AOXzUvi\n"]
+    SignedCheckpoint:
+      type: string
+      description: |
+        A C2SP signed note whose text is a c2sp.org/tlog-checkpoint body: the origin line,
+        the tree size in decimal, the root hash in standard base64, each ending in a
+        newline; then a blank line; then one signature line per signature, each
+        `— <key name> <base64(4-byte key id || 64-byte Ed25519 signature)>` starting with
+        U+2014 EM DASH and ending in a newline. The log signs it once, with the key of
+        `/v1/log/key`.
+      pattern: '^[^\n]+\n(0|[1-9][0-9]*)\n[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=\n\n(— [^\s+]+ [A-Za-z0-9+/]+={0,2}\n)+$'
+      examples:
+        - "commons-ledger\n4\nDYRGMKAEGkmrQuECrUmxeLYOzwR4dtnh1mGoKlK310M=\n\n— commons-ledger /+3w+0o/vP5b+HMPUMy3xQq05xNK3nkvJI3vzS4hKI+d+jZzmMx58qKpoVb+5OJkcg7uUxcoULApNAAdeoNizNDnggI=\n"
+    TreeSize:
+      type: integer
+      format: int64
+      minimum: 0
+      description: A number of log entries; the tree of the first `tree_size` entries.
+    LogIndex:
+      type: integer
+      format: int64
+      minimum: 0
+      description: An entry's position in the log, from 0.
 
     # --- Responses -------------------------------------------------------------
     Asset:
@@ -1125,6 +1482,106 @@ components:
           $ref: '#/components/schemas/AccountType'
         balance:
           $ref: '#/components/schemas/NonZeroAmount'
+    LogEntry:
+      type: object
+      required: [index, data]
+      properties:
+        index:
+          $ref: '#/components/schemas/LogIndex'
+        data:
+          type: string
+          description: |
+            Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the
+            entry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,
+            `kind` (`asset.registered`, `account.opened`, `account.closed`,
+            `transaction.recorded`, `transaction.reversed`), `payload`, `previous_hash`
+            (base64 leaf hash of the entry before; `null` for entry 0) and `balances` (the
+            balances the change left). Its leaf hash is SHA-256(0x00 || bytes).
+          contentEncoding: base64
+          contentMediaType: application/json
+          pattern: '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$'
+          minLength: 4
+    LogEntryList:
+      type: object
+      required: [entries, tree_size]
+      properties:
+        entries:
+          type: array
+          maxItems: 1000
+          items:
+            $ref: '#/components/schemas/LogEntry'
+        tree_size:
+          $ref: '#/components/schemas/TreeSize'
+          description: The current size of the log, read together with the entries.
+        next_cursor:
+          $ref: '#/components/schemas/NextCursor'
+          description: Cursor of the next page; absent when no entries remain before `end`.
+    Checkpoint:
+      type: object
+      required: [tree_size, note, created_at]
+      properties:
+        tree_size:
+          $ref: '#/components/schemas/TreeSize'
+        note:
+          $ref: '#/components/schemas/SignedCheckpoint'
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+          description: When the checkpoint was signed (the time of the entry that made the tree this size).
+    CheckpointList:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          maxItems: 1000
+          items:
+            $ref: '#/components/schemas/Checkpoint'
+        next_cursor:
+          $ref: '#/components/schemas/NextCursor'
+    InclusionProof:
+      type: object
+      required: [index, tree_size, hashes]
+      properties:
+        index:
+          $ref: '#/components/schemas/LogIndex'
+        tree_size:
+          $ref: '#/components/schemas/TreeSize'
+        hashes:
+          type: array
+          description: The audit path, in RFC 9162 §2.1.3.1 order (leaf side first); empty when `tree_size` is 1.
+          items:
+            $ref: '#/components/schemas/Base64Hash'
+    ConsistencyProof:
+      type: object
+      required: [first, second, hashes]
+      properties:
+        first:
+          $ref: '#/components/schemas/TreeSize'
+        second:
+          $ref: '#/components/schemas/TreeSize'
+        hashes:
+          type: array
+          description: The consistency proof, in RFC 9162 §2.1.4.1 order; empty when `first` is 0 or equals `second`.
+          items:
+            $ref: '#/components/schemas/Base64Hash'
+    TransactionProof:
+      type: object
+      required: [transaction_id, entry, leaf_hash, proof, checkpoint]
+      properties:
+        transaction_id:
+          $ref: '#/components/schemas/TransactionID'
+        entry:
+          $ref: '#/components/schemas/LogEntry'
+          description: The log entry that recorded the transaction.
+        leaf_hash:
+          $ref: '#/components/schemas/Base64Hash'
+          description: The entry's RFC 6962 leaf hash, SHA-256(0x00 || entry bytes).
+        proof:
+          $ref: '#/components/schemas/InclusionProof'
+          description: The inclusion proof of `entry.index` in the tree of the checkpoint's size.
+        checkpoint:
+          $ref: '#/components/schemas/SignedCheckpoint'
+          description: The latest signed checkpoint, whose tree size is `proof.tree_size`.
     HealthStatus:
       type: object
       required: [status]
@@ -1186,7 +1643,9 @@ components:
             - invalid_request
             - invalid_parameter
             - invalid_idempotency_key
+            - invalid_range
             - not_found
+            - beyond_log
             - asset_exists
             - account_exists
             - account_already_closed
@@ -1332,7 +1791,7 @@ components:
     "title": "Commons Ledger API",
     "version": "0.1.0",
     "summary": "A double-entry ledger over HTTP.",
-    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` accepts an optional `Idempotency-Key` header of 1 to 255 visible ASCII\ncharacters (0x21–0x7E), e.g. a UUID; any other value is `400 invalid_idempotency_key`.\nThe key is stored with the write, in the same database transaction, and survives\nrestarts. Keys form one namespace across all routes.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A cursor that was altered or\nissued by another list is `400 invalid_parameter`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path or method no route serves is `404 not_found` (there is no 405). An\nunexpected server failure is `500 internal_error`; the request was not applied and is\nsafe to retry with the same `Idempotency-Key`.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`). There is no authentication in this\nversion.\n"
+    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` accepts an optional `Idempotency-Key` header of 1 to 255 visible ASCII\ncharacters (0x21–0x7E), e.g. a UUID; any other value is `400 invalid_idempotency_key`.\nThe key is stored with the write, in the same database transaction, and survives\nrestarts. Keys form one namespace across all routes.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A cursor that was altered or\nissued by another list is `400 invalid_parameter`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed) appends one entry, its canonical JSON (RFC 8785), to an\nappend-only RFC 6962 Merkle tree, in the same database transaction as the change.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path or method no route serves is `404 not_found` (there is no 405). An\nunexpected server failure is `500 internal_error`; the request was not applied and is\nsafe to retry with the same `Idempotency-Key`.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`). There is no authentication in this\nversion.\n"
   },
   "servers": [
     {
@@ -1364,6 +1823,10 @@ components:
     {
       "name": "Reports",
       "description": "Ledger-wide reports."
+    },
+    {
+      "name": "Audit log",
+      "description": "The public transparency endpoints: the verifier key, signed checkpoints, log\nentries, and inclusion and consistency proofs. Anyone may read them.\n"
     }
   ],
   "paths": {
@@ -2242,6 +2705,372 @@ components:
           }
         }
       }
+    },
+    "/v1/log/key": {
+      "get": {
+        "tags": [
+          "Audit log"
+        ],
+        "operationId": "getLogVerifierKey",
+        "summary": "The log's verifier key",
+        "description": "The Ed25519 verifier key (C2SP vkey: `<name>+<key id>+<key>`) that checks every\ncheckpoint's signature, followed by a newline, as `text/plain; charset=utf-8`. The\nkey name is the log's origin (`commons-ledger` unless configured otherwise). Pin it\nonce, out of band, and pass it to `commons-ledger verify --key`.\n",
+        "responses": {
+          "200": {
+            "description": "The verifier key and a newline.",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "$ref": "#/components/schemas/VerifierKey"
+                },
+                "example": "commons-ledger+ffedf0fb+Adm3vJlB4MzYfJE6i78ELBQcN9l797uxWCy06AOXzUvi\n"
+              }
+            }
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/log/checkpoint": {
+      "get": {
+        "tags": [
+          "Audit log"
+        ],
+        "operationId": "getLatestCheckpoint",
+        "summary": "The latest signed checkpoint",
+        "description": "The checkpoint of the largest tree, as a C2SP signed note (`text/plain;\ncharset=utf-8`). A checkpoint is signed with every appended entry, so its tree size\nis the current size of the log. Save it to check later, with\n`/v1/log/proof/consistency` or `commons-ledger verify --since`, that the log only\ngrew.\n",
+        "responses": {
+          "200": {
+            "description": "The signed note of the latest checkpoint.",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "$ref": "#/components/schemas/SignedCheckpoint"
+                },
+                "example": "commons-ledger\n4\nDYRGMKAEGkmrQuECrUmxeLYOzwR4dtnh1mGoKlK310M=\n\n— commons-ledger /+3w+0o/vP5b+HMPUMy3xQq05xNK3nkvJI3vzS4hKI+d+jZzmMx58qKpoVb+5OJkcg7uUxcoULApNAAdeoNizNDnggI=\n"
+              }
+            }
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (the log is empty: nothing has been recorded yet)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/log/checkpoints": {
+      "get": {
+        "tags": [
+          "Audit log"
+        ],
+        "operationId": "listCheckpoints",
+        "summary": "List signed checkpoints",
+        "description": "Every checkpoint the log signed, in ascending tree-size order: one per appended\nentry, for tree sizes 1, 2, 3, … up to the current size.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of checkpoints.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CheckpointList"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "tree_size": 1,
+                      "note": "commons-ledger\n1\n+GDncdZhtwfEIDmZMLSASnrwB27r8oqeiLkadgwSG64=\n\n— commons-ledger /+3w+/J27ueCENe2Cqx4znXZ3edqHdKhbk5J9Q92nsO2QK5C+/FtxzgKr6NyO9f4BlY3GnLC/cmMRsf2QhedSBJZqwo=\n",
+                      "created_at": "2026-03-14T09:00:00.000000Z"
+                    },
+                    {
+                      "tree_size": 2,
+                      "note": "commons-ledger\n2\nrvFufmpPDocjF7IluvJt+UB8JsvR0S/0p/UrTvr1CzA=\n\n— commons-ledger /+3w+7ZVrDQ1UniXxvOMn/BKfjZdBZMkG/E6XAvyDy4Ug8eb0elLlGI/Vw9+xyEfkIVUi7dGxlN+pTYhwqabFDwAZwE=\n",
+                      "created_at": "2026-03-14T09:05:00.000000Z"
+                    }
+                  ],
+                  "next_cursor": "Y2hlY2twb2ludAoy"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`limit`, `cursor`)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/log/entries": {
+      "get": {
+        "tags": [
+          "Audit log"
+        ],
+        "operationId": "listLogEntries",
+        "summary": "List log entries",
+        "description": "The entries with index `start` ≤ index < `end`, in index order, at most `limit` per\npage; `data` is the exact bytes that were hashed into the tree. `end` defaults to,\nand is clamped to, the current size of the log, which the page reports as\n`tree_size`. The page holds `entries` (not `items`); `next_cursor` is present while\nentries remain before `end`. The cursor carries only the next start: with `cursor`,\n`start` is ignored (though it must still be well-formed), so send the same `end`\nagain on every page.\n\n`end` below `start` is `400 invalid_range`; otherwise a `start` at or past the end\nof the log is `404 beyond_log`, except `start=0` on an empty log, which answers an\nempty page with `tree_size` 0. An `end` equal to an accepted `start` answers an\nempty page.\n",
+        "parameters": [
+          {
+            "name": "start",
+            "in": "query",
+            "required": false,
+            "description": "The index of the first entry. Anything but a non-negative integer is `400 invalid_parameter`.",
+            "schema": {
+              "type": "integer",
+              "format": "int64",
+              "minimum": 0,
+              "default": 0
+            }
+          },
+          {
+            "name": "end",
+            "in": "query",
+            "required": false,
+            "description": "One past the index of the last entry (exclusive); larger values are clamped to\nthe log size. Anything but a non-negative integer is `400 invalid_parameter`.\nDefaults to the log size.\n",
+            "schema": {
+              "type": "integer",
+              "format": "int64",
+              "minimum": 0
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of log entries.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LogEntryList"
+                },
+                "example": {
+                  "entries": [
+                    {
+                      "index": 2,
+                      "data": "eyJiYWxhbmNlcyI6W10sImluZGV4IjoyLCJraW5kIjoiYWNjb3VudC5vcGVuZWQiLCJwYXlsb2FkIjp7ImFsbG93ZWRfYXNzZXRzIjpudWxsLCJjb2RlIjoiaW5jb21lOmNvbnRyaWJ1dGlvbnMiLCJjb25zdHJhaW50IjpudWxsLCJjcmVhdGVkX2F0IjoiMjAyNi0wMy0xNFQwOTowNjowMC4wMDAwMDBaIiwiaWQiOiJhY2NfZjllOGQ3YzZiNWE0OTM4MjcxNjA1ZjRlM2QyYzFiMGEiLCJtZXRhZGF0YSI6e30sInR5cGUiOiJpbmNvbWUifSwicHJldmlvdXNfaGFzaCI6ImJLODMvRWFRd0tCYzJIV2NSZWxpdXZiNUU0UGJDQ3JrNENWcE84bHRSeTA9IiwicmVjb3JkZWRfYXQiOiIyMDI2LTAzLTE0VDA5OjA2OjAwLjAwMDAwMFoiLCJ2ZXJzaW9uIjoxfQ=="
+                    }
+                  ],
+                  "tree_size": 4,
+                  "next_cursor": "ZW50cnkKMw"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (`start`, `end`, `limit`, `cursor`), `invalid_range` (`end` is below `start`)."
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `beyond_log` (`start` is at or past the end of the log, and is not 0 on an empty log)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/log/proof/inclusion": {
+      "get": {
+        "tags": [
+          "Audit log"
+        ],
+        "operationId": "getInclusionProof",
+        "summary": "Inclusion proof of an entry",
+        "description": "The audit path proving that entry `index` is in the tree of the first `tree_size`\nentries, in RFC 9162 §2.1.3.1 order (leaf side first); empty when `tree_size` is 1.\nCheck it against the root hash of the checkpoint of that size (see\n`/v1/log/checkpoints`). `tree_size` beyond the current log is `404 beyond_log`\n(checked first); `index` at or above `tree_size` is `400 invalid_range`.\n",
+        "parameters": [
+          {
+            "name": "index",
+            "in": "query",
+            "required": true,
+            "description": "The entry's index. Missing, or anything but a non-negative integer, is `400 invalid_parameter`.",
+            "schema": {
+              "type": "integer",
+              "format": "int64",
+              "minimum": 0
+            }
+          },
+          {
+            "name": "tree_size",
+            "in": "query",
+            "required": true,
+            "description": "The size of the tree to prove inclusion in, at most the current log size. Missing, or anything but a non-negative integer, is `400 invalid_parameter`.",
+            "schema": {
+              "type": "integer",
+              "format": "int64",
+              "minimum": 0
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The inclusion proof.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InclusionProof"
+                },
+                "example": {
+                  "index": 3,
+                  "tree_size": 4,
+                  "hashes": [
+                    "zo/bIQB4Y5Vu1VNnc+oxO1S4KRHMsj+PeBArFM/w43k=",
+                    "rvFufmpPDocjF7IluvJt+UB8JsvR0S/0p/UrTvr1CzA="
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (`index`, `tree_size`), `invalid_range` (`index` is not below `tree_size`)."
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `beyond_log` (`tree_size` exceeds the current log size)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/log/proof/consistency": {
+      "get": {
+        "tags": [
+          "Audit log"
+        ],
+        "operationId": "getConsistencyProof",
+        "summary": "Consistency proof between two tree sizes",
+        "description": "The proof that the tree of the first `first` entries is a prefix of the tree of\nthe first `second` entries, in RFC 9162 §2.1.4.1 order; empty when `first` is 0 or\nequals `second`. `second` beyond the current log is `404 beyond_log` (checked\nfirst); `first` above `second` is `400 invalid_range`.\n",
+        "parameters": [
+          {
+            "name": "first",
+            "in": "query",
+            "required": true,
+            "description": "The smaller tree size, e.g. of a checkpoint saved earlier. Missing, or anything but a non-negative integer, is `400 invalid_parameter`.",
+            "schema": {
+              "type": "integer",
+              "format": "int64",
+              "minimum": 0
+            }
+          },
+          {
+            "name": "second",
+            "in": "query",
+            "required": true,
+            "description": "The larger tree size, at most the current log size. Missing, or anything but a non-negative integer, is `400 invalid_parameter`.",
+            "schema": {
+              "type": "integer",
+              "format": "int64",
+              "minimum": 0
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The consistency proof.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ConsistencyProof"
+                },
+                "example": {
+                  "first": 2,
+                  "second": 4,
+                  "hashes": [
+                    "sY3D1cnGo09muxL9jYDKxh+nPK7KDHuazgJ/DHQFYeg="
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (`first`, `second`), `invalid_range` (`first` is above `second`)."
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `beyond_log` (`second` exceeds the current log size)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/transactions/{id}/proof": {
+      "get": {
+        "tags": [
+          "Audit log"
+        ],
+        "operationId": "getTransactionProof",
+        "summary": "Prove a transaction is in the log",
+        "description": "Everything needed to check, offline, that a transaction (or reversal) is in the\nlog: its entry, the entry's leaf hash, and its inclusion proof against the latest\nsigned checkpoint, which is included. Verify the checkpoint's signature with the\nkey from `/v1/log/key`, then recompute the root from `leaf_hash` and `proof.hashes`\n(RFC 9162 §2.1.3.2) and compare it with the checkpoint's root hash.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/TransactionIDPath"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The transaction's entry, leaf hash, inclusion proof and checkpoint.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TransactionProof"
+                },
+                "example": {
+                  "transaction_id": "txn_5f0c3e1a9b7d4c2e8f6a1b3c5d7e9f01",
+                  "entry": {
+                    "index": 3,
+                    "data": "eyJiYWxhbmNlcyI6W3siYWNjb3VudCI6ImFzc2V0czpiYW5rOnVzZCIsImFjY291bnRfaWQiOiJhY2NfMGExYjJjM2Q0ZTVmNjA3MTgyOTNhNGI1YzZkN2U4ZjkiLCJhc3NldCI6IlVTRCIsImJhbGFuY2UiOjI1MDB9LHsiYWNjb3VudCI6ImluY29tZTpjb250cmlidXRpb25zIiwiYWNjb3VudF9pZCI6ImFjY19mOWU4ZDdjNmI1YTQ5MzgyNzE2MDVmNGUzZDJjMWIwYSIsImFzc2V0IjoiVVNEIiwiYmFsYW5jZSI6LTI1MDB9XSwiaW5kZXgiOjMsImtpbmQiOiJ0cmFuc2FjdGlvbi5yZWNvcmRlZCIsInBheWxvYWQiOnsiZGF0ZSI6IjIwMjYtMDMtMTQiLCJkZXNjcmlwdGlvbiI6Ik1vbnRobHkgY29udHJpYnV0aW9uLCBtZW1iZXIgMTA0MiIsImlkIjoidHhuXzVmMGMzZTFhOWI3ZDRjMmU4ZjZhMWIzYzVkN2U5ZjAxIiwibWV0YWRhdGEiOnsibWVtYmVyIjoiMTA0MiJ9LCJwb3N0aW5ncyI6W3siYWNjb3VudCI6ImFzc2V0czpiYW5rOnVzZCIsImFjY291bnRfaWQiOiJhY2NfMGExYjJjM2Q0ZTVmNjA3MTgyOTNhNGI1YzZkN2U4ZjkiLCJhbW91bnQiOjI1MDAsImFzc2V0IjoiVVNEIn0seyJhY2NvdW50IjoiaW5jb21lOmNvbnRyaWJ1dGlvbnMiLCJhY2NvdW50X2lkIjoiYWNjX2Y5ZThkN2M2YjVhNDkzODI3MTYwNWY0ZTNkMmMxYjBhIiwiYW1vdW50IjotMjUwMCwiYXNzZXQiOiJVU0QifV0sInJlY29yZGVkX2F0IjoiMjAyNi0wMy0xNFQwOTozMDoxMi4zNDU2NzhaIiwicmV2ZXJzZXMiOm51bGx9LCJwcmV2aW91c19oYXNoIjoiem8vYklRQjRZNVZ1MVZObmMrb3hPMVM0S1JITXNqK1BlQkFyRk0vdzQzaz0iLCJyZWNvcmRlZF9hdCI6IjIwMjYtMDMtMTRUMDk6MzA6MTIuMzQ1Njc4WiIsInZlcnNpb24iOjF9"
+                  },
+                  "leaf_hash": "2lFeWMNmFEdaEisMzIhPy2i/5PyoZI/xvZU8jXbp1mI=",
+                  "proof": {
+                    "index": 3,
+                    "tree_size": 4,
+                    "hashes": [
+                      "zo/bIQB4Y5Vu1VNnc+oxO1S4KRHMsj+PeBArFM/w43k=",
+                      "rvFufmpPDocjF7IluvJt+UB8JsvR0S/0p/UrTvr1CzA="
+                    ]
+                  },
+                  "checkpoint": "commons-ledger\n4\nDYRGMKAEGkmrQuECrUmxeLYOzwR4dtnh1mGoKlK310M=\n\n— commons-ledger /+3w+0o/vP5b+HMPUMy3xQq05xNK3nkvJI3vzS4hKI+d+jZzmMx58qKpoVb+5OJkcg7uUxcoULApNAAdeoNizNDnggI=\n"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (the path segment is badly percent-encoded)."
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such transaction, or not a well-formed id)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -2341,7 +3170,7 @@ components:
     },
     "responses": {
       "BadRequest": {
-        "description": "The request is malformed: `malformed_json` (the body does not parse),\n`invalid_request` (the body is not an object, or has unknown, missing or mistyped\nfields), `invalid_parameter` (a path or query parameter),\n`invalid_idempotency_key`.\n",
+        "description": "The request is malformed: `malformed_json` (the body does not parse),\n`invalid_request` (the body is not an object, or has unknown, missing or mistyped\nfields), `invalid_parameter` (a path or query parameter),\n`invalid_idempotency_key`, `invalid_range` (the arguments of an audit-log range or\nproof contradict each other).\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -2351,7 +3180,7 @@ components:
         }
       },
       "NotFound": {
-        "description": "Code: `not_found`.",
+        "description": "Codes: `not_found`; `beyond_log` (an audit-log position or tree size past the end of the log).",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -2552,6 +3381,45 @@ components:
         "additionalProperties": {
           "$ref": "#/components/schemas/MetadataValue"
         }
+      },
+      "Base64Hash": {
+        "type": "string",
+        "description": "A 32-byte SHA-256 hash (RFC 6962 leaf, node or root hash) in standard, padded base64 (RFC 4648 §4).",
+        "contentEncoding": "base64",
+        "pattern": "^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$",
+        "minLength": 44,
+        "maxLength": 44,
+        "examples": [
+          "2lFeWMNmFEdaEisMzIhPy2i/5PyoZI/xvZU8jXbp1mI="
+        ]
+      },
+      "VerifierKey": {
+        "type": "string",
+        "description": "A C2SP vkey followed by a newline: the key name (the log's origin), `+`, the\n8-hex-digit key id (the first 4 bytes of SHA-256(name, `\\n`, 0x01, public key)),\n`+`, and standard base64 of 0x01 (Ed25519) followed by the 32-byte public key.\n",
+        "pattern": "^[^+\\s]+\\+[0-9a-f]{8}\\+A[Q-Za-f][A-Za-z0-9+/]{42}\\n$",
+        "examples": [
+          "commons-ledger+ffedf0fb+Adm3vJlB4MzYfJE6i78ELBQcN9l797uxWCy06AOXzUvi\n"
+        ]
+      },
+      "SignedCheckpoint": {
+        "type": "string",
+        "description": "A C2SP signed note whose text is a c2sp.org/tlog-checkpoint body: the origin line,\nthe tree size in decimal, the root hash in standard base64, each ending in a\nnewline; then a blank line; then one signature line per signature, each\n`— <key name> <base64(4-byte key id || 64-byte Ed25519 signature)>` starting with\nU+2014 EM DASH and ending in a newline. The log signs it once, with the key of\n`/v1/log/key`.\n",
+        "pattern": "^[^\\n]+\\n(0|[1-9][0-9]*)\\n[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=\\n\\n(— [^\\s+]+ [A-Za-z0-9+/]+={0,2}\\n)+$",
+        "examples": [
+          "commons-ledger\n4\nDYRGMKAEGkmrQuECrUmxeLYOzwR4dtnh1mGoKlK310M=\n\n— commons-ledger /+3w+0o/vP5b+HMPUMy3xQq05xNK3nkvJI3vzS4hKI+d+jZzmMx58qKpoVb+5OJkcg7uUxcoULApNAAdeoNizNDnggI=\n"
+        ]
+      },
+      "TreeSize": {
+        "type": "integer",
+        "format": "int64",
+        "minimum": 0,
+        "description": "A number of log entries; the tree of the first `tree_size` entries."
+      },
+      "LogIndex": {
+        "type": "integer",
+        "format": "int64",
+        "minimum": 0,
+        "description": "An entry's position in the log, from 0."
       },
       "Asset": {
         "type": "object",
@@ -2941,6 +3809,165 @@ components:
           }
         }
       },
+      "LogEntry": {
+        "type": "object",
+        "required": [
+          "index",
+          "data"
+        ],
+        "properties": {
+          "index": {
+            "$ref": "#/components/schemas/LogIndex"
+          },
+          "data": {
+            "type": "string",
+            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`), `payload`, `previous_hash`\n(base64 leaf hash of the entry before; `null` for entry 0) and `balances` (the\nbalances the change left). Its leaf hash is SHA-256(0x00 || bytes).\n",
+            "contentEncoding": "base64",
+            "contentMediaType": "application/json",
+            "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
+            "minLength": 4
+          }
+        }
+      },
+      "LogEntryList": {
+        "type": "object",
+        "required": [
+          "entries",
+          "tree_size"
+        ],
+        "properties": {
+          "entries": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/LogEntry"
+            }
+          },
+          "tree_size": {
+            "$ref": "#/components/schemas/TreeSize",
+            "description": "The current size of the log, read together with the entries."
+          },
+          "next_cursor": {
+            "$ref": "#/components/schemas/NextCursor",
+            "description": "Cursor of the next page; absent when no entries remain before `end`."
+          }
+        }
+      },
+      "Checkpoint": {
+        "type": "object",
+        "required": [
+          "tree_size",
+          "note",
+          "created_at"
+        ],
+        "properties": {
+          "tree_size": {
+            "$ref": "#/components/schemas/TreeSize"
+          },
+          "note": {
+            "$ref": "#/components/schemas/SignedCheckpoint"
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp",
+            "description": "When the checkpoint was signed (the time of the entry that made the tree this size)."
+          }
+        }
+      },
+      "CheckpointList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/Checkpoint"
+            }
+          },
+          "next_cursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
+      "InclusionProof": {
+        "type": "object",
+        "required": [
+          "index",
+          "tree_size",
+          "hashes"
+        ],
+        "properties": {
+          "index": {
+            "$ref": "#/components/schemas/LogIndex"
+          },
+          "tree_size": {
+            "$ref": "#/components/schemas/TreeSize"
+          },
+          "hashes": {
+            "type": "array",
+            "description": "The audit path, in RFC 9162 §2.1.3.1 order (leaf side first); empty when `tree_size` is 1.",
+            "items": {
+              "$ref": "#/components/schemas/Base64Hash"
+            }
+          }
+        }
+      },
+      "ConsistencyProof": {
+        "type": "object",
+        "required": [
+          "first",
+          "second",
+          "hashes"
+        ],
+        "properties": {
+          "first": {
+            "$ref": "#/components/schemas/TreeSize"
+          },
+          "second": {
+            "$ref": "#/components/schemas/TreeSize"
+          },
+          "hashes": {
+            "type": "array",
+            "description": "The consistency proof, in RFC 9162 §2.1.4.1 order; empty when `first` is 0 or equals `second`.",
+            "items": {
+              "$ref": "#/components/schemas/Base64Hash"
+            }
+          }
+        }
+      },
+      "TransactionProof": {
+        "type": "object",
+        "required": [
+          "transaction_id",
+          "entry",
+          "leaf_hash",
+          "proof",
+          "checkpoint"
+        ],
+        "properties": {
+          "transaction_id": {
+            "$ref": "#/components/schemas/TransactionID"
+          },
+          "entry": {
+            "$ref": "#/components/schemas/LogEntry",
+            "description": "The log entry that recorded the transaction."
+          },
+          "leaf_hash": {
+            "$ref": "#/components/schemas/Base64Hash",
+            "description": "The entry's RFC 6962 leaf hash, SHA-256(0x00 || entry bytes)."
+          },
+          "proof": {
+            "$ref": "#/components/schemas/InclusionProof",
+            "description": "The inclusion proof of `entry.index` in the tree of the checkpoint's size."
+          },
+          "checkpoint": {
+            "$ref": "#/components/schemas/SignedCheckpoint",
+            "description": "The latest signed checkpoint, whose tree size is `proof.tree_size`."
+          }
+        }
+      },
       "HealthStatus": {
         "type": "object",
         "required": [
@@ -3029,7 +4056,9 @@ components:
               "invalid_request",
               "invalid_parameter",
               "invalid_idempotency_key",
+              "invalid_range",
               "not_found",
+              "beyond_log",
               "asset_exists",
               "account_exists",
               "account_already_closed",
