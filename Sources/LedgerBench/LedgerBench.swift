@@ -29,9 +29,11 @@ struct LedgerBench: AsyncParsableCommand {
         guard !FileManager.default.fileExists(atPath: database) else {
             throw ValidationError("\(database) exists; the benchmark needs a fresh file")
         }
+        // The key goes beside the database, where `commons-ledger verify` looks for it.
+        let keyPath = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("log-signing.key").path
         let store = try SQLiteLedgerStore(
             path: database, clock: SystemClock(), identifiers: SystemIdentifierSource(),
-            signer: try LogSigner.generate(origin: "bench"), logger: Logger(label: "bench")
+            signer: try LogSigner.loadOrCreate(path: keyPath, origin: "bench").signer, logger: Logger(label: "bench")
         )
         try store.migrate()
         _ = try await store.registerAsset(AssetDraft(code: "USD", scale: 2), idempotency: nil)

@@ -50,7 +50,7 @@ public indirect enum JSONValue: Hashable, Sendable {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            let sorted = members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+            let sorted = members.sorted { JSONValue.precedesCanonically($0.key, $1.key) }
             for (index, member) in sorted.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 JSONValue.appendCanonical(string: member.key, to: &output)
@@ -59,6 +59,21 @@ public indirect enum JSONValue: Hashable, Sendable {
             }
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Whether `first` sorts before `second` in RFC 8785 member order (UTF-16 code units).
+    ///
+    /// UTF-8 byte order equals UTF-16 order except between U+E000–U+FFFF and characters
+    /// beyond U+FFFF, so plain byte order is used unless such characters appear.
+    public static func precedesCanonically(_ first: String, _ second: String) -> Bool {
+        var firstCopy = first
+        var secondCopy = second
+        let isByteOrderSafe = firstCopy.withUTF8 { bytes in bytes.allSatisfy { $0 < 0xEE } }
+            && secondCopy.withUTF8 { bytes in bytes.allSatisfy { $0 < 0xEE } }
+        if isByteOrderSafe {
+            return firstCopy.withUTF8 { a in secondCopy.withUTF8 { b in a.lexicographicallyPrecedes(b) } }
+        }
+        return first.utf16.lexicographicallyPrecedes(second.utf16)
     }
 
     /// Appends `string` as a JCS string literal.

@@ -34,7 +34,7 @@ enum LedgerRows {
 
     static func metadata(_ row: Row, _ column: String, table: String) throws -> JSONValue {
         let raw = try text(row, column)
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(raw.utf8)) else {
+        guard let value = try? JSONParser.parse(Array(raw.utf8)) else {
             throw StorageError.corruptRow(table: table, detail: "\(column) is not valid metadata")
         }
         return value

@@ -37,12 +37,9 @@ public struct LogAuditor: Sendable {
         }
         let json: JSONValue
         do {
-            json = try JSONDecoder().decode(JSONValue.self, from: Data(data))
+            json = try JSONParser.parseCanonical(data)
         } catch {
-            throw AuditFailure(index: index, detail: "entry is not valid JSON")
-        }
-        guard json.canonicalBytes == data else {
-            throw AuditFailure(index: index, detail: "entry bytes are not canonical JSON (RFC 8785)")
+            throw AuditFailure(index: index, detail: "entry is not canonical JSON (RFC 8785): \(error)")
         }
         let entry: LogEntry
         do {
