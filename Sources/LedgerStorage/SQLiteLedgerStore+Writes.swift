@@ -81,23 +81,33 @@ extension SQLiteLedgerStore {
         let identifiers = self.identifiers
         let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
-            var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
-            for reference in checked.accountReferences {
-                accounts[reference] = try LedgerRows.account(db, reference: reference)
-            }
-            var assets: Set<AssetCode> = []
-            for asset in Set(checked.postings.map(\.asset)) where try LedgerRows.asset(db, code: asset) != nil {
-                assets.insert(asset)
-            }
-            let transaction = try checked.resolved(
-                id: TransactionID(bytes: identifiers.nextIdentifierBytes()), recordedAt: now,
-                accounts: accounts.mapValues(\.account), registeredAssets: assets
+            var log = try AuditLogWriter(db)
+            let transaction = try Self.record(
+                checked, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db, log: &log
             )
-            let byID = Dictionary(accounts.values.map { ($0.account.id, $0) }, uniquingKeysWith: { first, _ in first })
-            let balances = try TransactionWriter.insert(db, transaction: transaction, reversesSeq: nil, accounts: byID)
-            try AuditLogWriter.append(db, event: .transactionRecorded(transaction), balances: balances, at: now, signer: signer)
+            try log.signCheckpoint(db, at: now, signer: signer)
             return transaction
         }
+    }
+
+    /// Resolves a checked draft against the ledger, writes it and appends its log entry:
+    /// the part of recording a transaction that single and batch writes share.
+    static func record(
+        _ draft: CheckedTransactionDraft, id: TransactionID, at now: Timestamp, in db: Database, log: inout AuditLogWriter
+    ) throws -> LedgerTransaction {
+        var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
+        for reference in draft.accountReferences {
+            accounts[reference] = try LedgerRows.account(db, reference: reference)
+        }
+        var assets: Set<AssetCode> = []
+        for asset in Set(draft.postings.map(\.asset)) where try LedgerRows.asset(db, code: asset) != nil {
+            assets.insert(asset)
+        }
+        let transaction = try draft.resolved(id: id, recordedAt: now, accounts: accounts.mapValues(\.account), registeredAssets: assets)
+        let byID = Dictionary(accounts.values.map { ($0.account.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let balances = try TransactionWriter.insert(db, transaction: transaction, reversesSeq: nil, accounts: byID)
+        try log.append(db, event: .transactionRecorded(transaction), balances: balances, at: now)
+        return transaction
     }
 
     public func reverseTransaction(
@@ -167,21 +177,9 @@ extension SQLiteLedgerStore {
                 var outcome: Result<LedgerTransaction, Rejection>?
                 try db.inSavepoint {
                     do {
-                        var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
-                        for reference in draft.accountReferences {
-                            accounts[reference] = try LedgerRows.account(db, reference: reference)
-                        }
-                        var assets: Set<AssetCode> = []
-                        for asset in Set(draft.postings.map(\.asset)) where try LedgerRows.asset(db, code: asset) != nil {
-                            assets.insert(asset)
-                        }
-                        let transaction = try draft.resolved(
-                            id: TransactionID(bytes: identifiers.nextIdentifierBytes()), recordedAt: now,
-                            accounts: accounts.mapValues(\.account), registeredAssets: assets
+                        let transaction = try Self.record(
+                            draft, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db, log: &log
                         )
-                        let byID = Dictionary(accounts.values.map { ($0.account.id, $0) }, uniquingKeysWith: { first, _ in first })
-                        let balances = try TransactionWriter.insert(db, transaction: transaction, reversesSeq: nil, accounts: byID)
-                        try log.append(db, event: .transactionRecorded(transaction), balances: balances, at: now)
                         outcome = .success(transaction)
                         return .commit
                     } catch let rejection as Rejection {
