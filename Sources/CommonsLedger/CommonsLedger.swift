@@ -11,7 +11,7 @@ struct CommonsLedger: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "commons-ledger",
         abstract: "The book of record of a global solidarity fund: a double-entry ledger with an HTTP API.",
-        subcommands: [Serve.self, Migrate.self, Keygen.self, Verify.self],
+        subcommands: [Serve.self, Migrate.self, Keygen.self, Verify.self, Keys.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -79,7 +79,12 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.resolve(host: host, port: port)
         let logger = options.makeLogger(configuration)
-        let app = try buildApplication(configuration: configuration, logger: logger)
+        let app = try await buildApplication(configuration: configuration, logger: logger) { key, token in
+            print("""
+                First start: created an admin API key (\(key.id)). Its token is shown only now; keep it safe:
+                \(token)
+                """)
+        }
         try await app.runService()
     }
 }

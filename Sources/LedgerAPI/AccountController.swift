@@ -27,19 +27,20 @@ struct AccountController<Store: LedgerStore> {
         }
     }
 
-    func addRoutes(to group: RouterGroup<some RequestContext>) {
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
         let render: @Sendable (Account) throws -> StoredResponse = {
             StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Account($0)))
         }
-        group.post("/v1/accounts") { request, _ in
+        group.post("/v1/accounts") { request, context in
             let body = try await RequestReading.body(of: request)
             let create = try JSONRequest.decode(CreateRequest.self, from: body)
             let draft = AccountDraft(
                 code: create.code, type: create.type, allowedAssets: create.allowedAssets,
                 constraint: create.constraint, metadata: create.metadata
             )
+            let principal = try context.requirePrincipal()
             let outcome = try await store.openAccount(
-                draft, idempotency: try RequestReading.idempotency(request, body: body, render: render)
+                draft, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
             )
             return try JSONResponse.response(outcome, render: render)
         }
@@ -61,8 +62,9 @@ struct AccountController<Store: LedgerStore> {
             let closed: @Sendable (Account) throws -> StoredResponse = {
                 StoredResponse(status: 200, body: try JSONResponse.bytes(Representation.Account($0)))
             }
+            let principal = try context.requirePrincipal()
             let outcome = try await store.closeAccount(
-                reference, idempotency: try RequestReading.idempotency(request, body: body, render: closed)
+                reference, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: closed)
             )
             return try JSONResponse.response(outcome, render: closed)
         }

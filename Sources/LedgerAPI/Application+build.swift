@@ -8,9 +8,10 @@ import ServiceLifecycle
 /// The router with every route of the API, over any store.
 ///
 /// Used by `buildApplication` and directly by tests that list the routes.
-public func buildRouter<Store: LedgerStore>(store: Store) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+public func buildRouter<Store: LedgerStore>(store: Store) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware())
+    router.add(middleware: AuthMiddleware(store: store))
     let group = router.group()
     HealthController(store: store).addRoutes(to: group)
     OpenAPIController().addRoutes(to: group)
@@ -19,6 +20,7 @@ public func buildRouter<Store: LedgerStore>(store: Store) -> Router<BasicRequest
     TransactionController(store: store).addRoutes(to: group)
     ReportController(store: store).addRoutes(to: group)
     LogController(store: store).addRoutes(to: group)
+    KeyController(store: store).addRoutes(to: group)
     return router
 }
 
@@ -26,12 +28,16 @@ public func buildRouter<Store: LedgerStore>(store: Store) -> Router<BasicRequest
 ///
 /// The one construction path for `serve` and for every HTTP test. The store is closed
 /// after the HTTP server has drained, on graceful shutdown (SIGTERM/SIGINT).
+///
+/// When the database has no active admin key (a first start), one is created and its
+/// token handed to `onFirstAdminToken` — printed once by `serve`, never stored.
 public func buildApplication(
     configuration: ServerConfiguration,
     clock: any LedgerClock = SystemClock(),
     identifiers: any IdentifierSource = SystemIdentifierSource(),
-    logger: Logger
-) throws -> some ApplicationProtocol {
+    logger: Logger,
+    onFirstAdminToken: @Sendable (APIKey, String) -> Void
+) async throws -> some ApplicationProtocol {
     let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let keyPath = configuration.resolvedLogKeyPath
@@ -46,6 +52,11 @@ public func buildApplication(
     let applied = try store.migrate()
     if !applied.isEmpty {
         logger.info("migrated database", metadata: ["migrations": "\(applied.joined(separator: ","))"])
+    }
+    if try await !store.hasActiveAdminKey() {
+        let (key, token) = try await store.createKey(name: "first admin", role: .admin, expiresAt: nil, by: .system)
+        logger.notice("created the first admin key", metadata: ["key_id": "\(key.id)"])
+        onFirstAdminToken(key, token)
     }
     let router = buildRouter(store: store)
     // Hummingbird logs its own start line and per-request lines at info/debug; the

@@ -26,16 +26,17 @@ struct AssetController<Store: LedgerStore> {
         }
     }
 
-    func addRoutes(to group: RouterGroup<some RequestContext>) {
-        group.post("/v1/assets") { request, _ in
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("/v1/assets") { request, context in
             let body = try await RequestReading.body(of: request)
             let create = try JSONRequest.decode(CreateRequest.self, from: body)
             let render: @Sendable (Asset) throws -> StoredResponse = {
                 StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Asset($0)))
             }
+            let principal = try context.requirePrincipal()
             let outcome = try await store.registerAsset(
-                AssetDraft(code: create.code, scale: create.scale, name: create.name),
-                idempotency: try RequestReading.idempotency(request, body: body, render: render)
+                AssetDraft(code: create.code, scale: create.scale, name: create.name), by: principal,
+                idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
             )
             return try JSONResponse.response(outcome, render: render)
         }

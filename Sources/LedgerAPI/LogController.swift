@@ -82,7 +82,7 @@ struct LogController<Store: LedgerStore> {
         }
     }
 
-    func addRoutes(to group: RouterGroup<some RequestContext>) {
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("/v1/log/key") { _, _ in
             Self.text(store.logVerifierKey + "\n")
         }

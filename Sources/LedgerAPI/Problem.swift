@@ -75,6 +75,13 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
         )
     }
 
+    static func unauthenticated(_ detail: String) -> Problem {
+        Problem(
+            status: .unauthorized, code: "unauthenticated", title: "A valid API key is required", detail: detail,
+            headers: [.wwwAuthenticate: #"Bearer realm="commons-ledger""#]
+        )
+    }
+
     static let unsupportedMediaType = Problem(
         status: .unsupportedMediaType, code: "unsupported_media_type", title: "The body must be JSON",
         detail: "send the body with Content-Type: application/json"
@@ -171,6 +178,8 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
                 status: .conflict, code: "idempotency_key_reused", title: "The idempotency key was used for another request",
                 detail: "Idempotency-Key \(key) was first used with a different method, path or body"
             )
+        case .keyAlreadyRevoked(let id):
+            self.init(status: .conflict, code: "key_already_revoked", title: "The key is already revoked", detail: "key \(id) is already revoked")
         case .notFound(let resource, let reference):
             self.init(status: .notFound, code: "not_found", title: "The resource does not exist", detail: "no \(resource) \(reference)")
         }

@@ -5,7 +5,7 @@ import LedgerStorage
 struct ReportController<Store: LedgerStore> {
     let store: Store
 
-    func addRoutes(to group: RouterGroup<some RequestContext>) {
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("/v1/trial-balance") { request, _ in
             let trialBalance = try await store.trialBalance(asOf: try RequestReading.date(request, "as_of"))
             return try JSONResponse.response(Representation.TrialBalance(trialBalance))
@@ -17,7 +17,7 @@ struct ReportController<Store: LedgerStore> {
 struct HealthController<Store: LedgerStore> {
     let store: Store
 
-    func addRoutes(to group: RouterGroup<some RequestContext>) {
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("/healthz") { _, _ in
             JSONResponse.make(status: .ok, body: Array(#"{"status":"ok"}"#.utf8))
         }
@@ -35,7 +35,7 @@ struct HealthController<Store: LedgerStore> {
 
 /// Serves the OpenAPI document that describes every route, as YAML and as JSON.
 struct OpenAPIController {
-    func addRoutes(to group: RouterGroup<some RequestContext>) {
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("/openapi.yaml") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/yaml"],

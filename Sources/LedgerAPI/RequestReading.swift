@@ -32,8 +32,11 @@ enum RequestReading {
     ///
     /// The fingerprint covers method, path and body, so reusing a key for any other
     /// request is detected as a conflict.
+    ///
+    /// Keys are scoped to the principal: two keys holders using the same key text never
+    /// see each other's responses.
     static func idempotency<Value: Sendable>(
-        _ request: Request, body: [UInt8], render: @escaping @Sendable (Value) throws -> StoredResponse
+        _ request: Request, body: [UInt8], principal: Principal, render: @escaping @Sendable (Value) throws -> StoredResponse
     ) throws -> Idempotency<Value>? {
         guard let key = request.headers[.idempotencyKey] else { return nil }
         guard !key.isEmpty, key.utf8.count <= Limits.idempotencyKeyLengthMax,
@@ -47,7 +50,7 @@ enum RequestReading {
         var hasher = SHA256()
         hasher.update(data: Array("\(request.method.rawValue) \(request.uri.path)\n".utf8))
         hasher.update(data: body)
-        return Idempotency(key: key, fingerprint: Array(hasher.finalize()), render: render)
+        return Idempotency(key: "\(principal.keyID ?? "system")/\(key)", fingerprint: Array(hasher.finalize()), render: render)
     }
 
     /// The `limit` and `cursor` query parameters as a page request.

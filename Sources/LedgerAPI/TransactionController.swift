@@ -46,19 +46,20 @@ struct TransactionController<Store: LedgerStore> {
         static var shape: JSONShape { .object(["date": .value, "description": .value]) }
     }
 
-    func addRoutes(to group: RouterGroup<some RequestContext>) {
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
         let render: @Sendable (LedgerTransaction) throws -> StoredResponse = {
             StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Transaction($0)))
         }
-        group.post("/v1/transactions") { request, _ in
+        group.post("/v1/transactions") { request, context in
             let body = try await RequestReading.body(of: request)
             let create = try JSONRequest.decode(CreateRequest.self, from: body)
             let draft = TransactionDraft(
                 date: create.date, description: create.description, metadata: create.metadata,
                 postings: create.postings.map { PostingDraft(account: $0.account, asset: $0.asset, amount: $0.amount) }
             )
+            let principal = try context.requirePrincipal()
             let outcome = try await store.recordTransaction(
-                draft, idempotency: try RequestReading.idempotency(request, body: body, render: render)
+                draft, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
             )
             return try JSONResponse.response(outcome, render: render)
         }
@@ -89,9 +90,10 @@ struct TransactionController<Store: LedgerStore> {
                 }
                 date = parsed
             }
+            let principal = try context.requirePrincipal()
             let outcome = try await store.reverseTransaction(
-                id, date: date, description: reverse.description,
-                idempotency: try RequestReading.idempotency(request, body: body, render: render)
+                id, date: date, description: reverse.description, by: principal,
+                idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
             )
             return try JSONResponse.response(outcome, render: render)
         }

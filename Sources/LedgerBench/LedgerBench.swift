@@ -36,9 +36,9 @@ struct LedgerBench: AsyncParsableCommand {
             signer: try LogSigner.loadOrCreate(path: keyPath, origin: "bench").signer, logger: Logger(label: "bench")
         )
         try store.migrate()
-        _ = try await store.registerAsset(AssetDraft(code: "USD", scale: 2), idempotency: nil)
-        _ = try await store.openAccount(AccountDraft(code: "assets:bank:usd", type: "asset", constraint: "no_negative"), idempotency: nil)
-        _ = try await store.openAccount(AccountDraft(code: "income:contributions", type: "income"), idempotency: nil)
+        _ = try await store.registerAsset(AssetDraft(code: "USD", scale: 2), by: .system, idempotency: nil)
+        _ = try await store.openAccount(AccountDraft(code: "assets:bank:usd", type: "asset", constraint: "no_negative"), by: .system, idempotency: nil)
+        _ = try await store.openAccount(AccountDraft(code: "income:contributions", type: "income"), by: .system, idempotency: nil)
 
         let draft = TransactionDraft(date: "2026-11-20", description: "benchmark contribution", postings: [
             PostingDraft(account: "assets:bank:usd", asset: "USD", amount: 125),
@@ -57,9 +57,9 @@ struct LedgerBench: AsyncParsableCommand {
                         let size = min(batch, remaining)
                         let began = clock.now
                         if batch == 1 {
-                            _ = try await store.recordTransaction(draft, idempotency: nil)
+                            _ = try await store.recordTransaction(draft, by: .system, idempotency: nil)
                         } else {
-                            _ = try await store.recordTransactions(Array(repeating: draft, count: size), atomic: false)
+                            _ = try await store.recordTransactions(Array(repeating: draft, count: size), atomic: false, by: .system)
                         }
                         let took = clock.now - began
                         latencies.append(contentsOf: repeatElement(took, count: size))

@@ -9,6 +9,10 @@ public enum LedgerEvent: Hashable, Sendable {
     case accountClosed(Account)
     /// A transaction, including a reversal (then `reversesID` is set).
     case transactionRecorded(LedgerTransaction)
+    /// An API key was issued (its token is never recorded).
+    case keyCreated(APIKey)
+    /// An API key was revoked.
+    case keyRevoked(APIKey)
 
     /// The entry kind: `asset.registered`, `account.opened`, `account.closed`,
     /// `transaction.recorded` or `transaction.reversed`.
@@ -18,6 +22,8 @@ public enum LedgerEvent: Hashable, Sendable {
         case .accountOpened: "account.opened"
         case .accountClosed: "account.closed"
         case .transactionRecorded(let transaction): transaction.reversesID == nil ? "transaction.recorded" : "transaction.reversed"
+        case .keyCreated: "key.created"
+        case .keyRevoked: "key.revoked"
         }
     }
 
@@ -28,6 +34,8 @@ public enum LedgerEvent: Hashable, Sendable {
         case .accountOpened(let account): account.id.rawValue
         case .accountClosed(let account): "\(account.id.rawValue)#closed"
         case .transactionRecorded(let transaction): transaction.id.rawValue
+        case .keyCreated(let key): key.id
+        case .keyRevoked(let key): "\(key.id)#revoked"
         }
     }
 
@@ -64,6 +72,13 @@ public enum LedgerEvent: Hashable, Sendable {
                         "asset": .string(posting.asset.rawValue), "amount": .integer(posting.amount.minorUnits),
                     ])
                 }),
+            ])
+        case .keyCreated(let key), .keyRevoked(let key):
+            return .object([
+                "id": .string(key.id), "name": .string(key.name), "role": .string(key.role.rawValue),
+                "created_at": .string(key.createdAt.description),
+                "expires_at": key.expiresAt.map { .string($0.description) } ?? .null,
+                "revoked_at": key.revokedAt.map { .string($0.description) } ?? .null,
             ])
         }
     }
@@ -135,6 +150,22 @@ public enum LedgerEvent: Hashable, Sendable {
                 id: id, date: date, description: try fields.string("description"), metadata: metadata, postings: postings,
                 recordedAt: try fields.timestamp("recorded_at"), reversesID: reverses, reversedByID: nil
             ))
+        case "key.created", "key.revoked":
+            let id = try fields.string("id")
+            guard APIKey.isWellFormedID(id), let role = Role(rawValue: try fields.string("role")) else {
+                throw .malformed("\(kind): invalid id or role")
+            }
+            let expires = try fields.optionalString("expires_at").map { text throws(LogEntryError) in
+                guard let time = Timestamp(text) else { throw .malformed("\(kind): expires_at") }
+                return time
+            }
+            let revoked = try fields.optionalString("revoked_at").map { text throws(LogEntryError) in
+                guard let time = Timestamp(text) else { throw .malformed("\(kind): revoked_at") }
+                return time
+            }
+            guard (kind == "key.revoked") == (revoked != nil) else { throw .malformed("\(kind): revoked_at does not match kind") }
+            let key = APIKey(id: id, name: try fields.string("name"), role: role, createdAt: try fields.timestamp("created_at"), expiresAt: expires, revokedAt: revoked)
+            self = kind == "key.created" ? .keyCreated(key) : .keyRevoked(key)
         default:
             throw .malformed("unknown entry kind \(kind)")
         }

@@ -9,6 +9,8 @@ public struct LedgerReplay: Sendable {
     public private(set) var balances: [BalanceKey: Amount] = [:]
     /// Recorded transactions, with the id of their reversal once one is recorded.
     public private(set) var transactions: [TransactionID: TransactionID?] = [:]
+    /// API keys by id, with their revocation once recorded.
+    public private(set) var keys: [String: APIKey] = [:]
     private var accountCodes: Set<AccountCode> = []
 
     public init() {}
@@ -45,6 +47,14 @@ public struct LedgerReplay: Sendable {
             return []
         case .transactionRecorded(let transaction):
             return try applyTransaction(transaction)
+        case .keyCreated(let key):
+            guard keys[key.id] == nil else { throw .violation("key \(key.id) created twice") }
+            keys[key.id] = key
+            return []
+        case .keyRevoked(let key):
+            guard let known = keys[key.id], known.revokedAt == nil else { throw .violation("revoking unknown or revoked key \(key.id)") }
+            keys[key.id] = key
+            return []
         }
     }
 

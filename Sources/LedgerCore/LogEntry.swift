@@ -16,8 +16,10 @@ public struct LogEntry: Hashable, Sendable {
     public let previousHash: String?
     /// Every balance the event touched, as it stands after the event, in key order.
     public let balances: [BalanceSnapshot]
+    /// Who made the change (key id and name, never a token).
+    public let principal: Principal
 
-    public init(index: Int64, recordedAt: Timestamp, event: LedgerEvent, previousHash: String?, balances: [BalanceSnapshot]) {
+    public init(index: Int64, recordedAt: Timestamp, event: LedgerEvent, previousHash: String?, balances: [BalanceSnapshot], principal: Principal) {
         precondition(index >= 0, "log indices start at 0")
         precondition((index == 0) == (previousHash == nil), "only the first entry has no predecessor")
         self.index = index
@@ -25,6 +27,7 @@ public struct LogEntry: Hashable, Sendable {
         self.event = event
         self.previousHash = previousHash
         self.balances = balances.sorted { $0.key < $1.key }
+        self.principal = principal
     }
 
     /// The entry as a JSON object.
@@ -36,6 +39,7 @@ public struct LogEntry: Hashable, Sendable {
             "kind": .string(event.kind),
             "payload": event.payload,
             "previous_hash": previousHash.map(JSONValue.string) ?? .null,
+            "principal": principal.json,
             "balances": .array(balances.map { snapshot in
                 .object([
                     "account_id": .string(snapshot.key.accountID.rawValue), "account": .string(snapshot.accountCode.rawValue),
@@ -63,10 +67,11 @@ public struct LogEntry: Hashable, Sendable {
             else { throw .malformed("entry: invalid balance") }
             return BalanceSnapshot(key: BalanceKey(accountID: accountID, asset: asset), accountCode: code, balance: amount)
         }
+        guard let principal = fields.members["principal"] else { throw .malformed("entry: principal missing") }
         self.init(
             index: index, recordedAt: try fields.timestamp("recorded_at"),
             event: try LedgerEvent(kind: try fields.string("kind"), payload: payload),
-            previousHash: previousHash, balances: balances
+            previousHash: previousHash, balances: balances, principal: try Principal(json: principal)
         )
     }
 }

@@ -46,6 +46,8 @@ public enum Rejection: Error, Hashable, Sendable {
     case alreadyReversed(transaction: TransactionID, reversal: TransactionID)
     /// The idempotency key was used before with a different request.
     case idempotencyKeyReused(key: String)
+    /// The API key is already revoked.
+    case keyAlreadyRevoked(id: String)
     /// The named resource does not exist.
     case notFound(resource: String, reference: String)
 }

@@ -27,10 +27,13 @@ struct AuditLogWriter {
     /// Appends `event` (with the balances it left behind) as the next entry, with the
     /// Merkle nodes it completes. Returns the entry's index.
     @discardableResult
-    mutating func append(_ db: Database, event: LedgerEvent, balances: [BalanceSnapshot], at time: Timestamp) throws -> Int64 {
+    mutating func append(
+        _ db: Database, event: LedgerEvent, balances: [BalanceSnapshot], by principal: Principal, at time: Timestamp
+    ) throws -> Int64 {
         let index = frontier.treeSize
         let entry = LogEntry(
-            index: index, recordedAt: time, event: event, previousHash: previousLeafHash?.base64EncodedString, balances: balances
+            index: index, recordedAt: time, event: event, previousHash: previousLeafHash?.base64EncodedString,
+            balances: balances, principal: principal
         )
         let bytes = entry.canonicalBytes
         let leafHash = MerkleHash.leafHash(bytes)
@@ -59,9 +62,11 @@ struct AuditLogWriter {
     }
 
     /// Appends one event and signs a checkpoint: the whole log side of a single write.
-    static func append(_ db: Database, event: LedgerEvent, balances: [BalanceSnapshot], at time: Timestamp, signer: LogSigner) throws {
+    static func append(
+        _ db: Database, event: LedgerEvent, balances: [BalanceSnapshot], by principal: Principal, at time: Timestamp, signer: LogSigner
+    ) throws {
         var writer = try AuditLogWriter(db)
-        try writer.append(db, event: event, balances: balances, at: time)
+        try writer.append(db, event: event, balances: balances, by: principal, at: time)
         try writer.signCheckpoint(db, at: time, signer: signer)
     }
 }

@@ -10,26 +10,27 @@ public import LedgerCore
 /// failures.
 public protocol LedgerStore: Sendable {
     /// Registers an asset.
-    func registerAsset(_ draft: AssetDraft, idempotency: Idempotency<Asset>?) async throws -> WriteOutcome<Asset>
+    func registerAsset(_ draft: AssetDraft, by principal: Principal, idempotency: Idempotency<Asset>?) async throws -> WriteOutcome<Asset>
     /// The asset with `code`, if registered.
     func asset(_ code: AssetCode) async throws -> Asset?
     /// Assets in code order, after the cursor.
     func assets(page: PageRequest) async throws -> Page<Asset>
 
     /// Opens an account.
-    func openAccount(_ draft: AccountDraft, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account>
+    func openAccount(_ draft: AccountDraft, by principal: Principal, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account>
     /// The account named by `reference`, if it exists.
     func account(_ reference: AccountReference) async throws -> Account?
     /// Accounts in opening order, after the cursor.
     func accounts(page: PageRequest) async throws -> Page<Account>
     /// Closes an account whose balances are all zero.
-    func closeAccount(_ reference: AccountReference, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account>
+    func closeAccount(_ reference: AccountReference, by principal: Principal, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account>
 
     /// Records a balanced transaction.
-    func recordTransaction(_ draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?) async throws -> WriteOutcome<LedgerTransaction>
+    func recordTransaction(_ draft: TransactionDraft, by principal: Principal, idempotency: Idempotency<LedgerTransaction>?) async throws -> WriteOutcome<LedgerTransaction>
     /// Records the reversal of transaction `id`, dated `date` (today when `nil`).
     func reverseTransaction(
-        _ id: TransactionID, date: LocalDate?, description: String?, idempotency: Idempotency<LedgerTransaction>?
+        _ id: TransactionID, date: LocalDate?, description: String?, by principal: Principal,
+        idempotency: Idempotency<LedgerTransaction>?
     ) async throws -> WriteOutcome<LedgerTransaction>
     /// The transaction with `id`, if recorded.
     func transaction(_ id: TransactionID) async throws -> LedgerTransaction?
@@ -46,6 +47,17 @@ public protocol LedgerStore: Sendable {
 
     /// Throws unless the store can serve reads and writes.
     func checkReadiness() async throws
+
+    // MARK: API keys
+
+    /// Issues a key; returns it with its token, which is never stored or shown again.
+    func createKey(name: String, role: Role, expiresAt: Timestamp?, by principal: Principal) async throws -> (key: APIKey, token: String)
+    /// Every key, in creation order.
+    func keys() async throws -> [APIKey]
+    /// Revokes a key; it is refused from then on.
+    func revokeKey(id: String, by principal: Principal) async throws -> APIKey
+    /// The active key a bearer token belongs to, or `nil` (unknown, malformed, revoked, expired).
+    func authenticate(token: String) async throws -> APIKey?
 
     // MARK: Audit log
 

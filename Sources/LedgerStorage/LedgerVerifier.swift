@@ -139,6 +139,15 @@ public struct LedgerVerifier {
             guard let stored = try LedgerRows.account(db, reference: .id(account.id))?.account, stored.closedAt == account.closedAt else {
                 throw AuditFailure(index: entry.index, detail: "account \(account.code) is not closed in the table as the log records")
             }
+        case .keyCreated(let key), .keyRevoked(let key):
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [key.id]) else {
+                throw AuditFailure(index: entry.index, detail: "key \(key.id) is in the log but not in the api_keys table")
+            }
+            let stored = try SQLiteLedgerStore.key(from: row)
+            let comparable = APIKey(id: stored.id, name: stored.name, role: stored.role, createdAt: stored.createdAt, expiresAt: stored.expiresAt, revokedAt: key.revokedAt == nil ? nil : stored.revokedAt)
+            guard comparable == key else {
+                throw AuditFailure(index: entry.index, detail: "key \(key.id) in the api_keys table differs from the log")
+            }
         case .transactionRecorded(let transaction):
             let stored: LedgerTransaction?
             do {
@@ -163,6 +172,7 @@ public struct LedgerVerifier {
     static func compareTotals(_ db: Database, replay: LedgerReplay, transactionCount: Int) throws {
         let tables: [(String, Int)] = [
             ("assets", replay.assets.count), ("accounts", replay.accounts.count), ("transactions", transactionCount),
+            ("api_keys", replay.keys.count),
         ]
         for (table, expected) in tables {
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0

@@ -5,7 +5,7 @@ public import LedgerCore
 /// The named writes. Each runs inside `write(idempotency:_:)`: one database transaction,
 /// committed and synced before the method returns, rolled back whole on any error.
 extension SQLiteLedgerStore {
-    public func registerAsset(_ draft: AssetDraft, idempotency: Idempotency<Asset>?) async throws -> WriteOutcome<Asset> {
+    public func registerAsset(_ draft: AssetDraft, by principal: Principal, idempotency: Idempotency<Asset>?) async throws -> WriteOutcome<Asset> {
         let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             let asset = try draft.validated(at: now)
@@ -14,12 +14,12 @@ extension SQLiteLedgerStore {
             }
             try db.cachedStatement(sql: "INSERT INTO assets (code, scale, name, created_at) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [asset.code.rawValue, asset.scale, asset.name, asset.createdAt.description])
-            try AuditLogWriter.append(db, event: .assetRegistered(asset), balances: [], at: now, signer: signer)
+            try AuditLogWriter.append(db, event: .assetRegistered(asset), balances: [], by: principal, at: now, signer: signer)
             return asset
         }
     }
 
-    public func openAccount(_ draft: AccountDraft, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account> {
+    public func openAccount(_ draft: AccountDraft, by principal: Principal, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account> {
         let identifiers = self.identifiers
         let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
@@ -42,12 +42,12 @@ extension SQLiteLedgerStore {
                 try db.cachedStatement(sql: "INSERT INTO account_allowed_assets (account_seq, asset) VALUES (?, ?)")
                     .execute(arguments: [seq, asset.rawValue])
             }
-            try AuditLogWriter.append(db, event: .accountOpened(account), balances: [], at: now, signer: signer)
+            try AuditLogWriter.append(db, event: .accountOpened(account), balances: [], by: principal, at: now, signer: signer)
             return account
         }
     }
 
-    public func closeAccount(_ reference: AccountReference, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account> {
+    public func closeAccount(_ reference: AccountReference, by principal: Principal, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account> {
         let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             guard let stored = try LedgerRows.account(db, reference: reference) else {
@@ -68,13 +68,13 @@ extension SQLiteLedgerStore {
             guard let closed = try LedgerRows.account(db, reference: reference) else {
                 preconditionFailure("an account read back in its own write transaction exists")
             }
-            try AuditLogWriter.append(db, event: .accountClosed(closed.account), balances: [], at: now, signer: signer)
+            try AuditLogWriter.append(db, event: .accountClosed(closed.account), balances: [], by: principal, at: now, signer: signer)
             return closed.account
         }
     }
 
     public func recordTransaction(
-        _ draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?
+        _ draft: TransactionDraft, by principal: Principal, idempotency: Idempotency<LedgerTransaction>?
     ) async throws -> WriteOutcome<LedgerTransaction> {
         // Stateless rules are checked before entering the serialized writer.
         let checked = try draft.checked()
@@ -83,7 +83,7 @@ extension SQLiteLedgerStore {
         return try await write(idempotency: idempotency) { db, now in
             var log = try AuditLogWriter(db)
             let transaction = try Self.record(
-                checked, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db, log: &log
+                checked, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), by: principal, at: now, in: db, log: &log
             )
             try log.signCheckpoint(db, at: now, signer: signer)
             return transaction
@@ -93,7 +93,8 @@ extension SQLiteLedgerStore {
     /// Resolves a checked draft against the ledger, writes it and appends its log entry:
     /// the part of recording a transaction that single and batch writes share.
     static func record(
-        _ draft: CheckedTransactionDraft, id: TransactionID, at now: Timestamp, in db: Database, log: inout AuditLogWriter
+        _ draft: CheckedTransactionDraft, id: TransactionID, by principal: Principal, at now: Timestamp, in db: Database,
+        log: inout AuditLogWriter
     ) throws -> LedgerTransaction {
         var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
         for reference in draft.accountReferences {
@@ -106,12 +107,13 @@ extension SQLiteLedgerStore {
         let transaction = try draft.resolved(id: id, recordedAt: now, accounts: accounts.mapValues(\.account), registeredAssets: assets)
         let byID = Dictionary(accounts.values.map { ($0.account.id, $0) }, uniquingKeysWith: { first, _ in first })
         let balances = try TransactionWriter.insert(db, transaction: transaction, reversesSeq: nil, accounts: byID)
-        try log.append(db, event: .transactionRecorded(transaction), balances: balances, at: now)
+        try log.append(db, event: .transactionRecorded(transaction), balances: balances, by: principal, at: now)
         return transaction
     }
 
     public func reverseTransaction(
-        _ id: TransactionID, date: LocalDate?, description: String?, idempotency: Idempotency<LedgerTransaction>?
+        _ id: TransactionID, date: LocalDate?, description: String?, by principal: Principal,
+        idempotency: Idempotency<LedgerTransaction>?
     ) async throws -> WriteOutcome<LedgerTransaction> {
         if let description, let problem = TextRules.problem(
             in: description, field: "description", lengthMax: Limits.descriptionLengthMax, allowsEmpty: true
@@ -140,7 +142,7 @@ extension SQLiteLedgerStore {
                 accounts[posting.accountID] = stored
             }
             let balances = try TransactionWriter.insert(db, transaction: reversal, reversesSeq: seq, accounts: accounts)
-            try AuditLogWriter.append(db, event: .transactionRecorded(reversal), balances: balances, at: now, signer: signer)
+            try AuditLogWriter.append(db, event: .transactionRecorded(reversal), balances: balances, by: principal, at: now, signer: signer)
             guard let (_, recorded) = try LedgerRows.transaction(db, id: reversal.id) else {
                 preconditionFailure("a transaction read back in its own write transaction exists")
             }
@@ -156,7 +158,7 @@ extension SQLiteLedgerStore {
     /// Each draft keeps its own result: a rejected draft is rolled back alone (a
     /// savepoint) and its neighbours are still recorded — unless `atomic`, when the first
     /// rejection rolls back the whole batch and is thrown.
-    public func recordTransactions(_ drafts: [TransactionDraft], atomic: Bool) async throws -> [Result<LedgerTransaction, Rejection>] {
+    public func recordTransactions(_ drafts: [TransactionDraft], atomic: Bool, by principal: Principal) async throws -> [Result<LedgerTransaction, Rejection>] {
         let checked = drafts.map { draft in Result { () throws(Rejection) in try draft.checked() } }
         if atomic, let failure = checked.first(where: { if case .failure = $0 { true } else { false } }), case .failure(let rejection) = failure {
             throw rejection
@@ -178,7 +180,7 @@ extension SQLiteLedgerStore {
                 try db.inSavepoint {
                     do {
                         let transaction = try Self.record(
-                            draft, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db, log: &log
+                            draft, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), by: principal, at: now, in: db, log: &log
                         )
                         outcome = .success(transaction)
                         return .commit

@@ -105,10 +105,10 @@ public struct TestLedger: Sendable {
     /// Registers assets and opens accounts in one go, for tests that need a chart.
     public func seed(assets: [(String, Int)], accounts: [(code: String, type: String, constraint: String?)]) async throws {
         for (code, scale) in assets {
-            _ = try await store.registerAsset(AssetDraft(code: code, scale: scale), idempotency: nil)
+            _ = try await store.registerAsset(AssetDraft(code: code, scale: scale), by: .system, idempotency: nil)
         }
         for account in accounts {
-            _ = try await store.openAccount(AccountDraft(code: account.code, type: account.type, constraint: account.constraint), idempotency: nil)
+            _ = try await store.openAccount(AccountDraft(code: account.code, type: account.type, constraint: account.constraint), by: .system, idempotency: nil)
         }
     }
 }

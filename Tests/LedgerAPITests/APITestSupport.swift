@@ -12,19 +12,84 @@ import Testing
 struct TestServer {
     let directory: TemporaryDirectory
     let configuration: ServerConfiguration
+    /// The server's clock, which tests may move forward.
+    let clock = FixedClock()
 
     init() throws {
         directory = try TemporaryDirectory()
         configuration = ServerConfiguration(host: "127.0.0.1", port: 0, databasePath: directory.path("ledger.sqlite"), logLevel: .critical)
     }
 
-    /// Runs `body` against the real router.
-    func run(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = try buildApplication(
-            configuration: configuration, clock: FixedClock(), identifiers: SeededIdentifiers(seed: 7),
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+    /// Runs `body` against the real router, with a client that sends the first admin
+    /// key's token unless told otherwise.
+    func run(_ body: @escaping @Sendable (LedgerClient) async throws -> Void) async throws {
+        let token = TokenBox()
+        let app = try await buildApplication(
+            configuration: configuration, clock: clock, identifiers: SeededIdentifiers(seed: 7),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+            onFirstAdminToken: { _, value in token.set(value) }
         )
-        try await app.test(.router, body)
+        let adminToken = try #require(token.value)
+        try await app.test(.router) { client in
+            try await body(LedgerClient(client: client, adminToken: adminToken))
+        }
+    }
+}
+
+/// Holds the token handed out at the first start.
+final class TokenBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: String?
+    var value: String? { lock.withLock { stored } }
+    func set(_ value: String) { lock.withLock { stored = value } }
+}
+
+/// Who a test request is sent as.
+enum Caller: Sendable {
+    case admin
+    case anonymous
+    case token(String)
+}
+
+/// The test client: every call is authenticated as the first admin unless `as:` says otherwise.
+struct LedgerClient: Sendable {
+    let client: any TestClientProtocol
+    let adminToken: String
+
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, json: String? = nil,
+        headers: HTTPFields = [:], contentType: String? = "application/json", as caller: Caller = .admin
+    ) async throws -> Reply {
+        var headers = headers
+        switch caller {
+        case .admin: headers[.authorization] = "Bearer \(adminToken)"
+        case .token(let token): headers[.authorization] = "Bearer \(token)"
+        case .anonymous: break
+        }
+        return try await client.call(method, uri, json: json, headers: headers, contentType: contentType)
+    }
+
+    /// Registers USD (2) and EUR (2) and opens a small chart; fails the test if any step fails.
+    func seedChart() async throws {
+        for asset in [#"{"code":"USD","scale":2,"name":"US dollar"}"#, #"{"code":"EUR","scale":2}"#] {
+            #expect(try await call(.post, "/v1/assets", json: asset).status == .created)
+        }
+        for account in [
+            #"{"code":"assets:bank:usd","type":"asset","allowed_assets":["USD"],"constraint":"no_negative"}"#,
+            #"{"code":"assets:bank:eur","type":"asset","allowed_assets":["EUR"],"constraint":"no_negative"}"#,
+            #"{"code":"income:contributions","type":"income","metadata":{"note":"all gifts"}}"#,
+            #"{"code":"expenses:grants","type":"expense"}"#,
+        ] {
+            #expect(try await call(.post, "/v1/accounts", json: account).status == .created)
+        }
+    }
+
+    /// Creates a key with `role` and returns its token.
+    func token(for role: String, expiresAt: String? = nil) async throws -> String {
+        let expiry = expiresAt.map { #","expires_at":"\#($0)""# } ?? ""
+        let reply = try await call(.post, "/v1/keys", json: #"{"name":"\#(role) for tests","role":"\#(role)"\#(expiry)}"#)
+        #expect(reply.status == .created, "\(reply.text)")
+        return try #require(reply["token"] as? String)
     }
 }
 
@@ -57,20 +122,6 @@ extension TestClientProtocol {
         return Reply(status: response.status, headers: response.headers, body: Array(response.body.readableBytesView))
     }
 
-    /// Registers USD (2) and EUR (2) and opens a small chart; fails the test if any step fails.
-    func seedChart() async throws {
-        for asset in [#"{"code":"USD","scale":2,"name":"US dollar"}"#, #"{"code":"EUR","scale":2}"#] {
-            #expect(try await call(.post, "/v1/assets", json: asset).status == .created)
-        }
-        for account in [
-            #"{"code":"assets:bank:usd","type":"asset","allowed_assets":["USD"],"constraint":"no_negative"}"#,
-            #"{"code":"assets:bank:eur","type":"asset","allowed_assets":["EUR"],"constraint":"no_negative"}"#,
-            #"{"code":"income:contributions","type":"income","metadata":{"note":"all gifts"}}"#,
-            #"{"code":"expenses:grants","type":"expense"}"#,
-        ] {
-            #expect(try await call(.post, "/v1/accounts", json: account).status == .created)
-        }
-    }
 }
 
 /// A balanced USD contribution of `amount` minor units.

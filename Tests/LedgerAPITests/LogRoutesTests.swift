@@ -22,25 +22,25 @@ import Testing
             let note = try await client.call(.get, "/v1/log/checkpoint")
             #expect(note.status == .ok)
             let checkpoint = try Checkpoint(parsing: try SignedNote.open(note.text, verifiers: [verifier]).text)
-            // 2 assets + 4 accounts + 1 transaction.
-            #expect(checkpoint.treeSize == 7)
+            // The first admin key + 2 assets + 4 accounts + 1 transaction.
+            #expect(checkpoint.treeSize == 8)
 
-            let entries = try await client.call(.get, "/v1/log/entries?start=0&end=7")
+            let entries = try await client.call(.get, "/v1/log/entries?start=0&end=8")
             let items = try #require(entries["entries"] as? [[String: Any]])
             let data = items.compactMap { ($0["data"] as? String).flatMap { Data(base64Encoded: $0) } }
-            #expect(data.count == 7)
-            #expect(items.map { $0["index"] as? Int } == Array(0..<7))
+            #expect(data.count == 8)
+            #expect(items.map { $0["index"] as? Int } == Array(0..<8))
             let leaves = data.map { MerkleHash.leafHash([UInt8]($0)) }
             #expect(MerkleVerifier.rootFromLeafHashes(leaves) == checkpoint.rootHash)
 
-            let inclusion = try await client.call(.get, "/v1/log/proof/inclusion?index=3&tree_size=7")
+            let inclusion = try await client.call(.get, "/v1/log/proof/inclusion?index=3&tree_size=8", as: .anonymous)
             let inclusionHashes = try (inclusion["hashes"] as? [String] ?? []).map { try Hash(base64: $0) }
-            #expect(MerkleVerifier.verifyInclusion(leafHash: leaves[3], index: 3, treeSize: 7, proof: inclusionHashes, root: checkpoint.rootHash))
+            #expect(MerkleVerifier.verifyInclusion(leafHash: leaves[3], index: 3, treeSize: 8, proof: inclusionHashes, root: checkpoint.rootHash))
 
-            let consistency = try await client.call(.get, "/v1/log/proof/consistency?first=3&second=7")
+            let consistency = try await client.call(.get, "/v1/log/proof/consistency?first=3&second=8", as: .anonymous)
             let consistencyHashes = try (consistency["hashes"] as? [String] ?? []).map { try Hash(base64: $0) }
             #expect(MerkleVerifier.verifyConsistency(
-                first: 3, second: 7, firstRoot: MerkleVerifier.rootFromLeafHashes(leaves.prefix(3)),
+                first: 3, second: 8, firstRoot: MerkleVerifier.rootFromLeafHashes(leaves.prefix(3)),
                 secondRoot: checkpoint.rootHash, proof: consistencyHashes
             ))
 
@@ -78,9 +78,9 @@ import Testing
                 guard let cursor = page["next_cursor"] as? String else { break }
                 uri = "/v1/log/entries?limit=4&cursor=\(cursor)"
             }
-            #expect(indices == Array(0..<6))
+            #expect(indices == Array(0..<7))
             let clamped = try await client.call(.get, "/v1/log/entries?start=4&end=100")
-            #expect((clamped["entries"] as? [Any])?.count == 2)
+            #expect((clamped["entries"] as? [Any])?.count == 3)
         }
     }
 
@@ -91,7 +91,7 @@ import Testing
         ("/v1/log/entries?start=abc", 400, "invalid_parameter"),
         ("/v1/log/proof/inclusion?index=0", 400, "invalid_parameter"),
         ("/v1/log/proof/inclusion?index=6&tree_size=6", 400, "invalid_range"),
-        ("/v1/log/proof/inclusion?index=0&tree_size=7", 404, "beyond_log"),
+        ("/v1/log/proof/inclusion?index=0&tree_size=8", 404, "beyond_log"),
         ("/v1/log/proof/inclusion?index=0&tree_size=9223372036854775807", 404, "beyond_log"),
         ("/v1/log/proof/consistency?first=4&second=3", 400, "invalid_range"),
         ("/v1/log/proof/consistency?first=1&second=60", 404, "beyond_log"),
@@ -107,12 +107,18 @@ import Testing
         }
     }
 
-    @Test func anEmptyLogHasNoCheckpoint() async throws {
+    @Test func theLogStartsWithTheFirstAdminKeyAndNeverItsToken() async throws {
         try await TestServer().run { client in
-            #expect(try await client.call(.get, "/v1/log/checkpoint").status == .notFound)
-            let entries = try await client.call(.get, "/v1/log/entries")
-            #expect(entries.status == .ok)
-            #expect((entries["entries"] as? [Any])?.isEmpty == true)
+            let entries = try await client.call(.get, "/v1/log/entries", as: .anonymous)
+            let items = try #require(entries["entries"] as? [[String: Any]])
+            #expect(items.count == 1)
+            let data = try #require((items.first?["data"] as? String).flatMap { Data(base64Encoded: $0) })
+            let text = String(decoding: data, as: UTF8.self)
+            #expect(text.contains(#""kind":"key.created""#))
+            #expect(text.contains(#""role":"admin""#))
+            let secret = try #require(client.adminToken.split(separator: ".").last)
+            #expect(!text.contains(String(secret)))
+            #expect(try await client.call(.get, "/v1/log/checkpoint", as: .anonymous).status == .ok)
         }
     }
 }

@@ -28,16 +28,16 @@ import Testing
                 PostingDraft(account: "assets:bank:usd", asset: "USD", amount: Int64(amount)),
                 PostingDraft(account: "income:contributions", asset: "USD", amount: -Int64(amount)),
             ])
-            if case .applied(let transaction) = try await ledger.store.recordTransaction(draft, idempotency: nil) { gifts.append(transaction.id) }
+            if case .applied(let transaction) = try await ledger.store.recordTransaction(draft, by: .system, idempotency: nil) { gifts.append(transaction.id) }
         }
         _ = try await ledger.store.recordTransaction(TransactionDraft(date: "2026-11-20", description: "Grant", postings: [
             PostingDraft(account: "assets:bank:usd", asset: "USD", amount: -50_000),
             PostingDraft(account: "expenses:grants", asset: "USD", amount: 50_000),
             PostingDraft(account: "assets:bank:eur", asset: "EUR", amount: 1_000),
             PostingDraft(account: "income:contributions", asset: "EUR", amount: -1_000),
-        ]), idempotency: nil)
-        _ = try await ledger.store.reverseTransaction(gifts[1], date: nil, description: "entered twice", idempotency: nil)
-        _ = try await ledger.store.closeAccount(.code(AccountCode("expenses:unused")!), idempotency: nil)
+        ]), by: .system, idempotency: nil)
+        _ = try await ledger.store.reverseTransaction(gifts[1], date: nil, description: "entered twice", by: .system, idempotency: nil)
+        _ = try await ledger.store.closeAccount(.code(AccountCode("expenses:unused")!), by: .system, idempotency: nil)
         return ledger
     }
 
@@ -59,7 +59,7 @@ import Testing
             try await ledger.store.recordTransaction(TransactionDraft(date: "2026-11-21", postings: [
                 PostingDraft(account: "assets:bank:eur", asset: "EUR", amount: -5_000),
                 PostingDraft(account: "expenses:grants", asset: "EUR", amount: 5_000),
-            ]), idempotency: nil)
+            ]), by: .system, idempotency: nil)
         }
         #expect(try await Self.entries(ledger).count == 14)
         #expect(try await ledger.store.latestCheckpoint()?.treeSize == 14)

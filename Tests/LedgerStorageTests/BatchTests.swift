@@ -22,7 +22,7 @@ import Testing
 
     @Test func aRejectedItemFailsAlone() async throws {
         let ledger = try await Self.ledger()
-        let results = try await ledger.store.recordTransactions([Self.draft(100), Self.draft(-500), Self.draft(0), Self.draft(50)], atomic: false)
+        let results = try await ledger.store.recordTransactions([Self.draft(100), Self.draft(-500), Self.draft(0), Self.draft(50)], atomic: false, by: .system)
         #expect(results.map { (try? $0.get()) != nil } == [true, false, false, true])
         if case .failure(let rejection) = results[1] {
             #expect(rejection == .balanceConstraintViolated(account: AccountCode("assets:bank:usd")!, asset: AssetCode("USD")!))
@@ -41,11 +41,11 @@ import Testing
     @Test func anAtomicBatchIsAllOrNothing() async throws {
         let ledger = try await Self.ledger()
         await #expect(throws: Rejection.self) {
-            try await ledger.store.recordTransactions([Self.draft(100), Self.draft(-500)], atomic: true)
+            try await ledger.store.recordTransactions([Self.draft(100), Self.draft(-500)], atomic: true, by: .system)
         }
         #expect(try await ledger.store.logEntries(start: 0, end: nil, limit: 100).treeSize == 3)
         #expect(try await ledger.store.balances(of: .code(AccountCode("assets:bank:usd")!), asOf: nil)?.balances.isEmpty == true)
-        let results = try await ledger.store.recordTransactions((1...50).map { Self.draft(Int64($0)) }, atomic: true)
+        let results = try await ledger.store.recordTransactions((1...50).map { Self.draft(Int64($0)) }, atomic: true, by: .system)
         #expect(results.count == 50)
         #expect(try await ledger.store.balances(of: .code(AccountCode("assets:bank:usd")!), asOf: nil)?.balances.first?.balance.minorUnits == 1275)
     }

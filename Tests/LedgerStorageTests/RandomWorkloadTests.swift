@@ -48,7 +48,7 @@ import Testing
             ])
             let shouldPass = model.staysNonNegative(bank, asset, date: date, amount: amount)
             do {
-                guard case .applied(let transaction) = try await ledger.store.recordTransaction(draft, idempotency: nil) else {
+                guard case .applied(let transaction) = try await ledger.store.recordTransaction(draft, by: .system, idempotency: nil) else {
                     Issue.record("no key, no replay")
                     return
                 }

@@ -33,7 +33,7 @@ import Testing
                 StoredResponse(status: 201, body: Array($0.id.rawValue.utf8))
             }
         }
-        switch try await ledger.store.recordTransaction(draft, idempotency: idempotency) {
+        switch try await ledger.store.recordTransaction(draft, by: .system, idempotency: idempotency) {
         case .applied(let transaction): return transaction
         case .replayed(let stored):
             let id = try #require(TransactionID(String(decoding: stored.body, as: UTF8.self)))
@@ -50,7 +50,7 @@ import Testing
         let ledger = try TestLedger()
         #expect(try ledger.store.pragma("journal_mode") == "wal")
         #expect(try ledger.store.pragma("synchronous") == "2") // FULL
-        #expect(try ledger.store.appliedMigrations() == ["0001_create_ledger", "0002_create_audit_log"])
+        #expect(try ledger.store.appliedMigrations() == ["0001_create_ledger", "0002_create_audit_log", "0003_create_api_keys"])
     }
 
     @Test func recordsAMultiAssetTransactionAndItsBalances() async throws {
@@ -129,14 +129,14 @@ import Testing
             return store
         }
         let first = try open()
-        _ = try await first.registerAsset(AssetDraft(code: "USD", scale: 2), idempotency: nil)
-        _ = try await first.openAccount(AccountDraft(code: "assets:bank", type: "asset"), idempotency: nil)
-        _ = try await first.openAccount(AccountDraft(code: "income:gifts", type: "income"), idempotency: nil)
+        _ = try await first.registerAsset(AssetDraft(code: "USD", scale: 2), by: .system, idempotency: nil)
+        _ = try await first.openAccount(AccountDraft(code: "assets:bank", type: "asset"), by: .system, idempotency: nil)
+        _ = try await first.openAccount(AccountDraft(code: "income:gifts", type: "income"), by: .system, idempotency: nil)
         let claim = Idempotency<LedgerTransaction>(key: "gift-1", fingerprint: Array(repeating: 1, count: 32)) {
             StoredResponse(status: 201, body: Array($0.id.rawValue.utf8))
         }
         let draft = TransactionDraft(date: "2026-11-20", postings: Self.postings([("assets:bank", "USD", 500), ("income:gifts", "USD", -500)]))
-        guard case .applied(let original) = try await first.recordTransaction(draft, idempotency: claim) else {
+        guard case .applied(let original) = try await first.recordTransaction(draft, by: .system, idempotency: claim) else {
             Issue.record("first use of a key must apply")
             return
         }
@@ -146,7 +146,7 @@ import Testing
         #expect(try second.migrate() == [])
         #expect(try await second.transaction(original.id) == original)
         // The key outlived the restart: the same request replays, nothing is written twice.
-        guard case .replayed(let stored) = try await second.recordTransaction(draft, idempotency: claim) else {
+        guard case .replayed(let stored) = try await second.recordTransaction(draft, by: .system, idempotency: claim) else {
             Issue.record("a known key must replay")
             return
         }
@@ -156,7 +156,7 @@ import Testing
         // The same key with a different request is a conflict.
         let other = Idempotency<LedgerTransaction>(key: "gift-1", fingerprint: Array(repeating: 2, count: 32)) { _ in StoredResponse(status: 201, body: []) }
         await #expect(throws: Rejection.idempotencyKeyReused(key: "gift-1")) {
-            try await second.recordTransaction(draft, idempotency: other)
+            try await second.recordTransaction(draft, by: .system, idempotency: other)
         }
         try second.close()
     }
@@ -164,7 +164,7 @@ import Testing
     @Test func reversalRestoresBalancesAndHappensOnce() async throws {
         let ledger = try await Self.chart()
         let gift = try await Self.record(ledger, [("assets:bank:usd", "USD", 700), ("income:contributions", "USD", -700)])
-        guard case .applied(let reversal) = try await ledger.store.reverseTransaction(gift.id, date: nil, description: nil, idempotency: nil) else {
+        guard case .applied(let reversal) = try await ledger.store.reverseTransaction(gift.id, date: nil, description: nil, by: .system, idempotency: nil) else {
             Issue.record("reversal must apply")
             return
         }
@@ -173,7 +173,7 @@ import Testing
         #expect(try await ledger.store.transaction(gift.id)?.reversedByID == reversal.id)
         #expect(try await Self.balance(ledger, "assets:bank:usd") == 0)
         await #expect(throws: Rejection.alreadyReversed(transaction: gift.id, reversal: reversal.id)) {
-            try await ledger.store.reverseTransaction(gift.id, date: nil, description: nil, idempotency: nil)
+            try await ledger.store.reverseTransaction(gift.id, date: nil, description: nil, by: .system, idempotency: nil)
         }
     }
 
@@ -182,7 +182,7 @@ import Testing
         let gift = try await Self.record(ledger, [("assets:bank:usd", "USD", 700), ("income:contributions", "USD", -700)])
         try await Self.record(ledger, [("assets:bank:usd", "USD", -500), ("expenses:grants", "USD", 500)])
         await #expect(throws: Rejection.balanceConstraintViolated(account: AccountCode("assets:bank:usd")!, asset: AssetCode("USD")!)) {
-            try await ledger.store.reverseTransaction(gift.id, date: nil, description: nil, idempotency: nil)
+            try await ledger.store.reverseTransaction(gift.id, date: nil, description: nil, by: .system, idempotency: nil)
         }
     }
 
@@ -190,14 +190,14 @@ import Testing
         let ledger = try await Self.chart()
         try await Self.record(ledger, [("assets:bank:usd", "USD", 100), ("income:contributions", "USD", -100)])
         await #expect(throws: Rejection.accountNotEmpty(account: AccountCode("assets:bank:usd")!, asset: AssetCode("USD")!)) {
-            try await ledger.store.closeAccount(.code(AccountCode("assets:bank:usd")!), idempotency: nil)
+            try await ledger.store.closeAccount(.code(AccountCode("assets:bank:usd")!), by: .system, idempotency: nil)
         }
-        _ = try await ledger.store.closeAccount(.code(AccountCode("expenses:grants")!), idempotency: nil)
+        _ = try await ledger.store.closeAccount(.code(AccountCode("expenses:grants")!), by: .system, idempotency: nil)
         await #expect(throws: Rejection.accountClosed(account: AccountCode("expenses:grants")!)) {
             try await Self.record(ledger, [("assets:bank:usd", "USD", -10), ("expenses:grants", "USD", 10)])
         }
         await #expect(throws: Rejection.accountAlreadyClosed(account: AccountCode("expenses:grants")!)) {
-            try await ledger.store.closeAccount(.code(AccountCode("expenses:grants")!), idempotency: nil)
+            try await ledger.store.closeAccount(.code(AccountCode("expenses:grants")!), by: .system, idempotency: nil)
         }
     }
 

@@ -95,7 +95,7 @@ import Testing
             _ = try await forged.store.recordTransaction(TransactionDraft(date: "2026-11-1\(index)", description: "Contribution", postings: [
                 PostingDraft(account: "assets:bank:usd", asset: "USD", amount: Int64(amount)),
                 PostingDraft(account: "income:contributions", asset: "USD", amount: -Int64(amount)),
-            ]), idempotency: nil)
+            ]), by: .system, idempotency: nil)
         }
         try forged.store.close()
         let verifier = try LedgerVerifier(path: forged.path, verifierKeys: [LogSigner.test.verifierKey])

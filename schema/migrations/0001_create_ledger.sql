@@ -139,7 +139,8 @@ CREATE TABLE balance_days (
 
 -- Idempotency keys survive restarts: the first response to a key is kept and replayed.
 CREATE TABLE idempotency_keys (
-    key           TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 255),
+    -- The principal's key id, a slash, and the client's Idempotency-Key.
+    key           TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 300),
     -- SHA-256 of the method, path and body of the request that first used the key.
     fingerprint   BLOB NOT NULL CHECK (length(fingerprint) = 32),
     status        INTEGER NOT NULL CHECK (status BETWEEN 200 AND 299),

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import LedgerAPI
+import LedgerCore
+import LedgerStorage
+
+/// `commons-ledger keys`: manage API keys offline, on the database file.
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create, list and revoke API keys on the database (offline).",
+        subcommands: [Create.self, List.self, Revoke.self]
+    )
+
+    /// Opens the configured database with its log key, migrating it if needed.
+    static func openStore(_ options: ConfigurationOptions) throws -> SQLiteLedgerStore {
+        let configuration = try options.resolve()
+        let (signer, _) = try LogSigner.loadOrCreate(path: configuration.resolvedLogKeyPath, origin: configuration.logOrigin)
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent(), withIntermediateDirectories: true
+        )
+        let store = try SQLiteLedgerStore(
+            path: configuration.databasePath, clock: SystemClock(), identifiers: SystemIdentifierSource(), signer: signer,
+            logger: .init(label: "commons-ledger")
+        )
+        try store.migrate()
+        return store
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a key; prints its token alone on the last line of standard output."
+        )
+
+        @OptionGroup var options: ConfigurationOptions
+
+        @Option(help: "admin, treasurer, approver or auditor.")
+        var role: String
+
+        @Option(help: "Who holds the key, e.g. \"Amina, treasurer\".")
+        var name: String
+
+        @Option(help: "Expiry, a UTC timestamp such as 2027-01-31T00:00:00.000000Z.")
+        var expires: String?
+
+        func run() async throws {
+            guard let role = Role(rawValue: role) else { throw ValidationError("role must be admin, treasurer, approver or auditor") }
+            let expiresAt = try expires.map { text in
+                guard let time = Timestamp(text) else { throw ValidationError("--expires must look like 2027-01-31T00:00:00.000000Z") }
+                return time
+            }
+            let store = try Keys.openStore(options)
+            defer { try? store.close() }
+            let (key, token) = try await store.createKey(name: name, role: role, expiresAt: expiresAt, by: .system)
+            print("created \(key.role.rawValue) key \(key.id) for \(key.name); the token is shown only now:")
+            print(token)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List keys (never their tokens).")
+
+        @OptionGroup var options: ConfigurationOptions
+
+        func run() async throws {
+            let store = try Keys.openStore(options)
+            defer { try? store.close() }
+            for key in try await store.keys() {
+                let state = key.revokedAt.map { "revoked \($0)" } ?? key.expiresAt.map { "expires \($0)" } ?? "active"
+                print("\(key.id)  \(key.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(state)  \(key.name)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key; it is refused from then on.")
+
+        @OptionGroup var options: ConfigurationOptions
+
+        @Argument(help: "The key id (key_…).")
+        var id: String
+
+        func run() async throws {
+            let store = try Keys.openStore(options)
+            defer { try? store.close() }
+            let key = try await store.revokeKey(id: id, by: .system)
+            print("revoked \(key.id) (\(key.name)) at \(key.revokedAt.map(\.description) ?? "")")
+        }
+    }
+}

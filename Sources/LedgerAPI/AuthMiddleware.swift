@@ -1,0 +1,41 @@
+import Hummingbird
+import LedgerCore
+import LedgerStorage
+
+/// Authenticates the bearer token (if any) and enforces `RoutePolicy` before the route
+/// runs: 401 without a valid key where one is needed, 403 when the key's role may not.
+///
+/// A token that is presented is always checked, even on public routes, so a client with a
+/// revoked or mistyped key learns it at once.
+struct AuthMiddleware<Store: LedgerStore>: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let store: Store
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        // Unknown routes fall through to the 404.
+        guard let path = context.endpointPath else { return try await next(request, context) }
+        var context = context
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw Problem.unauthenticated("use Authorization: Bearer <token>")
+            }
+            guard let key = try await store.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+                throw Problem.unauthenticated("the API key is unknown, revoked or expired")
+            }
+            context.principal = key.principal
+            context.logger[metadataKey: "principal"] = "\(key.id)"
+        }
+        let access = RoutePolicy.access(method: request.method.rawValue, path: path)
+        guard access.allows(context.principal) else {
+            if context.principal == nil {
+                throw Problem.unauthenticated("this route needs an API key")
+            }
+            throw Problem(
+                status: .forbidden, code: "forbidden", title: "The key's role may not do this",
+                detail: "role \(context.principal?.role?.rawValue ?? "none") may not \(request.method.rawValue) \(path)"
+            )
+        }
+        return try await next(request, context)
+    }
+}

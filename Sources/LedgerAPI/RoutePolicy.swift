@@ -1,0 +1,74 @@
+public import LedgerCore
+
+/// Who may call each route: the one place access is decided.
+///
+/// Every route of the router must appear here (a test fails otherwise), and the OpenAPI
+/// document's per-operation `security` must agree with it (another test). A route
+/// missing from the table is refused to everyone but admins.
+public enum RoutePolicy {
+    /// Who may call a route.
+    public enum Access: Hashable, Sendable {
+        /// Anyone, without a key: the transparency endpoints.
+        case everyone
+        /// Holders of a key with one of these roles (admins may always call).
+        case roles(Set<Role>)
+
+        /// Whether `principal` (nil: no key) may call a route with this access.
+        public func allows(_ principal: Principal?) -> Bool {
+            switch self {
+            case .everyone: return true
+            case .roles(let roles):
+                guard let role = principal?.role else { return false }
+                return role == .admin || roles.contains(role)
+            }
+        }
+    }
+
+    static let readers: Access = .roles([.admin, .treasurer, .approver, .auditor])
+    static let treasurers: Access = .roles([.admin, .treasurer])
+    static let admins: Access = .roles([.admin])
+    static let keyReaders: Access = .roles([.admin, .auditor])
+
+    /// Access per "METHOD /path/{parameter}".
+    public static let table: [String: Access] = [
+        "GET /healthz": .everyone,
+        "GET /readyz": .everyone,
+        "GET /openapi.yaml": .everyone,
+        "GET /openapi.json": .everyone,
+
+        "POST /v1/assets": admins,
+        "GET /v1/assets": readers,
+        "GET /v1/assets/{code}": readers,
+
+        "POST /v1/accounts": admins,
+        "GET /v1/accounts": readers,
+        "GET /v1/accounts/{account}": readers,
+        "POST /v1/accounts/{account}/close": admins,
+        "GET /v1/accounts/{account}/balances": readers,
+        "GET /v1/accounts/{account}/register": readers,
+
+        "POST /v1/transactions": treasurers,
+        "GET /v1/transactions": readers,
+        "GET /v1/transactions/{id}": readers,
+        "POST /v1/transactions/{id}/reverse": treasurers,
+        "GET /v1/transactions/{id}/proof": .everyone,
+
+        "GET /v1/trial-balance": readers,
+
+        "GET /v1/log/key": .everyone,
+        "GET /v1/log/checkpoint": .everyone,
+        "GET /v1/log/checkpoints": .everyone,
+        "GET /v1/log/entries": .everyone,
+        "GET /v1/log/proof/inclusion": .everyone,
+        "GET /v1/log/proof/consistency": .everyone,
+
+        "POST /v1/keys": admins,
+        "GET /v1/keys": keyReaders,
+        "POST /v1/keys/{id}/revoke": admins,
+    ]
+
+    /// The access of a route, by method and path template; admins only when unlisted.
+    public static func access(method: String, path: String) -> Access {
+        table["\(method) \(path)"] ?? admins
+    }
+}
