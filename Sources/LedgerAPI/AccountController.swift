@@ -6,6 +6,7 @@ import LedgerStorage
 /// Paths accept the account's code (`assets:bank:usd`) or its id (`acc_…`).
 struct AccountController<Store: LedgerStore> {
     let store: Store
+    let limits: RequestLimits
 
     /// `POST /v1/accounts` body.
     struct CreateRequest: RequestBody {
@@ -32,12 +33,13 @@ struct AccountController<Store: LedgerStore> {
             StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Account($0)))
         }
         group.post("/v1/accounts") { request, context in
-            let body = try await RequestReading.body(of: request)
-            let create = try JSONRequest.decode(CreateRequest.self, from: body)
+            let body = try await RequestReading.body(of: request, limits: limits)
+            let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
             let draft = AccountDraft(
                 code: create.code, type: create.type, allowedAssets: create.allowedAssets,
                 constraint: create.constraint, metadata: create.metadata
             )
+            try RequestLimits.enforce(limits.problems(metadata: create.metadata))
             let principal = try context.requirePrincipal()
             let outcome = try await store.openAccount(
                 draft, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
@@ -45,7 +47,7 @@ struct AccountController<Store: LedgerStore> {
             return try JSONResponse.response(outcome, render: render)
         }
         group.get("/v1/accounts") { request, _ in
-            let page = try await store.accounts(page: try RequestReading.page(request))
+            let page = try await store.accounts(page: try RequestReading.page(request, limits: limits))
             return try JSONResponse.response(Representation.List(page, Representation.Account.init))
         }
         group.get("/v1/accounts/{account}") { _, context in
@@ -57,8 +59,8 @@ struct AccountController<Store: LedgerStore> {
         }
         group.post("/v1/accounts/{account}/close") { request, context in
             let reference = try Self.reference(context)
-            let body = try await RequestReading.body(of: request, allowsEmpty: true)
-            if !body.isEmpty { _ = try JSONRequest.decode(EmptyRequest.self, from: body) }
+            let body = try await RequestReading.body(of: request, limits: limits, allowsEmpty: true)
+            if !body.isEmpty { _ = try JSONRequest.decode(EmptyRequest.self, from: body, depthMax: limits.jsonDepthMax) }
             let closed: @Sendable (Account) throws -> StoredResponse = {
                 StoredResponse(status: 200, body: try JSONResponse.bytes(Representation.Account($0)))
             }
@@ -84,7 +86,7 @@ struct AccountController<Store: LedgerStore> {
                 }
                 filter.asset = asset
             }
-            guard let page = try await store.register(of: reference, filter: filter, page: try RequestReading.page(request)) else {
+            guard let page = try await store.register(of: reference, filter: filter, page: try RequestReading.page(request, limits: limits)) else {
                 throw Rejection.notFound(resource: "account", reference: reference.description)
             }
             return try JSONResponse.response(Representation.List(page, Representation.RegisterLine.init))

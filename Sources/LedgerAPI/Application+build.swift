@@ -8,19 +8,24 @@ import ServiceLifecycle
 /// The router with every route of the API, over any store.
 ///
 /// Used by `buildApplication` and directly by tests that list the routes.
-public func buildRouter<Store: LedgerStore>(store: Store) -> Router<AppRequestContext> {
+public func buildRouter<Store: LedgerStore>(
+    store: Store, limits: RequestLimits = .standard, clock: any LedgerClock = SystemClock()
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: AuthMiddleware(store: store))
+    let limiter = limits.rateLimitBurst > 0
+        ? RateLimiter(burst: limits.rateLimitBurst, perMinute: limits.rateLimitPerMinute, clock: clock) : nil
+    router.add(middleware: RateLimitMiddleware(limiter: limiter))
     let group = router.group()
     HealthController(store: store).addRoutes(to: group)
     OpenAPIController().addRoutes(to: group)
-    AssetController(store: store).addRoutes(to: group)
-    AccountController(store: store).addRoutes(to: group)
-    TransactionController(store: store).addRoutes(to: group)
+    AssetController(store: store, limits: limits).addRoutes(to: group)
+    AccountController(store: store, limits: limits).addRoutes(to: group)
+    TransactionController(store: store, limits: limits).addRoutes(to: group)
     ReportController(store: store).addRoutes(to: group)
-    LogController(store: store).addRoutes(to: group)
-    KeyController(store: store).addRoutes(to: group)
+    LogController(store: store, limits: limits).addRoutes(to: group)
+    KeyController(store: store, limits: limits).addRoutes(to: group)
     return router
 }
 
@@ -58,13 +63,16 @@ public func buildApplication(
         logger.notice("created the first admin key", metadata: ["key_id": "\(key.id)"])
         onFirstAdminToken(key, token)
     }
-    let router = buildRouter(store: store)
+    let router = buildRouter(store: store, limits: configuration.limits, clock: clock)
     // Hummingbird logs its own start line and per-request lines at info/debug; the
     // application owns info, so the framework's logger starts at notice.
     var frameworkLogger = logger
     frameworkLogger.logLevel = max(logger.logLevel, .notice)
     return Application(
         router: router,
+        // A connection that sends nothing for this long is closed: slow or stalled
+        // clients cannot hold the server's connections.
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.limits.requestTimeoutSeconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "commons-ledger"),
         services: [StoreService(store: store, logger: logger)],
         onServerRunning: { channel in

@@ -5,6 +5,7 @@ import LedgerStorage
 /// `/v1/assets`: register and read the units the ledger counts in.
 struct AssetController<Store: LedgerStore> {
     let store: Store
+    let limits: RequestLimits
 
     /// `POST /v1/assets` body.
     struct CreateRequest: RequestBody {
@@ -28,20 +29,22 @@ struct AssetController<Store: LedgerStore> {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("/v1/assets") { request, context in
-            let body = try await RequestReading.body(of: request)
-            let create = try JSONRequest.decode(CreateRequest.self, from: body)
+            let body = try await RequestReading.body(of: request, limits: limits)
+            let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
             let render: @Sendable (Asset) throws -> StoredResponse = {
                 StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Asset($0)))
             }
+            let name = UnicodeText.nfc(create.name)
+            try RequestLimits.enforce(limits.problems(text: name, field: "name"))
             let principal = try context.requirePrincipal()
             let outcome = try await store.registerAsset(
-                AssetDraft(code: create.code, scale: create.scale, name: create.name), by: principal,
+                AssetDraft(code: create.code, scale: create.scale, name: name), by: principal,
                 idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
             )
             return try JSONResponse.response(outcome, render: render)
         }
         group.get("/v1/assets") { request, _ in
-            let page = try await store.assets(page: try RequestReading.page(request))
+            let page = try await store.assets(page: try RequestReading.page(request, limits: limits))
             return try JSONResponse.response(Representation.List(page, Representation.Asset.init))
         }
         group.get("/v1/assets/{code}") { _, context in

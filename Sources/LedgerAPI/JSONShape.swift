@@ -57,7 +57,7 @@ protocol RequestBody: Decodable, Sendable {
 enum JSONRequest {
     /// Decodes `bytes` as `Body`: 400 `malformed_json` for broken JSON, 400
     /// `invalid_request` naming each unknown, missing or mistyped field.
-    static func decode<Body: RequestBody>(_ type: Body.Type, from bytes: [UInt8]) throws -> Body {
+    static func decode<Body: RequestBody>(_ type: Body.Type, from bytes: [UInt8], depthMax: Int = 16) throws -> Body {
         let data = Data(bytes)
         let json: Any
         do {
@@ -68,6 +68,9 @@ enum JSONRequest {
         guard json is [String: Any] else {
             throw Problem.invalidRequest([FieldProblem(field: "(body)", detail: "must be a JSON object")])
         }
+        guard depth(of: json) <= depthMax else {
+            throw Problem.invalidRequest([FieldProblem(field: "(body)", detail: "must nest at most \(depthMax) levels")])
+        }
         let unknown = Body.shape.unknownFields(in: json)
         guard unknown.isEmpty else { throw Problem.invalidRequest(unknown) }
         do {
@@ -75,6 +78,13 @@ enum JSONRequest {
         } catch let error as DecodingError {
             throw Problem.invalidRequest([fieldProblem(error)])
         }
+    }
+
+    /// Nesting depth of a parsed JSON value: 1 for a scalar.
+    static func depth(of json: Any) -> Int {
+        if let object = json as? [String: Any] { return 1 + (object.values.map(depth(of:)).max() ?? 0) }
+        if let array = json as? [Any] { return 1 + (array.map(depth(of:)).max() ?? 0) }
+        return 1
     }
 
     static func fieldProblem(_ error: DecodingError) -> FieldProblem {

@@ -8,6 +8,7 @@ import LedgerStorage
 /// refuses `Idempotency-Key` (a replay would have to store the secret to repeat it).
 struct KeyController<Store: LedgerStore> {
     let store: Store
+    let limits: RequestLimits
 
     /// `POST /v1/keys` body.
     struct CreateRequest: RequestBody {
@@ -63,8 +64,8 @@ struct KeyController<Store: LedgerStore> {
                     detail: "a key's token is shown once and never stored, so POST /v1/keys takes no Idempotency-Key"
                 )
             }
-            let body = try await RequestReading.body(of: request)
-            let create = try JSONRequest.decode(CreateRequest.self, from: body)
+            let body = try await RequestReading.body(of: request, limits: limits)
+            let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
             var problems: [FieldProblem] = []
             let role = Role(rawValue: create.role)
             if role == nil { problems.append(FieldProblem(field: "role", detail: "must be one of admin, treasurer, approver, auditor")) }
@@ -73,8 +74,10 @@ struct KeyController<Store: LedgerStore> {
                 expiresAt = Timestamp(text)
                 if expiresAt == nil { problems.append(FieldProblem(field: "expires_at", detail: "must be a UTC timestamp like 2027-01-31T00:00:00.000000Z")) }
             }
+            let name = UnicodeText.nfc(create.name)
+            problems += limits.problems(text: name, field: "name")
             guard problems.isEmpty, let role else { throw Rejection.invalidFields(problems) }
-            let (key, token) = try await store.createKey(name: create.name, role: role, expiresAt: expiresAt, by: try context.requirePrincipal())
+            let (key, token) = try await store.createKey(name: name, role: role, expiresAt: expiresAt, by: try context.requirePrincipal())
             return try JSONResponse.response(KeyBody(key, token: token), status: .created)
         }
         group.get("/v1/keys") { _, _ in
@@ -82,8 +85,8 @@ struct KeyController<Store: LedgerStore> {
         }
         group.post("/v1/keys/{id}/revoke") { request, context in
             let id = try RequestReading.pathParameter(context, "id")
-            let body = try await RequestReading.body(of: request, allowsEmpty: true)
-            if !body.isEmpty { _ = try JSONRequest.decode(EmptyRequest.self, from: body) }
+            let body = try await RequestReading.body(of: request, limits: limits, allowsEmpty: true)
+            if !body.isEmpty { _ = try JSONRequest.decode(EmptyRequest.self, from: body, depthMax: limits.jsonDepthMax) }
             guard APIKey.isWellFormedID(id) else { throw Rejection.notFound(resource: "key", reference: id) }
             return try JSONResponse.response(KeyBody(try await store.revokeKey(id: id, by: try context.requirePrincipal())))
         }

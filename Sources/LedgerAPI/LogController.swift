@@ -9,6 +9,7 @@ import LedgerStorage
 /// implementation can check everything with SHA-256 and Ed25519 alone.
 struct LogController<Store: LedgerStore> {
     let store: Store
+    let limits: RequestLimits
 
     struct EntryBody: Encodable, Sendable {
         let index: Int64
@@ -93,11 +94,11 @@ struct LogController<Store: LedgerStore> {
             return Self.text(checkpoint.note)
         }
         group.get("/v1/log/checkpoints") { request, _ in
-            let page = try await store.checkpoints(page: try RequestReading.page(request))
+            let page = try await store.checkpoints(page: try RequestReading.page(request, limits: limits))
             return try JSONResponse.response(Representation.List(page, CheckpointBody.init))
         }
         group.get("/v1/log/entries") { request, _ in
-            let page = try RequestReading.page(request)
+            let page = try RequestReading.page(request, limits: limits)
             var start = try Self.integer(request, "start") ?? 0
             if let cursor = page.cursor {
                 guard cursor.fields.count == 2, cursor.fields[0] == "entry", let next = Int64(cursor.fields[1]) else {

@@ -87,10 +87,12 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
         detail: "send the body with Content-Type: application/json"
     )
 
-    static let bodyTooLarge = Problem(
-        status: .contentTooLarge, code: "body_too_large", title: "The request body is too large",
-        detail: "request bodies are limited to \(Limits.requestBodyBytesMax) bytes"
-    )
+    static func bodyTooLarge(_ limit: Int) -> Problem {
+        Problem(
+            status: .contentTooLarge, code: "body_too_large", title: "The request body is too large",
+            detail: "request bodies are limited to \(limit) bytes"
+        )
+    }
 
     static let routeNotFound = Problem(
         status: .notFound, code: "not_found", title: "The resource does not exist", detail: "no such route"

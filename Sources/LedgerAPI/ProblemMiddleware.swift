@@ -29,7 +29,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                     .response(from: request, context: context)
             }
         } catch is NIOTooManyBytesError {
-            return try Problem.bodyTooLarge.response(from: request, context: context)
+            return try Problem.bodyTooLarge(Limits.requestBodyBytesMax).response(from: request, context: context)
         } catch let error as HTTPError where error.status == .notFound {
             return try Problem.routeNotFound.response(from: request, context: context)
         } catch let error as HTTPError where error.status.code < 500 {

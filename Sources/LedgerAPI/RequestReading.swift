@@ -3,19 +3,25 @@ import Foundation
 import Hummingbird
 import LedgerCore
 import LedgerStorage
+import NIOCore
 
 /// The request-reading rules every route shares: content type, body size, idempotency
 /// keys, pagination and date parameters. Each failure is a 4xx problem before any work.
 enum RequestReading {
-    /// The request body, at most `Limits.requestBodyBytesMax` bytes (413 beyond).
+    /// The request body, at most `limits.bodyBytesMax` bytes (413 beyond).
     ///
     /// A non-empty body must be declared as JSON (415 otherwise); an empty body is
     /// allowed only when `allowsEmpty` (actions such as close and reverse).
-    static func body(of request: Request, allowsEmpty: Bool = false) async throws -> [UInt8] {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > Limits.requestBodyBytesMax {
-            throw Problem.bodyTooLarge
+    static func body(of request: Request, limits: RequestLimits, allowsEmpty: Bool = false) async throws -> [UInt8] {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limits.bodyBytesMax {
+            throw Problem.bodyTooLarge(limits.bodyBytesMax)
         }
-        let buffer = try await request.body.collect(upTo: Limits.requestBodyBytesMax)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limits.bodyBytesMax)
+        } catch is NIOTooManyBytesError {
+            throw Problem.bodyTooLarge(limits.bodyBytesMax)
+        }
         let bytes = Array(buffer.readableBytesView)
         if bytes.isEmpty && allowsEmpty { return bytes }
         guard isJSON(request.headers[.contentType]) else { throw Problem.unsupportedMediaType }
@@ -54,12 +60,12 @@ enum RequestReading {
     }
 
     /// The `limit` and `cursor` query parameters as a page request.
-    static func page(_ request: Request) throws -> PageRequest {
+    static func page(_ request: Request, limits: RequestLimits) throws -> PageRequest {
         let query = request.uri.queryParameters
-        var limit = Limits.pageSizeDefault
+        var limit = min(Limits.pageSizeDefault, limits.pageSizeMax)
         if let text = query.get("limit") {
-            guard let value = Int(text), (1...Limits.pageSizeMax).contains(value) else {
-                throw Problem.invalidParameter("limit", "must be an integer from 1 to \(Limits.pageSizeMax)")
+            guard let value = Int(text), (1...limits.pageSizeMax).contains(value) else {
+                throw Problem.invalidParameter("limit", "must be an integer from 1 to \(limits.pageSizeMax)")
             }
             limit = value
         }

@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logKeyPath: String?
     /// The checkpoint origin (and key name) used when a new key is created.
     public var logOrigin: String
+    /// Limits on requests (body size, postings, metadata, strings, pages, rate, time).
+    public var limits = RequestLimits.standard
 
     public init(
         host: String, port: Int, databasePath: String, logLevel: Logger.Level,
@@ -56,9 +58,10 @@ extension ServerConfiguration {
         let logLevel: String?
         let logKey: String?
         let logOrigin: String?
+        let limits: [String: Int]?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case host, port, database
+            case host, port, database, limits
             case logLevel = "log_level"
             case logKey = "log_key"
             case logOrigin = "log_origin"
@@ -77,6 +80,7 @@ extension ServerConfiguration {
             logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel)
             logKey = try container.decodeIfPresent(String.self, forKey: .logKey)
             logOrigin = try container.decodeIfPresent(String.self, forKey: .logOrigin)
+            limits = try container.decodeIfPresent([String: Int].self, forKey: .limits)
         }
 
         struct AnyKey: CodingKey {
@@ -104,7 +108,18 @@ extension ServerConfiguration {
                 host: file.host, port: file.port.map(String.init), database: file.database, logLevel: file.logLevel,
                 logKey: file.logKey, logOrigin: file.logOrigin
             )
+            for (name, value) in file.limits ?? [:] {
+                guard configuration.limits.set(name, value) else { throw Invalid(description: "unknown limit \"\(name)\"") }
+            }
         }
+        // COMMONS_LEDGER_LIMIT_<NAME>, e.g. COMMONS_LEDGER_LIMIT_BODY_BYTES_MAX=65536.
+        for (variable, text) in environment where variable.hasPrefix("COMMONS_LEDGER_LIMIT_") {
+            let name = variable.dropFirst("COMMONS_LEDGER_LIMIT_".count).lowercased()
+            guard let value = Int(text), configuration.limits.set(name, value) else {
+                throw Invalid(description: "\(variable) must name a known limit and hold an integer")
+            }
+        }
+        if let problem = configuration.limits.problem { throw Invalid(description: problem) }
         try configuration.apply(
             host: environment["COMMONS_LEDGER_HOST"], port: environment["COMMONS_LEDGER_PORT"],
             database: environment["COMMONS_LEDGER_DATABASE"], logLevel: environment["COMMONS_LEDGER_LOG_LEVEL"],

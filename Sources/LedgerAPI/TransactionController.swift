@@ -5,6 +5,7 @@ import LedgerStorage
 /// `/v1/transactions`: record, read, list and reverse ledger transactions.
 struct TransactionController<Store: LedgerStore> {
     let store: Store
+    let limits: RequestLimits
 
     /// `POST /v1/transactions` body: signed postings, debit positive, credit negative.
     struct CreateRequest: RequestBody {
@@ -51,10 +52,12 @@ struct TransactionController<Store: LedgerStore> {
             StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Transaction($0)))
         }
         group.post("/v1/transactions") { request, context in
-            let body = try await RequestReading.body(of: request)
-            let create = try JSONRequest.decode(CreateRequest.self, from: body)
+            let body = try await RequestReading.body(of: request, limits: limits)
+            let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
+            let description = UnicodeText.nfc(create.description)
+            try RequestLimits.enforce(limits.problems(postings: create.postings.count, description: description, metadata: create.metadata))
             let draft = TransactionDraft(
-                date: create.date, description: create.description, metadata: create.metadata,
+                date: create.date, description: description, metadata: create.metadata,
                 postings: create.postings.map { PostingDraft(account: $0.account, asset: $0.asset, amount: $0.amount) }
             )
             let principal = try context.requirePrincipal()
@@ -68,7 +71,7 @@ struct TransactionController<Store: LedgerStore> {
             if let text = request.uri.queryParameters.get("account") {
                 filter.account = try RequestReading.accountReference(String(text), parameter: "account")
             }
-            let page = try await store.transactions(filter: filter, page: try RequestReading.page(request))
+            let page = try await store.transactions(filter: filter, page: try RequestReading.page(request, limits: limits))
             return try JSONResponse.response(Representation.List(page, Representation.Transaction.init))
         }
         group.get("/v1/transactions/{id}") { _, context in
@@ -80,9 +83,11 @@ struct TransactionController<Store: LedgerStore> {
         }
         group.post("/v1/transactions/{id}/reverse") { request, context in
             let id = try Self.transactionID(context)
-            let body = try await RequestReading.body(of: request, allowsEmpty: true)
+            let body = try await RequestReading.body(of: request, limits: limits, allowsEmpty: true)
             var reverse = ReverseRequest(date: nil, description: nil)
-            if !body.isEmpty { reverse = try JSONRequest.decode(ReverseRequest.self, from: body) }
+            if !body.isEmpty { reverse = try JSONRequest.decode(ReverseRequest.self, from: body, depthMax: limits.jsonDepthMax) }
+            let description = UnicodeText.nfc(reverse.description)
+            try RequestLimits.enforce(limits.problems(text: description, field: "description"))
             var date: LocalDate?
             if let text = reverse.date {
                 guard let parsed = LocalDate(text) else {
@@ -92,7 +97,7 @@ struct TransactionController<Store: LedgerStore> {
             }
             let principal = try context.requirePrincipal()
             let outcome = try await store.reverseTransaction(
-                id, date: date, description: reverse.description, by: principal,
+                id, date: date, description: description, by: principal,
                 idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
             )
             return try JSONResponse.response(outcome, render: render)

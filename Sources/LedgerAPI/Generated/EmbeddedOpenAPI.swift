@@ -12,6 +12,27 @@ info:
     The Commons Ledger records balanced, immutable transactions between accounts in
     registered assets, and reports balances, account registers and a trial balance.
 
+    ## Authentication
+    Callers authenticate with an API key sent as a bearer token,
+    `Authorization: Bearer key_<32 hex>.<secret>`. Each key has one role, `admin`,
+    `treasurer`, `approver` or `auditor`; each operation lists the roles that may call it
+    in `x-roles` (admins may call every route). The health probes, this document, the
+    audit-log endpoints and `GET /v1/transactions/{id}/proof` are public (`x-roles:
+    [public]`) and need no key.
+    - No key on a route that needs one, an `Authorization` header that is not
+      `Bearer <token>`, or a token that is unknown, revoked or expired →
+      `401 unauthenticated`, with `WWW-Authenticate: Bearer realm="commons-ledger"`. A
+      token that is sent is always checked, even on public routes, so a bad token is a
+      401 there too.
+    - A valid key whose role may not call the route → `403 forbidden`.
+
+    These checks come before anything else about the request. When the server starts
+    with no active admin key (on the first start), it creates one, named `first admin`,
+    and prints its token once; tokens are never stored (only a hash of the secret) and
+    cannot be shown again. Admins issue, list and revoke keys with `/v1/keys`, and the
+    operator manages them offline on the database file with
+    `commons-ledger keys create|list|revoke`.
+
     ## Amounts
     Every amount and balance is a JSON **integer in minor units** of the asset's scale
     (the number of decimal places fixed when the asset is registered): `1250` in an asset
@@ -26,10 +47,13 @@ info:
     undone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.
 
     ## Idempotency
-    Every `POST` accepts an optional `Idempotency-Key` header of 1 to 255 visible ASCII
-    characters (0x21–0x7E), e.g. a UUID; any other value is `400 invalid_idempotency_key`.
-    The key is stored with the write, in the same database transaction, and survives
-    restarts. Keys form one namespace across all routes.
+    Every `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to
+    255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is
+    `400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and
+    `POST /v1/keys/{id}/revoke` ignores it.) The key is stored with the write, in the same
+    database transaction, and survives restarts. Keys are scoped per API key: each API key
+    has its own namespace across all routes, and two principals using the same
+    `Idempotency-Key` never see each other's responses.
     - Same key with the same request (same method, path and body bytes) → the original
       status and body are replayed byte for byte with the header
       `Idempotent-Replayed: true`, and nothing is written.
@@ -59,8 +83,11 @@ info:
 
     ## Audit log
     Every change (an asset registered, an account opened or closed, a transaction
-    recorded or reversed) appends one entry, its canonical JSON (RFC 8785), to an
-    append-only RFC 6962 Merkle tree, in the same database transaction as the change.
+    recorded or reversed, an API key created or revoked) appends one entry, its canonical
+    JSON (RFC 8785), to an append-only RFC 6962 Merkle tree, in the same database
+    transaction as the change. Each entry names its `principal`: the API key that made
+    the change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and
+    `role` null) for the operator's offline commands and the first admin key.
     Each append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP
     signed note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,
     checkpoints, entries and inclusion and consistency proofs, with hashes and entry bytes
@@ -77,8 +104,7 @@ info:
     safe to retry with the same `Idempotency-Key`.
 
     Dates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with
-    microseconds (`2026-03-14T09:30:12.345678Z`). There is no authentication in this
-    version.
+    microseconds (`2026-03-14T09:30:12.345678Z`).
 servers:
   - url: http://127.0.0.1:8080
     description: Default local listener (the server binds 127.0.0.1:8080 unless configured otherwise).
@@ -99,6 +125,8 @@ tags:
     description: |
       The public transparency endpoints: the verifier key, signed checkpoints, log
       entries, and inclusion and consistency proofs. Anyone may read them.
+  - name: Keys
+    description: API keys and their roles. Admins issue and revoke keys; admins and auditors list them.
 
 paths:
   /healthz:
@@ -106,7 +134,11 @@ paths:
       tags: [Health]
       operationId: getHealth
       summary: Liveness probe
-      description: Answers as long as the process serves HTTP; does not touch the database.
+      description: Answers as long as the process serves HTTP; does not touch the database (except to check a token, if one is sent).
+      x-roles: [public]
+      security:
+        - {}
+        - bearerAuth: []
       responses:
         '200':
           description: The process is up.
@@ -116,6 +148,9 @@ paths:
                 $ref: '#/components/schemas/HealthStatus'
               example:
                 status: ok
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+          description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
 
   /readyz:
     get:
@@ -123,6 +158,10 @@ paths:
       operationId: getReadiness
       summary: Readiness probe
       description: Answers 200 when the database answers a read; 503 otherwise.
+      x-roles: [public]
+      security:
+        - {}
+        - bearerAuth: []
       responses:
         '200':
           description: The service can serve requests.
@@ -132,6 +171,9 @@ paths:
                 $ref: '#/components/schemas/ReadyStatus'
               example:
                 status: ready
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+          description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
         '503':
           $ref: '#/components/responses/ServiceUnavailable'
           description: 'The database is not reachable. Code: `unavailable`.'
@@ -141,6 +183,10 @@ paths:
       tags: [Meta]
       operationId: getOpenAPIYAML
       summary: This document as YAML
+      x-roles: [public]
+      security:
+        - {}
+        - bearerAuth: []
       responses:
         '200':
           description: The OpenAPI document, as YAML.
@@ -148,12 +194,19 @@ paths:
             application/yaml:
               schema:
                 type: string
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+          description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
 
   /openapi.json:
     get:
       tags: [Meta]
       operationId: getOpenAPIJSON
       summary: This document as JSON
+      x-roles: [public]
+      security:
+        - {}
+        - bearerAuth: []
       responses:
         '200':
           description: The OpenAPI document, converted to JSON.
@@ -161,6 +214,9 @@ paths:
             application/json:
               schema:
                 type: object
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+          description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
 
   /v1/assets:
     post:
@@ -170,6 +226,9 @@ paths:
       description: |
         Registers an asset. Its code and scale never change afterwards. `name` defaults to
         the code.
+      x-roles: [admin]
+      security:
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/IdempotencyKey'
       requestBody:
@@ -195,6 +254,10 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
         '409':
           $ref: '#/components/responses/Conflict'
           description: 'Codes: `asset_exists`, `idempotency_key_reused`.'
@@ -212,6 +275,9 @@ paths:
       operationId: listAssets
       summary: List assets
       description: Assets in code order.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/Limit'
         - $ref: '#/components/parameters/Cursor'
@@ -225,6 +291,10 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Code: `invalid_parameter` (`limit`, `cursor`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -233,6 +303,9 @@ paths:
       tags: [Assets]
       operationId: getAsset
       summary: Read an asset
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
       parameters:
         - name: code
           in: path
@@ -250,6 +323,10 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such asset, or not a well-formed asset code).'
@@ -266,6 +343,9 @@ paths:
         registered assets (any registered asset otherwise). `constraint: no_negative` keeps
         the balance from going below zero on the account's normal side, on any date.
         `metadata` defaults to `{}`.
+      x-roles: [admin]
+      security:
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/IdempotencyKey'
       requestBody:
@@ -294,6 +374,10 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
         '409':
           $ref: '#/components/responses/Conflict'
           description: 'Codes: `account_exists`, `idempotency_key_reused`.'
@@ -311,6 +395,9 @@ paths:
       operationId: listAccounts
       summary: List accounts
       description: Accounts in opening order, open and closed.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/Limit'
         - $ref: '#/components/parameters/Cursor'
@@ -324,6 +411,10 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Code: `invalid_parameter` (`limit`, `cursor`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -332,6 +423,9 @@ paths:
       tags: [Accounts]
       operationId: getAccount
       summary: Read an account
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/AccountPath'
       responses:
@@ -344,6 +438,10 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Code: `invalid_parameter` (`account` is neither an account code nor an id, or is badly percent-encoded).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such account).'
@@ -360,6 +458,9 @@ paths:
         postings. The body is optional: send nothing, or `{}` with
         `Content-Type: application/json`. (The two are different requests for
         idempotency purposes.)
+      x-roles: [admin]
+      security:
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/AccountPath'
         - $ref: '#/components/parameters/IdempotencyKey'
@@ -382,6 +483,10 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Codes: `invalid_parameter` (`account`), `malformed_json`, `invalid_request` (the body is not an object or has any field), `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such account).'
@@ -407,6 +512,9 @@ paths:
         The account's balance in each asset it has postings in, in asset order. Without
         `as_of`: the current balances, zero balances included. With `as_of`: the closing
         balances at the end of that date; assets whose first posting is later are left out.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/AccountPath'
         - $ref: '#/components/parameters/AsOf'
@@ -420,6 +528,10 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Code: `invalid_parameter` (`account`, `as_of`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such account).'
@@ -434,6 +546,9 @@ paths:
       description: |
         The account's postings in (asset, date, recording order, position) order, each
         with the account's balance in that asset after it. `from` and `to` are inclusive.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/AccountPath'
         - $ref: '#/components/parameters/From'
@@ -456,6 +571,10 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Code: `invalid_parameter` (`account`, `from`, `to`, `asset`, `limit`, `cursor`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such account).'
@@ -473,6 +592,9 @@ paths:
         account, and no balance may leave ±9007199254740991 or break a `no_negative`
         constraint on any date (a back-dated transaction is checked against every later
         day). `description` defaults to `""` and `metadata` to `{}`.
+      x-roles: [admin, treasurer]
+      security:
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/IdempotencyKey'
       requestBody:
@@ -528,6 +650,10 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
         '409':
           $ref: '#/components/responses/Conflict'
           description: 'Code: `idempotency_key_reused`.'
@@ -545,6 +671,9 @@ paths:
       operationId: listTransactions
       summary: List transactions
       description: Transactions in (date, recording) order. `from` and `to` are inclusive.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/From'
         - $ref: '#/components/parameters/To'
@@ -566,6 +695,10 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Code: `invalid_parameter` (`from`, `to`, `account`, `limit`, `cursor`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (the `account` filter names no account).'
@@ -577,6 +710,9 @@ paths:
       tags: [Transactions]
       operationId: getTransaction
       summary: Read a transaction
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/TransactionIDPath'
       responses:
@@ -589,6 +725,10 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such transaction, or not a well-formed id).'
@@ -606,6 +746,9 @@ paths:
         reversed at most once. The body is optional (nothing, or a JSON object with
         `Content-Type: application/json`): `date` defaults to today's UTC date and
         `description` to `Reversal of <id>`; the reversal's metadata is `{}`.
+      x-roles: [admin, treasurer]
+      security:
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/TransactionIDPath'
         - $ref: '#/components/parameters/IdempotencyKey'
@@ -631,6 +774,10 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such transaction, or not a well-formed id).'
@@ -656,6 +803,9 @@ paths:
         Every non-zero account balance, grouped by asset (in asset order, lines in account
         code order), with debit and credit totals per asset. Without `as_of`: current
         balances; with `as_of`: closing balances at the end of that date.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/AsOf'
       responses:
@@ -668,6 +818,10 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Code: `invalid_parameter` (`as_of`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
         '422':
           $ref: '#/components/responses/UnprocessableContent'
           description: 'Code: `amount_overflow` (an asset''s totals exceed 64 bits).'
@@ -684,6 +838,10 @@ paths:
         checkpoint's signature, followed by a newline, as `text/plain; charset=utf-8`. The
         key name is the log's origin (`commons-ledger` unless configured otherwise). Pin it
         once, out of band, and pass it to `commons-ledger verify --key`.
+      x-roles: [public]
+      security:
+        - {}
+        - bearerAuth: []
       responses:
         '200':
           description: The verifier key and a newline.
@@ -693,6 +851,9 @@ paths:
                 $ref: '#/components/schemas/VerifierKey'
               example: |
                 commons-ledger+ffedf0fb+Adm3vJlB4MzYfJE6i78ELBQcN9l797uxWCy06AOXzUvi
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+          description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -707,6 +868,10 @@ paths:
         is the current size of the log. Save it to check later, with
         `/v1/log/proof/consistency` or `commons-ledger verify --since`, that the log only
         grew.
+      x-roles: [public]
+      security:
+        - {}
+        - bearerAuth: []
       responses:
         '200':
           description: The signed note of the latest checkpoint.
@@ -720,6 +885,9 @@ paths:
                 DYRGMKAEGkmrQuECrUmxeLYOzwR4dtnh1mGoKlK310M=
 
                 — commons-ledger /+3w+0o/vP5b+HMPUMy3xQq05xNK3nkvJI3vzS4hKI+d+jZzmMx58qKpoVb+5OJkcg7uUxcoULApNAAdeoNizNDnggI=
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+          description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (the log is empty: nothing has been recorded yet).'
@@ -734,6 +902,10 @@ paths:
       description: |
         Every checkpoint the log signed, in ascending tree-size order: one per appended
         entry, for tree sizes 1, 2, 3, … up to the current size.
+      x-roles: [public]
+      security:
+        - {}
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/Limit'
         - $ref: '#/components/parameters/Cursor'
@@ -766,6 +938,9 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Code: `invalid_parameter` (`limit`, `cursor`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+          description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -787,6 +962,10 @@ paths:
         of the log is `404 beyond_log`, except `start=0` on an empty log, which answers an
         empty page with `tree_size` 0. An `end` equal to an accepted `start` answers an
         empty page.
+      x-roles: [public]
+      security:
+        - {}
+        - bearerAuth: []
       parameters:
         - name: start
           in: query
@@ -826,6 +1005,9 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Codes: `invalid_parameter` (`start`, `end`, `limit`, `cursor`), `invalid_range` (`end` is below `start`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+          description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `beyond_log` (`start` is at or past the end of the log, and is not 0 on an empty log).'
@@ -843,6 +1025,10 @@ paths:
         Check it against the root hash of the checkpoint of that size (see
         `/v1/log/checkpoints`). `tree_size` beyond the current log is `404 beyond_log`
         (checked first); `index` at or above `tree_size` is `400 invalid_range`.
+      x-roles: [public]
+      security:
+        - {}
+        - bearerAuth: []
       parameters:
         - name: index
           in: query
@@ -876,6 +1062,9 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Codes: `invalid_parameter` (`index`, `tree_size`), `invalid_range` (`index` is not below `tree_size`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+          description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `beyond_log` (`tree_size` exceeds the current log size).'
@@ -892,6 +1081,10 @@ paths:
         the first `second` entries, in RFC 9162 §2.1.4.1 order; empty when `first` is 0 or
         equals `second`. `second` beyond the current log is `404 beyond_log` (checked
         first); `first` above `second` is `400 invalid_range`.
+      x-roles: [public]
+      security:
+        - {}
+        - bearerAuth: []
       parameters:
         - name: first
           in: query
@@ -924,6 +1117,9 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Codes: `invalid_parameter` (`first`, `second`), `invalid_range` (`first` is above `second`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+          description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `beyond_log` (`second` exceeds the current log size).'
@@ -941,6 +1137,10 @@ paths:
         signed checkpoint, which is included. Verify the checkpoint's signature with the
         key from `/v1/log/key`, then recompute the root from `leaf_hash` and `proof.hashes`
         (RFC 9162 §2.1.3.2) and compare it with the checkpoint's root hash.
+      x-roles: [public]
+      security:
+        - {}
+        - bearerAuth: []
       parameters:
         - $ref: '#/components/parameters/TransactionIDPath'
       responses:
@@ -971,13 +1171,190 @@ paths:
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+          description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such transaction, or not a well-formed id).'
         '500':
           $ref: '#/components/responses/InternalError'
 
+  /v1/keys:
+    post:
+      tags: [Keys]
+      operationId: createKey
+      summary: Issue an API key
+      description: |
+        Issues an API key with one role. The response carries the key's `token`: it is
+        shown only in this response, is never stored (only a hash of its secret is) and
+        cannot be retrieved later. `expires_at`, when given, must be in the future; the
+        key is refused from that instant. Key creation cannot be replayed, so it takes no
+        `Idempotency-Key`: sending the header is `400 invalid_idempotency_key`.
+      x-roles: [admin]
+      security:
+        - bearerAuth: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/CreateKeyRequest'
+            example:
+              name: Amina (treasurer, Nairobi office)
+              role: treasurer
+              expires_at: '2027-01-31T00:00:00.000000Z'
+      responses:
+        '201':
+          description: The key was issued; `token` is shown only now.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/CreatedAPIKey'
+              example:
+                id: key_2ae15d389c5c7703b49ed563b87f95e1
+                name: Amina (treasurer, Nairobi office)
+                role: treasurer
+                created_at: '2026-03-14T09:00:00.000000Z'
+                expires_at: '2027-01-31T00:00:00.000000Z'
+                token: key_2ae15d389c5c7703b49ed563b87f95e1.L2aP5juIyVtSKz3BL4H087loHrlyFx_m1iKzG0K02T0
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_idempotency_key` (an `Idempotency-Key` header was sent), `malformed_json`, `invalid_request`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `validation_failed` (`role` is not `admin`, `treasurer`, `approver` or `auditor`; `name` is empty, longer than 200 characters or holds control characters; `expires_at` is not a timestamp like `2027-01-31T00:00:00.000000Z` or is not in the future).'
+        '500':
+          $ref: '#/components/responses/InternalError'
+    get:
+      tags: [Keys]
+      operationId: listKeys
+      summary: List API keys
+      description: |
+        Every key, active, expired or revoked, in creation order; never a token. Not
+        paginated.
+      x-roles: [admin, auditor]
+      security:
+        - bearerAuth: []
+      responses:
+        '200':
+          description: The keys.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/APIKeyList'
+              example:
+                items:
+                  - id: key_7327a587dc7a0a179f9f74efcf7f5830
+                    name: first admin
+                    role: admin
+                    created_at: '2026-03-14T08:59:00.000000Z'
+                  - id: key_2ae15d389c5c7703b49ed563b87f95e1
+                    name: Amina (treasurer, Nairobi office)
+                    role: treasurer
+                    created_at: '2026-03-14T09:00:00.000000Z'
+                    expires_at: '2027-01-31T00:00:00.000000Z'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/keys/{id}/revoke:
+    post:
+      tags: [Keys]
+      operationId: revokeKey
+      summary: Revoke an API key
+      description: |
+        Revokes a key: from now on its token is refused (`401 unauthenticated`). A key is
+        revoked at most once; revoking never deletes it. The body is optional: send
+        nothing, or `{}` with `Content-Type: application/json`. Revocation takes no
+        `Idempotency-Key` (the header is ignored); repeating it answers
+        `409 key_already_revoked`.
+      x-roles: [admin]
+      security:
+        - bearerAuth: []
+      parameters:
+        - name: id
+          in: path
+          required: true
+          description: The key id. A value that is not a well-formed key id answers 404 `not_found`.
+          schema:
+            $ref: '#/components/schemas/APIKeyID'
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/EmptyRequest'
+      responses:
+        '200':
+          description: The revoked key, with `revoked_at`.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RevokedAPIKey'
+              example:
+                id: key_2ae15d389c5c7703b49ed563b87f95e1
+                name: Amina (treasurer, Nairobi office)
+                role: treasurer
+                created_at: '2026-03-14T09:00:00.000000Z'
+                expires_at: '2027-01-31T00:00:00.000000Z'
+                revoked_at: '2026-06-01T12:00:00.000000Z'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request` (the body is not an object or has any field).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such key, or not a well-formed key id).'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Code: `key_already_revoked`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
 components:
+  securitySchemes:
+    bearerAuth:
+      type: http
+      scheme: bearer
+      bearerFormat: key_<32 hex>.<43-char base64url secret>
+      description: |
+        An API key, sent as `Authorization: Bearer <token>`. The token is the key's id
+        (`key_` + 32 hex digits), a dot, and a secret of 256 random bits in URL-safe
+        base64 without padding (43 characters). It is shown once, when the key is issued
+        (`POST /v1/keys`, `commons-ledger keys create`, or the first admin key printed at
+        the first start); a token that is unknown, revoked or expired is
+        `401 unauthenticated`. Each key has exactly one role, and each operation lists
+        the roles it admits in `x-roles`:
+        - `admin`: every route: registering assets, opening and closing accounts,
+          issuing, listing and revoking keys, and everything the other roles may do.
+        - `treasurer`: records and reverses transactions, and reads assets, accounts,
+          balances, registers, transactions and the trial balance.
+        - `approver`: reads assets, accounts, balances, registers, transactions and the
+          trial balance.
+        - `auditor`: reads assets, accounts, balances, registers, transactions and the
+          trial balance, and lists keys.
+        A key whose role an operation does not admit is `403 forbidden`. The public
+        routes (`x-roles: [public]`) need no key.
+
   parameters:
     IdempotencyKey:
       name: Idempotency-Key
@@ -986,7 +1363,8 @@ components:
       description: |
         Makes the write safe to retry: the same key with the same request replays the
         original response (`Idempotent-Replayed: true`) without writing; with a different
-        request it is `409 idempotency_key_reused`. 1 to 255 visible ASCII characters;
+        request it is `409 idempotency_key_reused`. Keys are scoped per API key: another
+        principal's use of the same key is never seen. 1 to 255 visible ASCII characters;
         anything else is `400 invalid_idempotency_key`.
       schema:
         type: string
@@ -1055,6 +1433,11 @@ components:
         $ref: '#/components/schemas/TransactionID'
 
   headers:
+    WWWAuthenticate:
+      description: The authentication scheme to use; always `Bearer realm="commons-ledger"`.
+      schema:
+        type: string
+        const: Bearer realm="commons-ledger"
     IdempotentReplayed:
       description: |
         `true` when this response is the stored response of an earlier request with the
@@ -1064,6 +1447,38 @@ components:
         enum: ['true']
 
   responses:
+    Unauthorized:
+      description: |
+        Code: `unauthenticated`: the route needs an API key and none was sent, the
+        `Authorization` header is not `Bearer <token>`, or the token is unknown, revoked
+        or expired. A token that is sent is checked on every route, public ones included.
+      headers:
+        WWW-Authenticate:
+          $ref: '#/components/headers/WWWAuthenticate'
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Problem'
+          example:
+            type: urn:commons-ledger:problem:unauthenticated
+            title: A valid API key is required
+            status: 401
+            detail: this route needs an API key
+            code: unauthenticated
+            instance: /v1/accounts
+    Forbidden:
+      description: 'Code: `forbidden` (the key is valid, but its role may not call this route; see `x-roles`).'
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Problem'
+          example:
+            type: urn:commons-ledger:problem:forbidden
+            title: The key's role may not do this
+            status: 403
+            detail: role auditor may not POST /v1/transactions
+            code: forbidden
+            instance: /v1/transactions
     BadRequest:
       description: |
         The request is malformed: `malformed_json` (the body does not parse),
@@ -1084,7 +1499,8 @@ components:
     Conflict:
       description: |
         The request conflicts with the ledger's state: `asset_exists`, `account_exists`,
-        `account_already_closed`, `already_reversed`, `idempotency_key_reused`.
+        `account_already_closed`, `already_reversed`, `idempotency_key_reused`,
+        `key_already_revoked`.
       content:
         application/problem+json:
           schema:
@@ -1153,6 +1569,18 @@ components:
       pattern: '^(acc_[0-9a-f]{32}|[a-z0-9][a-z0-9_.-]*(:[a-z0-9][a-z0-9_.-]*){0,9})$'
       minLength: 1
       maxLength: 200
+    APIKeyID:
+      type: string
+      description: An API key's public id; the part of its token before the dot.
+      pattern: '^key_[0-9a-f]{32}$'
+      examples: [key_2ae15d389c5c7703b49ed563b87f95e1]
+    Role:
+      type: string
+      description: |
+        An API key's role (see the `bearerAuth` security scheme): `admin` may call every
+        route; `treasurer` records and reverses transactions and reads the ledger;
+        `approver` reads the ledger; `auditor` reads the ledger and lists keys.
+      enum: [admin, treasurer, approver, auditor]
     TransactionID:
       type: string
       description: A transaction's id.
@@ -1376,6 +1804,57 @@ components:
             $ref: '#/components/schemas/Transaction'
         next_cursor:
           $ref: '#/components/schemas/NextCursor'
+    APIKey:
+      type: object
+      description: An API key as the API shows it; never its token, except in `CreatedAPIKey`.
+      required: [id, name, role, created_at]
+      properties:
+        id:
+          $ref: '#/components/schemas/APIKeyID'
+        name:
+          type: string
+          minLength: 1
+          maxLength: 200
+          description: Who holds the key, e.g. `Amina (treasurer, Nairobi office)`.
+        role:
+          $ref: '#/components/schemas/Role'
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+        expires_at:
+          $ref: '#/components/schemas/Timestamp'
+          description: From this instant the key is refused; absent when it never expires.
+        revoked_at:
+          $ref: '#/components/schemas/Timestamp'
+          description: When the key was revoked; absent while it is not.
+    CreatedAPIKey:
+      description: A newly issued key with its token, shown only in this response.
+      allOf:
+        - $ref: '#/components/schemas/APIKey'
+        - type: object
+          required: [token]
+          properties:
+            token:
+              type: string
+              description: |
+                The bearer token, `<id>.<secret>`: the key id, a dot, and 256 random bits in
+                URL-safe base64 without padding. Shown once; never stored or shown again.
+              pattern: '^key_[0-9a-f]{32}\.[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$'
+              examples: [key_2ae15d389c5c7703b49ed563b87f95e1.L2aP5juIyVtSKz3BL4H087loHrlyFx_m1iKzG0K02T0]
+    RevokedAPIKey:
+      description: A key that was just revoked.
+      allOf:
+        - $ref: '#/components/schemas/APIKey'
+        - type: object
+          required: [revoked_at]
+    APIKeyList:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          description: Every key in creation order, without tokens.
+          items:
+            $ref: '#/components/schemas/APIKey'
     RegisterLineList:
       type: object
       required: [items]
@@ -1494,9 +1973,14 @@ components:
             Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the
             entry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,
             `kind` (`asset.registered`, `account.opened`, `account.closed`,
-            `transaction.recorded`, `transaction.reversed`), `payload`, `previous_hash`
-            (base64 leaf hash of the entry before; `null` for entry 0) and `balances` (the
-            balances the change left). Its leaf hash is SHA-256(0x00 || bytes).
+            `transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`),
+            `payload` (for the key kinds: the key's `id`, `name`, `role`, `created_at`,
+            `expires_at` and `revoked_at`, never its token), `previous_hash` (base64 leaf
+            hash of the entry before; `null` for entry 0), `principal` (who made the
+            change: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`
+            for the system, i.e. the operator's offline commands and the first admin key)
+            and `balances` (the balances the change left). Its leaf hash is
+            SHA-256(0x00 || bytes).
           contentEncoding: base64
           contentMediaType: application/json
           pattern: '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$'
@@ -1644,6 +2128,8 @@ components:
             - invalid_parameter
             - invalid_idempotency_key
             - invalid_range
+            - unauthenticated
+            - forbidden
             - not_found
             - beyond_log
             - asset_exists
@@ -1651,6 +2137,7 @@ components:
             - account_already_closed
             - already_reversed
             - idempotency_key_reused
+            - key_already_revoked
             - body_too_large
             - unsupported_media_type
             - validation_failed
@@ -1775,6 +2262,23 @@ components:
         description:
           type: [string, 'null']
           description: At most 1000 characters, no control characters (otherwise `422 validation_failed`). Defaults to `Reversal of <id>`.
+    CreateKeyRequest:
+      type: object
+      additionalProperties: false
+      required: [name, role]
+      properties:
+        name:
+          type: string
+          description: Who holds the key; 1 to 200 characters, no control characters (otherwise `422 validation_failed`).
+        role:
+          type: string
+          description: One of `admin`, `treasurer`, `approver`, `auditor` (otherwise `422 validation_failed`).
+        expires_at:
+          type: [string, 'null']
+          description: |
+            When the key stops working, a UTC timestamp `YYYY-MM-DDTHH:MM:SS.ffffffZ`
+            such as `2027-01-31T00:00:00.000000Z`, in the future (otherwise
+            `422 validation_failed`). Absent: the key never expires.
     EmptyRequest:
       type: object
       description: An action body with no fields; any field is `400 invalid_request`.
@@ -1791,7 +2295,7 @@ components:
     "title": "Commons Ledger API",
     "version": "0.1.0",
     "summary": "A double-entry ledger over HTTP.",
-    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` accepts an optional `Idempotency-Key` header of 1 to 255 visible ASCII\ncharacters (0x21–0x7E), e.g. a UUID; any other value is `400 invalid_idempotency_key`.\nThe key is stored with the write, in the same database transaction, and survives\nrestarts. Keys form one namespace across all routes.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A cursor that was altered or\nissued by another list is `400 invalid_parameter`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed) appends one entry, its canonical JSON (RFC 8785), to an\nappend-only RFC 6962 Merkle tree, in the same database transaction as the change.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path or method no route serves is `404 not_found` (there is no 405). An\nunexpected server failure is `500 internal_error`; the request was not applied and is\nsafe to retry with the same `Idempotency-Key`.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`). There is no authentication in this\nversion.\n"
+    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Authentication\nCallers authenticate with an API key sent as a bearer token,\n`Authorization: Bearer key_<32 hex>.<secret>`. Each key has one role, `admin`,\n`treasurer`, `approver` or `auditor`; each operation lists the roles that may call it\nin `x-roles` (admins may call every route). The health probes, this document, the\naudit-log endpoints and `GET /v1/transactions/{id}/proof` are public (`x-roles:\n[public]`) and need no key.\n- No key on a route that needs one, an `Authorization` header that is not\n  `Bearer <token>`, or a token that is unknown, revoked or expired →\n  `401 unauthenticated`, with `WWW-Authenticate: Bearer realm=\"commons-ledger\"`. A\n  token that is sent is always checked, even on public routes, so a bad token is a\n  401 there too.\n- A valid key whose role may not call the route → `403 forbidden`.\n\nThese checks come before anything else about the request. When the server starts\nwith no active admin key (on the first start), it creates one, named `first admin`,\nand prints its token once; tokens are never stored (only a hash of the secret) and\ncannot be shown again. Admins issue, list and revoke keys with `/v1/keys`, and the\noperator manages them offline on the database file with\n`commons-ledger keys create|list|revoke`.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to\n255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is\n`400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and\n`POST /v1/keys/{id}/revoke` ignores it.) The key is stored with the write, in the same\ndatabase transaction, and survives restarts. Keys are scoped per API key: each API key\nhas its own namespace across all routes, and two principals using the same\n`Idempotency-Key` never see each other's responses.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A cursor that was altered or\nissued by another list is `400 invalid_parameter`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed, an API key created or revoked) appends one entry, its canonical\nJSON (RFC 8785), to an append-only RFC 6962 Merkle tree, in the same database\ntransaction as the change. Each entry names its `principal`: the API key that made\nthe change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and\n`role` null) for the operator's offline commands and the first admin key.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path or method no route serves is `404 not_found` (there is no 405). An\nunexpected server failure is `500 internal_error`; the request was not applied and is\nsafe to retry with the same `Idempotency-Key`.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`).\n"
   },
   "servers": [
     {
@@ -1827,6 +2331,10 @@ components:
     {
       "name": "Audit log",
       "description": "The public transparency endpoints: the verifier key, signed checkpoints, log\nentries, and inclusion and consistency proofs. Anyone may read them.\n"
+    },
+    {
+      "name": "Keys",
+      "description": "API keys and their roles. Admins issue and revoke keys; admins and auditors list them."
     }
   ],
   "paths": {
@@ -1837,7 +2345,16 @@ components:
         ],
         "operationId": "getHealth",
         "summary": "Liveness probe",
-        "description": "Answers as long as the process serves HTTP; does not touch the database.",
+        "description": "Answers as long as the process serves HTTP; does not touch the database (except to check a token, if one is sent).",
+        "x-roles": [
+          "public"
+        ],
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
         "responses": {
           "200": {
             "description": "The process is up.",
@@ -1851,6 +2368,10 @@ components:
                 }
               }
             }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized",
+            "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
           }
         }
       }
@@ -1863,6 +2384,15 @@ components:
         "operationId": "getReadiness",
         "summary": "Readiness probe",
         "description": "Answers 200 when the database answers a read; 503 otherwise.",
+        "x-roles": [
+          "public"
+        ],
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
         "responses": {
           "200": {
             "description": "The service can serve requests.",
@@ -1876,6 +2406,10 @@ components:
                 }
               }
             }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized",
+            "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
           },
           "503": {
             "$ref": "#/components/responses/ServiceUnavailable",
@@ -1891,6 +2425,15 @@ components:
         ],
         "operationId": "getOpenAPIYAML",
         "summary": "This document as YAML",
+        "x-roles": [
+          "public"
+        ],
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
         "responses": {
           "200": {
             "description": "The OpenAPI document, as YAML.",
@@ -1901,6 +2444,10 @@ components:
                 }
               }
             }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized",
+            "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
           }
         }
       }
@@ -1912,6 +2459,15 @@ components:
         ],
         "operationId": "getOpenAPIJSON",
         "summary": "This document as JSON",
+        "x-roles": [
+          "public"
+        ],
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
         "responses": {
           "200": {
             "description": "The OpenAPI document, converted to JSON.",
@@ -1922,6 +2478,10 @@ components:
                 }
               }
             }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized",
+            "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
           }
         }
       }
@@ -1934,6 +2494,14 @@ components:
         "operationId": "registerAsset",
         "summary": "Register an asset",
         "description": "Registers an asset. Its code and scale never change afterwards. `name` defaults to\nthe code.\n",
+        "x-roles": [
+          "admin"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/IdempotencyKey"
@@ -1974,6 +2542,12 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
           "409": {
             "$ref": "#/components/responses/Conflict",
             "description": "Codes: `asset_exists`, `idempotency_key_reused`."
@@ -2000,6 +2574,17 @@ components:
         "operationId": "listAssets",
         "summary": "List assets",
         "description": "Assets in code order.",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/Limit"
@@ -2023,6 +2608,12 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Code: `invalid_parameter` (`limit`, `cursor`)."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
           "500": {
             "$ref": "#/components/responses/InternalError"
           }
@@ -2036,6 +2627,17 @@ components:
         ],
         "operationId": "getAsset",
         "summary": "Read an asset",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "name": "code",
@@ -2062,6 +2664,12 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Code: `invalid_parameter` (the path segment is badly percent-encoded)."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such asset, or not a well-formed asset code)."
@@ -2080,6 +2688,14 @@ components:
         "operationId": "openAccount",
         "summary": "Open an account",
         "description": "Opens an account. `allowed_assets`, when given, restricts the account to those\nregistered assets (any registered asset otherwise). `constraint: no_negative` keeps\nthe balance from going below zero on the account's normal side, on any date.\n`metadata` defaults to `{}`.\n",
+        "x-roles": [
+          "admin"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/IdempotencyKey"
@@ -2126,6 +2742,12 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
           "409": {
             "$ref": "#/components/responses/Conflict",
             "description": "Codes: `account_exists`, `idempotency_key_reused`."
@@ -2152,6 +2774,17 @@ components:
         "operationId": "listAccounts",
         "summary": "List accounts",
         "description": "Accounts in opening order, open and closed.",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/Limit"
@@ -2175,6 +2808,12 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Code: `invalid_parameter` (`limit`, `cursor`)."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
           "500": {
             "$ref": "#/components/responses/InternalError"
           }
@@ -2188,6 +2827,17 @@ components:
         ],
         "operationId": "getAccount",
         "summary": "Read an account",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/AccountPath"
@@ -2208,6 +2858,12 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Code: `invalid_parameter` (`account` is neither an account code nor an id, or is badly percent-encoded)."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such account)."
@@ -2226,6 +2882,14 @@ components:
         "operationId": "closeAccount",
         "summary": "Close an account",
         "description": "Closes an account whose balances are all zero. A closed account accepts no\npostings. The body is optional: send nothing, or `{}` with\n`Content-Type: application/json`. (The two are different requests for\nidempotency purposes.)\n",
+        "x-roles": [
+          "admin"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/AccountPath"
@@ -2264,6 +2928,12 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Codes: `invalid_parameter` (`account`), `malformed_json`, `invalid_request` (the body is not an object or has any field), `invalid_idempotency_key`."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such account)."
@@ -2296,6 +2966,17 @@ components:
         "operationId": "getAccountBalances",
         "summary": "Read an account's balances",
         "description": "The account's balance in each asset it has postings in, in asset order. Without\n`as_of`: the current balances, zero balances included. With `as_of`: the closing\nbalances at the end of that date; assets whose first posting is later are left out.\n",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/AccountPath"
@@ -2319,6 +3000,12 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Code: `invalid_parameter` (`account`, `as_of`)."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such account)."
@@ -2337,6 +3024,17 @@ components:
         "operationId": "getAccountRegister",
         "summary": "List an account's postings with running balances",
         "description": "The account's postings in (asset, date, recording order, position) order, each\nwith the account's balance in that asset after it. `from` and `to` are inclusive.\n",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/AccountPath"
@@ -2378,6 +3076,12 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Code: `invalid_parameter` (`account`, `from`, `to`, `asset`, `limit`, `cursor`)."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such account)."
@@ -2396,6 +3100,15 @@ components:
         "operationId": "recordTransaction",
         "summary": "Record a transaction",
         "description": "Records a balanced transaction. Postings may name accounts by code or id; every\naccount must exist and be open, every asset must be registered and allowed by the\naccount, and no balance may leave ±9007199254740991 or break a `no_negative`\nconstraint on any date (a back-dated transaction is checked against every later\nday). `description` defaults to `\"\"` and `metadata` to `{}`.\n",
+        "x-roles": [
+          "admin",
+          "treasurer"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/IdempotencyKey"
@@ -2483,6 +3196,12 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
           "409": {
             "$ref": "#/components/responses/Conflict",
             "description": "Code: `idempotency_key_reused`."
@@ -2509,6 +3228,17 @@ components:
         "operationId": "listTransactions",
         "summary": "List transactions",
         "description": "Transactions in (date, recording) order. `from` and `to` are inclusive.",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/From"
@@ -2547,6 +3277,12 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Code: `invalid_parameter` (`from`, `to`, `account`, `limit`, `cursor`)."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (the `account` filter names no account)."
@@ -2564,6 +3300,17 @@ components:
         ],
         "operationId": "getTransaction",
         "summary": "Read a transaction",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/TransactionIDPath"
@@ -2584,6 +3331,12 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Code: `invalid_parameter` (the path segment is badly percent-encoded)."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such transaction, or not a well-formed id)."
@@ -2602,6 +3355,15 @@ components:
         "operationId": "reverseTransaction",
         "summary": "Reverse a transaction",
         "description": "Records the mirror of a transaction: the same accounts and assets with every amount\nnegated, linked by `reverses` (and the original's `reversed_by`). A transaction is\nreversed at most once. The body is optional (nothing, or a JSON object with\n`Content-Type: application/json`): `date` defaults to today's UTC date and\n`description` to `Reversal of <id>`; the reversal's metadata is `{}`.\n",
+        "x-roles": [
+          "admin",
+          "treasurer"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/TransactionIDPath"
@@ -2644,6 +3406,12 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such transaction, or not a well-formed id)."
@@ -2676,6 +3444,17 @@ components:
         "operationId": "getTrialBalance",
         "summary": "Trial balance",
         "description": "Every non-zero account balance, grouped by asset (in asset order, lines in account\ncode order), with debit and credit totals per asset. Without `as_of`: current\nbalances; with `as_of`: closing balances at the end of that date.\n",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/AsOf"
@@ -2696,6 +3475,12 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Code: `invalid_parameter` (`as_of`)."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
           "422": {
             "$ref": "#/components/responses/UnprocessableContent",
             "description": "Code: `amount_overflow` (an asset's totals exceed 64 bits)."
@@ -2714,6 +3499,15 @@ components:
         "operationId": "getLogVerifierKey",
         "summary": "The log's verifier key",
         "description": "The Ed25519 verifier key (C2SP vkey: `<name>+<key id>+<key>`) that checks every\ncheckpoint's signature, followed by a newline, as `text/plain; charset=utf-8`. The\nkey name is the log's origin (`commons-ledger` unless configured otherwise). Pin it\nonce, out of band, and pass it to `commons-ledger verify --key`.\n",
+        "x-roles": [
+          "public"
+        ],
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
         "responses": {
           "200": {
             "description": "The verifier key and a newline.",
@@ -2725,6 +3519,10 @@ components:
                 "example": "commons-ledger+ffedf0fb+Adm3vJlB4MzYfJE6i78ELBQcN9l797uxWCy06AOXzUvi\n"
               }
             }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized",
+            "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -2740,6 +3538,15 @@ components:
         "operationId": "getLatestCheckpoint",
         "summary": "The latest signed checkpoint",
         "description": "The checkpoint of the largest tree, as a C2SP signed note (`text/plain;\ncharset=utf-8`). A checkpoint is signed with every appended entry, so its tree size\nis the current size of the log. Save it to check later, with\n`/v1/log/proof/consistency` or `commons-ledger verify --since`, that the log only\ngrew.\n",
+        "x-roles": [
+          "public"
+        ],
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
         "responses": {
           "200": {
             "description": "The signed note of the latest checkpoint.",
@@ -2751,6 +3558,10 @@ components:
                 "example": "commons-ledger\n4\nDYRGMKAEGkmrQuECrUmxeLYOzwR4dtnh1mGoKlK310M=\n\n— commons-ledger /+3w+0o/vP5b+HMPUMy3xQq05xNK3nkvJI3vzS4hKI+d+jZzmMx58qKpoVb+5OJkcg7uUxcoULApNAAdeoNizNDnggI=\n"
               }
             }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized",
+            "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
           },
           "404": {
             "$ref": "#/components/responses/NotFound",
@@ -2770,6 +3581,15 @@ components:
         "operationId": "listCheckpoints",
         "summary": "List signed checkpoints",
         "description": "Every checkpoint the log signed, in ascending tree-size order: one per appended\nentry, for tree sizes 1, 2, 3, … up to the current size.\n",
+        "x-roles": [
+          "public"
+        ],
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/Limit"
@@ -2808,6 +3628,10 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Code: `invalid_parameter` (`limit`, `cursor`)."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized",
+            "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
+          },
           "500": {
             "$ref": "#/components/responses/InternalError"
           }
@@ -2822,6 +3646,15 @@ components:
         "operationId": "listLogEntries",
         "summary": "List log entries",
         "description": "The entries with index `start` ≤ index < `end`, in index order, at most `limit` per\npage; `data` is the exact bytes that were hashed into the tree. `end` defaults to,\nand is clamped to, the current size of the log, which the page reports as\n`tree_size`. The page holds `entries` (not `items`); `next_cursor` is present while\nentries remain before `end`. The cursor carries only the next start: with `cursor`,\n`start` is ignored (though it must still be well-formed), so send the same `end`\nagain on every page.\n\n`end` below `start` is `400 invalid_range`; otherwise a `start` at or past the end\nof the log is `404 beyond_log`, except `start=0` on an empty log, which answers an\nempty page with `tree_size` 0. An `end` equal to an accepted `start` answers an\nempty page.\n",
+        "x-roles": [
+          "public"
+        ],
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "name": "start",
@@ -2878,6 +3711,10 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Codes: `invalid_parameter` (`start`, `end`, `limit`, `cursor`), `invalid_range` (`end` is below `start`)."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized",
+            "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
+          },
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `beyond_log` (`start` is at or past the end of the log, and is not 0 on an empty log)."
@@ -2896,6 +3733,15 @@ components:
         "operationId": "getInclusionProof",
         "summary": "Inclusion proof of an entry",
         "description": "The audit path proving that entry `index` is in the tree of the first `tree_size`\nentries, in RFC 9162 §2.1.3.1 order (leaf side first); empty when `tree_size` is 1.\nCheck it against the root hash of the checkpoint of that size (see\n`/v1/log/checkpoints`). `tree_size` beyond the current log is `404 beyond_log`\n(checked first); `index` at or above `tree_size` is `400 invalid_range`.\n",
+        "x-roles": [
+          "public"
+        ],
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "name": "index",
@@ -2943,6 +3789,10 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Codes: `invalid_parameter` (`index`, `tree_size`), `invalid_range` (`index` is not below `tree_size`)."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized",
+            "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
+          },
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `beyond_log` (`tree_size` exceeds the current log size)."
@@ -2961,6 +3811,15 @@ components:
         "operationId": "getConsistencyProof",
         "summary": "Consistency proof between two tree sizes",
         "description": "The proof that the tree of the first `first` entries is a prefix of the tree of\nthe first `second` entries, in RFC 9162 §2.1.4.1 order; empty when `first` is 0 or\nequals `second`. `second` beyond the current log is `404 beyond_log` (checked\nfirst); `first` above `second` is `400 invalid_range`.\n",
+        "x-roles": [
+          "public"
+        ],
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "name": "first",
@@ -3007,6 +3866,10 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Codes: `invalid_parameter` (`first`, `second`), `invalid_range` (`first` is above `second`)."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized",
+            "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
+          },
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `beyond_log` (`second` exceeds the current log size)."
@@ -3025,6 +3888,15 @@ components:
         "operationId": "getTransactionProof",
         "summary": "Prove a transaction is in the log",
         "description": "Everything needed to check, offline, that a transaction (or reversal) is in the\nlog: its entry, the entry's leaf hash, and its inclusion proof against the latest\nsigned checkpoint, which is included. Verify the checkpoint's signature with the\nkey from `/v1/log/key`, then recompute the root from `leaf_hash` and `proof.hashes`\n(RFC 9162 §2.1.3.2) and compare it with the checkpoint's root hash.\n",
+        "x-roles": [
+          "public"
+        ],
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
         "parameters": [
           {
             "$ref": "#/components/parameters/TransactionIDPath"
@@ -3062,6 +3934,10 @@ components:
             "$ref": "#/components/responses/BadRequest",
             "description": "Code: `invalid_parameter` (the path segment is badly percent-encoded)."
           },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized",
+            "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
+          },
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such transaction, or not a well-formed id)."
@@ -3071,15 +3947,240 @@ components:
           }
         }
       }
+    },
+    "/v1/keys": {
+      "post": {
+        "tags": [
+          "Keys"
+        ],
+        "operationId": "createKey",
+        "summary": "Issue an API key",
+        "description": "Issues an API key with one role. The response carries the key's `token`: it is\nshown only in this response, is never stored (only a hash of its secret is) and\ncannot be retrieved later. `expires_at`, when given, must be in the future; the\nkey is refused from that instant. Key creation cannot be replayed, so it takes no\n`Idempotency-Key`: sending the header is `400 invalid_idempotency_key`.\n",
+        "x-roles": [
+          "admin"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CreateKeyRequest"
+              },
+              "example": {
+                "name": "Amina (treasurer, Nairobi office)",
+                "role": "treasurer",
+                "expires_at": "2027-01-31T00:00:00.000000Z"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The key was issued; `token` is shown only now.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CreatedAPIKey"
+                },
+                "example": {
+                  "id": "key_2ae15d389c5c7703b49ed563b87f95e1",
+                  "name": "Amina (treasurer, Nairobi office)",
+                  "role": "treasurer",
+                  "created_at": "2026-03-14T09:00:00.000000Z",
+                  "expires_at": "2027-01-31T00:00:00.000000Z",
+                  "token": "key_2ae15d389c5c7703b49ed563b87f95e1.L2aP5juIyVtSKz3BL4H087loHrlyFx_m1iKzG0K02T0"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_idempotency_key` (an `Idempotency-Key` header was sent), `malformed_json`, `invalid_request`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `validation_failed` (`role` is not `admin`, `treasurer`, `approver` or `auditor`; `name` is empty, longer than 200 characters or holds control characters; `expires_at` is not a timestamp like `2027-01-31T00:00:00.000000Z` or is not in the future)."
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "Keys"
+        ],
+        "operationId": "listKeys",
+        "summary": "List API keys",
+        "description": "Every key, active, expired or revoked, in creation order; never a token. Not\npaginated.\n",
+        "x-roles": [
+          "admin",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The keys.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/APIKeyList"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "id": "key_7327a587dc7a0a179f9f74efcf7f5830",
+                      "name": "first admin",
+                      "role": "admin",
+                      "created_at": "2026-03-14T08:59:00.000000Z"
+                    },
+                    {
+                      "id": "key_2ae15d389c5c7703b49ed563b87f95e1",
+                      "name": "Amina (treasurer, Nairobi office)",
+                      "role": "treasurer",
+                      "created_at": "2026-03-14T09:00:00.000000Z",
+                      "expires_at": "2027-01-31T00:00:00.000000Z"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/keys/{id}/revoke": {
+      "post": {
+        "tags": [
+          "Keys"
+        ],
+        "operationId": "revokeKey",
+        "summary": "Revoke an API key",
+        "description": "Revokes a key: from now on its token is refused (`401 unauthenticated`). A key is\nrevoked at most once; revoking never deletes it. The body is optional: send\nnothing, or `{}` with `Content-Type: application/json`. Revocation takes no\n`Idempotency-Key` (the header is ignored); repeating it answers\n`409 key_already_revoked`.\n",
+        "x-roles": [
+          "admin"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The key id. A value that is not a well-formed key id answers 404 `not_found`.",
+            "schema": {
+              "$ref": "#/components/schemas/APIKeyID"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EmptyRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The revoked key, with `revoked_at`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RevokedAPIKey"
+                },
+                "example": {
+                  "id": "key_2ae15d389c5c7703b49ed563b87f95e1",
+                  "name": "Amina (treasurer, Nairobi office)",
+                  "role": "treasurer",
+                  "created_at": "2026-03-14T09:00:00.000000Z",
+                  "expires_at": "2027-01-31T00:00:00.000000Z",
+                  "revoked_at": "2026-06-01T12:00:00.000000Z"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request` (the body is not an object or has any field)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such key, or not a well-formed key id)."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Code: `key_already_revoked`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
     }
   },
   "components": {
+    "securitySchemes": {
+      "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "key_<32 hex>.<43-char base64url secret>",
+        "description": "An API key, sent as `Authorization: Bearer <token>`. The token is the key's id\n(`key_` + 32 hex digits), a dot, and a secret of 256 random bits in URL-safe\nbase64 without padding (43 characters). It is shown once, when the key is issued\n(`POST /v1/keys`, `commons-ledger keys create`, or the first admin key printed at\nthe first start); a token that is unknown, revoked or expired is\n`401 unauthenticated`. Each key has exactly one role, and each operation lists\nthe roles it admits in `x-roles`:\n- `admin`: every route: registering assets, opening and closing accounts,\n  issuing, listing and revoking keys, and everything the other roles may do.\n- `treasurer`: records and reverses transactions, and reads assets, accounts,\n  balances, registers, transactions and the trial balance.\n- `approver`: reads assets, accounts, balances, registers, transactions and the\n  trial balance.\n- `auditor`: reads assets, accounts, balances, registers, transactions and the\n  trial balance, and lists keys.\nA key whose role an operation does not admit is `403 forbidden`. The public\nroutes (`x-roles: [public]`) need no key.\n"
+      }
+    },
     "parameters": {
       "IdempotencyKey": {
         "name": "Idempotency-Key",
         "in": "header",
         "required": false,
-        "description": "Makes the write safe to retry: the same key with the same request replays the\noriginal response (`Idempotent-Replayed: true`) without writing; with a different\nrequest it is `409 idempotency_key_reused`. 1 to 255 visible ASCII characters;\nanything else is `400 invalid_idempotency_key`.\n",
+        "description": "Makes the write safe to retry: the same key with the same request replays the\noriginal response (`Idempotent-Replayed: true`) without writing; with a different\nrequest it is `409 idempotency_key_reused`. Keys are scoped per API key: another\nprincipal's use of the same key is never seen. 1 to 255 visible ASCII characters;\nanything else is `400 invalid_idempotency_key`.\n",
         "schema": {
           "type": "string",
           "minLength": 1,
@@ -3158,6 +4259,13 @@ components:
       }
     },
     "headers": {
+      "WWWAuthenticate": {
+        "description": "The authentication scheme to use; always `Bearer realm=\"commons-ledger\"`.",
+        "schema": {
+          "type": "string",
+          "const": "Bearer realm=\"commons-ledger\""
+        }
+      },
       "IdempotentReplayed": {
         "description": "`true` when this response is the stored response of an earlier request with the\nsame `Idempotency-Key` (nothing was written); absent otherwise.\n",
         "schema": {
@@ -3169,6 +4277,47 @@ components:
       }
     },
     "responses": {
+      "Unauthorized": {
+        "description": "Code: `unauthenticated`: the route needs an API key and none was sent, the\n`Authorization` header is not `Bearer <token>`, or the token is unknown, revoked\nor expired. A token that is sent is checked on every route, public ones included.\n",
+        "headers": {
+          "WWW-Authenticate": {
+            "$ref": "#/components/headers/WWWAuthenticate"
+          }
+        },
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "urn:commons-ledger:problem:unauthenticated",
+              "title": "A valid API key is required",
+              "status": 401,
+              "detail": "this route needs an API key",
+              "code": "unauthenticated",
+              "instance": "/v1/accounts"
+            }
+          }
+        }
+      },
+      "Forbidden": {
+        "description": "Code: `forbidden` (the key is valid, but its role may not call this route; see `x-roles`).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "urn:commons-ledger:problem:forbidden",
+              "title": "The key's role may not do this",
+              "status": 403,
+              "detail": "role auditor may not POST /v1/transactions",
+              "code": "forbidden",
+              "instance": "/v1/transactions"
+            }
+          }
+        }
+      },
       "BadRequest": {
         "description": "The request is malformed: `malformed_json` (the body does not parse),\n`invalid_request` (the body is not an object, or has unknown, missing or mistyped\nfields), `invalid_parameter` (a path or query parameter),\n`invalid_idempotency_key`, `invalid_range` (the arguments of an audit-log range or\nproof contradict each other).\n",
         "content": {
@@ -3190,7 +4339,7 @@ components:
         }
       },
       "Conflict": {
-        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`.\n",
+        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`,\n`key_already_revoked`.\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -3285,6 +4434,24 @@ components:
         "pattern": "^(acc_[0-9a-f]{32}|[a-z0-9][a-z0-9_.-]*(:[a-z0-9][a-z0-9_.-]*){0,9})$",
         "minLength": 1,
         "maxLength": 200
+      },
+      "APIKeyID": {
+        "type": "string",
+        "description": "An API key's public id; the part of its token before the dot.",
+        "pattern": "^key_[0-9a-f]{32}$",
+        "examples": [
+          "key_2ae15d389c5c7703b49ed563b87f95e1"
+        ]
+      },
+      "Role": {
+        "type": "string",
+        "description": "An API key's role (see the `bearerAuth` security scheme): `admin` may call every\nroute; `treasurer` records and reverses transactions and reads the ledger;\n`approver` reads the ledger; `auditor` reads the ledger and lists keys.\n",
+        "enum": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ]
       },
       "TransactionID": {
         "type": "string",
@@ -3628,6 +4795,94 @@ components:
           }
         }
       },
+      "APIKey": {
+        "type": "object",
+        "description": "An API key as the API shows it; never its token, except in `CreatedAPIKey`.",
+        "required": [
+          "id",
+          "name",
+          "role",
+          "created_at"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/APIKeyID"
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "Who holds the key, e.g. `Amina (treasurer, Nairobi office)`."
+          },
+          "role": {
+            "$ref": "#/components/schemas/Role"
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "expires_at": {
+            "$ref": "#/components/schemas/Timestamp",
+            "description": "From this instant the key is refused; absent when it never expires."
+          },
+          "revoked_at": {
+            "$ref": "#/components/schemas/Timestamp",
+            "description": "When the key was revoked; absent while it is not."
+          }
+        }
+      },
+      "CreatedAPIKey": {
+        "description": "A newly issued key with its token, shown only in this response.",
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/APIKey"
+          },
+          {
+            "type": "object",
+            "required": [
+              "token"
+            ],
+            "properties": {
+              "token": {
+                "type": "string",
+                "description": "The bearer token, `<id>.<secret>`: the key id, a dot, and 256 random bits in\nURL-safe base64 without padding. Shown once; never stored or shown again.\n",
+                "pattern": "^key_[0-9a-f]{32}\\.[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$",
+                "examples": [
+                  "key_2ae15d389c5c7703b49ed563b87f95e1.L2aP5juIyVtSKz3BL4H087loHrlyFx_m1iKzG0K02T0"
+                ]
+              }
+            }
+          }
+        ]
+      },
+      "RevokedAPIKey": {
+        "description": "A key that was just revoked.",
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/APIKey"
+          },
+          {
+            "type": "object",
+            "required": [
+              "revoked_at"
+            ]
+          }
+        ]
+      },
+      "APIKeyList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "description": "Every key in creation order, without tokens.",
+            "items": {
+              "$ref": "#/components/schemas/APIKey"
+            }
+          }
+        }
+      },
       "RegisterLineList": {
         "type": "object",
         "required": [
@@ -3821,7 +5076,7 @@ components:
           },
           "data": {
             "type": "string",
-            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`), `payload`, `previous_hash`\n(base64 leaf hash of the entry before; `null` for entry 0) and `balances` (the\nbalances the change left). Its leaf hash is SHA-256(0x00 || bytes).\n",
+            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`),\n`payload` (for the key kinds: the key's `id`, `name`, `role`, `created_at`,\n`expires_at` and `revoked_at`, never its token), `previous_hash` (base64 leaf\nhash of the entry before; `null` for entry 0), `principal` (who made the\nchange: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`\nfor the system, i.e. the operator's offline commands and the first admin key)\nand `balances` (the balances the change left). Its leaf hash is\nSHA-256(0x00 || bytes).\n",
             "contentEncoding": "base64",
             "contentMediaType": "application/json",
             "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
@@ -4057,6 +5312,8 @@ components:
               "invalid_parameter",
               "invalid_idempotency_key",
               "invalid_range",
+              "unauthenticated",
+              "forbidden",
               "not_found",
               "beyond_log",
               "asset_exists",
@@ -4064,6 +5321,7 @@ components:
               "account_already_closed",
               "already_reversed",
               "idempotency_key_reused",
+              "key_already_revoked",
               "body_too_large",
               "unsupported_media_type",
               "validation_failed",
@@ -4249,6 +5507,31 @@ components:
               "null"
             ],
             "description": "At most 1000 characters, no control characters (otherwise `422 validation_failed`). Defaults to `Reversal of <id>`."
+          }
+        }
+      },
+      "CreateKeyRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "role"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "description": "Who holds the key; 1 to 200 characters, no control characters (otherwise `422 validation_failed`)."
+          },
+          "role": {
+            "type": "string",
+            "description": "One of `admin`, `treasurer`, `approver`, `auditor` (otherwise `422 validation_failed`)."
+          },
+          "expires_at": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "When the key stops working, a UTC timestamp `YYYY-MM-DDTHH:MM:SS.ffffffZ`\nsuch as `2027-01-31T00:00:00.000000Z`, in the future (otherwise\n`422 validation_failed`). Absent: the key never expires.\n"
           }
         }
       },

@@ -1,0 +1,113 @@
+import Foundation
+public import LedgerCore
+
+/// The operator's limits on requests, enforced at the edge before any work is done.
+///
+/// Each may be set lower than the ledger's own bounds (`LedgerCore.Limits`, which the
+/// core and the schema enforce regardless), never higher: configuration can tighten the
+/// service, not loosen the book's invariants.
+public struct RequestLimits: Sendable, Equatable {
+    /// Largest request body, in bytes (413 beyond). Hard bound: 8 MiB.
+    public var bodyBytesMax = 1_048_576
+    /// Most postings in one transaction. Hard bound: `Limits.postingsMax`.
+    public var postingsMax = Limits.postingsMax
+    /// Largest metadata object, canonical JSON bytes. Hard bound: `Limits.metadataBytesMax`.
+    public var metadataBytesMax = Limits.metadataBytesMax
+    /// Deepest metadata nesting. Hard bound: `Limits.metadataDepthMax`.
+    public var metadataDepthMax = Limits.metadataDepthMax
+    /// Longest free-text field (descriptions, names), in characters. Hard bound: `Limits.descriptionLengthMax`.
+    public var stringLengthMax = Limits.descriptionLengthMax
+    /// Largest page a list returns. Hard bound: `Limits.pageSizeMax`.
+    public var pageSizeMax = Limits.pageSizeMax
+    /// Deepest JSON nesting in a request body. Hard bound: 64.
+    public var jsonDepthMax = 16
+    /// Requests a key may make in a burst (token bucket capacity); 0 disables rate limiting.
+    public var rateLimitBurst = 200
+    /// Requests per minute a key regains (token bucket refill).
+    public var rateLimitPerMinute = 12_000
+    /// Longest a connection may stay silent (mid-request or idle) before it is closed.
+    public var requestTimeoutSeconds = 30
+
+    public init() {}
+
+    /// The defaults.
+    public static let standard = RequestLimits()
+
+    /// Each setting's name, value and allowed range, for validation and error messages.
+    var bounds: [(name: String, value: Int, range: ClosedRange<Int>)] {
+        [
+            ("body_bytes_max", bodyBytesMax, 1_024...8_388_608),
+            ("postings_max", postingsMax, Limits.postingsMin...Limits.postingsMax),
+            ("metadata_bytes_max", metadataBytesMax, 2...Limits.metadataBytesMax),
+            ("metadata_depth_max", metadataDepthMax, 1...Limits.metadataDepthMax),
+            ("string_length_max", stringLengthMax, 1...Limits.descriptionLengthMax),
+            ("page_size_max", pageSizeMax, 1...Limits.pageSizeMax),
+            ("json_depth_max", jsonDepthMax, 4...64),
+            ("rate_limit_burst", rateLimitBurst, 0...1_000_000),
+            ("rate_limit_per_minute", rateLimitPerMinute, 1...60_000_000),
+            ("request_timeout_seconds", requestTimeoutSeconds, 1...3_600),
+        ]
+    }
+
+    /// The first setting outside its allowed range, described; `nil` when all are valid.
+    public var problem: String? {
+        bounds.first { !$0.range.contains($0.value) }.map { "limits.\($0.name) must be between \($0.range.lowerBound) and \($0.range.upperBound), not \($0.value)" }
+    }
+
+    /// Sets the named setting; false for an unknown name.
+    mutating func set(_ name: String, _ value: Int) -> Bool {
+        switch name {
+        case "body_bytes_max": bodyBytesMax = value
+        case "postings_max": postingsMax = value
+        case "metadata_bytes_max": metadataBytesMax = value
+        case "metadata_depth_max": metadataDepthMax = value
+        case "string_length_max": stringLengthMax = value
+        case "page_size_max": pageSizeMax = value
+        case "json_depth_max": jsonDepthMax = value
+        case "rate_limit_burst": rateLimitBurst = value
+        case "rate_limit_per_minute": rateLimitPerMinute = value
+        case "request_timeout_seconds": requestTimeoutSeconds = value
+        default: return false
+        }
+        return true
+    }
+
+    /// Every field of a transaction request that exceeds a limit.
+    func problems(postings: Int, description: String?, metadata: JSONValue?) -> [FieldProblem] {
+        var problems: [FieldProblem] = []
+        if postings > postingsMax {
+            problems.append(FieldProblem(field: "postings", detail: "must hold at most \(postingsMax) postings"))
+        }
+        problems += self.problems(text: description, field: "description")
+        problems += self.problems(metadata: metadata)
+        return problems
+    }
+
+    func problems(text: String?, field: String) -> [FieldProblem] {
+        guard let text, text.count > stringLengthMax else { return [] }
+        return [FieldProblem(field: field, detail: "must be at most \(stringLengthMax) characters")]
+    }
+
+    func problems(metadata: JSONValue?) -> [FieldProblem] {
+        guard let metadata else { return [] }
+        if metadata.depth > metadataDepthMax {
+            return [FieldProblem(field: "metadata", detail: "must nest at most \(metadataDepthMax) levels")]
+        }
+        if metadata.canonicalBytes.count > metadataBytesMax {
+            return [FieldProblem(field: "metadata", detail: "must be at most \(metadataBytesMax) bytes as JSON")]
+        }
+        return []
+    }
+
+    /// Throws `validation_failed` for any problem.
+    static func enforce(_ problems: [FieldProblem]) throws {
+        guard problems.isEmpty else { throw Rejection.invalidFields(problems) }
+    }
+}
+
+/// Unicode normalisation at the edge: names and descriptions are stored in NFC, so the
+/// same text typed on two keyboards is the same text in the books.
+enum UnicodeText {
+    static func nfc(_ text: String) -> String { text.precomposedStringWithCanonicalMapping }
+    static func nfc(_ text: String?) -> String? { text.map(nfc) }
+}
