@@ -15,9 +15,11 @@ struct TestServer {
     /// The server's clock, which tests may move forward.
     let clock = FixedClock()
 
-    init() throws {
+    init(limits: RequestLimits = .standard) throws {
         directory = try TemporaryDirectory()
-        configuration = ServerConfiguration(host: "127.0.0.1", port: 0, databasePath: directory.path("ledger.sqlite"), logLevel: .critical)
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, databasePath: directory.path("ledger.sqlite"), logLevel: .critical)
+        configuration.limits = limits
+        self.configuration = configuration
     }
 
     /// Runs `body` against the real router, with a client that sends the first admin

@@ -25,7 +25,18 @@ import Testing
         #expect(fromEnvironment.databasePath == "/srv/ledger.sqlite")
     }
 
+    @Test func limitsComeFromTheFileAndTheEnvironment() throws {
+        let file = Array(#"{"limits": {"body_bytes_max": 65536, "postings_max": 10}}"#.utf8)
+        let configuration = try ServerConfiguration.load(fileContents: file, environment: ["COMMONS_LEDGER_LIMIT_POSTINGS_MAX": "12"])
+        #expect(configuration.limits.bodyBytesMax == 65_536)
+        #expect(configuration.limits.postingsMax == 12)
+        #expect(configuration.limits.pageSizeMax == 1_000)
+    }
+
     @Test(arguments: [
+        (#"{"limits": {"postings_max": 1000}}"#, [String: String]()),
+        (#"{"limits": {"posting_max": 10}}"#, [:]),
+        ("{}", ["COMMONS_LEDGER_LIMIT_PAGE_SIZE_MAX": "0"]),
         (#"{"prot": 9000}"#, [String: String]()),
         (#"{"port": "x"}"#, [:]),
         ("{}", ["COMMONS_LEDGER_PORT": "70000"]),
