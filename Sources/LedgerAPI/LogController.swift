@@ -102,7 +102,7 @@ struct LogController<Store: LedgerStore> {
             var start = try Self.integer(request, "start") ?? 0
             if let cursor = page.cursor {
                 guard cursor.fields.count == 2, cursor.fields[0] == "entry", let next = Int64(cursor.fields[1]) else {
-                    throw Problem.invalidParameter("cursor", "is not a cursor this list issued")
+                    throw Problem.invalidCursor
                 }
                 start = next
             }

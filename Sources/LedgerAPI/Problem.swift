@@ -82,6 +82,13 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
         )
     }
 
+    /// A cursor that is well-formed text but not one this list issued: 422, like any
+    /// request that passes the document's schema but breaks a rule.
+    static let invalidCursor = Problem(
+        status: .unprocessableContent, code: "invalid_cursor", title: "The cursor does not belong to this list",
+        detail: "cursor: is not a cursor this list issued; start again without one", errors: [FieldProblem(field: "cursor", detail: "is not a cursor this list issued")]
+    )
+
     static let unsupportedMediaType = Problem(
         status: .unsupportedMediaType, code: "unsupported_media_type", title: "The body must be JSON",
         detail: "send the body with Content-Type: application/json"

@@ -18,11 +18,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let rejection as Rejection {
             return try Problem(rejection).response(from: request, context: context)
         } catch is InvalidCursor {
-            return try Problem.invalidParameter("cursor", "is not a cursor this list issued").response(from: request, context: context)
+            return try Problem.invalidCursor.response(from: request, context: context)
         } catch let error as LogRangeError {
             switch error {
             case .invalid(let detail):
-                return try Problem(status: .badRequest, code: "invalid_range", title: "The log range is invalid", detail: detail)
+                return try Problem(status: .unprocessableContent, code: "invalid_range", title: "The log range is invalid", detail: detail)
                     .response(from: request, context: context)
             case .beyondTree(let detail):
                 return try Problem(status: .notFound, code: "beyond_log", title: "The log is not that large", detail: detail)
@@ -31,7 +31,14 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch is NIOTooManyBytesError {
             return try Problem.bodyTooLarge(Limits.requestBodyBytesMax).response(from: request, context: context)
         } catch let error as HTTPError where error.status == .notFound {
-            return try Problem.routeNotFound.response(from: request, context: context)
+            let allowed = RoutePolicy.methods(forPath: request.uri.path)
+            guard !allowed.isEmpty else { return try Problem.routeNotFound.response(from: request, context: context) }
+            // HEAD is answered by GET routes' existence only as 405 too: the API serves no HEAD.
+            return try Problem(
+                status: .methodNotAllowed, code: "method_not_allowed", title: "The method is not allowed here",
+                detail: "\(request.uri.path) accepts \(allowed.joined(separator: ", "))",
+                headers: [.allow: allowed.joined(separator: ", ")]
+            ).response(from: request, context: context)
         } catch let error as HTTPError where error.status.code < 500 {
             let problem = Problem(
                 status: error.status, code: "http_error", title: error.status.reasonPhrase,

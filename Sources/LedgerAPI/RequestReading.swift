@@ -71,9 +71,11 @@ enum RequestReading {
         }
         var cursor: PageCursor?
         if let text = query.get("cursor") {
-            guard let decoded = PageCursor(encoded: text) else {
-                throw Problem.invalidParameter("cursor", "is not a cursor this list issued")
+            let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+            guard !text.isEmpty, text.count <= 512, text.allSatisfy(alphabet.contains) else {
+                throw Problem.invalidParameter("cursor", "must be the URL-safe base64 next_cursor of a previous page")
             }
+            guard let decoded = PageCursor(encoded: text) else { throw Problem.invalidCursor }
             cursor = decoded
         }
         return PageRequest(limit: limit, cursor: cursor)

@@ -67,6 +67,23 @@ public enum RoutePolicy {
         "POST /v1/keys/{id}/revoke": admins,
     ]
 
+    /// The methods routed for a concrete request path (templates match any one segment
+    /// per `{parameter}`), for answering 405 with an `Allow` header.
+    public static func methods(forPath path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        var methods: Set<String> = []
+        for route in table.keys {
+            let parts = route.split(separator: " ", maxSplits: 1)
+            let template = parts[1].split(separator: "/", omittingEmptySubsequences: false)
+            guard template.count == segments.count else { continue }
+            let matches = zip(template, segments).allSatisfy { pattern, segment in
+                (pattern.hasPrefix("{") && pattern.hasSuffix("}") && !segment.isEmpty) || pattern == segment
+            }
+            if matches { methods.insert(String(parts[0])) }
+        }
+        return methods.sorted()
+    }
+
     /// The access of a route, by method and path template; admins only when unlisted.
     public static func access(method: String, path: String) -> Access {
         table["\(method) \(path)"] ?? admins

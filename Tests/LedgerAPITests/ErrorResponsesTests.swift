@@ -53,10 +53,14 @@ import Testing
              400, "invalid_request", field: "postings[0].amount"),
         Case("bad limit", .get, "/v1/transactions?limit=0", nil, 400, "invalid_parameter", field: "limit"),
         Case("huge limit", .get, "/v1/accounts?limit=1001", nil, 400, "invalid_parameter", field: "limit"),
-        Case("forged cursor", .get, "/v1/transactions?cursor=bm90LWEtY3Vyc29y", nil, 400, "invalid_parameter", field: "cursor"),
+        Case("forged cursor", .get, "/v1/transactions?cursor=bm90LWEtY3Vyc29y", nil, 422, "invalid_cursor", field: "cursor"),
+        Case("wrong list's cursor", .get, "/v1/accounts?cursor=YXNzZXQKVVNE", nil, 422, "invalid_cursor", field: "cursor"),
         Case("garbage cursor", .get, "/v1/assets?cursor=%%%", nil, 400, "invalid_parameter", field: "cursor"),
         Case("bad as_of", .get, "/v1/trial-balance?as_of=2026-02-30", nil, 400, "invalid_parameter", field: "as_of"),
         Case("bad account reference", .get, "/v1/accounts/NOT%20A%20CODE/balances", nil, 400, "invalid_parameter", field: "account"),
+        // 405: the path exists, the method does not.
+        Case("wrong method", .delete, "/v1/transactions", nil, 405, "method_not_allowed"),
+        Case("trace", .trace, "/v1/accounts/assets:bank:usd/balances", nil, 405, "method_not_allowed"),
         // 404: nothing there.
         Case("unknown route", .get, "/v1/nothing-here", nil, 404, "not_found"),
         Case("unknown account", .get, "/v1/accounts/assets:nowhere", nil, 404, "not_found"),

@@ -86,14 +86,14 @@ import Testing
 
     @Test(arguments: [
         ("/v1/log/entries?start=99", 404, "beyond_log"),
-        ("/v1/log/entries?start=3&end=2", 400, "invalid_range"),
+        ("/v1/log/entries?start=3&end=2", 422, "invalid_range"),
         ("/v1/log/entries?start=-1", 400, "invalid_parameter"),
         ("/v1/log/entries?start=abc", 400, "invalid_parameter"),
         ("/v1/log/proof/inclusion?index=0", 400, "invalid_parameter"),
-        ("/v1/log/proof/inclusion?index=6&tree_size=6", 400, "invalid_range"),
+        ("/v1/log/proof/inclusion?index=6&tree_size=6", 422, "invalid_range"),
         ("/v1/log/proof/inclusion?index=0&tree_size=8", 404, "beyond_log"),
         ("/v1/log/proof/inclusion?index=0&tree_size=9223372036854775807", 404, "beyond_log"),
-        ("/v1/log/proof/consistency?first=4&second=3", 400, "invalid_range"),
+        ("/v1/log/proof/consistency?first=4&second=3", 422, "invalid_range"),
         ("/v1/log/proof/consistency?first=1&second=60", 404, "beyond_log"),
         ("/v1/transactions/txn_00000000000000000000000000000000/proof", 404, "not_found"),
     ])
