@@ -76,8 +76,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "TCP port to listen on (default 8080; 0 picks a free port).")
     var port: String?
 
+    @Option(help: "PEM certificate chain: serve HTTPS (needs --tls-key).")
+    var tlsCertificate: String?
+
+    @Option(help: "PEM private key for --tls-certificate.")
+    var tlsKey: String?
+
     func run() async throws {
-        let configuration = try options.resolve(host: host, port: port)
+        var configuration = try options.resolve(host: host, port: port)
+        configuration.tlsCertificatePath = tlsCertificate ?? configuration.tlsCertificatePath
+        configuration.tlsKeyPath = tlsKey ?? configuration.tlsKeyPath
         let logger = options.makeLogger(configuration)
         let app = try await buildApplication(configuration: configuration, logger: logger) { key, token in
             print("""

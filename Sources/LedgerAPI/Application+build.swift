@@ -1,5 +1,8 @@
 import Foundation
 public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOCore
 public import LedgerCore
 public import LedgerStorage
 public import Logging
@@ -68,16 +71,28 @@ public func buildApplication(
     // application owns info, so the framework's logger starts at notice.
     var frameworkLogger = logger
     frameworkLogger.logLevel = max(logger.logLevel, .notice)
+    // A connection that sends nothing for this long is closed: slow or stalled clients
+    // cannot hold the server's connections.
+    var server = HTTPServerBuilder.http1(
+        configuration: HTTP1Channel.Configuration(idleTimeout: TimeAmount.seconds(Int64(configuration.limits.requestTimeoutSeconds)))
+    )
+    try configuration.checkTLS()
+    if let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
+        let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+        let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        server = try .tls(server, tlsConfiguration: tls)
+        logger.info("TLS on: HTTPS only", metadata: ["certificate": "\(certificatePath)"])
+    }
     return Application(
         router: router,
-        // A connection that sends nothing for this long is closed: slow or stalled
-        // clients cannot hold the server's connections.
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.limits.requestTimeoutSeconds)))),
+        server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "commons-ledger"),
         services: [StoreService(store: store, logger: logger)],
         onServerRunning: { channel in
             let address = channel.localAddress.map { "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)" }
-            logger.info("commons-ledger listening on http://\(address ?? "\(configuration.host):\(configuration.port)")")
+            let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
+            logger.info("commons-ledger listening on \(scheme)://\(address ?? "\(configuration.host):\(configuration.port)")")
         },
         logger: frameworkLogger
     )

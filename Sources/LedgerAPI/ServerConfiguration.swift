@@ -20,6 +20,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var logOrigin: String
     /// Limits on requests (body size, postings, metadata, strings, pages, rate, time).
     public var limits = RequestLimits.standard
+    /// PEM certificate chain; with `tlsKeyPath`, the server speaks HTTPS only.
+    public var tlsCertificatePath: String?
+    /// PEM private key of the certificate.
+    public var tlsKeyPath: String?
 
     public init(
         host: String, port: Int, databasePath: String, logLevel: Logger.Level,
@@ -31,6 +35,13 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.logLevel = logLevel
         self.logKeyPath = logKeyPath
         self.logOrigin = logOrigin
+    }
+
+    /// Throws unless TLS is configured completely (both files) or not at all.
+    public func checkTLS() throws {
+        guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {
+            throw Invalid(description: "TLS needs both tls_certificate and tls_key")
+        }
     }
 
     /// Where the signing key is read from (or created).
@@ -59,12 +70,16 @@ extension ServerConfiguration {
         let logKey: String?
         let logOrigin: String?
         let limits: [String: Int]?
+        let tlsCertificate: String?
+        let tlsKey: String?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case host, port, database, limits
             case logLevel = "log_level"
             case logKey = "log_key"
             case logOrigin = "log_origin"
+            case tlsCertificate = "tls_certificate"
+            case tlsKey = "tls_key"
         }
 
         init(from decoder: any Decoder) throws {
@@ -81,6 +96,8 @@ extension ServerConfiguration {
             logKey = try container.decodeIfPresent(String.self, forKey: .logKey)
             logOrigin = try container.decodeIfPresent(String.self, forKey: .logOrigin)
             limits = try container.decodeIfPresent([String: Int].self, forKey: .limits)
+            tlsCertificate = try container.decodeIfPresent(String.self, forKey: .tlsCertificate)
+            tlsKey = try container.decodeIfPresent(String.self, forKey: .tlsKey)
         }
 
         struct AnyKey: CodingKey {
@@ -108,6 +125,8 @@ extension ServerConfiguration {
                 host: file.host, port: file.port.map(String.init), database: file.database, logLevel: file.logLevel,
                 logKey: file.logKey, logOrigin: file.logOrigin
             )
+            configuration.tlsCertificatePath = file.tlsCertificate ?? configuration.tlsCertificatePath
+            configuration.tlsKeyPath = file.tlsKey ?? configuration.tlsKeyPath
             for (name, value) in file.limits ?? [:] {
                 guard configuration.limits.set(name, value) else { throw Invalid(description: "unknown limit \"\(name)\"") }
             }
@@ -120,6 +139,8 @@ extension ServerConfiguration {
             }
         }
         if let problem = configuration.limits.problem { throw Invalid(description: problem) }
+        configuration.tlsCertificatePath = environment["COMMONS_LEDGER_TLS_CERTIFICATE"] ?? configuration.tlsCertificatePath
+        configuration.tlsKeyPath = environment["COMMONS_LEDGER_TLS_KEY"] ?? configuration.tlsKeyPath
         try configuration.apply(
             host: environment["COMMONS_LEDGER_HOST"], port: environment["COMMONS_LEDGER_PORT"],
             database: environment["COMMONS_LEDGER_DATABASE"], logLevel: environment["COMMONS_LEDGER_LOG_LEVEL"],
