@@ -55,6 +55,7 @@ public struct LedgerVerifier {
             var auditor = LogAuditor(rootSizes: sizes)
             var transactionCount = 0
 
+            var stream = try TransactionStream(db)
             let entries = try Row.fetchCursor(db, sql: "SELECT idx, data, leaf_hash FROM log_entries ORDER BY idx")
             while let row = try entries.next() {
                 let index = try LedgerRows.integer(row, "idx")
@@ -67,7 +68,14 @@ public struct LedgerVerifier {
                 }
                 try Self.checkNodes(db, before: before, leafHash: leafHash)
                 if case .transactionRecorded = entry.event { transactionCount += 1 }
-                try Self.compareWithTables(db, entry: entry)
+                if case .transactionRecorded(let transaction) = entry.event {
+                    // Transactions are stored in log order: compare by walking both in step.
+                    guard let stored = try stream.next(), stored == transaction else {
+                        throw AuditFailure(index: entry.index, detail: "transaction \(transaction.id) in the tables differs from the log")
+                    }
+                } else {
+                    try Self.compareWithTables(db, entry: entry)
+                }
                 if index % progressInterval == progressInterval - 1 { progress(index + 1, total) }
             }
             progress(auditor.treeSize, total)
@@ -240,5 +248,59 @@ public struct LedgerVerifier {
                 throw AuditFailure(index: nil, detail: "the daily closing \(key) does not match the postings")
             }
         }
+    }
+}
+
+/// The transactions table and its postings, read in recording order in one pass each —
+/// a merge with the log instead of a lookup per entry.
+private struct TransactionStream {
+    let transactions: RowCursor
+    let postings: RowCursor
+    var pendingPosting: Row?
+
+    init(_ db: Database) throws {
+        transactions = try Row.fetchCursor(db, sql: """
+            SELECT t.seq, t.id, t.date, t.description, t.metadata, t.recorded_at, original.id AS reverses_id
+            FROM transactions t LEFT JOIN transactions original ON original.seq = t.reverses_seq
+            ORDER BY t.seq
+            """)
+        postings = try Row.fetchCursor(db, sql: """
+            SELECT p.transaction_seq, a.id AS account_id, a.code AS account_code, p.asset, p.amount
+            FROM postings p JOIN accounts a ON a.seq = p.account_seq
+            ORDER BY p.transaction_seq, p.position
+            """)
+    }
+
+    /// The next stored transaction as the log would record it (without `reversedByID`),
+    /// or `nil` when the table has no more rows.
+    mutating func next() throws -> LedgerTransaction? {
+        guard let row = try transactions.next() else { return nil }
+        let seq = try LedgerRows.integer(row, "seq")
+        var list: [Posting] = []
+        while true {
+            if pendingPosting == nil { pendingPosting = try postings.next()?.copy() }
+            guard let posting = pendingPosting, try LedgerRows.integer(posting, "transaction_seq") <= seq else { break }
+            pendingPosting = nil
+            guard try LedgerRows.integer(posting, "transaction_seq") == seq else { continue }
+            let amount = try LedgerRows.amount(posting, "amount", table: "postings")
+            guard !amount.isZero else { throw StorageError.corruptRow(table: "postings", detail: "amount is zero") }
+            list.append(Posting(
+                accountID: try LedgerRows.parse(posting, "account_id", table: "accounts", AccountID.init),
+                accountCode: try LedgerRows.parse(posting, "account_code", table: "accounts", AccountCode.init),
+                asset: try LedgerRows.parse(posting, "asset", table: "postings", AssetCode.init),
+                amount: amount
+            ))
+        }
+        guard list.count >= Limits.postingsMin else { return nil }
+        return LedgerTransaction(
+            id: try LedgerRows.parse(row, "id", table: "transactions", TransactionID.init),
+            date: try LedgerRows.parse(row, "date", table: "transactions", LocalDate.init),
+            description: try LedgerRows.text(row, "description"),
+            metadata: try LedgerRows.metadata(row, "metadata", table: "transactions"),
+            postings: list,
+            recordedAt: try LedgerRows.parse(row, "recorded_at", table: "transactions", Timestamp.init),
+            reversesID: try row.decode(String?.self, forColumn: "reverses_id").flatMap(TransactionID.init),
+            reversedByID: nil
+        )
     }
 }

@@ -63,3 +63,35 @@ import Testing
         }
     }
 }
+
+/// Goal: the document shows each operation's access exactly as the route policy
+/// enforces it: public operations allow anonymous calls, every other one requires the
+/// bearer scheme, and `x-roles` lists the roles the policy lets in.
+@Suite struct OpenAPISecurityTests {
+    @Test func everyOperationsSecurityMatchesThePolicy() throws {
+        let data = try Data(contentsOf: OpenAPIDocumentTests.root.appendingPathComponent("schema/openapi.json"))
+        let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: Any])
+        var checked = 0
+        for (path, item) in paths {
+            for (method, value) in item as? [String: Any] ?? [:] where ["get", "post"].contains(method) {
+                let operation = try #require(value as? [String: Any])
+                let access = RoutePolicy.access(method: method.uppercased(), path: path)
+                let security = operation["security"] as? [[String: Any]] ?? []
+                let allowsAnonymous = security.contains { $0.isEmpty }
+                let roles = Set(operation["x-roles"] as? [String] ?? [])
+                switch access {
+                case .everyone:
+                    #expect(allowsAnonymous, "\(method) \(path) is public but its security needs a key")
+                    #expect(roles == ["public"], "\(method) \(path)")
+                case .roles(let allowed):
+                    #expect(!allowsAnonymous, "\(method) \(path) needs a key but the document allows anonymous calls")
+                    #expect(security.contains { $0["bearerAuth"] != nil }, "\(method) \(path)")
+                    #expect(roles == Set(allowed.map(\.rawValue)).union(["admin"]), "\(method) \(path) x-roles")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked == RoutePolicy.table.count)
+    }
+}
