@@ -16,6 +16,17 @@ indirect enum JSONShape: Sendable {
     /// An array whose elements have this shape.
     case array(JSONShape)
 
+    /// Whether a parsed JSON number is a whole number the decoder will read exactly.
+    ///
+    /// JSON has one number type, so `100`, `100.0` and `1e2` are the same integer (as in
+    /// JSON Schema); a fraction, or a non-integral spelling beyond 2^53 where a binary
+    /// double can no longer tell neighbours apart, is refused.
+    static func isWholeNumber(_ number: NSNumber) -> Bool {
+        if Int64(number.stringValue) != nil { return true }
+        let value = number.doubleValue
+        return value.rounded() == value && abs(value) <= 9_007_199_254_740_992
+    }
+
     /// Every key in `json` that the shape does not allow, and every `.integer` field that
     /// is not a whole 64-bit number, as JSON paths.
     func unknownFields(in json: Any, path: String = "") -> [FieldProblem] {
@@ -24,9 +35,9 @@ indirect enum JSONShape: Sendable {
             return []
         case .integer:
             guard let number = json as? NSNumber, !(json is String) else { return [] }
-            return Int64(number.stringValue) == nil
-                ? [FieldProblem(field: path, detail: "must be a whole number within 64 bits (minor units)")]
-                : []
+            return Self.isWholeNumber(number)
+                ? []
+                : [FieldProblem(field: path, detail: "must be a whole number within 64 bits (minor units)")]
         case .object(let fields):
             guard let object = json as? [String: Any] else { return [] }
             var problems: [FieldProblem] = []

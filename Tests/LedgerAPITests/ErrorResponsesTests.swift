@@ -148,6 +148,15 @@ import Testing
         }
     }
 
+    @Test func wholeNumbersSpelledWithAFractionAreTheSameInteger() async throws {
+        try await TestServer().run { client in
+            try await client.seedChart()
+            let reply = try await client.call(.post, "/v1/transactions", json: #"{"date":"2026-11-20","postings":[{"account":"assets:bank:usd","asset":"USD","amount":100.0},{"account":"income:contributions","asset":"USD","amount":-1e2}]}"#)
+            #expect(reply.status == .created)
+            #expect((reply["postings"] as? [[String: Any]])?.map { $0["amount"] as? Int } == [100, -100])
+        }
+    }
+
     @Test func oversizedBodiesAre413() async throws {
         try await TestServer().run { client in
             let padding = String(repeating: " ", count: 1_048_577)

@@ -67,8 +67,10 @@ info:
     ## Pagination
     List endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`
     and, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for
-    the next page. `next_cursor` is absent on the last page. A cursor that was altered or
-    issued by another list is `400 invalid_parameter`.
+    the next page. `next_cursor` is absent on the last page. A `cursor` that is not
+    URL-safe base64 text of 1 to 512 characters is `400 invalid_parameter`; a well-formed
+    one that this list did not issue (altered, or from another list) is
+    `422 invalid_cursor`.
 
     ## Requests
     Request bodies are JSON objects sent with `Content-Type: application/json` (parameters
@@ -99,9 +101,17 @@ info:
     Every error is an RFC 9457 problem, `application/problem+json`, with `type` =
     `urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,
     `detail` and `instance` (the request path); `errors` lists offending fields when there
-    are any. A path or method no route serves is `404 not_found` (there is no 405). An
-    unexpected server failure is `500 internal_error`; the request was not applied and is
-    safe to retry with the same `Idempotency-Key`.
+    are any. A path no route serves is `404 not_found`; a method a served path does not
+    accept is `405 method_not_allowed`, with an `Allow` header listing the methods it
+    does accept. An unexpected server failure is `500 internal_error`; the request was
+    not applied and is safe to retry with the same `Idempotency-Key`.
+
+    ## Rate limits
+    Each API key may make a burst of requests (200 by default) that refills at a steady
+    rate (12000 a minute by default); the operator may change both. A request beyond
+    the rate, on any route, public ones included when a token is sent, is
+    `429 rate_limited`, with a `Retry-After` header giving the whole seconds to wait.
+    Requests without a token are not rate limited.
 
     Dates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with
     microseconds (`2026-03-14T09:30:12.345678Z`).
@@ -151,6 +161,8 @@ paths:
         '401':
           $ref: '#/components/responses/Unauthorized'
           description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
 
   /readyz:
     get:
@@ -177,6 +189,8 @@ paths:
         '503':
           $ref: '#/components/responses/ServiceUnavailable'
           description: 'The database is not reachable. Code: `unavailable`.'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
 
   /openapi.yaml:
     get:
@@ -193,10 +207,13 @@ paths:
           content:
             application/yaml:
               schema:
-                type: string
+                type: object
+                description: The document (a YAML mapping).
         '401':
           $ref: '#/components/responses/Unauthorized'
           description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
 
   /openapi.json:
     get:
@@ -217,6 +234,8 @@ paths:
         '401':
           $ref: '#/components/responses/Unauthorized'
           description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
 
   /v1/assets:
     post:
@@ -268,6 +287,8 @@ paths:
         '422':
           $ref: '#/components/responses/UnprocessableContent'
           description: 'Code: `validation_failed` (`code` must match `[A-Z0-9_]{2,16}`; `scale` must be 0–18; `name` must be 1–100 characters without control characters).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
     get:
@@ -295,6 +316,11 @@ paths:
           $ref: '#/components/responses/Unauthorized'
         '403':
           $ref: '#/components/responses/Forbidden'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -330,6 +356,8 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such asset, or not a well-formed asset code).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -388,6 +416,8 @@ paths:
         '422':
           $ref: '#/components/responses/UnprocessableContent'
           description: 'Codes: `validation_failed` (`code`, `type`, `allowed_assets` count, format or duplicates, `constraint`, `metadata`), `unknown_asset` (an allowed asset is not registered).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
     get:
@@ -415,6 +445,11 @@ paths:
           $ref: '#/components/responses/Unauthorized'
         '403':
           $ref: '#/components/responses/Forbidden'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -445,6 +480,8 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such account).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -500,6 +537,8 @@ paths:
         '422':
           $ref: '#/components/responses/UnprocessableContent'
           description: 'Code: `account_not_empty` (a balance is not zero).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -535,6 +574,8 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such account).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -578,6 +619,11 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such account).'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -664,6 +710,8 @@ paths:
         '422':
           $ref: '#/components/responses/UnprocessableContent'
           description: 'Codes: `validation_failed` (`date`, `description`, `metadata`, postings count, posting `account`/`asset` format, `amount` zero or beyond ±9007199254740991), `unbalanced`, `unknown_account`, `unknown_asset`, `account_closed`, `asset_not_allowed`, `balance_constraint_violated`, `amount_overflow`.'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
     get:
@@ -702,6 +750,11 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (the `account` filter names no account).'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -732,6 +785,8 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such transaction, or not a well-formed id).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -791,6 +846,8 @@ paths:
         '422':
           $ref: '#/components/responses/UnprocessableContent'
           description: 'Codes: `validation_failed` (`date`, `description`), `account_closed`, `balance_constraint_violated`, `amount_overflow`.'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -825,6 +882,8 @@ paths:
         '422':
           $ref: '#/components/responses/UnprocessableContent'
           description: 'Code: `amount_overflow` (an asset''s totals exceed 64 bits).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -854,6 +913,8 @@ paths:
         '401':
           $ref: '#/components/responses/Unauthorized'
           description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -891,6 +952,8 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (the log is empty: nothing has been recorded yet).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -941,6 +1004,11 @@ paths:
         '401':
           $ref: '#/components/responses/Unauthorized'
           description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -958,7 +1026,7 @@ paths:
         `start` is ignored (though it must still be well-formed), so send the same `end`
         again on every page.
 
-        `end` below `start` is `400 invalid_range`; otherwise a `start` at or past the end
+        `end` below `start` is `422 invalid_range`; otherwise a `start` at or past the end
         of the log is `404 beyond_log`, except `start=0` on an empty log, which answers an
         empty page with `tree_size` 0. An `end` equal to an accepted `start` answers an
         empty page.
@@ -975,6 +1043,7 @@ paths:
             type: integer
             format: int64
             minimum: 0
+            maximum: 9223372036854775807
             default: 0
         - name: end
           in: query
@@ -987,6 +1056,7 @@ paths:
             type: integer
             format: int64
             minimum: 0
+            maximum: 9223372036854775807
         - $ref: '#/components/parameters/Limit'
         - $ref: '#/components/parameters/Cursor'
       responses:
@@ -1004,13 +1074,18 @@ paths:
                 next_cursor: ZW50cnkKMw
         '400':
           $ref: '#/components/responses/BadRequest'
-          description: 'Codes: `invalid_parameter` (`start`, `end`, `limit`, `cursor`), `invalid_range` (`end` is below `start`).'
+          description: 'Code: `invalid_parameter` (`start`, `end`, `limit`, `cursor`).'
         '401':
           $ref: '#/components/responses/Unauthorized'
           description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `beyond_log` (`start` is at or past the end of the log, and is not 0 on an empty log).'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `invalid_range` (`end` is below `start`), `invalid_cursor` (`cursor` is well-formed but was not issued by this list).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -1024,7 +1099,7 @@ paths:
         entries, in RFC 9162 §2.1.3.1 order (leaf side first); empty when `tree_size` is 1.
         Check it against the root hash of the checkpoint of that size (see
         `/v1/log/checkpoints`). `tree_size` beyond the current log is `404 beyond_log`
-        (checked first); `index` at or above `tree_size` is `400 invalid_range`.
+        (checked first); `index` at or above `tree_size` is `422 invalid_range`.
       x-roles: [public]
       security:
         - {}
@@ -1038,6 +1113,7 @@ paths:
             type: integer
             format: int64
             minimum: 0
+            maximum: 9223372036854775807
         - name: tree_size
           in: query
           required: true
@@ -1046,6 +1122,7 @@ paths:
             type: integer
             format: int64
             minimum: 0
+            maximum: 9223372036854775807
       responses:
         '200':
           description: The inclusion proof.
@@ -1061,13 +1138,18 @@ paths:
                   - rvFufmpPDocjF7IluvJt+UB8JsvR0S/0p/UrTvr1CzA=
         '400':
           $ref: '#/components/responses/BadRequest'
-          description: 'Codes: `invalid_parameter` (`index`, `tree_size`), `invalid_range` (`index` is not below `tree_size`).'
+          description: 'Code: `invalid_parameter` (`index`, `tree_size`).'
         '401':
           $ref: '#/components/responses/Unauthorized'
           description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `beyond_log` (`tree_size` exceeds the current log size).'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `invalid_range` (`index` is not below `tree_size`).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -1080,7 +1162,7 @@ paths:
         The proof that the tree of the first `first` entries is a prefix of the tree of
         the first `second` entries, in RFC 9162 §2.1.4.1 order; empty when `first` is 0 or
         equals `second`. `second` beyond the current log is `404 beyond_log` (checked
-        first); `first` above `second` is `400 invalid_range`.
+        first); `first` above `second` is `422 invalid_range`.
       x-roles: [public]
       security:
         - {}
@@ -1094,6 +1176,7 @@ paths:
             type: integer
             format: int64
             minimum: 0
+            maximum: 9223372036854775807
         - name: second
           in: query
           required: true
@@ -1102,6 +1185,7 @@ paths:
             type: integer
             format: int64
             minimum: 0
+            maximum: 9223372036854775807
       responses:
         '200':
           description: The consistency proof.
@@ -1116,13 +1200,18 @@ paths:
                   - sY3D1cnGo09muxL9jYDKxh+nPK7KDHuazgJ/DHQFYeg=
         '400':
           $ref: '#/components/responses/BadRequest'
-          description: 'Codes: `invalid_parameter` (`first`, `second`), `invalid_range` (`first` is above `second`).'
+          description: 'Code: `invalid_parameter` (`first`, `second`).'
         '401':
           $ref: '#/components/responses/Unauthorized'
           description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `beyond_log` (`second` exceeds the current log size).'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `invalid_range` (`first` is above `second`).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -1177,6 +1266,8 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such transaction, or not a well-formed id).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -1232,6 +1323,8 @@ paths:
         '422':
           $ref: '#/components/responses/UnprocessableContent'
           description: 'Code: `validation_failed` (`role` is not `admin`, `treasurer`, `approver` or `auditor`; `name` is empty, longer than 200 characters or holds control characters; `expires_at` is not a timestamp like `2027-01-31T00:00:00.000000Z` or is not in the future).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
     get:
@@ -1266,6 +1359,8 @@ paths:
           $ref: '#/components/responses/Unauthorized'
         '403':
           $ref: '#/components/responses/Forbidden'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -1327,6 +1422,8 @@ paths:
           $ref: '#/components/responses/ContentTooLarge'
         '415':
           $ref: '#/components/responses/UnsupportedMediaType'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
         '500':
           $ref: '#/components/responses/InternalError'
 
@@ -1388,12 +1485,14 @@ components:
       required: false
       description: |
         The `next_cursor` of the previous page, passed back unchanged (opaque, URL-safe
-        base64). A cursor that was altered or came from another list is
-        `400 invalid_parameter`.
+        base64). Anything but 1 to 512 URL-safe base64 characters is
+        `400 invalid_parameter`; a well-formed cursor that was altered or came from
+        another list is `422 invalid_cursor`.
       schema:
         type: string
+        minLength: 1
         maxLength: 512
-        pattern: '^[A-Za-z0-9_-]+$'
+        pattern: '^[A-Za-z0-9_-]{1,512}$'
     AsOf:
       name: as_of
       in: query
@@ -1438,6 +1537,12 @@ components:
       schema:
         type: string
         const: Bearer realm="commons-ledger"
+    RetryAfter:
+      description: The whole seconds to wait before the key may make another request.
+      required: true
+      schema:
+        type: string
+        pattern: '^[0-9]+$'
     IdempotentReplayed:
       description: |
         `true` when this response is the stored response of an earlier request with the
@@ -1484,8 +1589,7 @@ components:
         The request is malformed: `malformed_json` (the body does not parse),
         `invalid_request` (the body is not an object, or has unknown, missing or mistyped
         fields), `invalid_parameter` (a path or query parameter),
-        `invalid_idempotency_key`, `invalid_range` (the arguments of an audit-log range or
-        proof contradict each other).
+        `invalid_idempotency_key`.
       content:
         application/problem+json:
           schema:
@@ -1519,10 +1623,12 @@ components:
             $ref: '#/components/schemas/Problem'
     UnprocessableContent:
       description: |
-        The request is well-formed but breaks a ledger rule; nothing was written:
-        `validation_failed`, `unbalanced`, `unknown_account`, `unknown_asset`,
-        `asset_not_allowed`, `account_closed`, `balance_constraint_violated`,
-        `amount_overflow`, `account_not_empty`.
+        The request is well-formed but breaks a rule the document cannot express;
+        nothing was written: `validation_failed`, `unbalanced`, `unknown_account`,
+        `unknown_asset`, `asset_not_allowed`, `account_closed`,
+        `balance_constraint_violated`, `amount_overflow`, `account_not_empty`,
+        `invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`
+        (the arguments of an audit-log range or proof contradict each other).
       content:
         application/problem+json:
           schema:
@@ -1533,6 +1639,24 @@ components:
         application/problem+json:
           schema:
             $ref: '#/components/schemas/Problem'
+    TooManyRequests:
+      description: |
+        Code: `rate_limited` (the API key sent with the request made more requests than
+        its rate allows; see Rate limits). Nothing was done.
+      headers:
+        Retry-After:
+          $ref: '#/components/headers/RetryAfter'
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Problem'
+          example:
+            type: urn:commons-ledger:problem:rate_limited
+            title: Too many requests for this key
+            status: 429
+            detail: retry in 1 s
+            code: rate_limited
+            instance: /v1/transactions
     ServiceUnavailable:
       description: 'Code: `unavailable`.'
       content:
@@ -1589,8 +1713,10 @@ components:
     Date:
       type: string
       format: date
-      description: A calendar date `YYYY-MM-DD`, years 0001–9999.
-      pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+      description: A calendar date `YYYY-MM-DD` of the proleptic Gregorian calendar, years 0001–9999.
+      pattern: '^(?:(?:[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)$'
+      minLength: 10
+      maxLength: 10
       examples: ['2026-03-14']
     Timestamp:
       type: string
@@ -2127,10 +2253,12 @@ components:
             - invalid_request
             - invalid_parameter
             - invalid_idempotency_key
+            - invalid_cursor
             - invalid_range
             - unauthenticated
             - forbidden
             - not_found
+            - method_not_allowed
             - beyond_log
             - asset_exists
             - account_exists
@@ -2140,6 +2268,7 @@ components:
             - key_already_revoked
             - body_too_large
             - unsupported_media_type
+            - rate_limited
             - validation_failed
             - unbalanced
             - unknown_account
@@ -2158,7 +2287,7 @@ components:
           description: The request path.
         errors:
           type: array
-          description: The offending fields (for `invalid_request`, `invalid_parameter`, `validation_failed`); absent when there are none.
+          description: The offending fields (for `invalid_request`, `invalid_parameter`, `invalid_cursor`, `validation_failed`); absent when there are none.
           minItems: 1
           items:
             $ref: '#/components/schemas/FieldProblem'
@@ -2173,18 +2302,23 @@ components:
           type: string
 
     # --- Requests --------------------------------------------------------------
+    # Each request schema is exactly as strict as the server's syntax checks, or
+    # stricter only where the server answers 422: a request the schema admits is never
+    # `400`, and one it refuses is never accepted.
     RegisterAssetRequest:
       type: object
       additionalProperties: false
       required: [code, scale]
       properties:
         code:
-          type: string
+          $ref: '#/components/schemas/AssetCode'
           description: Must match `[A-Z0-9_]{2,16}` (otherwise `422 validation_failed`).
         scale:
           type: integer
           format: int64
-          description: Decimal places, 0 to 18 (otherwise `422 validation_failed`). Fixed for ever.
+          minimum: 0
+          maximum: 18
+          description: Decimal places, 0 to 18 (another whole number is `422 validation_failed`). Fixed for ever.
         name:
           type: [string, 'null']
           description: 1 to 100 characters, no control characters (otherwise `422 validation_failed`). Defaults to `code`.
@@ -2194,47 +2328,44 @@ components:
       required: [code, type]
       properties:
         code:
-          type: string
-          description: An account code such as `assets:bank:usd` (see `AccountCode`; otherwise `422 validation_failed`).
+          $ref: '#/components/schemas/AccountCode'
+          description: An account code such as `assets:bank:usd` (see `AccountCode`; another string is `422 validation_failed`).
         type:
-          type: string
-          description: One of `asset`, `liability`, `equity`, `income`, `expense` (otherwise `422 validation_failed`).
+          $ref: '#/components/schemas/AccountType'
+          description: One of `asset`, `liability`, `equity`, `income`, `expense` (another string is `422 validation_failed`).
         allowed_assets:
           type: [array, 'null']
           description: |
             1 to 64 distinct asset codes, each registered (otherwise `422 validation_failed`
             or `422 unknown_asset`). Absent: any registered asset is accepted.
+          minItems: 1
+          maxItems: 64
+          uniqueItems: true
           items:
-            type: string
+            $ref: '#/components/schemas/AssetCode'
         constraint:
-          type: [string, 'null']
-          description: '`no_negative` or absent (otherwise `422 validation_failed`).'
+          description: '`no_negative` or absent (another string is `422 validation_failed`).'
+          enum: [no_negative, null]
         metadata:
-          $ref: '#/components/schemas/MetadataValue'
-          description: |
-            A JSON object (see `Metadata`; a non-object, or one breaking the size, depth,
-            integer-range or control-character rules, is `422 validation_failed`; a number
-            with a fraction is `400 invalid_request`). Defaults to `{}`.
+          $ref: '#/components/schemas/MetadataRequest'
     RecordTransactionRequest:
       type: object
       additionalProperties: false
       required: [date, postings]
       properties:
         date:
-          type: string
-          description: The effective date, `YYYY-MM-DD` (otherwise `422 validation_failed`).
+          $ref: '#/components/schemas/Date'
+          description: The effective date, `YYYY-MM-DD` (another string is `422 validation_failed`).
         description:
           type: [string, 'null']
           description: At most 1000 characters, no control characters (otherwise `422 validation_failed`). Defaults to `""`.
         metadata:
-          $ref: '#/components/schemas/MetadataValue'
-          description: |
-            A JSON object (see `Metadata`; a non-object, or one breaking the size, depth,
-            integer-range or control-character rules, is `422 validation_failed`; a number
-            with a fraction is `400 invalid_request`). Defaults to `{}`.
+          $ref: '#/components/schemas/MetadataRequest'
         postings:
           type: array
           description: 2 to 256 postings (otherwise `422 validation_failed`); per asset they must sum to zero (otherwise `422 unbalanced`).
+          minItems: 2
+          maxItems: 256
           items:
             $ref: '#/components/schemas/PostingRequest'
     PostingRequest:
@@ -2243,22 +2374,26 @@ components:
       required: [account, asset, amount]
       properties:
         account:
-          type: string
-          description: The account's code or id (otherwise `422 validation_failed`; an unknown account is `422 unknown_account`).
+          $ref: '#/components/schemas/AccountReference'
+          description: The account's code or id (another string is `422 validation_failed`; an unknown account is `422 unknown_account`).
         asset:
-          type: string
-          description: A registered asset code (a malformed code is `422 validation_failed`; an unregistered one `422 unknown_asset`).
+          $ref: '#/components/schemas/AssetCode'
+          description: A registered asset code (another string is `422 validation_failed`; an unregistered code `422 unknown_asset`).
         amount:
-          type: integer
-          format: int64
-          description: Signed minor units, debit positive, credit negative; non-zero and within ±9007199254740991 (otherwise `422 validation_failed`).
+          $ref: '#/components/schemas/NonZeroAmount'
+          description: |
+            Signed minor units, debit positive, credit negative; non-zero and within
+            ±9007199254740991 (another whole number within 64 bits is
+            `422 validation_failed`).
     ReverseTransactionRequest:
       type: object
       additionalProperties: false
       properties:
         date:
-          type: [string, 'null']
-          description: The reversal's date, `YYYY-MM-DD` (otherwise `422 validation_failed`). Defaults to today's UTC date.
+          description: The reversal's date, `YYYY-MM-DD` (another string is `422 validation_failed`). Defaults to today's UTC date.
+          anyOf:
+            - $ref: '#/components/schemas/Date'
+            - type: 'null'
         description:
           type: [string, 'null']
           description: At most 1000 characters, no control characters (otherwise `422 validation_failed`). Defaults to `Reversal of <id>`.
@@ -2271,8 +2406,8 @@ components:
           type: string
           description: Who holds the key; 1 to 200 characters, no control characters (otherwise `422 validation_failed`).
         role:
-          type: string
-          description: One of `admin`, `treasurer`, `approver`, `auditor` (otherwise `422 validation_failed`).
+          $ref: '#/components/schemas/Role'
+          description: One of `admin`, `treasurer`, `approver`, `auditor` (another string is `422 validation_failed`).
         expires_at:
           type: [string, 'null']
           description: |
@@ -2284,6 +2419,52 @@ components:
       description: An action body with no fields; any field is `400 invalid_request`.
       additionalProperties: false
       maxProperties: 0
+    MetadataRequest:
+      description: |
+        Request metadata: a JSON object (see `Metadata`) nested at most 4 levels deep,
+        integers only, within ±9007199254740991, with no control characters in strings
+        or keys, or `null` for `{}`. A number with a fraction, or an integer beyond 64
+        bits, is `400 invalid_request`; any other breach of these rules, or more than
+        4096 bytes as canonical JSON, is `422 validation_failed`.
+      type: [object, 'null']
+      propertyNames:
+        $ref: '#/components/schemas/MetadataText'
+      additionalProperties:
+        $ref: '#/components/schemas/MetadataLevel2'
+    MetadataLevel2:
+      type: ['null', boolean, integer, string, array, object]
+      minimum: -9007199254740991
+      maximum: 9007199254740991
+      pattern: '^[^\x00-\x1F\x7F-\x9F]*$'
+      items:
+        $ref: '#/components/schemas/MetadataLevel3'
+      propertyNames:
+        $ref: '#/components/schemas/MetadataText'
+      additionalProperties:
+        $ref: '#/components/schemas/MetadataLevel3'
+    MetadataLevel3:
+      type: ['null', boolean, integer, string, array, object]
+      minimum: -9007199254740991
+      maximum: 9007199254740991
+      pattern: '^[^\x00-\x1F\x7F-\x9F]*$'
+      items:
+        $ref: '#/components/schemas/MetadataLevel4'
+      propertyNames:
+        $ref: '#/components/schemas/MetadataText'
+      additionalProperties:
+        $ref: '#/components/schemas/MetadataLevel4'
+    MetadataLevel4:
+      description: The deepest level of metadata; arrays and objects here must be empty.
+      type: ['null', boolean, integer, string, array, object]
+      minimum: -9007199254740991
+      maximum: 9007199254740991
+      pattern: '^[^\x00-\x1F\x7F-\x9F]*$'
+      maxItems: 0
+      maxProperties: 0
+    MetadataText:
+      type: string
+      description: A metadata string or key; no control characters.
+      pattern: '^[^\x00-\x1F\x7F-\x9F]*$'
 
 """#
 
@@ -2295,7 +2476,7 @@ components:
     "title": "Commons Ledger API",
     "version": "0.1.0",
     "summary": "A double-entry ledger over HTTP.",
-    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Authentication\nCallers authenticate with an API key sent as a bearer token,\n`Authorization: Bearer key_<32 hex>.<secret>`. Each key has one role, `admin`,\n`treasurer`, `approver` or `auditor`; each operation lists the roles that may call it\nin `x-roles` (admins may call every route). The health probes, this document, the\naudit-log endpoints and `GET /v1/transactions/{id}/proof` are public (`x-roles:\n[public]`) and need no key.\n- No key on a route that needs one, an `Authorization` header that is not\n  `Bearer <token>`, or a token that is unknown, revoked or expired →\n  `401 unauthenticated`, with `WWW-Authenticate: Bearer realm=\"commons-ledger\"`. A\n  token that is sent is always checked, even on public routes, so a bad token is a\n  401 there too.\n- A valid key whose role may not call the route → `403 forbidden`.\n\nThese checks come before anything else about the request. When the server starts\nwith no active admin key (on the first start), it creates one, named `first admin`,\nand prints its token once; tokens are never stored (only a hash of the secret) and\ncannot be shown again. Admins issue, list and revoke keys with `/v1/keys`, and the\noperator manages them offline on the database file with\n`commons-ledger keys create|list|revoke`.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to\n255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is\n`400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and\n`POST /v1/keys/{id}/revoke` ignores it.) The key is stored with the write, in the same\ndatabase transaction, and survives restarts. Keys are scoped per API key: each API key\nhas its own namespace across all routes, and two principals using the same\n`Idempotency-Key` never see each other's responses.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A cursor that was altered or\nissued by another list is `400 invalid_parameter`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed, an API key created or revoked) appends one entry, its canonical\nJSON (RFC 8785), to an append-only RFC 6962 Merkle tree, in the same database\ntransaction as the change. Each entry names its `principal`: the API key that made\nthe change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and\n`role` null) for the operator's offline commands and the first admin key.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path or method no route serves is `404 not_found` (there is no 405). An\nunexpected server failure is `500 internal_error`; the request was not applied and is\nsafe to retry with the same `Idempotency-Key`.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`).\n"
+    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Authentication\nCallers authenticate with an API key sent as a bearer token,\n`Authorization: Bearer key_<32 hex>.<secret>`. Each key has one role, `admin`,\n`treasurer`, `approver` or `auditor`; each operation lists the roles that may call it\nin `x-roles` (admins may call every route). The health probes, this document, the\naudit-log endpoints and `GET /v1/transactions/{id}/proof` are public (`x-roles:\n[public]`) and need no key.\n- No key on a route that needs one, an `Authorization` header that is not\n  `Bearer <token>`, or a token that is unknown, revoked or expired →\n  `401 unauthenticated`, with `WWW-Authenticate: Bearer realm=\"commons-ledger\"`. A\n  token that is sent is always checked, even on public routes, so a bad token is a\n  401 there too.\n- A valid key whose role may not call the route → `403 forbidden`.\n\nThese checks come before anything else about the request. When the server starts\nwith no active admin key (on the first start), it creates one, named `first admin`,\nand prints its token once; tokens are never stored (only a hash of the secret) and\ncannot be shown again. Admins issue, list and revoke keys with `/v1/keys`, and the\noperator manages them offline on the database file with\n`commons-ledger keys create|list|revoke`.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to\n255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is\n`400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and\n`POST /v1/keys/{id}/revoke` ignores it.) The key is stored with the write, in the same\ndatabase transaction, and survives restarts. Keys are scoped per API key: each API key\nhas its own namespace across all routes, and two principals using the same\n`Idempotency-Key` never see each other's responses.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A `cursor` that is not\nURL-safe base64 text of 1 to 512 characters is `400 invalid_parameter`; a well-formed\none that this list did not issue (altered, or from another list) is\n`422 invalid_cursor`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed, an API key created or revoked) appends one entry, its canonical\nJSON (RFC 8785), to an append-only RFC 6962 Merkle tree, in the same database\ntransaction as the change. Each entry names its `principal`: the API key that made\nthe change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and\n`role` null) for the operator's offline commands and the first admin key.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path no route serves is `404 not_found`; a method a served path does not\naccept is `405 method_not_allowed`, with an `Allow` header listing the methods it\ndoes accept. An unexpected server failure is `500 internal_error`; the request was\nnot applied and is safe to retry with the same `Idempotency-Key`.\n\n## Rate limits\nEach API key may make a burst of requests (200 by default) that refills at a steady\nrate (12000 a minute by default); the operator may change both. A request beyond\nthe rate, on any route, public ones included when a token is sent, is\n`429 rate_limited`, with a `Retry-After` header giving the whole seconds to wait.\nRequests without a token are not rate limited.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`).\n"
   },
   "servers": [
     {
@@ -2372,6 +2553,9 @@ components:
           "401": {
             "$ref": "#/components/responses/Unauthorized",
             "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -2414,6 +2598,9 @@ components:
           "503": {
             "$ref": "#/components/responses/ServiceUnavailable",
             "description": "The database is not reachable. Code: `unavailable`."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -2440,7 +2627,8 @@ components:
             "content": {
               "application/yaml": {
                 "schema": {
-                  "type": "string"
+                  "type": "object",
+                  "description": "The document (a YAML mapping)."
                 }
               }
             }
@@ -2448,6 +2636,9 @@ components:
           "401": {
             "$ref": "#/components/responses/Unauthorized",
             "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -2482,6 +2673,9 @@ components:
           "401": {
             "$ref": "#/components/responses/Unauthorized",
             "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           }
         }
       }
@@ -2562,6 +2756,9 @@ components:
             "$ref": "#/components/responses/UnprocessableContent",
             "description": "Code: `validation_failed` (`code` must match `[A-Z0-9_]{2,16}`; `scale` must be 0–18; `name` must be 1–100 characters without control characters)."
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "500": {
             "$ref": "#/components/responses/InternalError"
           }
@@ -2613,6 +2810,13 @@ components:
           },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -2673,6 +2877,9 @@ components:
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such asset, or not a well-formed asset code)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -2762,6 +2969,9 @@ components:
             "$ref": "#/components/responses/UnprocessableContent",
             "description": "Codes: `validation_failed` (`code`, `type`, `allowed_assets` count, format or duplicates, `constraint`, `metadata`), `unknown_asset` (an allowed asset is not registered)."
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "500": {
             "$ref": "#/components/responses/InternalError"
           }
@@ -2813,6 +3023,13 @@ components:
           },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -2867,6 +3084,9 @@ components:
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such account)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -2952,6 +3172,9 @@ components:
             "$ref": "#/components/responses/UnprocessableContent",
             "description": "Code: `account_not_empty` (a balance is not zero)."
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "500": {
             "$ref": "#/components/responses/InternalError"
           }
@@ -3009,6 +3232,9 @@ components:
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such account)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -3085,6 +3311,13 @@ components:
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such account)."
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -3216,6 +3449,9 @@ components:
             "$ref": "#/components/responses/UnprocessableContent",
             "description": "Codes: `validation_failed` (`date`, `description`, `metadata`, postings count, posting `account`/`asset` format, `amount` zero or beyond ±9007199254740991), `unbalanced`, `unknown_account`, `unknown_asset`, `account_closed`, `asset_not_allowed`, `balance_constraint_violated`, `amount_overflow`."
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "500": {
             "$ref": "#/components/responses/InternalError"
           }
@@ -3287,6 +3523,13 @@ components:
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (the `account` filter names no account)."
           },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "500": {
             "$ref": "#/components/responses/InternalError"
           }
@@ -3340,6 +3583,9 @@ components:
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such transaction, or not a well-formed id)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -3430,6 +3676,9 @@ components:
             "$ref": "#/components/responses/UnprocessableContent",
             "description": "Codes: `validation_failed` (`date`, `description`), `account_closed`, `balance_constraint_violated`, `amount_overflow`."
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "500": {
             "$ref": "#/components/responses/InternalError"
           }
@@ -3485,6 +3734,9 @@ components:
             "$ref": "#/components/responses/UnprocessableContent",
             "description": "Code: `amount_overflow` (an asset's totals exceed 64 bits)."
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "500": {
             "$ref": "#/components/responses/InternalError"
           }
@@ -3523,6 +3775,9 @@ components:
           "401": {
             "$ref": "#/components/responses/Unauthorized",
             "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -3566,6 +3821,9 @@ components:
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (the log is empty: nothing has been recorded yet)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -3632,6 +3890,13 @@ components:
             "$ref": "#/components/responses/Unauthorized",
             "description": "Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously)."
           },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "500": {
             "$ref": "#/components/responses/InternalError"
           }
@@ -3645,7 +3910,7 @@ components:
         ],
         "operationId": "listLogEntries",
         "summary": "List log entries",
-        "description": "The entries with index `start` ≤ index < `end`, in index order, at most `limit` per\npage; `data` is the exact bytes that were hashed into the tree. `end` defaults to,\nand is clamped to, the current size of the log, which the page reports as\n`tree_size`. The page holds `entries` (not `items`); `next_cursor` is present while\nentries remain before `end`. The cursor carries only the next start: with `cursor`,\n`start` is ignored (though it must still be well-formed), so send the same `end`\nagain on every page.\n\n`end` below `start` is `400 invalid_range`; otherwise a `start` at or past the end\nof the log is `404 beyond_log`, except `start=0` on an empty log, which answers an\nempty page with `tree_size` 0. An `end` equal to an accepted `start` answers an\nempty page.\n",
+        "description": "The entries with index `start` ≤ index < `end`, in index order, at most `limit` per\npage; `data` is the exact bytes that were hashed into the tree. `end` defaults to,\nand is clamped to, the current size of the log, which the page reports as\n`tree_size`. The page holds `entries` (not `items`); `next_cursor` is present while\nentries remain before `end`. The cursor carries only the next start: with `cursor`,\n`start` is ignored (though it must still be well-formed), so send the same `end`\nagain on every page.\n\n`end` below `start` is `422 invalid_range`; otherwise a `start` at or past the end\nof the log is `404 beyond_log`, except `start=0` on an empty log, which answers an\nempty page with `tree_size` 0. An `end` equal to an accepted `start` answers an\nempty page.\n",
         "x-roles": [
           "public"
         ],
@@ -3665,6 +3930,7 @@ components:
               "type": "integer",
               "format": "int64",
               "minimum": 0,
+              "maximum": 9223372036854775807,
               "default": 0
             }
           },
@@ -3676,7 +3942,8 @@ components:
             "schema": {
               "type": "integer",
               "format": "int64",
-              "minimum": 0
+              "minimum": 0,
+              "maximum": 9223372036854775807
             }
           },
           {
@@ -3709,7 +3976,7 @@ components:
           },
           "400": {
             "$ref": "#/components/responses/BadRequest",
-            "description": "Codes: `invalid_parameter` (`start`, `end`, `limit`, `cursor`), `invalid_range` (`end` is below `start`)."
+            "description": "Code: `invalid_parameter` (`start`, `end`, `limit`, `cursor`)."
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized",
@@ -3718,6 +3985,13 @@ components:
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `beyond_log` (`start` is at or past the end of the log, and is not 0 on an empty log)."
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `invalid_range` (`end` is below `start`), `invalid_cursor` (`cursor` is well-formed but was not issued by this list)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -3732,7 +4006,7 @@ components:
         ],
         "operationId": "getInclusionProof",
         "summary": "Inclusion proof of an entry",
-        "description": "The audit path proving that entry `index` is in the tree of the first `tree_size`\nentries, in RFC 9162 §2.1.3.1 order (leaf side first); empty when `tree_size` is 1.\nCheck it against the root hash of the checkpoint of that size (see\n`/v1/log/checkpoints`). `tree_size` beyond the current log is `404 beyond_log`\n(checked first); `index` at or above `tree_size` is `400 invalid_range`.\n",
+        "description": "The audit path proving that entry `index` is in the tree of the first `tree_size`\nentries, in RFC 9162 §2.1.3.1 order (leaf side first); empty when `tree_size` is 1.\nCheck it against the root hash of the checkpoint of that size (see\n`/v1/log/checkpoints`). `tree_size` beyond the current log is `404 beyond_log`\n(checked first); `index` at or above `tree_size` is `422 invalid_range`.\n",
         "x-roles": [
           "public"
         ],
@@ -3751,7 +4025,8 @@ components:
             "schema": {
               "type": "integer",
               "format": "int64",
-              "minimum": 0
+              "minimum": 0,
+              "maximum": 9223372036854775807
             }
           },
           {
@@ -3762,7 +4037,8 @@ components:
             "schema": {
               "type": "integer",
               "format": "int64",
-              "minimum": 0
+              "minimum": 0,
+              "maximum": 9223372036854775807
             }
           }
         ],
@@ -3787,7 +4063,7 @@ components:
           },
           "400": {
             "$ref": "#/components/responses/BadRequest",
-            "description": "Codes: `invalid_parameter` (`index`, `tree_size`), `invalid_range` (`index` is not below `tree_size`)."
+            "description": "Code: `invalid_parameter` (`index`, `tree_size`)."
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized",
@@ -3796,6 +4072,13 @@ components:
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `beyond_log` (`tree_size` exceeds the current log size)."
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `invalid_range` (`index` is not below `tree_size`)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -3810,7 +4093,7 @@ components:
         ],
         "operationId": "getConsistencyProof",
         "summary": "Consistency proof between two tree sizes",
-        "description": "The proof that the tree of the first `first` entries is a prefix of the tree of\nthe first `second` entries, in RFC 9162 §2.1.4.1 order; empty when `first` is 0 or\nequals `second`. `second` beyond the current log is `404 beyond_log` (checked\nfirst); `first` above `second` is `400 invalid_range`.\n",
+        "description": "The proof that the tree of the first `first` entries is a prefix of the tree of\nthe first `second` entries, in RFC 9162 §2.1.4.1 order; empty when `first` is 0 or\nequals `second`. `second` beyond the current log is `404 beyond_log` (checked\nfirst); `first` above `second` is `422 invalid_range`.\n",
         "x-roles": [
           "public"
         ],
@@ -3829,7 +4112,8 @@ components:
             "schema": {
               "type": "integer",
               "format": "int64",
-              "minimum": 0
+              "minimum": 0,
+              "maximum": 9223372036854775807
             }
           },
           {
@@ -3840,7 +4124,8 @@ components:
             "schema": {
               "type": "integer",
               "format": "int64",
-              "minimum": 0
+              "minimum": 0,
+              "maximum": 9223372036854775807
             }
           }
         ],
@@ -3864,7 +4149,7 @@ components:
           },
           "400": {
             "$ref": "#/components/responses/BadRequest",
-            "description": "Codes: `invalid_parameter` (`first`, `second`), `invalid_range` (`first` is above `second`)."
+            "description": "Code: `invalid_parameter` (`first`, `second`)."
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized",
@@ -3873,6 +4158,13 @@ components:
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `beyond_log` (`second` exceeds the current log size)."
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `invalid_range` (`first` is above `second`)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -3941,6 +4233,9 @@ components:
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such transaction, or not a well-formed id)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -4018,6 +4313,9 @@ components:
             "$ref": "#/components/responses/UnprocessableContent",
             "description": "Code: `validation_failed` (`role` is not `admin`, `treasurer`, `approver` or `auditor`; `name` is empty, longer than 200 characters or holds control characters; `expires_at` is not a timestamp like `2027-01-31T00:00:00.000000Z` or is not in the future)."
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "500": {
             "$ref": "#/components/responses/InternalError"
           }
@@ -4072,6 +4370,9 @@ components:
           },
           "403": {
             "$ref": "#/components/responses/Forbidden"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "$ref": "#/components/responses/InternalError"
@@ -4159,6 +4460,9 @@ components:
           "415": {
             "$ref": "#/components/responses/UnsupportedMediaType"
           },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
           "500": {
             "$ref": "#/components/responses/InternalError"
           }
@@ -4205,11 +4509,12 @@ components:
         "name": "cursor",
         "in": "query",
         "required": false,
-        "description": "The `next_cursor` of the previous page, passed back unchanged (opaque, URL-safe\nbase64). A cursor that was altered or came from another list is\n`400 invalid_parameter`.\n",
+        "description": "The `next_cursor` of the previous page, passed back unchanged (opaque, URL-safe\nbase64). Anything but 1 to 512 URL-safe base64 characters is\n`400 invalid_parameter`; a well-formed cursor that was altered or came from\nanother list is `422 invalid_cursor`.\n",
         "schema": {
           "type": "string",
+          "minLength": 1,
           "maxLength": 512,
-          "pattern": "^[A-Za-z0-9_-]+$"
+          "pattern": "^[A-Za-z0-9_-]{1,512}$"
         }
       },
       "AsOf": {
@@ -4266,6 +4571,14 @@ components:
           "const": "Bearer realm=\"commons-ledger\""
         }
       },
+      "RetryAfter": {
+        "description": "The whole seconds to wait before the key may make another request.",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "pattern": "^[0-9]+$"
+        }
+      },
       "IdempotentReplayed": {
         "description": "`true` when this response is the stored response of an earlier request with the\nsame `Idempotency-Key` (nothing was written); absent otherwise.\n",
         "schema": {
@@ -4319,7 +4632,7 @@ components:
         }
       },
       "BadRequest": {
-        "description": "The request is malformed: `malformed_json` (the body does not parse),\n`invalid_request` (the body is not an object, or has unknown, missing or mistyped\nfields), `invalid_parameter` (a path or query parameter),\n`invalid_idempotency_key`, `invalid_range` (the arguments of an audit-log range or\nproof contradict each other).\n",
+        "description": "The request is malformed: `malformed_json` (the body does not parse),\n`invalid_request` (the body is not an object, or has unknown, missing or mistyped\nfields), `invalid_parameter` (a path or query parameter),\n`invalid_idempotency_key`.\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -4369,7 +4682,7 @@ components:
         }
       },
       "UnprocessableContent": {
-        "description": "The request is well-formed but breaks a ledger rule; nothing was written:\n`validation_failed`, `unbalanced`, `unknown_account`, `unknown_asset`,\n`asset_not_allowed`, `account_closed`, `balance_constraint_violated`,\n`amount_overflow`, `account_not_empty`.\n",
+        "description": "The request is well-formed but breaks a rule the document cannot express;\nnothing was written: `validation_failed`, `unbalanced`, `unknown_account`,\n`unknown_asset`, `asset_not_allowed`, `account_closed`,\n`balance_constraint_violated`, `amount_overflow`, `account_not_empty`,\n`invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`\n(the arguments of an audit-log range or proof contradict each other).\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -4384,6 +4697,29 @@ components:
           "application/problem+json": {
             "schema": {
               "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "TooManyRequests": {
+        "description": "Code: `rate_limited` (the API key sent with the request made more requests than\nits rate allows; see Rate limits). Nothing was done.\n",
+        "headers": {
+          "Retry-After": {
+            "$ref": "#/components/headers/RetryAfter"
+          }
+        },
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "example": {
+              "type": "urn:commons-ledger:problem:rate_limited",
+              "title": "Too many requests for this key",
+              "status": 429,
+              "detail": "retry in 1 s",
+              "code": "rate_limited",
+              "instance": "/v1/transactions"
             }
           }
         }
@@ -4464,8 +4800,10 @@ components:
       "Date": {
         "type": "string",
         "format": "date",
-        "description": "A calendar date `YYYY-MM-DD`, years 0001–9999.",
-        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        "description": "A calendar date `YYYY-MM-DD` of the proleptic Gregorian calendar, years 0001–9999.",
+        "pattern": "^(?:(?:[0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29)$",
+        "minLength": 10,
+        "maxLength": 10,
         "examples": [
           "2026-03-14"
         ]
@@ -5311,10 +5649,12 @@ components:
               "invalid_request",
               "invalid_parameter",
               "invalid_idempotency_key",
+              "invalid_cursor",
               "invalid_range",
               "unauthenticated",
               "forbidden",
               "not_found",
+              "method_not_allowed",
               "beyond_log",
               "asset_exists",
               "account_exists",
@@ -5324,6 +5664,7 @@ components:
               "key_already_revoked",
               "body_too_large",
               "unsupported_media_type",
+              "rate_limited",
               "validation_failed",
               "unbalanced",
               "unknown_account",
@@ -5345,7 +5686,7 @@ components:
           },
           "errors": {
             "type": "array",
-            "description": "The offending fields (for `invalid_request`, `invalid_parameter`, `validation_failed`); absent when there are none.",
+            "description": "The offending fields (for `invalid_request`, `invalid_parameter`, `invalid_cursor`, `validation_failed`); absent when there are none.",
             "minItems": 1,
             "items": {
               "$ref": "#/components/schemas/FieldProblem"
@@ -5378,13 +5719,15 @@ components:
         ],
         "properties": {
           "code": {
-            "type": "string",
+            "$ref": "#/components/schemas/AssetCode",
             "description": "Must match `[A-Z0-9_]{2,16}` (otherwise `422 validation_failed`)."
           },
           "scale": {
             "type": "integer",
             "format": "int64",
-            "description": "Decimal places, 0 to 18 (otherwise `422 validation_failed`). Fixed for ever."
+            "minimum": 0,
+            "maximum": 18,
+            "description": "Decimal places, 0 to 18 (another whole number is `422 validation_failed`). Fixed for ever."
           },
           "name": {
             "type": [
@@ -5404,12 +5747,12 @@ components:
         ],
         "properties": {
           "code": {
-            "type": "string",
-            "description": "An account code such as `assets:bank:usd` (see `AccountCode`; otherwise `422 validation_failed`)."
+            "$ref": "#/components/schemas/AccountCode",
+            "description": "An account code such as `assets:bank:usd` (see `AccountCode`; another string is `422 validation_failed`)."
           },
           "type": {
-            "type": "string",
-            "description": "One of `asset`, `liability`, `equity`, `income`, `expense` (otherwise `422 validation_failed`)."
+            "$ref": "#/components/schemas/AccountType",
+            "description": "One of `asset`, `liability`, `equity`, `income`, `expense` (another string is `422 validation_failed`)."
           },
           "allowed_assets": {
             "type": [
@@ -5417,20 +5760,22 @@ components:
               "null"
             ],
             "description": "1 to 64 distinct asset codes, each registered (otherwise `422 validation_failed`\nor `422 unknown_asset`). Absent: any registered asset is accepted.\n",
+            "minItems": 1,
+            "maxItems": 64,
+            "uniqueItems": true,
             "items": {
-              "type": "string"
+              "$ref": "#/components/schemas/AssetCode"
             }
           },
           "constraint": {
-            "type": [
-              "string",
-              "null"
-            ],
-            "description": "`no_negative` or absent (otherwise `422 validation_failed`)."
+            "description": "`no_negative` or absent (another string is `422 validation_failed`).",
+            "enum": [
+              "no_negative",
+              null
+            ]
           },
           "metadata": {
-            "$ref": "#/components/schemas/MetadataValue",
-            "description": "A JSON object (see `Metadata`; a non-object, or one breaking the size, depth,\ninteger-range or control-character rules, is `422 validation_failed`; a number\nwith a fraction is `400 invalid_request`). Defaults to `{}`.\n"
+            "$ref": "#/components/schemas/MetadataRequest"
           }
         }
       },
@@ -5443,8 +5788,8 @@ components:
         ],
         "properties": {
           "date": {
-            "type": "string",
-            "description": "The effective date, `YYYY-MM-DD` (otherwise `422 validation_failed`)."
+            "$ref": "#/components/schemas/Date",
+            "description": "The effective date, `YYYY-MM-DD` (another string is `422 validation_failed`)."
           },
           "description": {
             "type": [
@@ -5454,12 +5799,13 @@ components:
             "description": "At most 1000 characters, no control characters (otherwise `422 validation_failed`). Defaults to `\"\"`."
           },
           "metadata": {
-            "$ref": "#/components/schemas/MetadataValue",
-            "description": "A JSON object (see `Metadata`; a non-object, or one breaking the size, depth,\ninteger-range or control-character rules, is `422 validation_failed`; a number\nwith a fraction is `400 invalid_request`). Defaults to `{}`.\n"
+            "$ref": "#/components/schemas/MetadataRequest"
           },
           "postings": {
             "type": "array",
             "description": "2 to 256 postings (otherwise `422 validation_failed`); per asset they must sum to zero (otherwise `422 unbalanced`).",
+            "minItems": 2,
+            "maxItems": 256,
             "items": {
               "$ref": "#/components/schemas/PostingRequest"
             }
@@ -5476,17 +5822,16 @@ components:
         ],
         "properties": {
           "account": {
-            "type": "string",
-            "description": "The account's code or id (otherwise `422 validation_failed`; an unknown account is `422 unknown_account`)."
+            "$ref": "#/components/schemas/AccountReference",
+            "description": "The account's code or id (another string is `422 validation_failed`; an unknown account is `422 unknown_account`)."
           },
           "asset": {
-            "type": "string",
-            "description": "A registered asset code (a malformed code is `422 validation_failed`; an unregistered one `422 unknown_asset`)."
+            "$ref": "#/components/schemas/AssetCode",
+            "description": "A registered asset code (another string is `422 validation_failed`; an unregistered code `422 unknown_asset`)."
           },
           "amount": {
-            "type": "integer",
-            "format": "int64",
-            "description": "Signed minor units, debit positive, credit negative; non-zero and within ±9007199254740991 (otherwise `422 validation_failed`)."
+            "$ref": "#/components/schemas/NonZeroAmount",
+            "description": "Signed minor units, debit positive, credit negative; non-zero and within\n±9007199254740991 (another whole number within 64 bits is\n`422 validation_failed`).\n"
           }
         }
       },
@@ -5495,11 +5840,15 @@ components:
         "additionalProperties": false,
         "properties": {
           "date": {
-            "type": [
-              "string",
-              "null"
-            ],
-            "description": "The reversal's date, `YYYY-MM-DD` (otherwise `422 validation_failed`). Defaults to today's UTC date."
+            "description": "The reversal's date, `YYYY-MM-DD` (another string is `422 validation_failed`). Defaults to today's UTC date.",
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/Date"
+              },
+              {
+                "type": "null"
+              }
+            ]
           },
           "description": {
             "type": [
@@ -5523,8 +5872,8 @@ components:
             "description": "Who holds the key; 1 to 200 characters, no control characters (otherwise `422 validation_failed`)."
           },
           "role": {
-            "type": "string",
-            "description": "One of `admin`, `treasurer`, `approver`, `auditor` (otherwise `422 validation_failed`)."
+            "$ref": "#/components/schemas/Role",
+            "description": "One of `admin`, `treasurer`, `approver`, `auditor` (another string is `422 validation_failed`)."
           },
           "expires_at": {
             "type": [
@@ -5540,6 +5889,84 @@ components:
         "description": "An action body with no fields; any field is `400 invalid_request`.",
         "additionalProperties": false,
         "maxProperties": 0
+      },
+      "MetadataRequest": {
+        "description": "Request metadata: a JSON object (see `Metadata`) nested at most 4 levels deep,\nintegers only, within ±9007199254740991, with no control characters in strings\nor keys, or `null` for `{}`. A number with a fraction, or an integer beyond 64\nbits, is `400 invalid_request`; any other breach of these rules, or more than\n4096 bytes as canonical JSON, is `422 validation_failed`.\n",
+        "type": [
+          "object",
+          "null"
+        ],
+        "propertyNames": {
+          "$ref": "#/components/schemas/MetadataText"
+        },
+        "additionalProperties": {
+          "$ref": "#/components/schemas/MetadataLevel2"
+        }
+      },
+      "MetadataLevel2": {
+        "type": [
+          "null",
+          "boolean",
+          "integer",
+          "string",
+          "array",
+          "object"
+        ],
+        "minimum": -9007199254740991,
+        "maximum": 9007199254740991,
+        "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$",
+        "items": {
+          "$ref": "#/components/schemas/MetadataLevel3"
+        },
+        "propertyNames": {
+          "$ref": "#/components/schemas/MetadataText"
+        },
+        "additionalProperties": {
+          "$ref": "#/components/schemas/MetadataLevel3"
+        }
+      },
+      "MetadataLevel3": {
+        "type": [
+          "null",
+          "boolean",
+          "integer",
+          "string",
+          "array",
+          "object"
+        ],
+        "minimum": -9007199254740991,
+        "maximum": 9007199254740991,
+        "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$",
+        "items": {
+          "$ref": "#/components/schemas/MetadataLevel4"
+        },
+        "propertyNames": {
+          "$ref": "#/components/schemas/MetadataText"
+        },
+        "additionalProperties": {
+          "$ref": "#/components/schemas/MetadataLevel4"
+        }
+      },
+      "MetadataLevel4": {
+        "description": "The deepest level of metadata; arrays and objects here must be empty.",
+        "type": [
+          "null",
+          "boolean",
+          "integer",
+          "string",
+          "array",
+          "object"
+        ],
+        "minimum": -9007199254740991,
+        "maximum": 9007199254740991,
+        "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$",
+        "maxItems": 0,
+        "maxProperties": 0
+      },
+      "MetadataText": {
+        "type": "string",
+        "description": "A metadata string or key; no control characters.",
+        "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$"
       }
     }
   }
