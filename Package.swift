@@ -32,11 +32,14 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
+        // Pure: the solidarity fund's domain — members, funds, their chart of accounts.
+        .target(name: "FundCore", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
         // The only importer of GRDB: SQLite schema, migrations and the serialized writer.
         .target(
             name: "LedgerStorage",
             dependencies: [
                 "LedgerCore",
+                "FundCore",
                 "AuditLog",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -49,6 +52,7 @@ let package = Package(
             name: "LedgerAPI",
             dependencies: [
                 "LedgerCore",
+                "FundCore",
                 "LedgerStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -95,12 +99,12 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerCoreTests",
-            dependencies: ["LedgerCore", "LedgerTestSupport"],
+            dependencies: ["LedgerCore", "FundCore", "LedgerTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "LedgerStorageTests",
-            dependencies: ["LedgerCore", "LedgerStorage", "LedgerTestSupport"],
+            dependencies: ["LedgerCore", "FundCore", "LedgerStorage", "LedgerTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

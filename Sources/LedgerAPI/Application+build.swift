@@ -29,6 +29,8 @@ public func buildRouter<Store: LedgerStore>(
     ReportController(store: store).addRoutes(to: group)
     LogController(store: store, limits: limits).addRoutes(to: group)
     KeyController(store: store, limits: limits).addRoutes(to: group)
+    MemberController(store: store, limits: limits).addRoutes(to: group)
+    FundController(store: store, limits: limits).addRoutes(to: group)
     return router
 }
 

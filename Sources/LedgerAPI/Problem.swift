@@ -189,6 +189,10 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
             )
         case .keyAlreadyRevoked(let id):
             self.init(status: .conflict, code: "key_already_revoked", title: "The key is already revoked", detail: "key \(id) is already revoked")
+        case .fundExists(let code):
+            self.init(status: .conflict, code: "fund_exists", title: "The fund already exists", detail: "fund \(code) already exists")
+        case .privateDataErased(let member):
+            self.init(status: .conflict, code: "private_data_erased", title: "The private data is already erased", detail: "member \(member)'s private data was erased before")
         case .notFound(let resource, let reference):
             self.init(status: .notFound, code: "not_found", title: "The resource does not exist", detail: "no \(resource) \(reference)")
         }

@@ -62,6 +62,15 @@ public enum RoutePolicy {
         "GET /v1/log/proof/inclusion": .everyone,
         "GET /v1/log/proof/consistency": .everyone,
 
+        "POST /v1/members": treasurers,
+        "GET /v1/members": readers,
+        "GET /v1/members/{id}": readers,
+        "DELETE /v1/members/{id}/private-data": admins,
+
+        "POST /v1/funds": admins,
+        "GET /v1/funds": readers,
+        "GET /v1/funds/{id}": readers,
+
         "POST /v1/keys": admins,
         "GET /v1/keys": keyReaders,
         "POST /v1/keys/{id}/revoke": admins,

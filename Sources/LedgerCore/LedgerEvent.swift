@@ -13,6 +13,10 @@ public enum LedgerEvent: Hashable, Sendable {
     case keyCreated(APIKey)
     /// An API key was revoked.
     case keyRevoked(APIKey)
+    /// A step of the fund's domain (a member registered, a fund created, a pledge made…),
+    /// with the accounts it opened and the ledger transaction it recorded, if any: one
+    /// entry per step, so a domain step and its money are proved together.
+    case fundAction(FundAction)
 
     /// The entry kind: `asset.registered`, `account.opened`, `account.closed`,
     /// `transaction.recorded` or `transaction.reversed`.
@@ -24,6 +28,7 @@ public enum LedgerEvent: Hashable, Sendable {
         case .transactionRecorded(let transaction): transaction.reversesID == nil ? "transaction.recorded" : "transaction.reversed"
         case .keyCreated: "key.created"
         case .keyRevoked: "key.revoked"
+        case .fundAction(let action): action.kind
         }
     }
 
@@ -36,6 +41,7 @@ public enum LedgerEvent: Hashable, Sendable {
         case .transactionRecorded(let transaction): transaction.id.rawValue
         case .keyCreated(let key): key.id
         case .keyRevoked(let key): "\(key.id)#revoked"
+        case .fundAction(let action): action.subject
         }
     }
 
@@ -72,6 +78,12 @@ public enum LedgerEvent: Hashable, Sendable {
                         "asset": .string(posting.asset.rawValue), "amount": .integer(posting.amount.minorUnits),
                     ])
                 }),
+            ])
+        case .fundAction(let action):
+            return .object([
+                "details": action.details,
+                "accounts_opened": .array(action.accountsOpened.map { LedgerEvent.accountOpened($0).payload }),
+                "transaction": action.transaction.map { LedgerEvent.transactionRecorded($0).payload } ?? .null,
             ])
         case .keyCreated(let key), .keyRevoked(let key):
             return .object([
@@ -167,7 +179,24 @@ public enum LedgerEvent: Hashable, Sendable {
             let key = APIKey(id: id, name: try fields.string("name"), role: role, createdAt: try fields.timestamp("created_at"), expiresAt: expires, revokedAt: revoked)
             self = kind == "key.created" ? .keyCreated(key) : .keyRevoked(key)
         default:
-            throw .malformed("unknown entry kind \(kind)")
+            guard FundAction.isKind(kind) else { throw .malformed("unknown entry kind \(kind)") }
+            guard let details = fields.members["details"], case .object(let detailMembers) = details,
+                  case .string(let subject)? = detailMembers["id"]
+            else { throw .malformed("\(kind): details need an id") }
+            let opened = try (fields.optionalArray("accounts_opened") ?? []).map { value throws(LogEntryError) -> Account in
+                guard case .accountOpened(let account) = try LedgerEvent(kind: "account.opened", payload: value) else {
+                    throw .malformed("\(kind): accounts_opened")
+                }
+                return account
+            }
+            var transaction: LedgerTransaction?
+            if let value = fields.members["transaction"], value != .null {
+                guard case .transactionRecorded(let recorded) = try LedgerEvent(kind: "transaction.recorded", payload: value) else {
+                    throw .malformed("\(kind): transaction")
+                }
+                transaction = recorded
+            }
+            self = .fundAction(FundAction(kind: kind, subject: subject, details: details, accountsOpened: opened, transaction: transaction))
         }
     }
 }
@@ -223,5 +252,41 @@ struct JSONFields {
     func timestamp(_ name: String) throws(LogEntryError) -> Timestamp {
         guard let timestamp = Timestamp(try string(name)) else { throw .malformed("\(context): \(name) is not a timestamp") }
         return timestamp
+    }
+}
+
+/// One step of the fund's domain as the log records it.
+public struct FundAction: Hashable, Sendable {
+    /// `member.registered`, `fund.created`, … — a dotted lowercase name.
+    public let kind: String
+    /// The id of the domain object the step acts on.
+    public let subject: String
+    /// The step's public details (never private member data, only its commitment).
+    public let details: JSONValue
+    /// Accounts the step opened, in order, before its transaction.
+    public let accountsOpened: [Account]
+    /// The ledger transaction the step recorded, if money moved.
+    public let transaction: LedgerTransaction?
+
+    public init(kind: String, subject: String, details: JSONValue, accountsOpened: [Account], transaction: LedgerTransaction?) {
+        precondition(FundAction.isKind(kind), "fund action kinds are dotted lowercase names")
+        self.kind = kind
+        self.subject = subject
+        self.details = details
+        self.accountsOpened = accountsOpened
+        self.transaction = transaction
+    }
+
+    /// Kinds the ledger itself uses are not fund actions.
+    static let ledgerKinds: Set<String> = [
+        "asset.registered", "account.opened", "account.closed", "transaction.recorded", "transaction.reversed",
+        "key.created", "key.revoked",
+    ]
+
+    /// Whether `kind` can name a fund action: `noun.verb` in lowercase letters and `_`.
+    public static func isKind(_ kind: String) -> Bool {
+        let parts = kind.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 2 && !ledgerKinds.contains(kind)
+            && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { ($0 >= "a" && $0 <= "z") || $0 == "_" } }
     }
 }

@@ -9,6 +9,8 @@ public struct LedgerReplay: Sendable {
     public private(set) var balances: [BalanceKey: Amount] = [:]
     /// Recorded transactions, with the id of their reversal once one is recorded.
     public private(set) var transactions: [TransactionID: TransactionID?] = [:]
+    /// How many fund actions of each kind were replayed.
+    public private(set) var fundActions: [String: Int] = [:]
     /// API keys by id, with their revocation once recorded.
     public private(set) var keys: [String: APIKey] = [:]
     private var accountCodes: Set<AccountCode> = []
@@ -46,6 +48,13 @@ public struct LedgerReplay: Sendable {
             )
             return []
         case .transactionRecorded(let transaction):
+            return try applyTransaction(transaction)
+        case .fundAction(let action):
+            for account in action.accountsOpened {
+                _ = try apply(.accountOpened(account))
+            }
+            fundActions[action.kind, default: 0] += 1
+            guard let transaction = action.transaction else { return [] }
             return try applyTransaction(transaction)
         case .keyCreated(let key):
             guard keys[key.id] == nil else { throw .violation("key \(key.id) created twice") }

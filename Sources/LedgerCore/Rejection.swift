@@ -48,6 +48,10 @@ public enum Rejection: Error, Hashable, Sendable {
     case idempotencyKeyReused(key: String)
     /// The API key is already revoked.
     case keyAlreadyRevoked(id: String)
+    /// A fund with this code already exists.
+    case fundExists(code: String)
+    /// The member's private data has already been erased.
+    case privateDataErased(member: String)
     /// The named resource does not exist.
     case notFound(resource: String, reference: String)
 }

@@ -1,4 +1,5 @@
 public import AuditLog
+public import FundCore
 public import LedgerCore
 
 /// The book of record as the HTTP layer sees it: named writes, each one atomic and
@@ -47,6 +48,23 @@ public protocol LedgerStore: Sendable {
 
     /// Throws unless the store can serve reads and writes.
     func checkReadiness() async throws
+
+    // MARK: The fund's domain
+
+    /// Registers a member; private data is kept apart and committed to in the log.
+    func registerMember(_ draft: MemberDraft, by principal: Principal, idempotency: Idempotency<MemberView>?) async throws -> WriteOutcome<MemberView>
+    /// The member with `id`, with private data unless erased.
+    func member(_ id: MemberID) async throws -> MemberView?
+    /// Members in id order, after the cursor.
+    func members(page: PageRequest) async throws -> Page<MemberView>
+    /// Erases a member's private data; the commitment and the log stay verifiable.
+    func erasePrivateData(of id: MemberID, by principal: Principal) async throws -> MemberView
+    /// Creates a fund and opens its standing accounts.
+    func createFund(_ draft: FundDraft, by principal: Principal, idempotency: Idempotency<Fund>?) async throws -> WriteOutcome<Fund>
+    /// The fund with this id or code.
+    func fund(_ reference: String) async throws -> Fund?
+    /// Funds in creation order, after the cursor.
+    func funds(page: PageRequest) async throws -> Page<Fund>
 
     // MARK: API keys
 

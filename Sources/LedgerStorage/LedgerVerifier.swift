@@ -1,6 +1,7 @@
 public import AuditLog
 import Foundation
 import GRDB
+import FundCore
 public import LedgerCore
 
 /// `commons-ledger verify` on a database file: re-checks the audit log from its bytes
@@ -67,14 +68,26 @@ public struct LedgerVerifier {
                     throw AuditFailure(index: index, detail: "stored leaf hash does not match the entry's bytes: the entry was altered")
                 }
                 try Self.checkNodes(db, before: before, leafHash: leafHash)
-                if case .transactionRecorded = entry.event { transactionCount += 1 }
-                if case .transactionRecorded(let transaction) = entry.event {
+                var logged: LedgerTransaction?
+                switch entry.event {
+                case .transactionRecorded(let transaction): logged = transaction
+                case .fundAction(let action):
+                    for account in action.accountsOpened {
+                        try Self.compareWithTables(db, entry: LogEntry(
+                            index: entry.index, recordedAt: entry.recordedAt, event: .accountOpened(account),
+                            previousHash: entry.previousHash, balances: [], principal: entry.principal
+                        ))
+                    }
+                    logged = action.transaction
+                    try Self.compareDomainRows(db, action: action, index: entry.index)
+                default: try Self.compareWithTables(db, entry: entry)
+                }
+                if let transaction = logged {
                     // Transactions are stored in log order: compare by walking both in step.
+                    transactionCount += 1
                     guard let stored = try stream.next(), stored == transaction else {
                         throw AuditFailure(index: entry.index, detail: "transaction \(transaction.id) in the tables differs from the log")
                     }
-                } else {
-                    try Self.compareWithTables(db, entry: entry)
                 }
                 if index % progressInterval == progressInterval - 1 { progress(index + 1, total) }
             }
@@ -156,6 +169,8 @@ public struct LedgerVerifier {
             guard comparable == key else {
                 throw AuditFailure(index: entry.index, detail: "key \(key.id) in the api_keys table differs from the log")
             }
+        case .fundAction:
+            preconditionFailure("fund actions are compared part by part by the caller")
         case .transactionRecorded(let transaction):
             let stored: LedgerTransaction?
             do {
@@ -176,11 +191,36 @@ public struct LedgerVerifier {
         }
     }
 
+    /// The domain rows a fund action wrote must say exactly what its entry says.
+    static func compareDomainRows(_ db: Database, action: FundAction, index: Int64) throws {
+        let stored: JSONValue?
+        switch action.kind {
+        case "member.registered":
+            stored = try MemberID(action.subject).flatMap { try SQLiteLedgerStore.memberView(db, id: $0) }
+                .map { SQLiteLedgerStore.details(of: $0.member, commitment: $0.commitment) }
+        case "member.private_data_erased":
+            let id = String(action.subject.prefix { $0 != "#" })
+            stored = try String.fetchOne(db, sql: "SELECT erased_at FROM member_erasures WHERE member_id = ?", arguments: [id])
+                .map { .object(["id": .string(id), "erased_at": .string($0)]) }
+        case "fund.created":
+            stored = try Row.fetchOne(db, sql: "SELECT * FROM funds WHERE id = ?", arguments: [action.subject])
+                .map { try SQLiteLedgerStore.fund(db, from: $0).details }
+        default:
+            throw AuditFailure(index: index, detail: "unknown fund action \(action.kind)")
+        }
+        guard stored == action.details else {
+            throw AuditFailure(index: index, detail: "\(action.kind) \(action.subject) in the tables differs from the log")
+        }
+    }
+
     /// No rows beyond what the log records, and current balances equal to the replay's.
     static func compareTotals(_ db: Database, replay: LedgerReplay, transactionCount: Int) throws {
         let tables: [(String, Int)] = [
             ("assets", replay.assets.count), ("accounts", replay.accounts.count), ("transactions", transactionCount),
             ("api_keys", replay.keys.count),
+            ("members", replay.fundActions["member.registered", default: 0]),
+            ("member_erasures", replay.fundActions["member.private_data_erased", default: 0]),
+            ("funds", replay.fundActions["fund.created", default: 0]),
         ]
         for (table, expected) in tables {
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0

@@ -30,20 +30,25 @@ extension SQLiteLedgerStore {
             for asset in account.allowedAssets ?? [] where try LedgerRows.asset(db, code: asset) == nil {
                 throw Rejection.unknownAsset(code: asset.rawValue)
             }
-            try db.cachedStatement(sql: """
-                INSERT INTO accounts (id, code, type, constraint_kind, metadata, created_at, closed_at)
-                VALUES (?, ?, ?, ?, ?, ?, NULL)
-                """).execute(arguments: [
-                    account.id.rawValue, account.code.rawValue, account.type.rawValue, account.constraint?.rawValue,
-                    account.metadata.canonicalText, account.createdAt.description,
-                ])
-            let seq = db.lastInsertedRowID
-            for asset in account.allowedAssets ?? [] {
-                try db.cachedStatement(sql: "INSERT INTO account_allowed_assets (account_seq, asset) VALUES (?, ?)")
-                    .execute(arguments: [seq, asset.rawValue])
-            }
+            try Self.insert(account, in: db)
             try AuditLogWriter.append(db, event: .accountOpened(account), balances: [], by: principal, at: now, signer: signer)
             return account
+        }
+    }
+
+    /// Writes a validated account whose code is free and whose assets are registered.
+    static func insert(_ account: Account, in db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO accounts (id, code, type, constraint_kind, metadata, created_at, closed_at)
+            VALUES (?, ?, ?, ?, ?, ?, NULL)
+            """).execute(arguments: [
+                account.id.rawValue, account.code.rawValue, account.type.rawValue, account.constraint?.rawValue,
+                account.metadata.canonicalText, account.createdAt.description,
+            ])
+        let seq = db.lastInsertedRowID
+        for asset in account.allowedAssets ?? [] {
+            try db.cachedStatement(sql: "INSERT INTO account_allowed_assets (account_seq, asset) VALUES (?, ?)")
+                .execute(arguments: [seq, asset.rawValue])
         }
     }
 

@@ -50,7 +50,7 @@ import Testing
         let ledger = try TestLedger()
         #expect(try ledger.store.pragma("journal_mode") == "wal")
         #expect(try ledger.store.pragma("synchronous") == "2") // FULL
-        #expect(try ledger.store.appliedMigrations() == ["0001_create_ledger", "0002_create_audit_log", "0003_create_api_keys"])
+        #expect(try ledger.store.appliedMigrations() == ["0001_create_ledger", "0002_create_audit_log", "0003_create_api_keys", "0004_create_fund_domain"])
     }
 
     @Test func recordsAMultiAssetTransactionAndItsBalances() async throws {

@@ -3,6 +3,7 @@
 // makes `verify` fail, naming what differs.
 import AuditLog
 import Foundation
+import FundCore
 import LedgerCore
 import LedgerStorage
 import LedgerTestSupport
@@ -104,6 +105,23 @@ import Testing
         // The genuine log is consistent with its own saved checkpoint.
         try genuine.store.close()
         _ = try LedgerVerifier(path: genuine.path, verifierKeys: [LogSigner.test.verifierKey]).verify(since: saved.note)
+    }
+
+    @Test func anEditedMemberOrFundIsCaught() async throws {
+        for sql in [
+            "DROP TRIGGER members_are_immutable_update; UPDATE members SET region = 'Elsewhere';",
+            "DROP TRIGGER funds_are_immutable_update; UPDATE funds SET name = 'Renamed';",
+        ] {
+            let ledger = try TestLedger()
+            try await ledger.seed(assets: [("USD", 2)], accounts: [])
+            _ = try await ledger.store.registerMember(MemberDraft(name: "Union", kind: "union", country: "KE", region: "East Africa", visibility: "public"), by: .system, idempotency: nil)
+            _ = try await ledger.store.createFund(FundDraft(code: "climate", name: "Climate", assets: ["USD"]), by: .system, idempotency: nil)
+            try ledger.store.close()
+            let verifier = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey])
+            _ = try verifier.verify()
+            try SQLiteShell.execute(path: ledger.path, sql: sql)
+            #expect(throws: AuditFailure.self, "\(sql) was not detected") { try verifier.verify() }
+        }
     }
 
     @Test func aForeignKeyIsRefused() async throws {

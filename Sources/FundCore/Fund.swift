@@ -1,0 +1,140 @@
+public import LedgerCore
+
+/// A campaign the fund runs — a climate-adaptation fund, an emergency health fund — with
+/// its own accounts, assets and approval threshold.
+public struct Fund: Hashable, Sendable {
+    public let id: FundID
+    /// The fund's code, one account-code segment (`climate`, `health-2026`): every account
+    /// of the fund sits under it.
+    public let code: String
+    public let name: String
+    /// The assets the fund holds cash in.
+    public let assets: [AssetCode]
+    /// Per asset, the amount above which a disbursement needs two approvals.
+    public let twoApprovalsAbove: [AssetCode: Amount]
+    public let createdAt: Timestamp
+
+    public init(id: FundID, code: String, name: String, assets: [AssetCode], twoApprovalsAbove: [AssetCode: Amount], createdAt: Timestamp) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.assets = assets
+        self.twoApprovalsAbove = twoApprovalsAbove
+        self.createdAt = createdAt
+    }
+
+    /// The fund's chart of accounts (see docs/fund-chart.md for why it is shaped so).
+    public var chart: FundChart { FundChart(fundCode: code) }
+
+    /// The fund as the audit log records it.
+    public var details: JSONValue {
+        .object([
+            "id": .string(id.rawValue), "code": .string(code), "name": .string(name),
+            "assets": .array(assets.map { .string($0.rawValue) }),
+            "two_approvals_above": .object(Dictionary(uniqueKeysWithValues: twoApprovalsAbove.map { ($0.key.rawValue, JSONValue.integer($0.value.minorUnits)) })),
+            "created_at": .string(createdAt.description),
+        ])
+    }
+}
+
+/// Identifies a fund, `fnd_` + 32 hex digits.
+public struct FundID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init?(_ text: String) {
+        guard text.hasPrefix("fnd_"), text.utf8.count == 36,
+              text.utf8.dropFirst(4).allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
+        else { return nil }
+        rawValue = text
+    }
+
+    public init(bytes: [UInt8]) {
+        precondition(bytes.count == 16, "identifiers are 128 bits")
+        let hex = Array("0123456789abcdef")
+        rawValue = "fnd_" + String(bytes.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0f)]] })
+    }
+
+    public var description: String { rawValue }
+    public static func < (lhs: FundID, rhs: FundID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// The standard accounts of one fund. Cash per asset can never be overdrawn; pledges,
+/// contributions, grants and payables are kept per member so every figure of every
+/// report comes straight from a balance.
+public struct FundChart: Hashable, Sendable {
+    public let fundCode: String
+
+    /// `assets:<fund>:cash:<asset>` — the fund's money; `no_negative`.
+    public func cash(_ asset: AssetCode) -> AccountCode { code("assets:\(fundCode):cash:\(asset.rawValue.lowercased())") }
+    /// `equity:<fund>:conversion` — both legs of a currency conversion pass through it.
+    public var conversion: AccountCode { code("equity:\(fundCode):conversion") }
+    /// `assets:<fund>:pledges:<member>` — what a member has promised and not yet paid.
+    public func pledges(_ member: MemberID) -> AccountCode { code("assets:\(fundCode):pledges:\(member.rawValue)") }
+    /// `income:<fund>:contributions:<member>` — what a member gave (pledged or not).
+    public func contributions(_ member: MemberID) -> AccountCode { code("income:\(fundCode):contributions:\(member.rawValue)") }
+    /// `expenses:<fund>:grants:<member>` — grants approved for a member.
+    public func grants(_ member: MemberID) -> AccountCode { code("expenses:\(fundCode):grants:\(member.rawValue)") }
+    /// `liabilities:<fund>:grants-payable:<member>` — approved grants not yet paid; `no_negative`.
+    public func grantsPayable(_ member: MemberID) -> AccountCode { code("liabilities:\(fundCode):grants-payable:\(member.rawValue)") }
+
+    private func code(_ text: String) -> AccountCode {
+        guard let code = AccountCode(text) else { preconditionFailure("fund and member codes make valid account codes") }
+        return code
+    }
+}
+
+/// A request to create a fund, as received at the edge.
+public struct FundDraft: Sendable, Equatable {
+    public var code: String
+    public var name: String
+    public var assets: [String]
+    public var twoApprovalsAbove: [String: Int64]
+
+    public init(code: String, name: String, assets: [String], twoApprovalsAbove: [String: Int64] = [:]) {
+        self.code = code
+        self.name = name
+        self.assets = assets
+        self.twoApprovalsAbove = twoApprovalsAbove
+    }
+
+    /// Longest fund code: it is one segment of every account code of the fund.
+    public static let codeLengthMax = 40
+
+    /// Checks every field; whether the assets are registered is the store's to check.
+    public func validated(id: FundID, at time: Timestamp) throws(Rejection) -> Fund {
+        var problems: [FieldProblem] = []
+        let isCode = !code.isEmpty && code.utf8.count <= Self.codeLengthMax
+            && code.utf8.first.map { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) } == true
+            && code.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d }
+        if !isCode {
+            problems.append(.init(field: "code", detail: "must be 1 to \(Self.codeLengthMax) of [a-z0-9-], starting with a letter or digit"))
+        }
+        if let problem = TextRules.problem(in: name, field: "name", lengthMax: 200) { problems.append(problem) }
+        if assets.isEmpty || assets.count > Limits.allowedAssetsMax {
+            problems.append(.init(field: "assets", detail: "must list between 1 and \(Limits.allowedAssetsMax) assets"))
+        }
+        var codes: [AssetCode] = []
+        for (index, text) in assets.enumerated() {
+            guard let asset = AssetCode(text) else {
+                problems.append(.init(field: "assets[\(index)]", detail: "must match [A-Z0-9_]{2,16}"))
+                continue
+            }
+            if codes.contains(asset) { problems.append(.init(field: "assets[\(index)]", detail: "is listed twice")) }
+            codes.append(asset)
+        }
+        var thresholds: [AssetCode: Amount] = [:]
+        for (text, value) in twoApprovalsAbove.sorted(by: { $0.key < $1.key }) {
+            guard let asset = AssetCode(text), codes.contains(asset) else {
+                problems.append(.init(field: "two_approvals_above.\(text)", detail: "must name one of the fund's assets"))
+                continue
+            }
+            guard let amount = Amount(minorUnits: value), value >= 0 else {
+                problems.append(.init(field: "two_approvals_above.\(text)", detail: "must be between 0 and 9007199254740991"))
+                continue
+            }
+            thresholds[asset] = amount
+        }
+        guard problems.isEmpty else { throw .invalidFields(problems) }
+        return Fund(id: id, code: code, name: name, assets: codes.sorted(), twoApprovalsAbove: thresholds, createdAt: time)
+    }
+}

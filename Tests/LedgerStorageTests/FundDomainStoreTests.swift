@@ -1,0 +1,114 @@
+// Goal: members and funds are recorded with one log entry each, in the same database
+// transaction; private member data never enters the log (only its salted commitment),
+// can be erased on request without breaking any proof, and a fund's standing accounts
+// are opened with it — all of which the verifier checks.
+import AuditLog
+import Crypto
+import Foundation
+import FundCore
+import LedgerCore
+import LedgerStorage
+import LedgerTestSupport
+import Testing
+
+@Suite struct FundDomainStoreTests {
+    static func register(_ ledger: TestLedger, _ name: String, visibility: String) async throws -> MemberView {
+        let draft = MemberDraft(name: name, kind: "union", country: "KE", region: "East Africa", visibility: visibility, contact: .object(["email": .string("\(name.lowercased().prefix(4))@example.org")]))
+        guard case .applied(let view) = try await ledger.store.registerMember(draft, by: .system, idempotency: nil) else {
+            preconditionFailure("no idempotency key, no replay")
+        }
+        return view
+    }
+
+    static func logText(_ ledger: TestLedger) async throws -> String {
+        let entries = try await ledger.store.logEntries(start: 0, end: nil, limit: 1000).entries
+        return entries.map { String(decoding: $0.data, as: UTF8.self) }.joined(separator: "\n")
+    }
+
+    @Test func privateDataNeverEntersTheLogOnlyItsCommitment() async throws {
+        let ledger = try TestLedger()
+        let named = try await Self.register(ledger, "Dockworkers Union of Mombasa", visibility: "public")
+        let hidden = try await Self.register(ledger, "Secret Sisters Collective", visibility: "anonymous")
+        let log = try await Self.logText(ledger)
+        #expect(log.contains("Dockworkers Union of Mombasa"))      // public names are public
+        #expect(!log.contains("Secret Sisters Collective"))         // anonymous names are not
+        #expect(log.contains(hidden.member.pseudonym))
+        #expect(!log.contains("@example.org"))                      // contact data never
+        #expect(log.contains(Data(hidden.commitment).base64EncodedString()))
+        #expect(named.privateData?.name == nil)
+        #expect(hidden.privateData?.name == "Secret Sisters Collective")
+        #expect(hidden.member.publicName == hidden.member.pseudonym)
+    }
+
+    @Test func erasureKeepsTheLogVerifiableAndTheCommitmentChecksOut() async throws {
+        let ledger = try TestLedger()
+        let hidden = try await Self.register(ledger, "Secret Sisters Collective", visibility: "anonymous")
+        let salt = try #require(try SQLiteShell.scalar(path: ledger.path, sql: "SELECT hex(salt) FROM member_private"))
+        let saltBytes = stride(from: 0, to: salt.count, by: 2).map { UInt8(salt.dropFirst($0).prefix(2), radix: 16)! }
+        // Whoever holds the data and its salt can prove it is what was committed to.
+        let privateData = try #require(hidden.privateData)
+        #expect(Array(SHA256.hash(data: saltBytes + privateData.canonicalBytes)) == hidden.commitment)
+
+        let erased = try await ledger.store.erasePrivateData(of: hidden.member.id, by: .system)
+        #expect(erased.privateData == nil)
+        #expect(erased.erasedAt != nil)
+        #expect(erased.member.name == nil)
+        #expect(erased.commitment == hidden.commitment)
+        #expect(try SQLiteShell.scalar(path: ledger.path, sql: "SELECT count(*) FROM member_private") == "0")
+        await #expect(throws: Rejection.privateDataErased(member: hidden.member.id.rawValue)) {
+            try await ledger.store.erasePrivateData(of: hidden.member.id, by: .system)
+        }
+        // Deleting private data without recording an erasure is refused by the file itself.
+        let other = try await Self.register(ledger, "Another Group", visibility: "anonymous")
+        #expect(throws: SQLiteShell.Failure.self) {
+            try SQLiteShell.execute(path: ledger.path, sql: "DELETE FROM member_private WHERE member_id = '\(other.member.id.rawValue)'")
+        }
+        try ledger.store.close()
+        let report = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        #expect(report.entries == 3)
+    }
+
+    @Test func aFundOpensItsChartAndTheVerifierChecksIt() async throws {
+        let ledger = try TestLedger()
+        try await ledger.seed(assets: [("USD", 2), ("KES", 2)], accounts: [])
+        let draft = FundDraft(code: "climate", name: "Climate adaptation fund", assets: ["USD", "KES"], twoApprovalsAbove: ["USD": 1_000_000])
+        guard case .applied(let fund) = try await ledger.store.createFund(draft, by: .system, idempotency: nil) else {
+            Issue.record("fund creation must apply")
+            return
+        }
+        let cash = try #require(await ledger.store.account(.code(AccountCode("assets:climate:cash:usd")!)))
+        #expect(cash.constraint == .noNegative)
+        #expect(cash.allowedAssets == [AssetCode("USD")!])
+        #expect(try await ledger.store.account(.code(AccountCode("assets:climate:cash:kes")!)) != nil)
+        #expect(try await ledger.store.account(.code(AccountCode("equity:climate:conversion")!))?.type == .equity)
+        #expect(try await ledger.store.fund("climate") == fund)
+        #expect(try await ledger.store.fund(fund.id.rawValue)?.twoApprovalsAbove[AssetCode("USD")!]?.minorUnits == 1_000_000)
+        await #expect(throws: Rejection.fundExists(code: "climate")) {
+            try await ledger.store.createFund(draft, by: .system, idempotency: nil)
+        }
+        await #expect(throws: Rejection.unknownAsset(code: "EUR")) {
+            try await ledger.store.createFund(FundDraft(code: "health", name: "Health", assets: ["EUR"]), by: .system, idempotency: nil)
+        }
+        try ledger.store.close()
+        let report = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        #expect(report.entries == 3) // 2 assets + the fund (its accounts are in the same entry)
+    }
+
+    @Test(arguments: [
+        (MemberDraft(name: "", kind: "union", country: "KE", region: "East Africa", visibility: "public"), "name"),
+        (MemberDraft(name: "A", kind: "club", country: "KE", region: "East Africa", visibility: "public"), "kind"),
+        (MemberDraft(name: "A", kind: "union", country: "XX", region: "East Africa", visibility: "public"), "country"),
+        (MemberDraft(name: "A", kind: "union", country: "KE", region: "East Africa", visibility: "secret"), "visibility"),
+        (MemberDraft(name: "A", kind: "union", country: "KE", region: "", visibility: "public"), "region"),
+    ])
+    func invalidMembersAreRefusedNamingTheField(draft: MemberDraft, field: String) {
+        let id = MemberID(bytes: Array(repeating: 1, count: 16))
+        do {
+            _ = try draft.validated(id: id, at: Timestamp(microsecondsSinceEpoch: 0))
+            Issue.record("expected a rejection")
+        } catch {
+            guard case .invalidFields(let problems) = error else { Issue.record("\(error)"); return }
+            #expect(problems.map(\.field) == [field])
+        }
+    }
+}
