@@ -120,6 +120,12 @@ public struct FundDraft: Sendable, Equatable {
                 continue
             }
             if codes.contains(asset) { problems.append(.init(field: "assets[\(index)]", detail: "is listed twice")) }
+            // The cash account's last segment is the lowercased code, and account-code
+            // segments start with a letter or digit.
+            if AccountCode("assets:x:cash:\(asset.rawValue.lowercased())") == nil {
+                problems.append(.init(field: "assets[\(index)]", detail: "must start with a letter or digit to name the fund's cash account"))
+                continue
+            }
             codes.append(asset)
         }
         var thresholds: [AssetCode: Amount] = [:]

@@ -74,11 +74,12 @@ struct MemberController<Store: LedgerStore> {
             let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
             let name = UnicodeText.nfc(create.name)
             let region = UnicodeText.nfc(create.region)
-            try RequestLimits.enforce(limits.problems(metadata: create.contact))
+            try RequestLimits.enforce(limits.problems(metadata: create.contact, field: "contact"))
             let principal = try context.requirePrincipal()
-            // The creation response shows what the caller sent, private data included.
+            // The creation response is stored for idempotent replays, which must not outlive
+            // an erasure: it holds only what the public may see.
             let render: @Sendable (MemberView) throws -> StoredResponse = {
-                StoredResponse(status: 201, body: try JSONResponse.bytes(MemberBody($0, showsPrivate: true)))
+                StoredResponse(status: 201, body: try JSONResponse.bytes(MemberBody($0, showsPrivate: false)))
             }
             let draft = MemberDraft(name: name, kind: create.kind, country: create.country, region: region, visibility: create.visibility, contact: create.contact)
             let outcome = try await store.registerMember(

@@ -193,6 +193,25 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
             self.init(status: .conflict, code: "fund_exists", title: "The fund already exists", detail: "fund \(code) already exists")
         case .privateDataErased(let member):
             self.init(status: .conflict, code: "private_data_erased", title: "The private data is already erased", detail: "member \(member)'s private data was erased before")
+        case .unknownReference(let field, let reference):
+            self.init(
+                status: .unprocessableContent, code: "unknown_reference", title: "The request names something that does not exist",
+                detail: "\(field): no \(reference)", errors: [FieldProblem(field: field, detail: "names nothing")]
+            )
+        case .assetNotInFund(let fund, let asset):
+            self.init(status: .unprocessableContent, code: "asset_not_in_fund", title: "The fund does not hold this asset", detail: "fund \(fund) holds no \(asset)")
+        case .pledgeMismatch(let field):
+            self.init(
+                status: .unprocessableContent, code: "pledge_mismatch", title: "The contribution does not match its pledge",
+                detail: "\(field) differs from the pledge's", errors: [FieldProblem(field: field, detail: "differs from the pledge's")]
+            )
+        case .overpayment(let outstanding):
+            self.init(
+                status: .unprocessableContent, code: "overpayment", title: "The contribution pays more than is outstanding",
+                detail: "the pledge needs \(outstanding) more minor units; send split_excess: true to keep the rest as an unpledged contribution"
+            )
+        case .nothingOutstanding(let pledge):
+            self.init(status: .unprocessableContent, code: "nothing_outstanding", title: "Nothing is left to cancel", detail: "pledge \(pledge) has nothing outstanding")
         case .notFound(let resource, let reference):
             self.init(status: .notFound, code: "not_found", title: "The resource does not exist", detail: "no \(resource) \(reference)")
         }

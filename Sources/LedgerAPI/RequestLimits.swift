@@ -88,13 +88,13 @@ public struct RequestLimits: Sendable, Equatable {
         return [FieldProblem(field: field, detail: "must be at most \(stringLengthMax) characters")]
     }
 
-    func problems(metadata: JSONValue?) -> [FieldProblem] {
+    func problems(metadata: JSONValue?, field: String = "metadata") -> [FieldProblem] {
         guard let metadata else { return [] }
         if metadata.depth > metadataDepthMax {
-            return [FieldProblem(field: "metadata", detail: "must nest at most \(metadataDepthMax) levels")]
+            return [FieldProblem(field: field, detail: "must nest at most \(metadataDepthMax) levels")]
         }
         if metadata.canonicalBytes.count > metadataBytesMax {
-            return [FieldProblem(field: "metadata", detail: "must be at most \(metadataBytesMax) bytes as JSON")]
+            return [FieldProblem(field: field, detail: "must be at most \(metadataBytesMax) bytes as JSON")]
         }
         return []
     }

@@ -52,6 +52,16 @@ public enum Rejection: Error, Hashable, Sendable {
     case fundExists(code: String)
     /// The member's private data has already been erased.
     case privateDataErased(member: String)
+    /// A reference in the request (member, fund, pledge) names nothing.
+    case unknownReference(field: String, reference: String)
+    /// A fund does not hold the asset.
+    case assetNotInFund(fund: String, asset: AssetCode)
+    /// The request's asset, member or fund does not match the pledge it names.
+    case pledgeMismatch(field: String)
+    /// A contribution pays more than the pledge still needs.
+    case overpayment(outstanding: Int64)
+    /// Nothing is left to cancel on the pledge.
+    case nothingOutstanding(pledge: String)
     /// The named resource does not exist.
     case notFound(resource: String, reference: String)
 }

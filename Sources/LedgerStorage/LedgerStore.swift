@@ -66,6 +66,19 @@ public protocol LedgerStore: Sendable {
     /// Funds in creation order, after the cursor.
     func funds(page: PageRequest) async throws -> Page<Fund>
 
+    /// Records a pledge: its receivable against the member's contribution income.
+    func makePledge(_ draft: PledgeDraft, by principal: Principal, idempotency: Idempotency<PledgeView>?) async throws -> WriteOutcome<PledgeView>
+    /// The pledge with its status as of today.
+    func pledge(_ id: PledgeID) async throws -> PledgeView?
+    /// Pledges in creation order, filtered, after the cursor.
+    func pledges(filter: PledgeFilter, page: PageRequest) async throws -> Page<PledgeView>
+    /// Writes off a pledge's unpaid rest, with a reason.
+    func cancelPledge(_ id: PledgeID, reason: String, by principal: Principal, idempotency: Idempotency<PledgeView>?) async throws -> WriteOutcome<PledgeView>
+    /// Records money received from a member, against a pledge or not.
+    func recordContribution(_ draft: ContributionDraft, by principal: Principal, idempotency: Idempotency<ContributionView>?) async throws -> WriteOutcome<ContributionView>
+    /// The contribution with `id`.
+    func contribution(_ id: ContributionID) async throws -> ContributionView?
+
     // MARK: API keys
 
     /// Issues a key; returns it with its token, which is never stored or shown again.

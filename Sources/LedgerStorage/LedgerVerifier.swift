@@ -205,6 +205,15 @@ public struct LedgerVerifier {
         case "fund.created":
             stored = try Row.fetchOne(db, sql: "SELECT * FROM funds WHERE id = ?", arguments: [action.subject])
                 .map { try SQLiteLedgerStore.fund(db, from: $0).details }
+        case "pledge.made":
+            stored = try PledgeID(action.subject).flatMap { try SQLiteLedgerStore.pledgeView(db, id: $0, today: LocalDate(year: 2000, month: 1, day: 1)!) }?.pledge.details
+        case "pledge.cancelled":
+            let id = String(action.subject.prefix { $0 != "#" })
+            stored = try Row.fetchOne(db, sql: "SELECT reason, cancelled_at FROM pledge_cancellations WHERE pledge_id = ?", arguments: [id]).map {
+                .object(["id": .string(id), "reason": .string(try LedgerRows.text($0, "reason")), "cancelled_at": .string(try LedgerRows.text($0, "cancelled_at"))])
+            }
+        case "contribution.received":
+            stored = try ContributionID(action.subject).flatMap { try SQLiteLedgerStore.contributionView(db, id: $0) }?.contribution.details
         default:
             throw AuditFailure(index: index, detail: "unknown fund action \(action.kind)")
         }
@@ -221,6 +230,9 @@ public struct LedgerVerifier {
             ("members", replay.fundActions["member.registered", default: 0]),
             ("member_erasures", replay.fundActions["member.private_data_erased", default: 0]),
             ("funds", replay.fundActions["fund.created", default: 0]),
+            ("pledges", replay.fundActions["pledge.made", default: 0]),
+            ("pledge_cancellations", replay.fundActions["pledge.cancelled", default: 0]),
+            ("contributions", replay.fundActions["contribution.received", default: 0]),
         ]
         for (table, expected) in tables {
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0

@@ -101,6 +101,16 @@ extension SQLiteLedgerStore {
         _ draft: CheckedTransactionDraft, id: TransactionID, by principal: Principal, at now: Timestamp, in db: Database,
         log: inout AuditLogWriter
     ) throws -> LedgerTransaction {
+        let (transaction, balances) = try insertTransaction(draft, id: id, at: now, in: db)
+        try log.append(db, event: .transactionRecorded(transaction), balances: balances, by: principal, at: now)
+        return transaction
+    }
+
+    /// Resolves a checked draft against the ledger and writes it, without a log entry:
+    /// for callers whose own entry carries the transaction (fund actions).
+    static func insertTransaction(
+        _ draft: CheckedTransactionDraft, id: TransactionID, at now: Timestamp, in db: Database
+    ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
         for reference in draft.accountReferences {
             accounts[reference] = try LedgerRows.account(db, reference: reference)
@@ -112,8 +122,7 @@ extension SQLiteLedgerStore {
         let transaction = try draft.resolved(id: id, recordedAt: now, accounts: accounts.mapValues(\.account), registeredAssets: assets)
         let byID = Dictionary(accounts.values.map { ($0.account.id, $0) }, uniquingKeysWith: { first, _ in first })
         let balances = try TransactionWriter.insert(db, transaction: transaction, reversesSeq: nil, accounts: byID)
-        try log.append(db, event: .transactionRecorded(transaction), balances: balances, by: principal, at: now)
-        return transaction
+        return (transaction, balances)
     }
 
     public func reverseTransaction(

@@ -18,6 +18,9 @@ import Testing
             let id = try #require(created["id"] as? String)
             let pseudonym = try #require(created["pseudonym"] as? String)
             #expect(pseudonym == "Member " + id.dropFirst(4).prefix(8))
+            // The 201 (kept for idempotent replays) shows only what the public may see.
+            #expect(created["name"] as? String == pseudonym)
+            #expect(created["contact"] == nil)
 
             let asTreasurer = try await client.call(.get, "/v1/members/\(id)", as: .token(treasurer))
             #expect(asTreasurer["name"] as? String == pseudonym)
@@ -63,6 +66,10 @@ import Testing
             #expect(cash["constraint"] as? String == "no_negative")
             #expect(try await client.call(.get, "/v1/funds/emergency-health")["id"] as? String == fund["id"] as? String)
             #expect(try await client.call(.post, "/v1/funds", json: #"{"code":"emergency-health","name":"Again","assets":["USD"]}"#).code == "fund_exists")
+            let underscore = try await client.call(.post, "/v1/assets", json: #"{"code":"_X","scale":0}"#)
+            #expect(underscore.status == .created)
+            let unnamable = try await client.call(.post, "/v1/funds", json: #"{"code":"odd","name":"Odd","assets":["_X"]}"#)
+            #expect(unnamable.status == .unprocessableContent, "\(unnamable.text)")
             let bad = try await client.call(.post, "/v1/funds", json: #"{"code":"Bad Code","name":"x","assets":["USD"],"two_approvals_above":{"KES":1}}"#)
             #expect(bad.status == .unprocessableContent)
             let fields = (bad["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String } ?? []

@@ -74,7 +74,7 @@ import Testing
         let paths = try #require(document["paths"] as? [String: Any])
         var checked = 0
         for (path, item) in paths {
-            for (method, value) in item as? [String: Any] ?? [:] where ["get", "post"].contains(method) {
+            for (method, value) in item as? [String: Any] ?? [:] where ["get", "post", "put", "patch", "delete"].contains(method) {
                 let operation = try #require(value as? [String: Any])
                 let access = RoutePolicy.access(method: method.uppercased(), path: path)
                 let security = operation["security"] as? [[String: Any]] ?? []

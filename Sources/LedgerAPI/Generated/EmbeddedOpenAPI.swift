@@ -50,7 +50,7 @@ info:
     Every `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to
     255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is
     `400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and
-    `POST /v1/keys/{id}/revoke` ignores it.) The key is stored with the write, in the same
+    `POST /v1/keys/{id}/revoke` and `DELETE /v1/members/{id}/private-data` ignore it.) The key is stored with the write, in the same
     database transaction, and survives restarts. Keys are scoped per API key: each API key
     has its own namespace across all routes, and two principals using the same
     `Idempotency-Key` never see each other's responses.
@@ -85,9 +85,18 @@ info:
 
     ## Audit log
     Every change (an asset registered, an account opened or closed, a transaction
-    recorded or reversed, an API key created or revoked) appends one entry, its canonical
-    JSON (RFC 8785), to an append-only RFC 6962 Merkle tree, in the same database
-    transaction as the change. Each entry names its `principal`: the API key that made
+    recorded or reversed, an API key created or revoked, a member registered or its
+    private data erased, a fund created) appends one entry, its canonical JSON
+    (RFC 8785), to an append-only RFC 6962 Merkle tree, in the same database transaction
+    as the change. The fund's actions are entries of their own kinds
+    (`member.registered`, `member.private_data_erased`, `fund.created`) whose payload
+    holds the action's `details`, the accounts it opened (`accounts_opened`, e.g. a
+    fund's cash and conversion accounts) and the transaction it recorded (`transaction`,
+    `null` when no money moved), so a step and its money are proved together. A
+    member's private data (its contact details, and the name of an anonymous member)
+    never enters the log: the entry holds only a salted SHA-256 commitment to it and,
+    for an anonymous member, the pseudonym in place of the name, so erasing the data
+    leaves every entry and proof verifiable. Each entry names its `principal`: the API key that made
     the change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and
     `role` null) for the operator's offline commands and the first admin key.
     Each append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP
@@ -135,6 +144,11 @@ tags:
     description: |
       The public transparency endpoints: the verifier key, signed checkpoints, log
       entries, and inclusion and consistency proofs. Anyone may read them.
+  - name: Fund
+    description: |
+      The solidarity fund's domain: register members (whose private data is shown only to
+      admins and auditors, and may be erased) and create and read funds with their
+      standing accounts.
   - name: Keys
     description: API keys and their roles. Admins issue and revoke keys; admins and auditors list them.
 
@@ -1271,6 +1285,367 @@ paths:
         '500':
           $ref: '#/components/responses/InternalError'
 
+  /v1/members:
+    post:
+      tags: [Fund]
+      operationId: registerMember
+      summary: Register a member
+      description: |
+        Registers a member of the fund: a union, community, movement, organisation, state
+        or individual, in a country (an assigned ISO 3166-1 alpha-2 code) and a region of
+        the fund's choosing. `name` and `region` are stored in Unicode NFC. A `public`
+        member is shown by name to every role; an `anonymous` member is shown by its
+        pseudonym (`Member ` and the first 8 hex digits of its id) to everyone but admins
+        and auditors. The member's private data (`contact`, and an anonymous member's name)
+        never enters the audit log: the `member.registered` entry holds only a salted
+        SHA-256 commitment to it (`private_data_commitment`) and, for an anonymous member,
+        the pseudonym in place of the name. `contact` defaults to `{}`.
+
+        The response shows the private data to the caller, whatever its role: `name` is
+        the real name and `contact` is present (`{}` when none was sent).
+      x-roles: [admin, treasurer]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/RegisterMemberRequest'
+            example:
+              name: Secret Sisters Collective
+              kind: movement
+              country: PH
+              region: South-East Asia
+              visibility: anonymous
+              contact:
+                email: hello@example.org
+      responses:
+        '201':
+          description: The member was registered (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Member'
+              example:
+                id: mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f
+                kind: movement
+                country: PH
+                region: South-East Asia
+                visibility: anonymous
+                name: Secret Sisters Collective
+                pseudonym: Member 3c9a1f0e
+                registered_at: '2026-03-14T10:00:00.000000Z'
+                private_data_commitment: UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw=
+                contact:
+                  email: hello@example.org
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Code: `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `validation_failed` (`name` must be 1–200 characters and `region` 1–100, without control characters; `kind` must be `union`, `community`, `movement`, `organisation`, `state` or `individual`; `country` must be an assigned ISO 3166-1 alpha-2 code; `visibility` must be `public` or `anonymous`; `contact` must be an object that follows the metadata rules).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+    get:
+      tags: [Fund]
+      operationId: listMembers
+      summary: List members
+      description: |
+        Members in id order (ids are random, so this is not registration order). Admins and
+        auditors see each member's real name and `contact` (while not erased); other roles
+        see a public member's name, an anonymous member's pseudonym, and no `contact`.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
+      responses:
+        '200':
+          description: One page of members.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/MemberList'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`limit`, `cursor`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/members/{id}:
+    get:
+      tags: [Fund]
+      operationId: getMember
+      summary: Read a member
+      description: |
+        Admins and auditors see the real name and `contact` (while not erased); other
+        roles see a public member's name, an anonymous member's pseudonym, and no
+        `contact`.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/MemberIDPath'
+      responses:
+        '200':
+          description: The member.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Member'
+              example:
+                id: mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f
+                kind: movement
+                country: PH
+                region: South-East Asia
+                visibility: anonymous
+                name: Member 3c9a1f0e
+                pseudonym: Member 3c9a1f0e
+                registered_at: '2026-03-14T10:00:00.000000Z'
+                private_data_commitment: UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw=
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such member, or not a well-formed member id).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/members/{id}/private-data:
+    delete:
+      tags: [Fund]
+      operationId: eraseMemberPrivateData
+      summary: Erase a member's private data
+      description: |
+        Erases a member's private data on a data-protection request: its `contact` and, for
+        an anonymous member, its name are deleted for good, with the salt of the
+        commitment. The member itself stays, with its public fields and its
+        `private_data_commitment`, so every log entry and proof remains verifiable; the
+        erasure is logged as a `member.private_data_erased` entry. Afterwards every role,
+        admins and auditors included, sees an anonymous member by its pseudonym and no
+        `contact`. A member's data is erased at most once: repeating it answers
+        `409 private_data_erased`.
+
+        The request takes no body (a body, if sent, is ignored) and no `Idempotency-Key`
+        (the header is ignored).
+      x-roles: [admin]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/MemberIDPath'
+      responses:
+        '200':
+          description: The member after erasure, with `private_data_erased_at` and without `contact`.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ErasedMember'
+              example:
+                id: mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f
+                kind: movement
+                country: PH
+                region: South-East Asia
+                visibility: anonymous
+                name: Member 3c9a1f0e
+                pseudonym: Member 3c9a1f0e
+                registered_at: '2026-03-14T10:00:00.000000Z'
+                private_data_commitment: UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw=
+                private_data_erased_at: '2026-06-01T12:00:00.000000Z'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such member, or not a well-formed member id).'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Code: `private_data_erased` (the member''s private data was erased before).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/funds:
+    post:
+      tags: [Fund]
+      operationId: createFund
+      summary: Create a fund
+      description: |
+        Creates a fund (a campaign such as a climate-adaptation or emergency health fund)
+        holding cash in the listed registered assets, and opens its standing accounts in
+        the same write: per asset, `assets:<code>:cash:<asset in lowercase>` (type `asset`,
+        only that asset, `no_negative`), and `equity:<code>:conversion` (type `equity`,
+        the fund's assets), each with metadata `{"fund": "<fund id>"}`. The response's
+        `accounts` names them. `two_approvals_above` sets, per asset of the fund, the
+        amount in minor units above which a disbursement needs two approvals; it defaults
+        to `{}` (no threshold). `name` is stored in Unicode NFC. The `fund.created` log
+        entry records the fund in `details` and the opened accounts in `accounts_opened`.
+      x-roles: [admin]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/CreateFundRequest'
+            example:
+              code: emergency-health
+              name: Emergency health fund
+              assets: [USD, EUR]
+              two_approvals_above:
+                USD: 500000
+      responses:
+        '201':
+          description: The fund was created with its accounts (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Fund'
+              example:
+                id: fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9
+                code: emergency-health
+                name: Emergency health fund
+                assets: [EUR, USD]
+                two_approvals_above:
+                  USD: 500000
+                accounts:
+                  conversion: equity:emergency-health:conversion
+                  cash_USD: assets:emergency-health:cash:usd
+                  cash_EUR: assets:emergency-health:cash:eur
+                created_at: '2026-03-14T09:10:00.000000Z'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Codes: `fund_exists` (a fund has this code), `account_exists` (one of the fund''s account codes is already taken), `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`code` must be 1–40 of `[a-z0-9-]` starting with a letter or digit; `name` must be 1–200 characters without control characters; `assets` count, format or duplicates; a `two_approvals_above` key that is not one of the fund''s assets, or a value outside 0–9007199254740991), `unknown_asset` (an asset is not registered).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+    get:
+      tags: [Fund]
+      operationId: listFunds
+      summary: List funds
+      description: Funds in creation order.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
+      responses:
+        '200':
+          description: One page of funds.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/FundList'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`limit`, `cursor`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/funds/{id}:
+    get:
+      tags: [Fund]
+      operationId: getFund
+      summary: Read a fund
+      description: The fund, named by its id (`fnd_…`) or its code.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/FundPath'
+      responses:
+        '200':
+          description: The fund.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Fund'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no fund has this id or code).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
   /v1/keys:
     post:
       tags: [Keys]
@@ -1442,13 +1817,17 @@ components:
         `401 unauthenticated`. Each key has exactly one role, and each operation lists
         the roles it admits in `x-roles`:
         - `admin`: every route: registering assets, opening and closing accounts,
-          issuing, listing and revoking keys, and everything the other roles may do.
-        - `treasurer`: records and reverses transactions, and reads assets, accounts,
-          balances, registers, transactions and the trial balance.
-        - `approver`: reads assets, accounts, balances, registers, transactions and the
-          trial balance.
-        - `auditor`: reads assets, accounts, balances, registers, transactions and the
-          trial balance, and lists keys.
+          creating funds, erasing members' private data, issuing, listing and revoking
+          keys, and everything the other roles may do.
+        - `treasurer`: records and reverses transactions, registers members, and reads
+          assets, accounts, balances, registers, transactions, the trial balance, members
+          and funds.
+        - `approver`: reads assets, accounts, balances, registers, transactions, the
+          trial balance, members and funds.
+        - `auditor`: reads assets, accounts, balances, registers, transactions, the
+          trial balance, members and funds, and lists keys.
+        Only admins and auditors see members' private data (real names of anonymous
+        members, contact details).
         A key whose role an operation does not admit is `403 forbidden`. The public
         routes (`x-roles: [public]`) need no key.
 
@@ -1530,6 +1909,22 @@ components:
       description: The transaction id. A value that is not a well-formed id answers 404 `not_found`.
       schema:
         $ref: '#/components/schemas/TransactionID'
+    MemberIDPath:
+      name: id
+      in: path
+      required: true
+      description: The member id. A value that is not a well-formed member id answers 404 `not_found`.
+      schema:
+        $ref: '#/components/schemas/MemberID'
+    FundPath:
+      name: id
+      in: path
+      required: true
+      description: The fund's id (`fnd_…`) or its code (`emergency-health`). Any other value answers 404 `not_found`.
+      schema:
+        anyOf:
+          - $ref: '#/components/schemas/FundID'
+          - $ref: '#/components/schemas/FundCode'
 
   headers:
     WWWAuthenticate:
@@ -1604,7 +1999,7 @@ components:
       description: |
         The request conflicts with the ledger's state: `asset_exists`, `account_exists`,
         `account_already_closed`, `already_reversed`, `idempotency_key_reused`,
-        `key_already_revoked`.
+        `key_already_revoked`, `fund_exists`, `private_data_erased`.
       content:
         application/problem+json:
           schema:
@@ -1702,8 +2097,9 @@ components:
       type: string
       description: |
         An API key's role (see the `bearerAuth` security scheme): `admin` may call every
-        route; `treasurer` records and reverses transactions and reads the ledger;
-        `approver` reads the ledger; `auditor` reads the ledger and lists keys.
+        route; `treasurer` records and reverses transactions, registers members and reads
+        the ledger; `approver` reads the ledger; `auditor` reads the ledger, with members'
+        private data, and lists keys.
       enum: [admin, treasurer, approver, auditor]
     TransactionID:
       type: string
@@ -1803,6 +2199,59 @@ components:
       format: int64
       minimum: 0
       description: An entry's position in the log, from 0.
+    MemberID:
+      type: string
+      description: A member's permanent id.
+      pattern: '^mem_[0-9a-f]{32}$'
+      examples: [mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f]
+    Pseudonym:
+      type: string
+      description: |
+        The stable pseudonym of a member: `Member ` followed by the first 8 hex digits of
+        its id. Derived from the id alone, it reveals nothing about the member.
+      pattern: '^Member [0-9a-f]{8}$'
+      examples: [Member 3c9a1f0e]
+    MemberKind:
+      type: string
+      description: What kind of participant a member is.
+      enum: [union, community, movement, organisation, state, individual]
+    MemberVisibility:
+      type: string
+      description: |
+        `public`: the member is named to every role and in public log entries.
+        `anonymous`: the member is counted in every figure but named only to admins and
+        auditors; everyone else, and the audit log, sees its pseudonym.
+      enum: [public, anonymous]
+    CountryCode:
+      type: string
+      description: |
+        An ISO 3166-1 alpha-2 country code such as `KE`, `BR` or `PH`. Only the 249
+        officially assigned codes are accepted; another pair of capital letters is
+        `422 validation_failed`.
+      pattern: '^[A-Z]{2}$'
+      minLength: 2
+      maxLength: 2
+      examples: [KE]
+    FundID:
+      type: string
+      description: A fund's permanent id.
+      pattern: '^fnd_[0-9a-f]{32}$'
+      examples: [fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9]
+    FundCode:
+      type: string
+      description: |
+        A fund's code: 1 to 40 of `[a-z0-9-]`, starting with a letter or digit. It is one
+        segment of every account code of the fund (`assets:<code>:cash:usd`).
+      pattern: '^[a-z0-9][a-z0-9-]{0,39}$'
+      minLength: 1
+      maxLength: 40
+      examples: [emergency-health]
+    Threshold:
+      type: integer
+      format: int64
+      description: An amount in minor units, 0 to 9007199254740991.
+      minimum: 0
+      maximum: 9007199254740991
 
     # --- Responses -------------------------------------------------------------
     Asset:
@@ -2087,6 +2536,125 @@ components:
           $ref: '#/components/schemas/AccountType'
         balance:
           $ref: '#/components/schemas/NonZeroAmount'
+    Member:
+      type: object
+      description: |
+        A member as the caller may see it. Admins and auditors (and the caller of
+        `POST /v1/members`, in its response) see the private view: the real `name` and
+        `contact`. Other roles see the public view: a public member's name, an anonymous
+        member's pseudonym, and no `contact`. Once the private data is erased, an
+        anonymous member is shown by its pseudonym and without `contact` in every view.
+      required: [id, kind, country, region, visibility, name, pseudonym, registered_at, private_data_commitment]
+      properties:
+        id:
+          $ref: '#/components/schemas/MemberID'
+        kind:
+          $ref: '#/components/schemas/MemberKind'
+        country:
+          $ref: '#/components/schemas/CountryCode'
+        region:
+          type: string
+          minLength: 1
+          maxLength: 100
+        visibility:
+          $ref: '#/components/schemas/MemberVisibility'
+        name:
+          type: string
+          minLength: 1
+          maxLength: 200
+          description: |
+            The real name in the private view; in the public view the name of a public
+            member and the pseudonym (`Member 1a2b3c4d`) of an anonymous one. An anonymous
+            member whose private data was erased is shown by its pseudonym to everyone.
+        pseudonym:
+          $ref: '#/components/schemas/Pseudonym'
+        registered_at:
+          $ref: '#/components/schemas/Timestamp'
+        private_data_commitment:
+          $ref: '#/components/schemas/Base64Hash'
+          description: |
+            Standard base64 of the 32-byte SHA-256(salt || private data), where the salt is
+            32 random bytes kept with the private data and the private data is the
+            canonical JSON (RFC 8785) `{"contact": …, "name": …}` (`name` is `null` for a
+            public member). The same value is in the `member.registered` log entry, and it
+            stays after erasure.
+        private_data_erased_at:
+          $ref: '#/components/schemas/Timestamp'
+          description: When the private data was erased; absent while it is not.
+        contact:
+          $ref: '#/components/schemas/Metadata'
+          description: The private contact data; only in the private view, and absent once erased.
+    ErasedMember:
+      description: A member whose private data was just erased.
+      allOf:
+        - $ref: '#/components/schemas/Member'
+        - type: object
+          required: [private_data_erased_at]
+          properties:
+            contact: false
+    MemberList:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          maxItems: 1000
+          items:
+            $ref: '#/components/schemas/Member'
+        next_cursor:
+          $ref: '#/components/schemas/NextCursor'
+    Fund:
+      type: object
+      required: [id, code, name, assets, two_approvals_above, accounts, created_at]
+      properties:
+        id:
+          $ref: '#/components/schemas/FundID'
+        code:
+          $ref: '#/components/schemas/FundCode'
+        name:
+          type: string
+          minLength: 1
+          maxLength: 200
+        assets:
+          type: array
+          description: The assets the fund holds cash in, in code order.
+          minItems: 1
+          maxItems: 64
+          uniqueItems: true
+          items:
+            $ref: '#/components/schemas/AssetCode'
+        two_approvals_above:
+          type: object
+          description: Per asset of the fund, the amount in minor units above which a disbursement needs two approvals; assets without a threshold are left out (`{}` when none has one).
+          propertyNames:
+            $ref: '#/components/schemas/AssetCode'
+          additionalProperties:
+            $ref: '#/components/schemas/Threshold'
+        accounts:
+          type: object
+          description: |
+            The fund's standing accounts by role: `conversion` (`equity:<code>:conversion`)
+            and, per asset, `cash_<ASSET>` (`assets:<code>:cash:<asset in lowercase>`).
+          required: [conversion]
+          minProperties: 2
+          maxProperties: 65
+          propertyNames:
+            pattern: '^(conversion|cash_[A-Z0-9_]{2,16})$'
+          additionalProperties:
+            $ref: '#/components/schemas/AccountCode'
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+    FundList:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          maxItems: 1000
+          items:
+            $ref: '#/components/schemas/Fund'
+        next_cursor:
+          $ref: '#/components/schemas/NextCursor'
     LogEntry:
       type: object
       required: [index, data]
@@ -2099,9 +2667,12 @@ components:
             Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the
             entry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,
             `kind` (`asset.registered`, `account.opened`, `account.closed`,
-            `transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`),
-            `payload` (for the key kinds: the key's `id`, `name`, `role`, `created_at`,
-            `expires_at` and `revoked_at`, never its token), `previous_hash` (base64 leaf
+            `transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`,
+            and the fund's actions `member.registered`, `member.private_data_erased`,
+            `fund.created`), `payload` (for the key kinds: the key's `id`, `name`, `role`,
+            `created_at`, `expires_at` and `revoked_at`, never its token; for the fund's
+            actions: `details`, `accounts_opened` and `transaction`, with a member's
+            private data only as its `private_data_commitment`), `previous_hash` (base64 leaf
             hash of the entry before; `null` for entry 0), `principal` (who made the
             change: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`
             for the system, i.e. the operator's offline commands and the first admin key)
@@ -2247,7 +2818,10 @@ components:
           type: string
           description: |
             The stable identifier of the problem kind. `http_error` is a fallback for
-            framework-level 4xx errors other than 404; no route raises it today.
+            framework-level 4xx errors other than 404; no route raises it today. Nor, yet,
+            do any routes raise `unknown_reference`, `asset_not_in_fund`, `pledge_mismatch`,
+            `overpayment` or `nothing_outstanding` (422), reserved for the fund's pledges
+            and contributions.
           enum:
             - malformed_json
             - invalid_request
@@ -2266,6 +2840,8 @@ components:
             - already_reversed
             - idempotency_key_reused
             - key_already_revoked
+            - fund_exists
+            - private_data_erased
             - body_too_large
             - unsupported_media_type
             - rate_limited
@@ -2278,6 +2854,11 @@ components:
             - balance_constraint_violated
             - amount_overflow
             - account_not_empty
+            - unknown_reference
+            - asset_not_in_fund
+            - pledge_mismatch
+            - overpayment
+            - nothing_outstanding
             - internal_error
             - unavailable
             - http_error
@@ -2414,6 +2995,65 @@ components:
             When the key stops working, a UTC timestamp `YYYY-MM-DDTHH:MM:SS.ffffffZ`
             such as `2027-01-31T00:00:00.000000Z`, in the future (otherwise
             `422 validation_failed`). Absent: the key never expires.
+    RegisterMemberRequest:
+      type: object
+      additionalProperties: false
+      required: [name, kind, country, region, visibility]
+      properties:
+        name:
+          type: string
+          description: |
+            The member's name; 1 to 200 characters, no control characters (otherwise
+            `422 validation_failed`). Private data for an anonymous member.
+        kind:
+          $ref: '#/components/schemas/MemberKind'
+          description: One of `union`, `community`, `movement`, `organisation`, `state`, `individual` (another string is `422 validation_failed`).
+        country:
+          $ref: '#/components/schemas/CountryCode'
+          description: An assigned ISO 3166-1 alpha-2 code such as `KE` (another string, or an unassigned code, is `422 validation_failed`).
+        region:
+          type: string
+          description: A region of the fund's own choosing, e.g. `East Africa`; 1 to 100 characters, no control characters (otherwise `422 validation_failed`).
+        visibility:
+          $ref: '#/components/schemas/MemberVisibility'
+          description: '`public` or `anonymous` (another string is `422 validation_failed`).'
+        contact:
+          $ref: '#/components/schemas/MetadataRequest'
+          description: |
+            Private contact data (address, phone, e-mail …): a JSON object following the
+            metadata rules of `MetadataRequest`, or `null` for `{}`. Never logged; erasable.
+    CreateFundRequest:
+      type: object
+      additionalProperties: false
+      required: [code, name, assets]
+      properties:
+        code:
+          $ref: '#/components/schemas/FundCode'
+          description: 1 to 40 of `[a-z0-9-]`, starting with a letter or digit (another string is `422 validation_failed`); unique among funds (otherwise `409 fund_exists`).
+        name:
+          type: string
+          description: 1 to 200 characters, no control characters (otherwise `422 validation_failed`).
+        assets:
+          type: array
+          description: |
+            The assets the fund holds cash in: 1 to 64 distinct asset codes (otherwise
+            `422 validation_failed`), each registered (otherwise `422 unknown_asset`).
+          minItems: 1
+          maxItems: 64
+          uniqueItems: true
+          items:
+            $ref: '#/components/schemas/AssetCode'
+        two_approvals_above:
+          type: [object, 'null']
+          description: |
+            Per asset, the amount in minor units above which a disbursement needs two
+            approvals, 0 to 9007199254740991. Every key must be one of `assets` and every
+            value in range (otherwise `422 validation_failed`); a value that is not a whole
+            number within 64 bits is `400 invalid_request`. Absent or `null`: `{}`.
+          propertyNames:
+            $ref: '#/components/schemas/AssetCode'
+          additionalProperties:
+            $ref: '#/components/schemas/Threshold'
     EmptyRequest:
       type: object
       description: An action body with no fields; any field is `400 invalid_request`.
@@ -2476,7 +3116,7 @@ components:
     "title": "Commons Ledger API",
     "version": "0.1.0",
     "summary": "A double-entry ledger over HTTP.",
-    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Authentication\nCallers authenticate with an API key sent as a bearer token,\n`Authorization: Bearer key_<32 hex>.<secret>`. Each key has one role, `admin`,\n`treasurer`, `approver` or `auditor`; each operation lists the roles that may call it\nin `x-roles` (admins may call every route). The health probes, this document, the\naudit-log endpoints and `GET /v1/transactions/{id}/proof` are public (`x-roles:\n[public]`) and need no key.\n- No key on a route that needs one, an `Authorization` header that is not\n  `Bearer <token>`, or a token that is unknown, revoked or expired →\n  `401 unauthenticated`, with `WWW-Authenticate: Bearer realm=\"commons-ledger\"`. A\n  token that is sent is always checked, even on public routes, so a bad token is a\n  401 there too.\n- A valid key whose role may not call the route → `403 forbidden`.\n\nThese checks come before anything else about the request. When the server starts\nwith no active admin key (on the first start), it creates one, named `first admin`,\nand prints its token once; tokens are never stored (only a hash of the secret) and\ncannot be shown again. Admins issue, list and revoke keys with `/v1/keys`, and the\noperator manages them offline on the database file with\n`commons-ledger keys create|list|revoke`.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to\n255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is\n`400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and\n`POST /v1/keys/{id}/revoke` ignores it.) The key is stored with the write, in the same\ndatabase transaction, and survives restarts. Keys are scoped per API key: each API key\nhas its own namespace across all routes, and two principals using the same\n`Idempotency-Key` never see each other's responses.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A `cursor` that is not\nURL-safe base64 text of 1 to 512 characters is `400 invalid_parameter`; a well-formed\none that this list did not issue (altered, or from another list) is\n`422 invalid_cursor`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed, an API key created or revoked) appends one entry, its canonical\nJSON (RFC 8785), to an append-only RFC 6962 Merkle tree, in the same database\ntransaction as the change. Each entry names its `principal`: the API key that made\nthe change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and\n`role` null) for the operator's offline commands and the first admin key.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path no route serves is `404 not_found`; a method a served path does not\naccept is `405 method_not_allowed`, with an `Allow` header listing the methods it\ndoes accept. An unexpected server failure is `500 internal_error`; the request was\nnot applied and is safe to retry with the same `Idempotency-Key`.\n\n## Rate limits\nEach API key may make a burst of requests (200 by default) that refills at a steady\nrate (12000 a minute by default); the operator may change both. A request beyond\nthe rate, on any route, public ones included when a token is sent, is\n`429 rate_limited`, with a `Retry-After` header giving the whole seconds to wait.\nRequests without a token are not rate limited.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`).\n"
+    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Authentication\nCallers authenticate with an API key sent as a bearer token,\n`Authorization: Bearer key_<32 hex>.<secret>`. Each key has one role, `admin`,\n`treasurer`, `approver` or `auditor`; each operation lists the roles that may call it\nin `x-roles` (admins may call every route). The health probes, this document, the\naudit-log endpoints and `GET /v1/transactions/{id}/proof` are public (`x-roles:\n[public]`) and need no key.\n- No key on a route that needs one, an `Authorization` header that is not\n  `Bearer <token>`, or a token that is unknown, revoked or expired →\n  `401 unauthenticated`, with `WWW-Authenticate: Bearer realm=\"commons-ledger\"`. A\n  token that is sent is always checked, even on public routes, so a bad token is a\n  401 there too.\n- A valid key whose role may not call the route → `403 forbidden`.\n\nThese checks come before anything else about the request. When the server starts\nwith no active admin key (on the first start), it creates one, named `first admin`,\nand prints its token once; tokens are never stored (only a hash of the secret) and\ncannot be shown again. Admins issue, list and revoke keys with `/v1/keys`, and the\noperator manages them offline on the database file with\n`commons-ledger keys create|list|revoke`.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to\n255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is\n`400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and\n`POST /v1/keys/{id}/revoke` and `DELETE /v1/members/{id}/private-data` ignore it.) The key is stored with the write, in the same\ndatabase transaction, and survives restarts. Keys are scoped per API key: each API key\nhas its own namespace across all routes, and two principals using the same\n`Idempotency-Key` never see each other's responses.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A `cursor` that is not\nURL-safe base64 text of 1 to 512 characters is `400 invalid_parameter`; a well-formed\none that this list did not issue (altered, or from another list) is\n`422 invalid_cursor`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed, an API key created or revoked, a member registered or its\nprivate data erased, a fund created) appends one entry, its canonical JSON\n(RFC 8785), to an append-only RFC 6962 Merkle tree, in the same database transaction\nas the change. The fund's actions are entries of their own kinds\n(`member.registered`, `member.private_data_erased`, `fund.created`) whose payload\nholds the action's `details`, the accounts it opened (`accounts_opened`, e.g. a\nfund's cash and conversion accounts) and the transaction it recorded (`transaction`,\n`null` when no money moved), so a step and its money are proved together. A\nmember's private data (its contact details, and the name of an anonymous member)\nnever enters the log: the entry holds only a salted SHA-256 commitment to it and,\nfor an anonymous member, the pseudonym in place of the name, so erasing the data\nleaves every entry and proof verifiable. Each entry names its `principal`: the API key that made\nthe change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and\n`role` null) for the operator's offline commands and the first admin key.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path no route serves is `404 not_found`; a method a served path does not\naccept is `405 method_not_allowed`, with an `Allow` header listing the methods it\ndoes accept. An unexpected server failure is `500 internal_error`; the request was\nnot applied and is safe to retry with the same `Idempotency-Key`.\n\n## Rate limits\nEach API key may make a burst of requests (200 by default) that refills at a steady\nrate (12000 a minute by default); the operator may change both. A request beyond\nthe rate, on any route, public ones included when a token is sent, is\n`429 rate_limited`, with a `Retry-After` header giving the whole seconds to wait.\nRequests without a token are not rate limited.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`).\n"
   },
   "servers": [
     {
@@ -2512,6 +3152,10 @@ components:
     {
       "name": "Audit log",
       "description": "The public transparency endpoints: the verifier key, signed checkpoints, log\nentries, and inclusion and consistency proofs. Anyone may read them.\n"
+    },
+    {
+      "name": "Fund",
+      "description": "The solidarity fund's domain: register members (whose private data is shown only to\nadmins and auditors, and may be erased) and create and read funds with their\nstanding accounts.\n"
     },
     {
       "name": "Keys",
@@ -4243,6 +4887,536 @@ components:
         }
       }
     },
+    "/v1/members": {
+      "post": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "registerMember",
+        "summary": "Register a member",
+        "description": "Registers a member of the fund: a union, community, movement, organisation, state\nor individual, in a country (an assigned ISO 3166-1 alpha-2 code) and a region of\nthe fund's choosing. `name` and `region` are stored in Unicode NFC. A `public`\nmember is shown by name to every role; an `anonymous` member is shown by its\npseudonym (`Member ` and the first 8 hex digits of its id) to everyone but admins\nand auditors. The member's private data (`contact`, and an anonymous member's name)\nnever enters the audit log: the `member.registered` entry holds only a salted\nSHA-256 commitment to it (`private_data_commitment`) and, for an anonymous member,\nthe pseudonym in place of the name. `contact` defaults to `{}`.\n\nThe response shows the private data to the caller, whatever its role: `name` is\nthe real name and `contact` is present (`{}` when none was sent).\n",
+        "x-roles": [
+          "admin",
+          "treasurer"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RegisterMemberRequest"
+              },
+              "example": {
+                "name": "Secret Sisters Collective",
+                "kind": "movement",
+                "country": "PH",
+                "region": "South-East Asia",
+                "visibility": "anonymous",
+                "contact": {
+                  "email": "hello@example.org"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The member was registered (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Member"
+                },
+                "example": {
+                  "id": "mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f",
+                  "kind": "movement",
+                  "country": "PH",
+                  "region": "South-East Asia",
+                  "visibility": "anonymous",
+                  "name": "Secret Sisters Collective",
+                  "pseudonym": "Member 3c9a1f0e",
+                  "registered_at": "2026-03-14T10:00:00.000000Z",
+                  "private_data_commitment": "UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw=",
+                  "contact": {
+                    "email": "hello@example.org"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Code: `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `validation_failed` (`name` must be 1–200 characters and `region` 1–100, without control characters; `kind` must be `union`, `community`, `movement`, `organisation`, `state` or `individual`; `country` must be an assigned ISO 3166-1 alpha-2 code; `visibility` must be `public` or `anonymous`; `contact` must be an object that follows the metadata rules)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "listMembers",
+        "summary": "List members",
+        "description": "Members in id order (ids are random, so this is not registration order). Admins and\nauditors see each member's real name and `contact` (while not erased); other roles\nsee a public member's name, an anonymous member's pseudonym, and no `contact`.\n",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of members.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MemberList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`limit`, `cursor`)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/members/{id}": {
+      "get": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "getMember",
+        "summary": "Read a member",
+        "description": "Admins and auditors see the real name and `contact` (while not erased); other\nroles see a public member's name, an anonymous member's pseudonym, and no\n`contact`.\n",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/MemberIDPath"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The member.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Member"
+                },
+                "example": {
+                  "id": "mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f",
+                  "kind": "movement",
+                  "country": "PH",
+                  "region": "South-East Asia",
+                  "visibility": "anonymous",
+                  "name": "Member 3c9a1f0e",
+                  "pseudonym": "Member 3c9a1f0e",
+                  "registered_at": "2026-03-14T10:00:00.000000Z",
+                  "private_data_commitment": "UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw="
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (the path segment is badly percent-encoded)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such member, or not a well-formed member id)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/members/{id}/private-data": {
+      "delete": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "eraseMemberPrivateData",
+        "summary": "Erase a member's private data",
+        "description": "Erases a member's private data on a data-protection request: its `contact` and, for\nan anonymous member, its name are deleted for good, with the salt of the\ncommitment. The member itself stays, with its public fields and its\n`private_data_commitment`, so every log entry and proof remains verifiable; the\nerasure is logged as a `member.private_data_erased` entry. Afterwards every role,\nadmins and auditors included, sees an anonymous member by its pseudonym and no\n`contact`. A member's data is erased at most once: repeating it answers\n`409 private_data_erased`.\n\nThe request takes no body (a body, if sent, is ignored) and no `Idempotency-Key`\n(the header is ignored).\n",
+        "x-roles": [
+          "admin"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/MemberIDPath"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The member after erasure, with `private_data_erased_at` and without `contact`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErasedMember"
+                },
+                "example": {
+                  "id": "mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f",
+                  "kind": "movement",
+                  "country": "PH",
+                  "region": "South-East Asia",
+                  "visibility": "anonymous",
+                  "name": "Member 3c9a1f0e",
+                  "pseudonym": "Member 3c9a1f0e",
+                  "registered_at": "2026-03-14T10:00:00.000000Z",
+                  "private_data_commitment": "UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw=",
+                  "private_data_erased_at": "2026-06-01T12:00:00.000000Z"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (the path segment is badly percent-encoded)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such member, or not a well-formed member id)."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Code: `private_data_erased` (the member's private data was erased before)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/funds": {
+      "post": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "createFund",
+        "summary": "Create a fund",
+        "description": "Creates a fund (a campaign such as a climate-adaptation or emergency health fund)\nholding cash in the listed registered assets, and opens its standing accounts in\nthe same write: per asset, `assets:<code>:cash:<asset in lowercase>` (type `asset`,\nonly that asset, `no_negative`), and `equity:<code>:conversion` (type `equity`,\nthe fund's assets), each with metadata `{\"fund\": \"<fund id>\"}`. The response's\n`accounts` names them. `two_approvals_above` sets, per asset of the fund, the\namount in minor units above which a disbursement needs two approvals; it defaults\nto `{}` (no threshold). `name` is stored in Unicode NFC. The `fund.created` log\nentry records the fund in `details` and the opened accounts in `accounts_opened`.\n",
+        "x-roles": [
+          "admin"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CreateFundRequest"
+              },
+              "example": {
+                "code": "emergency-health",
+                "name": "Emergency health fund",
+                "assets": [
+                  "USD",
+                  "EUR"
+                ],
+                "two_approvals_above": {
+                  "USD": 500000
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The fund was created with its accounts (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Fund"
+                },
+                "example": {
+                  "id": "fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9",
+                  "code": "emergency-health",
+                  "name": "Emergency health fund",
+                  "assets": [
+                    "EUR",
+                    "USD"
+                  ],
+                  "two_approvals_above": {
+                    "USD": 500000
+                  },
+                  "accounts": {
+                    "conversion": "equity:emergency-health:conversion",
+                    "cash_USD": "assets:emergency-health:cash:usd",
+                    "cash_EUR": "assets:emergency-health:cash:eur"
+                  },
+                  "created_at": "2026-03-14T09:10:00.000000Z"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Codes: `fund_exists` (a fund has this code), `account_exists` (one of the fund's account codes is already taken), `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`code` must be 1–40 of `[a-z0-9-]` starting with a letter or digit; `name` must be 1–200 characters without control characters; `assets` count, format or duplicates; a `two_approvals_above` key that is not one of the fund's assets, or a value outside 0–9007199254740991), `unknown_asset` (an asset is not registered)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "listFunds",
+        "summary": "List funds",
+        "description": "Funds in creation order.",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of funds.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/FundList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`limit`, `cursor`)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/funds/{id}": {
+      "get": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "getFund",
+        "summary": "Read a fund",
+        "description": "The fund, named by its id (`fnd_…`) or its code.",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/FundPath"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The fund.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Fund"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (the path segment is badly percent-encoded)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no fund has this id or code)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
     "/v1/keys": {
       "post": {
         "tags": [
@@ -4476,7 +5650,7 @@ components:
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "key_<32 hex>.<43-char base64url secret>",
-        "description": "An API key, sent as `Authorization: Bearer <token>`. The token is the key's id\n(`key_` + 32 hex digits), a dot, and a secret of 256 random bits in URL-safe\nbase64 without padding (43 characters). It is shown once, when the key is issued\n(`POST /v1/keys`, `commons-ledger keys create`, or the first admin key printed at\nthe first start); a token that is unknown, revoked or expired is\n`401 unauthenticated`. Each key has exactly one role, and each operation lists\nthe roles it admits in `x-roles`:\n- `admin`: every route: registering assets, opening and closing accounts,\n  issuing, listing and revoking keys, and everything the other roles may do.\n- `treasurer`: records and reverses transactions, and reads assets, accounts,\n  balances, registers, transactions and the trial balance.\n- `approver`: reads assets, accounts, balances, registers, transactions and the\n  trial balance.\n- `auditor`: reads assets, accounts, balances, registers, transactions and the\n  trial balance, and lists keys.\nA key whose role an operation does not admit is `403 forbidden`. The public\nroutes (`x-roles: [public]`) need no key.\n"
+        "description": "An API key, sent as `Authorization: Bearer <token>`. The token is the key's id\n(`key_` + 32 hex digits), a dot, and a secret of 256 random bits in URL-safe\nbase64 without padding (43 characters). It is shown once, when the key is issued\n(`POST /v1/keys`, `commons-ledger keys create`, or the first admin key printed at\nthe first start); a token that is unknown, revoked or expired is\n`401 unauthenticated`. Each key has exactly one role, and each operation lists\nthe roles it admits in `x-roles`:\n- `admin`: every route: registering assets, opening and closing accounts,\n  creating funds, erasing members' private data, issuing, listing and revoking\n  keys, and everything the other roles may do.\n- `treasurer`: records and reverses transactions, registers members, and reads\n  assets, accounts, balances, registers, transactions, the trial balance, members\n  and funds.\n- `approver`: reads assets, accounts, balances, registers, transactions, the\n  trial balance, members and funds.\n- `auditor`: reads assets, accounts, balances, registers, transactions, the\n  trial balance, members and funds, and lists keys.\nOnly admins and auditors see members' private data (real names of anonymous\nmembers, contact details).\nA key whose role an operation does not admit is `403 forbidden`. The public\nroutes (`x-roles: [public]`) need no key.\n"
       }
     },
     "parameters": {
@@ -4560,6 +5734,31 @@ components:
         "description": "The transaction id. A value that is not a well-formed id answers 404 `not_found`.",
         "schema": {
           "$ref": "#/components/schemas/TransactionID"
+        }
+      },
+      "MemberIDPath": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "The member id. A value that is not a well-formed member id answers 404 `not_found`.",
+        "schema": {
+          "$ref": "#/components/schemas/MemberID"
+        }
+      },
+      "FundPath": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "The fund's id (`fnd_…`) or its code (`emergency-health`). Any other value answers 404 `not_found`.",
+        "schema": {
+          "anyOf": [
+            {
+              "$ref": "#/components/schemas/FundID"
+            },
+            {
+              "$ref": "#/components/schemas/FundCode"
+            }
+          ]
         }
       }
     },
@@ -4652,7 +5851,7 @@ components:
         }
       },
       "Conflict": {
-        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`,\n`key_already_revoked`.\n",
+        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`,\n`key_already_revoked`, `fund_exists`, `private_data_erased`.\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -4781,7 +5980,7 @@ components:
       },
       "Role": {
         "type": "string",
-        "description": "An API key's role (see the `bearerAuth` security scheme): `admin` may call every\nroute; `treasurer` records and reverses transactions and reads the ledger;\n`approver` reads the ledger; `auditor` reads the ledger and lists keys.\n",
+        "description": "An API key's role (see the `bearerAuth` security scheme): `admin` may call every\nroute; `treasurer` records and reverses transactions, registers members and reads\nthe ledger; `approver` reads the ledger; `auditor` reads the ledger, with members'\nprivate data, and lists keys.\n",
         "enum": [
           "admin",
           "treasurer",
@@ -4925,6 +6124,77 @@ components:
         "format": "int64",
         "minimum": 0,
         "description": "An entry's position in the log, from 0."
+      },
+      "MemberID": {
+        "type": "string",
+        "description": "A member's permanent id.",
+        "pattern": "^mem_[0-9a-f]{32}$",
+        "examples": [
+          "mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f"
+        ]
+      },
+      "Pseudonym": {
+        "type": "string",
+        "description": "The stable pseudonym of a member: `Member ` followed by the first 8 hex digits of\nits id. Derived from the id alone, it reveals nothing about the member.\n",
+        "pattern": "^Member [0-9a-f]{8}$",
+        "examples": [
+          "Member 3c9a1f0e"
+        ]
+      },
+      "MemberKind": {
+        "type": "string",
+        "description": "What kind of participant a member is.",
+        "enum": [
+          "union",
+          "community",
+          "movement",
+          "organisation",
+          "state",
+          "individual"
+        ]
+      },
+      "MemberVisibility": {
+        "type": "string",
+        "description": "`public`: the member is named to every role and in public log entries.\n`anonymous`: the member is counted in every figure but named only to admins and\nauditors; everyone else, and the audit log, sees its pseudonym.\n",
+        "enum": [
+          "public",
+          "anonymous"
+        ]
+      },
+      "CountryCode": {
+        "type": "string",
+        "description": "An ISO 3166-1 alpha-2 country code such as `KE`, `BR` or `PH`. Only the 249\nofficially assigned codes are accepted; another pair of capital letters is\n`422 validation_failed`.\n",
+        "pattern": "^[A-Z]{2}$",
+        "minLength": 2,
+        "maxLength": 2,
+        "examples": [
+          "KE"
+        ]
+      },
+      "FundID": {
+        "type": "string",
+        "description": "A fund's permanent id.",
+        "pattern": "^fnd_[0-9a-f]{32}$",
+        "examples": [
+          "fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9"
+        ]
+      },
+      "FundCode": {
+        "type": "string",
+        "description": "A fund's code: 1 to 40 of `[a-z0-9-]`, starting with a letter or digit. It is one\nsegment of every account code of the fund (`assets:<code>:cash:usd`).\n",
+        "pattern": "^[a-z0-9][a-z0-9-]{0,39}$",
+        "minLength": 1,
+        "maxLength": 40,
+        "examples": [
+          "emergency-health"
+        ]
+      },
+      "Threshold": {
+        "type": "integer",
+        "format": "int64",
+        "description": "An amount in minor units, 0 to 9007199254740991.",
+        "minimum": 0,
+        "maximum": 9007199254740991
       },
       "Asset": {
         "type": "object",
@@ -5402,6 +6672,180 @@ components:
           }
         }
       },
+      "Member": {
+        "type": "object",
+        "description": "A member as the caller may see it. Admins and auditors (and the caller of\n`POST /v1/members`, in its response) see the private view: the real `name` and\n`contact`. Other roles see the public view: a public member's name, an anonymous\nmember's pseudonym, and no `contact`. Once the private data is erased, an\nanonymous member is shown by its pseudonym and without `contact` in every view.\n",
+        "required": [
+          "id",
+          "kind",
+          "country",
+          "region",
+          "visibility",
+          "name",
+          "pseudonym",
+          "registered_at",
+          "private_data_commitment"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/MemberID"
+          },
+          "kind": {
+            "$ref": "#/components/schemas/MemberKind"
+          },
+          "country": {
+            "$ref": "#/components/schemas/CountryCode"
+          },
+          "region": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100
+          },
+          "visibility": {
+            "$ref": "#/components/schemas/MemberVisibility"
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "The real name in the private view; in the public view the name of a public\nmember and the pseudonym (`Member 1a2b3c4d`) of an anonymous one. An anonymous\nmember whose private data was erased is shown by its pseudonym to everyone.\n"
+          },
+          "pseudonym": {
+            "$ref": "#/components/schemas/Pseudonym"
+          },
+          "registered_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "private_data_commitment": {
+            "$ref": "#/components/schemas/Base64Hash",
+            "description": "Standard base64 of the 32-byte SHA-256(salt || private data), where the salt is\n32 random bytes kept with the private data and the private data is the\ncanonical JSON (RFC 8785) `{\"contact\": …, \"name\": …}` (`name` is `null` for a\npublic member). The same value is in the `member.registered` log entry, and it\nstays after erasure.\n"
+          },
+          "private_data_erased_at": {
+            "$ref": "#/components/schemas/Timestamp",
+            "description": "When the private data was erased; absent while it is not."
+          },
+          "contact": {
+            "$ref": "#/components/schemas/Metadata",
+            "description": "The private contact data; only in the private view, and absent once erased."
+          }
+        }
+      },
+      "ErasedMember": {
+        "description": "A member whose private data was just erased.",
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/Member"
+          },
+          {
+            "type": "object",
+            "required": [
+              "private_data_erased_at"
+            ],
+            "properties": {
+              "contact": false
+            }
+          }
+        ]
+      },
+      "MemberList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/Member"
+            }
+          },
+          "next_cursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
+      "Fund": {
+        "type": "object",
+        "required": [
+          "id",
+          "code",
+          "name",
+          "assets",
+          "two_approvals_above",
+          "accounts",
+          "created_at"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/FundID"
+          },
+          "code": {
+            "$ref": "#/components/schemas/FundCode"
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200
+          },
+          "assets": {
+            "type": "array",
+            "description": "The assets the fund holds cash in, in code order.",
+            "minItems": 1,
+            "maxItems": 64,
+            "uniqueItems": true,
+            "items": {
+              "$ref": "#/components/schemas/AssetCode"
+            }
+          },
+          "two_approvals_above": {
+            "type": "object",
+            "description": "Per asset of the fund, the amount in minor units above which a disbursement needs two approvals; assets without a threshold are left out (`{}` when none has one).",
+            "propertyNames": {
+              "$ref": "#/components/schemas/AssetCode"
+            },
+            "additionalProperties": {
+              "$ref": "#/components/schemas/Threshold"
+            }
+          },
+          "accounts": {
+            "type": "object",
+            "description": "The fund's standing accounts by role: `conversion` (`equity:<code>:conversion`)\nand, per asset, `cash_<ASSET>` (`assets:<code>:cash:<asset in lowercase>`).\n",
+            "required": [
+              "conversion"
+            ],
+            "minProperties": 2,
+            "maxProperties": 65,
+            "propertyNames": {
+              "pattern": "^(conversion|cash_[A-Z0-9_]{2,16})$"
+            },
+            "additionalProperties": {
+              "$ref": "#/components/schemas/AccountCode"
+            }
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "FundList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/Fund"
+            }
+          },
+          "next_cursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
       "LogEntry": {
         "type": "object",
         "required": [
@@ -5414,7 +6858,7 @@ components:
           },
           "data": {
             "type": "string",
-            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`),\n`payload` (for the key kinds: the key's `id`, `name`, `role`, `created_at`,\n`expires_at` and `revoked_at`, never its token), `previous_hash` (base64 leaf\nhash of the entry before; `null` for entry 0), `principal` (who made the\nchange: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`\nfor the system, i.e. the operator's offline commands and the first admin key)\nand `balances` (the balances the change left). Its leaf hash is\nSHA-256(0x00 || bytes).\n",
+            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`,\nand the fund's actions `member.registered`, `member.private_data_erased`,\n`fund.created`), `payload` (for the key kinds: the key's `id`, `name`, `role`,\n`created_at`, `expires_at` and `revoked_at`, never its token; for the fund's\nactions: `details`, `accounts_opened` and `transaction`, with a member's\nprivate data only as its `private_data_commitment`), `previous_hash` (base64 leaf\nhash of the entry before; `null` for entry 0), `principal` (who made the\nchange: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`\nfor the system, i.e. the operator's offline commands and the first admin key)\nand `balances` (the balances the change left). Its leaf hash is\nSHA-256(0x00 || bytes).\n",
             "contentEncoding": "base64",
             "contentMediaType": "application/json",
             "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
@@ -5643,7 +7087,7 @@ components:
           },
           "code": {
             "type": "string",
-            "description": "The stable identifier of the problem kind. `http_error` is a fallback for\nframework-level 4xx errors other than 404; no route raises it today.\n",
+            "description": "The stable identifier of the problem kind. `http_error` is a fallback for\nframework-level 4xx errors other than 404; no route raises it today. Nor, yet,\ndo any routes raise `unknown_reference`, `asset_not_in_fund`, `pledge_mismatch`,\n`overpayment` or `nothing_outstanding` (422), reserved for the fund's pledges\nand contributions.\n",
             "enum": [
               "malformed_json",
               "invalid_request",
@@ -5662,6 +7106,8 @@ components:
               "already_reversed",
               "idempotency_key_reused",
               "key_already_revoked",
+              "fund_exists",
+              "private_data_erased",
               "body_too_large",
               "unsupported_media_type",
               "rate_limited",
@@ -5674,6 +7120,11 @@ components:
               "balance_constraint_violated",
               "amount_overflow",
               "account_not_empty",
+              "unknown_reference",
+              "asset_not_in_fund",
+              "pledge_mismatch",
+              "overpayment",
+              "nothing_outstanding",
               "internal_error",
               "unavailable",
               "http_error"
@@ -5881,6 +7332,85 @@ components:
               "null"
             ],
             "description": "When the key stops working, a UTC timestamp `YYYY-MM-DDTHH:MM:SS.ffffffZ`\nsuch as `2027-01-31T00:00:00.000000Z`, in the future (otherwise\n`422 validation_failed`). Absent: the key never expires.\n"
+          }
+        }
+      },
+      "RegisterMemberRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "kind",
+          "country",
+          "region",
+          "visibility"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "description": "The member's name; 1 to 200 characters, no control characters (otherwise\n`422 validation_failed`). Private data for an anonymous member.\n"
+          },
+          "kind": {
+            "$ref": "#/components/schemas/MemberKind",
+            "description": "One of `union`, `community`, `movement`, `organisation`, `state`, `individual` (another string is `422 validation_failed`)."
+          },
+          "country": {
+            "$ref": "#/components/schemas/CountryCode",
+            "description": "An assigned ISO 3166-1 alpha-2 code such as `KE` (another string, or an unassigned code, is `422 validation_failed`)."
+          },
+          "region": {
+            "type": "string",
+            "description": "A region of the fund's own choosing, e.g. `East Africa`; 1 to 100 characters, no control characters (otherwise `422 validation_failed`)."
+          },
+          "visibility": {
+            "$ref": "#/components/schemas/MemberVisibility",
+            "description": "`public` or `anonymous` (another string is `422 validation_failed`)."
+          },
+          "contact": {
+            "$ref": "#/components/schemas/MetadataRequest",
+            "description": "Private contact data (address, phone, e-mail …): a JSON object following the\nmetadata rules of `MetadataRequest`, or `null` for `{}`. Never logged; erasable.\n"
+          }
+        }
+      },
+      "CreateFundRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "code",
+          "name",
+          "assets"
+        ],
+        "properties": {
+          "code": {
+            "$ref": "#/components/schemas/FundCode",
+            "description": "1 to 40 of `[a-z0-9-]`, starting with a letter or digit (another string is `422 validation_failed`); unique among funds (otherwise `409 fund_exists`)."
+          },
+          "name": {
+            "type": "string",
+            "description": "1 to 200 characters, no control characters (otherwise `422 validation_failed`)."
+          },
+          "assets": {
+            "type": "array",
+            "description": "The assets the fund holds cash in: 1 to 64 distinct asset codes (otherwise\n`422 validation_failed`), each registered (otherwise `422 unknown_asset`).\n",
+            "minItems": 1,
+            "maxItems": 64,
+            "uniqueItems": true,
+            "items": {
+              "$ref": "#/components/schemas/AssetCode"
+            }
+          },
+          "two_approvals_above": {
+            "type": [
+              "object",
+              "null"
+            ],
+            "description": "Per asset, the amount in minor units above which a disbursement needs two\napprovals, 0 to 9007199254740991. Every key must be one of `assets` and every\nvalue in range (otherwise `422 validation_failed`); a value that is not a whole\nnumber within 64 bits is `400 invalid_request`. Absent or `null`: `{}`.\n",
+            "propertyNames": {
+              "$ref": "#/components/schemas/AssetCode"
+            },
+            "additionalProperties": {
+              "$ref": "#/components/schemas/Threshold"
+            }
           }
         }
       },

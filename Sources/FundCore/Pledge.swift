@@ -1,0 +1,183 @@
+public import LedgerCore
+
+/// A member's promise to give an amount of an asset to a fund by a date.
+///
+/// Its state is never kept as a counter: the pledge's own receivable account holds what
+/// is outstanding, and what was paid or written off is summed from the transactions
+/// that moved it (see `PledgeStatus`).
+public struct Pledge: Hashable, Sendable {
+    public let id: PledgeID
+    public let memberID: MemberID
+    public let fundID: FundID
+    public let asset: AssetCode
+    public let amount: Amount
+    /// The date the whole amount is due (the last instalment's date).
+    public let dueDate: LocalDate
+    /// The instalments, in date order; one instalment of the whole amount when not split.
+    public let instalments: [Instalment]
+    public let createdAt: Timestamp
+
+    public init(id: PledgeID, memberID: MemberID, fundID: FundID, asset: AssetCode, amount: Amount, instalments: [Instalment], createdAt: Timestamp) {
+        precondition(!instalments.isEmpty, "a pledge has at least one instalment")
+        self.id = id
+        self.memberID = memberID
+        self.fundID = fundID
+        self.asset = asset
+        self.amount = amount
+        self.instalments = instalments
+        dueDate = instalments[instalments.count - 1].dueDate
+        self.createdAt = createdAt
+    }
+
+    /// One part of a pledge and the date it falls due.
+    public struct Instalment: Hashable, Sendable {
+        public let dueDate: LocalDate
+        public let amount: Amount
+
+        public init(dueDate: LocalDate, amount: Amount) {
+            self.dueDate = dueDate
+            self.amount = amount
+        }
+    }
+
+    /// The amount that should have been paid by the end of `date`.
+    public func dueBy(_ date: LocalDate) -> Int64 {
+        instalments.filter { $0.dueDate <= date }.reduce(0) { $0 + $1.amount.minorUnits }
+    }
+
+    /// The pledge's receivable account: `assets:<fund>:pledges:<member>:<pledge>`.
+    public func receivable(in fund: Fund) -> AccountCode {
+        guard let code = AccountCode("\(fund.chart.pledges(memberID).rawValue):\(id.rawValue)") else {
+            preconditionFailure("fund, member and pledge ids make a valid account code")
+        }
+        return code
+    }
+
+    /// The pledge as the audit log records it.
+    public var details: JSONValue {
+        .object([
+            "id": .string(id.rawValue), "member_id": .string(memberID.rawValue), "fund_id": .string(fundID.rawValue),
+            "asset": .string(asset.rawValue), "amount": .integer(amount.minorUnits), "due_date": .string(dueDate.description),
+            "instalments": .array(instalments.map { .object(["due_date": .string($0.dueDate.description), "amount": .integer($0.amount.minorUnits)]) }),
+            "created_at": .string(createdAt.description),
+        ])
+    }
+}
+
+/// Identifies a pledge, `plg_` + 32 hex digits.
+public struct PledgeID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init?(_ text: String) {
+        guard text.hasPrefix("plg_"), text.utf8.count == 36,
+              text.utf8.dropFirst(4).allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
+        else { return nil }
+        rawValue = text
+    }
+
+    public init(bytes: [UInt8]) {
+        precondition(bytes.count == 16, "identifiers are 128 bits")
+        let hex = Array("0123456789abcdef")
+        rawValue = "plg_" + String(bytes.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0f)]] })
+    }
+
+    public var description: String { rawValue }
+    public static func < (lhs: PledgeID, rhs: PledgeID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// Where a pledge stands, computed from the ledger on the day asked.
+public struct PledgeStatus: Hashable, Sendable {
+    public enum State: String, Sendable {
+        case open
+        case partlyPaid = "partly_paid"
+        case paid
+        case overdue
+        case cancelled
+    }
+
+    public let state: State
+    public let paid: Int64
+    public let writtenOff: Int64
+    public let outstanding: Int64
+
+    /// The status of `pledge` given what was paid and written off, as of `today`.
+    public init(pledge: Pledge, paid: Int64, writtenOff: Int64, today: LocalDate) {
+        self.paid = paid
+        self.writtenOff = writtenOff
+        outstanding = pledge.amount.minorUnits - paid - writtenOff
+        if outstanding <= 0 {
+            state = writtenOff > 0 ? .cancelled : .paid
+        } else if pledge.dueBy(today) > paid + writtenOff {
+            state = .overdue
+        } else {
+            state = paid > 0 ? .partlyPaid : .open
+        }
+    }
+}
+
+/// A request to record a pledge, as received at the edge.
+public struct PledgeDraft: Sendable, Equatable {
+    public var memberID: String
+    public var fundID: String
+    public var asset: String
+    public var amount: Int64
+    public var dueDate: String
+    /// Optional split: (due date, amount) pairs that must sum to `amount`.
+    public var instalments: [(dueDate: String, amount: Int64)]?
+
+    public init(memberID: String, fundID: String, asset: String, amount: Int64, dueDate: String, instalments: [(dueDate: String, amount: Int64)]? = nil) {
+        self.memberID = memberID
+        self.fundID = fundID
+        self.asset = asset
+        self.amount = amount
+        self.dueDate = dueDate
+        self.instalments = instalments
+    }
+
+    public static func == (lhs: PledgeDraft, rhs: PledgeDraft) -> Bool {
+        lhs.memberID == rhs.memberID && lhs.fundID == rhs.fundID && lhs.asset == rhs.asset && lhs.amount == rhs.amount
+            && lhs.dueDate == rhs.dueDate && lhs.instalments?.map(\.dueDate) == rhs.instalments?.map(\.dueDate)
+            && lhs.instalments?.map(\.amount) == rhs.instalments?.map(\.amount)
+    }
+
+    /// Most instalments one pledge may have.
+    public static let instalmentsMax = 120
+
+    /// The checked fields: asset, amount, instalments (the store resolves member and fund).
+    public func checked() throws(Rejection) -> (asset: AssetCode, amount: Amount, instalments: [Pledge.Instalment]) {
+        var problems: [FieldProblem] = []
+        let asset = AssetCode(self.asset)
+        if asset == nil { problems.append(.init(field: "asset", detail: "must match [A-Z0-9_]{2,16}")) }
+        let amount = Amount(minorUnits: self.amount)
+        if amount == nil || self.amount <= 0 { problems.append(.init(field: "amount", detail: "must be a positive number of minor units")) }
+        let due = LocalDate(dueDate)
+        if due == nil { problems.append(.init(field: "due_date", detail: "must be a calendar date YYYY-MM-DD")) }
+        var instalments: [Pledge.Instalment] = []
+        if let split = self.instalments {
+            if split.isEmpty || split.count > Self.instalmentsMax {
+                problems.append(.init(field: "instalments", detail: "must hold between 1 and \(Self.instalmentsMax) instalments"))
+            }
+            var total: Int64 = 0
+            for (index, part) in split.enumerated() {
+                guard let date = LocalDate(part.dueDate), let value = Amount(minorUnits: part.amount), part.amount > 0 else {
+                    problems.append(.init(field: "instalments[\(index)]", detail: "needs a calendar date and a positive amount"))
+                    continue
+                }
+                if let last = instalments.last, date <= last.dueDate {
+                    problems.append(.init(field: "instalments[\(index)].due_date", detail: "must come after the previous instalment"))
+                }
+                total = total &+ part.amount
+                instalments.append(Pledge.Instalment(dueDate: date, amount: value))
+            }
+            if problems.isEmpty, total != self.amount {
+                problems.append(.init(field: "instalments", detail: "must sum to the pledged amount"))
+            }
+            if problems.isEmpty, let due, instalments.last?.dueDate != due {
+                problems.append(.init(field: "due_date", detail: "must be the last instalment's date"))
+            }
+        }
+        guard problems.isEmpty, let asset, let amount, let due else { throw .invalidFields(problems) }
+        if instalments.isEmpty { instalments = [Pledge.Instalment(dueDate: due, amount: amount)] }
+        return (asset, amount, instalments)
+    }
+}

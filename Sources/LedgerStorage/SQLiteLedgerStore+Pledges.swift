@@ -1,0 +1,329 @@
+import Foundation
+public import FundCore
+import GRDB
+public import LedgerCore
+
+/// Pledges and contributions. Each step opens the accounts it needs (in the same entry),
+/// records one ledger transaction and appends one fund-action log entry; a pledge's
+/// status is read from its receivable account, never from a counter.
+extension SQLiteLedgerStore {
+    public func makePledge(_ draft: PledgeDraft, by principal: Principal, idempotency: Idempotency<PledgeView>?) async throws -> WriteOutcome<PledgeView> {
+        let checked = try draft.checked()
+        let identifiers = self.identifiers
+        let signer = self.signer
+        return try await write(idempotency: idempotency) { db, now in
+            let (member, fund) = try Self.memberAndFund(db, memberID: draft.memberID, fundID: draft.fundID)
+            guard fund.assets.contains(checked.asset) else { throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset) }
+            let pledge = Pledge(
+                id: PledgeID(bytes: identifiers.nextIdentifierBytes()), memberID: member.id, fundID: fund.id, asset: checked.asset,
+                amount: checked.amount, instalments: checked.instalments, createdAt: now
+            )
+            var opened: [Account] = []
+            let receivable = try Self.ensureAccount(db, code: pledge.receivable(in: fund), type: .asset, asset: checked.asset, constraint: .noNegative, fund: fund, at: now, identifiers: identifiers, opened: &opened)
+            let income = try Self.ensureAccount(db, code: fund.chart.contributions(member.id), type: .income, asset: nil, constraint: nil, fund: fund, at: now, identifiers: identifiers, opened: &opened)
+            // Non-profit practice: an unconditional pledge is income when made.
+            let (transaction, balances) = try Self.insertTransaction(
+                TransactionDraft(
+                    date: now.date.description, description: "Pledge \(pledge.id) by \(member.publicName)",
+                    metadata: .object(["pledge_id": .string(pledge.id.rawValue), "fund_id": .string(fund.id.rawValue)]),
+                    postings: [
+                        PostingDraft(account: receivable.rawValue, asset: checked.asset.rawValue, amount: checked.amount.minorUnits),
+                        PostingDraft(account: income.rawValue, asset: checked.asset.rawValue, amount: -checked.amount.minorUnits),
+                    ]
+                ).checked(),
+                id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db
+            )
+            guard let account = try LedgerRows.account(db, reference: .code(receivable)) else { preconditionFailure("just opened") }
+            try db.execute(
+                sql: """
+                    INSERT INTO pledges (id, member_id, fund_id, asset, amount, due_date, instalments, account_id, transaction_id, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    pledge.id.rawValue, member.id.rawValue, fund.id.rawValue, pledge.asset.rawValue, pledge.amount.minorUnits,
+                    pledge.dueDate.description, Self.instalmentsJSON(pledge).canonicalText, account.account.id.rawValue,
+                    transaction.id.rawValue, now.description,
+                ]
+            )
+            try AuditLogWriter.append(
+                db, event: .fundAction(FundAction(kind: "pledge.made", subject: pledge.id.rawValue, details: pledge.details, accountsOpened: opened, transaction: transaction)),
+                balances: balances, by: principal, at: now, signer: signer
+            )
+            guard let view = try Self.pledgeView(db, id: pledge.id, today: now.date) else { preconditionFailure("just written") }
+            return view
+        }
+    }
+
+    public func pledge(_ id: PledgeID) async throws -> PledgeView? {
+        let today = clock.now().date
+        return try await pool.read { db in try Self.pledgeView(db, id: id, today: today) }
+    }
+
+    public func pledges(filter: PledgeFilter, page: PageRequest) async throws -> Page<PledgeView> {
+        let after = try page.cursor.map { cursor in
+            guard cursor.fields.count == 2, cursor.fields[0] == "pledge", let seq = Int64(cursor.fields[1]) else { throw InvalidCursor() }
+            return seq
+        } ?? Int64(0)
+        let today = clock.now().date
+        return try await pool.read { db in
+            var views: [PledgeView] = []
+            var last: Int64 = after
+            var hasMore = false
+            // Status is derived, so it is filtered after reading; the scan is bounded by the page.
+            let rows = try Row.fetchCursor(
+                db,
+                sql: "SELECT seq, id FROM pledges WHERE seq > ? AND (? IS NULL OR member_id = ?) AND (? IS NULL OR fund_id = ?) ORDER BY seq",
+                arguments: [after, filter.memberID, filter.memberID, filter.fundID, filter.fundID]
+            )
+            while let row = try rows.next() {
+                guard let id = PledgeID(try LedgerRows.text(row, "id")), let view = try Self.pledgeView(db, id: id, today: today) else { continue }
+                if let state = filter.state, view.status.state != state { continue }
+                if views.count == page.limit {
+                    hasMore = true
+                    break
+                }
+                views.append(view)
+                last = try LedgerRows.integer(row, "seq")
+            }
+            return Page(items: views, nextCursor: hasMore ? PageCursor(fields: ["pledge", String(last)]) : nil)
+        }
+    }
+
+    /// Writes off what is still outstanding on a pledge, with a reason: its own ledger
+    /// transaction (the receivable against the contribution income it had booked).
+    public func cancelPledge(_ id: PledgeID, reason: String, by principal: Principal, idempotency: Idempotency<PledgeView>?) async throws -> WriteOutcome<PledgeView> {
+        if let problem = TextRules.problem(in: reason, field: "reason", lengthMax: Limits.descriptionLengthMax) {
+            throw Rejection.invalidFields([problem])
+        }
+        let identifiers = self.identifiers
+        let signer = self.signer
+        return try await write(idempotency: idempotency) { db, now in
+            guard let view = try Self.pledgeView(db, id: id, today: now.date) else { throw Rejection.notFound(resource: "pledge", reference: id.rawValue) }
+            guard view.status.outstanding > 0, let outstanding = Amount(minorUnits: view.status.outstanding) else {
+                throw Rejection.nothingOutstanding(pledge: id.rawValue)
+            }
+            let (member, fund) = try Self.memberAndFund(db, memberID: view.pledge.memberID.rawValue, fundID: view.pledge.fundID.rawValue)
+            let (transaction, balances) = try Self.insertTransaction(
+                TransactionDraft(
+                    date: now.date.description, description: "Cancelled rest of pledge \(id): \(reason)",
+                    metadata: .object(["pledge_id": .string(id.rawValue), "write_off": .bool(true)]),
+                    postings: [
+                        PostingDraft(account: fund.chart.contributions(member.id).rawValue, asset: view.pledge.asset.rawValue, amount: outstanding.minorUnits),
+                        PostingDraft(account: view.pledge.receivable(in: fund).rawValue, asset: view.pledge.asset.rawValue, amount: -outstanding.minorUnits),
+                    ]
+                ).checked(),
+                id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db
+            )
+            try db.execute(
+                sql: "INSERT INTO pledge_cancellations (pledge_id, reason, transaction_id, cancelled_at) VALUES (?, ?, ?, ?)",
+                arguments: [id.rawValue, reason, transaction.id.rawValue, now.description]
+            )
+            let details: JSONValue = .object([
+                "id": .string(id.rawValue), "reason": .string(reason), "cancelled_at": .string(now.description),
+            ])
+            try AuditLogWriter.append(
+                db, event: .fundAction(FundAction(kind: "pledge.cancelled", subject: "\(id.rawValue)#cancelled", details: details, accountsOpened: [], transaction: transaction)),
+                balances: balances, by: principal, at: now, signer: signer
+            )
+            guard let cancelled = try Self.pledgeView(db, id: id, today: now.date) else { preconditionFailure("exists") }
+            return cancelled
+        }
+    }
+
+    /// Records money received: cash in; against a pledge it reduces that pledge's
+    /// receivable (any excess only with `splitExcess`, as unpledged income), otherwise it
+    /// is contribution income directly.
+    public func recordContribution(_ draft: ContributionDraft, by principal: Principal, idempotency: Idempotency<ContributionView>?) async throws -> WriteOutcome<ContributionView> {
+        let checked = try draft.checked()
+        let identifiers = self.identifiers
+        let signer = self.signer
+        return try await write(idempotency: idempotency) { db, now in
+            let (member, fund) = try Self.memberAndFund(db, memberID: draft.memberID, fundID: draft.fundID)
+            guard fund.assets.contains(checked.asset) else { throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset) }
+            var pledge: PledgeView?
+            if let text = draft.pledgeID {
+                guard let id = PledgeID(text), let view = try Self.pledgeView(db, id: id, today: now.date) else {
+                    throw Rejection.unknownReference(field: "pledge_id", reference: text)
+                }
+                guard view.pledge.memberID == member.id else { throw Rejection.pledgeMismatch(field: "member_id") }
+                guard view.pledge.fundID == fund.id else { throw Rejection.pledgeMismatch(field: "fund_id") }
+                guard view.pledge.asset == checked.asset else { throw Rejection.pledgeMismatch(field: "asset") }
+                pledge = view
+            }
+            let contribution = Contribution(
+                id: ContributionID(bytes: identifiers.nextIdentifierBytes()), memberID: member.id, fundID: fund.id, asset: checked.asset,
+                amount: checked.amount, date: checked.date, pledgeID: pledge?.pledge.id, createdAt: now
+            )
+            var opened: [Account] = []
+            let income = try Self.ensureAccount(db, code: fund.chart.contributions(member.id), type: .income, asset: nil, constraint: nil, fund: fund, at: now, identifiers: identifiers, opened: &opened)
+            let asset = checked.asset.rawValue
+            var postings = [PostingDraft(account: fund.chart.cash(checked.asset).rawValue, asset: asset, amount: checked.amount.minorUnits)]
+            var toPledge: Int64 = 0
+            if let pledge {
+                toPledge = min(checked.amount.minorUnits, max(0, pledge.status.outstanding))
+                let excess = checked.amount.minorUnits - toPledge
+                if excess > 0 && !draft.splitExcess { throw Rejection.overpayment(outstanding: max(0, pledge.status.outstanding)) }
+                if toPledge > 0 {
+                    postings.append(PostingDraft(account: pledge.pledge.receivable(in: fund).rawValue, asset: asset, amount: -toPledge))
+                }
+                if excess > 0 { postings.append(PostingDraft(account: income.rawValue, asset: asset, amount: -excess)) }
+            } else {
+                postings.append(PostingDraft(account: income.rawValue, asset: asset, amount: -checked.amount.minorUnits))
+            }
+            let (transaction, balances) = try Self.insertTransaction(
+                TransactionDraft(
+                    date: checked.date.description, description: "Contribution \(contribution.id) from \(member.publicName)",
+                    metadata: .object([
+                        "contribution_id": .string(contribution.id.rawValue),
+                        "pledge_id": contribution.pledgeID.map { .string($0.rawValue) } ?? .null,
+                    ]),
+                    postings: postings
+                ).checked(),
+                id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db
+            )
+            try db.execute(
+                sql: """
+                    INSERT INTO contributions (id, member_id, fund_id, asset, amount, date, pledge_id, transaction_id, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    contribution.id.rawValue, member.id.rawValue, fund.id.rawValue, asset, contribution.amount.minorUnits,
+                    contribution.date.description, contribution.pledgeID?.rawValue, transaction.id.rawValue, now.description,
+                ]
+            )
+            try AuditLogWriter.append(
+                db, event: .fundAction(FundAction(kind: "contribution.received", subject: contribution.id.rawValue, details: contribution.details, accountsOpened: opened, transaction: transaction)),
+                balances: balances, by: principal, at: now, signer: signer
+            )
+            return ContributionView(contribution: contribution, transactionID: transaction.id, appliedToPledge: toPledge)
+        }
+    }
+
+    public func contribution(_ id: ContributionID) async throws -> ContributionView? {
+        try await pool.read { db in try Self.contributionView(db, id: id) }
+    }
+
+    // MARK: Helpers
+
+    /// The member and fund a request names, or `unknown_reference` naming the field.
+    static func memberAndFund(_ db: Database, memberID: String, fundID: String) throws -> (Member, Fund) {
+        guard let id = MemberID(memberID), let member = try memberView(db, id: id)?.member else {
+            throw Rejection.unknownReference(field: "member_id", reference: memberID)
+        }
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM funds WHERE id = ? OR code = ?", arguments: [fundID, fundID]) else {
+            throw Rejection.unknownReference(field: "fund_id", reference: fundID)
+        }
+        return (member, try fund(db, from: row))
+    }
+
+    /// The account with `code`, opened now (and added to `opened`) if it does not exist.
+    static func ensureAccount(
+        _ db: Database, code: AccountCode, type: AccountType, asset: AssetCode?, constraint: BalanceConstraint?, fund: Fund,
+        at now: Timestamp, identifiers: any IdentifierSource, opened: inout [Account]
+    ) throws -> AccountCode {
+        if try LedgerRows.account(db, reference: .code(code)) != nil { return code }
+        let account = Account(
+            id: AccountID(bytes: identifiers.nextIdentifierBytes()), code: code, type: type, allowedAssets: asset.map { [$0] },
+            constraint: constraint, metadata: .object(["fund": .string(fund.id.rawValue)]), createdAt: now, closedAt: nil
+        )
+        try insert(account, in: db)
+        opened.append(account)
+        return code
+    }
+
+    static func instalmentsJSON(_ pledge: Pledge) -> JSONValue {
+        .array(pledge.instalments.map { .object(["due_date": .string($0.dueDate.description), "amount": .integer($0.amount.minorUnits)]) })
+    }
+
+    static func pledgeView(_ db: Database, id: PledgeID, today: LocalDate) throws -> PledgeView? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM pledges WHERE id = ?", arguments: [id.rawValue]) else { return nil }
+        guard let memberID = MemberID(try LedgerRows.text(row, "member_id")), let fundID = FundID(try LedgerRows.text(row, "fund_id")),
+              case .array(let parts)? = try? JSONParser.parse(Array(try LedgerRows.text(row, "instalments").utf8))
+        else { throw StorageError.corruptRow(table: "pledges", detail: "member, fund or instalments do not parse") }
+        let instalments = try parts.map { part -> Pledge.Instalment in
+            guard case .object(let fields) = part, case .string(let date)? = fields["due_date"], let due = LocalDate(date),
+                  case .integer(let value)? = fields["amount"], let amount = Amount(minorUnits: value)
+            else { throw StorageError.corruptRow(table: "pledges", detail: "instalment does not parse") }
+            return Pledge.Instalment(dueDate: due, amount: amount)
+        }
+        let pledge = Pledge(
+            id: id, memberID: memberID, fundID: fundID, asset: try LedgerRows.parse(row, "asset", table: "pledges", AssetCode.init),
+            amount: try LedgerRows.amount(row, "amount", table: "pledges"), instalments: instalments,
+            createdAt: try LedgerRows.parse(row, "created_at", table: "pledges", Timestamp.init)
+        )
+        // From the ledger: the receivable's postings, split by what moved them.
+        let accountID = try LedgerRows.text(row, "account_id")
+        let cancellation = try Row.fetchOne(db, sql: "SELECT transaction_id FROM pledge_cancellations WHERE pledge_id = ?", arguments: [id.rawValue])
+        let cancellationTransaction = try cancellation.map { try LedgerRows.text($0, "transaction_id") }
+        let movements = try Row.fetchAll(db, sql: """
+            SELECT t.id AS transaction_id, p.amount FROM postings p
+            JOIN accounts a ON a.seq = p.account_seq JOIN transactions t ON t.seq = p.transaction_seq
+            WHERE a.id = ? AND p.amount < 0
+            """, arguments: [accountID])
+        var paid: Int64 = 0
+        var writtenOff: Int64 = 0
+        for movement in movements {
+            let amount = -(try LedgerRows.integer(movement, "amount"))
+            if try LedgerRows.text(movement, "transaction_id") == cancellationTransaction { writtenOff += amount } else { paid += amount }
+        }
+        let contributionIDs = try String.fetchAll(db, sql: "SELECT transaction_id FROM contributions WHERE pledge_id = ? ORDER BY seq", arguments: [id.rawValue])
+        var transactions = [try LedgerRows.text(row, "transaction_id")] + contributionIDs
+        if let cancellationTransaction { transactions.append(cancellationTransaction) }
+        return PledgeView(
+            pledge: pledge, status: PledgeStatus(pledge: pledge, paid: paid, writtenOff: writtenOff, today: today),
+            transactionIDs: transactions.compactMap(TransactionID.init),
+            cancellationReason: try String.fetchOne(db, sql: "SELECT reason FROM pledge_cancellations WHERE pledge_id = ?", arguments: [id.rawValue])
+        )
+    }
+
+    static func contributionView(_ db: Database, id: ContributionID) throws -> ContributionView? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM contributions WHERE id = ?", arguments: [id.rawValue]) else { return nil }
+        guard let memberID = MemberID(try LedgerRows.text(row, "member_id")), let fundID = FundID(try LedgerRows.text(row, "fund_id")),
+              let transactionID = TransactionID(try LedgerRows.text(row, "transaction_id"))
+        else { throw StorageError.corruptRow(table: "contributions", detail: "ids do not parse") }
+        let pledgeID = try row.decode(String?.self, forColumn: "pledge_id").flatMap(PledgeID.init)
+        let contribution = Contribution(
+            id: id, memberID: memberID, fundID: fundID, asset: try LedgerRows.parse(row, "asset", table: "contributions", AssetCode.init),
+            amount: try LedgerRows.amount(row, "amount", table: "contributions"),
+            date: try LedgerRows.parse(row, "date", table: "contributions", LocalDate.init), pledgeID: pledgeID,
+            createdAt: try LedgerRows.parse(row, "created_at", table: "contributions", Timestamp.init)
+        )
+        var applied: Int64 = 0
+        if let pledgeID, let pledgeRow = try Row.fetchOne(db, sql: "SELECT account_id FROM pledges WHERE id = ?", arguments: [pledgeID.rawValue]) {
+            applied = -(try Int64.fetchOne(db, sql: """
+                SELECT coalesce(sum(p.amount), 0) FROM postings p JOIN accounts a ON a.seq = p.account_seq
+                JOIN transactions t ON t.seq = p.transaction_seq WHERE a.id = ? AND t.id = ?
+                """, arguments: [try LedgerRows.text(pledgeRow, "account_id"), transactionID.rawValue]) ?? 0)
+        }
+        return ContributionView(contribution: contribution, transactionID: transactionID, appliedToPledge: applied)
+    }
+}
+
+/// A pledge with its status as of today and the transactions that moved it.
+public struct PledgeView: Sendable, Equatable {
+    public let pledge: Pledge
+    public let status: PledgeStatus
+    /// The pledge's own transaction, then its contributions', then its write-off.
+    public let transactionIDs: [TransactionID]
+    public let cancellationReason: String?
+}
+
+/// A contribution with its transaction and the part of it that paid its pledge.
+public struct ContributionView: Sendable, Equatable {
+    public let contribution: Contribution
+    public let transactionID: TransactionID
+    public let appliedToPledge: Int64
+}
+
+/// Which pledges a list returns.
+public struct PledgeFilter: Sendable, Equatable {
+    public var memberID: String?
+    public var fundID: String?
+    public var state: PledgeStatus.State?
+
+    public init(memberID: String? = nil, fundID: String? = nil, state: PledgeStatus.State? = nil) {
+        self.memberID = memberID
+        self.fundID = fundID
+        self.state = state
+    }
+}
