@@ -11,15 +11,19 @@ public struct Pledge: Hashable, Sendable {
     public let fundID: FundID
     public let asset: AssetCode
     public let amount: Amount
+    /// The date the pledge was made: the effective date of its transaction. Payments
+    /// against it cannot be dated earlier.
+    public let date: LocalDate
     /// The date the whole amount is due (the last instalment's date).
     public let dueDate: LocalDate
     /// The instalments, in date order; one instalment of the whole amount when not split.
     public let instalments: [Instalment]
     public let createdAt: Timestamp
 
-    public init(id: PledgeID, memberID: MemberID, fundID: FundID, asset: AssetCode, amount: Amount, instalments: [Instalment], createdAt: Timestamp) {
+    public init(id: PledgeID, memberID: MemberID, fundID: FundID, asset: AssetCode, amount: Amount, date: LocalDate, instalments: [Instalment], createdAt: Timestamp) {
         precondition(!instalments.isEmpty, "a pledge has at least one instalment")
         self.id = id
+        self.date = date
         self.memberID = memberID
         self.fundID = fundID
         self.asset = asset
@@ -57,7 +61,8 @@ public struct Pledge: Hashable, Sendable {
     public var details: JSONValue {
         .object([
             "id": .string(id.rawValue), "member_id": .string(memberID.rawValue), "fund_id": .string(fundID.rawValue),
-            "asset": .string(asset.rawValue), "amount": .integer(amount.minorUnits), "due_date": .string(dueDate.description),
+            "asset": .string(asset.rawValue), "amount": .integer(amount.minorUnits), "date": .string(date.description),
+            "due_date": .string(dueDate.description),
             "instalments": .array(instalments.map { .object(["due_date": .string($0.dueDate.description), "amount": .integer($0.amount.minorUnits)]) }),
             "created_at": .string(createdAt.description),
         ])
@@ -122,10 +127,13 @@ public struct PledgeDraft: Sendable, Equatable {
     public var asset: String
     public var amount: Int64
     public var dueDate: String
+    /// The date the pledge was made; today when absent.
+    public var date: String?
     /// Optional split: (due date, amount) pairs that must sum to `amount`.
     public var instalments: [(dueDate: String, amount: Int64)]?
 
-    public init(memberID: String, fundID: String, asset: String, amount: Int64, dueDate: String, instalments: [(dueDate: String, amount: Int64)]? = nil) {
+    public init(memberID: String, fundID: String, asset: String, amount: Int64, dueDate: String, date: String? = nil, instalments: [(dueDate: String, amount: Int64)]? = nil) {
+        self.date = date
         self.memberID = memberID
         self.fundID = fundID
         self.asset = asset
@@ -135,7 +143,7 @@ public struct PledgeDraft: Sendable, Equatable {
     }
 
     public static func == (lhs: PledgeDraft, rhs: PledgeDraft) -> Bool {
-        lhs.memberID == rhs.memberID && lhs.fundID == rhs.fundID && lhs.asset == rhs.asset && lhs.amount == rhs.amount
+        lhs.memberID == rhs.memberID && lhs.fundID == rhs.fundID && lhs.asset == rhs.asset && lhs.amount == rhs.amount && lhs.date == rhs.date
             && lhs.dueDate == rhs.dueDate && lhs.instalments?.map(\.dueDate) == rhs.instalments?.map(\.dueDate)
             && lhs.instalments?.map(\.amount) == rhs.instalments?.map(\.amount)
     }
@@ -144,7 +152,7 @@ public struct PledgeDraft: Sendable, Equatable {
     public static let instalmentsMax = 120
 
     /// The checked fields: asset, amount, instalments (the store resolves member and fund).
-    public func checked() throws(Rejection) -> (asset: AssetCode, amount: Amount, instalments: [Pledge.Instalment]) {
+    public func checked() throws(Rejection) -> (asset: AssetCode, amount: Amount, date: LocalDate?, instalments: [Pledge.Instalment]) {
         var problems: [FieldProblem] = []
         let asset = AssetCode(self.asset)
         if asset == nil { problems.append(.init(field: "asset", detail: "must match [A-Z0-9_]{2,16}")) }
@@ -152,6 +160,9 @@ public struct PledgeDraft: Sendable, Equatable {
         if amount == nil || self.amount <= 0 { problems.append(.init(field: "amount", detail: "must be a positive number of minor units")) }
         let due = LocalDate(dueDate)
         if due == nil { problems.append(.init(field: "due_date", detail: "must be a calendar date YYYY-MM-DD")) }
+        let pledged = date.flatMap(LocalDate.init)
+        if date != nil && pledged == nil { problems.append(.init(field: "date", detail: "must be a calendar date YYYY-MM-DD")) }
+        if let pledged, let due, due < pledged { problems.append(.init(field: "due_date", detail: "must not precede the pledge's date")) }
         var instalments: [Pledge.Instalment] = []
         if let split = self.instalments {
             if split.isEmpty || split.count > Self.instalmentsMax {
@@ -178,6 +189,6 @@ public struct PledgeDraft: Sendable, Equatable {
         }
         guard problems.isEmpty, let asset, let amount, let due else { throw .invalidFields(problems) }
         if instalments.isEmpty { instalments = [Pledge.Instalment(dueDate: due, amount: amount)] }
-        return (asset, amount, instalments)
+        return (asset, amount, pledged, instalments)
     }
 }

@@ -31,6 +31,7 @@ public func buildRouter<Store: LedgerStore>(
     KeyController(store: store, limits: limits).addRoutes(to: group)
     MemberController(store: store, limits: limits).addRoutes(to: group)
     FundController(store: store, limits: limits).addRoutes(to: group)
+    PledgeController(store: store, limits: limits).addRoutes(to: group)
     return router
 }
 

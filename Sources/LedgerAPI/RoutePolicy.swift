@@ -71,6 +71,13 @@ public enum RoutePolicy {
         "GET /v1/funds": readers,
         "GET /v1/funds/{id}": readers,
 
+        "POST /v1/pledges": treasurers,
+        "GET /v1/pledges": readers,
+        "GET /v1/pledges/{id}": readers,
+        "POST /v1/pledges/{id}/cancel": treasurers,
+        "POST /v1/contributions": treasurers,
+        "GET /v1/contributions/{id}": readers,
+
         "POST /v1/keys": admins,
         "GET /v1/keys": keyReaders,
         "POST /v1/keys/{id}/revoke": admins,

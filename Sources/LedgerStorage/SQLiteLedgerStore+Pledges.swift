@@ -16,7 +16,7 @@ extension SQLiteLedgerStore {
             guard fund.assets.contains(checked.asset) else { throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset) }
             let pledge = Pledge(
                 id: PledgeID(bytes: identifiers.nextIdentifierBytes()), memberID: member.id, fundID: fund.id, asset: checked.asset,
-                amount: checked.amount, instalments: checked.instalments, createdAt: now
+                amount: checked.amount, date: checked.date ?? now.date, instalments: checked.instalments, createdAt: now
             )
             var opened: [Account] = []
             let receivable = try Self.ensureAccount(db, code: pledge.receivable(in: fund), type: .asset, asset: checked.asset, constraint: .noNegative, fund: fund, at: now, identifiers: identifiers, opened: &opened)
@@ -24,7 +24,7 @@ extension SQLiteLedgerStore {
             // Non-profit practice: an unconditional pledge is income when made.
             let (transaction, balances) = try Self.insertTransaction(
                 TransactionDraft(
-                    date: now.date.description, description: "Pledge \(pledge.id) by \(member.publicName)",
+                    date: pledge.date.description, description: "Pledge \(pledge.id) by \(member.publicName)",
                     metadata: .object(["pledge_id": .string(pledge.id.rawValue), "fund_id": .string(fund.id.rawValue)]),
                     postings: [
                         PostingDraft(account: receivable.rawValue, asset: checked.asset.rawValue, amount: checked.amount.minorUnits),
@@ -36,12 +36,12 @@ extension SQLiteLedgerStore {
             guard let account = try LedgerRows.account(db, reference: .code(receivable)) else { preconditionFailure("just opened") }
             try db.execute(
                 sql: """
-                    INSERT INTO pledges (id, member_id, fund_id, asset, amount, due_date, instalments, account_id, transaction_id, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO pledges (id, member_id, fund_id, asset, amount, date, due_date, instalments, account_id, transaction_id, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     pledge.id.rawValue, member.id.rawValue, fund.id.rawValue, pledge.asset.rawValue, pledge.amount.minorUnits,
-                    pledge.dueDate.description, Self.instalmentsJSON(pledge).canonicalText, account.account.id.rawValue,
+                    pledge.date.description, pledge.dueDate.description, Self.instalmentsJSON(pledge).canonicalText, account.account.id.rawValue,
                     transaction.id.rawValue, now.description,
                 ]
             )
@@ -148,6 +148,7 @@ extension SQLiteLedgerStore {
                 guard view.pledge.memberID == member.id else { throw Rejection.pledgeMismatch(field: "member_id") }
                 guard view.pledge.fundID == fund.id else { throw Rejection.pledgeMismatch(field: "fund_id") }
                 guard view.pledge.asset == checked.asset else { throw Rejection.pledgeMismatch(field: "asset") }
+                guard checked.date >= view.pledge.date else { throw Rejection.pledgeMismatch(field: "date") }
                 pledge = view
             }
             let contribution = Contribution(
@@ -248,7 +249,8 @@ extension SQLiteLedgerStore {
         }
         let pledge = Pledge(
             id: id, memberID: memberID, fundID: fundID, asset: try LedgerRows.parse(row, "asset", table: "pledges", AssetCode.init),
-            amount: try LedgerRows.amount(row, "amount", table: "pledges"), instalments: instalments,
+            amount: try LedgerRows.amount(row, "amount", table: "pledges"),
+            date: try LedgerRows.parse(row, "date", table: "pledges", LocalDate.init), instalments: instalments,
             createdAt: try LedgerRows.parse(row, "created_at", table: "pledges", Timestamp.init)
         )
         // From the ledger: the receivable's postings, split by what moved them.

@@ -13,6 +13,8 @@ CREATE TABLE pledges (
     fund_id        TEXT NOT NULL REFERENCES funds(id),
     asset          TEXT NOT NULL REFERENCES assets(code),
     amount         INTEGER NOT NULL CHECK (amount BETWEEN 1 AND 9007199254740991),
+    -- The date the pledge was made: its transaction's effective date.
+    date           TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
     due_date       TEXT NOT NULL CHECK (due_date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
     -- Canonical JSON array of {"amount", "due_date"}, in date order.
     instalments    TEXT NOT NULL CHECK (json_valid(instalments) AND json_type(instalments) = 'array'),

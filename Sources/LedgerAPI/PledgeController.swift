@@ -1,0 +1,278 @@
+import FundCore
+import Hummingbird
+import LedgerCore
+import LedgerStorage
+
+/// `/v1/pledges` and `/v1/contributions`: promises and the money that keeps them.
+struct PledgeController<Store: LedgerStore> {
+    let store: Store
+    let limits: RequestLimits
+
+    /// `POST /v1/pledges` body.
+    struct CreateRequest: RequestBody {
+        struct InstalmentRequest: Decodable, Sendable {
+            let dueDate: String
+            let amount: Int64
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                dueDate = try container.decode(String.self, forKey: .dueDate)
+                amount = try container.decodeInteger(Int64.self, forKey: .amount)
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case amount
+                case dueDate = "due_date"
+            }
+        }
+
+        let memberID: String
+        let fundID: String
+        let asset: String
+        let amount: Int64
+        let dueDate: String
+        let date: String?
+        let instalments: [InstalmentRequest]?
+
+        static var shape: JSONShape {
+            .object([
+                "member_id": .value, "fund_id": .value, "asset": .value, "amount": .integer, "due_date": .value, "date": .value,
+                "instalments": .array(.object(["due_date": .value, "amount": .integer])),
+            ])
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            memberID = try container.decode(String.self, forKey: .memberID)
+            fundID = try container.decode(String.self, forKey: .fundID)
+            asset = try container.decode(String.self, forKey: .asset)
+            amount = try container.decodeInteger(Int64.self, forKey: .amount)
+            dueDate = try container.decode(String.self, forKey: .dueDate)
+            date = try container.decodeIfPresent(String.self, forKey: .date)
+            instalments = try container.decodeIfPresent([InstalmentRequest].self, forKey: .instalments)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case asset, amount, instalments, date
+            case memberID = "member_id"
+            case fundID = "fund_id"
+            case dueDate = "due_date"
+        }
+    }
+
+    /// `POST /v1/pledges/{id}/cancel` body.
+    struct CancelRequest: RequestBody {
+        let reason: String
+        static var shape: JSONShape { .object(["reason": .value]) }
+    }
+
+    /// `POST /v1/contributions` body.
+    struct ContributionRequest: RequestBody {
+        let memberID: String
+        let fundID: String
+        let asset: String
+        let amount: Int64
+        let date: String
+        let pledgeID: String?
+        let splitExcess: Bool?
+
+        static var shape: JSONShape {
+            .object([
+                "member_id": .value, "fund_id": .value, "asset": .value, "amount": .integer, "date": .value,
+                "pledge_id": .value, "split_excess": .value,
+            ])
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            memberID = try container.decode(String.self, forKey: .memberID)
+            fundID = try container.decode(String.self, forKey: .fundID)
+            asset = try container.decode(String.self, forKey: .asset)
+            amount = try container.decodeInteger(Int64.self, forKey: .amount)
+            date = try container.decode(String.self, forKey: .date)
+            pledgeID = try container.decodeIfPresent(String.self, forKey: .pledgeID)
+            splitExcess = try container.decodeIfPresent(Bool.self, forKey: .splitExcess)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case asset, amount, date
+            case memberID = "member_id"
+            case fundID = "fund_id"
+            case pledgeID = "pledge_id"
+            case splitExcess = "split_excess"
+        }
+    }
+
+    struct InstalmentBody: Encodable, Sendable {
+        let dueDate: String
+        let amount: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case amount
+            case dueDate = "due_date"
+        }
+    }
+
+    struct PledgeBody: Encodable, Sendable {
+        let id: String
+        let memberID: String
+        let fundID: String
+        let asset: String
+        let amount: Int64
+        let date: String
+        let dueDate: String
+        let instalments: [InstalmentBody]
+        let status: String
+        let paid: Int64
+        let writtenOff: Int64
+        let outstanding: Int64
+        let cancellationReason: String?
+        let transactionIDs: [String]
+        let createdAt: String
+
+        init(_ view: PledgeView) {
+            id = view.pledge.id.rawValue
+            memberID = view.pledge.memberID.rawValue
+            fundID = view.pledge.fundID.rawValue
+            asset = view.pledge.asset.rawValue
+            amount = view.pledge.amount.minorUnits
+            date = view.pledge.date.description
+            dueDate = view.pledge.dueDate.description
+            instalments = view.pledge.instalments.map { InstalmentBody(dueDate: $0.dueDate.description, amount: $0.amount.minorUnits) }
+            status = view.status.state.rawValue
+            paid = view.status.paid
+            writtenOff = view.status.writtenOff
+            outstanding = view.status.outstanding
+            cancellationReason = view.cancellationReason
+            transactionIDs = view.transactionIDs.map(\.rawValue)
+            createdAt = view.pledge.createdAt.description
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, asset, amount, date, instalments, status, paid, outstanding
+            case memberID = "member_id"
+            case fundID = "fund_id"
+            case dueDate = "due_date"
+            case writtenOff = "written_off"
+            case cancellationReason = "cancellation_reason"
+            case transactionIDs = "transaction_ids"
+            case createdAt = "created_at"
+        }
+    }
+
+    struct ContributionBody: Encodable, Sendable {
+        let id: String
+        let memberID: String
+        let fundID: String
+        let asset: String
+        let amount: Int64
+        let date: String
+        let pledgeID: String?
+        let appliedToPledge: Int64
+        let transactionIDs: [String]
+        let createdAt: String
+
+        init(_ view: ContributionView) {
+            id = view.contribution.id.rawValue
+            memberID = view.contribution.memberID.rawValue
+            fundID = view.contribution.fundID.rawValue
+            asset = view.contribution.asset.rawValue
+            amount = view.contribution.amount.minorUnits
+            date = view.contribution.date.description
+            pledgeID = view.contribution.pledgeID?.rawValue
+            appliedToPledge = view.appliedToPledge
+            transactionIDs = [view.transactionID.rawValue]
+            createdAt = view.contribution.createdAt.description
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, asset, amount, date
+            case memberID = "member_id"
+            case fundID = "fund_id"
+            case pledgeID = "pledge_id"
+            case appliedToPledge = "applied_to_pledge"
+            case transactionIDs = "transaction_ids"
+            case createdAt = "created_at"
+        }
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        let renderPledge: @Sendable (PledgeView) throws -> StoredResponse = {
+            StoredResponse(status: 201, body: try JSONResponse.bytes(PledgeBody($0)))
+        }
+        group.post("/v1/pledges") { request, context in
+            let body = try await RequestReading.body(of: request, limits: limits)
+            let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
+            let principal = try context.requirePrincipal()
+            let draft = PledgeDraft(
+                memberID: create.memberID, fundID: create.fundID, asset: create.asset, amount: create.amount, dueDate: create.dueDate,
+                date: create.date, instalments: create.instalments?.map { ($0.dueDate, $0.amount) }
+            )
+            let outcome = try await store.makePledge(
+                draft, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: renderPledge)
+            )
+            return try JSONResponse.response(outcome, render: renderPledge)
+        }
+        group.get("/v1/pledges") { request, _ in
+            let query = request.uri.queryParameters
+            var filter = PledgeFilter(memberID: query.get("member_id"), fundID: query.get("fund_id"))
+            if let text = query.get("status") {
+                guard let state = PledgeStatus.State(rawValue: text) else {
+                    throw Problem.invalidParameter("status", "must be open, partly_paid, paid, overdue or cancelled")
+                }
+                filter.state = state
+            }
+            let page = try await store.pledges(filter: filter, page: try RequestReading.page(request, limits: limits))
+            return try JSONResponse.response(Representation.List(page, PledgeBody.init))
+        }
+        group.get("/v1/pledges/{id}") { _, context in
+            let id = try Self.pledgeID(context)
+            guard let view = try await store.pledge(id) else { throw Rejection.notFound(resource: "pledge", reference: id.rawValue) }
+            return try JSONResponse.response(PledgeBody(view))
+        }
+        group.post("/v1/pledges/{id}/cancel") { request, context in
+            let id = try Self.pledgeID(context)
+            let body = try await RequestReading.body(of: request, limits: limits)
+            let cancel = try JSONRequest.decode(CancelRequest.self, from: body, depthMax: limits.jsonDepthMax)
+            let reason = UnicodeText.nfc(cancel.reason)
+            try RequestLimits.enforce(limits.problems(text: reason, field: "reason"))
+            let principal = try context.requirePrincipal()
+            let render: @Sendable (PledgeView) throws -> StoredResponse = {
+                StoredResponse(status: 200, body: try JSONResponse.bytes(PledgeBody($0)))
+            }
+            let outcome = try await store.cancelPledge(
+                id, reason: reason, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
+            )
+            return try JSONResponse.response(outcome, render: render)
+        }
+        let renderContribution: @Sendable (ContributionView) throws -> StoredResponse = {
+            StoredResponse(status: 201, body: try JSONResponse.bytes(ContributionBody($0)))
+        }
+        group.post("/v1/contributions") { request, context in
+            let body = try await RequestReading.body(of: request, limits: limits)
+            let create = try JSONRequest.decode(ContributionRequest.self, from: body, depthMax: limits.jsonDepthMax)
+            let principal = try context.requirePrincipal()
+            let draft = ContributionDraft(
+                memberID: create.memberID, fundID: create.fundID, asset: create.asset, amount: create.amount, date: create.date,
+                pledgeID: create.pledgeID, splitExcess: create.splitExcess ?? false
+            )
+            let outcome = try await store.recordContribution(
+                draft, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: renderContribution)
+            )
+            return try JSONResponse.response(outcome, render: renderContribution)
+        }
+        group.get("/v1/contributions/{id}") { _, context in
+            let text = try RequestReading.pathParameter(context, "id")
+            guard let id = ContributionID(text), let view = try await store.contribution(id) else {
+                throw Rejection.notFound(resource: "contribution", reference: text)
+            }
+            return try JSONResponse.response(ContributionBody(view))
+        }
+    }
+
+    static func pledgeID(_ context: AppRequestContext) throws -> PledgeID {
+        let text = try RequestReading.pathParameter(context, "id")
+        guard let id = PledgeID(text) else { throw Rejection.notFound(resource: "pledge", reference: text) }
+        return id
+    }
+}
