@@ -193,6 +193,16 @@ public struct LedgerVerifier {
 
     /// The domain rows a fund action wrote must say exactly what its entry says.
     static func compareDomainRows(_ db: Database, action: FundAction, index: Int64) throws {
+        do {
+            try compareDomainRowsUnchecked(db, action: action, index: index)
+        } catch let failure as AuditFailure {
+            throw failure
+        } catch {
+            throw AuditFailure(index: index, detail: "\(action.kind) \(action.subject) does not read back from the tables: \(error)")
+        }
+    }
+
+    private static func compareDomainRowsUnchecked(_ db: Database, action: FundAction, index: Int64) throws {
         let stored: JSONValue?
         switch action.kind {
         case "member.registered":

@@ -247,6 +247,9 @@ extension SQLiteLedgerStore {
             else { throw StorageError.corruptRow(table: "pledges", detail: "instalment does not parse") }
             return Pledge.Instalment(dueDate: due, amount: amount)
         }
+        guard !instalments.isEmpty, try LedgerRows.text(row, "due_date") == instalments[instalments.count - 1].dueDate.description else {
+            throw StorageError.corruptRow(table: "pledges", detail: "due_date is not the last instalment's date")
+        }
         let pledge = Pledge(
             id: id, memberID: memberID, fundID: fundID, asset: try LedgerRows.parse(row, "asset", table: "pledges", AssetCode.init),
             amount: try LedgerRows.amount(row, "amount", table: "pledges"),

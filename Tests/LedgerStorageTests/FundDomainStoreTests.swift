@@ -112,3 +112,37 @@ import Testing
         }
     }
 }
+
+@Suite struct PledgeStoreTests {
+    @Test func aBookWithPledgesAndContributionsVerifiesAndEditsAreCaught() async throws {
+        for tamper in [nil, "DROP TRIGGER contributions_are_immutable_update; UPDATE contributions SET amount = amount + 1;",
+                       "DROP TRIGGER pledges_are_immutable_update; UPDATE pledges SET due_date = '2027-06-30';"] as [String?] {
+            let ledger = try TestLedger()
+            try await ledger.seed(assets: [("USD", 2)], accounts: [])
+            _ = try await ledger.store.createFund(FundDraft(code: "climate", name: "Climate", assets: ["USD"]), by: .system, idempotency: nil)
+            let member = try await FundDomainStoreTests.register(ledger, "Dockworkers Union", visibility: "public")
+            guard case .applied(let pledge) = try await ledger.store.makePledge(
+                PledgeDraft(memberID: member.member.id.rawValue, fundID: "climate", asset: "USD", amount: 10_000, dueDate: "2026-12-31", date: "2026-11-01"),
+                by: .system, idempotency: nil
+            ) else { Issue.record("pledge must apply"); return }
+            _ = try await ledger.store.recordContribution(
+                ContributionDraft(memberID: member.member.id.rawValue, fundID: "climate", asset: "USD", amount: 4_000, date: "2026-11-10", pledgeID: pledge.pledge.id.rawValue),
+                by: .system, idempotency: nil
+            )
+            let cancelled = try await ledger.store.cancelPledge(pledge.pledge.id, reason: "ran dry", by: .system, idempotency: nil)
+            guard case .applied(let view) = cancelled else { Issue.record("cancel must apply"); return }
+            #expect(view.status.state == .cancelled)
+            #expect(view.status.paid == 4_000)
+            #expect(view.status.writtenOff == 6_000)
+            try ledger.store.close()
+            let verifier = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey])
+            if let tamper {
+                try SQLiteShell.execute(path: ledger.path, sql: tamper)
+                #expect(throws: AuditFailure.self, "\(tamper) was not detected") { try verifier.verify() }
+            } else {
+                let report = try verifier.verify()
+                #expect(report.transactions == 3)
+            }
+        }
+    }
+}
