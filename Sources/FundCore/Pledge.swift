@@ -186,6 +186,9 @@ public struct PledgeDraft: Sendable, Equatable {
             if problems.isEmpty, let due, instalments.last?.dueDate != due {
                 problems.append(.init(field: "due_date", detail: "must be the last instalment's date"))
             }
+            if problems.isEmpty, let pledged, let first = instalments.first, first.dueDate < pledged {
+                problems.append(.init(field: "instalments[0].due_date", detail: "must not precede the pledge's date"))
+            }
         }
         guard problems.isEmpty, let asset, let amount, let due else { throw .invalidFields(problems) }
         if instalments.isEmpty { instalments = [Pledge.Instalment(dueDate: due, amount: amount)] }

@@ -32,6 +32,7 @@ public func buildRouter<Store: LedgerStore>(
     MemberController(store: store, limits: limits).addRoutes(to: group)
     FundController(store: store, limits: limits).addRoutes(to: group)
     PledgeController(store: store, limits: limits).addRoutes(to: group)
+    DisbursementController(store: store, limits: limits).addRoutes(to: group)
     return router
 }
 

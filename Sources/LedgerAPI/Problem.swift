@@ -200,10 +200,15 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
             )
         case .assetNotInFund(let fund, let asset):
             self.init(status: .unprocessableContent, code: "asset_not_in_fund", title: "The fund does not hold this asset", detail: "fund \(fund) holds no \(asset)")
-        case .pledgeMismatch(let field):
+        case .pledgeMismatch(let field, let detail):
             self.init(
                 status: .unprocessableContent, code: "pledge_mismatch", title: "The contribution does not match its pledge",
-                detail: "\(field) differs from the pledge's", errors: [FieldProblem(field: field, detail: "differs from the pledge's")]
+                detail: "\(field) \(detail)", errors: [FieldProblem(field: field, detail: detail)]
+            )
+        case .managedByFund(let transaction, let step):
+            self.init(
+                status: .conflict, code: "managed_by_fund", title: "The transaction belongs to a fund step",
+                detail: "transaction \(transaction) records a \(step); correct it through the fund's routes (cancel the pledge or the disbursement)"
             )
         case .overpayment(let outstanding):
             self.init(
@@ -212,6 +217,21 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
             )
         case .nothingOutstanding(let pledge):
             self.init(status: .unprocessableContent, code: "nothing_outstanding", title: "Nothing is left to cancel", detail: "pledge \(pledge) has nothing outstanding")
+        case .disbursementState(let id, let state, let action):
+            self.init(
+                status: .conflict, code: "invalid_disbursement_state", title: "The disbursement cannot take this step now",
+                detail: "disbursement \(id) is \(state); it cannot \(action)"
+            )
+        case .selfApproval(let id):
+            self.init(
+                status: .unprocessableContent, code: "self_approval", title: "A requester cannot approve their own request",
+                detail: "disbursement \(id) was requested with this key; another principal must approve it"
+            )
+        case .alreadyApproved(let id):
+            self.init(
+                status: .conflict, code: "already_approved", title: "This principal already approved",
+                detail: "disbursement \(id) needs its second approval from a different principal"
+            )
         case .notFound(let resource, let reference):
             self.init(status: .notFound, code: "not_found", title: "The resource does not exist", detail: "no \(resource) \(reference)")
         }

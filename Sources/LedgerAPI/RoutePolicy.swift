@@ -27,6 +27,7 @@ public enum RoutePolicy {
     static let readers: Access = .roles([.admin, .treasurer, .approver, .auditor])
     static let treasurers: Access = .roles([.admin, .treasurer])
     static let admins: Access = .roles([.admin])
+    static let approvers: Access = .roles([.admin, .approver])
     static let keyReaders: Access = .roles([.admin, .auditor])
 
     /// Access per "METHOD /path/{parameter}".
@@ -77,6 +78,14 @@ public enum RoutePolicy {
         "POST /v1/pledges/{id}/cancel": treasurers,
         "POST /v1/contributions": treasurers,
         "GET /v1/contributions/{id}": readers,
+
+        "POST /v1/disbursements": treasurers,
+        "GET /v1/disbursements": readers,
+        "GET /v1/disbursements/{id}": readers,
+        "POST /v1/disbursements/{id}/approve": approvers,
+        "POST /v1/disbursements/{id}/reject": approvers,
+        "POST /v1/disbursements/{id}/pay": treasurers,
+        "POST /v1/disbursements/{id}/cancel": treasurers,
 
         "POST /v1/keys": admins,
         "GET /v1/keys": keyReaders,

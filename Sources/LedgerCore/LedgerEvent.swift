@@ -191,7 +191,11 @@ public enum LedgerEvent: Hashable, Sendable {
             }
             var transaction: LedgerTransaction?
             if let value = fields.members["transaction"], value != .null {
-                guard case .transactionRecorded(let recorded) = try LedgerEvent(kind: "transaction.recorded", payload: value) else {
+                var transactionKind = "transaction.recorded"
+                if case .object(let members) = value, let reverses = members["reverses"], reverses != .null {
+                    transactionKind = "transaction.reversed"
+                }
+                guard case .transactionRecorded(let recorded) = try LedgerEvent(kind: transactionKind, payload: value) else {
                     throw .malformed("\(kind): transaction")
                 }
                 transaction = recorded

@@ -57,11 +57,19 @@ public enum Rejection: Error, Hashable, Sendable {
     /// A fund does not hold the asset.
     case assetNotInFund(fund: String, asset: AssetCode)
     /// The request's asset, member or fund does not match the pledge it names.
-    case pledgeMismatch(field: String)
+    case pledgeMismatch(field: String, detail: String)
     /// A contribution pays more than the pledge still needs.
     case overpayment(outstanding: Int64)
     /// Nothing is left to cancel on the pledge.
     case nothingOutstanding(pledge: String)
+    /// The disbursement's state does not allow the step.
+    case disbursementState(id: String, state: String, action: String)
+    /// The requester of a disbursement may never approve it.
+    case selfApproval(id: String)
+    /// The principal has already approved the disbursement.
+    case alreadyApproved(id: String)
+    /// The transaction belongs to a fund step; correct it through that step's route.
+    case managedByFund(transaction: TransactionID, step: String)
     /// The named resource does not exist.
     case notFound(resource: String, reference: String)
 }

@@ -79,6 +79,17 @@ public protocol LedgerStore: Sendable {
     /// The contribution with `id`.
     func contribution(_ id: ContributionID) async throws -> ContributionView?
 
+    /// Records a request for a grant (no money moves yet).
+    func requestDisbursement(_ draft: DisbursementDraft, by principal: Principal, idempotency: Idempotency<DisbursementView>?) async throws -> WriteOutcome<DisbursementView>
+    /// Approves, rejects, pays or cancels a disbursement.
+    func takeDisbursementStep(
+        _ id: DisbursementID, _ kind: DisbursementStep.Kind, reason: String?, by principal: Principal, idempotency: Idempotency<DisbursementView>?
+    ) async throws -> WriteOutcome<DisbursementView>
+    /// The disbursement with its steps and state.
+    func disbursement(_ id: DisbursementID) async throws -> DisbursementView?
+    /// Disbursements in request order, after the cursor.
+    func disbursements(page: PageRequest) async throws -> Page<DisbursementView>
+
     // MARK: API keys
 
     /// Issues a key; returns it with its token, which is never stored or shown again.

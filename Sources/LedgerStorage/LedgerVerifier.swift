@@ -224,6 +224,15 @@ public struct LedgerVerifier {
             }
         case "contribution.received":
             stored = try ContributionID(action.subject).flatMap { try SQLiteLedgerStore.contributionView(db, id: $0) }?.contribution.details
+        case "disbursement.requested":
+            stored = try DisbursementID(action.subject).flatMap { try SQLiteLedgerStore.disbursementView(db, id: $0) }?.disbursement.details
+        case "disbursement.approved", "disbursement.rejected", "disbursement.paid", "disbursement.cancelled":
+            // The entry's details name the disbursement and the step's position.
+            guard case .object(let fields) = action.details, case .integer(let step)? = fields["step"],
+                  let id = DisbursementID(String(action.subject.prefix { $0 != "#" })), let position = Int(exactly: step),
+                  let view = try SQLiteLedgerStore.disbursementView(db, id: id), position >= 0, position < view.steps.count
+            else { stored = nil; break }
+            stored = SQLiteLedgerStore.stepDetails(id: id, position: position, step: view.steps[position])
         default:
             throw AuditFailure(index: index, detail: "unknown fund action \(action.kind)")
         }
@@ -243,6 +252,8 @@ public struct LedgerVerifier {
             ("pledges", replay.fundActions["pledge.made", default: 0]),
             ("pledge_cancellations", replay.fundActions["pledge.cancelled", default: 0]),
             ("contributions", replay.fundActions["contribution.received", default: 0]),
+            ("disbursements", replay.fundActions["disbursement.requested", default: 0]),
+            ("disbursement_steps", ["approved", "rejected", "paid", "cancelled"].reduce(0) { $0 + replay.fundActions["disbursement.\($1)", default: 0] }),
         ]
         for (table, expected) in tables {
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0

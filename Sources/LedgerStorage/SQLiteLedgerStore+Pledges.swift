@@ -69,11 +69,15 @@ extension SQLiteLedgerStore {
             var views: [PledgeView] = []
             var last: Int64 = after
             var hasMore = false
-            // Status is derived, so it is filtered after reading; the scan is bounded by the page.
+            // Status is derived, so it is filtered after reading: a status filter may read
+            // many pledges to fill one page (see the closing note on indexing status).
             let rows = try Row.fetchCursor(
                 db,
-                sql: "SELECT seq, id FROM pledges WHERE seq > ? AND (? IS NULL OR member_id = ?) AND (? IS NULL OR fund_id = ?) ORDER BY seq",
-                arguments: [after, filter.memberID, filter.memberID, filter.fundID, filter.fundID]
+                sql: """
+                    SELECT seq, id FROM pledges WHERE seq > ? AND (? IS NULL OR member_id = ?)
+                    AND (? IS NULL OR fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?)) ORDER BY seq
+                    """,
+                arguments: [after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID]
             )
             while let row = try rows.next() {
                 guard let id = PledgeID(try LedgerRows.text(row, "id")), let view = try Self.pledgeView(db, id: id, today: today) else { continue }
@@ -105,7 +109,8 @@ extension SQLiteLedgerStore {
             let (member, fund) = try Self.memberAndFund(db, memberID: view.pledge.memberID.rawValue, fundID: view.pledge.fundID.rawValue)
             let (transaction, balances) = try Self.insertTransaction(
                 TransactionDraft(
-                    date: now.date.description, description: "Cancelled rest of pledge \(id): \(reason)",
+                    // Never before the pledge itself; the reason is in the log entry's details.
+                    date: max(now.date, view.pledge.date).description, description: "Cancelled rest of pledge \(id)",
                     metadata: .object(["pledge_id": .string(id.rawValue), "write_off": .bool(true)]),
                     postings: [
                         PostingDraft(account: fund.chart.contributions(member.id).rawValue, asset: view.pledge.asset.rawValue, amount: outstanding.minorUnits),
@@ -145,10 +150,12 @@ extension SQLiteLedgerStore {
                 guard let id = PledgeID(text), let view = try Self.pledgeView(db, id: id, today: now.date) else {
                     throw Rejection.unknownReference(field: "pledge_id", reference: text)
                 }
-                guard view.pledge.memberID == member.id else { throw Rejection.pledgeMismatch(field: "member_id") }
-                guard view.pledge.fundID == fund.id else { throw Rejection.pledgeMismatch(field: "fund_id") }
-                guard view.pledge.asset == checked.asset else { throw Rejection.pledgeMismatch(field: "asset") }
-                guard checked.date >= view.pledge.date else { throw Rejection.pledgeMismatch(field: "date") }
+                guard view.pledge.memberID == member.id else { throw Rejection.pledgeMismatch(field: "member_id", detail: "differs from the pledge's") }
+                guard view.pledge.fundID == fund.id else { throw Rejection.pledgeMismatch(field: "fund_id", detail: "differs from the pledge's") }
+                guard view.pledge.asset == checked.asset else { throw Rejection.pledgeMismatch(field: "asset", detail: "differs from the pledge's") }
+                guard checked.date >= view.pledge.date else {
+                    throw Rejection.pledgeMismatch(field: "date", detail: "is earlier than the pledge's date \(view.pledge.date)")
+                }
                 pledge = view
             }
             let contribution = Contribution(

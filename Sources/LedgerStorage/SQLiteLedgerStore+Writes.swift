@@ -137,31 +137,55 @@ extension SQLiteLedgerStore {
         let identifiers = self.identifiers
         let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
-            guard let (seq, original) = try LedgerRows.transaction(db, id: id) else {
-                throw Rejection.notFound(resource: "transaction", reference: id.rawValue)
-            }
-            if let reversal = original.reversedByID {
-                throw Rejection.alreadyReversed(transaction: id, reversal: reversal)
-            }
-            let reversal = original.reversal(
-                id: TransactionID(bytes: identifiers.nextIdentifierBytes()), date: date ?? now.date,
-                description: description, recordedAt: now
+            if let (_, original) = try LedgerRows.transaction(db, id: id) { try Self.refuseFundOwned(original) }
+            let (reversal, balances) = try Self.insertReversal(
+                of: id, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), date: date ?? now.date,
+                description: description, at: now, in: db
             )
-            var accounts: [AccountID: LedgerRows.StoredAccount] = [:]
-            for posting in reversal.postings where accounts[posting.accountID] == nil {
-                guard let stored = try LedgerRows.account(db, reference: .id(posting.accountID)) else {
-                    throw StorageError.corruptRow(table: "postings", detail: "posting names a missing account")
-                }
-                guard !stored.account.isClosed else { throw Rejection.accountClosed(account: stored.account.code) }
-                accounts[posting.accountID] = stored
-            }
-            let balances = try TransactionWriter.insert(db, transaction: reversal, reversesSeq: seq, accounts: accounts)
             try AuditLogWriter.append(db, event: .transactionRecorded(reversal), balances: balances, by: principal, at: now, signer: signer)
             guard let (_, recorded) = try LedgerRows.transaction(db, id: reversal.id) else {
                 preconditionFailure("a transaction read back in its own write transaction exists")
             }
             return recorded
         }
+    }
+
+    /// Writes the reversal of transaction `original`, without a log entry (callers log it).
+    static func insertReversal(
+        of original: TransactionID, id: TransactionID, date: LocalDate, description: String?, at now: Timestamp, in db: Database
+    ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
+        guard let (seq, transaction) = try LedgerRows.transaction(db, id: original) else {
+            throw Rejection.notFound(resource: "transaction", reference: original.rawValue)
+        }
+        if let reversal = transaction.reversedByID {
+            throw Rejection.alreadyReversed(transaction: original, reversal: reversal)
+        }
+        return try insertReversalUnchecked(of: transaction, seq: seq, id: id, date: date, description: description, at: now, in: db)
+    }
+
+    /// Refuses to reverse, through the raw ledger, a transaction a fund step owns: its
+    /// state (a pledge's, a disbursement's) is derived from it.
+    static func refuseFundOwned(_ transaction: LedgerTransaction) throws {
+        guard case .object(let metadata) = transaction.metadata else { return }
+        for key in ["pledge_id", "contribution_id", "disbursement_id"] where metadata[key] != nil && metadata[key] != .null {
+            throw Rejection.managedByFund(transaction: transaction.id, step: String(key.dropLast(3)))
+        }
+    }
+
+    private static func insertReversalUnchecked(
+        of transaction: LedgerTransaction, seq: Int64, id: TransactionID, date: LocalDate, description: String?, at now: Timestamp, in db: Database
+    ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
+        let reversal = transaction.reversal(id: id, date: date, description: description, recordedAt: now)
+        var accounts: [AccountID: LedgerRows.StoredAccount] = [:]
+        for posting in reversal.postings where accounts[posting.accountID] == nil {
+            guard let stored = try LedgerRows.account(db, reference: .id(posting.accountID)) else {
+                throw StorageError.corruptRow(table: "postings", detail: "posting names a missing account")
+            }
+            guard !stored.account.isClosed else { throw Rejection.accountClosed(account: stored.account.code) }
+            accounts[posting.accountID] = stored
+        }
+        let balances = try TransactionWriter.insert(db, transaction: reversal, reversesSeq: seq, accounts: accounts)
+        return (reversal, balances)
     }
 }
 

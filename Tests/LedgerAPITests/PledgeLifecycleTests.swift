@@ -107,18 +107,24 @@ import Testing
             let list = try await client.call(.get, "/v1/pledges?status=overdue&member_id=\(member)")
             #expect((list["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [id])
 
-            let cancelled = try await client.call(.post, "/v1/pledges/\(id)/cancel", json: #"{"reason":"The union's strike fund ran dry"}"#)
+            let longReason = "The union's strike fund ran dry. " + String(repeating: "x", count: 960)
+            let cancelled = try await client.call(.post, "/v1/pledges/\(id)/cancel", json: #"{"reason":"\#(longReason)"}"#)
             #expect(cancelled.status == .ok, "\(cancelled.text)")
             #expect(cancelled["status"] as? String == "cancelled")
             #expect(cancelled["written_off"] as? Int == 40_000)
             #expect(cancelled["outstanding"] as? Int == 0)
-            #expect(cancelled["cancellation_reason"] as? String == "The union's strike fund ran dry")
+            #expect(cancelled["cancellation_reason"] as? String == longReason)
             #expect(try await Self.lastEntryKind(client) == "pledge.cancelled")
             // The write-off takes the unpaid income back: 60,000 pledged − 40,000 = 20,000.
             #expect(try await Self.balance(client, "income:climate:contributions:\(member)") == -20_000)
             #expect(try await Self.balance(client, "assets:climate:pledges:\(member):\(id)") == 0)
             let again = try await client.call(.post, "/v1/pledges/\(id)/cancel", json: #"{"reason":"twice"}"#)
             #expect(again.code == "nothing_outstanding")
+            // The pledge's transactions are corrected through the pledge, not the raw ledger.
+            let pledgeTransaction = try #require((cancelled["transaction_ids"] as? [String])?.first)
+            let raw = try await client.call(.post, "/v1/transactions/\(pledgeTransaction)/reverse")
+            #expect(raw.status == .conflict)
+            #expect(raw.code == "managed_by_fund")
         }
     }
 

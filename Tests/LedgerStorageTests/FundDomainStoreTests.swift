@@ -146,3 +146,30 @@ import Testing
         }
     }
 }
+
+@Suite struct DisbursementStoreTests {
+    @Test func aBookWithDisbursementsVerifies() async throws {
+        let ledger = try TestLedger()
+        try await ledger.seed(assets: [("USD", 2)], accounts: [])
+        _ = try await ledger.store.createFund(FundDraft(code: "health", name: "Health", assets: ["USD"]), by: .system, idempotency: nil)
+        let member = try await FundDomainStoreTests.register(ledger, "Clinic", visibility: "anonymous")
+        let memberID = member.member.id.rawValue
+        _ = try await ledger.store.recordContribution(ContributionDraft(memberID: memberID, fundID: "health", asset: "USD", amount: 10_000, date: "2026-11-20"), by: .system, idempotency: nil)
+        let approver = Principal(keyID: "key_00000000000000000000000000000001", name: "Approver", role: .approver)
+        for (amount, steps) in [(4_000, [DisbursementStep.Kind.approve, .pay]), (3_000, [.approve, .cancel]), (1_000, [.reject])] {
+            guard case .applied(let view) = try await ledger.store.requestDisbursement(
+                DisbursementDraft(fundID: "health", memberID: memberID, asset: "USD", amount: Int64(amount), purpose: "Medicines"), by: .system, idempotency: nil
+            ) else { Issue.record("request must apply"); return }
+            for step in steps {
+                let by: Principal = step == .approve || step == .reject ? approver : .system
+                _ = try await ledger.store.takeDisbursementStep(view.disbursement.id, step, reason: nil, by: by, idempotency: nil)
+            }
+        }
+        let cash = try await ledger.store.balances(of: .code(AccountCode("assets:health:cash:usd")!), asOf: nil)
+        #expect(cash?.balances.first?.balance.minorUnits == 6_000)
+        try ledger.store.close()
+        let report = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        // Contribution, approval, payment, approval, its reversal.
+        #expect(report.transactions == 5)
+    }
+}

@@ -86,13 +86,18 @@ info:
     ## Audit log
     Every change (an asset registered, an account opened or closed, a transaction
     recorded or reversed, an API key created or revoked, a member registered or its
-    private data erased, a fund created) appends one entry, its canonical JSON
-    (RFC 8785), to an append-only RFC 6962 Merkle tree, in the same database transaction
-    as the change. The fund's actions are entries of their own kinds
-    (`member.registered`, `member.private_data_erased`, `fund.created`) whose payload
-    holds the action's `details`, the accounts it opened (`accounts_opened`, e.g. a
-    fund's cash and conversion accounts) and the transaction it recorded (`transaction`,
-    `null` when no money moved), so a step and its money are proved together. A
+    private data erased, a fund created, a pledge made or cancelled, a contribution
+    received) appends one entry, its canonical JSON (RFC 8785), to an append-only
+    RFC 6962 Merkle tree, in the same database transaction as the change. The fund's
+    actions are entries of their own kinds (`member.registered`,
+    `member.private_data_erased`, `fund.created`, `pledge.made`, `pledge.cancelled`,
+    `contribution.received`) whose payload holds the action's `details`, the accounts
+    it opened (`accounts_opened`) and the transaction it recorded (`transaction`, `null`
+    when no money moved), so a step and its money are proved together. A fund opens its
+    cash and conversion accounts; a pledge opens its own receivable account
+    `assets:<fund>:pledges:<member>:<pledge>`; and the member's income account
+    `income:<fund>:contributions:<member>` is opened on first use, by a pledge or a
+    contribution, in the same entry. A
     member's private data (its contact details, and the name of an anonymous member)
     never enters the log: the entry holds only a salted SHA-256 commitment to it and,
     for an anonymous member, the pseudonym in place of the name, so erasing the data
@@ -147,8 +152,10 @@ tags:
   - name: Fund
     description: |
       The solidarity fund's domain: register members (whose private data is shown only to
-      admins and auditors, and may be erased) and create and read funds with their
-      standing accounts.
+      admins and auditors, and may be erased), create and read funds with their
+      standing accounts, record members' pledges (with their status read from the
+      ledger) and cancel their unpaid rest, and record contributions, towards a pledge
+      or not.
   - name: Keys
     description: API keys and their roles. Admins issue and revoke keys; admins and auditors list them.
 
@@ -1646,6 +1653,402 @@ paths:
         '500':
           $ref: '#/components/responses/InternalError'
 
+  /v1/pledges:
+    post:
+      tags: [Fund]
+      operationId: makePledge
+      summary: Make a pledge
+      description: |
+        Records a member's promise, made on `date` (default: today's UTC date), to give
+        `amount` of `asset` to a fund by `due_date`, optionally split into `instalments`
+        (without them, one instalment of the whole amount on `due_date`). `fund_id` names
+        the fund by its id or its code; the fund must hold cash in `asset`. The response
+        names the fund by its id.
+
+        The pledge opens its own receivable account
+        `assets:<fund code>:pledges:<member id>:<pledge id>` (type `asset`, only `asset`,
+        `no_negative`) and, on the member's first pledge or contribution to the fund, the
+        member's income account `income:<fund code>:contributions:<member id>` (type
+        `income`), each with metadata `{"fund": "<fund id>"}`. In the same write it
+        records the pledge's transaction, dated `date`: the receivable debited and the
+        income credited with `amount` (an unconditional pledge is income when made), with
+        the description `Pledge <id> by <member>` (a public member's
+        name, an anonymous member's pseudonym) and metadata
+        `{"fund_id": "<fund id>", "pledge_id": "<pledge id>"}`. The `pledge.made` log
+        entry records the pledge in `details`, the opened accounts in `accounts_opened`
+        and the transaction.
+      x-roles: [admin, treasurer]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/MakePledgeRequest'
+            example:
+              member_id: mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f
+              fund_id: emergency-health
+              asset: USD
+              amount: 60000
+              date: '2026-11-25'
+              due_date: '2026-12-31'
+              instalments:
+                - due_date: '2026-11-30'
+                  amount: 20000
+                - due_date: '2026-12-15'
+                  amount: 20000
+                - due_date: '2026-12-31'
+                  amount: 20000
+      responses:
+        '201':
+          description: The pledge was made (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Pledge'
+              example:
+                id: plg_9b2e4d6f8a0c1e3f5a7b9c1d3e5f7a9b
+                member_id: mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f
+                fund_id: fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9
+                asset: USD
+                amount: 60000
+                date: '2026-11-25'
+                due_date: '2026-12-31'
+                instalments:
+                  - due_date: '2026-11-30'
+                    amount: 20000
+                  - due_date: '2026-12-15'
+                    amount: 20000
+                  - due_date: '2026-12-31'
+                    amount: 20000
+                status: open
+                paid: 0
+                written_off: 0
+                outstanding: 60000
+                transaction_ids: [txn_1a2b3c4d5e6f708192a3b4c5d6e7f809]
+                created_at: '2026-11-25T12:00:00.000000Z'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Code: `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `date` and `due_date` must be calendar dates, `due_date` not before `date`; `instalments` must hold 1–120 instalments, each with a calendar date and an amount of 1–9007199254740991, dates strictly increasing, amounts summing to `amount`, the last one due on `due_date`), `unknown_reference` (`member_id` names no member, or `fund_id` no fund by id or code), `asset_not_in_fund` (the fund holds no cash in `asset`); and, from the pledge''s transaction, `account_closed` or `asset_not_allowed` (the member''s income account was closed, or opened by hand for other assets) and `amount_overflow` (that account''s balance would pass −9007199254740991).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+    get:
+      tags: [Fund]
+      operationId: listPledges
+      summary: List pledges
+      description: |
+        Pledges in the order they were made, each with its status as of today (UTC).
+        The filters combine; a filter value that names nothing gives an empty list.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
+      parameters:
+        - name: member_id
+          in: query
+          required: false
+          description: Only pledges of the member with this id. Any value is accepted; one that is not a member's id matches nothing.
+          schema:
+            type: string
+        - name: fund_id
+          in: query
+          required: false
+          description: Only pledges to the fund with this id (`fnd_…`). Any value is accepted; one that is not a fund's id (a fund code included) matches nothing.
+          schema:
+            type: string
+        - name: status
+          in: query
+          required: false
+          description: Only pledges whose status is this one today. Any other value is `400 invalid_parameter`.
+          schema:
+            $ref: '#/components/schemas/PledgeStatus'
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
+      responses:
+        '200':
+          description: One page of pledges.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/PledgeList'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`status`, `limit`, `cursor`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/pledges/{id}:
+    get:
+      tags: [Fund]
+      operationId: getPledge
+      summary: Read a pledge
+      description: The pledge, with its status, paid, written-off and outstanding amounts as of today (UTC), read from the ledger.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/PledgeIDPath'
+      responses:
+        '200':
+          description: The pledge.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Pledge'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such pledge, or not a well-formed pledge id).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/pledges/{id}/cancel:
+    post:
+      tags: [Fund]
+      operationId: cancelPledge
+      summary: Cancel the unpaid rest of a pledge
+      description: |
+        Writes off what is still outstanding on a pledge, with a reason: one transaction,
+        dated today (UTC), that debits the member's income account
+        `income:<fund code>:contributions:<member id>` and credits the pledge's receivable
+        with the outstanding amount, described `Cancelled rest of pledge <id>: <reason>`,
+        with metadata `{"pledge_id": "<pledge id>", "write_off": true}`. What was paid
+        stays paid. The pledge's status becomes `cancelled`, `written_off` holds the
+        amount written off and `cancellation_reason` the reason (stored in Unicode NFC).
+        A pledge with nothing outstanding (paid, or already cancelled) cannot be
+        cancelled. The `pledge.cancelled` log entry records `{id, reason, cancelled_at}`
+        in `details` and the transaction; the reason is therefore public.
+      x-roles: [admin, treasurer]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/PledgeIDPath'
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/CancelPledgeRequest'
+            example:
+              reason: The union's strike fund ran dry
+      responses:
+        '200':
+          description: The cancelled pledge (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Pledge'
+              example:
+                id: plg_9b2e4d6f8a0c1e3f5a7b9c1d3e5f7a9b
+                member_id: mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f
+                fund_id: fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9
+                asset: USD
+                amount: 60000
+                date: '2026-11-25'
+                due_date: '2026-12-31'
+                instalments:
+                  - due_date: '2026-11-30'
+                    amount: 20000
+                  - due_date: '2026-12-15'
+                    amount: 20000
+                  - due_date: '2026-12-31'
+                    amount: 20000
+                status: cancelled
+                paid: 20000
+                written_off: 40000
+                outstanding: 0
+                cancellation_reason: The union's strike fund ran dry
+                transaction_ids:
+                  - txn_1a2b3c4d5e6f708192a3b4c5d6e7f809
+                  - txn_2b3c4d5e6f708192a3b4c5d6e7f8091a
+                  - txn_3c4d5e6f708192a3b4c5d6e7f8091a2b
+                created_at: '2026-11-25T12:00:00.000000Z'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such pledge, or not a well-formed pledge id).'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Code: `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `nothing_outstanding` (the pledge is paid or already cancelled), `balance_constraint_violated` (the pledge''s `date` is after today: its receivable may not go below zero on the write-off''s date).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/contributions:
+    post:
+      tags: [Fund]
+      operationId: recordContribution
+      summary: Record a contribution
+      description: |
+        Records money a member gave to a fund on `date`, towards one of its pledges
+        (`pledge_id`) or not. `fund_id` names the fund by its id or its code; the fund
+        must hold cash in `asset`. A pledge must be the same member's, to the same fund,
+        in the same asset, made on or before `date`.
+
+        One transaction, dated `date`, debits the fund's cash account
+        `assets:<fund code>:cash:<asset in lowercase>` with `amount`. Without a pledge it
+        credits the member's income account `income:<fund code>:contributions:<member id>`
+        (opened on first use, in the same write). With a pledge it credits the pledge's
+        receivable with what the pledge still has outstanding, up to `amount`
+        (`applied_to_pledge`); an amount above that is refused (`422 overpayment`)
+        unless `split_excess` is `true`, when the excess is credited to the member's
+        income account as an unpledged contribution. A pledge that is paid or cancelled
+        has nothing outstanding, so all of the amount is excess. The transaction is
+        described `Contribution <id> from <member>` (a public member's name, an anonymous
+        member's pseudonym), with metadata
+        `{"contribution_id": "<id>", "pledge_id": "<pledge id>" or null}`. The
+        `contribution.received` log entry records the contribution in `details`, the
+        income account in `accounts_opened` when it was opened, and the transaction.
+      x-roles: [admin, treasurer]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/RecordContributionRequest'
+            example:
+              member_id: mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f
+              fund_id: emergency-health
+              asset: USD
+              amount: 20000
+              date: '2026-11-28'
+              pledge_id: plg_9b2e4d6f8a0c1e3f5a7b9c1d3e5f7a9b
+              split_excess: true
+      responses:
+        '201':
+          description: The contribution was recorded (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Contribution'
+              example:
+                id: ctb_4d5e6f708192a3b4c5d6e7f8091a2b3c
+                member_id: mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f
+                fund_id: fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9
+                asset: USD
+                amount: 20000
+                date: '2026-11-28'
+                pledge_id: plg_9b2e4d6f8a0c1e3f5a7b9c1d3e5f7a9b
+                applied_to_pledge: 20000
+                transaction_ids: [txn_2b3c4d5e6f708192a3b4c5d6e7f8091a]
+                created_at: '2026-11-28T10:15:00.000000Z'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Code: `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `date` must be a calendar date), `unknown_reference` (`member_id` names no member, `fund_id` no fund by id or code, or `pledge_id` no pledge), `asset_not_in_fund` (the fund holds no cash in `asset`), `pledge_mismatch` (the pledge is another member''s, another fund''s or in another asset, or `date` is before the pledge''s `date`; `errors` names `member_id`, `fund_id`, `asset` or `date`), `overpayment` (`amount` is more than the pledge has outstanding and `split_excess` is not `true`); and, from the contribution''s transaction, `account_closed` or `asset_not_allowed` (the fund''s cash account or the member''s income account was closed, or opened by hand for other assets), `amount_overflow` (one of those balances would pass ±9007199254740991).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/contributions/{id}:
+    get:
+      tags: [Fund]
+      operationId: getContribution
+      summary: Read a contribution
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/ContributionIDPath'
+      responses:
+        '200':
+          description: The contribution.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Contribution'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such contribution, or not a well-formed contribution id).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
   /v1/keys:
     post:
       tags: [Keys]
@@ -1819,13 +2222,14 @@ components:
         - `admin`: every route: registering assets, opening and closing accounts,
           creating funds, erasing members' private data, issuing, listing and revoking
           keys, and everything the other roles may do.
-        - `treasurer`: records and reverses transactions, registers members, and reads
-          assets, accounts, balances, registers, transactions, the trial balance, members
-          and funds.
+        - `treasurer`: records and reverses transactions, registers members, makes and
+          cancels pledges, records contributions, and reads assets, accounts, balances,
+          registers, transactions, the trial balance, members, funds, pledges and
+          contributions.
         - `approver`: reads assets, accounts, balances, registers, transactions, the
-          trial balance, members and funds.
+          trial balance, members, funds, pledges and contributions.
         - `auditor`: reads assets, accounts, balances, registers, transactions, the
-          trial balance, members and funds, and lists keys.
+          trial balance, members, funds, pledges and contributions, and lists keys.
         Only admins and auditors see members' private data (real names of anonymous
         members, contact details).
         A key whose role an operation does not admit is `403 forbidden`. The public
@@ -1925,6 +2329,20 @@ components:
         anyOf:
           - $ref: '#/components/schemas/FundID'
           - $ref: '#/components/schemas/FundCode'
+    PledgeIDPath:
+      name: id
+      in: path
+      required: true
+      description: The pledge id. A value that is not a well-formed pledge id answers 404 `not_found`.
+      schema:
+        $ref: '#/components/schemas/PledgeID'
+    ContributionIDPath:
+      name: id
+      in: path
+      required: true
+      description: The contribution id. A value that is not a well-formed contribution id answers 404 `not_found`.
+      schema:
+        $ref: '#/components/schemas/ContributionID'
 
   headers:
     WWWAuthenticate:
@@ -2023,7 +2441,10 @@ components:
         `unknown_asset`, `asset_not_allowed`, `account_closed`,
         `balance_constraint_violated`, `amount_overflow`, `account_not_empty`,
         `invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`
-        (the arguments of an audit-log range or proof contradict each other).
+        (the arguments of an audit-log range or proof contradict each other), and for
+        pledges and contributions `unknown_reference` (a member, fund or pledge id that
+        names nothing), `asset_not_in_fund`, `pledge_mismatch`, `overpayment`,
+        `nothing_outstanding`.
       content:
         application/problem+json:
           schema:
@@ -2097,8 +2518,8 @@ components:
       type: string
       description: |
         An API key's role (see the `bearerAuth` security scheme): `admin` may call every
-        route; `treasurer` records and reverses transactions, registers members and reads
-        the ledger; `approver` reads the ledger; `auditor` reads the ledger, with members'
+        route; `treasurer` records and reverses transactions, registers members, makes and
+        cancels pledges, records contributions and reads the ledger; `approver` reads the ledger; `auditor` reads the ledger, with members'
         private data, and lists keys.
       enum: [admin, treasurer, approver, auditor]
     TransactionID:
@@ -2252,6 +2673,34 @@ components:
       description: An amount in minor units, 0 to 9007199254740991.
       minimum: 0
       maximum: 9007199254740991
+    PledgeID:
+      type: string
+      description: A pledge's permanent id.
+      pattern: '^plg_[0-9a-f]{32}$'
+      examples: [plg_9b2e4d6f8a0c1e3f5a7b9c1d3e5f7a9b]
+    ContributionID:
+      type: string
+      description: A contribution's permanent id.
+      pattern: '^ctb_[0-9a-f]{32}$'
+      examples: [ctb_4d5e6f708192a3b4c5d6e7f8091a2b3c]
+    PositiveAmount:
+      type: integer
+      format: int64
+      description: A positive amount in minor units, 1 to 9007199254740991.
+      minimum: 1
+      maximum: 9007199254740991
+    PledgeStatus:
+      type: string
+      description: |
+        Where a pledge stands on the day asked (UTC), derived from the ledger:
+        - `paid`: nothing is outstanding and nothing was written off.
+        - `cancelled`: nothing is outstanding and the unpaid rest was written off.
+        - `overdue`: something is outstanding, and the instalments due on or before
+          today add up to more than was paid and written off.
+        - `partly_paid`: something is outstanding, nothing is overdue, and something was
+          paid.
+        - `open`: something is outstanding, nothing is overdue, and nothing was paid.
+      enum: [open, partly_paid, paid, overdue, cancelled]
 
     # --- Responses -------------------------------------------------------------
     Asset:
@@ -2655,6 +3104,131 @@ components:
             $ref: '#/components/schemas/Fund'
         next_cursor:
           $ref: '#/components/schemas/NextCursor'
+    Pledge:
+      type: object
+      description: |
+        A pledge, with its standing read from the ledger on the day asked (UTC): what its
+        receivable account received from contributions (`paid`) and from its write-off
+        (`written_off`), never from a stored counter.
+      required: [id, member_id, fund_id, asset, amount, date, due_date, instalments, status, paid, written_off, outstanding, transaction_ids, created_at]
+      properties:
+        id:
+          $ref: '#/components/schemas/PledgeID'
+        member_id:
+          $ref: '#/components/schemas/MemberID'
+        fund_id:
+          $ref: '#/components/schemas/FundID'
+          description: The fund's id (also when the request named the fund by its code).
+        asset:
+          $ref: '#/components/schemas/AssetCode'
+        amount:
+          $ref: '#/components/schemas/PositiveAmount'
+          description: The whole amount pledged.
+        date:
+          $ref: '#/components/schemas/Date'
+          description: The date the pledge was made; its transaction's date. Contributions towards it are dated on or after it.
+        due_date:
+          $ref: '#/components/schemas/Date'
+          description: The date the whole amount is due, not before `date`; the last instalment's date.
+        instalments:
+          type: array
+          description: The instalments in date order; one of the whole amount on `due_date` when the pledge was not split.
+          minItems: 1
+          maxItems: 120
+          items:
+            $ref: '#/components/schemas/Instalment'
+        status:
+          $ref: '#/components/schemas/PledgeStatus'
+        paid:
+          type: integer
+          format: int64
+          minimum: 0
+          maximum: 9007199254740991
+          description: What contributions have paid towards the pledge (those dated after today included).
+        written_off:
+          type: integer
+          format: int64
+          minimum: 0
+          maximum: 9007199254740991
+          description: What the cancellation wrote off; 0 unless the pledge was cancelled.
+        outstanding:
+          type: integer
+          format: int64
+          minimum: 0
+          maximum: 9007199254740991
+          description: '`amount` − `paid` − `written_off`: what the pledge still expects.'
+        cancellation_reason:
+          type: string
+          minLength: 1
+          maxLength: 1000
+          description: The reason given when the pledge was cancelled; absent unless it was.
+        transaction_ids:
+          type: array
+          description: |
+            The ledger transactions that moved the pledge: its own (made with the pledge),
+            then those of its contributions in recording order, then its write-off when it
+            was cancelled.
+          minItems: 1
+          uniqueItems: true
+          items:
+            $ref: '#/components/schemas/TransactionID'
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+    Instalment:
+      type: object
+      required: [due_date, amount]
+      properties:
+        due_date:
+          $ref: '#/components/schemas/Date'
+        amount:
+          $ref: '#/components/schemas/PositiveAmount'
+    PledgeList:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          maxItems: 1000
+          items:
+            $ref: '#/components/schemas/Pledge'
+        next_cursor:
+          $ref: '#/components/schemas/NextCursor'
+    Contribution:
+      type: object
+      required: [id, member_id, fund_id, asset, amount, date, applied_to_pledge, transaction_ids, created_at]
+      properties:
+        id:
+          $ref: '#/components/schemas/ContributionID'
+        member_id:
+          $ref: '#/components/schemas/MemberID'
+        fund_id:
+          $ref: '#/components/schemas/FundID'
+          description: The fund's id (also when the request named the fund by its code).
+        asset:
+          $ref: '#/components/schemas/AssetCode'
+        amount:
+          $ref: '#/components/schemas/PositiveAmount'
+        date:
+          $ref: '#/components/schemas/Date'
+          description: The date the money arrived; the transaction's date.
+        pledge_id:
+          $ref: '#/components/schemas/PledgeID'
+          description: The pledge the contribution pays; absent for an unpledged contribution.
+        applied_to_pledge:
+          type: integer
+          format: int64
+          minimum: 0
+          maximum: 9007199254740991
+          description: The part of `amount` that paid the pledge; the rest is unpledged income. 0 without a pledge.
+        transaction_ids:
+          type: array
+          description: The contribution's one ledger transaction.
+          minItems: 1
+          maxItems: 1
+          items:
+            $ref: '#/components/schemas/TransactionID'
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
     LogEntry:
       type: object
       required: [index, data]
@@ -2669,10 +3243,15 @@ components:
             `kind` (`asset.registered`, `account.opened`, `account.closed`,
             `transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`,
             and the fund's actions `member.registered`, `member.private_data_erased`,
-            `fund.created`), `payload` (for the key kinds: the key's `id`, `name`, `role`,
-            `created_at`, `expires_at` and `revoked_at`, never its token; for the fund's
-            actions: `details`, `accounts_opened` and `transaction`, with a member's
-            private data only as its `private_data_commitment`), `previous_hash` (base64 leaf
+            `fund.created`, `pledge.made`, `pledge.cancelled`, `contribution.received`),
+            `payload` (for the key kinds: the key's `id`, `name`, `role`, `created_at`,
+            `expires_at` and `revoked_at`, never its token; for the fund's actions:
+            `details`, `accounts_opened` and `transaction`, with a member's private data
+            only as its `private_data_commitment`; a pledge's `details` are its `id`,
+            `member_id`, `fund_id`, `asset`, `amount`, `date`, `due_date`, `instalments`
+            and `created_at`, a cancellation's its `id`, `reason` and `cancelled_at`, and a
+            contribution's its `id`, `member_id`, `fund_id`, `asset`, `amount`, `date`,
+            `pledge_id` (`null` when none) and `created_at`), `previous_hash` (base64 leaf
             hash of the entry before; `null` for entry 0), `principal` (who made the
             change: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`
             for the system, i.e. the operator's offline commands and the first admin key)
@@ -2818,10 +3397,7 @@ components:
           type: string
           description: |
             The stable identifier of the problem kind. `http_error` is a fallback for
-            framework-level 4xx errors other than 404; no route raises it today. Nor, yet,
-            do any routes raise `unknown_reference`, `asset_not_in_fund`, `pledge_mismatch`,
-            `overpayment` or `nothing_outstanding` (422), reserved for the fund's pledges
-            and contributions.
+            framework-level 4xx errors other than 404; no route raises it today.
           enum:
             - malformed_json
             - invalid_request
@@ -3054,6 +3630,106 @@ components:
             $ref: '#/components/schemas/AssetCode'
           additionalProperties:
             $ref: '#/components/schemas/Threshold'
+    MakePledgeRequest:
+      type: object
+      additionalProperties: false
+      required: [member_id, fund_id, asset, amount, due_date]
+      properties:
+        member_id:
+          $ref: '#/components/schemas/MemberID'
+          description: The pledging member's id (a value that names no member is `422 unknown_reference`).
+        fund_id:
+          description: The fund's id or its code (a value that names no fund is `422 unknown_reference`).
+          anyOf:
+            - $ref: '#/components/schemas/FundID'
+            - $ref: '#/components/schemas/FundCode'
+        asset:
+          $ref: '#/components/schemas/AssetCode'
+          description: One of the fund's assets (another string is `422 validation_failed`; an asset the fund does not hold `422 asset_not_in_fund`).
+        amount:
+          $ref: '#/components/schemas/PositiveAmount'
+          description: The whole amount pledged, in minor units, 1 to 9007199254740991 (another whole number within 64 bits is `422 validation_failed`).
+        date:
+          description: |
+            The date the pledge was made, `YYYY-MM-DD` (another string is
+            `422 validation_failed`): its transaction's date; contributions towards it may
+            not be dated earlier. Absent or `null`: today's UTC date.
+          anyOf:
+            - $ref: '#/components/schemas/Date'
+            - type: 'null'
+        due_date:
+          $ref: '#/components/schemas/Date'
+          description: The date the whole amount is due, `YYYY-MM-DD`, not before `date` (otherwise `422 validation_failed`); with `instalments`, the last instalment's date.
+        instalments:
+          type: [array, 'null']
+          description: |
+            An optional split of `amount`: 1 to 120 instalments in strictly increasing date
+            order, whose amounts sum to `amount` and the last of which falls on `due_date`
+            (otherwise `422 validation_failed`). Absent or `null`: one instalment of
+            `amount` on `due_date`.
+          minItems: 1
+          maxItems: 120
+          items:
+            $ref: '#/components/schemas/InstalmentRequest'
+    InstalmentRequest:
+      type: object
+      additionalProperties: false
+      required: [due_date, amount]
+      properties:
+        due_date:
+          $ref: '#/components/schemas/Date'
+          description: The date the instalment falls due, `YYYY-MM-DD` (another string is `422 validation_failed`).
+        amount:
+          $ref: '#/components/schemas/PositiveAmount'
+          description: Minor units, 1 to 9007199254740991 (another whole number within 64 bits is `422 validation_failed`).
+    CancelPledgeRequest:
+      type: object
+      additionalProperties: false
+      required: [reason]
+      properties:
+        reason:
+          type: string
+          description: |
+            Why the unpaid rest is cancelled; 1 to 1000 characters, no control characters
+            (otherwise `422 validation_failed`). Stored in Unicode NFC, and public: it is in
+            the audit log and in the write-off transaction's description.
+    RecordContributionRequest:
+      type: object
+      additionalProperties: false
+      required: [member_id, fund_id, asset, amount, date]
+      properties:
+        member_id:
+          $ref: '#/components/schemas/MemberID'
+          description: The giving member's id (a value that names no member is `422 unknown_reference`).
+        fund_id:
+          description: The fund's id or its code (a value that names no fund is `422 unknown_reference`).
+          anyOf:
+            - $ref: '#/components/schemas/FundID'
+            - $ref: '#/components/schemas/FundCode'
+        asset:
+          $ref: '#/components/schemas/AssetCode'
+          description: One of the fund's assets (another string is `422 validation_failed`; an asset the fund does not hold `422 asset_not_in_fund`).
+        amount:
+          $ref: '#/components/schemas/PositiveAmount'
+          description: The amount received, in minor units, 1 to 9007199254740991 (another whole number within 64 bits is `422 validation_failed`).
+        date:
+          $ref: '#/components/schemas/Date'
+          description: The date the money arrived, `YYYY-MM-DD`, and the transaction's date (another string is `422 validation_failed`).
+        pledge_id:
+          description: |
+            The pledge the contribution pays: the same member's, to the same fund, in the
+            same asset, made on or before `date` (otherwise `422 pledge_mismatch`); a value
+            that names no pledge is `422 unknown_reference`. Absent or `null`: an unpledged
+            contribution.
+          anyOf:
+            - $ref: '#/components/schemas/PledgeID'
+            - type: 'null'
+        split_excess:
+          type: [boolean, 'null']
+          description: |
+            With a pledge: `true` keeps any amount above what the pledge has outstanding as
+            an unpledged contribution; otherwise such an amount is `422 overpayment`.
+            Absent or `null`: `false`. Without a pledge it has no effect.
     EmptyRequest:
       type: object
       description: An action body with no fields; any field is `400 invalid_request`.
@@ -3116,7 +3792,7 @@ components:
     "title": "Commons Ledger API",
     "version": "0.1.0",
     "summary": "A double-entry ledger over HTTP.",
-    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Authentication\nCallers authenticate with an API key sent as a bearer token,\n`Authorization: Bearer key_<32 hex>.<secret>`. Each key has one role, `admin`,\n`treasurer`, `approver` or `auditor`; each operation lists the roles that may call it\nin `x-roles` (admins may call every route). The health probes, this document, the\naudit-log endpoints and `GET /v1/transactions/{id}/proof` are public (`x-roles:\n[public]`) and need no key.\n- No key on a route that needs one, an `Authorization` header that is not\n  `Bearer <token>`, or a token that is unknown, revoked or expired →\n  `401 unauthenticated`, with `WWW-Authenticate: Bearer realm=\"commons-ledger\"`. A\n  token that is sent is always checked, even on public routes, so a bad token is a\n  401 there too.\n- A valid key whose role may not call the route → `403 forbidden`.\n\nThese checks come before anything else about the request. When the server starts\nwith no active admin key (on the first start), it creates one, named `first admin`,\nand prints its token once; tokens are never stored (only a hash of the secret) and\ncannot be shown again. Admins issue, list and revoke keys with `/v1/keys`, and the\noperator manages them offline on the database file with\n`commons-ledger keys create|list|revoke`.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to\n255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is\n`400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and\n`POST /v1/keys/{id}/revoke` and `DELETE /v1/members/{id}/private-data` ignore it.) The key is stored with the write, in the same\ndatabase transaction, and survives restarts. Keys are scoped per API key: each API key\nhas its own namespace across all routes, and two principals using the same\n`Idempotency-Key` never see each other's responses.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A `cursor` that is not\nURL-safe base64 text of 1 to 512 characters is `400 invalid_parameter`; a well-formed\none that this list did not issue (altered, or from another list) is\n`422 invalid_cursor`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed, an API key created or revoked, a member registered or its\nprivate data erased, a fund created) appends one entry, its canonical JSON\n(RFC 8785), to an append-only RFC 6962 Merkle tree, in the same database transaction\nas the change. The fund's actions are entries of their own kinds\n(`member.registered`, `member.private_data_erased`, `fund.created`) whose payload\nholds the action's `details`, the accounts it opened (`accounts_opened`, e.g. a\nfund's cash and conversion accounts) and the transaction it recorded (`transaction`,\n`null` when no money moved), so a step and its money are proved together. A\nmember's private data (its contact details, and the name of an anonymous member)\nnever enters the log: the entry holds only a salted SHA-256 commitment to it and,\nfor an anonymous member, the pseudonym in place of the name, so erasing the data\nleaves every entry and proof verifiable. Each entry names its `principal`: the API key that made\nthe change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and\n`role` null) for the operator's offline commands and the first admin key.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path no route serves is `404 not_found`; a method a served path does not\naccept is `405 method_not_allowed`, with an `Allow` header listing the methods it\ndoes accept. An unexpected server failure is `500 internal_error`; the request was\nnot applied and is safe to retry with the same `Idempotency-Key`.\n\n## Rate limits\nEach API key may make a burst of requests (200 by default) that refills at a steady\nrate (12000 a minute by default); the operator may change both. A request beyond\nthe rate, on any route, public ones included when a token is sent, is\n`429 rate_limited`, with a `Retry-After` header giving the whole seconds to wait.\nRequests without a token are not rate limited.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`).\n"
+    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Authentication\nCallers authenticate with an API key sent as a bearer token,\n`Authorization: Bearer key_<32 hex>.<secret>`. Each key has one role, `admin`,\n`treasurer`, `approver` or `auditor`; each operation lists the roles that may call it\nin `x-roles` (admins may call every route). The health probes, this document, the\naudit-log endpoints and `GET /v1/transactions/{id}/proof` are public (`x-roles:\n[public]`) and need no key.\n- No key on a route that needs one, an `Authorization` header that is not\n  `Bearer <token>`, or a token that is unknown, revoked or expired →\n  `401 unauthenticated`, with `WWW-Authenticate: Bearer realm=\"commons-ledger\"`. A\n  token that is sent is always checked, even on public routes, so a bad token is a\n  401 there too.\n- A valid key whose role may not call the route → `403 forbidden`.\n\nThese checks come before anything else about the request. When the server starts\nwith no active admin key (on the first start), it creates one, named `first admin`,\nand prints its token once; tokens are never stored (only a hash of the secret) and\ncannot be shown again. Admins issue, list and revoke keys with `/v1/keys`, and the\noperator manages them offline on the database file with\n`commons-ledger keys create|list|revoke`.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to\n255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is\n`400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and\n`POST /v1/keys/{id}/revoke` and `DELETE /v1/members/{id}/private-data` ignore it.) The key is stored with the write, in the same\ndatabase transaction, and survives restarts. Keys are scoped per API key: each API key\nhas its own namespace across all routes, and two principals using the same\n`Idempotency-Key` never see each other's responses.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A `cursor` that is not\nURL-safe base64 text of 1 to 512 characters is `400 invalid_parameter`; a well-formed\none that this list did not issue (altered, or from another list) is\n`422 invalid_cursor`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed, an API key created or revoked, a member registered or its\nprivate data erased, a fund created, a pledge made or cancelled, a contribution\nreceived) appends one entry, its canonical JSON (RFC 8785), to an append-only\nRFC 6962 Merkle tree, in the same database transaction as the change. The fund's\nactions are entries of their own kinds (`member.registered`,\n`member.private_data_erased`, `fund.created`, `pledge.made`, `pledge.cancelled`,\n`contribution.received`) whose payload holds the action's `details`, the accounts\nit opened (`accounts_opened`) and the transaction it recorded (`transaction`, `null`\nwhen no money moved), so a step and its money are proved together. A fund opens its\ncash and conversion accounts; a pledge opens its own receivable account\n`assets:<fund>:pledges:<member>:<pledge>`; and the member's income account\n`income:<fund>:contributions:<member>` is opened on first use, by a pledge or a\ncontribution, in the same entry. A\nmember's private data (its contact details, and the name of an anonymous member)\nnever enters the log: the entry holds only a salted SHA-256 commitment to it and,\nfor an anonymous member, the pseudonym in place of the name, so erasing the data\nleaves every entry and proof verifiable. Each entry names its `principal`: the API key that made\nthe change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and\n`role` null) for the operator's offline commands and the first admin key.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path no route serves is `404 not_found`; a method a served path does not\naccept is `405 method_not_allowed`, with an `Allow` header listing the methods it\ndoes accept. An unexpected server failure is `500 internal_error`; the request was\nnot applied and is safe to retry with the same `Idempotency-Key`.\n\n## Rate limits\nEach API key may make a burst of requests (200 by default) that refills at a steady\nrate (12000 a minute by default); the operator may change both. A request beyond\nthe rate, on any route, public ones included when a token is sent, is\n`429 rate_limited`, with a `Retry-After` header giving the whole seconds to wait.\nRequests without a token are not rate limited.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`).\n"
   },
   "servers": [
     {
@@ -3155,7 +3831,7 @@ components:
     },
     {
       "name": "Fund",
-      "description": "The solidarity fund's domain: register members (whose private data is shown only to\nadmins and auditors, and may be erased) and create and read funds with their\nstanding accounts.\n"
+      "description": "The solidarity fund's domain: register members (whose private data is shown only to\nadmins and auditors, and may be erased), create and read funds with their\nstanding accounts, record members' pledges (with their status read from the\nledger) and cancel their unpaid rest, and record contributions, towards a pledge\nor not.\n"
     },
     {
       "name": "Keys",
@@ -5417,6 +6093,570 @@ components:
         }
       }
     },
+    "/v1/pledges": {
+      "post": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "makePledge",
+        "summary": "Make a pledge",
+        "description": "Records a member's promise, made on `date` (default: today's UTC date), to give\n`amount` of `asset` to a fund by `due_date`, optionally split into `instalments`\n(without them, one instalment of the whole amount on `due_date`). `fund_id` names\nthe fund by its id or its code; the fund must hold cash in `asset`. The response\nnames the fund by its id.\n\nThe pledge opens its own receivable account\n`assets:<fund code>:pledges:<member id>:<pledge id>` (type `asset`, only `asset`,\n`no_negative`) and, on the member's first pledge or contribution to the fund, the\nmember's income account `income:<fund code>:contributions:<member id>` (type\n`income`), each with metadata `{\"fund\": \"<fund id>\"}`. In the same write it\nrecords the pledge's transaction, dated `date`: the receivable debited and the\nincome credited with `amount` (an unconditional pledge is income when made), with\nthe description `Pledge <id> by <member>` (a public member's\nname, an anonymous member's pseudonym) and metadata\n`{\"fund_id\": \"<fund id>\", \"pledge_id\": \"<pledge id>\"}`. The `pledge.made` log\nentry records the pledge in `details`, the opened accounts in `accounts_opened`\nand the transaction.\n",
+        "x-roles": [
+          "admin",
+          "treasurer"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/MakePledgeRequest"
+              },
+              "example": {
+                "member_id": "mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f",
+                "fund_id": "emergency-health",
+                "asset": "USD",
+                "amount": 60000,
+                "date": "2026-11-25",
+                "due_date": "2026-12-31",
+                "instalments": [
+                  {
+                    "due_date": "2026-11-30",
+                    "amount": 20000
+                  },
+                  {
+                    "due_date": "2026-12-15",
+                    "amount": 20000
+                  },
+                  {
+                    "due_date": "2026-12-31",
+                    "amount": 20000
+                  }
+                ]
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The pledge was made (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Pledge"
+                },
+                "example": {
+                  "id": "plg_9b2e4d6f8a0c1e3f5a7b9c1d3e5f7a9b",
+                  "member_id": "mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f",
+                  "fund_id": "fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9",
+                  "asset": "USD",
+                  "amount": 60000,
+                  "date": "2026-11-25",
+                  "due_date": "2026-12-31",
+                  "instalments": [
+                    {
+                      "due_date": "2026-11-30",
+                      "amount": 20000
+                    },
+                    {
+                      "due_date": "2026-12-15",
+                      "amount": 20000
+                    },
+                    {
+                      "due_date": "2026-12-31",
+                      "amount": 20000
+                    }
+                  ],
+                  "status": "open",
+                  "paid": 0,
+                  "written_off": 0,
+                  "outstanding": 60000,
+                  "transaction_ids": [
+                    "txn_1a2b3c4d5e6f708192a3b4c5d6e7f809"
+                  ],
+                  "created_at": "2026-11-25T12:00:00.000000Z"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Code: `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `date` and `due_date` must be calendar dates, `due_date` not before `date`; `instalments` must hold 1–120 instalments, each with a calendar date and an amount of 1–9007199254740991, dates strictly increasing, amounts summing to `amount`, the last one due on `due_date`), `unknown_reference` (`member_id` names no member, or `fund_id` no fund by id or code), `asset_not_in_fund` (the fund holds no cash in `asset`); and, from the pledge's transaction, `account_closed` or `asset_not_allowed` (the member's income account was closed, or opened by hand for other assets) and `amount_overflow` (that account's balance would pass −9007199254740991)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "listPledges",
+        "summary": "List pledges",
+        "description": "Pledges in the order they were made, each with its status as of today (UTC).\nThe filters combine; a filter value that names nothing gives an empty list.\n",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "member_id",
+            "in": "query",
+            "required": false,
+            "description": "Only pledges of the member with this id. Any value is accepted; one that is not a member's id matches nothing.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "fund_id",
+            "in": "query",
+            "required": false,
+            "description": "Only pledges to the fund with this id (`fnd_…`). Any value is accepted; one that is not a fund's id (a fund code included) matches nothing.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "description": "Only pledges whose status is this one today. Any other value is `400 invalid_parameter`.",
+            "schema": {
+              "$ref": "#/components/schemas/PledgeStatus"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of pledges.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/PledgeList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`status`, `limit`, `cursor`)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/pledges/{id}": {
+      "get": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "getPledge",
+        "summary": "Read a pledge",
+        "description": "The pledge, with its status, paid, written-off and outstanding amounts as of today (UTC), read from the ledger.",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/PledgeIDPath"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The pledge.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Pledge"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (the path segment is badly percent-encoded)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such pledge, or not a well-formed pledge id)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/pledges/{id}/cancel": {
+      "post": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "cancelPledge",
+        "summary": "Cancel the unpaid rest of a pledge",
+        "description": "Writes off what is still outstanding on a pledge, with a reason: one transaction,\ndated today (UTC), that debits the member's income account\n`income:<fund code>:contributions:<member id>` and credits the pledge's receivable\nwith the outstanding amount, described `Cancelled rest of pledge <id>: <reason>`,\nwith metadata `{\"pledge_id\": \"<pledge id>\", \"write_off\": true}`. What was paid\nstays paid. The pledge's status becomes `cancelled`, `written_off` holds the\namount written off and `cancellation_reason` the reason (stored in Unicode NFC).\nA pledge with nothing outstanding (paid, or already cancelled) cannot be\ncancelled. The `pledge.cancelled` log entry records `{id, reason, cancelled_at}`\nin `details` and the transaction; the reason is therefore public.\n",
+        "x-roles": [
+          "admin",
+          "treasurer"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/PledgeIDPath"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CancelPledgeRequest"
+              },
+              "example": {
+                "reason": "The union's strike fund ran dry"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The cancelled pledge (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Pledge"
+                },
+                "example": {
+                  "id": "plg_9b2e4d6f8a0c1e3f5a7b9c1d3e5f7a9b",
+                  "member_id": "mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f",
+                  "fund_id": "fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9",
+                  "asset": "USD",
+                  "amount": 60000,
+                  "date": "2026-11-25",
+                  "due_date": "2026-12-31",
+                  "instalments": [
+                    {
+                      "due_date": "2026-11-30",
+                      "amount": 20000
+                    },
+                    {
+                      "due_date": "2026-12-15",
+                      "amount": 20000
+                    },
+                    {
+                      "due_date": "2026-12-31",
+                      "amount": 20000
+                    }
+                  ],
+                  "status": "cancelled",
+                  "paid": 20000,
+                  "written_off": 40000,
+                  "outstanding": 0,
+                  "cancellation_reason": "The union's strike fund ran dry",
+                  "transaction_ids": [
+                    "txn_1a2b3c4d5e6f708192a3b4c5d6e7f809",
+                    "txn_2b3c4d5e6f708192a3b4c5d6e7f8091a",
+                    "txn_3c4d5e6f708192a3b4c5d6e7f8091a2b"
+                  ],
+                  "created_at": "2026-11-25T12:00:00.000000Z"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such pledge, or not a well-formed pledge id)."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Code: `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `nothing_outstanding` (the pledge is paid or already cancelled), `balance_constraint_violated` (the pledge's `date` is after today: its receivable may not go below zero on the write-off's date)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/contributions": {
+      "post": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "recordContribution",
+        "summary": "Record a contribution",
+        "description": "Records money a member gave to a fund on `date`, towards one of its pledges\n(`pledge_id`) or not. `fund_id` names the fund by its id or its code; the fund\nmust hold cash in `asset`. A pledge must be the same member's, to the same fund,\nin the same asset, made on or before `date`.\n\nOne transaction, dated `date`, debits the fund's cash account\n`assets:<fund code>:cash:<asset in lowercase>` with `amount`. Without a pledge it\ncredits the member's income account `income:<fund code>:contributions:<member id>`\n(opened on first use, in the same write). With a pledge it credits the pledge's\nreceivable with what the pledge still has outstanding, up to `amount`\n(`applied_to_pledge`); an amount above that is refused (`422 overpayment`)\nunless `split_excess` is `true`, when the excess is credited to the member's\nincome account as an unpledged contribution. A pledge that is paid or cancelled\nhas nothing outstanding, so all of the amount is excess. The transaction is\ndescribed `Contribution <id> from <member>` (a public member's name, an anonymous\nmember's pseudonym), with metadata\n`{\"contribution_id\": \"<id>\", \"pledge_id\": \"<pledge id>\" or null}`. The\n`contribution.received` log entry records the contribution in `details`, the\nincome account in `accounts_opened` when it was opened, and the transaction.\n",
+        "x-roles": [
+          "admin",
+          "treasurer"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RecordContributionRequest"
+              },
+              "example": {
+                "member_id": "mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f",
+                "fund_id": "emergency-health",
+                "asset": "USD",
+                "amount": 20000,
+                "date": "2026-11-28",
+                "pledge_id": "plg_9b2e4d6f8a0c1e3f5a7b9c1d3e5f7a9b",
+                "split_excess": true
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The contribution was recorded (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Contribution"
+                },
+                "example": {
+                  "id": "ctb_4d5e6f708192a3b4c5d6e7f8091a2b3c",
+                  "member_id": "mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f",
+                  "fund_id": "fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9",
+                  "asset": "USD",
+                  "amount": 20000,
+                  "date": "2026-11-28",
+                  "pledge_id": "plg_9b2e4d6f8a0c1e3f5a7b9c1d3e5f7a9b",
+                  "applied_to_pledge": 20000,
+                  "transaction_ids": [
+                    "txn_2b3c4d5e6f708192a3b4c5d6e7f8091a"
+                  ],
+                  "created_at": "2026-11-28T10:15:00.000000Z"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Code: `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `date` must be a calendar date), `unknown_reference` (`member_id` names no member, `fund_id` no fund by id or code, or `pledge_id` no pledge), `asset_not_in_fund` (the fund holds no cash in `asset`), `pledge_mismatch` (the pledge is another member's, another fund's or in another asset, or `date` is before the pledge's `date`; `errors` names `member_id`, `fund_id`, `asset` or `date`), `overpayment` (`amount` is more than the pledge has outstanding and `split_excess` is not `true`); and, from the contribution's transaction, `account_closed` or `asset_not_allowed` (the fund's cash account or the member's income account was closed, or opened by hand for other assets), `amount_overflow` (one of those balances would pass ±9007199254740991)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/contributions/{id}": {
+      "get": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "getContribution",
+        "summary": "Read a contribution",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/ContributionIDPath"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The contribution.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Contribution"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (the path segment is badly percent-encoded)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such contribution, or not a well-formed contribution id)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
     "/v1/keys": {
       "post": {
         "tags": [
@@ -5650,7 +6890,7 @@ components:
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "key_<32 hex>.<43-char base64url secret>",
-        "description": "An API key, sent as `Authorization: Bearer <token>`. The token is the key's id\n(`key_` + 32 hex digits), a dot, and a secret of 256 random bits in URL-safe\nbase64 without padding (43 characters). It is shown once, when the key is issued\n(`POST /v1/keys`, `commons-ledger keys create`, or the first admin key printed at\nthe first start); a token that is unknown, revoked or expired is\n`401 unauthenticated`. Each key has exactly one role, and each operation lists\nthe roles it admits in `x-roles`:\n- `admin`: every route: registering assets, opening and closing accounts,\n  creating funds, erasing members' private data, issuing, listing and revoking\n  keys, and everything the other roles may do.\n- `treasurer`: records and reverses transactions, registers members, and reads\n  assets, accounts, balances, registers, transactions, the trial balance, members\n  and funds.\n- `approver`: reads assets, accounts, balances, registers, transactions, the\n  trial balance, members and funds.\n- `auditor`: reads assets, accounts, balances, registers, transactions, the\n  trial balance, members and funds, and lists keys.\nOnly admins and auditors see members' private data (real names of anonymous\nmembers, contact details).\nA key whose role an operation does not admit is `403 forbidden`. The public\nroutes (`x-roles: [public]`) need no key.\n"
+        "description": "An API key, sent as `Authorization: Bearer <token>`. The token is the key's id\n(`key_` + 32 hex digits), a dot, and a secret of 256 random bits in URL-safe\nbase64 without padding (43 characters). It is shown once, when the key is issued\n(`POST /v1/keys`, `commons-ledger keys create`, or the first admin key printed at\nthe first start); a token that is unknown, revoked or expired is\n`401 unauthenticated`. Each key has exactly one role, and each operation lists\nthe roles it admits in `x-roles`:\n- `admin`: every route: registering assets, opening and closing accounts,\n  creating funds, erasing members' private data, issuing, listing and revoking\n  keys, and everything the other roles may do.\n- `treasurer`: records and reverses transactions, registers members, makes and\n  cancels pledges, records contributions, and reads assets, accounts, balances,\n  registers, transactions, the trial balance, members, funds, pledges and\n  contributions.\n- `approver`: reads assets, accounts, balances, registers, transactions, the\n  trial balance, members, funds, pledges and contributions.\n- `auditor`: reads assets, accounts, balances, registers, transactions, the\n  trial balance, members, funds, pledges and contributions, and lists keys.\nOnly admins and auditors see members' private data (real names of anonymous\nmembers, contact details).\nA key whose role an operation does not admit is `403 forbidden`. The public\nroutes (`x-roles: [public]`) need no key.\n"
       }
     },
     "parameters": {
@@ -5759,6 +6999,24 @@ components:
               "$ref": "#/components/schemas/FundCode"
             }
           ]
+        }
+      },
+      "PledgeIDPath": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "The pledge id. A value that is not a well-formed pledge id answers 404 `not_found`.",
+        "schema": {
+          "$ref": "#/components/schemas/PledgeID"
+        }
+      },
+      "ContributionIDPath": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "The contribution id. A value that is not a well-formed contribution id answers 404 `not_found`.",
+        "schema": {
+          "$ref": "#/components/schemas/ContributionID"
         }
       }
     },
@@ -5881,7 +7139,7 @@ components:
         }
       },
       "UnprocessableContent": {
-        "description": "The request is well-formed but breaks a rule the document cannot express;\nnothing was written: `validation_failed`, `unbalanced`, `unknown_account`,\n`unknown_asset`, `asset_not_allowed`, `account_closed`,\n`balance_constraint_violated`, `amount_overflow`, `account_not_empty`,\n`invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`\n(the arguments of an audit-log range or proof contradict each other).\n",
+        "description": "The request is well-formed but breaks a rule the document cannot express;\nnothing was written: `validation_failed`, `unbalanced`, `unknown_account`,\n`unknown_asset`, `asset_not_allowed`, `account_closed`,\n`balance_constraint_violated`, `amount_overflow`, `account_not_empty`,\n`invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`\n(the arguments of an audit-log range or proof contradict each other), and for\npledges and contributions `unknown_reference` (a member, fund or pledge id that\nnames nothing), `asset_not_in_fund`, `pledge_mismatch`, `overpayment`,\n`nothing_outstanding`.\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -5980,7 +7238,7 @@ components:
       },
       "Role": {
         "type": "string",
-        "description": "An API key's role (see the `bearerAuth` security scheme): `admin` may call every\nroute; `treasurer` records and reverses transactions, registers members and reads\nthe ledger; `approver` reads the ledger; `auditor` reads the ledger, with members'\nprivate data, and lists keys.\n",
+        "description": "An API key's role (see the `bearerAuth` security scheme): `admin` may call every\nroute; `treasurer` records and reverses transactions, registers members, makes and\ncancels pledges, records contributions and reads the ledger; `approver` reads the ledger; `auditor` reads the ledger, with members'\nprivate data, and lists keys.\n",
         "enum": [
           "admin",
           "treasurer",
@@ -6195,6 +7453,40 @@ components:
         "description": "An amount in minor units, 0 to 9007199254740991.",
         "minimum": 0,
         "maximum": 9007199254740991
+      },
+      "PledgeID": {
+        "type": "string",
+        "description": "A pledge's permanent id.",
+        "pattern": "^plg_[0-9a-f]{32}$",
+        "examples": [
+          "plg_9b2e4d6f8a0c1e3f5a7b9c1d3e5f7a9b"
+        ]
+      },
+      "ContributionID": {
+        "type": "string",
+        "description": "A contribution's permanent id.",
+        "pattern": "^ctb_[0-9a-f]{32}$",
+        "examples": [
+          "ctb_4d5e6f708192a3b4c5d6e7f8091a2b3c"
+        ]
+      },
+      "PositiveAmount": {
+        "type": "integer",
+        "format": "int64",
+        "description": "A positive amount in minor units, 1 to 9007199254740991.",
+        "minimum": 1,
+        "maximum": 9007199254740991
+      },
+      "PledgeStatus": {
+        "type": "string",
+        "description": "Where a pledge stands on the day asked (UTC), derived from the ledger:\n- `paid`: nothing is outstanding and nothing was written off.\n- `cancelled`: nothing is outstanding and the unpaid rest was written off.\n- `overdue`: something is outstanding, and the instalments due on or before\n  today add up to more than was paid and written off.\n- `partly_paid`: something is outstanding, nothing is overdue, and something was\n  paid.\n- `open`: something is outstanding, nothing is overdue, and nothing was paid.\n",
+        "enum": [
+          "open",
+          "partly_paid",
+          "paid",
+          "overdue",
+          "cancelled"
+        ]
       },
       "Asset": {
         "type": "object",
@@ -6846,6 +8138,196 @@ components:
           }
         }
       },
+      "Pledge": {
+        "type": "object",
+        "description": "A pledge, with its standing read from the ledger on the day asked (UTC): what its\nreceivable account received from contributions (`paid`) and from its write-off\n(`written_off`), never from a stored counter.\n",
+        "required": [
+          "id",
+          "member_id",
+          "fund_id",
+          "asset",
+          "amount",
+          "date",
+          "due_date",
+          "instalments",
+          "status",
+          "paid",
+          "written_off",
+          "outstanding",
+          "transaction_ids",
+          "created_at"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/PledgeID"
+          },
+          "member_id": {
+            "$ref": "#/components/schemas/MemberID"
+          },
+          "fund_id": {
+            "$ref": "#/components/schemas/FundID",
+            "description": "The fund's id (also when the request named the fund by its code)."
+          },
+          "asset": {
+            "$ref": "#/components/schemas/AssetCode"
+          },
+          "amount": {
+            "$ref": "#/components/schemas/PositiveAmount",
+            "description": "The whole amount pledged."
+          },
+          "date": {
+            "$ref": "#/components/schemas/Date",
+            "description": "The date the pledge was made; its transaction's date. Contributions towards it are dated on or after it."
+          },
+          "due_date": {
+            "$ref": "#/components/schemas/Date",
+            "description": "The date the whole amount is due, not before `date`; the last instalment's date."
+          },
+          "instalments": {
+            "type": "array",
+            "description": "The instalments in date order; one of the whole amount on `due_date` when the pledge was not split.",
+            "minItems": 1,
+            "maxItems": 120,
+            "items": {
+              "$ref": "#/components/schemas/Instalment"
+            }
+          },
+          "status": {
+            "$ref": "#/components/schemas/PledgeStatus"
+          },
+          "paid": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "maximum": 9007199254740991,
+            "description": "What contributions have paid towards the pledge (those dated after today included)."
+          },
+          "written_off": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "maximum": 9007199254740991,
+            "description": "What the cancellation wrote off; 0 unless the pledge was cancelled."
+          },
+          "outstanding": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "maximum": 9007199254740991,
+            "description": "`amount` − `paid` − `written_off`: what the pledge still expects."
+          },
+          "cancellation_reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1000,
+            "description": "The reason given when the pledge was cancelled; absent unless it was."
+          },
+          "transaction_ids": {
+            "type": "array",
+            "description": "The ledger transactions that moved the pledge: its own (made with the pledge),\nthen those of its contributions in recording order, then its write-off when it\nwas cancelled.\n",
+            "minItems": 1,
+            "uniqueItems": true,
+            "items": {
+              "$ref": "#/components/schemas/TransactionID"
+            }
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "Instalment": {
+        "type": "object",
+        "required": [
+          "due_date",
+          "amount"
+        ],
+        "properties": {
+          "due_date": {
+            "$ref": "#/components/schemas/Date"
+          },
+          "amount": {
+            "$ref": "#/components/schemas/PositiveAmount"
+          }
+        }
+      },
+      "PledgeList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/Pledge"
+            }
+          },
+          "next_cursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
+      "Contribution": {
+        "type": "object",
+        "required": [
+          "id",
+          "member_id",
+          "fund_id",
+          "asset",
+          "amount",
+          "date",
+          "applied_to_pledge",
+          "transaction_ids",
+          "created_at"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/ContributionID"
+          },
+          "member_id": {
+            "$ref": "#/components/schemas/MemberID"
+          },
+          "fund_id": {
+            "$ref": "#/components/schemas/FundID",
+            "description": "The fund's id (also when the request named the fund by its code)."
+          },
+          "asset": {
+            "$ref": "#/components/schemas/AssetCode"
+          },
+          "amount": {
+            "$ref": "#/components/schemas/PositiveAmount"
+          },
+          "date": {
+            "$ref": "#/components/schemas/Date",
+            "description": "The date the money arrived; the transaction's date."
+          },
+          "pledge_id": {
+            "$ref": "#/components/schemas/PledgeID",
+            "description": "The pledge the contribution pays; absent for an unpledged contribution."
+          },
+          "applied_to_pledge": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "maximum": 9007199254740991,
+            "description": "The part of `amount` that paid the pledge; the rest is unpledged income. 0 without a pledge."
+          },
+          "transaction_ids": {
+            "type": "array",
+            "description": "The contribution's one ledger transaction.",
+            "minItems": 1,
+            "maxItems": 1,
+            "items": {
+              "$ref": "#/components/schemas/TransactionID"
+            }
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
       "LogEntry": {
         "type": "object",
         "required": [
@@ -6858,7 +8340,7 @@ components:
           },
           "data": {
             "type": "string",
-            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`,\nand the fund's actions `member.registered`, `member.private_data_erased`,\n`fund.created`), `payload` (for the key kinds: the key's `id`, `name`, `role`,\n`created_at`, `expires_at` and `revoked_at`, never its token; for the fund's\nactions: `details`, `accounts_opened` and `transaction`, with a member's\nprivate data only as its `private_data_commitment`), `previous_hash` (base64 leaf\nhash of the entry before; `null` for entry 0), `principal` (who made the\nchange: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`\nfor the system, i.e. the operator's offline commands and the first admin key)\nand `balances` (the balances the change left). Its leaf hash is\nSHA-256(0x00 || bytes).\n",
+            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`,\nand the fund's actions `member.registered`, `member.private_data_erased`,\n`fund.created`, `pledge.made`, `pledge.cancelled`, `contribution.received`),\n`payload` (for the key kinds: the key's `id`, `name`, `role`, `created_at`,\n`expires_at` and `revoked_at`, never its token; for the fund's actions:\n`details`, `accounts_opened` and `transaction`, with a member's private data\nonly as its `private_data_commitment`; a pledge's `details` are its `id`,\n`member_id`, `fund_id`, `asset`, `amount`, `date`, `due_date`, `instalments`\nand `created_at`, a cancellation's its `id`, `reason` and `cancelled_at`, and a\ncontribution's its `id`, `member_id`, `fund_id`, `asset`, `amount`, `date`,\n`pledge_id` (`null` when none) and `created_at`), `previous_hash` (base64 leaf\nhash of the entry before; `null` for entry 0), `principal` (who made the\nchange: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`\nfor the system, i.e. the operator's offline commands and the first admin key)\nand `balances` (the balances the change left). Its leaf hash is\nSHA-256(0x00 || bytes).\n",
             "contentEncoding": "base64",
             "contentMediaType": "application/json",
             "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
@@ -7087,7 +8569,7 @@ components:
           },
           "code": {
             "type": "string",
-            "description": "The stable identifier of the problem kind. `http_error` is a fallback for\nframework-level 4xx errors other than 404; no route raises it today. Nor, yet,\ndo any routes raise `unknown_reference`, `asset_not_in_fund`, `pledge_mismatch`,\n`overpayment` or `nothing_outstanding` (422), reserved for the fund's pledges\nand contributions.\n",
+            "description": "The stable identifier of the problem kind. `http_error` is a fallback for\nframework-level 4xx errors other than 404; no route raises it today.\n",
             "enum": [
               "malformed_json",
               "invalid_request",
@@ -7411,6 +8893,158 @@ components:
             "additionalProperties": {
               "$ref": "#/components/schemas/Threshold"
             }
+          }
+        }
+      },
+      "MakePledgeRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "member_id",
+          "fund_id",
+          "asset",
+          "amount",
+          "due_date"
+        ],
+        "properties": {
+          "member_id": {
+            "$ref": "#/components/schemas/MemberID",
+            "description": "The pledging member's id (a value that names no member is `422 unknown_reference`)."
+          },
+          "fund_id": {
+            "description": "The fund's id or its code (a value that names no fund is `422 unknown_reference`).",
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/FundID"
+              },
+              {
+                "$ref": "#/components/schemas/FundCode"
+              }
+            ]
+          },
+          "asset": {
+            "$ref": "#/components/schemas/AssetCode",
+            "description": "One of the fund's assets (another string is `422 validation_failed`; an asset the fund does not hold `422 asset_not_in_fund`)."
+          },
+          "amount": {
+            "$ref": "#/components/schemas/PositiveAmount",
+            "description": "The whole amount pledged, in minor units, 1 to 9007199254740991 (another whole number within 64 bits is `422 validation_failed`)."
+          },
+          "date": {
+            "description": "The date the pledge was made, `YYYY-MM-DD` (another string is\n`422 validation_failed`): its transaction's date; contributions towards it may\nnot be dated earlier. Absent or `null`: today's UTC date.\n",
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/Date"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "due_date": {
+            "$ref": "#/components/schemas/Date",
+            "description": "The date the whole amount is due, `YYYY-MM-DD`, not before `date` (otherwise `422 validation_failed`); with `instalments`, the last instalment's date."
+          },
+          "instalments": {
+            "type": [
+              "array",
+              "null"
+            ],
+            "description": "An optional split of `amount`: 1 to 120 instalments in strictly increasing date\norder, whose amounts sum to `amount` and the last of which falls on `due_date`\n(otherwise `422 validation_failed`). Absent or `null`: one instalment of\n`amount` on `due_date`.\n",
+            "minItems": 1,
+            "maxItems": 120,
+            "items": {
+              "$ref": "#/components/schemas/InstalmentRequest"
+            }
+          }
+        }
+      },
+      "InstalmentRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "due_date",
+          "amount"
+        ],
+        "properties": {
+          "due_date": {
+            "$ref": "#/components/schemas/Date",
+            "description": "The date the instalment falls due, `YYYY-MM-DD` (another string is `422 validation_failed`)."
+          },
+          "amount": {
+            "$ref": "#/components/schemas/PositiveAmount",
+            "description": "Minor units, 1 to 9007199254740991 (another whole number within 64 bits is `422 validation_failed`)."
+          }
+        }
+      },
+      "CancelPledgeRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "reason"
+        ],
+        "properties": {
+          "reason": {
+            "type": "string",
+            "description": "Why the unpaid rest is cancelled; 1 to 1000 characters, no control characters\n(otherwise `422 validation_failed`). Stored in Unicode NFC, and public: it is in\nthe audit log and in the write-off transaction's description.\n"
+          }
+        }
+      },
+      "RecordContributionRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "member_id",
+          "fund_id",
+          "asset",
+          "amount",
+          "date"
+        ],
+        "properties": {
+          "member_id": {
+            "$ref": "#/components/schemas/MemberID",
+            "description": "The giving member's id (a value that names no member is `422 unknown_reference`)."
+          },
+          "fund_id": {
+            "description": "The fund's id or its code (a value that names no fund is `422 unknown_reference`).",
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/FundID"
+              },
+              {
+                "$ref": "#/components/schemas/FundCode"
+              }
+            ]
+          },
+          "asset": {
+            "$ref": "#/components/schemas/AssetCode",
+            "description": "One of the fund's assets (another string is `422 validation_failed`; an asset the fund does not hold `422 asset_not_in_fund`)."
+          },
+          "amount": {
+            "$ref": "#/components/schemas/PositiveAmount",
+            "description": "The amount received, in minor units, 1 to 9007199254740991 (another whole number within 64 bits is `422 validation_failed`)."
+          },
+          "date": {
+            "$ref": "#/components/schemas/Date",
+            "description": "The date the money arrived, `YYYY-MM-DD`, and the transaction's date (another string is `422 validation_failed`)."
+          },
+          "pledge_id": {
+            "description": "The pledge the contribution pays: the same member's, to the same fund, in the\nsame asset, made on or before `date` (otherwise `422 pledge_mismatch`); a value\nthat names no pledge is `422 unknown_reference`. Absent or `null`: an unpledged\ncontribution.\n",
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/PledgeID"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "split_excess": {
+            "type": [
+              "boolean",
+              "null"
+            ],
+            "description": "With a pledge: `true` keeps any amount above what the pledge has outstanding as\nan unpledged contribution; otherwise such an amount is `422 overpayment`.\nAbsent or `null`: `false`. Without a pledge it has no effect.\n"
           }
         }
       },

@@ -1,0 +1,151 @@
+public import LedgerCore
+
+/// A grant requested from a fund for a member, approved by others, then paid.
+///
+/// Its state is derived from the recorded steps (`DisbursementStep`), never stored:
+/// requested → approved (one approval, or two from different principals above the
+/// fund's threshold; never by the requester) → paid; or rejected; or cancelled before
+/// payment (an approval's ledger transaction is then reversed).
+public struct Disbursement: Hashable, Sendable {
+    public let id: DisbursementID
+    public let fundID: FundID
+    public let memberID: MemberID
+    public let asset: AssetCode
+    public let amount: Amount
+    public let purpose: String
+    public let requestedBy: Principal
+    public let requestedAt: Timestamp
+
+    public init(id: DisbursementID, fundID: FundID, memberID: MemberID, asset: AssetCode, amount: Amount, purpose: String, requestedBy: Principal, requestedAt: Timestamp) {
+        self.id = id
+        self.fundID = fundID
+        self.memberID = memberID
+        self.asset = asset
+        self.amount = amount
+        self.purpose = purpose
+        self.requestedBy = requestedBy
+        self.requestedAt = requestedAt
+    }
+
+    /// How many approvals the fund's threshold asks for.
+    public func approvalsNeeded(in fund: Fund) -> Int {
+        guard let threshold = fund.twoApprovalsAbove[asset] else { return 1 }
+        return amount > threshold ? 2 : 1
+    }
+
+    /// The request as the audit log records it.
+    public var details: JSONValue {
+        .object([
+            "id": .string(id.rawValue), "fund_id": .string(fundID.rawValue), "member_id": .string(memberID.rawValue),
+            "asset": .string(asset.rawValue), "amount": .integer(amount.minorUnits), "purpose": .string(purpose),
+            "requested_at": .string(requestedAt.description),
+        ])
+    }
+
+    /// Where the disbursement stands.
+    public enum State: String, Sendable, CaseIterable {
+        case requested, approved, paid, rejected, cancelled
+    }
+
+    /// The state after `steps`, given the approvals the fund needs.
+    public static func state(after steps: [DisbursementStep], approvalsNeeded: Int) -> State {
+        if steps.contains(where: { $0.kind == .cancel }) { return .cancelled }
+        if steps.contains(where: { $0.kind == .reject }) { return .rejected }
+        if steps.contains(where: { $0.kind == .pay }) { return .paid }
+        return steps.filter { $0.kind == .approve }.count >= approvalsNeeded ? .approved : .requested
+    }
+
+    /// Checks that `principal` may take `kind` now; throws the exact rejection otherwise.
+    public func check(_ kind: DisbursementStep.Kind, by principal: Principal, after steps: [DisbursementStep], approvalsNeeded: Int) throws(Rejection) {
+        let state = Self.state(after: steps, approvalsNeeded: approvalsNeeded)
+        switch kind {
+        case .approve:
+            guard state == .requested else { throw .disbursementState(id: id.rawValue, state: state.rawValue, action: kind.rawValue) }
+            guard principal != requestedBy else { throw .selfApproval(id: id.rawValue) }
+            guard !steps.contains(where: { $0.kind == .approve && $0.principal == principal }) else {
+                throw .alreadyApproved(id: id.rawValue)
+            }
+        case .reject:
+            guard state == .requested else { throw .disbursementState(id: id.rawValue, state: state.rawValue, action: kind.rawValue) }
+        case .pay:
+            guard state == .approved else { throw .disbursementState(id: id.rawValue, state: state.rawValue, action: kind.rawValue) }
+        case .cancel:
+            guard state == .requested || state == .approved else {
+                throw .disbursementState(id: id.rawValue, state: state.rawValue, action: kind.rawValue)
+            }
+        }
+    }
+}
+
+/// One recorded step of a disbursement and who took it.
+public struct DisbursementStep: Hashable, Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case approve, reject, pay, cancel
+    }
+
+    public let kind: Kind
+    public let principal: Principal
+    public let at: Timestamp
+    /// The ledger transaction the step recorded: the final approval, the payment, or the
+    /// reversal of an approval on cancellation.
+    public let transactionID: TransactionID?
+    public let reason: String?
+
+    public init(kind: Kind, principal: Principal, at: Timestamp, transactionID: TransactionID?, reason: String?) {
+        self.kind = kind
+        self.principal = principal
+        self.at = at
+        self.transactionID = transactionID
+        self.reason = reason
+    }
+}
+
+/// Identifies a disbursement, `dsb_` + 32 hex digits.
+public struct DisbursementID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init?(_ text: String) {
+        guard text.hasPrefix("dsb_"), text.utf8.count == 36,
+              text.utf8.dropFirst(4).allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
+        else { return nil }
+        rawValue = text
+    }
+
+    public init(bytes: [UInt8]) {
+        precondition(bytes.count == 16, "identifiers are 128 bits")
+        let hex = Array("0123456789abcdef")
+        rawValue = "dsb_" + String(bytes.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0f)]] })
+    }
+
+    public var description: String { rawValue }
+    public static func < (lhs: DisbursementID, rhs: DisbursementID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A request for a grant, as received at the edge.
+public struct DisbursementDraft: Sendable, Equatable {
+    public var fundID: String
+    public var memberID: String
+    public var asset: String
+    public var amount: Int64
+    public var purpose: String
+
+    public init(fundID: String, memberID: String, asset: String, amount: Int64, purpose: String) {
+        self.fundID = fundID
+        self.memberID = memberID
+        self.asset = asset
+        self.amount = amount
+        self.purpose = purpose
+    }
+
+    /// The checked fields (the store resolves fund and member).
+    public func checked() throws(Rejection) -> (asset: AssetCode, amount: Amount, purpose: String) {
+        var problems: [FieldProblem] = []
+        let asset = AssetCode(self.asset)
+        if asset == nil { problems.append(.init(field: "asset", detail: "must match [A-Z0-9_]{2,16}")) }
+        let amount = Amount(minorUnits: self.amount)
+        if amount == nil || self.amount <= 0 { problems.append(.init(field: "amount", detail: "must be a positive number of minor units")) }
+        if let problem = TextRules.problem(in: purpose, field: "purpose", lengthMax: Limits.descriptionLengthMax) { problems.append(problem) }
+        guard problems.isEmpty, let asset, let amount else { throw .invalidFields(problems) }
+        return (asset, amount, purpose)
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+public import FundCore
+import GRDB
+public import LedgerCore
+
+/// Disbursements: requested, approved (four eyes above the fund's threshold), paid,
+/// rejected or cancelled. Every step is a row, a log entry attributed to its principal,
+/// and — where money moves — one ledger transaction.
+extension SQLiteLedgerStore {
+    public func requestDisbursement(_ draft: DisbursementDraft, by principal: Principal, idempotency: Idempotency<DisbursementView>?) async throws -> WriteOutcome<DisbursementView> {
+        let checked = try draft.checked()
+        let identifiers = self.identifiers
+        let signer = self.signer
+        return try await write(idempotency: idempotency) { db, now in
+            let (member, fund) = try Self.memberAndFund(db, memberID: draft.memberID, fundID: draft.fundID)
+            guard fund.assets.contains(checked.asset) else { throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset) }
+            let disbursement = Disbursement(
+                id: DisbursementID(bytes: identifiers.nextIdentifierBytes()), fundID: fund.id, memberID: member.id, asset: checked.asset,
+                amount: checked.amount, purpose: checked.purpose, requestedBy: principal, requestedAt: now
+            )
+            try db.execute(
+                sql: """
+                    INSERT INTO disbursements (id, fund_id, member_id, asset, amount, purpose, requested_by_key, requested_by_name, requested_by_role, requested_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    disbursement.id.rawValue, fund.id.rawValue, member.id.rawValue, checked.asset.rawValue, checked.amount.minorUnits,
+                    checked.purpose, principal.keyID, principal.name, principal.role?.rawValue, now.description,
+                ]
+            )
+            try AuditLogWriter.append(
+                db, event: .fundAction(FundAction(kind: "disbursement.requested", subject: disbursement.id.rawValue, details: disbursement.details, accountsOpened: [], transaction: nil)),
+                balances: [], by: principal, at: now, signer: signer
+            )
+            guard let view = try Self.disbursementView(db, id: disbursement.id) else { preconditionFailure("just written") }
+            return view
+        }
+    }
+
+    /// Takes one step of a disbursement, checked against its state and the principal.
+    public func takeDisbursementStep(
+        _ id: DisbursementID, _ kind: DisbursementStep.Kind, reason: String?, by principal: Principal, idempotency: Idempotency<DisbursementView>?
+    ) async throws -> WriteOutcome<DisbursementView> {
+        if let reason, let problem = TextRules.problem(in: reason, field: "reason", lengthMax: Limits.descriptionLengthMax) {
+            throw Rejection.invalidFields([problem])
+        }
+        let identifiers = self.identifiers
+        let signer = self.signer
+        return try await write(idempotency: idempotency) { db, now in
+            guard let view = try Self.disbursementView(db, id: id) else { throw Rejection.notFound(resource: "disbursement", reference: id.rawValue) }
+            let disbursement = view.disbursement
+            try disbursement.check(kind, by: principal, after: view.steps, approvalsNeeded: view.approvalsNeeded)
+            let (member, fund) = try Self.memberAndFund(db, memberID: disbursement.memberID.rawValue, fundID: disbursement.fundID.rawValue)
+            let asset = disbursement.asset.rawValue
+            let amount = disbursement.amount.minorUnits
+            var opened: [Account] = []
+            var recorded: (LedgerTransaction, [BalanceSnapshot])?
+            let transactionID = TransactionID(bytes: identifiers.nextIdentifierBytes())
+            switch kind {
+            case .approve where view.steps.filter({ $0.kind == .approve }).count + 1 == view.approvalsNeeded:
+                // Expense when approved, liability until paid.
+                let grants = try Self.ensureAccount(db, code: fund.chart.grants(member.id), type: .expense, asset: nil, constraint: nil, fund: fund, at: now, identifiers: identifiers, opened: &opened)
+                let payable = try Self.ensureAccount(db, code: fund.chart.grantsPayable(member.id), type: .liability, asset: nil, constraint: .noNegative, fund: fund, at: now, identifiers: identifiers, opened: &opened)
+                recorded = try Self.insertTransaction(
+                    TransactionDraft(
+                        date: now.date.description, description: "Grant \(disbursement.id) to \(member.publicName) approved",
+                        metadata: .object(["disbursement_id": .string(disbursement.id.rawValue)]),
+                        postings: [
+                            PostingDraft(account: grants.rawValue, asset: asset, amount: amount),
+                            PostingDraft(account: payable.rawValue, asset: asset, amount: -amount),
+                        ]
+                    ).checked(),
+                    id: transactionID, at: now, in: db
+                )
+            case .pay:
+                recorded = try Self.insertTransaction(
+                    TransactionDraft(
+                        date: now.date.description, description: "Grant \(disbursement.id) to \(member.publicName) paid",
+                        metadata: .object(["disbursement_id": .string(disbursement.id.rawValue)]),
+                        postings: [
+                            PostingDraft(account: fund.chart.grantsPayable(member.id).rawValue, asset: asset, amount: amount),
+                            PostingDraft(account: fund.chart.cash(disbursement.asset).rawValue, asset: asset, amount: -amount),
+                        ]
+                    ).checked(),
+                    id: transactionID, at: now, in: db
+                )
+            case .cancel:
+                // Cancelling an approved grant reverses the approval in the ledger.
+                if let approval = view.steps.compactMap(\.transactionID).last {
+                    recorded = try Self.insertReversal(
+                        of: approval, id: transactionID, date: now.date,
+                        description: "Grant \(disbursement.id) cancelled before payment", at: now, in: db
+                    )
+                }
+            case .approve, .reject:
+                break
+            }
+            let position = view.steps.count
+            try db.execute(
+                sql: """
+                    INSERT INTO disbursement_steps (disbursement_id, position, kind, principal_key, principal_name, principal_role, transaction_id, reason, at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    id.rawValue, position, kind.rawValue, principal.keyID, principal.name, principal.role?.rawValue,
+                    recorded?.0.id.rawValue, reason, now.description,
+                ]
+            )
+            let step = DisbursementStep(kind: kind, principal: principal, at: now, transactionID: recorded?.0.id, reason: reason)
+            try AuditLogWriter.append(
+                db, event: .fundAction(FundAction(
+                    kind: "disbursement.\(Self.pastTense(kind))", subject: "\(id.rawValue)#\(position)",
+                    details: Self.stepDetails(id: id, position: position, step: step), accountsOpened: opened, transaction: recorded?.0
+                )),
+                balances: recorded?.1 ?? [], by: principal, at: now, signer: signer
+            )
+            guard let updated = try Self.disbursementView(db, id: id) else { preconditionFailure("exists") }
+            return updated
+        }
+    }
+
+    public func disbursement(_ id: DisbursementID) async throws -> DisbursementView? {
+        try await pool.read { db in try Self.disbursementView(db, id: id) }
+    }
+
+    public func disbursements(page: PageRequest) async throws -> Page<DisbursementView> {
+        let after = try page.cursor.map { cursor in
+            guard cursor.fields.count == 2, cursor.fields[0] == "disbursement", let seq = Int64(cursor.fields[1]) else { throw InvalidCursor() }
+            return seq
+        } ?? Int64(0)
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT seq, id FROM disbursements WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, page.limit + 1])
+            let views = try rows.prefix(page.limit).compactMap { row in
+                try DisbursementID(try LedgerRows.text(row, "id")).flatMap { try Self.disbursementView(db, id: $0) }
+            }
+            let next = rows.count > page.limit ? try rows.prefix(page.limit).last.map { PageCursor(fields: ["disbursement", String(try LedgerRows.integer($0, "seq"))]) } : nil
+            return Page(items: views, nextCursor: next)
+        }
+    }
+
+    // MARK: Rows
+
+    static func pastTense(_ kind: DisbursementStep.Kind) -> String {
+        switch kind {
+        case .approve: "approved"
+        case .reject: "rejected"
+        case .pay: "paid"
+        case .cancel: "cancelled"
+        }
+    }
+
+    static func stepDetails(id: DisbursementID, position: Int, step: DisbursementStep) -> JSONValue {
+        .object([
+            "id": .string(id.rawValue), "step": .integer(Int64(position)), "kind": .string(step.kind.rawValue),
+            "reason": step.reason.map(JSONValue.string) ?? .null, "at": .string(step.at.description),
+        ])
+    }
+
+    static func principal(_ row: Row, prefix: String) throws -> Principal {
+        Principal(
+            keyID: try row.decode(String?.self, forColumn: "\(prefix)_key"), name: try LedgerRows.text(row, "\(prefix)_name"),
+            role: try row.decode(String?.self, forColumn: "\(prefix)_role").flatMap(Role.init(rawValue:))
+        )
+    }
+
+    static func disbursementView(_ db: Database, id: DisbursementID) throws -> DisbursementView? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM disbursements WHERE id = ?", arguments: [id.rawValue]) else { return nil }
+        guard let fundID = FundID(try LedgerRows.text(row, "fund_id")), let memberID = MemberID(try LedgerRows.text(row, "member_id")) else {
+            throw StorageError.corruptRow(table: "disbursements", detail: "ids do not parse")
+        }
+        let disbursement = Disbursement(
+            id: id, fundID: fundID, memberID: memberID, asset: try LedgerRows.parse(row, "asset", table: "disbursements", AssetCode.init),
+            amount: try LedgerRows.amount(row, "amount", table: "disbursements"), purpose: try LedgerRows.text(row, "purpose"),
+            requestedBy: try principal(row, prefix: "requested_by"),
+            requestedAt: try LedgerRows.parse(row, "requested_at", table: "disbursements", Timestamp.init)
+        )
+        let steps = try Row.fetchAll(db, sql: "SELECT * FROM disbursement_steps WHERE disbursement_id = ? ORDER BY position", arguments: [id.rawValue]).map { step in
+            guard let kind = DisbursementStep.Kind(rawValue: try LedgerRows.text(step, "kind")) else {
+                throw StorageError.corruptRow(table: "disbursement_steps", detail: "kind does not parse")
+            }
+            return DisbursementStep(
+                kind: kind, principal: try principal(step, prefix: "principal"),
+                at: try LedgerRows.parse(step, "at", table: "disbursement_steps", Timestamp.init),
+                transactionID: try step.decode(String?.self, forColumn: "transaction_id").flatMap(TransactionID.init),
+                reason: try step.decode(String?.self, forColumn: "reason")
+            )
+        }
+        guard let fundRow = try Row.fetchOne(db, sql: "SELECT * FROM funds WHERE id = ?", arguments: [fundID.rawValue]) else {
+            throw StorageError.corruptRow(table: "disbursements", detail: "fund is missing")
+        }
+        let needed = disbursement.approvalsNeeded(in: try fund(db, from: fundRow))
+        return DisbursementView(
+            disbursement: disbursement, steps: steps, approvalsNeeded: needed,
+            state: Disbursement.state(after: steps, approvalsNeeded: needed)
+        )
+    }
+}
+
+/// A disbursement with its steps and derived state.
+public struct DisbursementView: Sendable, Equatable {
+    public let disbursement: Disbursement
+    public let steps: [DisbursementStep]
+    public let approvalsNeeded: Int
+    public let state: Disbursement.State
+
+    /// Every ledger transaction the disbursement recorded, in order.
+    public var transactionIDs: [TransactionID] { steps.compactMap(\.transactionID) }
+}
