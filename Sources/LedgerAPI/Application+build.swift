@@ -33,6 +33,7 @@ public func buildRouter<Store: LedgerStore>(
     FundController(store: store, limits: limits).addRoutes(to: group)
     PledgeController(store: store, limits: limits).addRoutes(to: group)
     DisbursementController(store: store, limits: limits).addRoutes(to: group)
+    ConversionController(store: store, limits: limits).addRoutes(to: group)
     return router
 }
 

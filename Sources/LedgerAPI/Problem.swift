@@ -232,6 +232,8 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
                 status: .conflict, code: "already_approved", title: "This principal already approved",
                 detail: "disbursement \(id) needs its second approval from a different principal"
             )
+        case .rateExists(let pair, let date):
+            self.init(status: .conflict, code: "rate_exists", title: "A rate is already recorded", detail: "\(pair) on \(date) is already recorded; rates are never changed")
         case .notFound(let resource, let reference):
             self.init(status: .notFound, code: "not_found", title: "The resource does not exist", detail: "no \(resource) \(reference)")
         }

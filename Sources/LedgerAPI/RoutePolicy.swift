@@ -87,6 +87,10 @@ public enum RoutePolicy {
         "POST /v1/disbursements/{id}/pay": treasurers,
         "POST /v1/disbursements/{id}/cancel": treasurers,
 
+        "POST /v1/funds/{id}/conversions": treasurers,
+        "POST /v1/fx-rates": treasurers,
+        "GET /v1/fx-rates": readers,
+
         "POST /v1/keys": admins,
         "GET /v1/keys": keyReaders,
         "POST /v1/keys/{id}/revoke": admins,

@@ -70,6 +70,8 @@ public enum Rejection: Error, Hashable, Sendable {
     case alreadyApproved(id: String)
     /// The transaction belongs to a fund step; correct it through that step's route.
     case managedByFund(transaction: TransactionID, step: String)
+    /// A rate for this pair and date is already recorded.
+    case rateExists(pair: String, date: String)
     /// The named resource does not exist.
     case notFound(resource: String, reference: String)
 }

@@ -90,6 +90,16 @@ public protocol LedgerStore: Sendable {
     /// Disbursements in request order, after the cursor.
     func disbursements(page: PageRequest) async throws -> Page<DisbursementView>
 
+    /// Converts a fund's cash from one asset to another, through its conversion account.
+    func recordConversion(
+        fund reference: String, fromAsset: String, fromAmount: Int64, toAsset: String, toAmount: Int64, date: String,
+        by principal: Principal, idempotency: Idempotency<ConversionView>?
+    ) async throws -> WriteOutcome<ConversionView>
+    /// Records an exchange rate for reporting (never changes ledger amounts).
+    func recordExchangeRate(base: String, quote: String, date: String, rate: String, by principal: Principal, idempotency: Idempotency<ExchangeRate>?) async throws -> WriteOutcome<ExchangeRate>
+    /// Recorded rates, optionally for one base and/or quote.
+    func exchangeRates(base: AssetCode?, quote: AssetCode?) async throws -> [ExchangeRate]
+
     // MARK: API keys
 
     /// Issues a key; returns it with its token, which is never stored or shown again.

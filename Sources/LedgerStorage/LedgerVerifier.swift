@@ -233,6 +233,24 @@ public struct LedgerVerifier {
                   let view = try SQLiteLedgerStore.disbursementView(db, id: id), position >= 0, position < view.steps.count
             else { stored = nil; break }
             stored = SQLiteLedgerStore.stepDetails(id: id, position: position, step: view.steps[position])
+        case "conversion.recorded":
+            stored = try Row.fetchOne(db, sql: "SELECT * FROM conversions WHERE id = ?", arguments: [action.subject]).map { row in
+                guard let fundID = FundID(try LedgerRows.text(row, "fund_id")) else { throw StorageError.corruptRow(table: "conversions", detail: "fund_id") }
+                return Conversion(
+                    id: action.subject, fundID: fundID, fromAsset: try LedgerRows.parse(row, "from_asset", table: "conversions", AssetCode.init),
+                    fromAmount: try LedgerRows.amount(row, "from_amount", table: "conversions"),
+                    toAsset: try LedgerRows.parse(row, "to_asset", table: "conversions", AssetCode.init),
+                    toAmount: try LedgerRows.amount(row, "to_amount", table: "conversions"),
+                    date: try LedgerRows.parse(row, "date", table: "conversions", LocalDate.init),
+                    createdAt: try LedgerRows.parse(row, "created_at", table: "conversions", Timestamp.init)
+                ).details
+            }
+        case "fx_rate.recorded":
+            guard case .object(let fields) = action.details, case .string(let base)? = fields["base"], case .string(let quote)? = fields["quote"],
+                  case .string(let date)? = fields["date"]
+            else { stored = nil; break }
+            stored = try Row.fetchOne(db, sql: "SELECT * FROM fx_rates WHERE base = ? AND quote = ? AND date = ?", arguments: [base, quote, date])
+                .map { try SQLiteLedgerStore.exchangeRate(from: $0).details }
         default:
             throw AuditFailure(index: index, detail: "unknown fund action \(action.kind)")
         }
@@ -253,6 +271,8 @@ public struct LedgerVerifier {
             ("pledge_cancellations", replay.fundActions["pledge.cancelled", default: 0]),
             ("contributions", replay.fundActions["contribution.received", default: 0]),
             ("disbursements", replay.fundActions["disbursement.requested", default: 0]),
+            ("conversions", replay.fundActions["conversion.recorded", default: 0]),
+            ("fx_rates", replay.fundActions["fx_rate.recorded", default: 0]),
             ("disbursement_steps", ["approved", "rejected", "paid", "cancelled"].reduce(0) { $0 + replay.fundActions["disbursement.\($1)", default: 0] }),
         ]
         for (table, expected) in tables {
