@@ -173,3 +173,29 @@ import Testing
         #expect(report.transactions == 5)
     }
 }
+
+@Suite struct DemoFundTests {
+    @Test func theDemoBookBalancesAndVerifies() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("demo.sqlite")
+        let clock = DemoFund.Clock()
+        let store = try SQLiteLedgerStore(path: path, clock: clock, identifiers: SeededIdentifiers(seed: 3), signer: .test, logger: .init(label: "demo"))
+        try store.migrate()
+        var demo = DemoFund(store: store, clock: clock, seed: 2026)
+        let summary = try await demo.run(months: 12, ending: LocalDate("2026-11-25")!)
+        #expect(summary.members == 36)
+        #expect(summary.pledges > 20)
+        #expect(summary.contributions > 20)
+        #expect(summary.disbursementsPaid > 0)
+        let trial = try await store.trialBalance(asOf: nil)
+        #expect(trial.isBalanced)
+        #expect(trial.sections.count == 5)
+        let overdue = try await store.pledges(filter: PledgeFilter(state: .overdue), page: PageRequest(limit: 1000, cursor: nil))
+        let paid = try await store.pledges(filter: PledgeFilter(state: .paid), page: PageRequest(limit: 1000, cursor: nil))
+        #expect(!paid.items.isEmpty)
+        _ = overdue
+        try store.close()
+        let report = try LedgerVerifier(path: path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        #expect(report.entries > 100)
+    }
+}
