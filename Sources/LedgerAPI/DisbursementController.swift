@@ -135,7 +135,15 @@ struct DisbursementController<Store: LedgerStore> {
             return try JSONResponse.response(outcome, render: renderCreated)
         }
         group.get("/v1/disbursements") { request, _ in
-            let page = try await store.disbursements(page: try RequestReading.page(request, limits: limits))
+            let query = request.uri.queryParameters
+            var filter = DisbursementFilter(memberID: query.get("member_id"), fundID: query.get("fund_id"))
+            if let text = query.get("status") {
+                guard let state = Disbursement.State(rawValue: text) else {
+                    throw Problem.invalidParameter("status", "must be requested, approved, paid, rejected or cancelled")
+                }
+                filter.state = state
+            }
+            let page = try await store.disbursements(filter: filter, page: try RequestReading.page(request, limits: limits))
             return try JSONResponse.response(Representation.List(page, DisbursementBody.init))
         }
         group.get("/v1/disbursements/{id}") { _, context in

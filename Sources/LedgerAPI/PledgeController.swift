@@ -261,6 +261,15 @@ struct PledgeController<Store: LedgerStore> {
             )
             return try JSONResponse.response(outcome, render: renderContribution)
         }
+        group.get("/v1/contributions") { request, _ in
+            let query = request.uri.queryParameters
+            let filter = ContributionFilter(
+                memberID: query.get("member_id"), fundID: query.get("fund_id"), pledgeID: query.get("pledge_id"),
+                from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to")
+            )
+            let page = try await store.contributions(filter: filter, page: try RequestReading.page(request, limits: limits))
+            return try JSONResponse.response(Representation.List(page, ContributionBody.init))
+        }
         group.get("/v1/contributions/{id}") { _, context in
             let text = try RequestReading.pathParameter(context, "id")
             guard let id = ContributionID(text), let view = try await store.contribution(id) else {

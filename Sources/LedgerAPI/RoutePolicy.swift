@@ -77,6 +77,7 @@ public enum RoutePolicy {
         "GET /v1/pledges/{id}": readers,
         "POST /v1/pledges/{id}/cancel": treasurers,
         "POST /v1/contributions": treasurers,
+        "GET /v1/contributions": readers,
         "GET /v1/contributions/{id}": readers,
 
         "POST /v1/disbursements": treasurers,

@@ -78,6 +78,8 @@ public protocol LedgerStore: Sendable {
     func recordContribution(_ draft: ContributionDraft, by principal: Principal, idempotency: Idempotency<ContributionView>?) async throws -> WriteOutcome<ContributionView>
     /// The contribution with `id`.
     func contribution(_ id: ContributionID) async throws -> ContributionView?
+    /// Contributions in recording order, filtered, after the cursor.
+    func contributions(filter: ContributionFilter, page: PageRequest) async throws -> Page<ContributionView>
 
     /// Records a request for a grant (no money moves yet).
     func requestDisbursement(_ draft: DisbursementDraft, by principal: Principal, idempotency: Idempotency<DisbursementView>?) async throws -> WriteOutcome<DisbursementView>
@@ -87,8 +89,8 @@ public protocol LedgerStore: Sendable {
     ) async throws -> WriteOutcome<DisbursementView>
     /// The disbursement with its steps and state.
     func disbursement(_ id: DisbursementID) async throws -> DisbursementView?
-    /// Disbursements in request order, after the cursor.
-    func disbursements(page: PageRequest) async throws -> Page<DisbursementView>
+    /// Disbursements in request order, filtered, after the cursor.
+    func disbursements(filter: DisbursementFilter, page: PageRequest) async throws -> Page<DisbursementView>
 
     /// Converts a fund's cash from one asset to another, through its conversion account.
     func recordConversion(

@@ -123,18 +123,34 @@ extension SQLiteLedgerStore {
         try await pool.read { db in try Self.disbursementView(db, id: id) }
     }
 
-    public func disbursements(page: PageRequest) async throws -> Page<DisbursementView> {
+    public func disbursements(filter: DisbursementFilter, page: PageRequest) async throws -> Page<DisbursementView> {
         let after = try page.cursor.map { cursor in
             guard cursor.fields.count == 2, cursor.fields[0] == "disbursement", let seq = Int64(cursor.fields[1]) else { throw InvalidCursor() }
             return seq
         } ?? Int64(0)
         return try await pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT seq, id FROM disbursements WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, page.limit + 1])
-            let views = try rows.prefix(page.limit).compactMap { row in
-                try DisbursementID(try LedgerRows.text(row, "id")).flatMap { try Self.disbursementView(db, id: $0) }
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT seq, id FROM disbursements WHERE seq > ? AND (? IS NULL OR member_id = ?)
+                    AND (? IS NULL OR fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?)) ORDER BY seq
+                    """,
+                arguments: [after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID]
+            )
+            var views: [DisbursementView] = []
+            var last = after
+            var hasMore = false
+            while let row = try rows.next() {
+                guard let id = DisbursementID(try LedgerRows.text(row, "id")), let view = try Self.disbursementView(db, id: id) else { continue }
+                if let state = filter.state, view.state != state { continue }
+                if views.count == page.limit {
+                    hasMore = true
+                    break
+                }
+                views.append(view)
+                last = try LedgerRows.integer(row, "seq")
             }
-            let next = rows.count > page.limit ? try rows.prefix(page.limit).last.map { PageCursor(fields: ["disbursement", String(try LedgerRows.integer($0, "seq"))]) } : nil
-            return Page(items: views, nextCursor: next)
+            return Page(items: views, nextCursor: hasMore ? PageCursor(fields: ["disbursement", String(last)]) : nil)
         }
     }
 
@@ -205,4 +221,17 @@ public struct DisbursementView: Sendable, Equatable {
 
     /// Every ledger transaction the disbursement recorded, in order.
     public var transactionIDs: [TransactionID] { steps.compactMap(\.transactionID) }
+}
+
+/// Which disbursements a list returns.
+public struct DisbursementFilter: Sendable, Equatable {
+    public var memberID: String?
+    public var fundID: String?
+    public var state: Disbursement.State?
+
+    public init(memberID: String? = nil, fundID: String? = nil, state: Disbursement.State? = nil) {
+        self.memberID = memberID
+        self.fundID = fundID
+        self.state = state
+    }
 }

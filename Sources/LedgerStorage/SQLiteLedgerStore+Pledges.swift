@@ -207,6 +207,32 @@ extension SQLiteLedgerStore {
         }
     }
 
+    public func contributions(filter: ContributionFilter, page: PageRequest) async throws -> Page<ContributionView> {
+        let after = try page.cursor.map { cursor in
+            guard cursor.fields.count == 2, cursor.fields[0] == "contribution", let seq = Int64(cursor.fields[1]) else { throw InvalidCursor() }
+            return seq
+        } ?? Int64(0)
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, id FROM contributions WHERE seq > ? AND (? IS NULL OR member_id = ?)
+                    AND (? IS NULL OR fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
+                    AND (? IS NULL OR pledge_id = ?) AND date >= ? AND date <= ? ORDER BY seq LIMIT ?
+                    """,
+                arguments: [
+                    after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID, filter.pledgeID, filter.pledgeID,
+                    filter.from?.description ?? "", filter.to?.description ?? "9999-12-31", page.limit + 1,
+                ]
+            )
+            let views = try rows.prefix(page.limit).compactMap { row in
+                try ContributionID(try LedgerRows.text(row, "id")).flatMap { try Self.contributionView(db, id: $0) }
+            }
+            let next = rows.count > page.limit ? try rows.prefix(page.limit).last.map { PageCursor(fields: ["contribution", String(try LedgerRows.integer($0, "seq"))]) } : nil
+            return Page(items: views, nextCursor: next)
+        }
+    }
+
     public func contribution(_ id: ContributionID) async throws -> ContributionView? {
         try await pool.read { db in try Self.contributionView(db, id: id) }
     }
@@ -337,5 +363,22 @@ public struct PledgeFilter: Sendable, Equatable {
         self.memberID = memberID
         self.fundID = fundID
         self.state = state
+    }
+}
+
+/// Which contributions a list returns.
+public struct ContributionFilter: Sendable, Equatable {
+    public var memberID: String?
+    public var fundID: String?
+    public var pledgeID: String?
+    public var from: LocalDate?
+    public var to: LocalDate?
+
+    public init(memberID: String? = nil, fundID: String? = nil, pledgeID: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil) {
+        self.memberID = memberID
+        self.fundID = fundID
+        self.pledgeID = pledgeID
+        self.from = from
+        self.to = to
     }
 }

@@ -104,6 +104,9 @@ import Testing
             #expect(rejected["status"] as? String == "rejected")
             #expect(try await client.call(.post, "/v1/disbursements/\(other)/approve", as: .token(fixture.secondApprover)).code == "invalid_disbursement_state")
             #expect(try await client.call(.get, "/v1/trial-balance")["is_balanced"] as? Bool == true)
+            let rejectedList = try await client.call(.get, "/v1/disbursements?status=rejected&fund_id=health")
+            #expect((rejectedList["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [other])
+            #expect(try await client.call(.get, "/v1/disbursements?status=sideways").code == "invalid_parameter")
         }
     }
 }

@@ -87,6 +87,10 @@ import Testing
             // An unpledged contribution goes straight to income.
             let plain = try await client.call(.post, "/v1/contributions", json: #"{"member_id":"\#(member)","fund_id":"climate","asset":"USD","amount":1200,"date":"2026-11-22"}"#)
             #expect(plain.status == .created)
+            let listed = try await client.call(.get, "/v1/contributions?fund_id=climate&from=2026-11-21")
+            #expect((listed["items"] as? [[String: Any]])?.map { $0["amount"] as? Int } == [1200])
+            let byPledge = try await client.call(.get, "/v1/contributions?pledge_id=\(id)")
+            #expect((byPledge["items"] as? [Any])?.count == 1)
             #expect(try await Self.balance(client, "income:climate:contributions:\(member)") == -9_200)
         }
     }
