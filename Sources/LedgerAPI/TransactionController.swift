@@ -54,6 +54,12 @@ struct TransactionController<Store: LedgerStore> {
         group.post("/v1/transactions") { request, context in
             let body = try await RequestReading.body(of: request, limits: limits)
             let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
+            if case .object(let metadata)? = create.metadata {
+                let reserved = SQLiteLedgerStore.fundMetadataKeys.filter { metadata[$0] != nil }
+                guard reserved.isEmpty else {
+                    throw Rejection.invalidFields(reserved.map { FieldProblem(field: "metadata.\($0)", detail: "is reserved for the fund's own steps") })
+                }
+            }
             let description = UnicodeText.nfc(create.description)
             try RequestLimits.enforce(limits.problems(postings: create.postings.count, description: description, metadata: create.metadata))
             let draft = TransactionDraft(

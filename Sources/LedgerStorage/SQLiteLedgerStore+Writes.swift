@@ -137,7 +137,7 @@ extension SQLiteLedgerStore {
         let identifiers = self.identifiers
         let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
-            if let (_, original) = try LedgerRows.transaction(db, id: id) { try Self.refuseFundOwned(original) }
+            if let (_, original) = try LedgerRows.transaction(db, id: id) { try Self.refuseFundOwned(original, in: db) }
             let (reversal, balances) = try Self.insertReversal(
                 of: id, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), date: date ?? now.date,
                 description: description, at: now, in: db
@@ -165,12 +165,20 @@ extension SQLiteLedgerStore {
 
     /// Refuses to reverse, through the raw ledger, a transaction a fund step owns: its
     /// state (a pledge's, a disbursement's) is derived from it.
-    static func refuseFundOwned(_ transaction: LedgerTransaction) throws {
-        guard case .object(let metadata) = transaction.metadata else { return }
-        for key in ["pledge_id", "contribution_id", "disbursement_id"] where metadata[key] != nil && metadata[key] != .null {
-            throw Rejection.managedByFund(transaction: transaction.id, step: String(key.dropLast(3)))
+    static func refuseFundOwned(_ transaction: LedgerTransaction, in db: Database) throws {
+        if case .object(let metadata) = transaction.metadata {
+            for key in fundMetadataKeys where metadata[key] != nil && metadata[key] != .null {
+                throw Rejection.managedByFund(transaction: transaction.id, step: String(key.dropLast(3)))
+            }
+        }
+        // Reversing a fund step's reversal would re-book the step behind the fund's back.
+        if let original = transaction.reversesID, let (_, reversed) = try LedgerRows.transaction(db, id: original) {
+            try refuseFundOwned(reversed, in: db)
         }
     }
+
+    /// Metadata keys that mark a transaction as a fund step's; raw transactions may not use them.
+    public static let fundMetadataKeys = ["pledge_id", "contribution_id", "disbursement_id", "conversion_id"]
 
     private static func insertReversalUnchecked(
         of transaction: LedgerTransaction, seq: Int64, id: TransactionID, date: LocalDate, description: String?, at now: Timestamp, in db: Database

@@ -98,6 +98,8 @@ import Testing
             #expect(try await Self.balance(client, "liabilities:health:grants-payable:\(fixture.member)") == 0)
             let reversalID = try #require((cancelled["transaction_ids"] as? [String])?.last)
             #expect(try await client.call(.get, "/v1/transactions/\(reversalID)")["reverses"] as? String != nil)
+            // Reversing that reversal through the raw ledger would re-book the grant: refused.
+            #expect(try await client.call(.post, "/v1/transactions/\(reversalID)/reverse").code == "managed_by_fund")
 
             let other = try await Self.request(client, fixture, amount: 1_000, as: .token(fixture.treasurer))
             let rejected = try await client.call(.post, "/v1/disbursements/\(other)/reject", json: #"{"reason":"Outside the fund's purpose"}"#, as: .token(fixture.approver))

@@ -112,6 +112,9 @@ import Testing
         Case("metadata with a float", .post, "/v1/accounts", #"{"code":"assets:x","type":"asset","metadata":{"rate":0.5}}"#, 400, "invalid_request", field: "metadata.rate"),
         Case("allowed asset unknown", .post, "/v1/accounts", #"{"code":"assets:x","type":"asset","allowed_assets":["CHF"]}"#, 422, "unknown_asset"),
         Case("close non-empty", .post, "/v1/accounts/expenses:grants/close", nil, 422, "account_not_empty"),
+        Case("reserved metadata key", .post, "/v1/transactions",
+             #"{"date":"2026-11-20","metadata":{"pledge_id":"x"},"postings":[{"account":"assets:bank:usd","asset":"USD","amount":5},{"account":"income:contributions","asset":"USD","amount":-5}]}"#,
+             422, "validation_failed", field: "metadata.pledge_id"),
         Case("control character", .post, "/v1/assets", #"{"code":"KES","scale":2,"name":"Kenyan\u0007shilling"}"#, 422, "validation_failed", field: "name"),
     ]
 

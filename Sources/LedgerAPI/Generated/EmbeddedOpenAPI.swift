@@ -87,17 +87,27 @@ info:
     Every change (an asset registered, an account opened or closed, a transaction
     recorded or reversed, an API key created or revoked, a member registered or its
     private data erased, a fund created, a pledge made or cancelled, a contribution
-    received) appends one entry, its canonical JSON (RFC 8785), to an append-only
-    RFC 6962 Merkle tree, in the same database transaction as the change. The fund's
-    actions are entries of their own kinds (`member.registered`,
-    `member.private_data_erased`, `fund.created`, `pledge.made`, `pledge.cancelled`,
-    `contribution.received`) whose payload holds the action's `details`, the accounts
-    it opened (`accounts_opened`) and the transaction it recorded (`transaction`, `null`
-    when no money moved), so a step and its money are proved together. A fund opens its
-    cash and conversion accounts; a pledge opens its own receivable account
-    `assets:<fund>:pledges:<member>:<pledge>`; and the member's income account
-    `income:<fund>:contributions:<member>` is opened on first use, by a pledge or a
-    contribution, in the same entry. A
+    received, a disbursement requested, approved, rejected, paid or cancelled) appends
+    one entry, its canonical JSON (RFC 8785), to an append-only RFC 6962 Merkle tree, in
+    the same database transaction as the change. The fund's actions are entries of their
+    own kinds (`member.registered`, `member.private_data_erased`, `fund.created`,
+    `pledge.made`, `pledge.cancelled`, `contribution.received`,
+    `disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,
+    `disbursement.paid`, `disbursement.cancelled`) whose payload holds the action's
+    `details`, the accounts it opened (`accounts_opened`) and the transaction it
+    recorded (`transaction`, `null` when no money moved), so a step and its money are
+    proved together. A fund opens its cash and conversion accounts; a pledge opens its
+    own receivable account `assets:<fund>:pledges:<member>:<pledge>`; and the member's
+    income account `income:<fund>:contributions:<member>` is opened on first use, by a
+    pledge or a contribution, in the same entry. A disbursement's final approval records
+    the grant as an expense against a payable (`expenses:<fund>:grants:<member>`
+    debited, `liabilities:<fund>:grants-payable:<member>` credited, both opened on
+    first use in the same entry); its payment records the payable against the fund's
+    cash (`liabilities:<fund>:grants-payable:<member>` debited,
+    `assets:<fund>:cash:<asset in lowercase>` credited); and the cancellation of an
+    approved grant records the reversal of the approval. A request, a first of two
+    approvals, a rejection and the cancellation of a grant not yet approved move no
+    money. A
     member's private data (its contact details, and the name of an anonymous member)
     never enters the log: the entry holds only a salted SHA-256 commitment to it and,
     for an anonymous member, the pseudonym in place of the name, so erasing the data
@@ -154,8 +164,9 @@ tags:
       The solidarity fund's domain: register members (whose private data is shown only to
       admins and auditors, and may be erased), create and read funds with their
       standing accounts, record members' pledges (with their status read from the
-      ledger) and cancel their unpaid rest, and record contributions, towards a pledge
-      or not.
+      ledger) and cancel their unpaid rest, record contributions, towards a pledge or
+      not, and request, approve or reject, pay and cancel disbursements (grants from a
+      fund to a member).
   - name: Keys
     description: API keys and their roles. Admins issue and revoke keys; admins and auditors list them.
 
@@ -822,6 +833,13 @@ paths:
         reversed at most once. The body is optional (nothing, or a JSON object with
         `Content-Type: application/json`): `date` defaults to today's UTC date and
         `description` to `Reversal of <id>`; the reversal's metadata is `{}`.
+
+        A transaction whose metadata holds a non-null `pledge_id`, `contribution_id` or
+        `disbursement_id` (every transaction a pledge, contribution or disbursement step
+        records, and any other recorded with such a key) is refused with
+        `409 managed_by_fund`, checked before `already_reversed`: the fund's state is
+        derived from it, so it is corrected through the fund's routes (cancel the pledge
+        or the disbursement) instead.
       x-roles: [admin, treasurer]
       security:
         - bearerAuth: []
@@ -859,7 +877,7 @@ paths:
           description: 'Code: `not_found` (no such transaction, or not a well-formed id).'
         '409':
           $ref: '#/components/responses/Conflict'
-          description: 'Codes: `already_reversed`, `idempotency_key_reused`.'
+          description: 'Codes: `managed_by_fund` (the transaction was recorded by a fund step: its metadata holds a non-null `pledge_id`, `contribution_id` or `disbursement_id`; correct it through the fund''s routes), `already_reversed`, `idempotency_key_reused`.'
         '413':
           $ref: '#/components/responses/ContentTooLarge'
         '415':
@@ -1749,7 +1767,7 @@ paths:
           $ref: '#/components/responses/UnsupportedMediaType'
         '422':
           $ref: '#/components/responses/UnprocessableContent'
-          description: 'Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `date` and `due_date` must be calendar dates, `due_date` not before `date`; `instalments` must hold 1–120 instalments, each with a calendar date and an amount of 1–9007199254740991, dates strictly increasing, amounts summing to `amount`, the last one due on `due_date`), `unknown_reference` (`member_id` names no member, or `fund_id` no fund by id or code), `asset_not_in_fund` (the fund holds no cash in `asset`); and, from the pledge''s transaction, `account_closed` or `asset_not_allowed` (the member''s income account was closed, or opened by hand for other assets) and `amount_overflow` (that account''s balance would pass −9007199254740991).'
+          description: 'Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `date` and `due_date` must be calendar dates, `due_date` not before `date`; `instalments` must hold 1–120 instalments, each with a calendar date and an amount of 1–9007199254740991, dates strictly increasing, amounts summing to `amount`, the last one due on `due_date` and the first (`instalments[0].due_date`) not before `date`), `unknown_reference` (`member_id` names no member, or `fund_id` no fund by id or code), `asset_not_in_fund` (the fund holds no cash in `asset`); and, from the pledge''s transaction, `account_closed` or `asset_not_allowed` (the member''s income account was closed, or opened by hand for other assets) and `amount_overflow` (that account''s balance would pass −9007199254740991).'
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '500':
@@ -1847,10 +1865,11 @@ paths:
       summary: Cancel the unpaid rest of a pledge
       description: |
         Writes off what is still outstanding on a pledge, with a reason: one transaction,
-        dated today (UTC), that debits the member's income account
+        dated today (UTC) or, for a pledge whose `date` is after today, on the pledge's
+        `date` (never before the pledge), that debits the member's income account
         `income:<fund code>:contributions:<member id>` and credits the pledge's receivable
-        with the outstanding amount, described `Cancelled rest of pledge <id>: <reason>`,
-        with metadata `{"pledge_id": "<pledge id>", "write_off": true}`. What was paid
+        with the outstanding amount, described `Cancelled rest of pledge <id>`, with
+        metadata `{"pledge_id": "<pledge id>", "write_off": true}`. What was paid
         stays paid. The pledge's status becomes `cancelled`, `written_off` holds the
         amount written off and `cancellation_reason` the reason (stored in Unicode NFC).
         A pledge with nothing outstanding (paid, or already cancelled) cannot be
@@ -1924,7 +1943,7 @@ paths:
           $ref: '#/components/responses/UnsupportedMediaType'
         '422':
           $ref: '#/components/responses/UnprocessableContent'
-          description: 'Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `nothing_outstanding` (the pledge is paid or already cancelled), `balance_constraint_violated` (the pledge''s `date` is after today: its receivable may not go below zero on the write-off''s date).'
+          description: 'Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `nothing_outstanding` (the pledge is paid or already cancelled).'
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '500':
@@ -2011,7 +2030,7 @@ paths:
           $ref: '#/components/responses/UnsupportedMediaType'
         '422':
           $ref: '#/components/responses/UnprocessableContent'
-          description: 'Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `date` must be a calendar date), `unknown_reference` (`member_id` names no member, `fund_id` no fund by id or code, or `pledge_id` no pledge), `asset_not_in_fund` (the fund holds no cash in `asset`), `pledge_mismatch` (the pledge is another member''s, another fund''s or in another asset, or `date` is before the pledge''s `date`; `errors` names `member_id`, `fund_id`, `asset` or `date`), `overpayment` (`amount` is more than the pledge has outstanding and `split_excess` is not `true`); and, from the contribution''s transaction, `account_closed` or `asset_not_allowed` (the fund''s cash account or the member''s income account was closed, or opened by hand for other assets), `amount_overflow` (one of those balances would pass ±9007199254740991).'
+          description: 'Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `date` must be a calendar date), `unknown_reference` (`member_id` names no member, `fund_id` no fund by id or code, or `pledge_id` no pledge), `asset_not_in_fund` (the fund holds no cash in `asset`), `pledge_mismatch` (the pledge is another member''s, another fund''s or in another asset, detail `member_id differs from the pledge''s` and likewise for `fund_id` and `asset`; or `date` is before the pledge''s `date`, detail `date is earlier than the pledge''s date <pledge date>`; `errors` names `member_id`, `fund_id`, `asset` or `date`), `overpayment` (`amount` is more than the pledge has outstanding and `split_excess` is not `true`); and, from the contribution''s transaction, `account_closed` or `asset_not_allowed` (the fund''s cash account or the member''s income account was closed, or opened by hand for other assets), `amount_overflow` (one of those balances would pass ±9007199254740991).'
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '500':
@@ -2044,6 +2063,466 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such contribution, or not a well-formed contribution id).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/disbursements:
+    post:
+      tags: [Fund]
+      operationId: requestDisbursement
+      summary: Request a disbursement
+      description: |
+        Requests a grant of `amount` of `asset` from a fund to a member, for `purpose`.
+        `fund_id` names the fund by its id or its code; the fund must hold cash in
+        `asset`. The response names the fund by its id. `purpose` is stored in Unicode
+        NFC and is public: it is in the log entry.
+
+        The disbursement starts `requested`. It needs one approval, or two from
+        different principals when `amount` is above the fund's `two_approvals_above`
+        threshold for `asset` (`approvals_needed`); its requester may never approve it.
+        It is then paid, or it is rejected (while `requested`) or cancelled (before
+        payment); see the step routes. The request moves no money and opens no account:
+        the `disbursement.requested` log entry records the request in `details` (`id`,
+        `fund_id`, `member_id`, `asset`, `amount`, `purpose`, `requested_at`), with
+        `accounts_opened` empty and `transaction` `null`.
+      x-roles: [admin, treasurer]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/RequestDisbursementRequest'
+            example:
+              fund_id: emergency-health
+              member_id: mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f
+              asset: USD
+              amount: 750000
+              purpose: Surgery for a member injured on the picket line
+      responses:
+        '201':
+          description: The disbursement was requested (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Disbursement'
+              example:
+                id: dsb_8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f
+                fund_id: fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9
+                member_id: mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f
+                asset: USD
+                amount: 750000
+                purpose: Surgery for a member injured on the picket line
+                status: requested
+                approvals_needed: 2
+                approvals: 0
+                requested_by:
+                  key_id: key_2ae15d389c5c7703b49ed563b87f95e1
+                  name: Amina (treasurer, Nairobi office)
+                  role: treasurer
+                requested_at: '2026-12-01T09:00:00.000000Z'
+                steps: []
+                transaction_ids: []
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Code: `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `purpose` must be 1–1000 characters without control characters), `unknown_reference` (`member_id` names no member, or `fund_id` no fund by id or code), `asset_not_in_fund` (the fund holds no cash in `asset`).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+    get:
+      tags: [Fund]
+      operationId: listDisbursements
+      summary: List disbursements
+      description: Disbursements in the order they were requested, each with its status derived from its steps.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
+      responses:
+        '200':
+          description: One page of disbursements.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/DisbursementList'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`limit`, `cursor`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/disbursements/{id}:
+    get:
+      tags: [Fund]
+      operationId: getDisbursement
+      summary: Read a disbursement
+      description: The disbursement, with its status, approvals, steps and ledger transactions.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/DisbursementIDPath'
+      responses:
+        '200':
+          description: The disbursement.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Disbursement'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such disbursement, or not a well-formed disbursement id).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/disbursements/{id}/approve:
+    post:
+      tags: [Fund]
+      operationId: approveDisbursement
+      summary: Approve a disbursement
+      description: |
+        Approves a `requested` disbursement. Its requester may not approve it (the same
+        API key: `422 self_approval`), and a principal approves at most once
+        (`409 already_approved`, when the first of two approvals was its own).
+
+        The approval that reaches `approvals_needed` makes the disbursement `approved`
+        and records the grant in the same write: one transaction, dated today (UTC),
+        that debits the member's grants account
+        `expenses:<fund code>:grants:<member id>` and credits its grants payable
+        `liabilities:<fund code>:grants-payable:<member id>` with `amount` (the grant is
+        an expense when approved, a liability until paid), described
+        `Grant <id> to <member> approved` (a public member's name, an anonymous member's
+        pseudonym), with metadata `{"disbursement_id": "<id>"}`. Either account is
+        opened on first use, in the same write (the grants account of type `expense`, the
+        payable of type `liability` with `no_negative`, both for any asset), with
+        metadata `{"fund": "<fund id>"}`. The first of two approvals records no
+        transaction.
+
+        The body is optional: send nothing, or a JSON object with
+        `Content-Type: application/json` that may hold a `reason`. (The two are
+        different requests for idempotency purposes.) The `disbursement.approved` log
+        entry records the step in `details` (`id`, `step`, `kind`, `reason`, `at`), the
+        accounts it opened in `accounts_opened` and its transaction (`null` when none);
+        the reason is therefore public.
+      x-roles: [admin, approver]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/DisbursementIDPath'
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/DisbursementStepRequest'
+            example:
+              reason: The clinic's estimate was checked
+      responses:
+        '200':
+          description: The disbursement after the approval (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Disbursement'
+              example:
+                id: dsb_8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f
+                fund_id: fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9
+                member_id: mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f
+                asset: USD
+                amount: 750000
+                purpose: Surgery for a member injured on the picket line
+                status: approved
+                approvals_needed: 2
+                approvals: 2
+                requested_by:
+                  key_id: key_2ae15d389c5c7703b49ed563b87f95e1
+                  name: Amina (treasurer, Nairobi office)
+                  role: treasurer
+                requested_at: '2026-12-01T09:00:00.000000Z'
+                steps:
+                  - kind: approve
+                    principal:
+                      key_id: key_6a7b8c9d0e1f20314253647586970a1b
+                      name: Bongani (approver, Johannesburg)
+                      role: approver
+                    at: '2026-12-01T11:30:00.000000Z'
+                  - kind: approve
+                    principal:
+                      key_id: key_0f1e2d3c4b5a69788796a5b4c3d2e1f0
+                      name: Lucía (approver, Bogotá)
+                      role: approver
+                    at: '2026-12-02T08:15:00.000000Z'
+                    transaction_id: txn_4e5f60718293a4b5c6d7e8f90a1b2c3d
+                    reason: The clinic's estimate was checked
+                transaction_ids: [txn_4e5f60718293a4b5c6d7e8f90a1b2c3d]
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request` (the body is not an object, has a field other than `reason`, or `reason` is not a string or `null`), `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such disbursement, or not a well-formed disbursement id).'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Codes: `invalid_disbursement_state` (the disbursement is not `requested`), `already_approved` (this principal gave the first of its two approvals), `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `self_approval` (the caller requested the disbursement); and, from the final approval''s transaction, `account_closed` or `asset_not_allowed` (the member''s grants or grants payable account was closed, or opened by hand for other assets) and `amount_overflow` (one of those balances would leave ±9007199254740991).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/disbursements/{id}/reject:
+    post:
+      tags: [Fund]
+      operationId: rejectDisbursement
+      summary: Reject a disbursement
+      description: |
+        Rejects a `requested` disbursement (also one that has the first of two
+        approvals): its status becomes `rejected`, for good. No money moves. Any
+        approver or admin may reject, the requester included.
+
+        The body is optional: send nothing, or a JSON object with
+        `Content-Type: application/json` that may hold a `reason`. (The two are
+        different requests for idempotency purposes.) The `disbursement.rejected` log
+        entry records the step in `details` (`id`, `step`, `kind`, `reason`, `at`), with
+        `accounts_opened` empty and `transaction` `null`; the reason is therefore public.
+      x-roles: [admin, approver]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/DisbursementIDPath'
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/DisbursementStepRequest'
+            example:
+              reason: Covered by the member's health insurance
+      responses:
+        '200':
+          description: The rejected disbursement (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Disbursement'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request` (the body is not an object, has a field other than `reason`, or `reason` is not a string or `null`), `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such disbursement, or not a well-formed disbursement id).'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Codes: `invalid_disbursement_state` (the disbursement is not `requested`), `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `validation_failed` (`reason` must be 1–1000 characters without control characters).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/disbursements/{id}/pay:
+    post:
+      tags: [Fund]
+      operationId: payDisbursement
+      summary: Pay a disbursement
+      description: |
+        Pays an `approved` disbursement: its status becomes `paid`. One transaction,
+        dated today (UTC), debits the member's grants payable
+        `liabilities:<fund code>:grants-payable:<member id>` and credits the fund's cash
+        account `assets:<fund code>:cash:<asset in lowercase>` with `amount`, described
+        `Grant <id> to <member> paid` (a public member's name, an anonymous member's
+        pseudonym), with metadata `{"disbursement_id": "<id>"}`. The cash account is
+        `no_negative`, so a fund cannot pay more than the cash it holds, today and on
+        every later date (`422 balance_constraint_violated`); the disbursement then
+        stays `approved`.
+
+        The body is optional: send nothing, or a JSON object with
+        `Content-Type: application/json` that may hold a `reason`. (The two are
+        different requests for idempotency purposes.) The `disbursement.paid` log entry
+        records the step in `details` (`id`, `step`, `kind`, `reason`, `at`) and the
+        transaction; the reason is therefore public.
+      x-roles: [admin, treasurer]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/DisbursementIDPath'
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/DisbursementStepRequest'
+            example:
+              reason: Bank transfer to the clinic
+      responses:
+        '200':
+          description: The paid disbursement (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Disbursement'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request` (the body is not an object, has a field other than `reason`, or `reason` is not a string or `null`), `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such disbursement, or not a well-formed disbursement id).'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Codes: `invalid_disbursement_state` (the disbursement is not `approved`), `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `balance_constraint_violated` (the payment is more than the fund''s cash in the asset, today or on a later date); and, from the payment''s transaction, `account_closed` (the fund''s cash account or the member''s grants payable was closed by hand).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/disbursements/{id}/cancel:
+    post:
+      tags: [Fund]
+      operationId: cancelDisbursement
+      summary: Cancel a disbursement before payment
+      description: |
+        Cancels a `requested` or `approved` disbursement: its status becomes
+        `cancelled`, for good. A `requested` one (even with the first of two approvals)
+        moves no money. For an `approved` one, the approval's transaction is reversed in
+        the same write: its mirror, dated today (UTC), linked by `reverses` (and the
+        approval's `reversed_by`), described `Grant <id> cancelled before payment`, with
+        metadata `{}`; the step's `transaction_id` names it.
+
+        The body is optional: send nothing, or a JSON object with
+        `Content-Type: application/json` that may hold a `reason`. (The two are
+        different requests for idempotency purposes.) The `disbursement.cancelled` log
+        entry records the step in `details` (`id`, `step`, `kind`, `reason`, `at`) and the
+        reversal (`null` when none); the reason is therefore public.
+      x-roles: [admin, treasurer]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/DisbursementIDPath'
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/DisbursementStepRequest'
+            example:
+              reason: The member found the money elsewhere
+      responses:
+        '200':
+          description: The cancelled disbursement (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Disbursement'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request` (the body is not an object, has a field other than `reason`, or `reason` is not a string or `null`), `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such disbursement, or not a well-formed disbursement id).'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Codes: `invalid_disbursement_state` (the disbursement is `paid`, `rejected` or `cancelled`), `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters); and, from the reversal of an approved grant, `account_closed` (the member''s grants or grants payable account was closed by hand) and `balance_constraint_violated` (the grants payable was drawn down through the raw ledger).'
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '500':
@@ -2223,13 +2702,15 @@ components:
           creating funds, erasing members' private data, issuing, listing and revoking
           keys, and everything the other roles may do.
         - `treasurer`: records and reverses transactions, registers members, makes and
-          cancels pledges, records contributions, and reads assets, accounts, balances,
-          registers, transactions, the trial balance, members, funds, pledges and
-          contributions.
-        - `approver`: reads assets, accounts, balances, registers, transactions, the
-          trial balance, members, funds, pledges and contributions.
+          cancels pledges, records contributions, requests, pays and cancels
+          disbursements, and reads assets, accounts, balances, registers, transactions,
+          the trial balance, members, funds, pledges, contributions and disbursements.
+        - `approver`: approves and rejects disbursements, and reads assets, accounts,
+          balances, registers, transactions, the trial balance, members, funds, pledges,
+          contributions and disbursements.
         - `auditor`: reads assets, accounts, balances, registers, transactions, the
-          trial balance, members, funds, pledges and contributions, and lists keys.
+          trial balance, members, funds, pledges, contributions and disbursements, and
+          lists keys.
         Only admins and auditors see members' private data (real names of anonymous
         members, contact details).
         A key whose role an operation does not admit is `403 forbidden`. The public
@@ -2343,6 +2824,13 @@ components:
       description: The contribution id. A value that is not a well-formed contribution id answers 404 `not_found`.
       schema:
         $ref: '#/components/schemas/ContributionID'
+    DisbursementIDPath:
+      name: id
+      in: path
+      required: true
+      description: The disbursement id. A value that is not a well-formed disbursement id answers 404 `not_found`.
+      schema:
+        $ref: '#/components/schemas/DisbursementID'
 
   headers:
     WWWAuthenticate:
@@ -2417,7 +2905,11 @@ components:
       description: |
         The request conflicts with the ledger's state: `asset_exists`, `account_exists`,
         `account_already_closed`, `already_reversed`, `idempotency_key_reused`,
-        `key_already_revoked`, `fund_exists`, `private_data_erased`.
+        `key_already_revoked`, `fund_exists`, `private_data_erased`, `managed_by_fund`
+        (a transaction a fund step recorded cannot be reversed through the raw ledger),
+        and for disbursements `invalid_disbursement_state` (the step does not follow from
+        the disbursement's status) and `already_approved` (the principal already gave
+        one of the two approvals).
       content:
         application/problem+json:
           schema:
@@ -2442,9 +2934,10 @@ components:
         `balance_constraint_violated`, `amount_overflow`, `account_not_empty`,
         `invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`
         (the arguments of an audit-log range or proof contradict each other), and for
-        pledges and contributions `unknown_reference` (a member, fund or pledge id that
-        names nothing), `asset_not_in_fund`, `pledge_mismatch`, `overpayment`,
-        `nothing_outstanding`.
+        pledges, contributions and disbursements `unknown_reference` (a member, fund or
+        pledge id that names nothing), `asset_not_in_fund`, `pledge_mismatch`,
+        `overpayment`, `nothing_outstanding`, `self_approval` (the requester of a
+        disbursement tried to approve it).
       content:
         application/problem+json:
           schema:
@@ -2519,8 +3012,9 @@ components:
       description: |
         An API key's role (see the `bearerAuth` security scheme): `admin` may call every
         route; `treasurer` records and reverses transactions, registers members, makes and
-        cancels pledges, records contributions and reads the ledger; `approver` reads the ledger; `auditor` reads the ledger, with members'
-        private data, and lists keys.
+        cancels pledges, records contributions, requests, pays and cancels disbursements
+        and reads the ledger; `approver` approves and rejects disbursements and reads the
+        ledger; `auditor` reads the ledger, with members' private data, and lists keys.
       enum: [admin, treasurer, approver, auditor]
     TransactionID:
       type: string
@@ -2683,6 +3177,23 @@ components:
       description: A contribution's permanent id.
       pattern: '^ctb_[0-9a-f]{32}$'
       examples: [ctb_4d5e6f708192a3b4c5d6e7f8091a2b3c]
+    DisbursementID:
+      type: string
+      description: A disbursement's permanent id.
+      pattern: '^dsb_[0-9a-f]{32}$'
+      examples: [dsb_8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f]
+    DisbursementStatus:
+      type: string
+      description: |
+        Where a disbursement stands, derived from its steps:
+        - `requested`: it has fewer approvals than `approvals_needed` and no other step.
+        - `approved`: it has `approvals_needed` approvals; the grant is recorded as an
+          expense and a payable, not yet paid.
+        - `paid`: the payable was paid from the fund's cash.
+        - `rejected`: an approver rejected it while it was `requested`.
+        - `cancelled`: it was cancelled before payment (an approved grant's approval is
+          reversed).
+      enum: [requested, approved, paid, rejected, cancelled]
     PositiveAmount:
       type: integer
       format: int64
@@ -3132,7 +3643,7 @@ components:
           description: The date the whole amount is due, not before `date`; the last instalment's date.
         instalments:
           type: array
-          description: The instalments in date order; one of the whole amount on `due_date` when the pledge was not split.
+          description: The instalments in date order, the first not before `date`; one of the whole amount on `due_date` when the pledge was not split.
           minItems: 1
           maxItems: 120
           items:
@@ -3229,6 +3740,114 @@ components:
             $ref: '#/components/schemas/TransactionID'
         created_at:
           $ref: '#/components/schemas/Timestamp'
+    Principal:
+      type: object
+      description: Who took a step; the API key that made the change, never its token.
+      required: [name]
+      properties:
+        key_id:
+          $ref: '#/components/schemas/APIKeyID'
+          description: The API key's id; absent for the system.
+        name:
+          type: string
+          minLength: 1
+          maxLength: 200
+          description: The name given to the key, e.g. `Amina (treasurer, Nairobi office)`.
+        role:
+          $ref: '#/components/schemas/Role'
+          description: The key's role; absent for the system.
+    Disbursement:
+      type: object
+      description: |
+        A grant from a fund to a member, with its status derived from its recorded steps,
+        never from a stored counter.
+      required: [id, fund_id, member_id, asset, amount, purpose, status, approvals_needed, approvals, requested_by, requested_at, steps, transaction_ids]
+      properties:
+        id:
+          $ref: '#/components/schemas/DisbursementID'
+        fund_id:
+          $ref: '#/components/schemas/FundID'
+          description: The fund's id (also when the request named the fund by its code).
+        member_id:
+          $ref: '#/components/schemas/MemberID'
+        asset:
+          $ref: '#/components/schemas/AssetCode'
+        amount:
+          $ref: '#/components/schemas/PositiveAmount'
+          description: The amount granted, in minor units.
+        purpose:
+          type: string
+          minLength: 1
+          maxLength: 1000
+          description: What the grant is for, in Unicode NFC; public (it is in the audit log).
+        status:
+          $ref: '#/components/schemas/DisbursementStatus'
+        approvals_needed:
+          type: integer
+          format: int64
+          enum: [1, 2]
+          description: 2 when `amount` is above the fund's `two_approvals_above` threshold for `asset`, otherwise 1.
+        approvals:
+          type: integer
+          format: int64
+          minimum: 0
+          maximum: 2
+          description: How many approvals the disbursement has, at most `approvals_needed`.
+        requested_by:
+          $ref: '#/components/schemas/Principal'
+          description: Who requested the disbursement; never one of its approvers.
+        requested_at:
+          $ref: '#/components/schemas/Timestamp'
+        steps:
+          type: array
+          description: The steps taken, in order.
+          maxItems: 3
+          items:
+            $ref: '#/components/schemas/DisbursementStep'
+        transaction_ids:
+          type: array
+          description: |
+            The ledger transactions the steps recorded, in order: the final approval's,
+            then the payment's or the reversal of the approval on cancellation. Empty
+            until the disbursement is approved.
+          maxItems: 2
+          uniqueItems: true
+          items:
+            $ref: '#/components/schemas/TransactionID'
+    DisbursementStep:
+      type: object
+      required: [kind, principal, at]
+      properties:
+        kind:
+          type: string
+          enum: [approve, reject, pay, cancel]
+        principal:
+          $ref: '#/components/schemas/Principal'
+          description: Who took the step.
+        at:
+          $ref: '#/components/schemas/Timestamp'
+        transaction_id:
+          $ref: '#/components/schemas/TransactionID'
+          description: |
+            The ledger transaction the step recorded: on the final approval, the payment,
+            and the cancellation of an approved disbursement (the approval's reversal);
+            absent on the other steps.
+        reason:
+          type: string
+          minLength: 1
+          maxLength: 1000
+          description: The reason given with the step, in Unicode NFC; absent when none was given.
+    DisbursementList:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          maxItems: 1000
+          items:
+            $ref: '#/components/schemas/Disbursement'
+        next_cursor:
+          $ref: '#/components/schemas/NextCursor'
     LogEntry:
       type: object
       required: [index, data]
@@ -3243,15 +3862,21 @@ components:
             `kind` (`asset.registered`, `account.opened`, `account.closed`,
             `transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`,
             and the fund's actions `member.registered`, `member.private_data_erased`,
-            `fund.created`, `pledge.made`, `pledge.cancelled`, `contribution.received`),
+            `fund.created`, `pledge.made`, `pledge.cancelled`, `contribution.received`,
+            `disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,
+            `disbursement.paid`, `disbursement.cancelled`),
             `payload` (for the key kinds: the key's `id`, `name`, `role`, `created_at`,
             `expires_at` and `revoked_at`, never its token; for the fund's actions:
             `details`, `accounts_opened` and `transaction`, with a member's private data
             only as its `private_data_commitment`; a pledge's `details` are its `id`,
             `member_id`, `fund_id`, `asset`, `amount`, `date`, `due_date`, `instalments`
-            and `created_at`, a cancellation's its `id`, `reason` and `cancelled_at`, and a
+            and `created_at`, a pledge cancellation's its `id`, `reason` and `cancelled_at`, and a
             contribution's its `id`, `member_id`, `fund_id`, `asset`, `amount`, `date`,
-            `pledge_id` (`null` when none) and `created_at`), `previous_hash` (base64 leaf
+            `pledge_id` (`null` when none) and `created_at`, a disbursement request's its
+            `id`, `fund_id`, `member_id`, `asset`, `amount`, `purpose` and `requested_at`,
+            and a disbursement step's the disbursement's `id`, the step's position `step`
+            (from 0), its `kind` (`approve`, `reject`, `pay`, `cancel`), `reason` (`null`
+            when none) and `at`), `previous_hash` (base64 leaf
             hash of the entry before; `null` for entry 0), `principal` (who made the
             change: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`
             for the system, i.e. the operator's offline commands and the first admin key)
@@ -3398,6 +4023,8 @@ components:
           description: |
             The stable identifier of the problem kind. `http_error` is a fallback for
             framework-level 4xx errors other than 404; no route raises it today.
+            `rate_exists` (409, an exchange rate already recorded for the pair and date)
+            belongs to exchange rates, which no route records yet.
           enum:
             - malformed_json
             - invalid_request
@@ -3418,6 +4045,10 @@ components:
             - key_already_revoked
             - fund_exists
             - private_data_erased
+            - managed_by_fund
+            - invalid_disbursement_state
+            - already_approved
+            - rate_exists
             - body_too_large
             - unsupported_media_type
             - rate_limited
@@ -3435,6 +4066,7 @@ components:
             - pledge_mismatch
             - overpayment
             - nothing_outstanding
+            - self_approval
             - internal_error
             - unavailable
             - http_error
@@ -3444,7 +4076,7 @@ components:
           description: The request path.
         errors:
           type: array
-          description: The offending fields (for `invalid_request`, `invalid_parameter`, `invalid_cursor`, `validation_failed`); absent when there are none.
+          description: The offending fields (for `invalid_request`, `invalid_parameter`, `invalid_cursor`, `validation_failed`, `unknown_reference`, `pledge_mismatch`); absent when there are none.
           minItems: 1
           items:
             $ref: '#/components/schemas/FieldProblem'
@@ -3664,9 +4296,10 @@ components:
           type: [array, 'null']
           description: |
             An optional split of `amount`: 1 to 120 instalments in strictly increasing date
-            order, whose amounts sum to `amount` and the last of which falls on `due_date`
-            (otherwise `422 validation_failed`). Absent or `null`: one instalment of
-            `amount` on `due_date`.
+            order, whose amounts sum to `amount`, the last of which falls on `due_date` and
+            the first of which is not before `date` (otherwise `422 validation_failed`;
+            the last rule names `instalments[0].due_date`). Absent or `null`: one
+            instalment of `amount` on `due_date`.
           minItems: 1
           maxItems: 120
           items:
@@ -3692,7 +4325,8 @@ components:
           description: |
             Why the unpaid rest is cancelled; 1 to 1000 characters, no control characters
             (otherwise `422 validation_failed`). Stored in Unicode NFC, and public: it is in
-            the audit log and in the write-off transaction's description.
+            the `pledge.cancelled` log entry's `details` (not in the write-off
+            transaction's description).
     RecordContributionRequest:
       type: object
       additionalProperties: false
@@ -3730,6 +4364,42 @@ components:
             With a pledge: `true` keeps any amount above what the pledge has outstanding as
             an unpledged contribution; otherwise such an amount is `422 overpayment`.
             Absent or `null`: `false`. Without a pledge it has no effect.
+    RequestDisbursementRequest:
+      type: object
+      additionalProperties: false
+      required: [fund_id, member_id, asset, amount, purpose]
+      properties:
+        fund_id:
+          description: The fund's id or its code (a value that names no fund is `422 unknown_reference`).
+          anyOf:
+            - $ref: '#/components/schemas/FundID'
+            - $ref: '#/components/schemas/FundCode'
+        member_id:
+          $ref: '#/components/schemas/MemberID'
+          description: The member the grant is for (a value that names no member is `422 unknown_reference`).
+        asset:
+          $ref: '#/components/schemas/AssetCode'
+          description: One of the fund's assets (another string is `422 validation_failed`; an asset the fund does not hold `422 asset_not_in_fund`).
+        amount:
+          $ref: '#/components/schemas/PositiveAmount'
+          description: The amount to grant, in minor units, 1 to 9007199254740991 (another whole number within 64 bits is `422 validation_failed`).
+        purpose:
+          type: string
+          description: |
+            What the grant is for; 1 to 1000 characters, no control characters (otherwise
+            `422 validation_failed`). Stored in Unicode NFC, and public: it is in the
+            audit log.
+    DisbursementStepRequest:
+      type: object
+      description: The optional body of a disbursement step; the body may also be left out.
+      additionalProperties: false
+      properties:
+        reason:
+          type: [string, 'null']
+          description: |
+            Why the step is taken; 1 to 1000 characters, no control characters (otherwise
+            `422 validation_failed`). Stored in Unicode NFC, and public: it is in the
+            audit log. Absent or `null`: no reason.
     EmptyRequest:
       type: object
       description: An action body with no fields; any field is `400 invalid_request`.
@@ -3792,7 +4462,7 @@ components:
     "title": "Commons Ledger API",
     "version": "0.1.0",
     "summary": "A double-entry ledger over HTTP.",
-    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Authentication\nCallers authenticate with an API key sent as a bearer token,\n`Authorization: Bearer key_<32 hex>.<secret>`. Each key has one role, `admin`,\n`treasurer`, `approver` or `auditor`; each operation lists the roles that may call it\nin `x-roles` (admins may call every route). The health probes, this document, the\naudit-log endpoints and `GET /v1/transactions/{id}/proof` are public (`x-roles:\n[public]`) and need no key.\n- No key on a route that needs one, an `Authorization` header that is not\n  `Bearer <token>`, or a token that is unknown, revoked or expired →\n  `401 unauthenticated`, with `WWW-Authenticate: Bearer realm=\"commons-ledger\"`. A\n  token that is sent is always checked, even on public routes, so a bad token is a\n  401 there too.\n- A valid key whose role may not call the route → `403 forbidden`.\n\nThese checks come before anything else about the request. When the server starts\nwith no active admin key (on the first start), it creates one, named `first admin`,\nand prints its token once; tokens are never stored (only a hash of the secret) and\ncannot be shown again. Admins issue, list and revoke keys with `/v1/keys`, and the\noperator manages them offline on the database file with\n`commons-ledger keys create|list|revoke`.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to\n255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is\n`400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and\n`POST /v1/keys/{id}/revoke` and `DELETE /v1/members/{id}/private-data` ignore it.) The key is stored with the write, in the same\ndatabase transaction, and survives restarts. Keys are scoped per API key: each API key\nhas its own namespace across all routes, and two principals using the same\n`Idempotency-Key` never see each other's responses.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A `cursor` that is not\nURL-safe base64 text of 1 to 512 characters is `400 invalid_parameter`; a well-formed\none that this list did not issue (altered, or from another list) is\n`422 invalid_cursor`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed, an API key created or revoked, a member registered or its\nprivate data erased, a fund created, a pledge made or cancelled, a contribution\nreceived) appends one entry, its canonical JSON (RFC 8785), to an append-only\nRFC 6962 Merkle tree, in the same database transaction as the change. The fund's\nactions are entries of their own kinds (`member.registered`,\n`member.private_data_erased`, `fund.created`, `pledge.made`, `pledge.cancelled`,\n`contribution.received`) whose payload holds the action's `details`, the accounts\nit opened (`accounts_opened`) and the transaction it recorded (`transaction`, `null`\nwhen no money moved), so a step and its money are proved together. A fund opens its\ncash and conversion accounts; a pledge opens its own receivable account\n`assets:<fund>:pledges:<member>:<pledge>`; and the member's income account\n`income:<fund>:contributions:<member>` is opened on first use, by a pledge or a\ncontribution, in the same entry. A\nmember's private data (its contact details, and the name of an anonymous member)\nnever enters the log: the entry holds only a salted SHA-256 commitment to it and,\nfor an anonymous member, the pseudonym in place of the name, so erasing the data\nleaves every entry and proof verifiable. Each entry names its `principal`: the API key that made\nthe change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and\n`role` null) for the operator's offline commands and the first admin key.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path no route serves is `404 not_found`; a method a served path does not\naccept is `405 method_not_allowed`, with an `Allow` header listing the methods it\ndoes accept. An unexpected server failure is `500 internal_error`; the request was\nnot applied and is safe to retry with the same `Idempotency-Key`.\n\n## Rate limits\nEach API key may make a burst of requests (200 by default) that refills at a steady\nrate (12000 a minute by default); the operator may change both. A request beyond\nthe rate, on any route, public ones included when a token is sent, is\n`429 rate_limited`, with a `Retry-After` header giving the whole seconds to wait.\nRequests without a token are not rate limited.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`).\n"
+    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Authentication\nCallers authenticate with an API key sent as a bearer token,\n`Authorization: Bearer key_<32 hex>.<secret>`. Each key has one role, `admin`,\n`treasurer`, `approver` or `auditor`; each operation lists the roles that may call it\nin `x-roles` (admins may call every route). The health probes, this document, the\naudit-log endpoints and `GET /v1/transactions/{id}/proof` are public (`x-roles:\n[public]`) and need no key.\n- No key on a route that needs one, an `Authorization` header that is not\n  `Bearer <token>`, or a token that is unknown, revoked or expired →\n  `401 unauthenticated`, with `WWW-Authenticate: Bearer realm=\"commons-ledger\"`. A\n  token that is sent is always checked, even on public routes, so a bad token is a\n  401 there too.\n- A valid key whose role may not call the route → `403 forbidden`.\n\nThese checks come before anything else about the request. When the server starts\nwith no active admin key (on the first start), it creates one, named `first admin`,\nand prints its token once; tokens are never stored (only a hash of the secret) and\ncannot be shown again. Admins issue, list and revoke keys with `/v1/keys`, and the\noperator manages them offline on the database file with\n`commons-ledger keys create|list|revoke`.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to\n255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is\n`400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and\n`POST /v1/keys/{id}/revoke` and `DELETE /v1/members/{id}/private-data` ignore it.) The key is stored with the write, in the same\ndatabase transaction, and survives restarts. Keys are scoped per API key: each API key\nhas its own namespace across all routes, and two principals using the same\n`Idempotency-Key` never see each other's responses.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A `cursor` that is not\nURL-safe base64 text of 1 to 512 characters is `400 invalid_parameter`; a well-formed\none that this list did not issue (altered, or from another list) is\n`422 invalid_cursor`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed, an API key created or revoked, a member registered or its\nprivate data erased, a fund created, a pledge made or cancelled, a contribution\nreceived, a disbursement requested, approved, rejected, paid or cancelled) appends\none entry, its canonical JSON (RFC 8785), to an append-only RFC 6962 Merkle tree, in\nthe same database transaction as the change. The fund's actions are entries of their\nown kinds (`member.registered`, `member.private_data_erased`, `fund.created`,\n`pledge.made`, `pledge.cancelled`, `contribution.received`,\n`disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,\n`disbursement.paid`, `disbursement.cancelled`) whose payload holds the action's\n`details`, the accounts it opened (`accounts_opened`) and the transaction it\nrecorded (`transaction`, `null` when no money moved), so a step and its money are\nproved together. A fund opens its cash and conversion accounts; a pledge opens its\nown receivable account `assets:<fund>:pledges:<member>:<pledge>`; and the member's\nincome account `income:<fund>:contributions:<member>` is opened on first use, by a\npledge or a contribution, in the same entry. A disbursement's final approval records\nthe grant as an expense against a payable (`expenses:<fund>:grants:<member>`\ndebited, `liabilities:<fund>:grants-payable:<member>` credited, both opened on\nfirst use in the same entry); its payment records the payable against the fund's\ncash (`liabilities:<fund>:grants-payable:<member>` debited,\n`assets:<fund>:cash:<asset in lowercase>` credited); and the cancellation of an\napproved grant records the reversal of the approval. A request, a first of two\napprovals, a rejection and the cancellation of a grant not yet approved move no\nmoney. A\nmember's private data (its contact details, and the name of an anonymous member)\nnever enters the log: the entry holds only a salted SHA-256 commitment to it and,\nfor an anonymous member, the pseudonym in place of the name, so erasing the data\nleaves every entry and proof verifiable. Each entry names its `principal`: the API key that made\nthe change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and\n`role` null) for the operator's offline commands and the first admin key.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path no route serves is `404 not_found`; a method a served path does not\naccept is `405 method_not_allowed`, with an `Allow` header listing the methods it\ndoes accept. An unexpected server failure is `500 internal_error`; the request was\nnot applied and is safe to retry with the same `Idempotency-Key`.\n\n## Rate limits\nEach API key may make a burst of requests (200 by default) that refills at a steady\nrate (12000 a minute by default); the operator may change both. A request beyond\nthe rate, on any route, public ones included when a token is sent, is\n`429 rate_limited`, with a `Retry-After` header giving the whole seconds to wait.\nRequests without a token are not rate limited.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`).\n"
   },
   "servers": [
     {
@@ -3831,7 +4501,7 @@ components:
     },
     {
       "name": "Fund",
-      "description": "The solidarity fund's domain: register members (whose private data is shown only to\nadmins and auditors, and may be erased), create and read funds with their\nstanding accounts, record members' pledges (with their status read from the\nledger) and cancel their unpaid rest, and record contributions, towards a pledge\nor not.\n"
+      "description": "The solidarity fund's domain: register members (whose private data is shown only to\nadmins and auditors, and may be erased), create and read funds with their\nstanding accounts, record members' pledges (with their status read from the\nledger) and cancel their unpaid rest, record contributions, towards a pledge or\nnot, and request, approve or reject, pay and cancel disbursements (grants from a\nfund to a member).\n"
     },
     {
       "name": "Keys",
@@ -4920,7 +5590,7 @@ components:
         ],
         "operationId": "reverseTransaction",
         "summary": "Reverse a transaction",
-        "description": "Records the mirror of a transaction: the same accounts and assets with every amount\nnegated, linked by `reverses` (and the original's `reversed_by`). A transaction is\nreversed at most once. The body is optional (nothing, or a JSON object with\n`Content-Type: application/json`): `date` defaults to today's UTC date and\n`description` to `Reversal of <id>`; the reversal's metadata is `{}`.\n",
+        "description": "Records the mirror of a transaction: the same accounts and assets with every amount\nnegated, linked by `reverses` (and the original's `reversed_by`). A transaction is\nreversed at most once. The body is optional (nothing, or a JSON object with\n`Content-Type: application/json`): `date` defaults to today's UTC date and\n`description` to `Reversal of <id>`; the reversal's metadata is `{}`.\n\nA transaction whose metadata holds a non-null `pledge_id`, `contribution_id` or\n`disbursement_id` (every transaction a pledge, contribution or disbursement step\nrecords, and any other recorded with such a key) is refused with\n`409 managed_by_fund`, checked before `already_reversed`: the fund's state is\nderived from it, so it is corrected through the fund's routes (cancel the pledge\nor the disbursement) instead.\n",
         "x-roles": [
           "admin",
           "treasurer"
@@ -4984,7 +5654,7 @@ components:
           },
           "409": {
             "$ref": "#/components/responses/Conflict",
-            "description": "Codes: `already_reversed`, `idempotency_key_reused`."
+            "description": "Codes: `managed_by_fund` (the transaction was recorded by a fund step: its metadata holds a non-null `pledge_id`, `contribution_id` or `disbursement_id`; correct it through the fund's routes), `already_reversed`, `idempotency_key_reused`."
           },
           "413": {
             "$ref": "#/components/responses/ContentTooLarge"
@@ -6216,7 +6886,7 @@ components:
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableContent",
-            "description": "Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `date` and `due_date` must be calendar dates, `due_date` not before `date`; `instalments` must hold 1–120 instalments, each with a calendar date and an amount of 1–9007199254740991, dates strictly increasing, amounts summing to `amount`, the last one due on `due_date`), `unknown_reference` (`member_id` names no member, or `fund_id` no fund by id or code), `asset_not_in_fund` (the fund holds no cash in `asset`); and, from the pledge's transaction, `account_closed` or `asset_not_allowed` (the member's income account was closed, or opened by hand for other assets) and `amount_overflow` (that account's balance would pass −9007199254740991)."
+            "description": "Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `date` and `due_date` must be calendar dates, `due_date` not before `date`; `instalments` must hold 1–120 instalments, each with a calendar date and an amount of 1–9007199254740991, dates strictly increasing, amounts summing to `amount`, the last one due on `due_date` and the first (`instalments[0].due_date`) not before `date`), `unknown_reference` (`member_id` names no member, or `fund_id` no fund by id or code), `asset_not_in_fund` (the fund holds no cash in `asset`); and, from the pledge's transaction, `account_closed` or `asset_not_allowed` (the member's income account was closed, or opened by hand for other assets) and `amount_overflow` (that account's balance would pass −9007199254740991)."
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
@@ -6378,7 +7048,7 @@ components:
         ],
         "operationId": "cancelPledge",
         "summary": "Cancel the unpaid rest of a pledge",
-        "description": "Writes off what is still outstanding on a pledge, with a reason: one transaction,\ndated today (UTC), that debits the member's income account\n`income:<fund code>:contributions:<member id>` and credits the pledge's receivable\nwith the outstanding amount, described `Cancelled rest of pledge <id>: <reason>`,\nwith metadata `{\"pledge_id\": \"<pledge id>\", \"write_off\": true}`. What was paid\nstays paid. The pledge's status becomes `cancelled`, `written_off` holds the\namount written off and `cancellation_reason` the reason (stored in Unicode NFC).\nA pledge with nothing outstanding (paid, or already cancelled) cannot be\ncancelled. The `pledge.cancelled` log entry records `{id, reason, cancelled_at}`\nin `details` and the transaction; the reason is therefore public.\n",
+        "description": "Writes off what is still outstanding on a pledge, with a reason: one transaction,\ndated today (UTC) or, for a pledge whose `date` is after today, on the pledge's\n`date` (never before the pledge), that debits the member's income account\n`income:<fund code>:contributions:<member id>` and credits the pledge's receivable\nwith the outstanding amount, described `Cancelled rest of pledge <id>`, with\nmetadata `{\"pledge_id\": \"<pledge id>\", \"write_off\": true}`. What was paid\nstays paid. The pledge's status becomes `cancelled`, `written_off` holds the\namount written off and `cancellation_reason` the reason (stored in Unicode NFC).\nA pledge with nothing outstanding (paid, or already cancelled) cannot be\ncancelled. The `pledge.cancelled` log entry records `{id, reason, cancelled_at}`\nin `details` and the transaction; the reason is therefore public.\n",
         "x-roles": [
           "admin",
           "treasurer"
@@ -6485,7 +7155,7 @@ components:
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableContent",
-            "description": "Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `nothing_outstanding` (the pledge is paid or already cancelled), `balance_constraint_violated` (the pledge's `date` is after today: its receivable may not go below zero on the write-off's date)."
+            "description": "Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `nothing_outstanding` (the pledge is paid or already cancelled)."
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
@@ -6589,7 +7259,7 @@ components:
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableContent",
-            "description": "Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `date` must be a calendar date), `unknown_reference` (`member_id` names no member, `fund_id` no fund by id or code, or `pledge_id` no pledge), `asset_not_in_fund` (the fund holds no cash in `asset`), `pledge_mismatch` (the pledge is another member's, another fund's or in another asset, or `date` is before the pledge's `date`; `errors` names `member_id`, `fund_id`, `asset` or `date`), `overpayment` (`amount` is more than the pledge has outstanding and `split_excess` is not `true`); and, from the contribution's transaction, `account_closed` or `asset_not_allowed` (the fund's cash account or the member's income account was closed, or opened by hand for other assets), `amount_overflow` (one of those balances would pass ±9007199254740991)."
+            "description": "Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `date` must be a calendar date), `unknown_reference` (`member_id` names no member, `fund_id` no fund by id or code, or `pledge_id` no pledge), `asset_not_in_fund` (the fund holds no cash in `asset`), `pledge_mismatch` (the pledge is another member's, another fund's or in another asset, detail `member_id differs from the pledge's` and likewise for `fund_id` and `asset`; or `date` is before the pledge's `date`, detail `date is earlier than the pledge's date <pledge date>`; `errors` names `member_id`, `fund_id`, `asset` or `date`), `overpayment` (`amount` is more than the pledge has outstanding and `split_excess` is not `true`); and, from the contribution's transaction, `account_closed` or `asset_not_allowed` (the fund's cash account or the member's income account was closed, or opened by hand for other assets), `amount_overflow` (one of those balances would pass ±9007199254740991)."
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
@@ -6647,6 +7317,636 @@ components:
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such contribution, or not a well-formed contribution id)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/disbursements": {
+      "post": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "requestDisbursement",
+        "summary": "Request a disbursement",
+        "description": "Requests a grant of `amount` of `asset` from a fund to a member, for `purpose`.\n`fund_id` names the fund by its id or its code; the fund must hold cash in\n`asset`. The response names the fund by its id. `purpose` is stored in Unicode\nNFC and is public: it is in the log entry.\n\nThe disbursement starts `requested`. It needs one approval, or two from\ndifferent principals when `amount` is above the fund's `two_approvals_above`\nthreshold for `asset` (`approvals_needed`); its requester may never approve it.\nIt is then paid, or it is rejected (while `requested`) or cancelled (before\npayment); see the step routes. The request moves no money and opens no account:\nthe `disbursement.requested` log entry records the request in `details` (`id`,\n`fund_id`, `member_id`, `asset`, `amount`, `purpose`, `requested_at`), with\n`accounts_opened` empty and `transaction` `null`.\n",
+        "x-roles": [
+          "admin",
+          "treasurer"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RequestDisbursementRequest"
+              },
+              "example": {
+                "fund_id": "emergency-health",
+                "member_id": "mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f",
+                "asset": "USD",
+                "amount": 750000,
+                "purpose": "Surgery for a member injured on the picket line"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The disbursement was requested (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Disbursement"
+                },
+                "example": {
+                  "id": "dsb_8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f",
+                  "fund_id": "fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9",
+                  "member_id": "mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f",
+                  "asset": "USD",
+                  "amount": 750000,
+                  "purpose": "Surgery for a member injured on the picket line",
+                  "status": "requested",
+                  "approvals_needed": 2,
+                  "approvals": 0,
+                  "requested_by": {
+                    "key_id": "key_2ae15d389c5c7703b49ed563b87f95e1",
+                    "name": "Amina (treasurer, Nairobi office)",
+                    "role": "treasurer"
+                  },
+                  "requested_at": "2026-12-01T09:00:00.000000Z",
+                  "steps": [],
+                  "transaction_ids": []
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Code: `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `purpose` must be 1–1000 characters without control characters), `unknown_reference` (`member_id` names no member, or `fund_id` no fund by id or code), `asset_not_in_fund` (the fund holds no cash in `asset`)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "listDisbursements",
+        "summary": "List disbursements",
+        "description": "Disbursements in the order they were requested, each with its status derived from its steps.",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of disbursements.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DisbursementList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`limit`, `cursor`)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/disbursements/{id}": {
+      "get": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "getDisbursement",
+        "summary": "Read a disbursement",
+        "description": "The disbursement, with its status, approvals, steps and ledger transactions.",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/DisbursementIDPath"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The disbursement.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Disbursement"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (the path segment is badly percent-encoded)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such disbursement, or not a well-formed disbursement id)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/disbursements/{id}/approve": {
+      "post": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "approveDisbursement",
+        "summary": "Approve a disbursement",
+        "description": "Approves a `requested` disbursement. Its requester may not approve it (the same\nAPI key: `422 self_approval`), and a principal approves at most once\n(`409 already_approved`, when the first of two approvals was its own).\n\nThe approval that reaches `approvals_needed` makes the disbursement `approved`\nand records the grant in the same write: one transaction, dated today (UTC),\nthat debits the member's grants account\n`expenses:<fund code>:grants:<member id>` and credits its grants payable\n`liabilities:<fund code>:grants-payable:<member id>` with `amount` (the grant is\nan expense when approved, a liability until paid), described\n`Grant <id> to <member> approved` (a public member's name, an anonymous member's\npseudonym), with metadata `{\"disbursement_id\": \"<id>\"}`. Either account is\nopened on first use, in the same write (the grants account of type `expense`, the\npayable of type `liability` with `no_negative`, both for any asset), with\nmetadata `{\"fund\": \"<fund id>\"}`. The first of two approvals records no\ntransaction.\n\nThe body is optional: send nothing, or a JSON object with\n`Content-Type: application/json` that may hold a `reason`. (The two are\ndifferent requests for idempotency purposes.) The `disbursement.approved` log\nentry records the step in `details` (`id`, `step`, `kind`, `reason`, `at`), the\naccounts it opened in `accounts_opened` and its transaction (`null` when none);\nthe reason is therefore public.\n",
+        "x-roles": [
+          "admin",
+          "approver"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/DisbursementIDPath"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DisbursementStepRequest"
+              },
+              "example": {
+                "reason": "The clinic's estimate was checked"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The disbursement after the approval (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Disbursement"
+                },
+                "example": {
+                  "id": "dsb_8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f",
+                  "fund_id": "fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9",
+                  "member_id": "mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f",
+                  "asset": "USD",
+                  "amount": 750000,
+                  "purpose": "Surgery for a member injured on the picket line",
+                  "status": "approved",
+                  "approvals_needed": 2,
+                  "approvals": 2,
+                  "requested_by": {
+                    "key_id": "key_2ae15d389c5c7703b49ed563b87f95e1",
+                    "name": "Amina (treasurer, Nairobi office)",
+                    "role": "treasurer"
+                  },
+                  "requested_at": "2026-12-01T09:00:00.000000Z",
+                  "steps": [
+                    {
+                      "kind": "approve",
+                      "principal": {
+                        "key_id": "key_6a7b8c9d0e1f20314253647586970a1b",
+                        "name": "Bongani (approver, Johannesburg)",
+                        "role": "approver"
+                      },
+                      "at": "2026-12-01T11:30:00.000000Z"
+                    },
+                    {
+                      "kind": "approve",
+                      "principal": {
+                        "key_id": "key_0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+                        "name": "Lucía (approver, Bogotá)",
+                        "role": "approver"
+                      },
+                      "at": "2026-12-02T08:15:00.000000Z",
+                      "transaction_id": "txn_4e5f60718293a4b5c6d7e8f90a1b2c3d",
+                      "reason": "The clinic's estimate was checked"
+                    }
+                  ],
+                  "transaction_ids": [
+                    "txn_4e5f60718293a4b5c6d7e8f90a1b2c3d"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request` (the body is not an object, has a field other than `reason`, or `reason` is not a string or `null`), `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such disbursement, or not a well-formed disbursement id)."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Codes: `invalid_disbursement_state` (the disbursement is not `requested`), `already_approved` (this principal gave the first of its two approvals), `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `self_approval` (the caller requested the disbursement); and, from the final approval's transaction, `account_closed` or `asset_not_allowed` (the member's grants or grants payable account was closed, or opened by hand for other assets) and `amount_overflow` (one of those balances would leave ±9007199254740991)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/disbursements/{id}/reject": {
+      "post": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "rejectDisbursement",
+        "summary": "Reject a disbursement",
+        "description": "Rejects a `requested` disbursement (also one that has the first of two\napprovals): its status becomes `rejected`, for good. No money moves. Any\napprover or admin may reject, the requester included.\n\nThe body is optional: send nothing, or a JSON object with\n`Content-Type: application/json` that may hold a `reason`. (The two are\ndifferent requests for idempotency purposes.) The `disbursement.rejected` log\nentry records the step in `details` (`id`, `step`, `kind`, `reason`, `at`), with\n`accounts_opened` empty and `transaction` `null`; the reason is therefore public.\n",
+        "x-roles": [
+          "admin",
+          "approver"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/DisbursementIDPath"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DisbursementStepRequest"
+              },
+              "example": {
+                "reason": "Covered by the member's health insurance"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The rejected disbursement (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Disbursement"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request` (the body is not an object, has a field other than `reason`, or `reason` is not a string or `null`), `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such disbursement, or not a well-formed disbursement id)."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Codes: `invalid_disbursement_state` (the disbursement is not `requested`), `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `validation_failed` (`reason` must be 1–1000 characters without control characters)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/disbursements/{id}/pay": {
+      "post": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "payDisbursement",
+        "summary": "Pay a disbursement",
+        "description": "Pays an `approved` disbursement: its status becomes `paid`. One transaction,\ndated today (UTC), debits the member's grants payable\n`liabilities:<fund code>:grants-payable:<member id>` and credits the fund's cash\naccount `assets:<fund code>:cash:<asset in lowercase>` with `amount`, described\n`Grant <id> to <member> paid` (a public member's name, an anonymous member's\npseudonym), with metadata `{\"disbursement_id\": \"<id>\"}`. The cash account is\n`no_negative`, so a fund cannot pay more than the cash it holds, today and on\nevery later date (`422 balance_constraint_violated`); the disbursement then\nstays `approved`.\n\nThe body is optional: send nothing, or a JSON object with\n`Content-Type: application/json` that may hold a `reason`. (The two are\ndifferent requests for idempotency purposes.) The `disbursement.paid` log entry\nrecords the step in `details` (`id`, `step`, `kind`, `reason`, `at`) and the\ntransaction; the reason is therefore public.\n",
+        "x-roles": [
+          "admin",
+          "treasurer"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/DisbursementIDPath"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DisbursementStepRequest"
+              },
+              "example": {
+                "reason": "Bank transfer to the clinic"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The paid disbursement (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Disbursement"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request` (the body is not an object, has a field other than `reason`, or `reason` is not a string or `null`), `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such disbursement, or not a well-formed disbursement id)."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Codes: `invalid_disbursement_state` (the disbursement is not `approved`), `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `balance_constraint_violated` (the payment is more than the fund's cash in the asset, today or on a later date); and, from the payment's transaction, `account_closed` (the fund's cash account or the member's grants payable was closed by hand)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/disbursements/{id}/cancel": {
+      "post": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "cancelDisbursement",
+        "summary": "Cancel a disbursement before payment",
+        "description": "Cancels a `requested` or `approved` disbursement: its status becomes\n`cancelled`, for good. A `requested` one (even with the first of two approvals)\nmoves no money. For an `approved` one, the approval's transaction is reversed in\nthe same write: its mirror, dated today (UTC), linked by `reverses` (and the\napproval's `reversed_by`), described `Grant <id> cancelled before payment`, with\nmetadata `{}`; the step's `transaction_id` names it.\n\nThe body is optional: send nothing, or a JSON object with\n`Content-Type: application/json` that may hold a `reason`. (The two are\ndifferent requests for idempotency purposes.) The `disbursement.cancelled` log\nentry records the step in `details` (`id`, `step`, `kind`, `reason`, `at`) and the\nreversal (`null` when none); the reason is therefore public.\n",
+        "x-roles": [
+          "admin",
+          "treasurer"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/DisbursementIDPath"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DisbursementStepRequest"
+              },
+              "example": {
+                "reason": "The member found the money elsewhere"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The cancelled disbursement (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Disbursement"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request` (the body is not an object, has a field other than `reason`, or `reason` is not a string or `null`), `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such disbursement, or not a well-formed disbursement id)."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Codes: `invalid_disbursement_state` (the disbursement is `paid`, `rejected` or `cancelled`), `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters); and, from the reversal of an approved grant, `account_closed` (the member's grants or grants payable account was closed by hand) and `balance_constraint_violated` (the grants payable was drawn down through the raw ledger)."
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
@@ -6890,7 +8190,7 @@ components:
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "key_<32 hex>.<43-char base64url secret>",
-        "description": "An API key, sent as `Authorization: Bearer <token>`. The token is the key's id\n(`key_` + 32 hex digits), a dot, and a secret of 256 random bits in URL-safe\nbase64 without padding (43 characters). It is shown once, when the key is issued\n(`POST /v1/keys`, `commons-ledger keys create`, or the first admin key printed at\nthe first start); a token that is unknown, revoked or expired is\n`401 unauthenticated`. Each key has exactly one role, and each operation lists\nthe roles it admits in `x-roles`:\n- `admin`: every route: registering assets, opening and closing accounts,\n  creating funds, erasing members' private data, issuing, listing and revoking\n  keys, and everything the other roles may do.\n- `treasurer`: records and reverses transactions, registers members, makes and\n  cancels pledges, records contributions, and reads assets, accounts, balances,\n  registers, transactions, the trial balance, members, funds, pledges and\n  contributions.\n- `approver`: reads assets, accounts, balances, registers, transactions, the\n  trial balance, members, funds, pledges and contributions.\n- `auditor`: reads assets, accounts, balances, registers, transactions, the\n  trial balance, members, funds, pledges and contributions, and lists keys.\nOnly admins and auditors see members' private data (real names of anonymous\nmembers, contact details).\nA key whose role an operation does not admit is `403 forbidden`. The public\nroutes (`x-roles: [public]`) need no key.\n"
+        "description": "An API key, sent as `Authorization: Bearer <token>`. The token is the key's id\n(`key_` + 32 hex digits), a dot, and a secret of 256 random bits in URL-safe\nbase64 without padding (43 characters). It is shown once, when the key is issued\n(`POST /v1/keys`, `commons-ledger keys create`, or the first admin key printed at\nthe first start); a token that is unknown, revoked or expired is\n`401 unauthenticated`. Each key has exactly one role, and each operation lists\nthe roles it admits in `x-roles`:\n- `admin`: every route: registering assets, opening and closing accounts,\n  creating funds, erasing members' private data, issuing, listing and revoking\n  keys, and everything the other roles may do.\n- `treasurer`: records and reverses transactions, registers members, makes and\n  cancels pledges, records contributions, requests, pays and cancels\n  disbursements, and reads assets, accounts, balances, registers, transactions,\n  the trial balance, members, funds, pledges, contributions and disbursements.\n- `approver`: approves and rejects disbursements, and reads assets, accounts,\n  balances, registers, transactions, the trial balance, members, funds, pledges,\n  contributions and disbursements.\n- `auditor`: reads assets, accounts, balances, registers, transactions, the\n  trial balance, members, funds, pledges, contributions and disbursements, and\n  lists keys.\nOnly admins and auditors see members' private data (real names of anonymous\nmembers, contact details).\nA key whose role an operation does not admit is `403 forbidden`. The public\nroutes (`x-roles: [public]`) need no key.\n"
       }
     },
     "parameters": {
@@ -7018,6 +8318,15 @@ components:
         "schema": {
           "$ref": "#/components/schemas/ContributionID"
         }
+      },
+      "DisbursementIDPath": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "The disbursement id. A value that is not a well-formed disbursement id answers 404 `not_found`.",
+        "schema": {
+          "$ref": "#/components/schemas/DisbursementID"
+        }
       }
     },
     "headers": {
@@ -7109,7 +8418,7 @@ components:
         }
       },
       "Conflict": {
-        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`,\n`key_already_revoked`, `fund_exists`, `private_data_erased`.\n",
+        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`,\n`key_already_revoked`, `fund_exists`, `private_data_erased`, `managed_by_fund`\n(a transaction a fund step recorded cannot be reversed through the raw ledger),\nand for disbursements `invalid_disbursement_state` (the step does not follow from\nthe disbursement's status) and `already_approved` (the principal already gave\none of the two approvals).\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -7139,7 +8448,7 @@ components:
         }
       },
       "UnprocessableContent": {
-        "description": "The request is well-formed but breaks a rule the document cannot express;\nnothing was written: `validation_failed`, `unbalanced`, `unknown_account`,\n`unknown_asset`, `asset_not_allowed`, `account_closed`,\n`balance_constraint_violated`, `amount_overflow`, `account_not_empty`,\n`invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`\n(the arguments of an audit-log range or proof contradict each other), and for\npledges and contributions `unknown_reference` (a member, fund or pledge id that\nnames nothing), `asset_not_in_fund`, `pledge_mismatch`, `overpayment`,\n`nothing_outstanding`.\n",
+        "description": "The request is well-formed but breaks a rule the document cannot express;\nnothing was written: `validation_failed`, `unbalanced`, `unknown_account`,\n`unknown_asset`, `asset_not_allowed`, `account_closed`,\n`balance_constraint_violated`, `amount_overflow`, `account_not_empty`,\n`invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`\n(the arguments of an audit-log range or proof contradict each other), and for\npledges, contributions and disbursements `unknown_reference` (a member, fund or\npledge id that names nothing), `asset_not_in_fund`, `pledge_mismatch`,\n`overpayment`, `nothing_outstanding`, `self_approval` (the requester of a\ndisbursement tried to approve it).\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -7238,7 +8547,7 @@ components:
       },
       "Role": {
         "type": "string",
-        "description": "An API key's role (see the `bearerAuth` security scheme): `admin` may call every\nroute; `treasurer` records and reverses transactions, registers members, makes and\ncancels pledges, records contributions and reads the ledger; `approver` reads the ledger; `auditor` reads the ledger, with members'\nprivate data, and lists keys.\n",
+        "description": "An API key's role (see the `bearerAuth` security scheme): `admin` may call every\nroute; `treasurer` records and reverses transactions, registers members, makes and\ncancels pledges, records contributions, requests, pays and cancels disbursements\nand reads the ledger; `approver` approves and rejects disbursements and reads the\nledger; `auditor` reads the ledger, with members' private data, and lists keys.\n",
         "enum": [
           "admin",
           "treasurer",
@@ -7468,6 +8777,25 @@ components:
         "pattern": "^ctb_[0-9a-f]{32}$",
         "examples": [
           "ctb_4d5e6f708192a3b4c5d6e7f8091a2b3c"
+        ]
+      },
+      "DisbursementID": {
+        "type": "string",
+        "description": "A disbursement's permanent id.",
+        "pattern": "^dsb_[0-9a-f]{32}$",
+        "examples": [
+          "dsb_8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f"
+        ]
+      },
+      "DisbursementStatus": {
+        "type": "string",
+        "description": "Where a disbursement stands, derived from its steps:\n- `requested`: it has fewer approvals than `approvals_needed` and no other step.\n- `approved`: it has `approvals_needed` approvals; the grant is recorded as an\n  expense and a payable, not yet paid.\n- `paid`: the payable was paid from the fund's cash.\n- `rejected`: an approver rejected it while it was `requested`.\n- `cancelled`: it was cancelled before payment (an approved grant's approval is\n  reversed).\n",
+        "enum": [
+          "requested",
+          "approved",
+          "paid",
+          "rejected",
+          "cancelled"
         ]
       },
       "PositiveAmount": {
@@ -8185,7 +9513,7 @@ components:
           },
           "instalments": {
             "type": "array",
-            "description": "The instalments in date order; one of the whole amount on `due_date` when the pledge was not split.",
+            "description": "The instalments in date order, the first not before `date`; one of the whole amount on `due_date` when the pledge was not split.",
             "minItems": 1,
             "maxItems": 120,
             "items": {
@@ -8328,6 +9656,170 @@ components:
           }
         }
       },
+      "Principal": {
+        "type": "object",
+        "description": "Who took a step; the API key that made the change, never its token.",
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "key_id": {
+            "$ref": "#/components/schemas/APIKeyID",
+            "description": "The API key's id; absent for the system."
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "The name given to the key, e.g. `Amina (treasurer, Nairobi office)`."
+          },
+          "role": {
+            "$ref": "#/components/schemas/Role",
+            "description": "The key's role; absent for the system."
+          }
+        }
+      },
+      "Disbursement": {
+        "type": "object",
+        "description": "A grant from a fund to a member, with its status derived from its recorded steps,\nnever from a stored counter.\n",
+        "required": [
+          "id",
+          "fund_id",
+          "member_id",
+          "asset",
+          "amount",
+          "purpose",
+          "status",
+          "approvals_needed",
+          "approvals",
+          "requested_by",
+          "requested_at",
+          "steps",
+          "transaction_ids"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/DisbursementID"
+          },
+          "fund_id": {
+            "$ref": "#/components/schemas/FundID",
+            "description": "The fund's id (also when the request named the fund by its code)."
+          },
+          "member_id": {
+            "$ref": "#/components/schemas/MemberID"
+          },
+          "asset": {
+            "$ref": "#/components/schemas/AssetCode"
+          },
+          "amount": {
+            "$ref": "#/components/schemas/PositiveAmount",
+            "description": "The amount granted, in minor units."
+          },
+          "purpose": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1000,
+            "description": "What the grant is for, in Unicode NFC; public (it is in the audit log)."
+          },
+          "status": {
+            "$ref": "#/components/schemas/DisbursementStatus"
+          },
+          "approvals_needed": {
+            "type": "integer",
+            "format": "int64",
+            "enum": [
+              1,
+              2
+            ],
+            "description": "2 when `amount` is above the fund's `two_approvals_above` threshold for `asset`, otherwise 1."
+          },
+          "approvals": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 0,
+            "maximum": 2,
+            "description": "How many approvals the disbursement has, at most `approvals_needed`."
+          },
+          "requested_by": {
+            "$ref": "#/components/schemas/Principal",
+            "description": "Who requested the disbursement; never one of its approvers."
+          },
+          "requested_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "steps": {
+            "type": "array",
+            "description": "The steps taken, in order.",
+            "maxItems": 3,
+            "items": {
+              "$ref": "#/components/schemas/DisbursementStep"
+            }
+          },
+          "transaction_ids": {
+            "type": "array",
+            "description": "The ledger transactions the steps recorded, in order: the final approval's,\nthen the payment's or the reversal of the approval on cancellation. Empty\nuntil the disbursement is approved.\n",
+            "maxItems": 2,
+            "uniqueItems": true,
+            "items": {
+              "$ref": "#/components/schemas/TransactionID"
+            }
+          }
+        }
+      },
+      "DisbursementStep": {
+        "type": "object",
+        "required": [
+          "kind",
+          "principal",
+          "at"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "approve",
+              "reject",
+              "pay",
+              "cancel"
+            ]
+          },
+          "principal": {
+            "$ref": "#/components/schemas/Principal",
+            "description": "Who took the step."
+          },
+          "at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "transaction_id": {
+            "$ref": "#/components/schemas/TransactionID",
+            "description": "The ledger transaction the step recorded: on the final approval, the payment,\nand the cancellation of an approved disbursement (the approval's reversal);\nabsent on the other steps.\n"
+          },
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1000,
+            "description": "The reason given with the step, in Unicode NFC; absent when none was given."
+          }
+        }
+      },
+      "DisbursementList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/Disbursement"
+            }
+          },
+          "next_cursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
       "LogEntry": {
         "type": "object",
         "required": [
@@ -8340,7 +9832,7 @@ components:
           },
           "data": {
             "type": "string",
-            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`,\nand the fund's actions `member.registered`, `member.private_data_erased`,\n`fund.created`, `pledge.made`, `pledge.cancelled`, `contribution.received`),\n`payload` (for the key kinds: the key's `id`, `name`, `role`, `created_at`,\n`expires_at` and `revoked_at`, never its token; for the fund's actions:\n`details`, `accounts_opened` and `transaction`, with a member's private data\nonly as its `private_data_commitment`; a pledge's `details` are its `id`,\n`member_id`, `fund_id`, `asset`, `amount`, `date`, `due_date`, `instalments`\nand `created_at`, a cancellation's its `id`, `reason` and `cancelled_at`, and a\ncontribution's its `id`, `member_id`, `fund_id`, `asset`, `amount`, `date`,\n`pledge_id` (`null` when none) and `created_at`), `previous_hash` (base64 leaf\nhash of the entry before; `null` for entry 0), `principal` (who made the\nchange: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`\nfor the system, i.e. the operator's offline commands and the first admin key)\nand `balances` (the balances the change left). Its leaf hash is\nSHA-256(0x00 || bytes).\n",
+            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`,\nand the fund's actions `member.registered`, `member.private_data_erased`,\n`fund.created`, `pledge.made`, `pledge.cancelled`, `contribution.received`,\n`disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,\n`disbursement.paid`, `disbursement.cancelled`),\n`payload` (for the key kinds: the key's `id`, `name`, `role`, `created_at`,\n`expires_at` and `revoked_at`, never its token; for the fund's actions:\n`details`, `accounts_opened` and `transaction`, with a member's private data\nonly as its `private_data_commitment`; a pledge's `details` are its `id`,\n`member_id`, `fund_id`, `asset`, `amount`, `date`, `due_date`, `instalments`\nand `created_at`, a pledge cancellation's its `id`, `reason` and `cancelled_at`, and a\ncontribution's its `id`, `member_id`, `fund_id`, `asset`, `amount`, `date`,\n`pledge_id` (`null` when none) and `created_at`, a disbursement request's its\n`id`, `fund_id`, `member_id`, `asset`, `amount`, `purpose` and `requested_at`,\nand a disbursement step's the disbursement's `id`, the step's position `step`\n(from 0), its `kind` (`approve`, `reject`, `pay`, `cancel`), `reason` (`null`\nwhen none) and `at`), `previous_hash` (base64 leaf\nhash of the entry before; `null` for entry 0), `principal` (who made the\nchange: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`\nfor the system, i.e. the operator's offline commands and the first admin key)\nand `balances` (the balances the change left). Its leaf hash is\nSHA-256(0x00 || bytes).\n",
             "contentEncoding": "base64",
             "contentMediaType": "application/json",
             "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
@@ -8569,7 +10061,7 @@ components:
           },
           "code": {
             "type": "string",
-            "description": "The stable identifier of the problem kind. `http_error` is a fallback for\nframework-level 4xx errors other than 404; no route raises it today.\n",
+            "description": "The stable identifier of the problem kind. `http_error` is a fallback for\nframework-level 4xx errors other than 404; no route raises it today.\n`rate_exists` (409, an exchange rate already recorded for the pair and date)\nbelongs to exchange rates, which no route records yet.\n",
             "enum": [
               "malformed_json",
               "invalid_request",
@@ -8590,6 +10082,10 @@ components:
               "key_already_revoked",
               "fund_exists",
               "private_data_erased",
+              "managed_by_fund",
+              "invalid_disbursement_state",
+              "already_approved",
+              "rate_exists",
               "body_too_large",
               "unsupported_media_type",
               "rate_limited",
@@ -8607,6 +10103,7 @@ components:
               "pledge_mismatch",
               "overpayment",
               "nothing_outstanding",
+              "self_approval",
               "internal_error",
               "unavailable",
               "http_error"
@@ -8619,7 +10116,7 @@ components:
           },
           "errors": {
             "type": "array",
-            "description": "The offending fields (for `invalid_request`, `invalid_parameter`, `invalid_cursor`, `validation_failed`); absent when there are none.",
+            "description": "The offending fields (for `invalid_request`, `invalid_parameter`, `invalid_cursor`, `validation_failed`, `unknown_reference`, `pledge_mismatch`); absent when there are none.",
             "minItems": 1,
             "items": {
               "$ref": "#/components/schemas/FieldProblem"
@@ -8950,7 +10447,7 @@ components:
               "array",
               "null"
             ],
-            "description": "An optional split of `amount`: 1 to 120 instalments in strictly increasing date\norder, whose amounts sum to `amount` and the last of which falls on `due_date`\n(otherwise `422 validation_failed`). Absent or `null`: one instalment of\n`amount` on `due_date`.\n",
+            "description": "An optional split of `amount`: 1 to 120 instalments in strictly increasing date\norder, whose amounts sum to `amount`, the last of which falls on `due_date` and\nthe first of which is not before `date` (otherwise `422 validation_failed`;\nthe last rule names `instalments[0].due_date`). Absent or `null`: one\ninstalment of `amount` on `due_date`.\n",
             "minItems": 1,
             "maxItems": 120,
             "items": {
@@ -8986,7 +10483,7 @@ components:
         "properties": {
           "reason": {
             "type": "string",
-            "description": "Why the unpaid rest is cancelled; 1 to 1000 characters, no control characters\n(otherwise `422 validation_failed`). Stored in Unicode NFC, and public: it is in\nthe audit log and in the write-off transaction's description.\n"
+            "description": "Why the unpaid rest is cancelled; 1 to 1000 characters, no control characters\n(otherwise `422 validation_failed`). Stored in Unicode NFC, and public: it is in\nthe `pledge.cancelled` log entry's `details` (not in the write-off\ntransaction's description).\n"
           }
         }
       },
@@ -9045,6 +10542,60 @@ components:
               "null"
             ],
             "description": "With a pledge: `true` keeps any amount above what the pledge has outstanding as\nan unpledged contribution; otherwise such an amount is `422 overpayment`.\nAbsent or `null`: `false`. Without a pledge it has no effect.\n"
+          }
+        }
+      },
+      "RequestDisbursementRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "fund_id",
+          "member_id",
+          "asset",
+          "amount",
+          "purpose"
+        ],
+        "properties": {
+          "fund_id": {
+            "description": "The fund's id or its code (a value that names no fund is `422 unknown_reference`).",
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/FundID"
+              },
+              {
+                "$ref": "#/components/schemas/FundCode"
+              }
+            ]
+          },
+          "member_id": {
+            "$ref": "#/components/schemas/MemberID",
+            "description": "The member the grant is for (a value that names no member is `422 unknown_reference`)."
+          },
+          "asset": {
+            "$ref": "#/components/schemas/AssetCode",
+            "description": "One of the fund's assets (another string is `422 validation_failed`; an asset the fund does not hold `422 asset_not_in_fund`)."
+          },
+          "amount": {
+            "$ref": "#/components/schemas/PositiveAmount",
+            "description": "The amount to grant, in minor units, 1 to 9007199254740991 (another whole number within 64 bits is `422 validation_failed`)."
+          },
+          "purpose": {
+            "type": "string",
+            "description": "What the grant is for; 1 to 1000 characters, no control characters (otherwise\n`422 validation_failed`). Stored in Unicode NFC, and public: it is in the\naudit log.\n"
+          }
+        }
+      },
+      "DisbursementStepRequest": {
+        "type": "object",
+        "description": "The optional body of a disbursement step; the body may also be left out.",
+        "additionalProperties": false,
+        "properties": {
+          "reason": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Why the step is taken; 1 to 1000 characters, no control characters (otherwise\n`422 validation_failed`). Stored in Unicode NFC, and public: it is in the\naudit log. Absent or `null`: no reason.\n"
           }
         }
       },
