@@ -28,6 +28,16 @@ import Testing
         )
     }
 
+    /// The newest log entry's kind and the role of the principal it names.
+    static func lastEntry(_ client: LedgerClient) async throws -> (kind: String?, role: String?) {
+        let checkpoint = try await client.call(.get, "/v1/log/checkpoint", as: .anonymous)
+        let size = Int(checkpoint.text.split(separator: "\n")[1]) ?? 0
+        let entries = try await client.call(.get, "/v1/log/entries?start=\(size - 1)", as: .anonymous)
+        let data = ((entries["entries"] as? [[String: Any]])?.first?["data"] as? String).flatMap { Data(base64Encoded: $0) }
+        let json = data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        return (json?["kind"] as? String, (json?["principal"] as? [String: Any])?["role"] as? String)
+    }
+
     static func balance(_ client: LedgerClient, _ account: String) async throws -> Int? {
         ((try await client.call(.get, "/v1/accounts/\(account)/balances"))["balances"] as? [[String: Any]])?.first?["balance"] as? Int
     }
@@ -43,9 +53,11 @@ import Testing
         try await TestServer().run { client in
             let fixture = try await Self.setUp(client)
             let id = try await Self.request(client, fixture, amount: 80_000, as: .token(fixture.treasurer))
+            #expect(try await Self.lastEntry(client) == ("disbursement.requested", "treasurer"))
             #expect(try await Self.balance(client, "expenses:health:grants:\(fixture.member)") == nil)
             let approved = try await client.call(.post, "/v1/disbursements/\(id)/approve", as: .token(fixture.approver))
             #expect(approved["status"] as? String == "approved", "\(approved.text)")
+            #expect(try await Self.lastEntry(client) == ("disbursement.approved", "approver"))
             #expect(approved["approvals_needed"] as? Int == 1)
             // Expense when approved, liability until paid.
             #expect(try await Self.balance(client, "expenses:health:grants:\(fixture.member)") == 80_000)
@@ -53,6 +65,7 @@ import Testing
             #expect(try await client.call(.post, "/v1/disbursements/\(id)/pay", as: .token(fixture.approver)).status == .forbidden)
             let paid = try await client.call(.post, "/v1/disbursements/\(id)/pay", as: .token(fixture.treasurer))
             #expect(paid["status"] as? String == "paid")
+            #expect(try await Self.lastEntry(client) == ("disbursement.paid", "treasurer"))
             #expect((paid["transaction_ids"] as? [String])?.count == 2)
             #expect(try await Self.balance(client, "liabilities:health:grants-payable:\(fixture.member)") == 0)
             #expect(try await Self.balance(client, "assets:health:cash:usd") == 420_000)
@@ -94,6 +107,7 @@ import Testing
 
             let cancelled = try await client.call(.post, "/v1/disbursements/\(big)/cancel", json: #"{"reason":"Replaced by a smaller grant"}"#, as: .token(fixture.treasurer))
             #expect(cancelled["status"] as? String == "cancelled", "\(cancelled.text)")
+            #expect(try await Self.lastEntry(client) == ("disbursement.cancelled", "treasurer"))
             #expect(try await Self.balance(client, "expenses:health:grants:\(fixture.member)") == 0)
             #expect(try await Self.balance(client, "liabilities:health:grants-payable:\(fixture.member)") == 0)
             let reversalID = try #require((cancelled["transaction_ids"] as? [String])?.last)
@@ -104,6 +118,7 @@ import Testing
             let other = try await Self.request(client, fixture, amount: 1_000, as: .token(fixture.treasurer))
             let rejected = try await client.call(.post, "/v1/disbursements/\(other)/reject", json: #"{"reason":"Outside the fund's purpose"}"#, as: .token(fixture.approver))
             #expect(rejected["status"] as? String == "rejected")
+            #expect(try await Self.lastEntry(client) == ("disbursement.rejected", "approver"))
             #expect(try await client.call(.post, "/v1/disbursements/\(other)/approve", as: .token(fixture.secondApprover)).code == "invalid_disbursement_state")
             #expect(try await client.call(.get, "/v1/trial-balance")["is_balanced"] as? Bool == true)
             let rejectedList = try await client.call(.get, "/v1/disbursements?status=rejected&fund_id=health")
