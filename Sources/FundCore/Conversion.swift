@@ -88,11 +88,14 @@ public struct ExchangeRate: Hashable, Sendable {
         if let baseCode, let quoteCode, baseCode == quoteCode { problems.append(.init(field: "quote", detail: "must differ from base")) }
         let day = LocalDate(date)
         if day == nil { problems.append(.init(field: "date", detail: "must be a calendar date YYYY-MM-DD")) }
-        let parts = rate.split(separator: ".", omittingEmptySubsequences: false)
-        let isDigits = { (text: Substring) in !text.isEmpty && text.count <= 18 && text.allSatisfy { $0 >= "0" && $0 <= "9" } }
+        // Bytes, not Characters: a digit followed by a combining mark is one Character.
+        let parts = Array(rate.utf8).split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        let isDigits = { (bytes: ArraySlice<UInt8>) in
+            !bytes.isEmpty && bytes.count <= 18 && bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        }
         let isDecimal = (parts.count == 1 || parts.count == 2) && parts.allSatisfy(isDigits)
-            && !(parts[0].count > 1 && parts[0].first == "0")
-        let isPositive = rate.contains { $0 >= "1" && $0 <= "9" }
+            && !(parts[0].count > 1 && parts[0].first == UInt8(ascii: "0"))
+        let isPositive = rate.utf8.contains { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }
         if !isDecimal || !isPositive { problems.append(.init(field: "rate", detail: "must be a positive decimal such as \"129.35\"")) }
         guard problems.isEmpty, let baseCode, let quoteCode, let day else { throw .invalidFields(problems) }
         return ExchangeRate(base: baseCode, quote: quoteCode, date: day, rate: rate, recordedAt: time)

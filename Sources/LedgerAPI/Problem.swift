@@ -208,7 +208,7 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
         case .managedByFund(let transaction, let step):
             self.init(
                 status: .conflict, code: "managed_by_fund", title: "The transaction belongs to a fund step",
-                detail: "transaction \(transaction) records a \(step); correct it through the fund's routes (cancel the pledge or the disbursement)"
+                detail: "transaction \(transaction) records a \(step); correct it through the fund's own routes (a pledge is cancelled, a disbursement cancelled, a conversion converted back)"
             )
         case .overpayment(let outstanding):
             self.init(

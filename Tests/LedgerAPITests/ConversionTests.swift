@@ -39,6 +39,7 @@ import Testing
             #expect(rate["rate"] as? String == "140.00")
             #expect(try await client.call(.post, "/v1/fx-rates", json: #"{"base":"EUR","quote":"KES","date":"2026-11-21","rate":"141"}"#).code == "rate_exists")
             #expect(try await client.call(.post, "/v1/fx-rates", json: #"{"base":"EUR","quote":"KES","date":"2026-11-22","rate":"1e2"}"#).code == "validation_failed")
+            #expect(try await client.call(.post, "/v1/fx-rates", json: #"{"base":"EUR","quote":"KES","date":"2026-11-23","rate":"1\u0308"}"#).code == "validation_failed")
             let rates = try await client.call(.get, "/v1/fx-rates?base=EUR")
             #expect((rates["items"] as? [[String: Any]])?.count == 1)
             // The rate changed nothing in the ledger.

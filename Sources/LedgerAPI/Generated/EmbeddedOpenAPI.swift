@@ -87,13 +87,15 @@ info:
     Every change (an asset registered, an account opened or closed, a transaction
     recorded or reversed, an API key created or revoked, a member registered or its
     private data erased, a fund created, a pledge made or cancelled, a contribution
-    received, a disbursement requested, approved, rejected, paid or cancelled) appends
+    received, a disbursement requested, approved, rejected, paid or cancelled, a
+    conversion or an exchange rate recorded) appends
     one entry, its canonical JSON (RFC 8785), to an append-only RFC 6962 Merkle tree, in
     the same database transaction as the change. The fund's actions are entries of their
     own kinds (`member.registered`, `member.private_data_erased`, `fund.created`,
     `pledge.made`, `pledge.cancelled`, `contribution.received`,
     `disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,
-    `disbursement.paid`, `disbursement.cancelled`) whose payload holds the action's
+    `disbursement.paid`, `disbursement.cancelled`, `conversion.recorded`,
+    `fx_rate.recorded`) whose payload holds the action's
     `details`, the accounts it opened (`accounts_opened`) and the transaction it
     recorded (`transaction`, `null` when no money moved), so a step and its money are
     proved together. A fund opens its cash and conversion accounts; a pledge opens its
@@ -107,7 +109,14 @@ info:
     `assets:<fund>:cash:<asset in lowercase>` credited); and the cancellation of an
     approved grant records the reversal of the approval. A request, a first of two
     approvals, a rejection and the cancellation of a grant not yet approved move no
-    money. A
+    money. A conversion (`conversion.recorded`) records its one transaction, which moves
+    the fund's cash from one asset to another through its conversion account
+    (`assets:<fund>:cash:<to asset>` debited and `equity:<fund>:conversion` credited in
+    the asset bought, `equity:<fund>:conversion` debited and
+    `assets:<fund>:cash:<from asset>` credited in the asset sold). An exchange rate
+    (`fx_rate.recorded`) moves no money and opens no account (`transaction` `null`,
+    `accounts_opened` empty); its `details` are `{id, base, quote, date, rate,
+    recorded_at}`, with `id` = `<base>/<quote>@<date>` (e.g. `EUR/KES@2026-11-21`). A
     member's private data (its contact details, and the name of an anonymous member)
     never enters the log: the entry holds only a salted SHA-256 commitment to it and,
     for an anonymous member, the pseudonym in place of the name, so erasing the data
@@ -165,8 +174,12 @@ tags:
       admins and auditors, and may be erased), create and read funds with their
       standing accounts, record members' pledges (with their status read from the
       ledger) and cancel their unpaid rest, record contributions, towards a pledge or
-      not, and request, approve or reject, pay and cancel disbursements (grants from a
-      fund to a member).
+      not, list them, request, approve or reject, pay and cancel disbursements (grants
+      from a fund to a member), and convert a fund's cash from one asset to another.
+  - name: Exchange rates
+    description: |
+      Exchange rates recorded for reports, as exact decimal text. A rate never changes
+      a ledger amount (a conversion states both of its amounts).
   - name: Keys
     description: API keys and their roles. Admins issue and revoke keys; admins and auditors list them.
 
@@ -670,6 +683,13 @@ paths:
         account, and no balance may leave ±9007199254740991 or break a `no_negative`
         constraint on any date (a back-dated transaction is checked against every later
         day). `description` defaults to `""` and `metadata` to `{}`.
+
+        The top-level metadata keys `pledge_id`, `contribution_id`, `disbursement_id` and
+        `conversion_id` are reserved for the transactions the fund's steps record: a
+        request whose `metadata` holds any of them, with any value (`null` included), is
+        `422 validation_failed` with one error per reserved key (`metadata.pledge_id`, …,
+        detail `is reserved for the fund's own steps`). This check comes before every other
+        rule of the body, so such a response lists only the reserved keys.
       x-roles: [admin, treasurer]
       security:
         - bearerAuth: []
@@ -741,7 +761,7 @@ paths:
           $ref: '#/components/responses/UnsupportedMediaType'
         '422':
           $ref: '#/components/responses/UnprocessableContent'
-          description: 'Codes: `validation_failed` (`date`, `description`, `metadata`, postings count, posting `account`/`asset` format, `amount` zero or beyond ±9007199254740991), `unbalanced`, `unknown_account`, `unknown_asset`, `account_closed`, `asset_not_allowed`, `balance_constraint_violated`, `amount_overflow`.'
+          description: 'Codes: `validation_failed` (`metadata.pledge_id`, `metadata.contribution_id`, `metadata.disbursement_id`, `metadata.conversion_id`: a key reserved for the fund''s steps, reported alone; otherwise `date`, `description`, `metadata`, postings count, posting `account`/`asset` format, `amount` zero or beyond ±9007199254740991), `unbalanced`, `unknown_account`, `unknown_asset`, `account_closed`, `asset_not_allowed`, `balance_constraint_violated`, `amount_overflow`.'
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '500':
@@ -834,12 +854,14 @@ paths:
         `Content-Type: application/json`): `date` defaults to today's UTC date and
         `description` to `Reversal of <id>`; the reversal's metadata is `{}`.
 
-        A transaction whose metadata holds a non-null `pledge_id`, `contribution_id` or
-        `disbursement_id` (every transaction a pledge, contribution or disbursement step
-        records, and any other recorded with such a key) is refused with
-        `409 managed_by_fund`, checked before `already_reversed`: the fund's state is
-        derived from it, so it is corrected through the fund's routes (cancel the pledge
-        or the disbursement) instead.
+        A transaction whose metadata holds a non-null `pledge_id`, `contribution_id`,
+        `disbursement_id` or `conversion_id` (every transaction a pledge, contribution,
+        disbursement step or conversion records; `POST /v1/transactions` refuses these
+        keys), and the reversal of such a transaction (e.g. the reversal that cancels an
+        approved grant) is refused with `409 managed_by_fund`, checked
+        before `already_reversed`: the fund's state is derived from it, so it is corrected
+        through the fund's routes instead (cancel the pledge or the disbursement; a
+        conversion has no such route and can only be offset by a conversion back).
       x-roles: [admin, treasurer]
       security:
         - bearerAuth: []
@@ -877,7 +899,7 @@ paths:
           description: 'Code: `not_found` (no such transaction, or not a well-formed id).'
         '409':
           $ref: '#/components/responses/Conflict'
-          description: 'Codes: `managed_by_fund` (the transaction was recorded by a fund step: its metadata holds a non-null `pledge_id`, `contribution_id` or `disbursement_id`; correct it through the fund''s routes), `already_reversed`, `idempotency_key_reused`.'
+          description: 'Codes: `managed_by_fund` (the transaction was recorded by a fund step: its metadata holds a non-null `pledge_id`, `contribution_id`, `disbursement_id` or `conversion_id`; or it is the reversal of such a transaction; correct it through the fund''s routes), `already_reversed`, `idempotency_key_reused`.'
         '413':
           $ref: '#/components/responses/ContentTooLarge'
         '415':
@@ -1671,6 +1693,97 @@ paths:
         '500':
           $ref: '#/components/responses/InternalError'
 
+  /v1/funds/{id}/conversions:
+    post:
+      tags: [Fund]
+      operationId: recordConversion
+      summary: Convert a fund's cash between assets
+      description: |
+        Records that the fund, named by its id or its code, exchanged `from_amount` of its
+        cash in `from_asset` for `to_amount` in `to_asset` on `date`. Both amounts are
+        stated by the caller (they imply the rate); recorded exchange rates are not
+        consulted. Both assets must be the fund's and must differ. The response names the
+        fund by its id.
+
+        One transaction, dated `date`, described `Conversion <id>: <from_asset> to
+        <to_asset>`, with metadata `{"conversion_id": "<id>"}`, passes both legs through
+        the fund's conversion account, so each asset balances on its own: it debits
+        `assets:<fund code>:cash:<to_asset in lowercase>` and credits
+        `equity:<fund code>:conversion` with `to_amount` in `to_asset`, and debits
+        `equity:<fund code>:conversion` and credits
+        `assets:<fund code>:cash:<from_asset in lowercase>` with `from_amount` in
+        `from_asset`. The cash account is `no_negative`, so a fund cannot convert more
+        cash than it holds on `date` and every later date
+        (`422 balance_constraint_violated`). The transaction cannot be reversed through
+        `POST /v1/transactions/{id}/reverse` (`409 managed_by_fund`).
+
+        The body's fields are checked before the fund is looked up. The
+        `conversion.recorded` log entry records the conversion in `details` (`id`,
+        `fund_id`, `from_asset`, `from_amount`, `to_asset`, `to_amount`, `date`,
+        `created_at`), with `accounts_opened` empty, and the transaction.
+      x-roles: [admin, treasurer]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/FundPath'
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/RecordConversionRequest'
+            example:
+              from_asset: EUR
+              from_amount: 60000
+              to_asset: USD
+              to_amount: 65400
+              date: '2026-11-21'
+      responses:
+        '201':
+          description: The conversion was recorded (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Conversion'
+              example:
+                id: cnv_6f1e2d3c4b5a69788796a5b4c3d2e1f0
+                fund_id: fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9
+                from_asset: EUR
+                from_amount: 60000
+                to_asset: USD
+                to_amount: 65400
+                date: '2026-11-21'
+                transaction_ids: [txn_5a6b7c8d9e0f11223344556677889900]
+                created_at: '2026-11-21T14:00:00.000000Z'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no fund has this id or code; checked after the body''s fields, so a body that breaks a rule is `422 validation_failed` first).'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Code: `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`from_asset` and `to_asset` must match `[A-Z0-9_]{2,16}` and differ, the latter naming `to_asset`; `from_amount` and `to_amount` must be 1–9007199254740991; `date` must be a calendar date), `asset_not_in_fund` (the fund holds no cash in `from_asset` or `to_asset`), `balance_constraint_violated` (the fund''s cash in `from_asset` is less than `from_amount` on `date` or a later date); and, from the conversion''s transaction, `account_closed` (one of the fund''s cash accounts or its conversion account was closed by hand) and `amount_overflow` (the cash in `to_asset` or a balance of the conversion account would leave ±9007199254740991).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
   /v1/pledges:
     post:
       tags: [Fund]
@@ -1792,7 +1905,7 @@ paths:
         - name: fund_id
           in: query
           required: false
-          description: Only pledges to the fund with this id (`fnd_…`). Any value is accepted; one that is not a fund's id (a fund code included) matches nothing.
+          description: Only pledges to the fund with this id (`fnd_…`) or code. Any value is accepted; one that names no fund matches nothing.
           schema:
             type: string
         - name: status
@@ -2036,6 +2149,62 @@ paths:
         '500':
           $ref: '#/components/responses/InternalError'
 
+    get:
+      tags: [Fund]
+      operationId: listContributions
+      summary: List contributions
+      description: |
+        Contributions in the order they were recorded. The filters combine; a filter
+        value that names nothing gives an empty list. `from` and `to` are inclusive and
+        apply to the contribution's `date` (`from` after `to` gives an empty list).
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
+      parameters:
+        - name: member_id
+          in: query
+          required: false
+          description: Only contributions of the member with this id. Any value is accepted; one that is not a member's id matches nothing.
+          schema:
+            type: string
+        - name: fund_id
+          in: query
+          required: false
+          description: Only contributions to the fund with this id (`fnd_…`) or code. Any value is accepted; one that names no fund matches nothing.
+          schema:
+            type: string
+        - name: pledge_id
+          in: query
+          required: false
+          description: Only contributions towards the pledge with this id. Any value is accepted; one that is not a pledge's id matches nothing.
+          schema:
+            type: string
+        - $ref: '#/components/parameters/From'
+        - $ref: '#/components/parameters/To'
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
+      responses:
+        '200':
+          description: One page of contributions.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ContributionList'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`from`, `to`, `limit`, `cursor`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
   /v1/contributions/{id}:
     get:
       tags: [Fund]
@@ -2156,11 +2325,32 @@ paths:
       tags: [Fund]
       operationId: listDisbursements
       summary: List disbursements
-      description: Disbursements in the order they were requested, each with its status derived from its steps.
+      description: |
+        Disbursements in the order they were requested, each with its status derived from
+        its steps. The filters combine; a filter value that names nothing gives an empty
+        list.
       x-roles: [admin, treasurer, approver, auditor]
       security:
         - bearerAuth: []
       parameters:
+        - name: member_id
+          in: query
+          required: false
+          description: Only disbursements for the member with this id. Any value is accepted; one that is not a member's id matches nothing.
+          schema:
+            type: string
+        - name: fund_id
+          in: query
+          required: false
+          description: Only disbursements from the fund with this id (`fnd_…`) or code. Any value is accepted; one that names no fund matches nothing.
+          schema:
+            type: string
+        - name: status
+          in: query
+          required: false
+          description: Only disbursements whose status is this one. Any other value is `400 invalid_parameter`.
+          schema:
+            $ref: '#/components/schemas/DisbursementStatus'
         - $ref: '#/components/parameters/Limit'
         - $ref: '#/components/parameters/Cursor'
       responses:
@@ -2172,7 +2362,7 @@ paths:
                 $ref: '#/components/schemas/DisbursementList'
         '400':
           $ref: '#/components/responses/BadRequest'
-          description: 'Code: `invalid_parameter` (`limit`, `cursor`).'
+          description: 'Code: `invalid_parameter` (`status`, `limit`, `cursor`).'
         '401':
           $ref: '#/components/responses/Unauthorized'
         '403':
@@ -2528,6 +2718,125 @@ paths:
         '500':
           $ref: '#/components/responses/InternalError'
 
+  /v1/fx-rates:
+    post:
+      tags: [Exchange rates]
+      operationId: recordExchangeRate
+      summary: Record an exchange rate
+      description: |
+        Records how many units of `quote` one unit of `base` was worth on `date`, for
+        reports. `rate` is exact decimal text (e.g. `"129.35"`), never a JSON number, and
+        is stored and returned exactly as sent (`"140.00"` stays `"140.00"`). Both assets
+        must be registered and must differ. A rate is recorded at most once per `base`,
+        `quote` and `date` and is never changed (`409 rate_exists`); the inverse pair is
+        a different rate. Recording a rate changes no ledger amount.
+
+        The `fx_rate.recorded` log entry records the rate in `details` (`id` =
+        `<base>/<quote>@<date>`, `base`, `quote`, `date`, `rate`, `recorded_at`), with
+        `accounts_opened` empty and `transaction` `null`.
+      x-roles: [admin, treasurer]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/RecordExchangeRateRequest'
+            example:
+              base: USD
+              quote: KES
+              date: '2026-11-21'
+              rate: '129.35'
+      responses:
+        '201':
+          description: The rate was recorded (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ExchangeRate'
+              example:
+                base: USD
+                quote: KES
+                date: '2026-11-21'
+                rate: '129.35'
+                recorded_at: '2026-11-21T15:00:00.000000Z'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `malformed_json`, `invalid_request` (also a `rate` sent as a JSON number), `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Codes: `rate_exists` (a rate is already recorded for this `base`, `quote` and `date`), `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`base` and `quote` must match `[A-Z0-9_]{2,16}` and differ, the latter naming `quote`; `date` must be a calendar date; `rate` must be a positive plain decimal of at most 18 integer digits, without leading zeros, and at most 18 fractional digits, such as `129.35`), `unknown_asset` (`base` or `quote` is not registered).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+    get:
+      tags: [Exchange rates]
+      operationId: listExchangeRates
+      summary: List exchange rates
+      description: |
+        Recorded rates in (`base`, `quote`, `date`) order, at most 1000: the list is not
+        paginated (it takes no `limit` or `cursor`), has no `next_cursor`, and leaves out
+        any rate after the first 1000. The filters combine.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
+      parameters:
+        - name: base
+          in: query
+          required: false
+          description: Only rates of this base asset. Anything but an asset code is `400 invalid_parameter`; an unregistered code matches nothing.
+          schema:
+            $ref: '#/components/schemas/AssetCode'
+        - name: quote
+          in: query
+          required: false
+          description: Only rates in this quote asset. Anything but an asset code is `400 invalid_parameter`; an unregistered code matches nothing.
+          schema:
+            $ref: '#/components/schemas/AssetCode'
+      responses:
+        '200':
+          description: The rates.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ExchangeRateList'
+              example:
+                items:
+                  - base: USD
+                    quote: KES
+                    date: '2026-11-21'
+                    rate: '129.35'
+                    recorded_at: '2026-11-21T15:00:00.000000Z'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`base`, `quote`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
   /v1/keys:
     post:
       tags: [Keys]
@@ -2703,14 +3012,15 @@ components:
           keys, and everything the other roles may do.
         - `treasurer`: records and reverses transactions, registers members, makes and
           cancels pledges, records contributions, requests, pays and cancels
-          disbursements, and reads assets, accounts, balances, registers, transactions,
-          the trial balance, members, funds, pledges, contributions and disbursements.
+          disbursements, records conversions and exchange rates, and reads assets,
+          accounts, balances, registers, transactions, the trial balance, members,
+          funds, pledges, contributions, disbursements and exchange rates.
         - `approver`: approves and rejects disbursements, and reads assets, accounts,
           balances, registers, transactions, the trial balance, members, funds, pledges,
-          contributions and disbursements.
+          contributions, disbursements and exchange rates.
         - `auditor`: reads assets, accounts, balances, registers, transactions, the
-          trial balance, members, funds, pledges, contributions and disbursements, and
-          lists keys.
+          trial balance, members, funds, pledges, contributions, disbursements and
+          exchange rates, and lists keys.
         Only admins and auditors see members' private data (real names of anonymous
         members, contact details).
         A key whose role an operation does not admit is `403 forbidden`. The public
@@ -2906,8 +3216,9 @@ components:
         The request conflicts with the ledger's state: `asset_exists`, `account_exists`,
         `account_already_closed`, `already_reversed`, `idempotency_key_reused`,
         `key_already_revoked`, `fund_exists`, `private_data_erased`, `managed_by_fund`
-        (a transaction a fund step recorded cannot be reversed through the raw ledger),
-        and for disbursements `invalid_disbursement_state` (the step does not follow from
+        (a transaction a fund step recorded, or its reversal, cannot be reversed through
+        the raw ledger), `rate_exists` (an exchange rate is already recorded for the
+        pair and date), and for disbursements `invalid_disbursement_state` (the step does not follow from
         the disbursement's status) and `already_approved` (the principal already gave
         one of the two approvals).
       content:
@@ -2934,8 +3245,8 @@ components:
         `balance_constraint_violated`, `amount_overflow`, `account_not_empty`,
         `invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`
         (the arguments of an audit-log range or proof contradict each other), and for
-        pledges, contributions and disbursements `unknown_reference` (a member, fund or
-        pledge id that names nothing), `asset_not_in_fund`, `pledge_mismatch`,
+        pledges, contributions, disbursements and conversions `unknown_reference` (a
+        member, fund or pledge id that names nothing), `asset_not_in_fund`, `pledge_mismatch`,
         `overpayment`, `nothing_outstanding`, `self_approval` (the requester of a
         disbursement tried to approve it).
       content:
@@ -3012,8 +3323,8 @@ components:
       description: |
         An API key's role (see the `bearerAuth` security scheme): `admin` may call every
         route; `treasurer` records and reverses transactions, registers members, makes and
-        cancels pledges, records contributions, requests, pays and cancels disbursements
-        and reads the ledger; `approver` approves and rejects disbursements and reads the
+        cancels pledges, records contributions, requests, pays and cancels disbursements,
+        records conversions and exchange rates and reads the ledger; `approver` approves and rejects disbursements and reads the
         ledger; `auditor` reads the ledger, with members' private data, and lists keys.
       enum: [admin, treasurer, approver, auditor]
     TransactionID:
@@ -3182,6 +3493,24 @@ components:
       description: A disbursement's permanent id.
       pattern: '^dsb_[0-9a-f]{32}$'
       examples: [dsb_8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f]
+    ConversionID:
+      type: string
+      description: A conversion's permanent id.
+      pattern: '^cnv_[0-9a-f]{32}$'
+      examples: [cnv_6f1e2d3c4b5a69788796a5b4c3d2e1f0]
+    DecimalRate:
+      type: string
+      description: |
+        An exchange rate as exact decimal text: how many `quote` units one `base` unit is
+        worth. A positive plain decimal with 1 to 18 integer digits (no leading zeros) and
+        optionally a point and 1 to 18 fractional digits; no sign, exponent or spaces.
+        Kept exactly as sent (trailing zeros included).
+      pattern: '^(0|[1-9][0-9]{0,17})(\.[0-9]{1,18})?$'
+      not:
+        pattern: '^0(\.0+)?$'
+      minLength: 1
+      maxLength: 37
+      examples: ['129.35']
     DisbursementStatus:
       type: string
       description: |
@@ -3740,6 +4069,79 @@ components:
             $ref: '#/components/schemas/TransactionID'
         created_at:
           $ref: '#/components/schemas/Timestamp'
+    ContributionList:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          maxItems: 1000
+          items:
+            $ref: '#/components/schemas/Contribution'
+        next_cursor:
+          $ref: '#/components/schemas/NextCursor'
+    Conversion:
+      type: object
+      description: A fund's exchange of cash in one asset for cash in another, recorded as one ledger transaction.
+      required: [id, fund_id, from_asset, from_amount, to_asset, to_amount, date, transaction_ids, created_at]
+      properties:
+        id:
+          $ref: '#/components/schemas/ConversionID'
+        fund_id:
+          $ref: '#/components/schemas/FundID'
+          description: The fund's id (also when the request named the fund by its code).
+        from_asset:
+          $ref: '#/components/schemas/AssetCode'
+          description: The asset the fund's cash was converted from.
+        from_amount:
+          $ref: '#/components/schemas/PositiveAmount'
+          description: The amount of `from_asset` given, in minor units.
+        to_asset:
+          $ref: '#/components/schemas/AssetCode'
+          description: The asset the fund's cash was converted to; never `from_asset`.
+        to_amount:
+          $ref: '#/components/schemas/PositiveAmount'
+          description: The amount of `to_asset` received, in minor units.
+        date:
+          $ref: '#/components/schemas/Date'
+          description: The date of the exchange; the transaction's date.
+        transaction_ids:
+          type: array
+          description: The conversion's one ledger transaction.
+          minItems: 1
+          maxItems: 1
+          items:
+            $ref: '#/components/schemas/TransactionID'
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+    ExchangeRate:
+      type: object
+      description: A recorded exchange rate; rates never change ledger amounts.
+      required: [base, quote, date, rate, recorded_at]
+      properties:
+        base:
+          $ref: '#/components/schemas/AssetCode'
+        quote:
+          $ref: '#/components/schemas/AssetCode'
+          description: The asset the rate is expressed in; never `base`.
+        date:
+          $ref: '#/components/schemas/Date'
+          description: The day the rate applies to.
+        rate:
+          $ref: '#/components/schemas/DecimalRate'
+          description: How many `quote` units one `base` unit was worth on `date`, exactly as recorded.
+        recorded_at:
+          $ref: '#/components/schemas/Timestamp'
+    ExchangeRateList:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          description: The rates in (`base`, `quote`, `date`) order; the first 1000 only, with no further page.
+          maxItems: 1000
+          items:
+            $ref: '#/components/schemas/ExchangeRate'
     Principal:
       type: object
       description: Who took a step; the API key that made the change, never its token.
@@ -3864,19 +4266,23 @@ components:
             and the fund's actions `member.registered`, `member.private_data_erased`,
             `fund.created`, `pledge.made`, `pledge.cancelled`, `contribution.received`,
             `disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,
-            `disbursement.paid`, `disbursement.cancelled`),
+            `disbursement.paid`, `disbursement.cancelled`, `conversion.recorded`,
+            `fx_rate.recorded`),
             `payload` (for the key kinds: the key's `id`, `name`, `role`, `created_at`,
             `expires_at` and `revoked_at`, never its token; for the fund's actions:
             `details`, `accounts_opened` and `transaction`, with a member's private data
             only as its `private_data_commitment`; a pledge's `details` are its `id`,
             `member_id`, `fund_id`, `asset`, `amount`, `date`, `due_date`, `instalments`
-            and `created_at`, a pledge cancellation's its `id`, `reason` and `cancelled_at`, and a
+            and `created_at`, a pledge cancellation's its `id`, `reason` and `cancelled_at`, a
             contribution's its `id`, `member_id`, `fund_id`, `asset`, `amount`, `date`,
             `pledge_id` (`null` when none) and `created_at`, a disbursement request's its
             `id`, `fund_id`, `member_id`, `asset`, `amount`, `purpose` and `requested_at`,
-            and a disbursement step's the disbursement's `id`, the step's position `step`
+            a disbursement step's the disbursement's `id`, the step's position `step`
             (from 0), its `kind` (`approve`, `reject`, `pay`, `cancel`), `reason` (`null`
-            when none) and `at`), `previous_hash` (base64 leaf
+            when none) and `at`, a conversion's its `id`, `fund_id`, `from_asset`,
+            `from_amount`, `to_asset`, `to_amount`, `date` and `created_at`, and an
+            exchange rate's its `id` (`<base>/<quote>@<date>`), `base`, `quote`, `date`,
+            `rate` and `recorded_at`, with `transaction` `null`), `previous_hash` (base64 leaf
             hash of the entry before; `null` for entry 0), `principal` (who made the
             change: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`
             for the system, i.e. the operator's offline commands and the first admin key)
@@ -4023,8 +4429,6 @@ components:
           description: |
             The stable identifier of the problem kind. `http_error` is a fallback for
             framework-level 4xx errors other than 404; no route raises it today.
-            `rate_exists` (409, an exchange rate already recorded for the pair and date)
-            belongs to exchange rates, which no route records yet.
           enum:
             - malformed_json
             - invalid_request
@@ -4149,7 +4553,16 @@ components:
           type: [string, 'null']
           description: At most 1000 characters, no control characters (otherwise `422 validation_failed`). Defaults to `""`.
         metadata:
-          $ref: '#/components/schemas/MetadataRequest'
+          description: |
+            See `MetadataRequest`. The top-level keys `pledge_id`, `contribution_id`,
+            `disbursement_id` and `conversion_id` are reserved for the fund's steps: any of
+            them, whatever its value (`null` included), is `422 validation_failed` naming
+            `metadata.<key>`.
+          allOf:
+            - $ref: '#/components/schemas/MetadataRequest'
+            - propertyNames:
+                not:
+                  enum: [pledge_id, contribution_id, disbursement_id, conversion_id]
         postings:
           type: array
           description: 2 to 256 postings (otherwise `422 validation_failed`); per asset they must sum to zero (otherwise `422 unbalanced`).
@@ -4400,6 +4813,46 @@ components:
             Why the step is taken; 1 to 1000 characters, no control characters (otherwise
             `422 validation_failed`). Stored in Unicode NFC, and public: it is in the
             audit log. Absent or `null`: no reason.
+    RecordConversionRequest:
+      type: object
+      additionalProperties: false
+      required: [from_asset, from_amount, to_asset, to_amount, date]
+      properties:
+        from_asset:
+          $ref: '#/components/schemas/AssetCode'
+          description: The asset to convert from, one of the fund's assets (another string is `422 validation_failed`; an asset the fund does not hold `422 asset_not_in_fund`).
+        from_amount:
+          $ref: '#/components/schemas/PositiveAmount'
+          description: The amount of `from_asset` the fund gives, in minor units, 1 to 9007199254740991 (another whole number within 64 bits is `422 validation_failed`); at most the fund's cash in it on `date` and every later date (otherwise `422 balance_constraint_violated`).
+        to_asset:
+          $ref: '#/components/schemas/AssetCode'
+          description: The asset to convert to, one of the fund's assets other than `from_asset` (another string, or `from_asset` again, is `422 validation_failed`; an asset the fund does not hold `422 asset_not_in_fund`).
+        to_amount:
+          $ref: '#/components/schemas/PositiveAmount'
+          description: The amount of `to_asset` the fund receives, in minor units, 1 to 9007199254740991 (another whole number within 64 bits is `422 validation_failed`).
+        date:
+          $ref: '#/components/schemas/Date'
+          description: The date of the exchange, `YYYY-MM-DD`, and the transaction's date (another string is `422 validation_failed`).
+    RecordExchangeRateRequest:
+      type: object
+      additionalProperties: false
+      required: [base, quote, date, rate]
+      properties:
+        base:
+          $ref: '#/components/schemas/AssetCode'
+          description: A registered asset code (another string is `422 validation_failed`; an unregistered code `422 unknown_asset`).
+        quote:
+          $ref: '#/components/schemas/AssetCode'
+          description: A registered asset code other than `base` (another string, or `base` again, is `422 validation_failed`; an unregistered code `422 unknown_asset`).
+        date:
+          $ref: '#/components/schemas/Date'
+          description: The day the rate applies to, `YYYY-MM-DD` (another string is `422 validation_failed`).
+        rate:
+          $ref: '#/components/schemas/DecimalRate'
+          description: |
+            A JSON string (a JSON number is `400 invalid_request`): a positive plain
+            decimal such as `"129.35"`, at most 18 digits before and 18 after the point,
+            no leading zeros (another string is `422 validation_failed`).
     EmptyRequest:
       type: object
       description: An action body with no fields; any field is `400 invalid_request`.
@@ -4462,7 +4915,7 @@ components:
     "title": "Commons Ledger API",
     "version": "0.1.0",
     "summary": "A double-entry ledger over HTTP.",
-    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Authentication\nCallers authenticate with an API key sent as a bearer token,\n`Authorization: Bearer key_<32 hex>.<secret>`. Each key has one role, `admin`,\n`treasurer`, `approver` or `auditor`; each operation lists the roles that may call it\nin `x-roles` (admins may call every route). The health probes, this document, the\naudit-log endpoints and `GET /v1/transactions/{id}/proof` are public (`x-roles:\n[public]`) and need no key.\n- No key on a route that needs one, an `Authorization` header that is not\n  `Bearer <token>`, or a token that is unknown, revoked or expired →\n  `401 unauthenticated`, with `WWW-Authenticate: Bearer realm=\"commons-ledger\"`. A\n  token that is sent is always checked, even on public routes, so a bad token is a\n  401 there too.\n- A valid key whose role may not call the route → `403 forbidden`.\n\nThese checks come before anything else about the request. When the server starts\nwith no active admin key (on the first start), it creates one, named `first admin`,\nand prints its token once; tokens are never stored (only a hash of the secret) and\ncannot be shown again. Admins issue, list and revoke keys with `/v1/keys`, and the\noperator manages them offline on the database file with\n`commons-ledger keys create|list|revoke`.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to\n255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is\n`400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and\n`POST /v1/keys/{id}/revoke` and `DELETE /v1/members/{id}/private-data` ignore it.) The key is stored with the write, in the same\ndatabase transaction, and survives restarts. Keys are scoped per API key: each API key\nhas its own namespace across all routes, and two principals using the same\n`Idempotency-Key` never see each other's responses.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A `cursor` that is not\nURL-safe base64 text of 1 to 512 characters is `400 invalid_parameter`; a well-formed\none that this list did not issue (altered, or from another list) is\n`422 invalid_cursor`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed, an API key created or revoked, a member registered or its\nprivate data erased, a fund created, a pledge made or cancelled, a contribution\nreceived, a disbursement requested, approved, rejected, paid or cancelled) appends\none entry, its canonical JSON (RFC 8785), to an append-only RFC 6962 Merkle tree, in\nthe same database transaction as the change. The fund's actions are entries of their\nown kinds (`member.registered`, `member.private_data_erased`, `fund.created`,\n`pledge.made`, `pledge.cancelled`, `contribution.received`,\n`disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,\n`disbursement.paid`, `disbursement.cancelled`) whose payload holds the action's\n`details`, the accounts it opened (`accounts_opened`) and the transaction it\nrecorded (`transaction`, `null` when no money moved), so a step and its money are\nproved together. A fund opens its cash and conversion accounts; a pledge opens its\nown receivable account `assets:<fund>:pledges:<member>:<pledge>`; and the member's\nincome account `income:<fund>:contributions:<member>` is opened on first use, by a\npledge or a contribution, in the same entry. A disbursement's final approval records\nthe grant as an expense against a payable (`expenses:<fund>:grants:<member>`\ndebited, `liabilities:<fund>:grants-payable:<member>` credited, both opened on\nfirst use in the same entry); its payment records the payable against the fund's\ncash (`liabilities:<fund>:grants-payable:<member>` debited,\n`assets:<fund>:cash:<asset in lowercase>` credited); and the cancellation of an\napproved grant records the reversal of the approval. A request, a first of two\napprovals, a rejection and the cancellation of a grant not yet approved move no\nmoney. A\nmember's private data (its contact details, and the name of an anonymous member)\nnever enters the log: the entry holds only a salted SHA-256 commitment to it and,\nfor an anonymous member, the pseudonym in place of the name, so erasing the data\nleaves every entry and proof verifiable. Each entry names its `principal`: the API key that made\nthe change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and\n`role` null) for the operator's offline commands and the first admin key.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path no route serves is `404 not_found`; a method a served path does not\naccept is `405 method_not_allowed`, with an `Allow` header listing the methods it\ndoes accept. An unexpected server failure is `500 internal_error`; the request was\nnot applied and is safe to retry with the same `Idempotency-Key`.\n\n## Rate limits\nEach API key may make a burst of requests (200 by default) that refills at a steady\nrate (12000 a minute by default); the operator may change both. A request beyond\nthe rate, on any route, public ones included when a token is sent, is\n`429 rate_limited`, with a `Retry-After` header giving the whole seconds to wait.\nRequests without a token are not rate limited.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`).\n"
+    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Authentication\nCallers authenticate with an API key sent as a bearer token,\n`Authorization: Bearer key_<32 hex>.<secret>`. Each key has one role, `admin`,\n`treasurer`, `approver` or `auditor`; each operation lists the roles that may call it\nin `x-roles` (admins may call every route). The health probes, this document, the\naudit-log endpoints and `GET /v1/transactions/{id}/proof` are public (`x-roles:\n[public]`) and need no key.\n- No key on a route that needs one, an `Authorization` header that is not\n  `Bearer <token>`, or a token that is unknown, revoked or expired →\n  `401 unauthenticated`, with `WWW-Authenticate: Bearer realm=\"commons-ledger\"`. A\n  token that is sent is always checked, even on public routes, so a bad token is a\n  401 there too.\n- A valid key whose role may not call the route → `403 forbidden`.\n\nThese checks come before anything else about the request. When the server starts\nwith no active admin key (on the first start), it creates one, named `first admin`,\nand prints its token once; tokens are never stored (only a hash of the secret) and\ncannot be shown again. Admins issue, list and revoke keys with `/v1/keys`, and the\noperator manages them offline on the database file with\n`commons-ledger keys create|list|revoke`.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to\n255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is\n`400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and\n`POST /v1/keys/{id}/revoke` and `DELETE /v1/members/{id}/private-data` ignore it.) The key is stored with the write, in the same\ndatabase transaction, and survives restarts. Keys are scoped per API key: each API key\nhas its own namespace across all routes, and two principals using the same\n`Idempotency-Key` never see each other's responses.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A `cursor` that is not\nURL-safe base64 text of 1 to 512 characters is `400 invalid_parameter`; a well-formed\none that this list did not issue (altered, or from another list) is\n`422 invalid_cursor`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed, an API key created or revoked, a member registered or its\nprivate data erased, a fund created, a pledge made or cancelled, a contribution\nreceived, a disbursement requested, approved, rejected, paid or cancelled, a\nconversion or an exchange rate recorded) appends\none entry, its canonical JSON (RFC 8785), to an append-only RFC 6962 Merkle tree, in\nthe same database transaction as the change. The fund's actions are entries of their\nown kinds (`member.registered`, `member.private_data_erased`, `fund.created`,\n`pledge.made`, `pledge.cancelled`, `contribution.received`,\n`disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,\n`disbursement.paid`, `disbursement.cancelled`, `conversion.recorded`,\n`fx_rate.recorded`) whose payload holds the action's\n`details`, the accounts it opened (`accounts_opened`) and the transaction it\nrecorded (`transaction`, `null` when no money moved), so a step and its money are\nproved together. A fund opens its cash and conversion accounts; a pledge opens its\nown receivable account `assets:<fund>:pledges:<member>:<pledge>`; and the member's\nincome account `income:<fund>:contributions:<member>` is opened on first use, by a\npledge or a contribution, in the same entry. A disbursement's final approval records\nthe grant as an expense against a payable (`expenses:<fund>:grants:<member>`\ndebited, `liabilities:<fund>:grants-payable:<member>` credited, both opened on\nfirst use in the same entry); its payment records the payable against the fund's\ncash (`liabilities:<fund>:grants-payable:<member>` debited,\n`assets:<fund>:cash:<asset in lowercase>` credited); and the cancellation of an\napproved grant records the reversal of the approval. A request, a first of two\napprovals, a rejection and the cancellation of a grant not yet approved move no\nmoney. A conversion (`conversion.recorded`) records its one transaction, which moves\nthe fund's cash from one asset to another through its conversion account\n(`assets:<fund>:cash:<to asset>` debited and `equity:<fund>:conversion` credited in\nthe asset bought, `equity:<fund>:conversion` debited and\n`assets:<fund>:cash:<from asset>` credited in the asset sold). An exchange rate\n(`fx_rate.recorded`) moves no money and opens no account (`transaction` `null`,\n`accounts_opened` empty); its `details` are `{id, base, quote, date, rate,\nrecorded_at}`, with `id` = `<base>/<quote>@<date>` (e.g. `EUR/KES@2026-11-21`). A\nmember's private data (its contact details, and the name of an anonymous member)\nnever enters the log: the entry holds only a salted SHA-256 commitment to it and,\nfor an anonymous member, the pseudonym in place of the name, so erasing the data\nleaves every entry and proof verifiable. Each entry names its `principal`: the API key that made\nthe change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and\n`role` null) for the operator's offline commands and the first admin key.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path no route serves is `404 not_found`; a method a served path does not\naccept is `405 method_not_allowed`, with an `Allow` header listing the methods it\ndoes accept. An unexpected server failure is `500 internal_error`; the request was\nnot applied and is safe to retry with the same `Idempotency-Key`.\n\n## Rate limits\nEach API key may make a burst of requests (200 by default) that refills at a steady\nrate (12000 a minute by default); the operator may change both. A request beyond\nthe rate, on any route, public ones included when a token is sent, is\n`429 rate_limited`, with a `Retry-After` header giving the whole seconds to wait.\nRequests without a token are not rate limited.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`).\n"
   },
   "servers": [
     {
@@ -4501,7 +4954,11 @@ components:
     },
     {
       "name": "Fund",
-      "description": "The solidarity fund's domain: register members (whose private data is shown only to\nadmins and auditors, and may be erased), create and read funds with their\nstanding accounts, record members' pledges (with their status read from the\nledger) and cancel their unpaid rest, record contributions, towards a pledge or\nnot, and request, approve or reject, pay and cancel disbursements (grants from a\nfund to a member).\n"
+      "description": "The solidarity fund's domain: register members (whose private data is shown only to\nadmins and auditors, and may be erased), create and read funds with their\nstanding accounts, record members' pledges (with their status read from the\nledger) and cancel their unpaid rest, record contributions, towards a pledge or\nnot, list them, request, approve or reject, pay and cancel disbursements (grants\nfrom a fund to a member), and convert a fund's cash from one asset to another.\n"
+    },
+    {
+      "name": "Exchange rates",
+      "description": "Exchange rates recorded for reports, as exact decimal text. A rate never changes\na ledger amount (a conversion states both of its amounts).\n"
     },
     {
       "name": "Keys",
@@ -5322,7 +5779,7 @@ components:
         ],
         "operationId": "recordTransaction",
         "summary": "Record a transaction",
-        "description": "Records a balanced transaction. Postings may name accounts by code or id; every\naccount must exist and be open, every asset must be registered and allowed by the\naccount, and no balance may leave ±9007199254740991 or break a `no_negative`\nconstraint on any date (a back-dated transaction is checked against every later\nday). `description` defaults to `\"\"` and `metadata` to `{}`.\n",
+        "description": "Records a balanced transaction. Postings may name accounts by code or id; every\naccount must exist and be open, every asset must be registered and allowed by the\naccount, and no balance may leave ±9007199254740991 or break a `no_negative`\nconstraint on any date (a back-dated transaction is checked against every later\nday). `description` defaults to `\"\"` and `metadata` to `{}`.\n\nThe top-level metadata keys `pledge_id`, `contribution_id`, `disbursement_id` and\n`conversion_id` are reserved for the transactions the fund's steps record: a\nrequest whose `metadata` holds any of them, with any value (`null` included), is\n`422 validation_failed` with one error per reserved key (`metadata.pledge_id`, …,\ndetail `is reserved for the fund's own steps`). This check comes before every other\nrule of the body, so such a response lists only the reserved keys.\n",
         "x-roles": [
           "admin",
           "treasurer"
@@ -5437,7 +5894,7 @@ components:
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableContent",
-            "description": "Codes: `validation_failed` (`date`, `description`, `metadata`, postings count, posting `account`/`asset` format, `amount` zero or beyond ±9007199254740991), `unbalanced`, `unknown_account`, `unknown_asset`, `account_closed`, `asset_not_allowed`, `balance_constraint_violated`, `amount_overflow`."
+            "description": "Codes: `validation_failed` (`metadata.pledge_id`, `metadata.contribution_id`, `metadata.disbursement_id`, `metadata.conversion_id`: a key reserved for the fund's steps, reported alone; otherwise `date`, `description`, `metadata`, postings count, posting `account`/`asset` format, `amount` zero or beyond ±9007199254740991), `unbalanced`, `unknown_account`, `unknown_asset`, `account_closed`, `asset_not_allowed`, `balance_constraint_violated`, `amount_overflow`."
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
@@ -5590,7 +6047,7 @@ components:
         ],
         "operationId": "reverseTransaction",
         "summary": "Reverse a transaction",
-        "description": "Records the mirror of a transaction: the same accounts and assets with every amount\nnegated, linked by `reverses` (and the original's `reversed_by`). A transaction is\nreversed at most once. The body is optional (nothing, or a JSON object with\n`Content-Type: application/json`): `date` defaults to today's UTC date and\n`description` to `Reversal of <id>`; the reversal's metadata is `{}`.\n\nA transaction whose metadata holds a non-null `pledge_id`, `contribution_id` or\n`disbursement_id` (every transaction a pledge, contribution or disbursement step\nrecords, and any other recorded with such a key) is refused with\n`409 managed_by_fund`, checked before `already_reversed`: the fund's state is\nderived from it, so it is corrected through the fund's routes (cancel the pledge\nor the disbursement) instead.\n",
+        "description": "Records the mirror of a transaction: the same accounts and assets with every amount\nnegated, linked by `reverses` (and the original's `reversed_by`). A transaction is\nreversed at most once. The body is optional (nothing, or a JSON object with\n`Content-Type: application/json`): `date` defaults to today's UTC date and\n`description` to `Reversal of <id>`; the reversal's metadata is `{}`.\n\nA transaction whose metadata holds a non-null `pledge_id`, `contribution_id`,\n`disbursement_id` or `conversion_id` (every transaction a pledge, contribution,\ndisbursement step or conversion records; `POST /v1/transactions` refuses these\nkeys), and the reversal of such a transaction (e.g. the reversal that cancels an\napproved grant) is refused with `409 managed_by_fund`, checked\nbefore `already_reversed`: the fund's state is derived from it, so it is corrected\nthrough the fund's routes instead (cancel the pledge or the disbursement; a\nconversion has no such route and can only be offset by a conversion back).\n",
         "x-roles": [
           "admin",
           "treasurer"
@@ -5654,7 +6111,7 @@ components:
           },
           "409": {
             "$ref": "#/components/responses/Conflict",
-            "description": "Codes: `managed_by_fund` (the transaction was recorded by a fund step: its metadata holds a non-null `pledge_id`, `contribution_id` or `disbursement_id`; correct it through the fund's routes), `already_reversed`, `idempotency_key_reused`."
+            "description": "Codes: `managed_by_fund` (the transaction was recorded by a fund step: its metadata holds a non-null `pledge_id`, `contribution_id`, `disbursement_id` or `conversion_id`; or it is the reversal of such a transaction; correct it through the fund's routes), `already_reversed`, `idempotency_key_reused`."
           },
           "413": {
             "$ref": "#/components/responses/ContentTooLarge"
@@ -6763,6 +7220,114 @@ components:
         }
       }
     },
+    "/v1/funds/{id}/conversions": {
+      "post": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "recordConversion",
+        "summary": "Convert a fund's cash between assets",
+        "description": "Records that the fund, named by its id or its code, exchanged `from_amount` of its\ncash in `from_asset` for `to_amount` in `to_asset` on `date`. Both amounts are\nstated by the caller (they imply the rate); recorded exchange rates are not\nconsulted. Both assets must be the fund's and must differ. The response names the\nfund by its id.\n\nOne transaction, dated `date`, described `Conversion <id>: <from_asset> to\n<to_asset>`, with metadata `{\"conversion_id\": \"<id>\"}`, passes both legs through\nthe fund's conversion account, so each asset balances on its own: it debits\n`assets:<fund code>:cash:<to_asset in lowercase>` and credits\n`equity:<fund code>:conversion` with `to_amount` in `to_asset`, and debits\n`equity:<fund code>:conversion` and credits\n`assets:<fund code>:cash:<from_asset in lowercase>` with `from_amount` in\n`from_asset`. The cash account is `no_negative`, so a fund cannot convert more\ncash than it holds on `date` and every later date\n(`422 balance_constraint_violated`). The transaction cannot be reversed through\n`POST /v1/transactions/{id}/reverse` (`409 managed_by_fund`).\n\nThe body's fields are checked before the fund is looked up. The\n`conversion.recorded` log entry records the conversion in `details` (`id`,\n`fund_id`, `from_asset`, `from_amount`, `to_asset`, `to_amount`, `date`,\n`created_at`), with `accounts_opened` empty, and the transaction.\n",
+        "x-roles": [
+          "admin",
+          "treasurer"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/FundPath"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RecordConversionRequest"
+              },
+              "example": {
+                "from_asset": "EUR",
+                "from_amount": 60000,
+                "to_asset": "USD",
+                "to_amount": 65400,
+                "date": "2026-11-21"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The conversion was recorded (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Conversion"
+                },
+                "example": {
+                  "id": "cnv_6f1e2d3c4b5a69788796a5b4c3d2e1f0",
+                  "fund_id": "fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9",
+                  "from_asset": "EUR",
+                  "from_amount": 60000,
+                  "to_asset": "USD",
+                  "to_amount": 65400,
+                  "date": "2026-11-21",
+                  "transaction_ids": [
+                    "txn_5a6b7c8d9e0f11223344556677889900"
+                  ],
+                  "created_at": "2026-11-21T14:00:00.000000Z"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no fund has this id or code; checked after the body's fields, so a body that breaks a rule is `422 validation_failed` first)."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Code: `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`from_asset` and `to_asset` must match `[A-Z0-9_]{2,16}` and differ, the latter naming `to_asset`; `from_amount` and `to_amount` must be 1–9007199254740991; `date` must be a calendar date), `asset_not_in_fund` (the fund holds no cash in `from_asset` or `to_asset`), `balance_constraint_violated` (the fund's cash in `from_asset` is less than `from_amount` on `date` or a later date); and, from the conversion's transaction, `account_closed` (one of the fund's cash accounts or its conversion account was closed by hand) and `amount_overflow` (the cash in `to_asset` or a balance of the conversion account would leave ±9007199254740991)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
     "/v1/pledges": {
       "post": {
         "tags": [
@@ -6928,7 +7493,7 @@ components:
             "name": "fund_id",
             "in": "query",
             "required": false,
-            "description": "Only pledges to the fund with this id (`fnd_…`). Any value is accepted; one that is not a fund's id (a fund code included) matches nothing.",
+            "description": "Only pledges to the fund with this id (`fnd_…`) or code. Any value is accepted; one that names no fund matches nothing.",
             "schema": {
               "type": "string"
             }
@@ -7268,6 +7833,98 @@ components:
             "$ref": "#/components/responses/InternalError"
           }
         }
+      },
+      "get": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "listContributions",
+        "summary": "List contributions",
+        "description": "Contributions in the order they were recorded. The filters combine; a filter\nvalue that names nothing gives an empty list. `from` and `to` are inclusive and\napply to the contribution's `date` (`from` after `to` gives an empty list).\n",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "member_id",
+            "in": "query",
+            "required": false,
+            "description": "Only contributions of the member with this id. Any value is accepted; one that is not a member's id matches nothing.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "fund_id",
+            "in": "query",
+            "required": false,
+            "description": "Only contributions to the fund with this id (`fnd_…`) or code. Any value is accepted; one that names no fund matches nothing.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "pledge_id",
+            "in": "query",
+            "required": false,
+            "description": "Only contributions towards the pledge with this id. Any value is accepted; one that is not a pledge's id matches nothing.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/From"
+          },
+          {
+            "$ref": "#/components/parameters/To"
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of contributions.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ContributionList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`from`, `to`, `limit`, `cursor`)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
       }
     },
     "/v1/contributions/{id}": {
@@ -7439,7 +8096,7 @@ components:
         ],
         "operationId": "listDisbursements",
         "summary": "List disbursements",
-        "description": "Disbursements in the order they were requested, each with its status derived from its steps.",
+        "description": "Disbursements in the order they were requested, each with its status derived from\nits steps. The filters combine; a filter value that names nothing gives an empty\nlist.\n",
         "x-roles": [
           "admin",
           "treasurer",
@@ -7452,6 +8109,33 @@ components:
           }
         ],
         "parameters": [
+          {
+            "name": "member_id",
+            "in": "query",
+            "required": false,
+            "description": "Only disbursements for the member with this id. Any value is accepted; one that is not a member's id matches nothing.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "fund_id",
+            "in": "query",
+            "required": false,
+            "description": "Only disbursements from the fund with this id (`fnd_…`) or code. Any value is accepted; one that names no fund matches nothing.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "description": "Only disbursements whose status is this one. Any other value is `400 invalid_parameter`.",
+            "schema": {
+              "$ref": "#/components/schemas/DisbursementStatus"
+            }
+          },
           {
             "$ref": "#/components/parameters/Limit"
           },
@@ -7472,7 +8156,7 @@ components:
           },
           "400": {
             "$ref": "#/components/responses/BadRequest",
-            "description": "Code: `invalid_parameter` (`limit`, `cursor`)."
+            "description": "Code: `invalid_parameter` (`status`, `limit`, `cursor`)."
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -7957,6 +8641,178 @@ components:
         }
       }
     },
+    "/v1/fx-rates": {
+      "post": {
+        "tags": [
+          "Exchange rates"
+        ],
+        "operationId": "recordExchangeRate",
+        "summary": "Record an exchange rate",
+        "description": "Records how many units of `quote` one unit of `base` was worth on `date`, for\nreports. `rate` is exact decimal text (e.g. `\"129.35\"`), never a JSON number, and\nis stored and returned exactly as sent (`\"140.00\"` stays `\"140.00\"`). Both assets\nmust be registered and must differ. A rate is recorded at most once per `base`,\n`quote` and `date` and is never changed (`409 rate_exists`); the inverse pair is\na different rate. Recording a rate changes no ledger amount.\n\nThe `fx_rate.recorded` log entry records the rate in `details` (`id` =\n`<base>/<quote>@<date>`, `base`, `quote`, `date`, `rate`, `recorded_at`), with\n`accounts_opened` empty and `transaction` `null`.\n",
+        "x-roles": [
+          "admin",
+          "treasurer"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RecordExchangeRateRequest"
+              },
+              "example": {
+                "base": "USD",
+                "quote": "KES",
+                "date": "2026-11-21",
+                "rate": "129.35"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The rate was recorded (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ExchangeRate"
+                },
+                "example": {
+                  "base": "USD",
+                  "quote": "KES",
+                  "date": "2026-11-21",
+                  "rate": "129.35",
+                  "recorded_at": "2026-11-21T15:00:00.000000Z"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `malformed_json`, `invalid_request` (also a `rate` sent as a JSON number), `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Codes: `rate_exists` (a rate is already recorded for this `base`, `quote` and `date`), `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`base` and `quote` must match `[A-Z0-9_]{2,16}` and differ, the latter naming `quote`; `date` must be a calendar date; `rate` must be a positive plain decimal of at most 18 integer digits, without leading zeros, and at most 18 fractional digits, such as `129.35`), `unknown_asset` (`base` or `quote` is not registered)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      },
+      "get": {
+        "tags": [
+          "Exchange rates"
+        ],
+        "operationId": "listExchangeRates",
+        "summary": "List exchange rates",
+        "description": "Recorded rates in (`base`, `quote`, `date`) order, at most 1000: the list is not\npaginated (it takes no `limit` or `cursor`), has no `next_cursor`, and leaves out\nany rate after the first 1000. The filters combine.\n",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "base",
+            "in": "query",
+            "required": false,
+            "description": "Only rates of this base asset. Anything but an asset code is `400 invalid_parameter`; an unregistered code matches nothing.",
+            "schema": {
+              "$ref": "#/components/schemas/AssetCode"
+            }
+          },
+          {
+            "name": "quote",
+            "in": "query",
+            "required": false,
+            "description": "Only rates in this quote asset. Anything but an asset code is `400 invalid_parameter`; an unregistered code matches nothing.",
+            "schema": {
+              "$ref": "#/components/schemas/AssetCode"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The rates.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ExchangeRateList"
+                },
+                "example": {
+                  "items": [
+                    {
+                      "base": "USD",
+                      "quote": "KES",
+                      "date": "2026-11-21",
+                      "rate": "129.35",
+                      "recorded_at": "2026-11-21T15:00:00.000000Z"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`base`, `quote`)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
     "/v1/keys": {
       "post": {
         "tags": [
@@ -8190,7 +9046,7 @@ components:
         "type": "http",
         "scheme": "bearer",
         "bearerFormat": "key_<32 hex>.<43-char base64url secret>",
-        "description": "An API key, sent as `Authorization: Bearer <token>`. The token is the key's id\n(`key_` + 32 hex digits), a dot, and a secret of 256 random bits in URL-safe\nbase64 without padding (43 characters). It is shown once, when the key is issued\n(`POST /v1/keys`, `commons-ledger keys create`, or the first admin key printed at\nthe first start); a token that is unknown, revoked or expired is\n`401 unauthenticated`. Each key has exactly one role, and each operation lists\nthe roles it admits in `x-roles`:\n- `admin`: every route: registering assets, opening and closing accounts,\n  creating funds, erasing members' private data, issuing, listing and revoking\n  keys, and everything the other roles may do.\n- `treasurer`: records and reverses transactions, registers members, makes and\n  cancels pledges, records contributions, requests, pays and cancels\n  disbursements, and reads assets, accounts, balances, registers, transactions,\n  the trial balance, members, funds, pledges, contributions and disbursements.\n- `approver`: approves and rejects disbursements, and reads assets, accounts,\n  balances, registers, transactions, the trial balance, members, funds, pledges,\n  contributions and disbursements.\n- `auditor`: reads assets, accounts, balances, registers, transactions, the\n  trial balance, members, funds, pledges, contributions and disbursements, and\n  lists keys.\nOnly admins and auditors see members' private data (real names of anonymous\nmembers, contact details).\nA key whose role an operation does not admit is `403 forbidden`. The public\nroutes (`x-roles: [public]`) need no key.\n"
+        "description": "An API key, sent as `Authorization: Bearer <token>`. The token is the key's id\n(`key_` + 32 hex digits), a dot, and a secret of 256 random bits in URL-safe\nbase64 without padding (43 characters). It is shown once, when the key is issued\n(`POST /v1/keys`, `commons-ledger keys create`, or the first admin key printed at\nthe first start); a token that is unknown, revoked or expired is\n`401 unauthenticated`. Each key has exactly one role, and each operation lists\nthe roles it admits in `x-roles`:\n- `admin`: every route: registering assets, opening and closing accounts,\n  creating funds, erasing members' private data, issuing, listing and revoking\n  keys, and everything the other roles may do.\n- `treasurer`: records and reverses transactions, registers members, makes and\n  cancels pledges, records contributions, requests, pays and cancels\n  disbursements, records conversions and exchange rates, and reads assets,\n  accounts, balances, registers, transactions, the trial balance, members,\n  funds, pledges, contributions, disbursements and exchange rates.\n- `approver`: approves and rejects disbursements, and reads assets, accounts,\n  balances, registers, transactions, the trial balance, members, funds, pledges,\n  contributions, disbursements and exchange rates.\n- `auditor`: reads assets, accounts, balances, registers, transactions, the\n  trial balance, members, funds, pledges, contributions, disbursements and\n  exchange rates, and lists keys.\nOnly admins and auditors see members' private data (real names of anonymous\nmembers, contact details).\nA key whose role an operation does not admit is `403 forbidden`. The public\nroutes (`x-roles: [public]`) need no key.\n"
       }
     },
     "parameters": {
@@ -8418,7 +9274,7 @@ components:
         }
       },
       "Conflict": {
-        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`,\n`key_already_revoked`, `fund_exists`, `private_data_erased`, `managed_by_fund`\n(a transaction a fund step recorded cannot be reversed through the raw ledger),\nand for disbursements `invalid_disbursement_state` (the step does not follow from\nthe disbursement's status) and `already_approved` (the principal already gave\none of the two approvals).\n",
+        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`,\n`key_already_revoked`, `fund_exists`, `private_data_erased`, `managed_by_fund`\n(a transaction a fund step recorded, or its reversal, cannot be reversed through\nthe raw ledger), `rate_exists` (an exchange rate is already recorded for the\npair and date), and for disbursements `invalid_disbursement_state` (the step does not follow from\nthe disbursement's status) and `already_approved` (the principal already gave\none of the two approvals).\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -8448,7 +9304,7 @@ components:
         }
       },
       "UnprocessableContent": {
-        "description": "The request is well-formed but breaks a rule the document cannot express;\nnothing was written: `validation_failed`, `unbalanced`, `unknown_account`,\n`unknown_asset`, `asset_not_allowed`, `account_closed`,\n`balance_constraint_violated`, `amount_overflow`, `account_not_empty`,\n`invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`\n(the arguments of an audit-log range or proof contradict each other), and for\npledges, contributions and disbursements `unknown_reference` (a member, fund or\npledge id that names nothing), `asset_not_in_fund`, `pledge_mismatch`,\n`overpayment`, `nothing_outstanding`, `self_approval` (the requester of a\ndisbursement tried to approve it).\n",
+        "description": "The request is well-formed but breaks a rule the document cannot express;\nnothing was written: `validation_failed`, `unbalanced`, `unknown_account`,\n`unknown_asset`, `asset_not_allowed`, `account_closed`,\n`balance_constraint_violated`, `amount_overflow`, `account_not_empty`,\n`invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`\n(the arguments of an audit-log range or proof contradict each other), and for\npledges, contributions, disbursements and conversions `unknown_reference` (a\nmember, fund or pledge id that names nothing), `asset_not_in_fund`, `pledge_mismatch`,\n`overpayment`, `nothing_outstanding`, `self_approval` (the requester of a\ndisbursement tried to approve it).\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -8547,7 +9403,7 @@ components:
       },
       "Role": {
         "type": "string",
-        "description": "An API key's role (see the `bearerAuth` security scheme): `admin` may call every\nroute; `treasurer` records and reverses transactions, registers members, makes and\ncancels pledges, records contributions, requests, pays and cancels disbursements\nand reads the ledger; `approver` approves and rejects disbursements and reads the\nledger; `auditor` reads the ledger, with members' private data, and lists keys.\n",
+        "description": "An API key's role (see the `bearerAuth` security scheme): `admin` may call every\nroute; `treasurer` records and reverses transactions, registers members, makes and\ncancels pledges, records contributions, requests, pays and cancels disbursements,\nrecords conversions and exchange rates and reads the ledger; `approver` approves and rejects disbursements and reads the\nledger; `auditor` reads the ledger, with members' private data, and lists keys.\n",
         "enum": [
           "admin",
           "treasurer",
@@ -8785,6 +9641,27 @@ components:
         "pattern": "^dsb_[0-9a-f]{32}$",
         "examples": [
           "dsb_8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f"
+        ]
+      },
+      "ConversionID": {
+        "type": "string",
+        "description": "A conversion's permanent id.",
+        "pattern": "^cnv_[0-9a-f]{32}$",
+        "examples": [
+          "cnv_6f1e2d3c4b5a69788796a5b4c3d2e1f0"
+        ]
+      },
+      "DecimalRate": {
+        "type": "string",
+        "description": "An exchange rate as exact decimal text: how many `quote` units one `base` unit is\nworth. A positive plain decimal with 1 to 18 integer digits (no leading zeros) and\noptionally a point and 1 to 18 fractional digits; no sign, exponent or spaces.\nKept exactly as sent (trailing zeros included).\n",
+        "pattern": "^(0|[1-9][0-9]{0,17})(\\.[0-9]{1,18})?$",
+        "not": {
+          "pattern": "^0(\\.0+)?$"
+        },
+        "minLength": 1,
+        "maxLength": 37,
+        "examples": [
+          "129.35"
         ]
       },
       "DisbursementStatus": {
@@ -9656,6 +10533,127 @@ components:
           }
         }
       },
+      "ContributionList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/Contribution"
+            }
+          },
+          "next_cursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
+      "Conversion": {
+        "type": "object",
+        "description": "A fund's exchange of cash in one asset for cash in another, recorded as one ledger transaction.",
+        "required": [
+          "id",
+          "fund_id",
+          "from_asset",
+          "from_amount",
+          "to_asset",
+          "to_amount",
+          "date",
+          "transaction_ids",
+          "created_at"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/ConversionID"
+          },
+          "fund_id": {
+            "$ref": "#/components/schemas/FundID",
+            "description": "The fund's id (also when the request named the fund by its code)."
+          },
+          "from_asset": {
+            "$ref": "#/components/schemas/AssetCode",
+            "description": "The asset the fund's cash was converted from."
+          },
+          "from_amount": {
+            "$ref": "#/components/schemas/PositiveAmount",
+            "description": "The amount of `from_asset` given, in minor units."
+          },
+          "to_asset": {
+            "$ref": "#/components/schemas/AssetCode",
+            "description": "The asset the fund's cash was converted to; never `from_asset`."
+          },
+          "to_amount": {
+            "$ref": "#/components/schemas/PositiveAmount",
+            "description": "The amount of `to_asset` received, in minor units."
+          },
+          "date": {
+            "$ref": "#/components/schemas/Date",
+            "description": "The date of the exchange; the transaction's date."
+          },
+          "transaction_ids": {
+            "type": "array",
+            "description": "The conversion's one ledger transaction.",
+            "minItems": 1,
+            "maxItems": 1,
+            "items": {
+              "$ref": "#/components/schemas/TransactionID"
+            }
+          },
+          "created_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "ExchangeRate": {
+        "type": "object",
+        "description": "A recorded exchange rate; rates never change ledger amounts.",
+        "required": [
+          "base",
+          "quote",
+          "date",
+          "rate",
+          "recorded_at"
+        ],
+        "properties": {
+          "base": {
+            "$ref": "#/components/schemas/AssetCode"
+          },
+          "quote": {
+            "$ref": "#/components/schemas/AssetCode",
+            "description": "The asset the rate is expressed in; never `base`."
+          },
+          "date": {
+            "$ref": "#/components/schemas/Date",
+            "description": "The day the rate applies to."
+          },
+          "rate": {
+            "$ref": "#/components/schemas/DecimalRate",
+            "description": "How many `quote` units one `base` unit was worth on `date`, exactly as recorded."
+          },
+          "recorded_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          }
+        }
+      },
+      "ExchangeRateList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "description": "The rates in (`base`, `quote`, `date`) order; the first 1000 only, with no further page.",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/ExchangeRate"
+            }
+          }
+        }
+      },
       "Principal": {
         "type": "object",
         "description": "Who took a step; the API key that made the change, never its token.",
@@ -9832,7 +10830,7 @@ components:
           },
           "data": {
             "type": "string",
-            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`,\nand the fund's actions `member.registered`, `member.private_data_erased`,\n`fund.created`, `pledge.made`, `pledge.cancelled`, `contribution.received`,\n`disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,\n`disbursement.paid`, `disbursement.cancelled`),\n`payload` (for the key kinds: the key's `id`, `name`, `role`, `created_at`,\n`expires_at` and `revoked_at`, never its token; for the fund's actions:\n`details`, `accounts_opened` and `transaction`, with a member's private data\nonly as its `private_data_commitment`; a pledge's `details` are its `id`,\n`member_id`, `fund_id`, `asset`, `amount`, `date`, `due_date`, `instalments`\nand `created_at`, a pledge cancellation's its `id`, `reason` and `cancelled_at`, and a\ncontribution's its `id`, `member_id`, `fund_id`, `asset`, `amount`, `date`,\n`pledge_id` (`null` when none) and `created_at`, a disbursement request's its\n`id`, `fund_id`, `member_id`, `asset`, `amount`, `purpose` and `requested_at`,\nand a disbursement step's the disbursement's `id`, the step's position `step`\n(from 0), its `kind` (`approve`, `reject`, `pay`, `cancel`), `reason` (`null`\nwhen none) and `at`), `previous_hash` (base64 leaf\nhash of the entry before; `null` for entry 0), `principal` (who made the\nchange: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`\nfor the system, i.e. the operator's offline commands and the first admin key)\nand `balances` (the balances the change left). Its leaf hash is\nSHA-256(0x00 || bytes).\n",
+            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`,\nand the fund's actions `member.registered`, `member.private_data_erased`,\n`fund.created`, `pledge.made`, `pledge.cancelled`, `contribution.received`,\n`disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,\n`disbursement.paid`, `disbursement.cancelled`, `conversion.recorded`,\n`fx_rate.recorded`),\n`payload` (for the key kinds: the key's `id`, `name`, `role`, `created_at`,\n`expires_at` and `revoked_at`, never its token; for the fund's actions:\n`details`, `accounts_opened` and `transaction`, with a member's private data\nonly as its `private_data_commitment`; a pledge's `details` are its `id`,\n`member_id`, `fund_id`, `asset`, `amount`, `date`, `due_date`, `instalments`\nand `created_at`, a pledge cancellation's its `id`, `reason` and `cancelled_at`, a\ncontribution's its `id`, `member_id`, `fund_id`, `asset`, `amount`, `date`,\n`pledge_id` (`null` when none) and `created_at`, a disbursement request's its\n`id`, `fund_id`, `member_id`, `asset`, `amount`, `purpose` and `requested_at`,\na disbursement step's the disbursement's `id`, the step's position `step`\n(from 0), its `kind` (`approve`, `reject`, `pay`, `cancel`), `reason` (`null`\nwhen none) and `at`, a conversion's its `id`, `fund_id`, `from_asset`,\n`from_amount`, `to_asset`, `to_amount`, `date` and `created_at`, and an\nexchange rate's its `id` (`<base>/<quote>@<date>`), `base`, `quote`, `date`,\n`rate` and `recorded_at`, with `transaction` `null`), `previous_hash` (base64 leaf\nhash of the entry before; `null` for entry 0), `principal` (who made the\nchange: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`\nfor the system, i.e. the operator's offline commands and the first admin key)\nand `balances` (the balances the change left). Its leaf hash is\nSHA-256(0x00 || bytes).\n",
             "contentEncoding": "base64",
             "contentMediaType": "application/json",
             "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
@@ -10061,7 +11059,7 @@ components:
           },
           "code": {
             "type": "string",
-            "description": "The stable identifier of the problem kind. `http_error` is a fallback for\nframework-level 4xx errors other than 404; no route raises it today.\n`rate_exists` (409, an exchange rate already recorded for the pair and date)\nbelongs to exchange rates, which no route records yet.\n",
+            "description": "The stable identifier of the problem kind. `http_error` is a fallback for\nframework-level 4xx errors other than 404; no route raises it today.\n",
             "enum": [
               "malformed_json",
               "invalid_request",
@@ -10229,7 +11227,24 @@ components:
             "description": "At most 1000 characters, no control characters (otherwise `422 validation_failed`). Defaults to `\"\"`."
           },
           "metadata": {
-            "$ref": "#/components/schemas/MetadataRequest"
+            "description": "See `MetadataRequest`. The top-level keys `pledge_id`, `contribution_id`,\n`disbursement_id` and `conversion_id` are reserved for the fund's steps: any of\nthem, whatever its value (`null` included), is `422 validation_failed` naming\n`metadata.<key>`.\n",
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/MetadataRequest"
+              },
+              {
+                "propertyNames": {
+                  "not": {
+                    "enum": [
+                      "pledge_id",
+                      "contribution_id",
+                      "disbursement_id",
+                      "conversion_id"
+                    ]
+                  }
+                }
+              }
+            ]
           },
           "postings": {
             "type": "array",
@@ -10596,6 +11611,67 @@ components:
               "null"
             ],
             "description": "Why the step is taken; 1 to 1000 characters, no control characters (otherwise\n`422 validation_failed`). Stored in Unicode NFC, and public: it is in the\naudit log. Absent or `null`: no reason.\n"
+          }
+        }
+      },
+      "RecordConversionRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "from_asset",
+          "from_amount",
+          "to_asset",
+          "to_amount",
+          "date"
+        ],
+        "properties": {
+          "from_asset": {
+            "$ref": "#/components/schemas/AssetCode",
+            "description": "The asset to convert from, one of the fund's assets (another string is `422 validation_failed`; an asset the fund does not hold `422 asset_not_in_fund`)."
+          },
+          "from_amount": {
+            "$ref": "#/components/schemas/PositiveAmount",
+            "description": "The amount of `from_asset` the fund gives, in minor units, 1 to 9007199254740991 (another whole number within 64 bits is `422 validation_failed`); at most the fund's cash in it on `date` and every later date (otherwise `422 balance_constraint_violated`)."
+          },
+          "to_asset": {
+            "$ref": "#/components/schemas/AssetCode",
+            "description": "The asset to convert to, one of the fund's assets other than `from_asset` (another string, or `from_asset` again, is `422 validation_failed`; an asset the fund does not hold `422 asset_not_in_fund`)."
+          },
+          "to_amount": {
+            "$ref": "#/components/schemas/PositiveAmount",
+            "description": "The amount of `to_asset` the fund receives, in minor units, 1 to 9007199254740991 (another whole number within 64 bits is `422 validation_failed`)."
+          },
+          "date": {
+            "$ref": "#/components/schemas/Date",
+            "description": "The date of the exchange, `YYYY-MM-DD`, and the transaction's date (another string is `422 validation_failed`)."
+          }
+        }
+      },
+      "RecordExchangeRateRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "base",
+          "quote",
+          "date",
+          "rate"
+        ],
+        "properties": {
+          "base": {
+            "$ref": "#/components/schemas/AssetCode",
+            "description": "A registered asset code (another string is `422 validation_failed`; an unregistered code `422 unknown_asset`)."
+          },
+          "quote": {
+            "$ref": "#/components/schemas/AssetCode",
+            "description": "A registered asset code other than `base` (another string, or `base` again, is `422 validation_failed`; an unregistered code `422 unknown_asset`)."
+          },
+          "date": {
+            "$ref": "#/components/schemas/Date",
+            "description": "The day the rate applies to, `YYYY-MM-DD` (another string is `422 validation_failed`)."
+          },
+          "rate": {
+            "$ref": "#/components/schemas/DecimalRate",
+            "description": "A JSON string (a JSON number is `400 invalid_request`): a positive plain\ndecimal such as `\"129.35\"`, at most 18 digits before and 18 after the point,\nno leading zeros (another string is `422 validation_failed`).\n"
           }
         }
       },
