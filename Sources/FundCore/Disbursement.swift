@@ -9,22 +9,43 @@ public import LedgerCore
 public struct Disbursement: Hashable, Sendable {
     public let id: DisbursementID
     public let fundID: FundID
-    public let memberID: MemberID
+    /// Who receives the grant: a member, or a beneficiary named in the request.
+    public let recipient: Recipient
     public let asset: AssetCode
     public let amount: Amount
     public let purpose: String
     public let requestedBy: Principal
     public let requestedAt: Timestamp
 
-    public init(id: DisbursementID, fundID: FundID, memberID: MemberID, asset: AssetCode, amount: Amount, purpose: String, requestedBy: Principal, requestedAt: Timestamp) {
+    public init(id: DisbursementID, fundID: FundID, recipient: Recipient, asset: AssetCode, amount: Amount, purpose: String, requestedBy: Principal, requestedAt: Timestamp) {
         self.id = id
         self.fundID = fundID
-        self.memberID = memberID
+        self.recipient = recipient
         self.asset = asset
         self.amount = amount
         self.purpose = purpose
         self.requestedBy = requestedBy
         self.requestedAt = requestedAt
+    }
+
+    /// The receiver of a grant.
+    public enum Recipient: Hashable, Sendable {
+        /// A member of the fund: grants land in the member's own accounts.
+        case member(MemberID)
+        /// Someone outside the membership, named by the request (a clinic, a family):
+        /// grants land in the fund's shared beneficiary accounts.
+        case beneficiary(String)
+
+        public var memberID: MemberID? {
+            if case .member(let id) = self { id } else { nil }
+        }
+
+        public var beneficiary: String? {
+            if case .beneficiary(let name) = self { name } else { nil }
+        }
+
+        /// The account-code segment of the recipient's grant accounts.
+        public var accountSegment: String { memberID?.rawValue ?? "beneficiaries" }
     }
 
     /// How many approvals the fund's threshold asks for.
@@ -36,7 +57,8 @@ public struct Disbursement: Hashable, Sendable {
     /// The request as the audit log records it.
     public var details: JSONValue {
         .object([
-            "id": .string(id.rawValue), "fund_id": .string(fundID.rawValue), "member_id": .string(memberID.rawValue),
+            "id": .string(id.rawValue), "fund_id": .string(fundID.rawValue), "member_id": recipient.memberID.map { .string($0.rawValue) } ?? .null,
+            "beneficiary": recipient.beneficiary.map(JSONValue.string) ?? .null,
             "asset": .string(asset.rawValue), "amount": .integer(amount.minorUnits), "purpose": .string(purpose),
             "requested_at": .string(requestedAt.description),
         ])
@@ -124,14 +146,17 @@ public struct DisbursementID: Hashable, Comparable, Sendable, CustomStringConver
 /// A request for a grant, as received at the edge.
 public struct DisbursementDraft: Sendable, Equatable {
     public var fundID: String
-    public var memberID: String
+    /// The receiving member; or, when `nil`, `beneficiary` names the receiver.
+    public var memberID: String?
+    public var beneficiary: String?
     public var asset: String
     public var amount: Int64
     public var purpose: String
 
-    public init(fundID: String, memberID: String, asset: String, amount: Int64, purpose: String) {
+    public init(fundID: String, memberID: String?, beneficiary: String? = nil, asset: String, amount: Int64, purpose: String) {
         self.fundID = fundID
         self.memberID = memberID
+        self.beneficiary = beneficiary
         self.asset = asset
         self.amount = amount
         self.purpose = purpose
@@ -145,6 +170,12 @@ public struct DisbursementDraft: Sendable, Equatable {
         let amount = Amount(minorUnits: self.amount)
         if amount == nil || self.amount <= 0 { problems.append(.init(field: "amount", detail: "must be a positive number of minor units")) }
         if let problem = TextRules.problem(in: purpose, field: "purpose", lengthMax: Limits.descriptionLengthMax) { problems.append(problem) }
+        if (memberID == nil) == (beneficiary == nil) {
+            problems.append(.init(field: "member_id", detail: "give either member_id or beneficiary, not both and not neither"))
+        }
+        if let beneficiary, let problem = TextRules.problem(in: beneficiary, field: "beneficiary", lengthMax: MemberDraft.nameLengthMax) {
+            problems.append(problem)
+        }
         guard problems.isEmpty, let asset, let amount else { throw .invalidFields(problems) }
         return (asset, amount, purpose)
     }

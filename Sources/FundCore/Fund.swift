@@ -74,6 +74,13 @@ public struct FundChart: Hashable, Sendable {
     public func contributions(_ member: MemberID) -> AccountCode { code("income:\(fundCode):contributions:\(member.rawValue)") }
     /// `expenses:<fund>:grants:<member>` — grants approved for a member.
     public func grants(_ member: MemberID) -> AccountCode { code("expenses:\(fundCode):grants:\(member.rawValue)") }
+    /// The grant expense account of a disbursement's recipient (a member's own, or the
+    /// fund's shared `…:grants:beneficiaries`).
+    public func grants(to recipient: Disbursement.Recipient) -> AccountCode { code("expenses:\(fundCode):grants:\(recipient.accountSegment)") }
+    /// The grants-payable account of a disbursement's recipient.
+    public func grantsPayable(to recipient: Disbursement.Recipient) -> AccountCode {
+        code("liabilities:\(fundCode):grants-payable:\(recipient.accountSegment)")
+    }
     /// `liabilities:<fund>:grants-payable:<member>` — approved grants not yet paid; `no_negative`.
     public func grantsPayable(_ member: MemberID) -> AccountCode { code("liabilities:\(fundCode):grants-payable:\(member.rawValue)") }
 

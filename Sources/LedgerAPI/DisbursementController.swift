@@ -12,26 +12,28 @@ struct DisbursementController<Store: LedgerStore> {
     /// `POST /v1/disbursements` body.
     struct CreateRequest: RequestBody {
         let fundID: String
-        let memberID: String
+        let memberID: String?
+        let beneficiary: String?
         let asset: String
         let amount: Int64
         let purpose: String
 
         static var shape: JSONShape {
-            .object(["fund_id": .value, "member_id": .value, "asset": .value, "amount": .integer, "purpose": .value])
+            .object(["fund_id": .value, "member_id": .value, "beneficiary": .value, "asset": .value, "amount": .integer, "purpose": .value])
         }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             fundID = try container.decode(String.self, forKey: .fundID)
-            memberID = try container.decode(String.self, forKey: .memberID)
+            memberID = try container.decodeIfPresent(String.self, forKey: .memberID)
+            beneficiary = try container.decodeIfPresent(String.self, forKey: .beneficiary)
             asset = try container.decode(String.self, forKey: .asset)
             amount = try container.decodeInteger(Int64.self, forKey: .amount)
             purpose = try container.decode(String.self, forKey: .purpose)
         }
 
         enum CodingKeys: String, CodingKey {
-            case asset, amount, purpose
+            case asset, amount, purpose, beneficiary
             case fundID = "fund_id"
             case memberID = "member_id"
         }
@@ -76,7 +78,8 @@ struct DisbursementController<Store: LedgerStore> {
     struct DisbursementBody: Encodable, Sendable {
         let id: String
         let fundID: String
-        let memberID: String
+        let memberID: String?
+        let beneficiary: String?
         let asset: String
         let amount: Int64
         let purpose: String
@@ -92,7 +95,8 @@ struct DisbursementController<Store: LedgerStore> {
             let disbursement = view.disbursement
             id = disbursement.id.rawValue
             fundID = disbursement.fundID.rawValue
-            memberID = disbursement.memberID.rawValue
+            memberID = disbursement.recipient.memberID?.rawValue
+            beneficiary = disbursement.recipient.beneficiary
             asset = disbursement.asset.rawValue
             amount = disbursement.amount.minorUnits
             purpose = disbursement.purpose
@@ -108,7 +112,7 @@ struct DisbursementController<Store: LedgerStore> {
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, asset, amount, purpose, status, approvals, steps
+            case id, asset, amount, purpose, status, approvals, steps, beneficiary
             case fundID = "fund_id"
             case memberID = "member_id"
             case approvalsNeeded = "approvals_needed"
@@ -128,7 +132,10 @@ struct DisbursementController<Store: LedgerStore> {
             let purpose = UnicodeText.nfc(create.purpose)
             try RequestLimits.enforce(limits.problems(text: purpose, field: "purpose"))
             let principal = try context.requirePrincipal()
-            let draft = DisbursementDraft(fundID: create.fundID, memberID: create.memberID, asset: create.asset, amount: create.amount, purpose: purpose)
+            let draft = DisbursementDraft(
+                fundID: create.fundID, memberID: create.memberID, beneficiary: UnicodeText.nfc(create.beneficiary), asset: create.asset,
+                amount: create.amount, purpose: purpose
+            )
             let outcome = try await store.requestDisbursement(
                 draft, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: renderCreated)
             )
@@ -136,7 +143,10 @@ struct DisbursementController<Store: LedgerStore> {
         }
         group.get("/v1/disbursements") { request, _ in
             let query = request.uri.queryParameters
-            var filter = DisbursementFilter(memberID: query.get("member_id"), fundID: query.get("fund_id"))
+            var filter = DisbursementFilter(
+                memberID: query.get("member_id"), fundID: query.get("fund_id"),
+                from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to")
+            )
             if let text = query.get("status") {
                 guard let state = Disbursement.State(rawValue: text) else {
                     throw Problem.invalidParameter("status", "must be requested, approved, paid, rejected or cancelled")

@@ -215,7 +215,10 @@ struct PledgeController<Store: LedgerStore> {
         }
         group.get("/v1/pledges") { request, _ in
             let query = request.uri.queryParameters
-            var filter = PledgeFilter(memberID: query.get("member_id"), fundID: query.get("fund_id"))
+            var filter = PledgeFilter(
+                memberID: query.get("member_id"), fundID: query.get("fund_id"),
+                from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to")
+            )
             if let text = query.get("status") {
                 guard let state = PledgeStatus.State(rawValue: text) else {
                     throw Problem.invalidParameter("status", "must be open, partly_paid, paid, overdue or cancelled")

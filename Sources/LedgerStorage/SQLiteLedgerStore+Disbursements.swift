@@ -12,19 +12,26 @@ extension SQLiteLedgerStore {
         let identifiers = self.identifiers
         let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
-            let (member, fund) = try Self.memberAndFund(db, memberID: draft.memberID, fundID: draft.fundID)
+            let fund = try Self.fund(db, reference: draft.fundID)
             guard fund.assets.contains(checked.asset) else { throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset) }
+            var recipient = Disbursement.Recipient.beneficiary(draft.beneficiary ?? "")
+            if let memberID = draft.memberID {
+                guard let id = MemberID(memberID), try Self.memberView(db, id: id) != nil else {
+                    throw Rejection.unknownReference(field: "member_id", reference: memberID)
+                }
+                recipient = .member(id)
+            }
             let disbursement = Disbursement(
-                id: DisbursementID(bytes: identifiers.nextIdentifierBytes()), fundID: fund.id, memberID: member.id, asset: checked.asset,
+                id: DisbursementID(bytes: identifiers.nextIdentifierBytes()), fundID: fund.id, recipient: recipient, asset: checked.asset,
                 amount: checked.amount, purpose: checked.purpose, requestedBy: principal, requestedAt: now
             )
             try db.execute(
                 sql: """
-                    INSERT INTO disbursements (id, fund_id, member_id, asset, amount, purpose, requested_by_key, requested_by_name, requested_by_role, requested_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO disbursements (id, fund_id, member_id, beneficiary, asset, amount, purpose, requested_by_key, requested_by_name, requested_by_role, requested_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    disbursement.id.rawValue, fund.id.rawValue, member.id.rawValue, checked.asset.rawValue, checked.amount.minorUnits,
+                    disbursement.id.rawValue, fund.id.rawValue, recipient.memberID?.rawValue, recipient.beneficiary, checked.asset.rawValue, checked.amount.minorUnits,
                     checked.purpose, principal.keyID, principal.name, principal.role?.rawValue, now.description,
                 ]
             )
@@ -50,7 +57,9 @@ extension SQLiteLedgerStore {
             guard let view = try Self.disbursementView(db, id: id) else { throw Rejection.notFound(resource: "disbursement", reference: id.rawValue) }
             let disbursement = view.disbursement
             try disbursement.check(kind, by: principal, after: view.steps, approvalsNeeded: view.approvalsNeeded)
-            let (member, fund) = try Self.memberAndFund(db, memberID: disbursement.memberID.rawValue, fundID: disbursement.fundID.rawValue)
+            let fund = try Self.fund(db, reference: disbursement.fundID.rawValue)
+            let recipientName = try disbursement.recipient.memberID.flatMap { try Self.memberView(db, id: $0)?.member.publicName }
+                ?? disbursement.recipient.beneficiary ?? "a beneficiary"
             let asset = disbursement.asset.rawValue
             let amount = disbursement.amount.minorUnits
             var opened: [Account] = []
@@ -59,11 +68,11 @@ extension SQLiteLedgerStore {
             switch kind {
             case .approve where view.steps.filter({ $0.kind == .approve }).count + 1 == view.approvalsNeeded:
                 // Expense when approved, liability until paid.
-                let grants = try Self.ensureAccount(db, code: fund.chart.grants(member.id), type: .expense, asset: nil, constraint: nil, fund: fund, at: now, identifiers: identifiers, opened: &opened)
-                let payable = try Self.ensureAccount(db, code: fund.chart.grantsPayable(member.id), type: .liability, asset: nil, constraint: .noNegative, fund: fund, at: now, identifiers: identifiers, opened: &opened)
+                let grants = try Self.ensureAccount(db, code: fund.chart.grants(to: disbursement.recipient), type: .expense, asset: nil, constraint: nil, fund: fund, at: now, identifiers: identifiers, opened: &opened)
+                let payable = try Self.ensureAccount(db, code: fund.chart.grantsPayable(to: disbursement.recipient), type: .liability, asset: nil, constraint: .noNegative, fund: fund, at: now, identifiers: identifiers, opened: &opened)
                 recorded = try Self.insertTransaction(
                     TransactionDraft(
-                        date: now.date.description, description: "Grant \(disbursement.id) to \(member.publicName) approved",
+                        date: now.date.description, description: "Grant \(disbursement.id) to \(recipientName) approved",
                         metadata: .object(["disbursement_id": .string(disbursement.id.rawValue)]),
                         postings: [
                             PostingDraft(account: grants.rawValue, asset: asset, amount: amount),
@@ -75,10 +84,10 @@ extension SQLiteLedgerStore {
             case .pay:
                 recorded = try Self.insertTransaction(
                     TransactionDraft(
-                        date: now.date.description, description: "Grant \(disbursement.id) to \(member.publicName) paid",
+                        date: now.date.description, description: "Grant \(disbursement.id) to \(recipientName) paid",
                         metadata: .object(["disbursement_id": .string(disbursement.id.rawValue)]),
                         postings: [
-                            PostingDraft(account: fund.chart.grantsPayable(member.id).rawValue, asset: asset, amount: amount),
+                            PostingDraft(account: fund.chart.grantsPayable(to: disbursement.recipient).rawValue, asset: asset, amount: amount),
                             PostingDraft(account: fund.chart.cash(disbursement.asset).rawValue, asset: asset, amount: -amount),
                         ]
                     ).checked(),
@@ -133,9 +142,13 @@ extension SQLiteLedgerStore {
                 db,
                 sql: """
                     SELECT seq, id FROM disbursements WHERE seq > ? AND (? IS NULL OR member_id = ?)
-                    AND (? IS NULL OR fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?)) ORDER BY seq
+                    AND (? IS NULL OR fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
+                    AND substr(requested_at, 1, 10) >= ? AND substr(requested_at, 1, 10) <= ? ORDER BY seq
                     """,
-                arguments: [after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID]
+                arguments: [
+                    after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID,
+                    filter.from?.description ?? "", filter.to?.description ?? "9999-12-31",
+                ]
             )
             var views: [DisbursementView] = []
             var last = after
@@ -181,11 +194,21 @@ extension SQLiteLedgerStore {
 
     static func disbursementView(_ db: Database, id: DisbursementID) throws -> DisbursementView? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM disbursements WHERE id = ?", arguments: [id.rawValue]) else { return nil }
-        guard let fundID = FundID(try LedgerRows.text(row, "fund_id")), let memberID = MemberID(try LedgerRows.text(row, "member_id")) else {
-            throw StorageError.corruptRow(table: "disbursements", detail: "ids do not parse")
+        guard let fundID = FundID(try LedgerRows.text(row, "fund_id")) else {
+            throw StorageError.corruptRow(table: "disbursements", detail: "fund_id does not parse")
+        }
+        let recipient: Disbursement.Recipient
+        if let memberText = try row.decode(String?.self, forColumn: "member_id") {
+            guard let memberID = MemberID(memberText) else { throw StorageError.corruptRow(table: "disbursements", detail: "member_id does not parse") }
+            recipient = .member(memberID)
+        } else {
+            guard let name = try row.decode(String?.self, forColumn: "beneficiary") else {
+                throw StorageError.corruptRow(table: "disbursements", detail: "neither member nor beneficiary")
+            }
+            recipient = .beneficiary(name)
         }
         let disbursement = Disbursement(
-            id: id, fundID: fundID, memberID: memberID, asset: try LedgerRows.parse(row, "asset", table: "disbursements", AssetCode.init),
+            id: id, fundID: fundID, recipient: recipient, asset: try LedgerRows.parse(row, "asset", table: "disbursements", AssetCode.init),
             amount: try LedgerRows.amount(row, "amount", table: "disbursements"), purpose: try LedgerRows.text(row, "purpose"),
             requestedBy: try principal(row, prefix: "requested_by"),
             requestedAt: try LedgerRows.parse(row, "requested_at", table: "disbursements", Timestamp.init)
@@ -228,10 +251,15 @@ public struct DisbursementFilter: Sendable, Equatable {
     public var memberID: String?
     public var fundID: String?
     public var state: Disbursement.State?
+    /// Requested on or after / on or before these dates (UTC).
+    public var from: LocalDate?
+    public var to: LocalDate?
 
-    public init(memberID: String? = nil, fundID: String? = nil, state: Disbursement.State? = nil) {
+    public init(memberID: String? = nil, fundID: String? = nil, state: Disbursement.State? = nil, from: LocalDate? = nil, to: LocalDate? = nil) {
         self.memberID = memberID
         self.fundID = fundID
         self.state = state
+        self.from = from
+        self.to = to
     }
 }

@@ -75,9 +75,13 @@ extension SQLiteLedgerStore {
                 db,
                 sql: """
                     SELECT seq, id FROM pledges WHERE seq > ? AND (? IS NULL OR member_id = ?)
-                    AND (? IS NULL OR fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?)) ORDER BY seq
+                    AND (? IS NULL OR fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
+                    AND date >= ? AND date <= ? ORDER BY seq
                     """,
-                arguments: [after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID]
+                arguments: [
+                    after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID,
+                    filter.from?.description ?? "", filter.to?.description ?? "9999-12-31",
+                ]
             )
             while let row = try rows.next() {
                 guard let id = PledgeID(try LedgerRows.text(row, "id")), let view = try Self.pledgeView(db, id: id, today: today) else { continue }
@@ -250,6 +254,14 @@ extension SQLiteLedgerStore {
         return (member, try fund(db, from: row))
     }
 
+    /// The fund named by id or code, or `unknown_reference` on `fund_id`.
+    static func fund(_ db: Database, reference: String) throws -> Fund {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM funds WHERE id = ? OR code = ?", arguments: [reference, reference]) else {
+            throw Rejection.unknownReference(field: "fund_id", reference: reference)
+        }
+        return try fund(db, from: row)
+    }
+
     /// The account with `code`, opened now (and added to `opened`) if it does not exist.
     static func ensureAccount(
         _ db: Database, code: AccountCode, type: AccountType, asset: AssetCode?, constraint: BalanceConstraint?, fund: Fund,
@@ -358,11 +370,16 @@ public struct PledgeFilter: Sendable, Equatable {
     public var memberID: String?
     public var fundID: String?
     public var state: PledgeStatus.State?
+    /// Pledges made on or after / on or before these dates.
+    public var from: LocalDate?
+    public var to: LocalDate?
 
-    public init(memberID: String? = nil, fundID: String? = nil, state: PledgeStatus.State? = nil) {
+    public init(memberID: String? = nil, fundID: String? = nil, state: PledgeStatus.State? = nil, from: LocalDate? = nil, to: LocalDate? = nil) {
         self.memberID = memberID
         self.fundID = fundID
         self.state = state
+        self.from = from
+        self.to = to
     }
 }
 

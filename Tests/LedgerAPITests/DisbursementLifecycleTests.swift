@@ -94,6 +94,25 @@ import Testing
         }
     }
 
+    @Test func aNamedBeneficiaryOutsideTheMembership() async throws {
+        try await TestServer().run { client in
+            let fixture = try await Self.setUp(client)
+            let reply = try await client.call(.post, "/v1/disbursements", json: #"{"fund_id":"health","beneficiary":"Port-au-Prince field hospital","asset":"USD","amount":20000,"purpose":"Oxygen"}"#, as: .token(fixture.treasurer))
+            #expect(reply.status == .created, "\(reply.text)")
+            #expect(reply["beneficiary"] as? String == "Port-au-Prince field hospital")
+            #expect(reply["member_id"] == nil)
+            let id = try #require(reply["id"] as? String)
+            _ = try await client.call(.post, "/v1/disbursements/\(id)/approve", as: .token(fixture.approver))
+            _ = try await client.call(.post, "/v1/disbursements/\(id)/pay", as: .token(fixture.treasurer))
+            #expect(try await Self.balance(client, "expenses:health:grants:beneficiaries") == 20_000)
+            #expect(try await Self.balance(client, "assets:health:cash:usd") == 480_000)
+            let both = try await client.call(.post, "/v1/disbursements", json: #"{"fund_id":"health","member_id":"\#(fixture.member)","beneficiary":"x","asset":"USD","amount":1,"purpose":"x"}"#, as: .token(fixture.treasurer))
+            #expect(both.code == "validation_failed")
+            let neither = try await client.call(.post, "/v1/disbursements", json: #"{"fund_id":"health","asset":"USD","amount":1,"purpose":"x"}"#, as: .token(fixture.treasurer))
+            #expect(neither.code == "validation_failed")
+        }
+    }
+
     @Test func paymentBeyondCashIsRefusedAndCancellationReversesTheApproval() async throws {
         try await TestServer().run { client in
             let fixture = try await Self.setUp(client)
@@ -124,6 +143,8 @@ import Testing
             let rejectedList = try await client.call(.get, "/v1/disbursements?status=rejected&fund_id=health")
             #expect((rejectedList["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [other])
             #expect(try await client.call(.get, "/v1/disbursements?status=sideways").code == "invalid_parameter")
+            #expect((try await client.call(.get, "/v1/disbursements?from=2026-11-26")["items"] as? [Any])?.isEmpty == true)
+            #expect((try await client.call(.get, "/v1/disbursements?from=2026-11-25&to=2026-11-25")["items"] as? [Any])?.count == 2)
         }
     }
 }

@@ -108,7 +108,8 @@ import Testing
             server.clock.advance(microseconds: 21 * 86_400_000_000)
             let overdue = try await client.call(.get, "/v1/pledges/\(id)")
             #expect(overdue["status"] as? String == "overdue")
-            let list = try await client.call(.get, "/v1/pledges?status=overdue&member_id=\(member)")
+            #expect((try await client.call(.get, "/v1/pledges?from=2026-11-26")["items"] as? [Any])?.isEmpty == true)
+            let list = try await client.call(.get, "/v1/pledges?status=overdue&member_id=\(member)&to=2026-11-30")
             #expect((list["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [id])
 
             let longReason = "The union's strike fund ran dry. " + String(repeating: "x", count: 960)

@@ -1914,6 +1914,8 @@ paths:
           description: Only pledges whose status is this one today. Any other value is `400 invalid_parameter`.
           schema:
             $ref: '#/components/schemas/PledgeStatus'
+        - $ref: '#/components/parameters/From'
+        - $ref: '#/components/parameters/To'
         - $ref: '#/components/parameters/Limit'
         - $ref: '#/components/parameters/Cursor'
       responses:
@@ -2351,6 +2353,8 @@ paths:
           description: Only disbursements whose status is this one. Any other value is `400 invalid_parameter`.
           schema:
             $ref: '#/components/schemas/DisbursementStatus'
+        - $ref: '#/components/parameters/From'
+        - $ref: '#/components/parameters/To'
         - $ref: '#/components/parameters/Limit'
         - $ref: '#/components/parameters/Cursor'
       responses:
@@ -4163,7 +4167,7 @@ components:
       description: |
         A grant from a fund to a member, with its status derived from its recorded steps,
         never from a stored counter.
-      required: [id, fund_id, member_id, asset, amount, purpose, status, approvals_needed, approvals, requested_by, requested_at, steps, transaction_ids]
+      required: [id, fund_id, asset, amount, purpose, status, approvals_needed, approvals, requested_by, requested_at, steps, transaction_ids]
       properties:
         id:
           $ref: '#/components/schemas/DisbursementID'
@@ -4172,6 +4176,10 @@ components:
           description: The fund's id (also when the request named the fund by its code).
         member_id:
           $ref: '#/components/schemas/MemberID'
+          description: The receiving member; absent when a beneficiary is named.
+        beneficiary:
+          type: string
+          description: The receiver outside the membership; absent when a member receives.
         asset:
           $ref: '#/components/schemas/AssetCode'
         amount:
@@ -4780,7 +4788,10 @@ components:
     RequestDisbursementRequest:
       type: object
       additionalProperties: false
-      required: [fund_id, member_id, asset, amount, purpose]
+      required: [fund_id, asset, amount, purpose]
+      description: |
+        Exactly one of `member_id` and `beneficiary` names the receiver (both, or neither,
+        is `422 validation_failed`).
       properties:
         fund_id:
           description: The fund's id or its code (a value that names no fund is `422 unknown_reference`).
@@ -4788,8 +4799,18 @@ components:
             - $ref: '#/components/schemas/FundID'
             - $ref: '#/components/schemas/FundCode'
         member_id:
-          $ref: '#/components/schemas/MemberID'
-          description: The member the grant is for (a value that names no member is `422 unknown_reference`).
+          description: The member the grant is for (a value that names no member is `422 unknown_reference`); absent or `null` when a beneficiary is named.
+          anyOf:
+            - $ref: '#/components/schemas/MemberID'
+            - type: 'null'
+        beneficiary:
+          type: [string, 'null']
+          description: |
+            A receiver outside the membership (a clinic, a family), 1 to 200 characters, no
+            control characters (otherwise `422 validation_failed`); its grants use the fund's
+            shared `expenses:<fund>:grants:beneficiaries` and
+            `liabilities:<fund>:grants-payable:beneficiaries` accounts. Public: it is in the
+            audit log.
         asset:
           $ref: '#/components/schemas/AssetCode'
           description: One of the fund's assets (another string is `422 validation_failed`; an asset the fund does not hold `422 asset_not_in_fund`).
@@ -7508,6 +7529,12 @@ components:
             }
           },
           {
+            "$ref": "#/components/parameters/From"
+          },
+          {
+            "$ref": "#/components/parameters/To"
+          },
+          {
             "$ref": "#/components/parameters/Limit"
           },
           {
@@ -8135,6 +8162,12 @@ components:
             "schema": {
               "$ref": "#/components/schemas/DisbursementStatus"
             }
+          },
+          {
+            "$ref": "#/components/parameters/From"
+          },
+          {
+            "$ref": "#/components/parameters/To"
           },
           {
             "$ref": "#/components/parameters/Limit"
@@ -10683,7 +10716,6 @@ components:
         "required": [
           "id",
           "fund_id",
-          "member_id",
           "asset",
           "amount",
           "purpose",
@@ -10704,7 +10736,12 @@ components:
             "description": "The fund's id (also when the request named the fund by its code)."
           },
           "member_id": {
-            "$ref": "#/components/schemas/MemberID"
+            "$ref": "#/components/schemas/MemberID",
+            "description": "The receiving member; absent when a beneficiary is named."
+          },
+          "beneficiary": {
+            "type": "string",
+            "description": "The receiver outside the membership; absent when a member receives."
           },
           "asset": {
             "$ref": "#/components/schemas/AssetCode"
@@ -11565,11 +11602,11 @@ components:
         "additionalProperties": false,
         "required": [
           "fund_id",
-          "member_id",
           "asset",
           "amount",
           "purpose"
         ],
+        "description": "Exactly one of `member_id` and `beneficiary` names the receiver (both, or neither,\nis `422 validation_failed`).\n",
         "properties": {
           "fund_id": {
             "description": "The fund's id or its code (a value that names no fund is `422 unknown_reference`).",
@@ -11583,8 +11620,22 @@ components:
             ]
           },
           "member_id": {
-            "$ref": "#/components/schemas/MemberID",
-            "description": "The member the grant is for (a value that names no member is `422 unknown_reference`)."
+            "description": "The member the grant is for (a value that names no member is `422 unknown_reference`); absent or `null` when a beneficiary is named.",
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/MemberID"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "beneficiary": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "A receiver outside the membership (a clinic, a family), 1 to 200 characters, no\ncontrol characters (otherwise `422 validation_failed`); its grants use the fund's\nshared `expenses:<fund>:grants:beneficiaries` and\n`liabilities:<fund>:grants-payable:beneficiaries` accounts. Public: it is in the\naudit log.\n"
           },
           "asset": {
             "$ref": "#/components/schemas/AssetCode",

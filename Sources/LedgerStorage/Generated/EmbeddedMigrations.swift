@@ -437,14 +437,17 @@ CREATE TABLE disbursements (
     seq               INTEGER PRIMARY KEY,
     id                TEXT NOT NULL UNIQUE CHECK (id GLOB 'dsb_[0-9a-f]*' AND length(id) = 36),
     fund_id           TEXT NOT NULL REFERENCES funds(id),
-    member_id         TEXT NOT NULL REFERENCES members(id),
+    -- The receiving member, or (member_id NULL) the beneficiary named by the request.
+    member_id         TEXT REFERENCES members(id),
+    beneficiary       TEXT CHECK (beneficiary IS NULL OR length(beneficiary) BETWEEN 1 AND 200),
     asset             TEXT NOT NULL REFERENCES assets(code),
     amount            INTEGER NOT NULL CHECK (amount BETWEEN 1 AND 9007199254740991),
     purpose           TEXT NOT NULL CHECK (length(purpose) BETWEEN 1 AND 1000),
     requested_by_key  TEXT,
     requested_by_name TEXT NOT NULL,
     requested_by_role TEXT,
-    requested_at      TEXT NOT NULL
+    requested_at      TEXT NOT NULL,
+    CHECK ((member_id IS NULL) <> (beneficiary IS NULL))
 ) STRICT;
 
 CREATE TABLE disbursement_steps (
