@@ -58,6 +58,7 @@ import Testing
             #expect(try await Self.balance(client, "income:climate:contributions:\(member)") == -100_000)
 
             _ = try await client.call(.post, "/v1/contributions", json: #"{"member_id":"\#(member)","fund_id":"climate","asset":"USD","amount":70000,"date":"2026-11-21","pledge_id":"\#(id)"}"#)
+            #expect(try await Self.lastEntryKind(client) == "contribution.received")
             state = try await client.call(.get, "/v1/pledges/\(id)")
             #expect(state["status"] as? String == "paid")
             #expect(state["outstanding"] as? Int == 0)
@@ -76,10 +77,12 @@ import Testing
             let over = try await client.call(.post, "/v1/contributions", json: #"{"member_id":"\#(member)","fund_id":"climate","asset":"USD","amount":8000,"date":"2026-11-20","pledge_id":"\#(id)"}"#)
             #expect(over.status == .unprocessableContent)
             #expect(over.code == "overpayment")
+            #expect(try await Self.lastEntryKind(client) == "pledge.made") // the refusal wrote nothing
             #expect(try await Self.balance(client, "assets:climate:cash:usd") == nil)
             let split = try await client.call(.post, "/v1/contributions", json: #"{"member_id":"\#(member)","fund_id":"climate","asset":"USD","amount":8000,"date":"2026-11-20","pledge_id":"\#(id)","split_excess":true}"#)
             #expect(split.status == .created)
             #expect(split["applied_to_pledge"] as? Int == 5_000)
+            #expect(try await Self.lastEntryKind(client) == "contribution.received")
             // 5,000 pledged income + 3,000 unpledged income, 8,000 cash.
             #expect(try await Self.balance(client, "income:climate:contributions:\(member)") == -8_000)
             #expect(try await Self.balance(client, "assets:climate:cash:usd") == 8_000)
@@ -104,6 +107,7 @@ import Testing
             let id = try #require(pledge["id"] as? String)
             #expect(pledge["status"] as? String == "open")
             _ = try await client.call(.post, "/v1/contributions", json: #"{"member_id":"\#(member)","fund_id":"climate","asset":"USD","amount":20000,"date":"2026-11-28","pledge_id":"\#(id)"}"#)
+            #expect(try await Self.lastEntryKind(client) == "contribution.received")
             // 2026-12-16: 40,000 was due, 20,000 paid → overdue.
             server.clock.advance(microseconds: 21 * 86_400_000_000)
             let overdue = try await client.call(.get, "/v1/pledges/\(id)")
