@@ -35,24 +35,13 @@ public struct Contribution: Hashable, Sendable {
 }
 
 /// Identifies a contribution, `ctb_` + 32 hex digits.
-public struct ContributionID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct ContributionID: PrefixedIdentifier {
+    public static let prefix = "ctb_"
     public let rawValue: String
 
-    public init?(_ text: String) {
-        guard text.hasPrefix("ctb_"), text.utf8.count == 36,
-              text.utf8.dropFirst(4).allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
-        else { return nil }
-        rawValue = text
+    public init(checked rawValue: String) {
+        self.rawValue = rawValue
     }
-
-    public init(bytes: [UInt8]) {
-        precondition(bytes.count == 16, "identifiers are 128 bits")
-        let hex = Array("0123456789abcdef")
-        rawValue = "ctb_" + String(bytes.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0f)]] })
-    }
-
-    public var description: String { rawValue }
-    public static func < (lhs: ContributionID, rhs: ContributionID) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// A request to record a contribution, as received at the edge.

@@ -123,24 +123,13 @@ public struct DisbursementStep: Hashable, Sendable {
 }
 
 /// Identifies a disbursement, `dsb_` + 32 hex digits.
-public struct DisbursementID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct DisbursementID: PrefixedIdentifier {
+    public static let prefix = "dsb_"
     public let rawValue: String
 
-    public init?(_ text: String) {
-        guard text.hasPrefix("dsb_"), text.utf8.count == 36,
-              text.utf8.dropFirst(4).allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
-        else { return nil }
-        rawValue = text
+    public init(checked rawValue: String) {
+        self.rawValue = rawValue
     }
-
-    public init(bytes: [UInt8]) {
-        precondition(bytes.count == 16, "identifiers are 128 bits")
-        let hex = Array("0123456789abcdef")
-        rawValue = "dsb_" + String(bytes.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0f)]] })
-    }
-
-    public var description: String { rawValue }
-    public static func < (lhs: DisbursementID, rhs: DisbursementID) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// A request for a grant, as received at the edge.

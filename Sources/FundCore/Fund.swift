@@ -38,24 +38,13 @@ public struct Fund: Hashable, Sendable {
 }
 
 /// Identifies a fund, `fnd_` + 32 hex digits.
-public struct FundID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct FundID: PrefixedIdentifier {
+    public static let prefix = "fnd_"
     public let rawValue: String
 
-    public init?(_ text: String) {
-        guard text.hasPrefix("fnd_"), text.utf8.count == 36,
-              text.utf8.dropFirst(4).allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
-        else { return nil }
-        rawValue = text
+    public init(checked rawValue: String) {
+        self.rawValue = rawValue
     }
-
-    public init(bytes: [UInt8]) {
-        precondition(bytes.count == 16, "identifiers are 128 bits")
-        let hex = Array("0123456789abcdef")
-        rawValue = "fnd_" + String(bytes.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0f)]] })
-    }
-
-    public var description: String { rawValue }
-    public static func < (lhs: FundID, rhs: FundID) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// The standard accounts of one fund. Cash per asset can never be overdrawn; pledges,

@@ -47,28 +47,16 @@ public struct Member: Hashable, Sendable {
 }
 
 /// Identifies a member, `mem_` + 32 hex digits.
-public struct MemberID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct MemberID: PrefixedIdentifier {
+    public static let prefix = "mem_"
     public let rawValue: String
 
-    public init?(_ text: String) {
-        guard text.hasPrefix("mem_"), text.utf8.count == 36,
-              text.utf8.dropFirst(4).allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
-        else { return nil }
-        rawValue = text
-    }
-
-    /// A new id from 16 random bytes.
-    public init(bytes: [UInt8]) {
-        precondition(bytes.count == 16, "identifiers are 128 bits")
-        let hex = Array("0123456789abcdef")
-        rawValue = "mem_" + String(bytes.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0f)]] })
+    public init(checked rawValue: String) {
+        self.rawValue = rawValue
     }
 
     /// `Member 1a2b3c4d`: derived from the id alone, so it is stable and reveals nothing.
     public var pseudonym: String { "Member " + rawValue.dropFirst(4).prefix(8) }
-
-    public var description: String { rawValue }
-    public static func < (lhs: MemberID, rhs: MemberID) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// A request to register a member, as received at the edge.

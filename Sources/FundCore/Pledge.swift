@@ -70,24 +70,13 @@ public struct Pledge: Hashable, Sendable {
 }
 
 /// Identifies a pledge, `plg_` + 32 hex digits.
-public struct PledgeID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct PledgeID: PrefixedIdentifier {
+    public static let prefix = "plg_"
     public let rawValue: String
 
-    public init?(_ text: String) {
-        guard text.hasPrefix("plg_"), text.utf8.count == 36,
-              text.utf8.dropFirst(4).allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) })
-        else { return nil }
-        rawValue = text
+    public init(checked rawValue: String) {
+        self.rawValue = rawValue
     }
-
-    public init(bytes: [UInt8]) {
-        precondition(bytes.count == 16, "identifiers are 128 bits")
-        let hex = Array("0123456789abcdef")
-        rawValue = "plg_" + String(bytes.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0x0f)]] })
-    }
-
-    public var description: String { rawValue }
-    public static func < (lhs: PledgeID, rhs: PledgeID) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// Where a pledge stands, computed from the ledger on the day asked.

@@ -72,3 +72,31 @@ public struct TransactionID: Hashable, Comparable, Sendable, CustomStringConvert
     public var description: String { rawValue }
     public static func < (lhs: TransactionID, rhs: TransactionID) -> Bool { lhs.rawValue < rhs.rawValue }
 }
+
+/// An identifier of the form `<prefix>` + 32 lowercase hex digits, for the domain's own
+/// kinds of object; conformers supply the prefix and storage, and get parsing, rendering
+/// and ordering here, once.
+public protocol PrefixedIdentifier: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The type prefix, e.g. `mem_`.
+    static var prefix: String { get }
+    /// The rendered id.
+    var rawValue: String { get }
+    /// Wraps text that has already been checked to be well-formed.
+    init(checked rawValue: String)
+}
+
+extension PrefixedIdentifier {
+    /// Accepts `text` when it is the prefix followed by exactly 32 lowercase hex digits.
+    public init?(_ text: String) {
+        guard Identifier.isWellFormed(text, prefix: Self.prefix) else { return nil }
+        self.init(checked: text)
+    }
+
+    /// A new id from 16 random bytes.
+    public init(bytes: [UInt8]) {
+        self.init(checked: Identifier.render(prefix: Self.prefix, bytes: bytes))
+    }
+
+    public var description: String { rawValue }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
