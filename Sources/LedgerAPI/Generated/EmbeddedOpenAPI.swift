@@ -970,7 +970,7 @@ paths:
               schema:
                 $ref: '#/components/schemas/VerifierKey'
               example: |
-                commons-ledger+ffedf0fb+Adm3vJlB4MzYfJE6i78ELBQcN9l797uxWCy06AOXzUvi
+                commons-ledger+e8b54ef2+AffpMoJbeghhGQWoSu2UZFZXycgu9/mA1lcdBlePCgbt
         '401':
           $ref: '#/components/responses/Unauthorized'
           description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
@@ -1003,10 +1003,10 @@ paths:
                 $ref: '#/components/schemas/SignedCheckpoint'
               example: |
                 commons-ledger
-                4
-                DYRGMKAEGkmrQuECrUmxeLYOzwR4dtnh1mGoKlK310M=
+                5
+                O7teYVD3D0ttwkA4UaqKNtzXGyqPZsXDbINylJ/QRCA=
 
-                — commons-ledger /+3w+0o/vP5b+HMPUMy3xQq05xNK3nkvJI3vzS4hKI+d+jZzmMx58qKpoVb+5OJkcg7uUxcoULApNAAdeoNizNDnggI=
+                — commons-ledger 6LVO8gZL4XLI3Z3WTyRbVjns80xALsx5OexAhtjgKK2ax62hrJZy768G4TPkivdaDHZucKY/SW2jiAqCnwTYDBAKjww=
         '401':
           $ref: '#/components/responses/Unauthorized'
           description: 'Code: `unauthenticated` (only when a token is sent and is malformed, unknown, revoked or expired; without one the route answers anonymously).'
@@ -1046,18 +1046,18 @@ paths:
                     note: |
                       commons-ledger
                       1
-                      +GDncdZhtwfEIDmZMLSASnrwB27r8oqeiLkadgwSG64=
+                      e+ry5OU+dPmlvJEQugtPkYjGSBbBF5jPeLvteQ7rsDo=
 
-                      — commons-ledger /+3w+/J27ueCENe2Cqx4znXZ3edqHdKhbk5J9Q92nsO2QK5C+/FtxzgKr6NyO9f4BlY3GnLC/cmMRsf2QhedSBJZqwo=
-                    created_at: '2026-03-14T09:00:00.000000Z'
+                      — commons-ledger 6LVO8l5V/waVIaJ24Ln/P60m7cUTueGtO/K3O+Zyje9MnA5rWyNMUHX8I6nR2+xOJYpdfx+hRSgnfKfi6x0RJNQGLgw=
+                    created_at: '2026-03-14T08:59:00.000000Z'
                   - tree_size: 2
                     note: |
                       commons-ledger
                       2
-                      rvFufmpPDocjF7IluvJt+UB8JsvR0S/0p/UrTvr1CzA=
+                      TmTlgj4HinaGG++BSc12xU+gfxut4RrvwEfoASdNcgQ=
 
-                      — commons-ledger /+3w+7ZVrDQ1UniXxvOMn/BKfjZdBZMkG/E6XAvyDy4Ug8eb0elLlGI/Vw9+xyEfkIVUi7dGxlN+pTYhwqabFDwAZwE=
-                    created_at: '2026-03-14T09:05:00.000000Z'
+                      — commons-ledger 6LVO8jec01OSCReiU6eMnWAPRRHhekRqCrV1nwYpiHffGuB5VOFXctRQiYuMO7a/IBOtA+Bz4ZMul/6mkmRJiBIFbgE=
+                    created_at: '2026-03-14T09:00:00.000000Z'
                 next_cursor: Y2hlY2twb2ludAoy
         '400':
           $ref: '#/components/responses/BadRequest'
@@ -1130,8 +1130,8 @@ paths:
               example:
                 entries:
                   - index: 2
-                    data: eyJiYWxhbmNlcyI6W10sImluZGV4IjoyLCJraW5kIjoiYWNjb3VudC5vcGVuZWQiLCJwYXlsb2FkIjp7ImFsbG93ZWRfYXNzZXRzIjpudWxsLCJjb2RlIjoiaW5jb21lOmNvbnRyaWJ1dGlvbnMiLCJjb25zdHJhaW50IjpudWxsLCJjcmVhdGVkX2F0IjoiMjAyNi0wMy0xNFQwOTowNjowMC4wMDAwMDBaIiwiaWQiOiJhY2NfZjllOGQ3YzZiNWE0OTM4MjcxNjA1ZjRlM2QyYzFiMGEiLCJtZXRhZGF0YSI6e30sInR5cGUiOiJpbmNvbWUifSwicHJldmlvdXNfaGFzaCI6ImJLODMvRWFRd0tCYzJIV2NSZWxpdXZiNUU0UGJDQ3JrNENWcE84bHRSeTA9IiwicmVjb3JkZWRfYXQiOiIyMDI2LTAzLTE0VDA5OjA2OjAwLjAwMDAwMFoiLCJ2ZXJzaW9uIjoxfQ==
-                tree_size: 4
+                    data: eyJiYWxhbmNlcyI6W10sImluZGV4IjoyLCJraW5kIjoiYWNjb3VudC5vcGVuZWQiLCJwYXlsb2FkIjp7ImFsbG93ZWRfYXNzZXRzIjpbIlVTRCJdLCJjb2RlIjoiYXNzZXRzOmJhbms6dXNkIiwiY29uc3RyYWludCI6Im5vX25lZ2F0aXZlIiwiY3JlYXRlZF9hdCI6IjIwMjYtMDMtMTRUMDk6MDU6MDAuMDAwMDAwWiIsImlkIjoiYWNjXzBhMWIyYzNkNGU1ZjYwNzE4MjkzYTRiNWM2ZDdlOGY5IiwibWV0YWRhdGEiOnsiYmFuayI6IkV4YW1wbGUgQmFuayJ9LCJ0eXBlIjoiYXNzZXQifSwicHJldmlvdXNfaGFzaCI6IlhLMSt6c2xpbGRUam5YNUI1VUtNTFJiUFNCZm1KUFlLQUdmS0xFbEtDbGM9IiwicHJpbmNpcGFsIjp7ImtleV9pZCI6ImtleV83MzI3YTU4N2RjN2EwYTE3OWY5Zjc0ZWZjZjdmNTgzMCIsIm5hbWUiOiJmaXJzdCBhZG1pbiIsInJvbGUiOiJhZG1pbiJ9LCJyZWNvcmRlZF9hdCI6IjIwMjYtMDMtMTRUMDk6MDU6MDAuMDAwMDAwWiIsInZlcnNpb24iOjF9
+                tree_size: 5
                 next_cursor: ZW50cnkKMw
         '400':
           $ref: '#/components/responses/BadRequest'
@@ -1192,11 +1192,12 @@ paths:
               schema:
                 $ref: '#/components/schemas/InclusionProof'
               example:
-                index: 3
-                tree_size: 4
+                index: 2
+                tree_size: 5
                 hashes:
-                  - zo/bIQB4Y5Vu1VNnc+oxO1S4KRHMsj+PeBArFM/w43k=
-                  - rvFufmpPDocjF7IluvJt+UB8JsvR0S/0p/UrTvr1CzA=
+                  - WarplAZc2/eR5RRjFe+1wUEh5GHcb8krtz6YyW3lEtc=
+                  - TmTlgj4HinaGG++BSc12xU+gfxut4RrvwEfoASdNcgQ=
+                  - yIL75ddaLGXAF4ZUTeoq067YCq3ZsUPNGmEfIGEUGb0=
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Code: `invalid_parameter` (`index`, `tree_size`).'
@@ -1256,9 +1257,10 @@ paths:
                 $ref: '#/components/schemas/ConsistencyProof'
               example:
                 first: 2
-                second: 4
+                second: 5
                 hashes:
-                  - sY3D1cnGo09muxL9jYDKxh+nPK7KDHuazgJ/DHQFYeg=
+                  - TWPlVx9J+nmDDScOxx5xi6c6q2FAJ2oUXvyXUNgZ75k=
+                  - yIL75ddaLGXAF4ZUTeoq067YCq3ZsUPNGmEfIGEUGb0=
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Code: `invalid_parameter` (`first`, `second`).'
@@ -1303,21 +1305,20 @@ paths:
               example:
                 transaction_id: txn_5f0c3e1a9b7d4c2e8f6a1b3c5d7e9f01
                 entry:
-                  index: 3
-                  data: eyJiYWxhbmNlcyI6W3siYWNjb3VudCI6ImFzc2V0czpiYW5rOnVzZCIsImFjY291bnRfaWQiOiJhY2NfMGExYjJjM2Q0ZTVmNjA3MTgyOTNhNGI1YzZkN2U4ZjkiLCJhc3NldCI6IlVTRCIsImJhbGFuY2UiOjI1MDB9LHsiYWNjb3VudCI6ImluY29tZTpjb250cmlidXRpb25zIiwiYWNjb3VudF9pZCI6ImFjY19mOWU4ZDdjNmI1YTQ5MzgyNzE2MDVmNGUzZDJjMWIwYSIsImFzc2V0IjoiVVNEIiwiYmFsYW5jZSI6LTI1MDB9XSwiaW5kZXgiOjMsImtpbmQiOiJ0cmFuc2FjdGlvbi5yZWNvcmRlZCIsInBheWxvYWQiOnsiZGF0ZSI6IjIwMjYtMDMtMTQiLCJkZXNjcmlwdGlvbiI6Ik1vbnRobHkgY29udHJpYnV0aW9uLCBtZW1iZXIgMTA0MiIsImlkIjoidHhuXzVmMGMzZTFhOWI3ZDRjMmU4ZjZhMWIzYzVkN2U5ZjAxIiwibWV0YWRhdGEiOnsibWVtYmVyIjoiMTA0MiJ9LCJwb3N0aW5ncyI6W3siYWNjb3VudCI6ImFzc2V0czpiYW5rOnVzZCIsImFjY291bnRfaWQiOiJhY2NfMGExYjJjM2Q0ZTVmNjA3MTgyOTNhNGI1YzZkN2U4ZjkiLCJhbW91bnQiOjI1MDAsImFzc2V0IjoiVVNEIn0seyJhY2NvdW50IjoiaW5jb21lOmNvbnRyaWJ1dGlvbnMiLCJhY2NvdW50X2lkIjoiYWNjX2Y5ZThkN2M2YjVhNDkzODI3MTYwNWY0ZTNkMmMxYjBhIiwiYW1vdW50IjotMjUwMCwiYXNzZXQiOiJVU0QifV0sInJlY29yZGVkX2F0IjoiMjAyNi0wMy0xNFQwOTozMDoxMi4zNDU2NzhaIiwicmV2ZXJzZXMiOm51bGx9LCJwcmV2aW91c19oYXNoIjoiem8vYklRQjRZNVZ1MVZObmMrb3hPMVM0S1JITXNqK1BlQkFyRk0vdzQzaz0iLCJyZWNvcmRlZF9hdCI6IjIwMjYtMDMtMTRUMDk6MzA6MTIuMzQ1Njc4WiIsInZlcnNpb24iOjF9
-                leaf_hash: 2lFeWMNmFEdaEisMzIhPy2i/5PyoZI/xvZU8jXbp1mI=
+                  index: 4
+                  data: eyJiYWxhbmNlcyI6W3siYWNjb3VudCI6ImFzc2V0czpiYW5rOnVzZCIsImFjY291bnRfaWQiOiJhY2NfMGExYjJjM2Q0ZTVmNjA3MTgyOTNhNGI1YzZkN2U4ZjkiLCJhc3NldCI6IlVTRCIsImJhbGFuY2UiOjI1MDB9LHsiYWNjb3VudCI6ImluY29tZTpjb250cmlidXRpb25zIiwiYWNjb3VudF9pZCI6ImFjY19mOWU4ZDdjNmI1YTQ5MzgyNzE2MDVmNGUzZDJjMWIwYSIsImFzc2V0IjoiVVNEIiwiYmFsYW5jZSI6LTI1MDB9XSwiaW5kZXgiOjQsImtpbmQiOiJ0cmFuc2FjdGlvbi5yZWNvcmRlZCIsInBheWxvYWQiOnsiZGF0ZSI6IjIwMjYtMDMtMTQiLCJkZXNjcmlwdGlvbiI6Ik1vbnRobHkgY29udHJpYnV0aW9uLCBtZW1iZXIgMTA0MiIsImlkIjoidHhuXzVmMGMzZTFhOWI3ZDRjMmU4ZjZhMWIzYzVkN2U5ZjAxIiwibWV0YWRhdGEiOnsibWVtYmVyIjoiMTA0MiJ9LCJwb3N0aW5ncyI6W3siYWNjb3VudCI6ImFzc2V0czpiYW5rOnVzZCIsImFjY291bnRfaWQiOiJhY2NfMGExYjJjM2Q0ZTVmNjA3MTgyOTNhNGI1YzZkN2U4ZjkiLCJhbW91bnQiOjI1MDAsImFzc2V0IjoiVVNEIn0seyJhY2NvdW50IjoiaW5jb21lOmNvbnRyaWJ1dGlvbnMiLCJhY2NvdW50X2lkIjoiYWNjX2Y5ZThkN2M2YjVhNDkzODI3MTYwNWY0ZTNkMmMxYjBhIiwiYW1vdW50IjotMjUwMCwiYXNzZXQiOiJVU0QifV0sInJlY29yZGVkX2F0IjoiMjAyNi0wMy0xNFQwOTozMDoxMi4zNDU2NzhaIiwicmV2ZXJzZXMiOm51bGx9LCJwcmV2aW91c19oYXNoIjoiV2FycGxBWmMyL2VSNVJSakZlKzF3VUVoNUdIY2I4a3J0ejZZeVczbEV0Yz0iLCJwcmluY2lwYWwiOnsia2V5X2lkIjoia2V5XzczMjdhNTg3ZGM3YTBhMTc5ZjlmNzRlZmNmN2Y1ODMwIiwibmFtZSI6ImZpcnN0IGFkbWluIiwicm9sZSI6ImFkbWluIn0sInJlY29yZGVkX2F0IjoiMjAyNi0wMy0xNFQwOTozMDoxMi4zNDU2NzhaIiwidmVyc2lvbiI6MX0=
+                leaf_hash: yIL75ddaLGXAF4ZUTeoq067YCq3ZsUPNGmEfIGEUGb0=
                 proof:
-                  index: 3
-                  tree_size: 4
+                  index: 4
+                  tree_size: 5
                   hashes:
-                    - zo/bIQB4Y5Vu1VNnc+oxO1S4KRHMsj+PeBArFM/w43k=
-                    - rvFufmpPDocjF7IluvJt+UB8JsvR0S/0p/UrTvr1CzA=
+                    - 5g2r5zTD8wuti3GhdLmaJsBkop2ZsRgzvSARiCfeozw=
                 checkpoint: |
                   commons-ledger
-                  4
-                  DYRGMKAEGkmrQuECrUmxeLYOzwR4dtnh1mGoKlK310M=
+                  5
+                  O7teYVD3D0ttwkA4UaqKNtzXGyqPZsXDbINylJ/QRCA=
 
-                  — commons-ledger /+3w+0o/vP5b+HMPUMy3xQq05xNK3nkvJI3vzS4hKI+d+jZzmMx58qKpoVb+5OJkcg7uUxcoULApNAAdeoNizNDnggI=
+                  — commons-ledger 6LVO8gZL4XLI3Z3WTyRbVjns80xALsx5OexAhtjgKK2ax62hrJZy768G4TPkivdaDHZucKY/SW2jiAqCnwTYDBAKjww=
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
@@ -3398,7 +3399,7 @@ components:
       pattern: '^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$'
       minLength: 44
       maxLength: 44
-      examples: [2lFeWMNmFEdaEisMzIhPy2i/5PyoZI/xvZU8jXbp1mI=]
+      examples: ['yIL75ddaLGXAF4ZUTeoq067YCq3ZsUPNGmEfIGEUGb0=']
     VerifierKey:
       type: string
       description: |
@@ -3406,7 +3407,7 @@ components:
         8-hex-digit key id (the first 4 bytes of SHA-256(name, `\n`, 0x01, public key)),
         `+`, and standard base64 of 0x01 (Ed25519) followed by the 32-byte public key.
       pattern: '^[^+\s]+\+[0-9a-f]{8}\+A[Q-Za-f][A-Za-z0-9+/]{42}\n$'
-      examples: ["commons-ledger+ffedf0fb+Adm3vJlB4MzYfJE6i78ELBQcN9l797uxWCy06AOXzUvi\n"]
+      examples: ["commons-ledger+e8b54ef2+AffpMoJbeghhGQWoSu2UZFZXycgu9/mA1lcdBlePCgbt\n"]
     SignedCheckpoint:
       type: string
       description: |
@@ -3418,7 +3419,7 @@ components:
         `/v1/log/key`.
       pattern: '^[^\n]+\n(0|[1-9][0-9]*)\n[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=\n\n(— [^\s+]+ [A-Za-z0-9+/]+={0,2}\n)+$'
       examples:
-        - "commons-ledger\n4\nDYRGMKAEGkmrQuECrUmxeLYOzwR4dtnh1mGoKlK310M=\n\n— commons-ledger /+3w+0o/vP5b+HMPUMy3xQq05xNK3nkvJI3vzS4hKI+d+jZzmMx58qKpoVb+5OJkcg7uUxcoULApNAAdeoNizNDnggI=\n"
+        - "commons-ledger\n5\nO7teYVD3D0ttwkA4UaqKNtzXGyqPZsXDbINylJ/QRCA=\n\n— commons-ledger 6LVO8gZL4XLI3Z3WTyRbVjns80xALsx5OexAhtjgKK2ax62hrJZy768G4TPkivdaDHZucKY/SW2jiAqCnwTYDBAKjww=\n"
     TreeSize:
       type: integer
       format: int64
@@ -6236,7 +6237,7 @@ components:
                 "schema": {
                   "$ref": "#/components/schemas/VerifierKey"
                 },
-                "example": "commons-ledger+ffedf0fb+Adm3vJlB4MzYfJE6i78ELBQcN9l797uxWCy06AOXzUvi\n"
+                "example": "commons-ledger+e8b54ef2+AffpMoJbeghhGQWoSu2UZFZXycgu9/mA1lcdBlePCgbt\n"
               }
             }
           },
@@ -6278,7 +6279,7 @@ components:
                 "schema": {
                   "$ref": "#/components/schemas/SignedCheckpoint"
                 },
-                "example": "commons-ledger\n4\nDYRGMKAEGkmrQuECrUmxeLYOzwR4dtnh1mGoKlK310M=\n\n— commons-ledger /+3w+0o/vP5b+HMPUMy3xQq05xNK3nkvJI3vzS4hKI+d+jZzmMx58qKpoVb+5OJkcg7uUxcoULApNAAdeoNizNDnggI=\n"
+                "example": "commons-ledger\n5\nO7teYVD3D0ttwkA4UaqKNtzXGyqPZsXDbINylJ/QRCA=\n\n— commons-ledger 6LVO8gZL4XLI3Z3WTyRbVjns80xALsx5OexAhtjgKK2ax62hrJZy768G4TPkivdaDHZucKY/SW2jiAqCnwTYDBAKjww=\n"
               }
             }
           },
@@ -6336,13 +6337,13 @@ components:
                   "items": [
                     {
                       "tree_size": 1,
-                      "note": "commons-ledger\n1\n+GDncdZhtwfEIDmZMLSASnrwB27r8oqeiLkadgwSG64=\n\n— commons-ledger /+3w+/J27ueCENe2Cqx4znXZ3edqHdKhbk5J9Q92nsO2QK5C+/FtxzgKr6NyO9f4BlY3GnLC/cmMRsf2QhedSBJZqwo=\n",
-                      "created_at": "2026-03-14T09:00:00.000000Z"
+                      "note": "commons-ledger\n1\ne+ry5OU+dPmlvJEQugtPkYjGSBbBF5jPeLvteQ7rsDo=\n\n— commons-ledger 6LVO8l5V/waVIaJ24Ln/P60m7cUTueGtO/K3O+Zyje9MnA5rWyNMUHX8I6nR2+xOJYpdfx+hRSgnfKfi6x0RJNQGLgw=\n",
+                      "created_at": "2026-03-14T08:59:00.000000Z"
                     },
                     {
                       "tree_size": 2,
-                      "note": "commons-ledger\n2\nrvFufmpPDocjF7IluvJt+UB8JsvR0S/0p/UrTvr1CzA=\n\n— commons-ledger /+3w+7ZVrDQ1UniXxvOMn/BKfjZdBZMkG/E6XAvyDy4Ug8eb0elLlGI/Vw9+xyEfkIVUi7dGxlN+pTYhwqabFDwAZwE=\n",
-                      "created_at": "2026-03-14T09:05:00.000000Z"
+                      "note": "commons-ledger\n2\nTmTlgj4HinaGG++BSc12xU+gfxut4RrvwEfoASdNcgQ=\n\n— commons-ledger 6LVO8jec01OSCReiU6eMnWAPRRHhekRqCrV1nwYpiHffGuB5VOFXctRQiYuMO7a/IBOtA+Bz4ZMul/6mkmRJiBIFbgE=\n",
+                      "created_at": "2026-03-14T09:00:00.000000Z"
                     }
                   ],
                   "next_cursor": "Y2hlY2twb2ludAoy"
@@ -6433,10 +6434,10 @@ components:
                   "entries": [
                     {
                       "index": 2,
-                      "data": "eyJiYWxhbmNlcyI6W10sImluZGV4IjoyLCJraW5kIjoiYWNjb3VudC5vcGVuZWQiLCJwYXlsb2FkIjp7ImFsbG93ZWRfYXNzZXRzIjpudWxsLCJjb2RlIjoiaW5jb21lOmNvbnRyaWJ1dGlvbnMiLCJjb25zdHJhaW50IjpudWxsLCJjcmVhdGVkX2F0IjoiMjAyNi0wMy0xNFQwOTowNjowMC4wMDAwMDBaIiwiaWQiOiJhY2NfZjllOGQ3YzZiNWE0OTM4MjcxNjA1ZjRlM2QyYzFiMGEiLCJtZXRhZGF0YSI6e30sInR5cGUiOiJpbmNvbWUifSwicHJldmlvdXNfaGFzaCI6ImJLODMvRWFRd0tCYzJIV2NSZWxpdXZiNUU0UGJDQ3JrNENWcE84bHRSeTA9IiwicmVjb3JkZWRfYXQiOiIyMDI2LTAzLTE0VDA5OjA2OjAwLjAwMDAwMFoiLCJ2ZXJzaW9uIjoxfQ=="
+                      "data": "eyJiYWxhbmNlcyI6W10sImluZGV4IjoyLCJraW5kIjoiYWNjb3VudC5vcGVuZWQiLCJwYXlsb2FkIjp7ImFsbG93ZWRfYXNzZXRzIjpbIlVTRCJdLCJjb2RlIjoiYXNzZXRzOmJhbms6dXNkIiwiY29uc3RyYWludCI6Im5vX25lZ2F0aXZlIiwiY3JlYXRlZF9hdCI6IjIwMjYtMDMtMTRUMDk6MDU6MDAuMDAwMDAwWiIsImlkIjoiYWNjXzBhMWIyYzNkNGU1ZjYwNzE4MjkzYTRiNWM2ZDdlOGY5IiwibWV0YWRhdGEiOnsiYmFuayI6IkV4YW1wbGUgQmFuayJ9LCJ0eXBlIjoiYXNzZXQifSwicHJldmlvdXNfaGFzaCI6IlhLMSt6c2xpbGRUam5YNUI1VUtNTFJiUFNCZm1KUFlLQUdmS0xFbEtDbGM9IiwicHJpbmNpcGFsIjp7ImtleV9pZCI6ImtleV83MzI3YTU4N2RjN2EwYTE3OWY5Zjc0ZWZjZjdmNTgzMCIsIm5hbWUiOiJmaXJzdCBhZG1pbiIsInJvbGUiOiJhZG1pbiJ9LCJyZWNvcmRlZF9hdCI6IjIwMjYtMDMtMTRUMDk6MDU6MDAuMDAwMDAwWiIsInZlcnNpb24iOjF9"
                     }
                   ],
-                  "tree_size": 4,
+                  "tree_size": 5,
                   "next_cursor": "ZW50cnkKMw"
                 }
               }
@@ -6519,11 +6520,12 @@ components:
                   "$ref": "#/components/schemas/InclusionProof"
                 },
                 "example": {
-                  "index": 3,
-                  "tree_size": 4,
+                  "index": 2,
+                  "tree_size": 5,
                   "hashes": [
-                    "zo/bIQB4Y5Vu1VNnc+oxO1S4KRHMsj+PeBArFM/w43k=",
-                    "rvFufmpPDocjF7IluvJt+UB8JsvR0S/0p/UrTvr1CzA="
+                    "WarplAZc2/eR5RRjFe+1wUEh5GHcb8krtz6YyW3lEtc=",
+                    "TmTlgj4HinaGG++BSc12xU+gfxut4RrvwEfoASdNcgQ=",
+                    "yIL75ddaLGXAF4ZUTeoq067YCq3ZsUPNGmEfIGEUGb0="
                   ]
                 }
               }
@@ -6607,9 +6609,10 @@ components:
                 },
                 "example": {
                   "first": 2,
-                  "second": 4,
+                  "second": 5,
                   "hashes": [
-                    "sY3D1cnGo09muxL9jYDKxh+nPK7KDHuazgJ/DHQFYeg="
+                    "TWPlVx9J+nmDDScOxx5xi6c6q2FAJ2oUXvyXUNgZ75k=",
+                    "yIL75ddaLGXAF4ZUTeoq067YCq3ZsUPNGmEfIGEUGb0="
                   ]
                 }
               }
@@ -6673,19 +6676,18 @@ components:
                 "example": {
                   "transaction_id": "txn_5f0c3e1a9b7d4c2e8f6a1b3c5d7e9f01",
                   "entry": {
-                    "index": 3,
-                    "data": "eyJiYWxhbmNlcyI6W3siYWNjb3VudCI6ImFzc2V0czpiYW5rOnVzZCIsImFjY291bnRfaWQiOiJhY2NfMGExYjJjM2Q0ZTVmNjA3MTgyOTNhNGI1YzZkN2U4ZjkiLCJhc3NldCI6IlVTRCIsImJhbGFuY2UiOjI1MDB9LHsiYWNjb3VudCI6ImluY29tZTpjb250cmlidXRpb25zIiwiYWNjb3VudF9pZCI6ImFjY19mOWU4ZDdjNmI1YTQ5MzgyNzE2MDVmNGUzZDJjMWIwYSIsImFzc2V0IjoiVVNEIiwiYmFsYW5jZSI6LTI1MDB9XSwiaW5kZXgiOjMsImtpbmQiOiJ0cmFuc2FjdGlvbi5yZWNvcmRlZCIsInBheWxvYWQiOnsiZGF0ZSI6IjIwMjYtMDMtMTQiLCJkZXNjcmlwdGlvbiI6Ik1vbnRobHkgY29udHJpYnV0aW9uLCBtZW1iZXIgMTA0MiIsImlkIjoidHhuXzVmMGMzZTFhOWI3ZDRjMmU4ZjZhMWIzYzVkN2U5ZjAxIiwibWV0YWRhdGEiOnsibWVtYmVyIjoiMTA0MiJ9LCJwb3N0aW5ncyI6W3siYWNjb3VudCI6ImFzc2V0czpiYW5rOnVzZCIsImFjY291bnRfaWQiOiJhY2NfMGExYjJjM2Q0ZTVmNjA3MTgyOTNhNGI1YzZkN2U4ZjkiLCJhbW91bnQiOjI1MDAsImFzc2V0IjoiVVNEIn0seyJhY2NvdW50IjoiaW5jb21lOmNvbnRyaWJ1dGlvbnMiLCJhY2NvdW50X2lkIjoiYWNjX2Y5ZThkN2M2YjVhNDkzODI3MTYwNWY0ZTNkMmMxYjBhIiwiYW1vdW50IjotMjUwMCwiYXNzZXQiOiJVU0QifV0sInJlY29yZGVkX2F0IjoiMjAyNi0wMy0xNFQwOTozMDoxMi4zNDU2NzhaIiwicmV2ZXJzZXMiOm51bGx9LCJwcmV2aW91c19oYXNoIjoiem8vYklRQjRZNVZ1MVZObmMrb3hPMVM0S1JITXNqK1BlQkFyRk0vdzQzaz0iLCJyZWNvcmRlZF9hdCI6IjIwMjYtMDMtMTRUMDk6MzA6MTIuMzQ1Njc4WiIsInZlcnNpb24iOjF9"
+                    "index": 4,
+                    "data": "eyJiYWxhbmNlcyI6W3siYWNjb3VudCI6ImFzc2V0czpiYW5rOnVzZCIsImFjY291bnRfaWQiOiJhY2NfMGExYjJjM2Q0ZTVmNjA3MTgyOTNhNGI1YzZkN2U4ZjkiLCJhc3NldCI6IlVTRCIsImJhbGFuY2UiOjI1MDB9LHsiYWNjb3VudCI6ImluY29tZTpjb250cmlidXRpb25zIiwiYWNjb3VudF9pZCI6ImFjY19mOWU4ZDdjNmI1YTQ5MzgyNzE2MDVmNGUzZDJjMWIwYSIsImFzc2V0IjoiVVNEIiwiYmFsYW5jZSI6LTI1MDB9XSwiaW5kZXgiOjQsImtpbmQiOiJ0cmFuc2FjdGlvbi5yZWNvcmRlZCIsInBheWxvYWQiOnsiZGF0ZSI6IjIwMjYtMDMtMTQiLCJkZXNjcmlwdGlvbiI6Ik1vbnRobHkgY29udHJpYnV0aW9uLCBtZW1iZXIgMTA0MiIsImlkIjoidHhuXzVmMGMzZTFhOWI3ZDRjMmU4ZjZhMWIzYzVkN2U5ZjAxIiwibWV0YWRhdGEiOnsibWVtYmVyIjoiMTA0MiJ9LCJwb3N0aW5ncyI6W3siYWNjb3VudCI6ImFzc2V0czpiYW5rOnVzZCIsImFjY291bnRfaWQiOiJhY2NfMGExYjJjM2Q0ZTVmNjA3MTgyOTNhNGI1YzZkN2U4ZjkiLCJhbW91bnQiOjI1MDAsImFzc2V0IjoiVVNEIn0seyJhY2NvdW50IjoiaW5jb21lOmNvbnRyaWJ1dGlvbnMiLCJhY2NvdW50X2lkIjoiYWNjX2Y5ZThkN2M2YjVhNDkzODI3MTYwNWY0ZTNkMmMxYjBhIiwiYW1vdW50IjotMjUwMCwiYXNzZXQiOiJVU0QifV0sInJlY29yZGVkX2F0IjoiMjAyNi0wMy0xNFQwOTozMDoxMi4zNDU2NzhaIiwicmV2ZXJzZXMiOm51bGx9LCJwcmV2aW91c19oYXNoIjoiV2FycGxBWmMyL2VSNVJSakZlKzF3VUVoNUdIY2I4a3J0ejZZeVczbEV0Yz0iLCJwcmluY2lwYWwiOnsia2V5X2lkIjoia2V5XzczMjdhNTg3ZGM3YTBhMTc5ZjlmNzRlZmNmN2Y1ODMwIiwibmFtZSI6ImZpcnN0IGFkbWluIiwicm9sZSI6ImFkbWluIn0sInJlY29yZGVkX2F0IjoiMjAyNi0wMy0xNFQwOTozMDoxMi4zNDU2NzhaIiwidmVyc2lvbiI6MX0="
                   },
-                  "leaf_hash": "2lFeWMNmFEdaEisMzIhPy2i/5PyoZI/xvZU8jXbp1mI=",
+                  "leaf_hash": "yIL75ddaLGXAF4ZUTeoq067YCq3ZsUPNGmEfIGEUGb0=",
                   "proof": {
-                    "index": 3,
-                    "tree_size": 4,
+                    "index": 4,
+                    "tree_size": 5,
                     "hashes": [
-                      "zo/bIQB4Y5Vu1VNnc+oxO1S4KRHMsj+PeBArFM/w43k=",
-                      "rvFufmpPDocjF7IluvJt+UB8JsvR0S/0p/UrTvr1CzA="
+                      "5g2r5zTD8wuti3GhdLmaJsBkop2ZsRgzvSARiCfeozw="
                     ]
                   },
-                  "checkpoint": "commons-ledger\n4\nDYRGMKAEGkmrQuECrUmxeLYOzwR4dtnh1mGoKlK310M=\n\n— commons-ledger /+3w+0o/vP5b+HMPUMy3xQq05xNK3nkvJI3vzS4hKI+d+jZzmMx58qKpoVb+5OJkcg7uUxcoULApNAAdeoNizNDnggI=\n"
+                  "checkpoint": "commons-ledger\n5\nO7teYVD3D0ttwkA4UaqKNtzXGyqPZsXDbINylJ/QRCA=\n\n— commons-ledger 6LVO8gZL4XLI3Z3WTyRbVjns80xALsx5OexAhtjgKK2ax62hrJZy768G4TPkivdaDHZucKY/SW2jiAqCnwTYDBAKjww=\n"
                 }
               }
             }
@@ -9550,7 +9552,7 @@ components:
         "minLength": 44,
         "maxLength": 44,
         "examples": [
-          "2lFeWMNmFEdaEisMzIhPy2i/5PyoZI/xvZU8jXbp1mI="
+          "yIL75ddaLGXAF4ZUTeoq067YCq3ZsUPNGmEfIGEUGb0="
         ]
       },
       "VerifierKey": {
@@ -9558,7 +9560,7 @@ components:
         "description": "A C2SP vkey followed by a newline: the key name (the log's origin), `+`, the\n8-hex-digit key id (the first 4 bytes of SHA-256(name, `\\n`, 0x01, public key)),\n`+`, and standard base64 of 0x01 (Ed25519) followed by the 32-byte public key.\n",
         "pattern": "^[^+\\s]+\\+[0-9a-f]{8}\\+A[Q-Za-f][A-Za-z0-9+/]{42}\\n$",
         "examples": [
-          "commons-ledger+ffedf0fb+Adm3vJlB4MzYfJE6i78ELBQcN9l797uxWCy06AOXzUvi\n"
+          "commons-ledger+e8b54ef2+AffpMoJbeghhGQWoSu2UZFZXycgu9/mA1lcdBlePCgbt\n"
         ]
       },
       "SignedCheckpoint": {
@@ -9566,7 +9568,7 @@ components:
         "description": "A C2SP signed note whose text is a c2sp.org/tlog-checkpoint body: the origin line,\nthe tree size in decimal, the root hash in standard base64, each ending in a\nnewline; then a blank line; then one signature line per signature, each\n`— <key name> <base64(4-byte key id || 64-byte Ed25519 signature)>` starting with\nU+2014 EM DASH and ending in a newline. The log signs it once, with the key of\n`/v1/log/key`.\n",
         "pattern": "^[^\\n]+\\n(0|[1-9][0-9]*)\\n[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=\\n\\n(— [^\\s+]+ [A-Za-z0-9+/]+={0,2}\\n)+$",
         "examples": [
-          "commons-ledger\n4\nDYRGMKAEGkmrQuECrUmxeLYOzwR4dtnh1mGoKlK310M=\n\n— commons-ledger /+3w+0o/vP5b+HMPUMy3xQq05xNK3nkvJI3vzS4hKI+d+jZzmMx58qKpoVb+5OJkcg7uUxcoULApNAAdeoNizNDnggI=\n"
+          "commons-ledger\n5\nO7teYVD3D0ttwkA4UaqKNtzXGyqPZsXDbINylJ/QRCA=\n\n— commons-ledger 6LVO8gZL4XLI3Z3WTyRbVjns80xALsx5OexAhtjgKK2ax62hrJZy768G4TPkivdaDHZucKY/SW2jiAqCnwTYDBAKjww=\n"
         ]
       },
       "TreeSize": {
