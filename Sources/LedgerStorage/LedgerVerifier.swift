@@ -57,39 +57,49 @@ public struct LedgerVerifier {
             var transactionCount = 0
 
             var stream = try TransactionStream(db)
-            let entries = try Row.fetchCursor(db, sql: "SELECT idx, data, leaf_hash FROM log_entries ORDER BY idx")
-            while let row = try entries.next() {
-                let index = try LedgerRows.integer(row, "idx")
-                let data = [UInt8](try row.decode(Data.self, forColumn: "data"))
-                let stored = [UInt8](try row.decode(Data.self, forColumn: "leaf_hash"))
-                let before = auditor.frontier
-                let (entry, leafHash) = try auditor.consume(index: index, data: data)
-                guard leafHash.bytes == stored else {
-                    throw AuditFailure(index: index, detail: "stored leaf hash does not match the entry's bytes: the entry was altered")
+            // Entries are parsed and hashed on a second core, ahead of the checks that need
+            // everything before them (the chain, the replay, the tables), which run here.
+            let pipe = EntryPipe()
+            let path = self.path
+            let producer = Thread { Self.parseEntries(path: path, below: total, into: pipe) }
+            producer.start()
+            defer { pipe.close() }
+            reading: while true {
+                let parsedEntries: [LogAuditor.ParsedEntry]
+                switch pipe.take() {
+                case .batch(let batch): parsedEntries = batch
+                case .failure(let error): throw error
+                case .end: break reading
                 }
-                try Self.checkNodes(db, before: before, leafHash: leafHash)
-                var logged: LedgerTransaction?
-                switch entry.event {
-                case .transactionRecorded(let transaction): logged = transaction
-                case .fundAction(let action):
-                    for account in action.accountsOpened {
-                        try Self.compareWithTables(db, entry: LogEntry(
-                            index: entry.index, recordedAt: entry.recordedAt, event: .accountOpened(account),
-                            previousHash: entry.previousHash, balances: [], principal: entry.principal
-                        ))
+                for parsed in parsedEntries {
+                    let index = parsed.index
+                    let entry = parsed.entry
+                    let before = auditor.frontier
+                    try auditor.accept(parsed)
+                    try Self.checkNodes(db, before: before, leafHash: parsed.leafHash)
+                    var logged: LedgerTransaction?
+                    switch entry.event {
+                    case .transactionRecorded(let transaction): logged = transaction
+                    case .fundAction(let action):
+                        for account in action.accountsOpened {
+                            try Self.compareWithTables(db, entry: LogEntry(
+                                index: entry.index, recordedAt: entry.recordedAt, event: .accountOpened(account),
+                                previousHash: entry.previousHash, balances: [], principal: entry.principal
+                            ))
+                        }
+                        logged = action.transaction
+                        try Self.compareDomainRows(db, action: action, index: entry.index)
+                    default: try Self.compareWithTables(db, entry: entry)
                     }
-                    logged = action.transaction
-                    try Self.compareDomainRows(db, action: action, index: entry.index)
-                default: try Self.compareWithTables(db, entry: entry)
-                }
-                if let transaction = logged {
-                    // Transactions are stored in log order: compare by walking both in step.
-                    transactionCount += 1
-                    guard let stored = try stream.next(), stored == transaction else {
-                        throw AuditFailure(index: entry.index, detail: "transaction \(transaction.id) in the tables differs from the log")
+                    if let transaction = logged {
+                        // Transactions are stored in log order: compare by walking both in step.
+                        transactionCount += 1
+                        guard let stored = try stream.next(), stored == transaction else {
+                            throw AuditFailure(index: entry.index, detail: "transaction \(transaction.id) in the tables differs from the log")
+                        }
                     }
+                    if index % progressInterval == progressInterval - 1 { progress(index + 1, total) }
                 }
-                if index % progressInterval == progressInterval - 1 { progress(index + 1, total) }
             }
             progress(auditor.treeSize, total)
 
@@ -115,6 +125,39 @@ public struct LedgerVerifier {
                 entries: auditor.treeSize, checkpoints: checkpointRows.count, transactions: transactionCount,
                 root: auditor.frontier.root.base64EncodedString
             )
+        }
+    }
+
+    /// Reads entries [0, `total`) on its own read-only connection, parses and hashes each
+    /// (checking the stored leaf hash), and hands them over in order; stops at the first
+    /// failure, after handing over every entry before it.
+    static func parseEntries(path: String, below total: Int64, into pipe: EntryPipe) {
+        var batch: [LogAuditor.ParsedEntry] = []
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            try queue.read { db in
+                let rows = try Row.fetchCursor(db, sql: "SELECT idx, data, leaf_hash FROM log_entries WHERE idx < ? ORDER BY idx", arguments: [total])
+                while let row = try rows.next() {
+                    let index = try LedgerRows.integer(row, "idx")
+                    let parsed = try LogAuditor.parse(index: index, data: [UInt8](try row.decode(Data.self, forColumn: "data")))
+                    guard parsed.leafHash.bytes == [UInt8](try row.decode(Data.self, forColumn: "leaf_hash")) else {
+                        throw AuditFailure(index: index, detail: "stored leaf hash does not match the entry's bytes: the entry was altered")
+                    }
+                    batch.append(parsed)
+                    if batch.count == 256 {
+                        guard pipe.put(.batch(batch)) else { return }
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+            if !batch.isEmpty, !pipe.put(.batch(batch)) { return }
+            _ = pipe.put(.end)
+        } catch {
+            if !batch.isEmpty, !pipe.put(.batch(batch)) { return }
+            _ = pipe.put(.failure(error))
         }
     }
 
@@ -395,5 +438,49 @@ private struct TransactionStream {
             reversesID: try row.decode(String?.self, forColumn: "reverses_id").flatMap(TransactionID.init),
             reversedByID: nil
         )
+    }
+}
+
+/// A bounded, ordered hand-over of parsed entries from the parsing thread to the checker.
+final class EntryPipe: @unchecked Sendable {
+    enum Item {
+        case batch([LogAuditor.ParsedEntry])
+        case failure(any Error)
+        case end
+    }
+
+    private let condition = NSCondition()
+    private var items: [Item] = []
+    private var isClosed = false
+    /// Batches held at most: bounds memory whatever the log's size.
+    private let capacity = 8
+
+    /// Hands over an item, waiting while the pipe is full; false once the reader has gone.
+    func put(_ item: Item) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity && !isClosed { condition.wait() }
+        guard !isClosed else { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// Takes the next item, waiting until there is one.
+    func take() -> Item {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty { condition.wait() }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    /// The reader is done: a waiting or later `put` returns false.
+    func close() {
+        condition.lock()
+        isClosed = true
+        condition.broadcast()
+        condition.unlock()
     }
 }

@@ -29,12 +29,17 @@ public struct LogAuditor: Sendable {
     /// The number of entries consumed so far.
     public var treeSize: Int64 { frontier.treeSize }
 
-    /// Checks the next entry and returns it parsed, with its leaf hash.
-    @discardableResult
-    public mutating func consume(index: Int64, data: [UInt8]) throws(AuditFailure) -> (entry: LogEntry, leafHash: Hash) {
-        guard index == treeSize else {
-            throw AuditFailure(index: treeSize, detail: "expected entry \(treeSize), found entry \(index): entries are missing or out of order")
-        }
+    /// An entry read and checked on its own — canonical JSON, a well-formed entry at the
+    /// index it is stored at — with its leaf hash: the part of the checks that needs no
+    /// earlier entry, so it can run ahead on another core.
+    public struct ParsedEntry: Sendable {
+        public let index: Int64
+        public let entry: LogEntry
+        public let leafHash: Hash
+    }
+
+    /// Parses and hashes one entry, independent of every other.
+    public static func parse(index: Int64, data: [UInt8]) throws(AuditFailure) -> ParsedEntry {
         let json: JSONValue
         do {
             json = try JSONParser.parseCanonical(data)
@@ -50,6 +55,29 @@ public struct LogAuditor: Sendable {
         guard entry.index == index else {
             throw AuditFailure(index: index, detail: "entry states index \(entry.index)")
         }
+        return ParsedEntry(index: index, entry: entry, leafHash: MerkleHash.leafHash(data))
+    }
+
+    /// Checks the next entry and returns it parsed, with its leaf hash.
+    @discardableResult
+    public mutating func consume(index: Int64, data: [UInt8]) throws(AuditFailure) -> (entry: LogEntry, leafHash: Hash) {
+        guard index == treeSize else {
+            throw AuditFailure(index: treeSize, detail: "expected entry \(treeSize), found entry \(index): entries are missing or out of order")
+        }
+        let parsed = try Self.parse(index: index, data: data)
+        try accept(parsed)
+        return (parsed.entry, parsed.leafHash)
+    }
+
+    /// Checks a parsed entry against everything before it: its place in the sequence, the
+    /// hash chain, the ledger's rules (replayed) and the balances it states; then adds it
+    /// to the tree.
+    public mutating func accept(_ parsed: ParsedEntry) throws(AuditFailure) {
+        let index = parsed.index
+        let entry = parsed.entry
+        guard index == treeSize else {
+            throw AuditFailure(index: treeSize, detail: "expected entry \(treeSize), found entry \(index): entries are missing or out of order")
+        }
         guard entry.previousHash == previousLeafHash?.base64EncodedString else {
             throw AuditFailure(index: index, detail: "previous_hash does not match the hash of entry \(index - 1): the chain is broken")
         }
@@ -62,12 +90,10 @@ public struct LogAuditor: Sendable {
         guard balances == entry.balances else {
             throw AuditFailure(index: index, detail: "entry states balances \(Self.describe(entry.balances)); replay computes \(Self.describe(balances))")
         }
-        let leafHash = MerkleHash.leafHash(data)
-        _ = frontier.append(leafHash: leafHash)
-        previousLeafHash = leafHash
+        _ = frontier.append(leafHash: parsed.leafHash)
+        previousLeafHash = parsed.leafHash
         lastEntry = entry
         if wantedSizes.contains(frontier.treeSize) { roots[frontier.treeSize] = frontier.root }
-        return (entry, leafHash)
     }
 
     /// Checks a signed checkpoint: signature by one of `verifiers`, and a root equal to
