@@ -36,23 +36,28 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
     public var type: String { "urn:commons-ledger:problem:\(code)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        return Response(
+            status: status, headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: json(instance: request.uri.path).canonicalBytes))
+        )
+    }
+
+    /// The problem+json body, for `instance` (the request path).
+    func json(instance: String) -> JSONValue {
         var object: [String: JSONValue] = [
             "type": .string(type),
             "title": .string(title),
             "status": .integer(Int64(status.code)),
             "detail": .string(detail),
             "code": .string(code),
-            "instance": .string(request.uri.path),
+            "instance": .string(instance),
         ]
         if !errors.isEmpty {
             object["errors"] = .array(errors.map { .object(["field": .string($0.field), "detail": .string($0.detail)]) })
         }
-        var headers = self.headers
-        headers[.contentType] = "application/problem+json"
-        return Response(
-            status: status, headers: headers,
-            body: .init(byteBuffer: ByteBuffer(bytes: JSONValue.object(object).canonicalBytes))
-        )
+        return .object(object)
     }
 
     // MARK: Problems raised by the HTTP layer itself

@@ -45,9 +45,7 @@ enum RequestReading {
         _ request: Request, body: [UInt8], principal: Principal, render: @escaping @Sendable (Value) throws -> StoredResponse
     ) throws -> Idempotency<Value>? {
         guard let key = request.headers[.idempotencyKey] else { return nil }
-        guard !key.isEmpty, key.utf8.count <= Limits.idempotencyKeyLengthMax,
-              key.unicodeScalars.allSatisfy({ $0.value >= 0x21 && $0.value <= 0x7e })
-        else {
+        guard isValidIdempotencyKey(key) else {
             throw Problem(
                 status: .badRequest, code: "invalid_idempotency_key", title: "The Idempotency-Key header is invalid",
                 detail: "use 1 to \(Limits.idempotencyKeyLengthMax) visible ASCII characters, e.g. a UUID"
@@ -57,6 +55,11 @@ enum RequestReading {
         hasher.update(data: Array("\(request.method.rawValue) \(request.uri.path)\n".utf8))
         hasher.update(data: body)
         return Idempotency(key: "\(principal.keyID ?? "system")/\(key)", fingerprint: Array(hasher.finalize()), render: render)
+    }
+
+    /// Whether `key` is 1 to 255 visible ASCII characters.
+    static func isValidIdempotencyKey(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.count <= Limits.idempotencyKeyLengthMax && key.unicodeScalars.allSatisfy { $0.value >= 0x21 && $0.value <= 0x7e }
     }
 
     /// The `limit` and `cursor` query parameters as a page request.

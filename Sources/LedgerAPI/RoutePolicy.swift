@@ -49,6 +49,7 @@ public enum RoutePolicy {
         "GET /v1/accounts/{account}/register": readers,
 
         "POST /v1/transactions": treasurers,
+        "POST /v1/transactions/batch": treasurers,
         "GET /v1/transactions": readers,
         "GET /v1/transactions/{id}": readers,
         "POST /v1/transactions/{id}/reverse": treasurers,
@@ -99,19 +100,30 @@ public enum RoutePolicy {
 
     /// The methods routed for a concrete request path (templates match any one segment
     /// per `{parameter}`), for answering 405 with an `Allow` header.
+    ///
+    /// Like the router, a literal segment wins over a parameter: `/v1/transactions/batch`
+    /// is the batch route only, not also `/v1/transactions/{id}`.
     public static func methods(forPath path: String) -> [String] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        var methods: Set<String> = []
+        var best: (literals: Int, methods: Set<String>) = (-1, [])
         for route in table.keys {
             let parts = route.split(separator: " ", maxSplits: 1)
             let template = parts[1].split(separator: "/", omittingEmptySubsequences: false)
             guard template.count == segments.count else { continue }
+            var literals = 0
             let matches = zip(template, segments).allSatisfy { pattern, segment in
-                (pattern.hasPrefix("{") && pattern.hasSuffix("}") && !segment.isEmpty) || pattern == segment
+                if pattern.hasPrefix("{") && pattern.hasSuffix("}") { return !segment.isEmpty }
+                literals += 1
+                return pattern == segment
             }
-            if matches { methods.insert(String(parts[0])) }
+            guard matches else { continue }
+            if literals > best.literals {
+                best = (literals, [String(parts[0])])
+            } else if literals == best.literals {
+                best.methods.insert(String(parts[0]))
+            }
         }
-        return methods.sorted()
+        return best.methods.sorted()
     }
 
     /// The access of a route, by method and path template; admins only when unlisted.

@@ -1,3 +1,4 @@
+import Crypto
 import Hummingbird
 import LedgerCore
 import LedgerStorage
@@ -39,6 +40,39 @@ struct TransactionController<Store: LedgerStore> {
         }
     }
 
+    /// `POST /v1/transactions/batch` body: up to `batchSizeMax` transactions, each with an
+    /// optional idempotency key of its own.
+    struct BatchRequest: RequestBody {
+        struct Item: Decodable, Sendable {
+            let idempotencyKey: String?
+            let date: String
+            let description: String?
+            let metadata: JSONValue?
+            let postings: [CreateRequest.PostingRequest]
+
+            enum CodingKeys: String, CodingKey {
+                case date, description, metadata, postings
+                case idempotencyKey = "idempotency_key"
+            }
+        }
+
+        let atomic: Bool?
+        let transactions: [Item]
+
+        static var shape: JSONShape {
+            .object([
+                "atomic": .value,
+                "transactions": .array(.object([
+                    "idempotency_key": .value, "date": .value, "description": .value, "metadata": .any,
+                    "postings": .array(.object(["account": .value, "asset": .value, "amount": .integer])),
+                ])),
+            ])
+        }
+    }
+
+    /// Most transactions in one batch request.
+    static var batchSizeMax: Int { 1_000 }
+
     /// `POST /v1/transactions/{id}/reverse` body (optional).
     struct ReverseRequest: RequestBody {
         let date: String?
@@ -71,6 +105,84 @@ struct TransactionController<Store: LedgerStore> {
                 draft, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
             )
             return try JSONResponse.response(outcome, render: render)
+        }
+        group.post("/v1/transactions/batch") { request, context in
+            let body = try await RequestReading.body(of: request, limits: limits)
+            let batch = try JSONRequest.decode(BatchRequest.self, from: body, depthMax: limits.jsonDepthMax)
+            guard (1...Self.batchSizeMax).contains(batch.transactions.count) else {
+                throw Rejection.invalidFields([FieldProblem(field: "transactions", detail: "must hold between 1 and \(Self.batchSizeMax) transactions")])
+            }
+            let principal = try context.requirePrincipal()
+            var items: [(draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?)] = []
+            var problems: [FieldProblem] = []
+            for (index, item) in batch.transactions.enumerated() {
+                let description = UnicodeText.nfc(item.description)
+                problems += limits.problems(postings: item.postings.count, description: description, metadata: item.metadata)
+                    .map { FieldProblem(field: "transactions[\(index)].\($0.field)", detail: $0.detail) }
+                if case .object(let metadata)? = item.metadata {
+                    for key in SQLiteLedgerStore.fundMetadataKeys where metadata[key] != nil {
+                        problems.append(FieldProblem(field: "transactions[\(index)].metadata.\(key)", detail: "is reserved for the fund's own steps"))
+                    }
+                }
+                let draft = TransactionDraft(
+                    date: item.date, description: description, metadata: item.metadata,
+                    postings: item.postings.map { PostingDraft(account: $0.account, asset: $0.asset, amount: $0.amount) }
+                )
+                // Malformed fields refuse the whole request, as the document's schema does;
+                // the ledger's rules (balance, accounts, overdrafts) are answered per item.
+                do {
+                    _ = try draft.checked()
+                } catch let rejection as Rejection {
+                    if case .invalidFields(let fields) = rejection {
+                        problems += fields.map { FieldProblem(field: "transactions[\(index)].\($0.field)", detail: $0.detail) }
+                    }
+                }
+                var idempotency: Idempotency<LedgerTransaction>?
+                if let key = item.idempotencyKey {
+                    guard RequestReading.isValidIdempotencyKey(key) else {
+                        throw Problem.invalidRequest([FieldProblem(field: "transactions[\(index)].idempotency_key", detail: "must be 1 to 255 visible ASCII characters")])
+                    }
+                    idempotency = Idempotency(
+                        key: "\(principal.keyID ?? "system")/batch/\(key)", fingerprint: Self.fingerprint(of: item),
+                        render: { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Transaction($0))) }
+                    )
+                }
+                items.append((draft, idempotency))
+            }
+            try RequestLimits.enforce(problems)
+            let atomic = batch.atomic ?? false
+            let outcomes: [BatchItemOutcome]
+            do {
+                outcomes = try await store.recordTransactions(items, atomic: atomic, by: principal)
+            } catch let failure as BatchRejection {
+                let problem = Problem(failure.rejection)
+                throw Problem(
+                    status: problem.status, code: problem.code, title: problem.title,
+                    detail: "transactions[\(failure.index)]: \(problem.detail); nothing was written",
+                    errors: [FieldProblem(field: "transactions[\(failure.index)]", detail: problem.detail)] + problem.errors
+                )
+            }
+            var results: [JSONValue] = []
+            for (index, outcome) in outcomes.enumerated() {
+                switch outcome {
+                case .applied(let transaction):
+                    let json = try JSONParser.parse(JSONResponse.bytes(Representation.Transaction(transaction)))
+                    results.append(.object(["index": .integer(Int64(index)), "status": .integer(201), "transaction": json]))
+                case .replayed(let stored):
+                    results.append(.object([
+                        "index": .integer(Int64(index)), "status": .integer(Int64(stored.status)), "replayed": .bool(true),
+                        "transaction": try JSONParser.parse(stored.body),
+                    ]))
+                case .rejected(let rejection):
+                    let problem = Problem(rejection)
+                    results.append(.object([
+                        "index": .integer(Int64(index)), "status": .integer(Int64(problem.status.code)),
+                        "problem": problem.json(instance: request.uri.path),
+                    ]))
+                }
+            }
+            let response = JSONValue.object(["atomic": .bool(atomic), "results": .array(results)])
+            return JSONResponse.make(status: .ok, body: response.canonicalBytes)
         }
         group.get("/v1/transactions") { request, _ in
             var filter = TransactionFilter(from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to"))
@@ -108,6 +220,19 @@ struct TransactionController<Store: LedgerStore> {
             )
             return try JSONResponse.response(outcome, render: render)
         }
+    }
+
+    /// What makes two batch items the same request: their fields, as canonical JSON.
+    static func fingerprint(of item: BatchRequest.Item) -> [UInt8] {
+        let value = JSONValue.object([
+            "date": .string(item.date), "description": item.description.map(JSONValue.string) ?? .null,
+            "metadata": item.metadata ?? .null,
+            "postings": .array(item.postings.map { .object(["account": .string($0.account), "asset": .string($0.asset), "amount": .integer($0.amount)]) }),
+        ])
+        var hasher = SHA256()
+        hasher.update(data: Array("POST /v1/transactions/batch item\n".utf8))
+        hasher.update(data: value.canonicalBytes)
+        return Array(hasher.finalize())
     }
 
     private static func transactionID(_ context: some RequestContext) throws -> TransactionID {

@@ -59,7 +59,7 @@ struct LedgerBench: AsyncParsableCommand {
                         if batch == 1 {
                             _ = try await store.recordTransaction(draft, by: .system, idempotency: nil)
                         } else {
-                            _ = try await store.recordTransactions(Array(repeating: draft, count: size), atomic: false, by: .system)
+                            _ = try await store.recordTransactions(Array(repeating: (draft, nil), count: size), atomic: false, by: .system)
                         }
                         let took = clock.now - began
                         latencies.append(contentsOf: repeatElement(took, count: size))

@@ -37,8 +37,10 @@ public indirect enum JSONValue: Hashable, Sendable {
         case .null: output += Array("null".utf8)
         case .bool(let value): output += Array((value ? "true" : "false").utf8)
         case .integer(let value):
-            // JCS numbers follow ECMAScript; integers within ±(2^53 − 1) print as plain decimals.
-            precondition(Amount.isRepresentable(value), "canonical JSON integers must be exact in IEEE 754 doubles")
+            // JCS numbers follow ECMAScript; integers within ±(2^53 − 1) print as plain
+            // decimals. Larger ones never reach the log (MetadataRules refuses them), but
+            // measuring or fingerprinting unvalidated input must not trap, so they print
+            // as decimals too.
             output += Array(String(value).utf8)
         case .string(let value): JSONValue.appendCanonical(string: value, to: &output)
         case .array(let values):

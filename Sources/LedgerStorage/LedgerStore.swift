@@ -28,6 +28,11 @@ public protocol LedgerStore: Sendable {
 
     /// Records a balanced transaction.
     func recordTransaction(_ draft: TransactionDraft, by principal: Principal, idempotency: Idempotency<LedgerTransaction>?) async throws -> WriteOutcome<LedgerTransaction>
+    /// Records many transactions in one database transaction, each with its own result
+    /// (or all-or-nothing when `atomic`).
+    func recordTransactions(
+        _ items: [(draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?)], atomic: Bool, by principal: Principal
+    ) async throws -> [BatchItemOutcome]
     /// Records the reversal of transaction `id`, dated `date` (today when `nil`).
     func reverseTransaction(
         _ id: TransactionID, date: LocalDate?, description: String?, by principal: Principal,

@@ -201,13 +201,17 @@ extension SQLiteLedgerStore {
     /// Records many transactions in one database transaction: one fsync and one signed
     /// checkpoint for the whole batch, one log entry per transaction.
     ///
-    /// Each draft keeps its own result: a rejected draft is rolled back alone (a
-    /// savepoint) and its neighbours are still recorded — unless `atomic`, when the first
-    /// rejection rolls back the whole batch and is thrown.
-    public func recordTransactions(_ drafts: [TransactionDraft], atomic: Bool, by principal: Principal) async throws -> [Result<LedgerTransaction, Rejection>] {
-        let checked = drafts.map { draft in Result { () throws(Rejection) in try draft.checked() } }
-        if atomic, let failure = checked.first(where: { if case .failure = $0 { true } else { false } }), case .failure(let rejection) = failure {
-            throw rejection
+    /// Each item keeps its own result: a rejected item is rolled back alone (a savepoint)
+    /// and its neighbours are still recorded — unless `atomic`, when the first rejection
+    /// rolls back the whole batch and is thrown as `BatchRejection`. An item with an
+    /// idempotency key already used for the same item is replayed, not written again.
+    public func recordTransactions(
+        _ items: [(draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?)], atomic: Bool, by principal: Principal
+    ) async throws -> [BatchItemOutcome] {
+        let checked = items.map { item in Result { () throws(Rejection) in try item.draft.checked() } }
+        if atomic, let index = checked.firstIndex(where: { if case .failure = $0 { true } else { false } }),
+           case .failure(let rejection) = checked[index] {
+            throw BatchRejection(index: index, rejection: rejection)
         }
         let identifiers = self.identifiers
         let signer = self.signer
@@ -215,24 +219,30 @@ extension SQLiteLedgerStore {
         return try await pool.write { db in
             let now = clock.now()
             var log = try AuditLogWriter(db)
-            var results: [Result<LedgerTransaction, Rejection>] = []
-            results.reserveCapacity(drafts.count)
-            for item in checked {
+            var results: [BatchItemOutcome] = []
+            results.reserveCapacity(items.count)
+            for (index, item) in checked.enumerated() {
                 guard case .success(let draft) = item else {
-                    if case .failure(let rejection) = item { results.append(.failure(rejection)) }
+                    if case .failure(let rejection) = item { results.append(.rejected(rejection)) }
                     continue
                 }
-                var outcome: Result<LedgerTransaction, Rejection>?
+                let idempotency = items[index].idempotency
+                var outcome: BatchItemOutcome?
                 try db.inSavepoint {
                     do {
+                        if let idempotency, let stored = try Self.storedResponse(db, for: idempotency) {
+                            outcome = .replayed(stored)
+                            return .commit
+                        }
                         let transaction = try Self.record(
                             draft, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), by: principal, at: now, in: db, log: &log
                         )
-                        outcome = .success(transaction)
+                        if let idempotency { try Self.store(idempotency, value: transaction, at: now, in: db) }
+                        outcome = .applied(transaction)
                         return .commit
                     } catch let rejection as Rejection {
-                        if atomic { throw rejection }
-                        outcome = .failure(rejection)
+                        if atomic { throw BatchRejection(index: index, rejection: rejection) }
+                        outcome = .rejected(rejection)
                         return .rollback
                     }
                 }
@@ -242,4 +252,18 @@ extension SQLiteLedgerStore {
             return results
         }
     }
+}
+
+/// What became of one item of a batch.
+public enum BatchItemOutcome: Sendable {
+    case applied(LedgerTransaction)
+    /// The item's idempotency key was used before for the same item: its stored response.
+    case replayed(StoredResponse)
+    case rejected(Rejection)
+}
+
+/// The item that made an atomic batch fail, and why; nothing of the batch was written.
+public struct BatchRejection: Error, Sendable {
+    public let index: Int
+    public let rejection: Rejection
 }

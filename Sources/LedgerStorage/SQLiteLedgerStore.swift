@@ -89,32 +89,39 @@ public final class SQLiteLedgerStore: LedgerStore {
         let clock = self.clock
         return try await pool.write { db in
             let now = clock.now()
-            if let idempotency {
-                let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT fingerprint, status, response_body FROM idempotency_keys WHERE key = ?"),
-                    arguments: [idempotency.key]
-                )
-                if let row {
-                    let fingerprint: Data = try row.decode(forColumn: "fingerprint")
-                    guard [UInt8](fingerprint) == idempotency.fingerprint else {
-                        throw Rejection.idempotencyKeyReused(key: idempotency.key)
-                    }
-                    let status: Int = try row.decode(forColumn: "status")
-                    let body: Data = try row.decode(forColumn: "response_body")
-                    return .replayed(StoredResponse(status: status, body: [UInt8](body)))
-                }
+            if let idempotency, let stored = try Self.storedResponse(db, for: idempotency) {
+                return .replayed(stored)
             }
             let value = try body(db, now)
-            if let idempotency {
-                let response = try idempotency.render(value)
-                try db.cachedStatement(sql: """
-                    INSERT INTO idempotency_keys (key, fingerprint, status, response_body, created_at)
-                    VALUES (?, ?, ?, ?, ?)
-                    """).execute(arguments: [
-                        idempotency.key, Data(idempotency.fingerprint), response.status, Data(response.body), now.description,
-                    ])
-            }
+            if let idempotency { try Self.store(idempotency, value: value, at: now, in: db) }
             return .applied(value)
         }
+    }
+
+    /// The response stored under the key, when the same request used it before; throws
+    /// `idempotencyKeyReused` when another request did.
+    static func storedResponse<Value>(_ db: Database, for idempotency: Idempotency<Value>) throws -> StoredResponse? {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT fingerprint, status, response_body FROM idempotency_keys WHERE key = ?"),
+            arguments: [idempotency.key]
+        ) else { return nil }
+        let fingerprint: Data = try row.decode(forColumn: "fingerprint")
+        guard [UInt8](fingerprint) == idempotency.fingerprint else {
+            throw Rejection.idempotencyKeyReused(key: idempotency.key)
+        }
+        let status: Int = try row.decode(forColumn: "status")
+        let body: Data = try row.decode(forColumn: "response_body")
+        return StoredResponse(status: status, body: [UInt8](body))
+    }
+
+    /// Stores the rendered response of a newly applied write under its key.
+    static func store<Value>(_ idempotency: Idempotency<Value>, value: Value, at now: Timestamp, in db: Database) throws {
+        let response = try idempotency.render(value)
+        try db.cachedStatement(sql: """
+            INSERT INTO idempotency_keys (key, fingerprint, status, response_body, created_at)
+            VALUES (?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                idempotency.key, Data(idempotency.fingerprint), response.status, Data(response.body), now.description,
+            ])
     }
 }

@@ -115,6 +115,12 @@ import Testing
         Case("reserved metadata key", .post, "/v1/transactions",
              #"{"date":"2026-11-20","metadata":{"pledge_id":"x"},"postings":[{"account":"assets:bank:usd","asset":"USD","amount":5},{"account":"income:contributions","asset":"USD","amount":-5}]}"#,
              422, "validation_failed", field: "metadata.pledge_id"),
+        Case("metadata integer beyond 2^53", .post, "/v1/transactions",
+             #"{"date":"2026-11-20","metadata":{"n":1152921504606846976},"postings":[{"account":"assets:bank:usd","asset":"USD","amount":5},{"account":"income:contributions","asset":"USD","amount":-5}]}"#,
+             422, "validation_failed", field: "metadata"),
+        Case("batch item with a huge amount", .post, "/v1/transactions/batch",
+             #"{"transactions":[{"idempotency_key":"k","date":"2026-11-20","metadata":{"n":1152921504606846976},"postings":[{"account":"assets:bank:usd","asset":"USD","amount":9223372036854775807},{"account":"income:contributions","asset":"USD","amount":-5}]}]}"#,
+             422, "validation_failed", field: "transactions[0].postings[0].amount"),
         Case("control character", .post, "/v1/assets", #"{"code":"KES","scale":2,"name":"Kenyan\u0007shilling"}"#, 422, "validation_failed", field: "name"),
     ]
 

@@ -22,9 +22,9 @@ import Testing
 
     @Test func aRejectedItemFailsAlone() async throws {
         let ledger = try await Self.ledger()
-        let results = try await ledger.store.recordTransactions([Self.draft(100), Self.draft(-500), Self.draft(0), Self.draft(50)], atomic: false, by: .system)
-        #expect(results.map { (try? $0.get()) != nil } == [true, false, false, true])
-        if case .failure(let rejection) = results[1] {
+        let results = try await ledger.store.recordTransactions([Self.draft(100), Self.draft(-500), Self.draft(0), Self.draft(50)].map { ($0, nil) }, atomic: false, by: .system)
+        #expect(results.map { if case .applied = $0 { true } else { false } } == [true, false, false, true])
+        if case .rejected(let rejection) = results[1] {
             #expect(rejection == .balanceConstraintViolated(account: AccountCode("assets:bank:usd")!, asset: AssetCode("USD")!))
         }
         let balances = try await ledger.store.balances(of: .code(AccountCode("assets:bank:usd")!), asOf: nil)
@@ -40,12 +40,12 @@ import Testing
 
     @Test func anAtomicBatchIsAllOrNothing() async throws {
         let ledger = try await Self.ledger()
-        await #expect(throws: Rejection.self) {
-            try await ledger.store.recordTransactions([Self.draft(100), Self.draft(-500)], atomic: true, by: .system)
+        await #expect(throws: BatchRejection.self) {
+            try await ledger.store.recordTransactions([Self.draft(100), Self.draft(-500)].map { ($0, nil) }, atomic: true, by: .system)
         }
         #expect(try await ledger.store.logEntries(start: 0, end: nil, limit: 100).treeSize == 3)
         #expect(try await ledger.store.balances(of: .code(AccountCode("assets:bank:usd")!), asOf: nil)?.balances.isEmpty == true)
-        let results = try await ledger.store.recordTransactions((1...50).map { Self.draft(Int64($0)) }, atomic: true, by: .system)
+        let results = try await ledger.store.recordTransactions((1...50).map { (Self.draft(Int64($0)), nil) }, atomic: true, by: .system)
         #expect(results.count == 50)
         #expect(try await ledger.store.balances(of: .code(AccountCode("assets:bank:usd")!), asOf: nil)?.balances.first?.balance.minorUnits == 1275)
     }

@@ -810,6 +810,64 @@ paths:
         '500':
           $ref: '#/components/responses/InternalError'
 
+  /v1/transactions/batch:
+    post:
+      tags: [Transactions]
+      operationId: recordTransactionBatch
+      summary: Record up to 1,000 transactions in one commit
+      description: |
+        Records every item in one database transaction: one fsync and one signed
+        checkpoint for the whole batch, one audit-log entry per recorded transaction.
+        Malformed fields in any item (the checks `POST /v1/transactions` answers with
+        `validation_failed`) refuse the whole request. Otherwise each item keeps its own
+        result against the ledger's rules (balance, accounts, assets, overdrafts): without
+        `atomic`, a refused item is rolled back alone and its neighbours are recorded, and
+        the answer is `200` with one result per item, in order. With `atomic: true` the first refused item refuses
+        the whole batch (nothing is written) with that item's problem, whose `errors`
+        start with `transactions[<index>]`.
+
+        Items may carry their own `idempotency_key` (scoped to the API key, and separate
+        from `Idempotency-Key` header values): an item whose key was used before for the
+        same item is replayed (`replayed: true`, the original transaction, nothing
+        written); the same key with a different item is refused with
+        `idempotency_key_reused`. The batch itself takes no `Idempotency-Key` header.
+      x-roles: [admin, treasurer]
+      security:
+        - bearerAuth: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/TransactionBatchRequest'
+      responses:
+        '200':
+          description: One result per item, in order.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/TransactionBatchResult'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `malformed_json`, `invalid_request` (including an item''s `idempotency_key` that is not 1 to 255 visible ASCII characters).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'With `atomic: true` only: `idempotency_key_reused` for an item.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (no items or more than 1,000; any item with a malformed field — date, description, metadata, posting count, account or asset format, zero or out-of-range amount — over a configured limit, or using a reserved metadata key, each named `transactions[<index>]...`; the whole request is refused); with `atomic: true`, any code `POST /v1/transactions` can answer, for the first refused item.'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
   /v1/transactions/{id}:
     get:
       tags: [Transactions]
@@ -4550,6 +4608,68 @@ components:
           enum: [no_negative, null]
         metadata:
           $ref: '#/components/schemas/MetadataRequest'
+    TransactionBatchRequest:
+      type: object
+      additionalProperties: false
+      required: [transactions]
+      properties:
+        atomic:
+          type: [boolean, 'null']
+          description: All or nothing; default `false`.
+        transactions:
+          type: array
+          minItems: 1
+          maxItems: 1000
+          description: 1 to 1,000 items (otherwise `422 validation_failed`).
+          items:
+            $ref: '#/components/schemas/TransactionBatchItem'
+    TransactionBatchItem:
+      type: object
+      additionalProperties: false
+      required: [date, postings]
+      description: A `RecordTransactionRequest` with an optional idempotency key of its own.
+      properties:
+        idempotency_key:
+          type: [string, 'null']
+          pattern: '^[\x21-\x7E]{1,255}$'
+          description: 1 to 255 visible ASCII characters (otherwise `400 invalid_request`).
+        date:
+          $ref: '#/components/schemas/RecordTransactionRequest/properties/date'
+        description:
+          $ref: '#/components/schemas/RecordTransactionRequest/properties/description'
+        metadata:
+          $ref: '#/components/schemas/RecordTransactionRequest/properties/metadata'
+        postings:
+          $ref: '#/components/schemas/RecordTransactionRequest/properties/postings'
+    TransactionBatchResult:
+      type: object
+      additionalProperties: false
+      required: [atomic, results]
+      properties:
+        atomic:
+          type: boolean
+        results:
+          type: array
+          items:
+            type: object
+            additionalProperties: false
+            required: [index, status]
+            description: 'Recorded (`status` 201 with `transaction`), replayed (`replayed: true` with the original `transaction`), or refused (a 4xx `status` with its `problem`).'
+            properties:
+              index:
+                type: integer
+                minimum: 0
+                maximum: 999
+              status:
+                type: integer
+                minimum: 200
+                maximum: 499
+              replayed:
+                type: boolean
+              transaction:
+                $ref: '#/components/schemas/Transaction'
+              problem:
+                $ref: '#/components/schemas/Problem'
     RecordTransactionRequest:
       type: object
       additionalProperties: false
@@ -5995,6 +6115,77 @@ components:
           "422": {
             "$ref": "#/components/responses/UnprocessableContent",
             "description": "Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/transactions/batch": {
+      "post": {
+        "tags": [
+          "Transactions"
+        ],
+        "operationId": "recordTransactionBatch",
+        "summary": "Record up to 1,000 transactions in one commit",
+        "description": "Records every item in one database transaction: one fsync and one signed\ncheckpoint for the whole batch, one audit-log entry per recorded transaction.\nMalformed fields in any item (the checks `POST /v1/transactions` answers with\n`validation_failed`) refuse the whole request. Otherwise each item keeps its own\nresult against the ledger's rules (balance, accounts, assets, overdrafts): without\n`atomic`, a refused item is rolled back alone and its neighbours are recorded, and\nthe answer is `200` with one result per item, in order. With `atomic: true` the first refused item refuses\nthe whole batch (nothing is written) with that item's problem, whose `errors`\nstart with `transactions[<index>]`.\n\nItems may carry their own `idempotency_key` (scoped to the API key, and separate\nfrom `Idempotency-Key` header values): an item whose key was used before for the\nsame item is replayed (`replayed: true`, the original transaction, nothing\nwritten); the same key with a different item is refused with\n`idempotency_key_reused`. The batch itself takes no `Idempotency-Key` header.\n",
+        "x-roles": [
+          "admin",
+          "treasurer"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/TransactionBatchRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "One result per item, in order.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TransactionBatchResult"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `malformed_json`, `invalid_request` (including an item's `idempotency_key` that is not 1 to 255 visible ASCII characters)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "With `atomic: true` only: `idempotency_key_reused` for an item."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (no items or more than 1,000; any item with a malformed field — date, description, metadata, posting count, account or asset format, zero or out-of-range amount — over a configured limit, or using a reserved metadata key, each named `transactions[<index>]...`; the whole request is refused); with `atomic: true`, any code `POST /v1/transactions` can answer, for the first refused item."
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
@@ -11243,6 +11434,108 @@ components:
           },
           "metadata": {
             "$ref": "#/components/schemas/MetadataRequest"
+          }
+        }
+      },
+      "TransactionBatchRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "transactions"
+        ],
+        "properties": {
+          "atomic": {
+            "type": [
+              "boolean",
+              "null"
+            ],
+            "description": "All or nothing; default `false`."
+          },
+          "transactions": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1000,
+            "description": "1 to 1,000 items (otherwise `422 validation_failed`).",
+            "items": {
+              "$ref": "#/components/schemas/TransactionBatchItem"
+            }
+          }
+        }
+      },
+      "TransactionBatchItem": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "date",
+          "postings"
+        ],
+        "description": "A `RecordTransactionRequest` with an optional idempotency key of its own.",
+        "properties": {
+          "idempotency_key": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "pattern": "^[\\x21-\\x7E]{1,255}$",
+            "description": "1 to 255 visible ASCII characters (otherwise `400 invalid_request`)."
+          },
+          "date": {
+            "$ref": "#/components/schemas/RecordTransactionRequest/properties/date"
+          },
+          "description": {
+            "$ref": "#/components/schemas/RecordTransactionRequest/properties/description"
+          },
+          "metadata": {
+            "$ref": "#/components/schemas/RecordTransactionRequest/properties/metadata"
+          },
+          "postings": {
+            "$ref": "#/components/schemas/RecordTransactionRequest/properties/postings"
+          }
+        }
+      },
+      "TransactionBatchResult": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "atomic",
+          "results"
+        ],
+        "properties": {
+          "atomic": {
+            "type": "boolean"
+          },
+          "results": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "index",
+                "status"
+              ],
+              "description": "Recorded (`status` 201 with `transaction`), replayed (`replayed: true` with the original `transaction`), or refused (a 4xx `status` with its `problem`).",
+              "properties": {
+                "index": {
+                  "type": "integer",
+                  "minimum": 0,
+                  "maximum": 999
+                },
+                "status": {
+                  "type": "integer",
+                  "minimum": 200,
+                  "maximum": 499
+                },
+                "replayed": {
+                  "type": "boolean"
+                },
+                "transaction": {
+                  "$ref": "#/components/schemas/Transaction"
+                },
+                "problem": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
           }
         }
       },
