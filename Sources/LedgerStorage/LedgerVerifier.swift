@@ -104,7 +104,10 @@ public struct LedgerVerifier {
             progress(auditor.treeSize, total)
 
             for row in checkpointRows {
-                _ = try auditor.check(checkpointNote: try LedgerRows.text(row, "note"), verifiers: verifiers)
+                let checkpoint = try auditor.check(checkpointNote: try LedgerRows.text(row, "note"), verifiers: verifiers)
+                guard checkpoint.treeSize == (try LedgerRows.integer(row, "tree_size")) else {
+                    throw AuditFailure(index: nil, detail: "the checkpoint stored for tree size \(try LedgerRows.integer(row, "tree_size")) signs size \(checkpoint.treeSize)")
+                }
             }
             if let saved {
                 guard saved.treeSize <= auditor.treeSize else {

@@ -115,7 +115,8 @@ public struct LogAuditor: Sendable {
             throw AuditFailure(index: treeSize, detail: "checkpoint for \(checkpoint.treeSize) entries, but the log has only \(treeSize): entries were removed")
         }
         guard let root = roots[checkpoint.treeSize] else {
-            preconditionFailure("checkpoint sizes are requested before the pass")
+            // A signed note stored under another tree size than the one it signs.
+            throw AuditFailure(index: nil, detail: "a stored checkpoint signs tree size \(checkpoint.treeSize), which is not the size it is stored under")
         }
         guard root == checkpoint.rootHash else {
             throw AuditFailure(

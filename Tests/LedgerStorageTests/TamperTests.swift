@@ -21,7 +21,7 @@ import Testing
         DROP TRIGGER postings_are_immutable_update; DROP TRIGGER transactions_are_immutable_update;
         DROP TRIGGER log_entries_are_immutable_update; DROP TRIGGER log_entries_are_never_deleted;
         DROP TRIGGER log_checkpoints_are_immutable_update; DROP TRIGGER log_nodes_are_never_deleted;
-        DROP TRIGGER log_entries_are_dense;
+        DROP TRIGGER log_entries_are_dense; DROP TRIGGER log_checkpoints_are_never_deleted;
         """
 
     static let attacks: [Attack] = [
@@ -44,6 +44,10 @@ import Testing
             """),
         Attack(name: "alter a stored checkpoint", sql: """
             UPDATE log_checkpoints SET note = replace(note, 'test.commons-ledger' || char(10) || '10' || char(10), 'test.commons-ledger' || char(10) || '9' || char(10)) WHERE tree_size = 10;
+            """),
+        Attack(name: "move a genuine checkpoint to another tree size", sql: """
+            DELETE FROM log_checkpoints WHERE tree_size = 10;
+            UPDATE log_checkpoints SET tree_size = 10 WHERE tree_size = 9;
             """),
         Attack(name: "delete a stored Merkle node", sql: """
             DELETE FROM log_nodes WHERE level = 1 AND idx = 6;
