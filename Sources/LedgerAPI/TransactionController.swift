@@ -43,7 +43,7 @@ struct TransactionController<Store: LedgerStore> {
     /// `POST /v1/transactions/batch` body: up to `batchSizeMax` transactions, each with an
     /// optional idempotency key of its own.
     struct BatchRequest: RequestBody {
-        struct Item: Decodable, Sendable {
+        struct Item: RequestBody {
             let idempotencyKey: String?
             let date: String
             let description: String?
@@ -54,19 +54,20 @@ struct TransactionController<Store: LedgerStore> {
                 case date, description, metadata, postings
                 case idempotencyKey = "idempotency_key"
             }
+
+            static var shape: JSONShape {
+                .object([
+                    "idempotency_key": .value, "date": .value, "description": .value, "metadata": .any,
+                    "postings": .array(.object(["account": .value, "asset": .value, "amount": .integer])),
+                ])
+            }
         }
 
         let atomic: Bool?
         let transactions: [Item]
 
         static var shape: JSONShape {
-            .object([
-                "atomic": .value,
-                "transactions": .array(.object([
-                    "idempotency_key": .value, "date": .value, "description": .value, "metadata": .any,
-                    "postings": .array(.object(["account": .value, "asset": .value, "amount": .integer])),
-                ])),
-            ])
+            .object(["atomic": .value, "transactions": .array(Item.shape)])
         }
     }
 
@@ -116,38 +117,11 @@ struct TransactionController<Store: LedgerStore> {
             var items: [(draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?)] = []
             var problems: [FieldProblem] = []
             for (index, item) in batch.transactions.enumerated() {
-                let description = UnicodeText.nfc(item.description)
-                problems += limits.problems(postings: item.postings.count, description: description, metadata: item.metadata)
-                    .map { FieldProblem(field: "transactions[\(index)].\($0.field)", detail: $0.detail) }
-                if case .object(let metadata)? = item.metadata {
-                    for key in SQLiteLedgerStore.fundMetadataKeys where metadata[key] != nil {
-                        problems.append(FieldProblem(field: "transactions[\(index)].metadata.\(key)", detail: "is reserved for the fund's own steps"))
-                    }
-                }
-                let draft = TransactionDraft(
-                    date: item.date, description: description, metadata: item.metadata,
-                    postings: item.postings.map { PostingDraft(account: $0.account, asset: $0.asset, amount: $0.amount) }
+                let checked = try Self.batchItem(
+                    item, field: "transactions[\(index)].", limits: limits, keyNamespace: "\(principal.keyID ?? "system")/batch/"
                 )
-                // Malformed fields refuse the whole request, as the document's schema does;
-                // the ledger's rules (balance, accounts, overdrafts) are answered per item.
-                do {
-                    _ = try draft.checked()
-                } catch let rejection as Rejection {
-                    if case .invalidFields(let fields) = rejection {
-                        problems += fields.map { FieldProblem(field: "transactions[\(index)].\($0.field)", detail: $0.detail) }
-                    }
-                }
-                var idempotency: Idempotency<LedgerTransaction>?
-                if let key = item.idempotencyKey {
-                    guard RequestReading.isValidIdempotencyKey(key) else {
-                        throw Problem.invalidRequest([FieldProblem(field: "transactions[\(index)].idempotency_key", detail: "must be 1 to 255 visible ASCII characters")])
-                    }
-                    idempotency = Idempotency(
-                        key: "\(principal.keyID ?? "system")/batch/\(key)", fingerprint: Self.fingerprint(of: item),
-                        render: { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Transaction($0))) }
-                    )
-                }
-                items.append((draft, idempotency))
+                problems += checked.problems
+                items.append((checked.draft, checked.idempotency))
             }
             try RequestLimits.enforce(problems)
             let atomic = batch.atomic ?? false
@@ -220,6 +194,46 @@ struct TransactionController<Store: LedgerStore> {
             )
             return try JSONResponse.response(outcome, render: render)
         }
+    }
+
+    /// One batch item read as the API reads it: the fields it breaks (named after the prefix `field`)
+    /// — malformed fields refuse a whole request, as the document's schema does, while the
+    /// ledger's rules (balance, accounts, overdrafts) are answered per item by the store —
+    /// its draft, and its idempotency key under `keyNamespace`. The batch route and
+    /// `commons-ledger import` share it, so a line of an import means what a batch item means.
+    static func batchItem(
+        _ item: BatchRequest.Item, field: String, limits: RequestLimits, keyNamespace: String
+    ) throws -> (problems: [FieldProblem], draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?) {
+        let description = UnicodeText.nfc(item.description)
+        var problems = limits.problems(postings: item.postings.count, description: description, metadata: item.metadata)
+            .map { FieldProblem(field: field + $0.field, detail: $0.detail) }
+        if case .object(let metadata)? = item.metadata {
+            for key in SQLiteLedgerStore.fundMetadataKeys where metadata[key] != nil {
+                problems.append(FieldProblem(field: "\(field)metadata.\(key)", detail: "is reserved for the fund's own steps"))
+            }
+        }
+        let draft = TransactionDraft(
+            date: item.date, description: description, metadata: item.metadata,
+            postings: item.postings.map { PostingDraft(account: $0.account, asset: $0.asset, amount: $0.amount) }
+        )
+        do {
+            _ = try draft.checked()
+        } catch {
+            if case .invalidFields(let fields) = error {
+                problems += fields.map { FieldProblem(field: field + $0.field, detail: $0.detail) }
+            }
+        }
+        var idempotency: Idempotency<LedgerTransaction>?
+        if let key = item.idempotencyKey {
+            guard RequestReading.isValidIdempotencyKey(key) else {
+                throw Problem.invalidRequest([FieldProblem(field: "\(field)idempotency_key", detail: "must be 1 to 255 visible ASCII characters")])
+            }
+            idempotency = Idempotency(
+                key: keyNamespace + key, fingerprint: fingerprint(of: item),
+                render: { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Transaction($0))) }
+            )
+        }
+        return (problems, draft, idempotency)
     }
 
     /// What makes two batch items the same request: their fields, as canonical JSON.
