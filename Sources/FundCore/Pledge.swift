@@ -81,7 +81,7 @@ public struct PledgeID: PrefixedIdentifier {
 
 /// Where a pledge stands, computed from the ledger on the day asked.
 public struct PledgeStatus: Hashable, Sendable {
-    public enum State: String, Sendable {
+    public enum State: String, Sendable, CaseIterable {
         case open
         case partlyPaid = "partly_paid"
         case paid

@@ -147,12 +147,7 @@ struct DisbursementController<Store: LedgerStore> {
                 memberID: query.get("member_id"), fundID: query.get("fund_id"),
                 from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to")
             )
-            if let text = query.get("status") {
-                guard let state = Disbursement.State(rawValue: text) else {
-                    throw Problem.invalidParameter("status", "must be requested, approved, paid, rejected or cancelled")
-                }
-                filter.state = state
-            }
+            filter.state = try RequestReading.choice(request, "status", as: Disbursement.State.self)
             let page = try await store.disbursements(filter: filter, page: try RequestReading.page(request, limits: limits))
             return try JSONResponse.response(Representation.List(page, DisbursementBody.init))
         }

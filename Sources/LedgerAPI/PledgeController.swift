@@ -219,12 +219,7 @@ struct PledgeController<Store: LedgerStore> {
                 memberID: query.get("member_id"), fundID: query.get("fund_id"),
                 from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to")
             )
-            if let text = query.get("status") {
-                guard let state = PledgeStatus.State(rawValue: text) else {
-                    throw Problem.invalidParameter("status", "must be open, partly_paid, paid, overdue or cancelled")
-                }
-                filter.state = state
-            }
+            filter.state = try RequestReading.choice(request, "status", as: PledgeStatus.State.self)
             let page = try await store.pledges(filter: filter, page: try RequestReading.page(request, limits: limits))
             return try JSONResponse.response(Representation.List(page, PledgeBody.init))
         }

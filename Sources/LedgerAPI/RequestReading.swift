@@ -93,6 +93,19 @@ enum RequestReading {
         return date
     }
 
+    /// A query parameter naming one case of `Choice` (`?status=paid`), nil when absent;
+    /// 400 listing every case otherwise.
+    static func choice<Choice: RawRepresentable & CaseIterable>(
+        _ request: Request, _ name: String, as _: Choice.Type
+    ) throws -> Choice? where Choice.RawValue == String {
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        guard let value = Choice(rawValue: text) else {
+            let names = Choice.allCases.map(\.rawValue)
+            throw Problem.invalidParameter(name, "must be \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")")
+        }
+        return value
+    }
+
     /// A path parameter, percent-decoded (`assets%3Abank` → `assets:bank`).
     static func pathParameter(_ context: some RequestContext, _ name: String) throws -> String {
         guard let raw = context.parameters.get(name), let decoded = raw.removingPercentEncoding else {

@@ -142,7 +142,9 @@ import Testing
             #expect(try await client.call(.get, "/v1/trial-balance")["is_balanced"] as? Bool == true)
             let rejectedList = try await client.call(.get, "/v1/disbursements?status=rejected&fund_id=health")
             #expect((rejectedList["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [other])
-            #expect(try await client.call(.get, "/v1/disbursements?status=sideways").code == "invalid_parameter")
+            let badStatus = try await client.call(.get, "/v1/disbursements?status=sideways")
+            #expect(badStatus.code == "invalid_parameter")
+            #expect(badStatus["detail"] as? String == "status: must be requested, approved, paid, rejected or cancelled")
             #expect((try await client.call(.get, "/v1/disbursements?from=2026-11-26")["items"] as? [Any])?.isEmpty == true)
             #expect((try await client.call(.get, "/v1/disbursements?from=2026-11-25&to=2026-11-25")["items"] as? [Any])?.count == 2)
         }

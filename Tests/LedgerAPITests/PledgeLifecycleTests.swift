@@ -113,6 +113,9 @@ import Testing
             let overdue = try await client.call(.get, "/v1/pledges/\(id)")
             #expect(overdue["status"] as? String == "overdue")
             #expect((try await client.call(.get, "/v1/pledges?from=2026-11-26")["items"] as? [Any])?.isEmpty == true)
+            let badStatus = try await client.call(.get, "/v1/pledges?status=late")
+            #expect(badStatus.code == "invalid_parameter")
+            #expect(badStatus["detail"] as? String == "status: must be open, partly_paid, paid, overdue or cancelled")
             let list = try await client.call(.get, "/v1/pledges?status=overdue&member_id=\(member)&to=2026-11-30")
             #expect((list["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [id])
 
