@@ -34,6 +34,13 @@ let package = Package(
         ),
         // Pure: the solidarity fund's domain — members, funds, their chart of accounts.
         .target(name: "FundCore", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
+        // Pure: audit and reciprocity reports computed from log entries, their formats
+        // (JSON, CSV, HTML with SVG) and the plain-text-accounting export.
+        .target(
+            name: "Reports",
+            dependencies: ["LedgerCore", "FundCore", "AuditLog", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         // The only importer of GRDB: SQLite schema, migrations and the serialized writer.
         .target(
             name: "LedgerStorage",
@@ -54,6 +61,7 @@ let package = Package(
                 "LedgerCore",
                 "FundCore",
                 "LedgerStorage",
+                "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -70,6 +78,7 @@ let package = Package(
                 "AuditLog",
                 "LedgerStorage",
                 "LedgerAPI",
+                "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -103,6 +112,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "ReportsTests",
+            dependencies: ["LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "Reports", "LedgerTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "LedgerStorageTests",
             dependencies: ["LedgerCore", "FundCore", "LedgerStorage", "LedgerTestSupport"],
             swiftSettings: strictSettings
@@ -110,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "LedgerAPITests",
             dependencies: [
-                "LedgerCore", "LedgerStorage", "LedgerAPI", "LedgerTestSupport",
+                "LedgerCore", "LedgerStorage", "LedgerAPI", "Reports", "LedgerTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
