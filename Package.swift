@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "Reports", "LedgerTestSupport"],
+            dependencies: ["LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerAPI", "Reports", "LedgerTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -128,6 +128,11 @@ public protocol LedgerStore: Sendable {
     func checkpoints(page: PageRequest) async throws -> Page<StoredCheckpoint>
     /// Entries from `start` up to `end` (exclusive, clamped to the log), at most `limit`.
     func logEntries(start: Int64, end: Int64?, limit: Int) async throws -> LogEntryPage
+    /// The signed checkpoint stored for exactly `treeSize` entries, if one was signed.
+    func checkpoint(treeSize: Int64) async throws -> StoredCheckpoint?
+    /// The names of anonymous members from the private records (erased ones are gone),
+    /// for auditor reports; never part of the log.
+    func privateMemberNames() async throws -> [MemberID: String]
     /// RFC 9162 inclusion proof of entry `index` in the tree of `treeSize` entries.
     func inclusionProof(index: Int64, treeSize: Int64) async throws -> [Hash]
     /// RFC 9162 consistency proof between two tree sizes.

@@ -121,6 +121,20 @@ extension SQLiteLedgerStore {
         }
     }
 
+    public func privateMemberNames() async throws -> [MemberID: String] {
+        try await pool.read { db in
+            var names: [MemberID: String] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT member_id, data FROM member_private ORDER BY member_id")
+            while let row = try rows.next() {
+                guard let id = MemberID(try LedgerRows.text(row, "member_id")),
+                      case .object(let members)? = try? JSONParser.parse([UInt8](try row.decode(Data.self, forColumn: "data")))
+                else { throw StorageError.corruptRow(table: "member_private", detail: "member id or data does not parse") }
+                if case .string(let name)? = members["name"] { names[id] = name }
+            }
+            return names
+        }
+    }
+
     public func fund(_ reference: String) async throws -> Fund? {
         try await pool.read { db in
             let row = try Row.fetchOne(db, sql: "SELECT * FROM funds WHERE id = ? OR code = ?", arguments: [reference, reference])

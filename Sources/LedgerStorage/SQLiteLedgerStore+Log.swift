@@ -15,6 +15,13 @@ extension SQLiteLedgerStore {
         }
     }
 
+    public func checkpoint(treeSize: Int64) async throws -> StoredCheckpoint? {
+        try await pool.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT tree_size, note, created_at FROM log_checkpoints WHERE tree_size = ?"), arguments: [treeSize])
+                .map(StoredCheckpoint.init(row:))
+        }
+    }
+
     public func checkpoints(page: PageRequest) async throws -> Page<StoredCheckpoint> {
         let after = try page.cursor.map { cursor in
             guard cursor.fields.count == 2, cursor.fields[0] == "checkpoint", let size = Int64(cursor.fields[1]) else { throw InvalidCursor() }

@@ -1,0 +1,105 @@
+public import AuditLog
+public import FundCore
+public import LedgerCore
+public import LedgerStorage
+public import Reports
+
+/// Computes reports from the audit log, the way `verify-report` recomputes them: the
+/// entries up to a signed checkpoint, replayed into a `ReportBook`; never the ledger
+/// tables.
+public enum LogReports {
+    /// How many entries one read takes.
+    static let pageSize = 10_000
+
+    /// The report `parameters` ask for at the checkpoint of `treeSize` entries (the
+    /// latest checkpoint when `nil`). Auditor reports add anonymous members' names from
+    /// the private records.
+    public static func compute<Store: LedgerStore>(_ parameters: ReportParameters, store: Store, treeSize: Int64? = nil) async throws -> Report {
+        let stored: StoredCheckpoint?
+        if let treeSize {
+            stored = try await store.checkpoint(treeSize: treeSize)
+            guard stored != nil else { throw ReportError.unknown("no signed checkpoint for tree size \(treeSize)") }
+        } else {
+            stored = try await store.latestCheckpoint()
+        }
+        guard let stored else { throw ReportError.unknown("the log has no signed checkpoint yet") }
+        let checkpoint = try CheckpointReference(note: stored.note)
+        var book = ReportBook(asOf: parameters.asOf, from: parameters.from)
+        try await replay(store: store, upTo: checkpoint.treeSize) { entry throws(ReportError) in try book.apply(entry) }
+        let names = parameters.audience == .auditor ? try await store.privateMemberNames() : [:]
+        return try ReportComputer.compute(parameters, book: book, checkpoint: checkpoint, privateNames: names)
+    }
+
+    /// Reads and parses the first `treeSize` entries in order.
+    static func replay<Store: LedgerStore>(store: Store, upTo treeSize: Int64, _ apply: (LogEntry) throws(ReportError) -> Void) async throws {
+        var start: Int64 = 0
+        while start < treeSize {
+            let page = try await store.logEntries(start: start, end: treeSize, limit: pageSize)
+            guard !page.entries.isEmpty else { throw ReportError.malformed("the log ends at \(start), before \(treeSize)") }
+            for stored in page.entries {
+                try apply(try parse(stored))
+            }
+            start += Int64(page.entries.count)
+        }
+    }
+
+    /// One stored entry as a `LogEntry`.
+    public static func parse(_ stored: StoredLogEntry) throws(ReportError) -> LogEntry {
+        do {
+            return try LogEntry(json: try JSONParser.parse(stored.data))
+        } catch {
+            throw .malformed("log entry \(stored.index) does not parse: \(error)")
+        }
+    }
+}
+
+/// Checks a report document against the log: its fingerprint, the signed checkpoint it
+/// names, every entry up to that checkpoint (as `verify` checks them), and finally the
+/// figures, recomputed from those entries alone.
+public enum ReportVerification {
+    /// What the check found.
+    public struct Outcome: Sendable, Equatable {
+        public let matches: Bool
+        /// "match", or the first difference.
+        public let detail: String
+        public let parameters: ReportParameters
+        public let treeSize: Int64
+    }
+
+    /// Verifies `bytes` (a report document). `entries(start, end)` returns stored entries
+    /// from `start`, in order, at most up to `end`; `verifiers` are the log keys trusted;
+    /// `privateNames` are needed only for auditor reports.
+    public static func verify(
+        document bytes: [UInt8], verifiers: [NoteVerifier], privateNames: [MemberID: String],
+        entries: (Int64, Int64) async throws -> [StoredLogEntry]
+    ) async throws -> Outcome {
+        let document = try ReportDocument(bytes: bytes)
+        let size = document.checkpoint.treeSize
+        func outcome(_ matches: Bool, _ detail: String) -> Outcome {
+            Outcome(matches: matches, detail: detail, parameters: document.parameters, treeSize: size)
+        }
+        guard document.computedSHA256 == document.statedSHA256 else {
+            return outcome(false, "the stated sha256 \(document.statedSHA256) is not the SHA-256 of the report's content (\(document.computedSHA256)): the report was changed after it was computed")
+        }
+        var auditor = LogAuditor(rootSizes: [size])
+        var book = ReportBook(asOf: document.parameters.asOf, from: document.parameters.from)
+        do {
+            while auditor.treeSize < size {
+                let page = try await entries(auditor.treeSize, size)
+                guard !page.isEmpty else { throw AuditFailure(index: auditor.treeSize, detail: "the log ends before the report's checkpoint") }
+                for stored in page {
+                    let (entry, _) = try auditor.consume(index: stored.index, data: stored.data)
+                    try book.apply(entry)
+                }
+            }
+            _ = try auditor.check(checkpointNote: document.checkpoint.note, verifiers: verifiers)
+        } catch let failure as AuditFailure {
+            return outcome(false, "the log does not verify up to the report's checkpoint: \(failure)")
+        }
+        let recomputed = try ReportComputer.compute(document.parameters, book: book, checkpoint: document.checkpoint, privateNames: privateNames)
+        if let difference = document.firstDifference(from: recomputed.content) {
+            return outcome(false, difference)
+        }
+        return outcome(true, "match: sha256 \(document.statedSHA256) recomputed from the \(size) log entries of the signed checkpoint")
+    }
+}

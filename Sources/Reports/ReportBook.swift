@@ -1,0 +1,341 @@
+public import FundCore
+public import LedgerCore
+
+/// The facts every report is computed from, gathered by replaying log entries in order.
+///
+/// Nothing here reads the ledger tables: the log entries alone (their payloads) are the
+/// source, so `verify-report` can recompute a report from the entries up to a signed
+/// checkpoint. Facts dated after `asOf` are left out as they arrive; everything else is
+/// kept per fund, member and asset so one pass serves all six reports.
+public struct ReportBook: Sendable {
+    /// Only facts dated on or before this day count.
+    public let asOf: LocalDate?
+    /// The first day of the income and expenditure period.
+    public let from: LocalDate?
+
+    public private(set) var assetScales: [AssetCode: Int] = [:]
+    public private(set) var accounts: [AccountID: AccountFacts] = [:]
+    public private(set) var funds: [FundID: FundFacts] = [:]
+    public private(set) var members: [MemberID: MemberFacts] = [:]
+    /// Balances from every posting dated on or before `asOf`.
+    public private(set) var balances: [BalanceKey: Int64] = [:]
+    /// Movements from postings dated within `from ... asOf`.
+    public private(set) var periodMovements: [BalanceKey: Int64] = [:]
+    public private(set) var pledges: [PledgeID: PledgeFacts] = [:]
+    /// What each member gave to each fund, per asset (pledged or not), dated by `asOf`.
+    public private(set) var contributions: [ContributionKey: Int64] = [:]
+    public private(set) var disbursements: [DisbursementID: DisbursementFacts] = [:]
+    /// Recorded exchange rates per (base, quote), each list in date order.
+    public private(set) var rates: [RatePair: [RecordedRate]] = [:]
+    /// The day of the latest entry: the date the report speaks for when `asOf` is absent.
+    public private(set) var lastRecordedDate: LocalDate?
+    /// Entries consumed.
+    public private(set) var entryCount: Int64 = 0
+
+    private var pledgeByReceivable: [AccountID: PledgeID] = [:]
+    private var fundByCode: [String: FundID] = [:]
+
+    public init(asOf: LocalDate?, from: LocalDate?) {
+        self.asOf = asOf
+        self.from = from
+    }
+
+    /// Adds one entry; entries must come in log order.
+    public mutating func apply(_ entry: LogEntry) throws(ReportError) {
+        precondition(entry.index == entryCount, "entries are applied in log order")
+        entryCount += 1
+        lastRecordedDate = max(lastRecordedDate ?? entry.recordedAt.date, entry.recordedAt.date)
+        switch entry.event {
+        case .assetRegistered(let asset):
+            assetScales[asset.code] = asset.scale
+        case .accountOpened(let account):
+            open(account)
+        case .transactionRecorded(let transaction):
+            try post(transaction)
+        case .fundAction(let action):
+            for account in action.accountsOpened { open(account) }
+            try applyFundAction(action, recordedAt: entry.recordedAt)
+            if let transaction = action.transaction { try post(transaction) }
+        case .accountClosed, .keyCreated, .keyRevoked:
+            break
+        }
+    }
+
+    /// The day the report speaks for: `asOf`, or the day of the latest entry. Overdue
+    /// amounts, ageing and conversions are taken on this day.
+    public var reportDate: LocalDate? { asOf ?? lastRecordedDate }
+
+    /// Whether `date` falls on or before `asOf`.
+    public func counts(_ date: LocalDate) -> Bool { asOf.map { date <= $0 } ?? true }
+
+    /// The fund an account belongs to: the fund whose code is its second segment.
+    public func fund(of account: AccountFacts) -> FundID? { account.fundCode.flatMap { fundByCode[$0] } }
+
+    /// The fund a report parameter names, by code or id.
+    public func fund(named reference: String) -> FundFacts? {
+        if let id = fundByCode[reference] { return funds[id] }
+        return FundID(reference).flatMap { funds[$0] }
+    }
+
+    // MARK: Ledger events
+
+    private mutating func open(_ account: Account) {
+        let segments = account.code.rawValue.split(separator: ":", maxSplits: 2)
+        accounts[account.id] = AccountFacts(
+            id: account.id, code: account.code, type: account.type, fundCode: segments.count > 1 ? String(segments[1]) : nil
+        )
+    }
+
+    private mutating func post(_ transaction: LedgerTransaction) throws(ReportError) {
+        guard counts(transaction.date) else { return }
+        let inPeriod = from.map { transaction.date >= $0 } ?? true
+        for posting in transaction.postings {
+            let key = BalanceKey(accountID: posting.accountID, asset: posting.asset)
+            try Sum.add(posting.amount.minorUnits, to: &balances[key, default: 0], "balance of \(posting.accountCode)")
+            if inPeriod { try Sum.add(posting.amount.minorUnits, to: &periodMovements[key, default: 0], "movement of \(posting.accountCode)") }
+        }
+    }
+
+    // MARK: Fund actions
+
+    private mutating func applyFundAction(_ action: FundAction, recordedAt: Timestamp) throws(ReportError) {
+        let details = try Details(action.details, kind: action.kind)
+        switch action.kind {
+        case "fund.created":
+            guard let id = FundID(try details.string("id")) else { throw .malformed("\(action.kind): fund id") }
+            let fund = FundFacts(id: id, code: try details.string("code"), name: try details.string("name"))
+            funds[id] = fund
+            fundByCode[fund.code] = id
+        case "member.registered":
+            guard let id = MemberID(try details.string("id")),
+                  let kind = Member.Kind(rawValue: try details.string("kind")),
+                  let visibility = Member.Visibility(rawValue: try details.string("visibility"))
+            else { throw .malformed("\(action.kind): member id, kind or visibility") }
+            // Every member in the log counts, whatever `asOf`: registration is when the
+            // fund learnt of a member, and back-dated pledges and gifts need their giver.
+            members[id] = MemberFacts(
+                id: id, kind: kind, country: try details.string("country"), region: try details.string("region"),
+                visibility: visibility, publicName: visibility == .public ? try details.optionalString("name") : nil
+            )
+        case "pledge.made":
+            guard let id = PledgeID(try details.string("id")), let member = MemberID(try details.string("member_id")),
+                  let fund = FundID(try details.string("fund_id")), let asset = AssetCode(try details.string("asset"))
+            else { throw .malformed("\(action.kind): ids or asset") }
+            let date = try details.date("date")
+            guard counts(date) else { return }
+            let instalments = try details.array("instalments").map { value throws(ReportError) in
+                let part = try Details(value, kind: "\(action.kind) instalment")
+                return Instalment(dueDate: try part.date("due_date"), amount: try part.integer("amount"))
+            }
+            // The receivable is the account the pledge's own transaction debits.
+            let receivable = action.transaction?.postings.first { $0.amount.minorUnits > 0 }?.accountID
+            pledges[id] = PledgeFacts(
+                id: id, memberID: member, fundID: fund, asset: asset, amount: try details.integer("amount"), date: date,
+                instalments: instalments
+            )
+            if let receivable { pledgeByReceivable[receivable] = id }
+        case "pledge.cancelled":
+            guard let id = PledgeID(try details.string("id")) else { throw .malformed("\(action.kind): pledge id") }
+            guard let transaction = action.transaction, counts(transaction.date) else { return }
+            for posting in transaction.postings where posting.amount.minorUnits < 0 {
+                guard pledgeByReceivable[posting.accountID] == id, var pledge = pledges[id] else { continue }
+                try Sum.add(-posting.amount.minorUnits, to: &pledge.writtenOff, "write-offs of \(id)")
+                pledges[id] = pledge
+            }
+        case "contribution.received":
+            guard let member = MemberID(try details.string("member_id")), let fund = FundID(try details.string("fund_id")),
+                  let asset = AssetCode(try details.string("asset"))
+            else { throw .malformed("\(action.kind): ids or asset") }
+            let date = try details.date("date")
+            guard counts(date) else { return }
+            try Sum.add(try details.integer("amount"), to: &contributions[ContributionKey(memberID: member, fundID: fund, asset: asset), default: 0], "contributions")
+            // What paid a pledge is what left its receivable (an excess stays unpledged income).
+            for posting in action.transaction?.postings ?? [] where posting.amount.minorUnits < 0 {
+                guard let id = pledgeByReceivable[posting.accountID], var pledge = pledges[id] else { continue }
+                try Sum.add(-posting.amount.minorUnits, to: &pledge.paid, "payments of \(id)")
+                pledge.payments.append(Movement(date: date, amount: -posting.amount.minorUnits))
+                pledges[id] = pledge
+            }
+        case "disbursement.requested":
+            guard let id = DisbursementID(try details.string("id")), let fund = FundID(try details.string("fund_id")),
+                  let asset = AssetCode(try details.string("asset"))
+            else { throw .malformed("\(action.kind): ids or asset") }
+            let requestedAt = try details.timestamp("requested_at")
+            guard counts(requestedAt.date) else { return }
+            disbursements[id] = DisbursementFacts(
+                id: id, fundID: fund, memberID: try details.optionalString("member_id").flatMap(MemberID.init),
+                asset: asset, amount: try details.integer("amount"), requestedAt: requestedAt
+            )
+        case "disbursement.approved", "disbursement.rejected", "disbursement.paid", "disbursement.cancelled":
+            guard let id = DisbursementID(try details.string("id")) else { throw .malformed("\(action.kind): disbursement id") }
+            let at = try details.timestamp("at")
+            guard counts(at.date), disbursements[id] != nil else { return }
+            switch action.kind {
+            case "disbursement.approved":
+                // The approval that records the grant's transaction is the final one.
+                if action.transaction != nil { disbursements[id]?.approvedAt = at }
+            case "disbursement.paid": disbursements[id]?.paidAt = at
+            case "disbursement.rejected": disbursements[id]?.isRejected = true
+            default: disbursements[id]?.isCancelled = true
+            }
+        case "fx_rate.recorded":
+            guard let base = AssetCode(try details.string("base")), let quote = AssetCode(try details.string("quote")),
+                  let rate = ExactRate(try details.string("rate"))
+            else { throw .malformed("\(action.kind): codes or rate") }
+            let pair = RatePair(base: base, quote: quote)
+            let recorded = RecordedRate(date: try details.date("date"), rate: rate)
+            var list = rates[pair, default: []]
+            // Keep date order; a later entry for the same date replaces the earlier one.
+            list.removeAll { $0.date == recorded.date }
+            let position = list.firstIndex { $0.date > recorded.date } ?? list.count
+            list.insert(recorded, at: position)
+            rates[pair] = list
+        default:
+            // Conversions, erasures and other steps move money only through their
+            // transaction (posted above) or not at all.
+            break
+        }
+    }
+}
+
+/// What reports need of an account.
+public struct AccountFacts: Hashable, Sendable {
+    public let id: AccountID
+    public let code: AccountCode
+    public let type: AccountType
+    /// The second segment of the code, which names the fund for the fund's own accounts.
+    public let fundCode: String?
+}
+
+/// What reports need of a fund.
+public struct FundFacts: Hashable, Sendable {
+    public let id: FundID
+    public let code: String
+    public let name: String
+}
+
+/// What reports need of a member; the name only when the log may show it.
+public struct MemberFacts: Hashable, Sendable {
+    public let id: MemberID
+    public let kind: Member.Kind
+    public let country: String
+    public let region: String
+    public let visibility: Member.Visibility
+    /// The display name of a public member; `nil` for an anonymous one.
+    public let publicName: String?
+}
+
+/// A dated amount in minor units.
+public struct Movement: Hashable, Sendable {
+    public let date: LocalDate
+    public let amount: Int64
+}
+
+/// One instalment of a pledge.
+public struct Instalment: Hashable, Sendable {
+    public let dueDate: LocalDate
+    public let amount: Int64
+}
+
+/// A pledge with what paid it and what wrote it off, dated by `asOf`.
+public struct PledgeFacts: Hashable, Sendable {
+    public let id: PledgeID
+    public let memberID: MemberID
+    public let fundID: FundID
+    public let asset: AssetCode
+    public let amount: Int64
+    public let date: LocalDate
+    public let instalments: [Instalment]
+    /// What left the receivable through contributions, in the order recorded.
+    public internal(set) var payments: [Movement] = []
+    public internal(set) var paid: Int64 = 0
+    public internal(set) var writtenOff: Int64 = 0
+    public var outstanding: Int64 { Int64(max(0, Int128(amount) - Int128(paid) - Int128(writtenOff))) }
+    public var dueDate: LocalDate { instalments.last?.dueDate ?? date }
+
+    /// What falls due on or before `date` and was not paid or written off (never below
+    /// zero) — the same rule as `PledgeStatus`, which calls a pledge overdue on its due day.
+    public func overdue(on date: LocalDate) -> Int64 {
+        let due = instalments.filter { $0.dueDate <= date }.reduce(Int128(0)) { $0 + Int128($1.amount) }
+        return Int64(min(Int128(outstanding), max(0, due - Int128(paid) - Int128(writtenOff))))
+    }
+}
+
+/// Who gave what to which fund.
+public struct ContributionKey: Hashable, Sendable {
+    public let memberID: MemberID
+    public let fundID: FundID
+    public let asset: AssetCode
+}
+
+/// A grant request and the times of its steps, dated by `asOf`.
+public struct DisbursementFacts: Hashable, Sendable {
+    public let id: DisbursementID
+    public let fundID: FundID
+    /// The receiving member; `nil` for a named beneficiary outside the membership.
+    public let memberID: MemberID?
+    public let asset: AssetCode
+    public let amount: Int64
+    public let requestedAt: Timestamp
+    public internal(set) var approvedAt: Timestamp?
+    public internal(set) var paidAt: Timestamp?
+    public internal(set) var isRejected = false
+    public internal(set) var isCancelled = false
+}
+
+/// A currency pair as rates are recorded: one `base` is worth `rate` of `quote`.
+public struct RatePair: Hashable, Sendable {
+    public let base: AssetCode
+    public let quote: AssetCode
+}
+
+/// A rate recorded for a day.
+public struct RecordedRate: Hashable, Sendable {
+    public let date: LocalDate
+    public let rate: ExactRate
+}
+
+/// Typed access to a fund action's details.
+struct Details {
+    let members: [String: JSONValue]
+    let kind: String
+
+    init(_ value: JSONValue, kind: String) throws(ReportError) {
+        guard case .object(let members) = value else { throw .malformed("\(kind): details are not an object") }
+        self.members = members
+        self.kind = kind
+    }
+
+    func string(_ key: String) throws(ReportError) -> String {
+        guard case .string(let text) = members[key] else { throw .malformed("\(kind): \(key) is not a string") }
+        return text
+    }
+
+    func optionalString(_ key: String) throws(ReportError) -> String? {
+        switch members[key] {
+        case .string(let text): return text
+        case .null, nil: return nil
+        default: throw .malformed("\(kind): \(key) is not a string or null")
+        }
+    }
+
+    func integer(_ key: String) throws(ReportError) -> Int64 {
+        guard case .integer(let value) = members[key] else { throw .malformed("\(kind): \(key) is not an integer") }
+        return value
+    }
+
+    func array(_ key: String) throws(ReportError) -> [JSONValue] {
+        guard case .array(let values) = members[key] else { throw .malformed("\(kind): \(key) is not an array") }
+        return values
+    }
+
+    func date(_ key: String) throws(ReportError) -> LocalDate {
+        guard let date = LocalDate(try string(key)) else { throw .malformed("\(kind): \(key) is not a date") }
+        return date
+    }
+
+    func timestamp(_ key: String) throws(ReportError) -> Timestamp {
+        guard let time = Timestamp(try string(key)) else { throw .malformed("\(kind): \(key) is not a timestamp") }
+        return time
+    }
+}
