@@ -26,7 +26,7 @@ public func buildRouter<Store: LedgerStore>(
     AssetController(store: store, limits: limits).addRoutes(to: group)
     AccountController(store: store, limits: limits).addRoutes(to: group)
     TransactionController(store: store, limits: limits).addRoutes(to: group)
-    ReportController(store: store).addRoutes(to: group)
+    ReportController(store: store, cache: ReportBookCache()).addRoutes(to: group)
     LogController(store: store, limits: limits).addRoutes(to: group)
     KeyController(store: store, limits: limits).addRoutes(to: group)
     MemberController(store: store, limits: limits).addRoutes(to: group)

@@ -14,7 +14,7 @@ public enum LogReports {
     /// The report `parameters` ask for at the checkpoint of `treeSize` entries (the
     /// latest checkpoint when `nil`). Auditor reports add anonymous members' names from
     /// the private records.
-    public static func compute<Store: LedgerStore>(_ parameters: ReportParameters, store: Store, treeSize: Int64? = nil) async throws -> Report {
+    public static func compute<Store: LedgerStore>(_ parameters: ReportParameters, store: Store, treeSize: Int64? = nil, cache: ReportBookCache? = nil) async throws -> Report {
         let stored: StoredCheckpoint?
         if let treeSize {
             stored = try await store.checkpoint(treeSize: treeSize)
@@ -24,15 +24,17 @@ public enum LogReports {
         }
         guard let stored else { throw ReportError.unknown("the log has no signed checkpoint yet") }
         let checkpoint = try CheckpointReference(note: stored.note)
-        var book = ReportBook(asOf: parameters.asOf, from: parameters.from)
-        try await replay(store: store, upTo: checkpoint.treeSize) { entry throws(ReportError) in try book.apply(entry) }
+        let key = ReportBookCache.Key(asOf: parameters.asOf, from: parameters.from)
+        var book = await cache?.book(for: key, atMost: checkpoint.treeSize) ?? ReportBook(asOf: parameters.asOf, from: parameters.from)
+        try await replay(store: store, from: book.entryCount, upTo: checkpoint.treeSize) { entry throws(ReportError) in try book.apply(entry) }
+        await cache?.keep(book, for: key)
         let names = parameters.audience == .auditor ? try await store.privateMemberNames() : [:]
         return try ReportComputer.compute(parameters, book: book, checkpoint: checkpoint, privateNames: names)
     }
 
-    /// Reads and parses the first `treeSize` entries in order.
-    static func replay<Store: LedgerStore>(store: Store, upTo treeSize: Int64, _ apply: (LogEntry) throws(ReportError) -> Void) async throws {
-        var start: Int64 = 0
+    /// Reads and parses the entries from `start` up to `treeSize`, in order.
+    static func replay<Store: LedgerStore>(store: Store, from start: Int64, upTo treeSize: Int64, _ apply: (LogEntry) throws(ReportError) -> Void) async throws {
+        var start = start
         while start < treeSize {
             let page = try await store.logEntries(start: start, end: treeSize, limit: pageSize)
             guard !page.entries.isEmpty else { throw ReportError.malformed("the log ends at \(start), before \(treeSize)") }
@@ -50,6 +52,39 @@ public enum LogReports {
         } catch {
             throw .malformed("log entry \(stored.index) does not parse: \(error)")
         }
+    }
+}
+
+/// Report books kept between requests, so a report at a later checkpoint replays only the
+/// entries appended since (a book is a value: the copy taken here is advanced, the kept
+/// one is replaced). Bounded: a few books per distinct (as_of, from).
+public actor ReportBookCache {
+    /// Books differ only by their date cuts.
+    public struct Key: Hashable, Sendable {
+        public let asOf: LocalDate?
+        public let from: LocalDate?
+    }
+
+    /// Most books kept; each holds one pass over the log's facts.
+    public static let booksMax = 4
+    private var books: [Key: ReportBook] = [:]
+    private var recent: [Key] = []
+
+    public init() {}
+
+    /// A kept book for `key` that has consumed at most `treeSize` entries.
+    func book(for key: Key, atMost treeSize: Int64) -> ReportBook? {
+        guard let book = books[key], book.entryCount <= treeSize else { return nil }
+        return book
+    }
+
+    /// Keeps `book` as the latest for `key`, unless a further-advanced one is kept.
+    func keep(_ book: ReportBook, for key: Key) {
+        if let kept = books[key], kept.entryCount >= book.entryCount { return }
+        books[key] = book
+        recent.removeAll { $0 == key }
+        recent.append(key)
+        while recent.count > Self.booksMax { books[recent.removeFirst()] = nil }
     }
 }
 

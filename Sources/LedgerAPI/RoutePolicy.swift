@@ -56,6 +56,8 @@ public enum RoutePolicy {
         "GET /v1/transactions/{id}/proof": .everyone,
 
         "GET /v1/trial-balance": readers,
+        // Public; the auditor version (audience=auditor) is checked in the route itself.
+        "GET /v1/reports/{name}": .everyone,
 
         "GET /v1/log/key": .everyone,
         "GET /v1/log/checkpoint": .everyone,

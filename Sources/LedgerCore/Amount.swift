@@ -48,6 +48,12 @@ public struct Amount: Hashable, Comparable, Sendable, CustomStringConvertible {
     ///
     /// This and `init?(decimalText:scale:)` are the only places decimal text meets money.
     public func decimalText(scale: Int) -> String {
+        Self.decimalText(minorUnits: minorUnits, scale: scale)
+    }
+
+    /// Renders any 64-bit count of minor units as decimal text: report totals may exceed
+    /// a single amount's bound.
+    public static func decimalText(minorUnits: Int64, scale: Int) -> String {
         precondition(Limits.assetScaleRange.contains(scale), "scale out of range")
         let isNegative = minorUnits < 0
         let magnitude = minorUnits.magnitude

@@ -122,6 +122,12 @@ public struct StoredCheckpoint: Sendable, Equatable {
 public struct StoredLogEntry: Sendable, Equatable {
     public let index: Int64
     public let data: [UInt8]
+
+    /// An entry's bytes as read from anywhere (a server's `/v1/log/entries`, a file).
+    public init(index: Int64, data: [UInt8]) {
+        self.index = index
+        self.data = data
+    }
 }
 
 /// A page of log entries and where the next page starts.

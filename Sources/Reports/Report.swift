@@ -70,8 +70,14 @@ public struct ReportDocument: Sendable {
     public let parameters: ReportParameters
     public let checkpoint: CheckpointReference
 
-    /// Reads a document; checks its shape, not its figures.
+    /// Reads a document — JSON, or an HTML page of `ReportHTML` with the document
+    /// embedded; checks its shape, not its figures.
     public init(bytes: [UInt8]) throws(ReportError) {
+        var bytes = bytes
+        if bytes.first == UInt8(ascii: "<") {
+            guard let embedded = ReportHTML.embeddedDocument(in: bytes) else { throw .malformed("the page holds no report document") }
+            bytes = embedded
+        }
         let json: JSONValue
         do {
             json = try JSONParser.parse(bytes)
@@ -93,6 +99,9 @@ public struct ReportDocument: Sendable {
 
     /// SHA-256 of the content as read.
     public var computedSHA256: String { Report.sha256(of: content) }
+
+    /// SHA-256 of any report content, lowercase hex: how a report's fingerprint is made.
+    public static func fingerprint(of content: JSONValue) -> String { Report.sha256(of: content) }
 
     /// The first place where `other` differs from this document's content, as a JSON
     /// path with both values; `nil` when they are identical.

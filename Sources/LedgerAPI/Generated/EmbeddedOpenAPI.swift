@@ -1006,6 +1006,141 @@ paths:
         '500':
           $ref: '#/components/responses/InternalError'
 
+  /v1/reports/{name}:
+    get:
+      tags: [Reports]
+      operationId: getReport
+      summary: An audit or reciprocity report, provable against the log
+      description: |
+        One of six reports — `trial-balance`, `financial-position`, `income-expenditure`,
+        `member-statements`, `pledge-fulfilment`, `reciprocity` — computed from the audit
+        log's entries up to a signed checkpoint (the latest, or `tree_size`), never from the
+        ledger tables. The JSON document states the checkpoint (origin, tree size, root hash,
+        signed note) and the SHA-256 of its canonical content; `commons-ledger
+        verify-report` recomputes it from the log and reports the first difference. `csv`
+        returns one table (`table`, default the first) and `html` a page with charts and the
+        JSON document embedded.
+
+        Public: anyone may read the public version, in which anonymous members appear by
+        pseudonym (and are counted in every figure). `audience=auditor` adds their names
+        from the private records and needs an admin's or an auditor's key (401 without a
+        key, 403 for other roles).
+      x-roles: [public]
+      security:
+        - {}
+        - bearerAuth: []
+      parameters:
+        - name: name
+          in: path
+          required: true
+          description: The report.
+          schema:
+            type: string
+            enum: [trial-balance, financial-position, income-expenditure, member-statements, pledge-fulfilment, reciprocity]
+        - name: as_of
+          in: query
+          required: false
+          description: Only what is dated on or before this day counts (`YYYY-MM-DD`); default the latest entry's day.
+          schema:
+            $ref: '#/components/schemas/Date'
+        - name: from
+          in: query
+          required: false
+          description: First day of the income and expenditure period (`YYYY-MM-DD`); other reports ignore it.
+          schema:
+            $ref: '#/components/schemas/Date'
+        - name: fund
+          in: query
+          required: false
+          description: A fund's code or id; `422 unknown_reference` when the log up to the checkpoint has no such fund.
+          schema:
+            type: string
+            minLength: 1
+            maxLength: 200
+        - name: member
+          in: query
+          required: false
+          description: A member id; member statements of that member only (other reports ignore it).
+          schema:
+            type: string
+            minLength: 1
+            maxLength: 200
+        - name: currency
+          in: query
+          required: false
+          description: |
+            Reporting asset: amounts are converted with the latest recorded rate on or before
+            the report date, every rate used is listed, and assets without a rate are listed
+            as gaps and left out (never guessed). `422 unknown_reference` for an asset that is
+            not registered.
+          schema:
+            $ref: '#/components/schemas/AssetCode'
+        - name: audience
+          in: query
+          required: false
+          description: '`public` (default) or `auditor` (names anonymous members; admins and auditors only).'
+          schema:
+            type: string
+            enum: [public, auditor]
+        - name: format
+          in: query
+          required: false
+          description: '`json` (default; the provable document), `csv` (one table) or `html` (a page with charts).'
+          schema:
+            type: string
+            enum: [json, csv, html]
+        - name: table
+          in: query
+          required: false
+          description: With `format=csv`, the table to return (default the first).
+          schema:
+            type: string
+            minLength: 1
+            maxLength: 200
+        - name: tree_size
+          in: query
+          required: false
+          description: Compute at the signed checkpoint of this many entries (`422 unknown_reference` when none was signed at that size).
+          schema:
+            type: integer
+            format: int64
+            minimum: 1
+      responses:
+        '200':
+          description: The report. The `ETag` is its SHA-256.
+          headers:
+            ETag:
+              description: The report's SHA-256 in quotes.
+              schema:
+                type: string
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ReportDocument'
+            text/csv:
+              schema:
+                type: string
+            text/html:
+              schema:
+                type: string
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (a date, the currency, the audience, the format or the tree size).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `report_not_found`.'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `unknown_reference` (fund, member, currency, table or tree size), `amount_overflow`.'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
   /v1/log/key:
     get:
       tags: [Audit log]
@@ -3349,6 +3484,85 @@ components:
 
   schemas:
     # --- Formats ---------------------------------------------------------------
+    ReportDocument:
+      type: object
+      description: |
+        A report and the SHA-256 (lowercase hex) of its content's canonical JSON (RFC 8785).
+        Amount cells are integer minor units of the row's `asset` (scales under `assets`);
+        ratio cells are exact decimal text or null.
+      required: [report, sha256]
+      additionalProperties: false
+      properties:
+        sha256:
+          type: string
+          pattern: '^[0-9a-f]{64}$'
+        report:
+          type: object
+          required: [format, title, parameters, checkpoint, assets, summary, tables, notes]
+          additionalProperties: false
+          properties:
+            format:
+              type: string
+              const: commons-ledger-report/1
+            title:
+              type: string
+            parameters:
+              type: object
+              required: [name, as_of, from, fund, member, currency, audience]
+              additionalProperties: false
+              properties:
+                name: {type: string}
+                as_of: {type: [string, 'null']}
+                from: {type: [string, 'null']}
+                fund: {type: [string, 'null']}
+                member: {type: [string, 'null']}
+                currency: {type: [string, 'null']}
+                audience: {type: string, enum: [public, auditor]}
+            checkpoint:
+              type: object
+              required: [origin, tree_size, root_hash, note]
+              additionalProperties: false
+              properties:
+                origin: {type: string}
+                tree_size: {type: integer, format: int64}
+                root_hash: {type: string}
+                note:
+                  type: string
+                  description: The C2SP signed note of the checkpoint.
+            assets:
+              type: object
+              description: The minor-unit scale of every asset the tables mention.
+              additionalProperties: {type: integer}
+            summary:
+              type: object
+            tables:
+              type: array
+              items:
+                type: object
+                required: [name, title, columns, rows]
+                additionalProperties: false
+                properties:
+                  name: {type: string}
+                  title: {type: string}
+                  columns:
+                    type: array
+                    items:
+                      type: object
+                      required: [name, title, type]
+                      additionalProperties: false
+                      properties:
+                        name: {type: string}
+                        title: {type: string}
+                        type: {type: string, enum: [text, integer, date, boolean, amount, ratio]}
+                  rows:
+                    type: array
+                    items:
+                      type: array
+                      items:
+                        type: [string, integer, boolean, 'null']
+            notes:
+              type: array
+              items: {type: string}
     AssetCode:
       type: string
       description: An asset code such as `USD`, `KES` or `XAU_G`.
@@ -6393,6 +6607,196 @@ components:
           "422": {
             "$ref": "#/components/responses/UnprocessableContent",
             "description": "Code: `amount_overflow` (an asset's totals exceed 64 bits)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/reports/{name}": {
+      "get": {
+        "tags": [
+          "Reports"
+        ],
+        "operationId": "getReport",
+        "summary": "An audit or reciprocity report, provable against the log",
+        "description": "One of six reports — `trial-balance`, `financial-position`, `income-expenditure`,\n`member-statements`, `pledge-fulfilment`, `reciprocity` — computed from the audit\nlog's entries up to a signed checkpoint (the latest, or `tree_size`), never from the\nledger tables. The JSON document states the checkpoint (origin, tree size, root hash,\nsigned note) and the SHA-256 of its canonical content; `commons-ledger\nverify-report` recomputes it from the log and reports the first difference. `csv`\nreturns one table (`table`, default the first) and `html` a page with charts and the\nJSON document embedded.\n\nPublic: anyone may read the public version, in which anonymous members appear by\npseudonym (and are counted in every figure). `audience=auditor` adds their names\nfrom the private records and needs an admin's or an auditor's key (401 without a\nkey, 403 for other roles).\n",
+        "x-roles": [
+          "public"
+        ],
+        "security": [
+          {},
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "name",
+            "in": "path",
+            "required": true,
+            "description": "The report.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "trial-balance",
+                "financial-position",
+                "income-expenditure",
+                "member-statements",
+                "pledge-fulfilment",
+                "reciprocity"
+              ]
+            }
+          },
+          {
+            "name": "as_of",
+            "in": "query",
+            "required": false,
+            "description": "Only what is dated on or before this day counts (`YYYY-MM-DD`); default the latest entry's day.",
+            "schema": {
+              "$ref": "#/components/schemas/Date"
+            }
+          },
+          {
+            "name": "from",
+            "in": "query",
+            "required": false,
+            "description": "First day of the income and expenditure period (`YYYY-MM-DD`); other reports ignore it.",
+            "schema": {
+              "$ref": "#/components/schemas/Date"
+            }
+          },
+          {
+            "name": "fund",
+            "in": "query",
+            "required": false,
+            "description": "A fund's code or id; `422 unknown_reference` when the log up to the checkpoint has no such fund.",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            }
+          },
+          {
+            "name": "member",
+            "in": "query",
+            "required": false,
+            "description": "A member id; member statements of that member only (other reports ignore it).",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            }
+          },
+          {
+            "name": "currency",
+            "in": "query",
+            "required": false,
+            "description": "Reporting asset: amounts are converted with the latest recorded rate on or before\nthe report date, every rate used is listed, and assets without a rate are listed\nas gaps and left out (never guessed). `422 unknown_reference` for an asset that is\nnot registered.\n",
+            "schema": {
+              "$ref": "#/components/schemas/AssetCode"
+            }
+          },
+          {
+            "name": "audience",
+            "in": "query",
+            "required": false,
+            "description": "`public` (default) or `auditor` (names anonymous members; admins and auditors only).",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "public",
+                "auditor"
+              ]
+            }
+          },
+          {
+            "name": "format",
+            "in": "query",
+            "required": false,
+            "description": "`json` (default; the provable document), `csv` (one table) or `html` (a page with charts).",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "json",
+                "csv",
+                "html"
+              ]
+            }
+          },
+          {
+            "name": "table",
+            "in": "query",
+            "required": false,
+            "description": "With `format=csv`, the table to return (default the first).",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            }
+          },
+          {
+            "name": "tree_size",
+            "in": "query",
+            "required": false,
+            "description": "Compute at the signed checkpoint of this many entries (`422 unknown_reference` when none was signed at that size).",
+            "schema": {
+              "type": "integer",
+              "format": "int64",
+              "minimum": 1
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The report. The `ETag` is its SHA-256.",
+            "headers": {
+              "ETag": {
+                "description": "The report's SHA-256 in quotes.",
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReportDocument"
+                }
+              },
+              "text/csv": {
+                "schema": {
+                  "type": "string"
+                }
+              },
+              "text/html": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (a date, the currency, the audience, the format or the tree size)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `report_not_found`."
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `unknown_reference` (fund, member, currency, table or tree size), `amount_overflow`."
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
@@ -9584,6 +9988,207 @@ components:
       }
     },
     "schemas": {
+      "ReportDocument": {
+        "type": "object",
+        "description": "A report and the SHA-256 (lowercase hex) of its content's canonical JSON (RFC 8785).\nAmount cells are integer minor units of the row's `asset` (scales under `assets`);\nratio cells are exact decimal text or null.\n",
+        "required": [
+          "report",
+          "sha256"
+        ],
+        "additionalProperties": false,
+        "properties": {
+          "sha256": {
+            "type": "string",
+            "pattern": "^[0-9a-f]{64}$"
+          },
+          "report": {
+            "type": "object",
+            "required": [
+              "format",
+              "title",
+              "parameters",
+              "checkpoint",
+              "assets",
+              "summary",
+              "tables",
+              "notes"
+            ],
+            "additionalProperties": false,
+            "properties": {
+              "format": {
+                "type": "string",
+                "const": "commons-ledger-report/1"
+              },
+              "title": {
+                "type": "string"
+              },
+              "parameters": {
+                "type": "object",
+                "required": [
+                  "name",
+                  "as_of",
+                  "from",
+                  "fund",
+                  "member",
+                  "currency",
+                  "audience"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "name": {
+                    "type": "string"
+                  },
+                  "as_of": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "from": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "fund": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "member": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "currency": {
+                    "type": [
+                      "string",
+                      "null"
+                    ]
+                  },
+                  "audience": {
+                    "type": "string",
+                    "enum": [
+                      "public",
+                      "auditor"
+                    ]
+                  }
+                }
+              },
+              "checkpoint": {
+                "type": "object",
+                "required": [
+                  "origin",
+                  "tree_size",
+                  "root_hash",
+                  "note"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "origin": {
+                    "type": "string"
+                  },
+                  "tree_size": {
+                    "type": "integer",
+                    "format": "int64"
+                  },
+                  "root_hash": {
+                    "type": "string"
+                  },
+                  "note": {
+                    "type": "string",
+                    "description": "The C2SP signed note of the checkpoint."
+                  }
+                }
+              },
+              "assets": {
+                "type": "object",
+                "description": "The minor-unit scale of every asset the tables mention.",
+                "additionalProperties": {
+                  "type": "integer"
+                }
+              },
+              "summary": {
+                "type": "object"
+              },
+              "tables": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "required": [
+                    "name",
+                    "title",
+                    "columns",
+                    "rows"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "name": {
+                      "type": "string"
+                    },
+                    "title": {
+                      "type": "string"
+                    },
+                    "columns": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "name",
+                          "title",
+                          "type"
+                        ],
+                        "additionalProperties": false,
+                        "properties": {
+                          "name": {
+                            "type": "string"
+                          },
+                          "title": {
+                            "type": "string"
+                          },
+                          "type": {
+                            "type": "string",
+                            "enum": [
+                              "text",
+                              "integer",
+                              "date",
+                              "boolean",
+                              "amount",
+                              "ratio"
+                            ]
+                          }
+                        }
+                      }
+                    },
+                    "rows": {
+                      "type": "array",
+                      "items": {
+                        "type": "array",
+                        "items": {
+                          "type": [
+                            "string",
+                            "integer",
+                            "boolean",
+                            "null"
+                          ]
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "notes": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      },
       "AssetCode": {
         "type": "string",
         "description": "An asset code such as `USD`, `KES` or `XAU_G`.",

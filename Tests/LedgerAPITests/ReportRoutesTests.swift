@@ -1,0 +1,127 @@
+// Goal: GET /v1/reports/{name} through the real router — public without a key, the
+// auditor version only for auditors and admins, JSON/CSV/HTML with the same fingerprint,
+// bad parameters as problem+json, and a report that grows with the log while an older
+// checkpoint's report stays what it was.
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerAPI
+import LedgerCore
+import Testing
+
+@Suite struct ReportRoutesTests {
+    /// A fund, a public and an anonymous member, a paid pledge and an unpledged gift.
+    static func setUp(_ client: LedgerClient) async throws {
+        #expect(try await client.call(.post, "/v1/assets", json: #"{"code":"USD","scale":2}"#).status == .created)
+        #expect(try await client.call(.post, "/v1/funds", json: #"{"code":"climate","name":"Climate adaptation","assets":["USD"]}"#).status == .created)
+        let named = try await client.call(.post, "/v1/members", json: #"{"name":"Dockworkers Union","kind":"union","country":"KE","region":"East Africa","visibility":"public"}"#)
+        let hidden = try await client.call(.post, "/v1/members", json: #"{"name":"Secret Sisters","kind":"community","country":"SN","region":"West Africa","visibility":"anonymous"}"#)
+        let namedID = try #require(named["id"] as? String), hiddenID = try #require(hidden["id"] as? String)
+        let pledge = try await client.call(.post, "/v1/pledges", json: #"{"member_id":"\#(namedID)","fund_id":"climate","asset":"USD","amount":10000,"date":"2026-01-05","due_date":"2026-06-30"}"#)
+        let pledgeID = try #require(pledge["id"] as? String)
+        #expect(try await client.call(.post, "/v1/contributions", json: #"{"member_id":"\#(namedID)","fund_id":"climate","asset":"USD","amount":10000,"date":"2026-02-01","pledge_id":"\#(pledgeID)"}"#).status == .created)
+        #expect(try await client.call(.post, "/v1/contributions", json: #"{"member_id":"\#(hiddenID)","fund_id":"climate","asset":"USD","amount":2500,"date":"2026-03-01"}"#).status == .created)
+    }
+
+    static func document(_ reply: Reply) -> [String: Any] { reply["report"] as? [String: Any] ?? [:] }
+
+    static func rows(_ reply: Reply, _ table: String) -> [[String: Any]] {
+        let tables = document(reply)["tables"] as? [[String: Any]] ?? []
+        guard let found = tables.first(where: { $0["name"] as? String == table }),
+              let columns = (found["columns"] as? [[String: Any]])?.compactMap({ $0["name"] as? String }),
+              let rows = found["rows"] as? [[Any]]
+        else { return [] }
+        return rows.map { Dictionary(uniqueKeysWithValues: zip(columns, $0)) }
+    }
+
+    @Test func publicReportsNeedNoKeyAndHideAnonymousNames() async throws {
+        try await TestServer().run { client in
+            try await Self.setUp(client)
+            let reply = try await client.call(.get, "/v1/reports/reciprocity", as: .anonymous)
+            #expect(reply.status == .ok)
+            #expect(reply.headers[.contentType] == "application/json")
+            #expect(!reply.text.contains("Secret Sisters"))
+            let members = Self.rows(reply, "members")
+            #expect(members.map { $0["contributed"] as? Int } == [10000, 2500])
+            #expect((members.last?["member"] as? String)?.hasPrefix("Member ") == true)
+            let checkpoint = Self.document(reply)["checkpoint"] as? [String: Any]
+            // First admin key, asset, fund, two members, pledge, two contributions.
+            #expect(checkpoint?["tree_size"] as? Int == 8)
+            #expect(reply.headers[.eTag] == "\"\(reply["sha256"] as? String ?? "")\"")
+
+            // The auditor version: 401 without a key, 403 for a treasurer, names for auditors.
+            #expect(try await client.call(.get, "/v1/reports/reciprocity?audience=auditor", as: .anonymous).status == .unauthorized)
+            let treasurer = try await client.token(for: "treasurer")
+            let refused = try await client.call(.get, "/v1/reports/reciprocity?audience=auditor", as: .token(treasurer))
+            #expect(refused.status == .forbidden)
+            #expect(refused.code == "forbidden")
+            let auditor = try await client.token(for: "auditor")
+            let full = try await client.call(.get, "/v1/reports/reciprocity?audience=auditor", as: .token(auditor))
+            #expect(full.status == .ok)
+            #expect(full.text.contains("Secret Sisters"))
+        }
+    }
+
+    @Test func csvAndHtmlCarryTheSameFingerprint() async throws {
+        try await TestServer().run { client in
+            try await Self.setUp(client)
+            let json = try await client.call(.get, "/v1/reports/member-statements", as: .anonymous)
+            let csv = try await client.call(.get, "/v1/reports/member-statements?format=csv", as: .anonymous)
+            #expect(csv.status == .ok)
+            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(csv.headers[.eTag] == json.headers[.eTag])
+            let lines = csv.text.split(separator: "\r\n")
+            #expect(lines.first == "member,member_id,kind,region,country,asset,pledged,paid,written_off,outstanding,overdue,given,received")
+            #expect(lines.dropFirst().first?.hasPrefix("Dockworkers Union,") == true)
+            #expect(lines.dropFirst().first?.hasSuffix(",USD,100.00,100.00,0.00,0.00,0.00,100.00,0.00") == true)
+            let html = try await client.call(.get, "/v1/reports/member-statements?format=html", as: .anonymous)
+            #expect(html.status == .ok)
+            #expect(html.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(html.text.contains(json["sha256"] as? String ?? "missing"))
+            #expect(html.text.contains("verify-report"))
+        }
+    }
+
+    @Test func aLaterCheckpointGrowsTheReportAndAnOlderOneStays() async throws {
+        try await TestServer().run { client in
+            try await Self.setUp(client)
+            let before = try await client.call(.get, "/v1/reports/trial-balance", as: .anonymous)
+            let size = (Self.document(before)["checkpoint"] as? [String: Any])?["tree_size"] as? Int ?? 0
+            let members = try await client.call(.get, "/v1/members")
+            let someone = try #require((members["items"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(try await client.call(.post, "/v1/contributions", json: #"{"member_id":"\#(someone)","fund_id":"climate","asset":"USD","amount":1,"date":"2026-04-01"}"#).status == .created)
+            let after = try await client.call(.get, "/v1/reports/trial-balance", as: .anonymous)
+            #expect((Self.document(after)["checkpoint"] as? [String: Any])?["tree_size"] as? Int == size + 1)
+            let cash = { (reply: Reply) in Self.rows(reply, "balances").first { $0["account"] as? String == "assets:climate:cash:usd" }?["debit"] as? Int }
+            #expect(cash(before) == 12500)
+            #expect(cash(after) == 12501)
+            let again = try await client.call(.get, "/v1/reports/trial-balance?tree_size=\(size)", as: .anonymous)
+            #expect(again.body == before.body)
+        }
+    }
+
+    @Test func badParametersAreProblems() async throws {
+        try await TestServer().run { client in
+            try await Self.setUp(client)
+            let cases: [(String, HTTPResponse.Status, String)] = [
+                ("/v1/reports/balance-sheet", .notFound, "report_not_found"),
+                ("/v1/reports/reciprocity?as_of=2026-02-30", .badRequest, "invalid_parameter"),
+                ("/v1/reports/reciprocity?currency=usd", .badRequest, "invalid_parameter"),
+                ("/v1/reports/reciprocity?format=pdf", .badRequest, "invalid_parameter"),
+                ("/v1/reports/reciprocity?audience=everyone", .badRequest, "invalid_parameter"),
+                ("/v1/reports/reciprocity?tree_size=0", .badRequest, "invalid_parameter"),
+                ("/v1/reports/reciprocity?fund=nowhere", .unprocessableContent, "unknown_reference"),
+                ("/v1/reports/reciprocity?currency=GBP", .unprocessableContent, "unknown_reference"),
+                ("/v1/reports/reciprocity?tree_size=999", .unprocessableContent, "unknown_reference"),
+                ("/v1/reports/reciprocity?format=csv&table=nothing", .unprocessableContent, "unknown_reference"),
+                ("/v1/reports/member-statements?member=mem_00000000000000000000000000000000", .unprocessableContent, "unknown_reference"),
+            ]
+            for (path, status, code) in cases {
+                let reply = try await client.call(.get, path, as: .anonymous)
+                #expect(reply.status == status, "\(path): \(reply.text)")
+                #expect(reply.code == code, "\(path)")
+                #expect(reply.headers[.contentType] == "application/problem+json")
+            }
+        }
+    }
+}
