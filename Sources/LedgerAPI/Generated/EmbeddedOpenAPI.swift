@@ -4720,6 +4720,7 @@ components:
             - unauthenticated
             - forbidden
             - not_found
+            - report_not_found
             - method_not_allowed
             - beyond_log
             - asset_exists
@@ -11905,6 +11906,7 @@ components:
               "unauthenticated",
               "forbidden",
               "not_found",
+              "report_not_found",
               "method_not_allowed",
               "beyond_log",
               "asset_exists",
