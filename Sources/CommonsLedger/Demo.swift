@@ -19,12 +19,16 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Seed of the generator; the same seed builds the same book.")
     var seed: UInt64 = 2026
 
+    @Option(help: "Activity multiplier (1–3000): about 500 transactions per unit over 36 months; benchmarks use hundreds.")
+    var scale = 1
+
     func run() async throws {
         let configuration = try options.resolve()
         guard !FileManager.default.fileExists(atPath: configuration.databasePath) else {
             throw ValidationError("\(configuration.databasePath) exists; the demo fills a fresh database only")
         }
         guard (1...120).contains(months) else { throw ValidationError("--months must be between 1 and 120") }
+        guard (1...3_000).contains(scale) else { throw ValidationError("--scale must be between 1 and 3000") }
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent(), withIntermediateDirectories: true
         )
@@ -35,6 +39,7 @@ struct Demo: AsyncParsableCommand {
         )
         try store.migrate()
         var demo = DemoFund(store: store, clock: clock, seed: seed)
+        demo.scale = scale
         let summary = try await demo.run(months: months, ending: SystemClock().now().date)
         try store.close()
         print("demo fund written to \(configuration.databasePath): \(summary)")

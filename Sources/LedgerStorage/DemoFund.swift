@@ -39,6 +39,10 @@ public struct DemoFund {
     let store: SQLiteLedgerStore
     let clock: Clock
     var random: SplitMix
+    /// How many times the base activity (36 members; a few pledges, one gift and up to one
+    /// grant per fund each month) to generate: 1 for the demo, hundreds for benchmarks.
+    /// Members grow with it up to 100 times.
+    public var scale = 1
 
     /// A demo on `store`, whose clock must be `clock`.
     public init(store: SQLiteLedgerStore, clock: Clock, seed: UInt64) {
@@ -86,7 +90,7 @@ public struct DemoFund {
             summary.funds += 1
         }
         var members: [MemberID] = []
-        for index in 0..<36 {
+        for index in 0..<(36 * min(scale, 100)) {
             let region = Self.regions[index % Self.regions.count]
             let country = region.countries[random.below(region.countries.count)]
             let name = "\(Self.names[index % Self.names.count]) of \(country)" + (index >= Self.names.count ? " (\(index / Self.names.count + 1))" : "")
@@ -108,7 +112,7 @@ public struct DemoFund {
                 summary.rates += 1
             }
             // New pledges.
-            for _ in 0..<(2 + random.below(3)) {
+            for _ in 0..<((2 + random.below(3)) * scale) {
                 let member = members[random.below(members.count)]
                 let fund = fundRecords[random.below(fundRecords.count)]
                 let asset = fund.assets[random.below(fund.assets.count)]
@@ -142,14 +146,16 @@ public struct DemoFund {
                 if pledge.left > 0 { stillOpen.append(pledge) }
             }
             openPledges = stillOpen
-            // A gift without a pledge.
-            let giver = members[random.below(members.count)]
-            let giftFund = fundRecords[random.below(fundRecords.count)]
-            _ = try await store.recordContribution(
-                ContributionDraft(memberID: giver.rawValue, fundID: giftFund.id.rawValue, asset: giftFund.assets[0].rawValue, amount: Int64(10_000 + random.below(40) * 1_000), date: day.description),
-                by: treasurer, idempotency: nil
-            )
-            summary.contributions += 1
+            // Gifts without a pledge.
+            for _ in 0..<scale {
+                let giver = members[random.below(members.count)]
+                let giftFund = fundRecords[random.below(fundRecords.count)]
+                _ = try await store.recordContribution(
+                    ContributionDraft(memberID: giver.rawValue, fundID: giftFund.id.rawValue, asset: giftFund.assets[0].rawValue, amount: Int64(10_000 + random.below(40) * 1_000), date: day.description),
+                    by: treasurer, idempotency: nil
+                )
+                summary.contributions += 1
+            }
             // Every third month, a conversion to the local currency, then grants paid from cash.
             if month % 3 == 2, let fund = fundRecords.first(where: { $0.code == "climate" }) {
                 if let eur = try await cash(fund, "EUR"), eur > 200_000 {
@@ -160,7 +166,8 @@ public struct DemoFund {
                     summary.conversions += 1
                 }
             }
-            for fund in fundRecords where random.below(2) == 0 {
+            for fund in fundRecords {
+              for _ in 0..<scale where random.below(2) == 0 {
                 let asset = fund.assets[random.below(fund.assets.count)]
                 guard let available = try await cash(fund, asset.rawValue), available > 100_000 else { continue }
                 let amount = min(available / 2, Int64(50_000 + random.below(40) * 25_000))
@@ -178,6 +185,7 @@ public struct DemoFund {
                     _ = try await store.takeDisbursementStep(request.disbursement.id, .pay, reason: nil, by: treasurer, idempotency: nil)
                     summary.disbursementsPaid += 1
                 }
+              }
             }
         }
         return summary
