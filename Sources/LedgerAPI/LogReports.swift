@@ -1,4 +1,5 @@
 public import AuditLog
+import Foundation
 public import FundCore
 public import LedgerCore
 public import LedgerStorage
@@ -9,7 +10,7 @@ public import Reports
 /// tables.
 public enum LogReports {
     /// How many entries one read takes.
-    static let pageSize = 10_000
+    static let pageSize = 5_000
 
     /// The report `parameters` ask for at the checkpoint of `treeSize` entries (the
     /// latest checkpoint when `nil`). Auditor reports add anonymous members' names from
@@ -32,16 +33,42 @@ public enum LogReports {
         return try ReportComputer.compute(parameters, book: book, checkpoint: checkpoint, privateNames: names)
     }
 
-    /// Reads and parses the entries from `start` up to `treeSize`, in order.
+    /// Reads and parses the entries from `start` up to `treeSize`, in order. The next
+    /// page is read and parsed (on every core) while the current one is applied.
     static func replay<Store: LedgerStore>(store: Store, from start: Int64, upTo treeSize: Int64, _ apply: (LogEntry) throws(ReportError) -> Void) async throws {
-        var start = start
-        while start < treeSize {
-            let page = try await store.logEntries(start: start, end: treeSize, limit: pageSize)
-            guard !page.entries.isEmpty else { throw ReportError.malformed("the log ends at \(start), before \(treeSize)") }
-            for stored in page.entries {
-                try apply(try parse(stored))
+        func load(_ first: Int64) -> Task<[LogEntry], any Error> {
+            Task {
+                let page = try await store.logEntries(start: first, end: treeSize, limit: pageSize)
+                guard page.entries.count == min(pageSize, Int(treeSize - first)) else {
+                    throw ReportError.malformed("the log ends at \(first + Int64(page.entries.count)), before \(treeSize)")
+                }
+                return try await parseInParallel(page.entries)
             }
-            start += Int64(page.entries.count)
+        }
+        var position = start
+        var pending = position < treeSize ? load(position) : nil
+        while let current = pending {
+            let entries = try await current.value
+            position += Int64(entries.count)
+            pending = position < treeSize ? load(position) : nil
+            for entry in entries { try apply(entry) }
+        }
+    }
+
+    /// Parses a page of entries on every core (parsing is most of a replay's time); the
+    /// result keeps the page's order.
+    static func parseInParallel(_ entries: [StoredLogEntry]) async throws -> [LogEntry] {
+        let parts = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 8)
+        guard entries.count >= 1_000, parts > 1 else { return try entries.map { stored throws(ReportError) in try parse(stored) } }
+        let chunk = (entries.count + parts - 1) / parts
+        return try await withThrowingTaskGroup(of: (Int, [LogEntry]).self) { group in
+            for part in 0..<parts {
+                let slice = Array(entries[min(part * chunk, entries.count)..<min((part + 1) * chunk, entries.count)])
+                group.addTask { (part, try slice.map { stored throws(ReportError) in try parse(stored) }) }
+            }
+            var results = [[LogEntry]](repeating: [], count: parts)
+            for try await (part, parsed) in group { results[part] = parsed }
+            return results.flatMap { $0 }
         }
     }
 

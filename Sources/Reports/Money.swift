@@ -109,16 +109,17 @@ public enum ExactRatio {
     /// `numerator / denominator` rounded half to even to `places` decimals ("0.6667");
     /// `nil` when the denominator is zero.
     public static func text(_ numerator: Int128, _ denominator: Int128, places: Int = 4) -> String? {
+        precondition((0...18).contains(places), "callers ask for 0 to 18 places")
         guard denominator != 0 else { return nil }
         var scale: Int128 = 1
         for _ in 0..<places { scale *= 10 }
         let scaled = roundHalfEven(numerator * scale, denominator)
         let negative = scaled < 0
         let magnitude = negative ? -scaled : scaled
-        let whole = magnitude / scale
-        var fraction = String(magnitude % scale)
-        fraction = String(repeating: "0", count: places - fraction.count) + fraction
-        return (negative ? "-" : "") + String(whole) + (places > 0 ? "." + fraction : "")
+        let sign = negative ? "-" : ""
+        guard places > 0 else { return sign + String(magnitude) }
+        let fraction = String(magnitude % scale)
+        return sign + String(magnitude / scale) + "." + String(repeating: "0", count: places - fraction.count) + fraction
     }
 
     /// `numerator / denominator` rounded to the nearest integer, ties to even.
