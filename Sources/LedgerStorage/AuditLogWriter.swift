@@ -61,13 +61,13 @@ struct AuditLogWriter {
             .execute(arguments: [frontier.treeSize, note.message, time.description])
     }
 
-    /// Appends one event and signs a checkpoint: the whole log side of a single write.
+    /// Appends one event: the log side of a single write. The checkpoint is signed once
+    /// per commit by the writer that commits (`GroupCommitter`), over every entry of it.
     static func append(
-        _ db: Database, event: LedgerEvent, balances: [BalanceSnapshot], by principal: Principal, at time: Timestamp, signer: LogSigner
+        _ db: Database, event: LedgerEvent, balances: [BalanceSnapshot], by principal: Principal, at time: Timestamp
     ) throws {
         var writer = try AuditLogWriter(db)
         try writer.append(db, event: event, balances: balances, by: principal, at: time)
-        try writer.signCheckpoint(db, at: time, signer: signer)
     }
 }
 

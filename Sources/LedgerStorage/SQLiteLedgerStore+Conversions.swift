@@ -11,7 +11,6 @@ extension SQLiteLedgerStore {
     ) async throws -> WriteOutcome<ConversionView> {
         let (from, fromValue, to, toValue, day) = try Conversion.check(fromAsset: fromAsset, fromAmount: fromAmount, toAsset: toAsset, toAmount: toAmount, date: date)
         let identifiers = self.identifiers
-        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM funds WHERE id = ? OR code = ?", arguments: [reference, reference]) else {
                 throw Rejection.notFound(resource: "fund", reference: reference)
@@ -44,7 +43,7 @@ extension SQLiteLedgerStore {
             )
             try AuditLogWriter.append(
                 db, event: .fundAction(FundAction(kind: "conversion.recorded", subject: conversion.id, details: conversion.details, accountsOpened: [], transaction: transaction)),
-                balances: balances, by: principal, at: now, signer: signer
+                balances: balances, by: principal, at: now
             )
             return ConversionView(conversion: conversion, transactionID: transaction.id)
         }
@@ -53,7 +52,6 @@ extension SQLiteLedgerStore {
     public func recordExchangeRate(
         base: String, quote: String, date: String, rate: String, by principal: Principal, idempotency: Idempotency<ExchangeRate>?
     ) async throws -> WriteOutcome<ExchangeRate> {
-        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             let exchangeRate = try ExchangeRate.check(base: base, quote: quote, date: date, rate: rate, at: now)
             for asset in [exchangeRate.base, exchangeRate.quote] where try LedgerRows.asset(db, code: asset) == nil {
@@ -68,7 +66,7 @@ extension SQLiteLedgerStore {
             )
             try AuditLogWriter.append(
                 db, event: .fundAction(FundAction(kind: "fx_rate.recorded", subject: "\(exchangeRate.base)/\(exchangeRate.quote)@\(exchangeRate.date)", details: exchangeRate.details, accountsOpened: [], transaction: nil)),
-                balances: [], by: principal, at: now, signer: signer
+                balances: [], by: principal, at: now
             )
             return exchangeRate
         }

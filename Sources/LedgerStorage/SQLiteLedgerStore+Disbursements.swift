@@ -10,7 +10,6 @@ extension SQLiteLedgerStore {
     public func requestDisbursement(_ draft: DisbursementDraft, by principal: Principal, idempotency: Idempotency<DisbursementView>?) async throws -> WriteOutcome<DisbursementView> {
         let checked = try draft.checked()
         let identifiers = self.identifiers
-        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             let fund = try Self.fund(db, reference: draft.fundID)
             guard fund.assets.contains(checked.asset) else { throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset) }
@@ -37,7 +36,7 @@ extension SQLiteLedgerStore {
             )
             try AuditLogWriter.append(
                 db, event: .fundAction(FundAction(kind: "disbursement.requested", subject: disbursement.id.rawValue, details: disbursement.details, accountsOpened: [], transaction: nil)),
-                balances: [], by: principal, at: now, signer: signer
+                balances: [], by: principal, at: now
             )
             guard let view = try Self.disbursementView(db, id: disbursement.id) else { preconditionFailure("just written") }
             return view
@@ -52,7 +51,6 @@ extension SQLiteLedgerStore {
             throw Rejection.invalidFields([problem])
         }
         let identifiers = self.identifiers
-        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             guard let view = try Self.disbursementView(db, id: id) else { throw Rejection.notFound(resource: "disbursement", reference: id.rawValue) }
             let disbursement = view.disbursement
@@ -121,7 +119,7 @@ extension SQLiteLedgerStore {
                     kind: "disbursement.\(Self.pastTense(kind))", subject: "\(id.rawValue)#\(position)",
                     details: Self.stepDetails(id: id, position: position, step: step), accountsOpened: opened, transaction: recorded?.0
                 )),
-                balances: recorded?.1 ?? [], by: principal, at: now, signer: signer
+                balances: recorded?.1 ?? [], by: principal, at: now
             )
             guard let updated = try Self.disbursementView(db, id: id) else { preconditionFailure("exists") }
             return updated

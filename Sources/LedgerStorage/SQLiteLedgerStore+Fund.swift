@@ -11,7 +11,6 @@ public import LedgerCore
 extension SQLiteLedgerStore {
     public func registerMember(_ draft: MemberDraft, by principal: Principal, idempotency: Idempotency<MemberView>?) async throws -> WriteOutcome<MemberView> {
         let identifiers = self.identifiers
-        let signer = self.signer
         var generator = SystemRandomNumberGenerator()
         let salt = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return try await write(idempotency: idempotency) { db, now in
@@ -32,7 +31,7 @@ extension SQLiteLedgerStore {
             let details = Self.details(of: member, commitment: commitment)
             try AuditLogWriter.append(
                 db, event: .fundAction(FundAction(kind: "member.registered", subject: member.id.rawValue, details: details, accountsOpened: [], transaction: nil)),
-                balances: [], by: principal, at: now, signer: signer
+                balances: [], by: principal, at: now
             )
             return MemberView(member: member, privateData: privateData, commitment: commitment, erasedAt: nil)
         }
@@ -59,7 +58,6 @@ extension SQLiteLedgerStore {
     /// are deleted, the erasure is recorded and logged; the commitment stays, so the log
     /// and every proof remain verifiable.
     public func erasePrivateData(of id: MemberID, by principal: Principal) async throws -> MemberView {
-        let signer = self.signer
         let outcome: WriteOutcome<MemberView> = try await write(idempotency: nil) { db, now in
             guard let view = try Self.memberView(db, id: id) else { throw Rejection.notFound(resource: "member", reference: id.rawValue) }
             guard view.erasedAt == nil else { throw Rejection.privateDataErased(member: id.rawValue) }
@@ -68,7 +66,7 @@ extension SQLiteLedgerStore {
             let details: JSONValue = .object(["id": .string(id.rawValue), "erased_at": .string(now.description)])
             try AuditLogWriter.append(
                 db, event: .fundAction(FundAction(kind: "member.private_data_erased", subject: "\(id.rawValue)#erased", details: details, accountsOpened: [], transaction: nil)),
-                balances: [], by: principal, at: now, signer: signer
+                balances: [], by: principal, at: now
             )
             guard let erased = try Self.memberView(db, id: id) else { preconditionFailure("the member exists") }
             return erased
@@ -79,7 +77,6 @@ extension SQLiteLedgerStore {
 
     public func createFund(_ draft: FundDraft, by principal: Principal, idempotency: Idempotency<Fund>?) async throws -> WriteOutcome<Fund> {
         let identifiers = self.identifiers
-        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             let fund = try draft.validated(id: FundID(bytes: identifiers.nextIdentifierBytes()), at: now)
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM funds WHERE code = ?", arguments: [fund.code]) == nil else {
@@ -115,7 +112,7 @@ extension SQLiteLedgerStore {
             }
             try AuditLogWriter.append(
                 db, event: .fundAction(FundAction(kind: "fund.created", subject: fund.id.rawValue, details: fund.details, accountsOpened: opened, transaction: nil)),
-                balances: [], by: principal, at: now, signer: signer
+                balances: [], by: principal, at: now
             )
             return fund
         }

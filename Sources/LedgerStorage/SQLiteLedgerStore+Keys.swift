@@ -18,7 +18,6 @@ extension SQLiteLedgerStore {
         let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let secretText = Base64URL.encode(secret)
         let id = APIKey.newID(bytes: identifiers.nextIdentifierBytes())
-        let signer = self.signer
         let outcome: WriteOutcome<APIKey> = try await write(idempotency: nil) { db, now in
             if let expiresAt, expiresAt <= now {
                 throw Rejection.invalidFields([FieldProblem(field: "expires_at", detail: "must be in the future")])
@@ -28,7 +27,7 @@ extension SQLiteLedgerStore {
                 sql: "INSERT INTO api_keys (id, name, role, secret_hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
                 arguments: [key.id, key.name, key.role.rawValue, Data(SHA256.hash(data: Array(secretText.utf8))), now.description, expiresAt?.description]
             )
-            try AuditLogWriter.append(db, event: .keyCreated(key), balances: [], by: principal, at: now, signer: signer)
+            try AuditLogWriter.append(db, event: .keyCreated(key), balances: [], by: principal, at: now)
             return key
         }
         guard case .applied(let key) = outcome else { preconditionFailure("key creation takes no idempotency key") }
@@ -42,7 +41,6 @@ extension SQLiteLedgerStore {
     }
 
     public func revokeKey(id: String, by principal: Principal) async throws -> APIKey {
-        let signer = self.signer
         let outcome: WriteOutcome<APIKey> = try await write(idempotency: nil) { db, now in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]) else {
                 throw Rejection.notFound(resource: "key", reference: id)
@@ -51,7 +49,7 @@ extension SQLiteLedgerStore {
             guard key.revokedAt == nil else { throw Rejection.keyAlreadyRevoked(id: id) }
             try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ?", arguments: [now.description, id])
             let revoked = APIKey(id: key.id, name: key.name, role: key.role, createdAt: key.createdAt, expiresAt: key.expiresAt, revokedAt: now)
-            try AuditLogWriter.append(db, event: .keyRevoked(revoked), balances: [], by: principal, at: now, signer: signer)
+            try AuditLogWriter.append(db, event: .keyRevoked(revoked), balances: [], by: principal, at: now)
             return revoked
         }
         guard case .applied(let key) = outcome else { preconditionFailure("revocation takes no idempotency key") }

@@ -10,7 +10,6 @@ extension SQLiteLedgerStore {
     public func makePledge(_ draft: PledgeDraft, by principal: Principal, idempotency: Idempotency<PledgeView>?) async throws -> WriteOutcome<PledgeView> {
         let checked = try draft.checked()
         let identifiers = self.identifiers
-        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             let (member, fund) = try Self.memberAndFund(db, memberID: draft.memberID, fundID: draft.fundID)
             guard fund.assets.contains(checked.asset) else { throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset) }
@@ -47,7 +46,7 @@ extension SQLiteLedgerStore {
             )
             try AuditLogWriter.append(
                 db, event: .fundAction(FundAction(kind: "pledge.made", subject: pledge.id.rawValue, details: pledge.details, accountsOpened: opened, transaction: transaction)),
-                balances: balances, by: principal, at: now, signer: signer
+                balances: balances, by: principal, at: now
             )
             guard let view = try Self.pledgeView(db, id: pledge.id, today: now.date) else { preconditionFailure("just written") }
             return view
@@ -104,7 +103,6 @@ extension SQLiteLedgerStore {
             throw Rejection.invalidFields([problem])
         }
         let identifiers = self.identifiers
-        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             guard let view = try Self.pledgeView(db, id: id, today: now.date) else { throw Rejection.notFound(resource: "pledge", reference: id.rawValue) }
             guard view.status.outstanding > 0, let outstanding = Amount(minorUnits: view.status.outstanding) else {
@@ -132,7 +130,7 @@ extension SQLiteLedgerStore {
             ])
             try AuditLogWriter.append(
                 db, event: .fundAction(FundAction(kind: "pledge.cancelled", subject: "\(id.rawValue)#cancelled", details: details, accountsOpened: [], transaction: transaction)),
-                balances: balances, by: principal, at: now, signer: signer
+                balances: balances, by: principal, at: now
             )
             guard let cancelled = try Self.pledgeView(db, id: id, today: now.date) else { preconditionFailure("exists") }
             return cancelled
@@ -145,7 +143,6 @@ extension SQLiteLedgerStore {
     public func recordContribution(_ draft: ContributionDraft, by principal: Principal, idempotency: Idempotency<ContributionView>?) async throws -> WriteOutcome<ContributionView> {
         let checked = try draft.checked()
         let identifiers = self.identifiers
-        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             let (member, fund) = try Self.memberAndFund(db, memberID: draft.memberID, fundID: draft.fundID)
             guard fund.assets.contains(checked.asset) else { throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset) }
@@ -205,7 +202,7 @@ extension SQLiteLedgerStore {
             )
             try AuditLogWriter.append(
                 db, event: .fundAction(FundAction(kind: "contribution.received", subject: contribution.id.rawValue, details: contribution.details, accountsOpened: opened, transaction: transaction)),
-                balances: balances, by: principal, at: now, signer: signer
+                balances: balances, by: principal, at: now
             )
             return ContributionView(contribution: contribution, transactionID: transaction.id, appliedToPledge: toPledge)
         }

@@ -6,7 +6,6 @@ public import LedgerCore
 /// committed and synced before the method returns, rolled back whole on any error.
 extension SQLiteLedgerStore {
     public func registerAsset(_ draft: AssetDraft, by principal: Principal, idempotency: Idempotency<Asset>?) async throws -> WriteOutcome<Asset> {
-        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             let asset = try draft.validated(at: now)
             guard try LedgerRows.asset(db, code: asset.code) == nil else {
@@ -14,14 +13,13 @@ extension SQLiteLedgerStore {
             }
             try db.cachedStatement(sql: "INSERT INTO assets (code, scale, name, created_at) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [asset.code.rawValue, asset.scale, asset.name, asset.createdAt.description])
-            try AuditLogWriter.append(db, event: .assetRegistered(asset), balances: [], by: principal, at: now, signer: signer)
+            try AuditLogWriter.append(db, event: .assetRegistered(asset), balances: [], by: principal, at: now)
             return asset
         }
     }
 
     public func openAccount(_ draft: AccountDraft, by principal: Principal, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account> {
         let identifiers = self.identifiers
-        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             let account = try draft.validated(id: AccountID(bytes: identifiers.nextIdentifierBytes()), at: now)
             guard try LedgerRows.account(db, reference: .code(account.code)) == nil else {
@@ -31,7 +29,7 @@ extension SQLiteLedgerStore {
                 throw Rejection.unknownAsset(code: asset.rawValue)
             }
             try Self.insert(account, in: db)
-            try AuditLogWriter.append(db, event: .accountOpened(account), balances: [], by: principal, at: now, signer: signer)
+            try AuditLogWriter.append(db, event: .accountOpened(account), balances: [], by: principal, at: now)
             return account
         }
     }
@@ -53,7 +51,6 @@ extension SQLiteLedgerStore {
     }
 
     public func closeAccount(_ reference: AccountReference, by principal: Principal, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account> {
-        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             guard let stored = try LedgerRows.account(db, reference: reference) else {
                 throw Rejection.notFound(resource: "account", reference: reference.description)
@@ -73,7 +70,7 @@ extension SQLiteLedgerStore {
             guard let closed = try LedgerRows.account(db, reference: reference) else {
                 preconditionFailure("an account read back in its own write transaction exists")
             }
-            try AuditLogWriter.append(db, event: .accountClosed(closed.account), balances: [], by: principal, at: now, signer: signer)
+            try AuditLogWriter.append(db, event: .accountClosed(closed.account), balances: [], by: principal, at: now)
             return closed.account
         }
     }
@@ -84,14 +81,11 @@ extension SQLiteLedgerStore {
         // Stateless rules are checked before entering the serialized writer.
         let checked = try draft.checked()
         let identifiers = self.identifiers
-        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             var log = try AuditLogWriter(db)
-            let transaction = try Self.record(
+            return try Self.record(
                 checked, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), by: principal, at: now, in: db, log: &log
             )
-            try log.signCheckpoint(db, at: now, signer: signer)
-            return transaction
         }
     }
 
@@ -135,14 +129,13 @@ extension SQLiteLedgerStore {
             throw Rejection.invalidFields([problem])
         }
         let identifiers = self.identifiers
-        let signer = self.signer
         return try await write(idempotency: idempotency) { db, now in
             if let (_, original) = try LedgerRows.transaction(db, id: id) { try Self.refuseFundOwned(original, in: db) }
             let (reversal, balances) = try Self.insertReversal(
                 of: id, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), date: date ?? now.date,
                 description: description, at: now, in: db
             )
-            try AuditLogWriter.append(db, event: .transactionRecorded(reversal), balances: balances, by: principal, at: now, signer: signer)
+            try AuditLogWriter.append(db, event: .transactionRecorded(reversal), balances: balances, by: principal, at: now)
             guard let (_, recorded) = try LedgerRows.transaction(db, id: reversal.id) else {
                 preconditionFailure("a transaction read back in its own write transaction exists")
             }

@@ -1,5 +1,5 @@
 import Foundation
-public import AuditLog
+import AuditLog
 import GRDB
 public import LedgerCore
 public import Logging
@@ -9,15 +9,19 @@ public import Logging
 ///
 /// Every public write method is exactly one database transaction: it validates, writes
 /// the ledger rows, updates the derived balances and stores the idempotency key together,
-/// and returns only after SQLite has committed and synced. GRDB's `DatabasePool` runs all
-/// writes on a single serial queue, which is the serialized writer the group-commit work
-/// builds on.
+/// and returns only after SQLite has committed and synced. Concurrent single writes are
+/// committed in groups, each in its own savepoint, one fsync and one signed checkpoint
+/// per group (`GroupCommitter`); GRDB's `DatabasePool` runs all writes on one serial queue.
 public final class SQLiteLedgerStore: LedgerStore {
     let pool: DatabasePool
     let clock: any LedgerClock
     let identifiers: any IdentifierSource
     let signer: LogSigner
     let logger: Logger
+    /// The serialized writer: single writes are committed in groups (`GroupCommitter`).
+    let committer: GroupCommitter
+    /// How the group commits went: counts, sizes, time.
+    public let commitStatistics: CommitStatistics
 
     /// Opens (creating if needed) the database at `path`. Call `migrate()` before use.
     ///
@@ -36,6 +40,9 @@ public final class SQLiteLedgerStore: LedgerStore {
         self.identifiers = identifiers
         self.signer = signer
         self.logger = logger
+        let statistics = CommitStatistics()
+        commitStatistics = statistics
+        committer = GroupCommitter(pool: pool, clock: clock, signer: signer) { statistics.record($0) }
     }
 
     /// Applies every migration not yet recorded in the file, in order, and returns the
@@ -77,7 +84,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         return try pool.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 
-    /// Runs `body` as one write transaction guarded by an optional idempotency key.
+    /// Runs `body` in the next group commit's transaction (in its own savepoint), guarded
+    /// by an optional idempotency key; returns once that transaction is durable.
     ///
     /// With a key: a stored response for the same request is returned without writing;
     /// the same key with a different request is `Rejection.idempotencyKeyReused`; a new
@@ -86,9 +94,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         idempotency: Idempotency<Value>?,
         _ body: @escaping @Sendable (Database, Timestamp) throws -> Value
     ) async throws -> WriteOutcome<Value> {
-        let clock = self.clock
-        return try await pool.write { db in
-            let now = clock.now()
+        try await committer.submit { db, now in
             if let idempotency, let stored = try Self.storedResponse(db, for: idempotency) {
                 return .replayed(stored)
             }
