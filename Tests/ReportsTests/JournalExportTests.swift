@@ -745,7 +745,8 @@ let skipNote: Comment = "tool not installed: skipped (scripts/test installs hled
 }
 
 /// The demo fund, built once for the peer tests and kept in memory (journals and balances,
-/// not the database): 12 months, seed 2026, as `DemoFundTests` builds it.
+/// not the database): 36 months, seed 2026 (the CLI's default demo), which includes reversals
+/// (cancelled disbursements) as well as conversions, pledges, contributions and grants.
 struct DemoBook: Sendable {
     let journals: [JournalDialect: String]
     let balances: [(code: String, type: AccountType, asset: String, minorUnits: Int64)]
@@ -761,13 +762,13 @@ struct DemoBook: Sendable {
         let store = try SQLiteLedgerStore(path: path, clock: clock, identifiers: SeededIdentifiers(seed: 3), signer: .test, logger: .init(label: "demo"))
         try store.migrate()
         var demo = DemoFund(store: store, clock: clock, seed: 2026)
-        _ = try await demo.run(months: 12, ending: LocalDate("2026-11-25")!)
+        _ = try await demo.run(months: 36, ending: LocalDate("2026-11-25")!)
 
         // The export, paged as the CLI pages it.
         var journals: [JournalDialect: String] = [:]
         for dialect in JournalDialect.allCases {
             var export = JournalExport(dialect: dialect)
-            var text = export.header(notes: ["Demo fund, 12 months."])
+            var text = export.header(notes: ["Demo fund, 36 months."])
             var start: Int64 = 0
             var end: Int64?
             while true {
@@ -779,6 +780,7 @@ struct DemoBook: Sendable {
             }
             journals[dialect] = text + export.trailer()
         }
+        #expect(journals[.hledger]!.contains("    ; reverses: txn_"), "the demo should include a reversal")
 
         // Our balances: the store's trial balance, which reads the maintained balances.
         let trial = try await store.trialBalance(asOf: nil)
