@@ -221,7 +221,7 @@ public struct JournalExport: Sendable {
         case .hledger:
             // hledger wants a decimal mark in the directive even at scale 0 ("1000.").
             let number = asset.scale == 0 ? "1000." : "1000." + String(repeating: "0", count: asset.scale)
-            return declaration("commodity \(number) \(symbol(asset.code))  ; \(Self.sanitized(asset.name).replacingSemicolons())\n")
+            return declaration("commodity \(number) \(symbol(asset.code))  ; \(Self.sanitized(asset.name))\n")
         case .ledger:
             let number = asset.scale == 0 ? "1000" : "1000." + String(repeating: "0", count: asset.scale)
             return declaration("commodity \(symbol(asset.code))\n    note \(Self.sanitized(asset.name))\n    format \(number) \(symbol(asset.code))\n")
@@ -381,9 +381,8 @@ public struct JournalExport: Sendable {
             case .bool(let flag):
                 members.append((key, .boolean(flag)))
             case .string(let text) where !(dialect == .hledger && text.contains(",")):
-                var clean = Self.sanitized(text)
-                if dialect != .beancount { clean = clean.replacingSemicolons() }
-                members.append((key, .text(clean)))
+                // Inside a comment a `;` is plain text: the value is written as it is.
+                members.append((key, .text(Self.sanitized(text))))
             default:
                 leftOut += 1
             }

@@ -63,7 +63,7 @@ enum TinyBook {
     /// The events in log (recording) order.
     static var events: [LedgerEvent] {
         let gift = recorded(1, "2026-01-10", "Gift from \"Friends\"; thanks", metadata: [
-            "source": .string("mail"), "batch": .integer(7), "checked": .bool(true), "nested": .object(["a": .integer(1)]),
+            "source": .string("mail; desk 3"), "batch": .integer(7), "checked": .bool(true), "nested": .object(["a": .integer(1)]),
         ], [posting(bank, usd, 1_250), posting(gifts, usd, -1_250)])
         return [
             .assetRegistered(jpy), .assetRegistered(usd), .assetRegistered(inch),
@@ -151,7 +151,7 @@ enum TinyBookJournal {
             ; id: txn_00000000000000000000000000000001
             ; batch: 7
             ; checked: true
-            ; source: mail
+            ; source: mail; desk 3
             ; 1 metadata member not written here (nested or not tag-shaped), see the audit log
             assets:bank:usd                                        12.50 USD
             income:gifts_2026.q1                                  -12.50 USD
@@ -216,7 +216,7 @@ enum TinyBookJournal {
             ; id: txn_00000000000000000000000000000001
             ; batch: 7
             ; checked: true
-            ; source: mail
+            ; source: mail; desk 3
             ; 1 metadata member not written here (nested or not tag-shaped), see the audit log
             assets:bank:usd                                        12.50 USD
             income:gifts_2026.q1                                  -12.50 USD
@@ -286,7 +286,7 @@ enum TinyBookJournal {
           id: "txn_00000000000000000000000000000001"
           batch: 7
           checked: TRUE
-          source: "mail"
+          source: "mail; desk 3"
           ; 1 metadata member not written here (nested or not tag-shaped), see the audit log
           Assets:Bank:Usd                                        12.50 USD
           Income:GiftsC5F2026C2Eq1                              -12.50 USD
