@@ -11,7 +11,10 @@ struct CommonsLedger: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "commons-ledger",
         abstract: "The book of record of a global solidarity fund: a double-entry ledger with an HTTP API.",
-        subcommands: [Serve.self, Migrate.self, Keygen.self, Verify.self, Keys.self, Demo.self, Import.self, ReportCommand.self, VerifyReport.self],
+        subcommands: [
+            Serve.self, Migrate.self, Keygen.self, Verify.self, Keys.self, Demo.self, Import.self, Export.self,
+            ReportCommand.self, VerifyReport.self,
+        ],
         defaultSubcommand: Serve.self
     )
 }
