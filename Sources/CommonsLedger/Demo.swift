@@ -19,6 +19,9 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Seed of the generator; the same seed builds the same book.")
     var seed: UInt64 = 2026
 
+    @Flag(help: "Skip fsync while generating (benchmark books only: a crash may lose the last commits).")
+    var unsynced = false
+
     @Option(help: "Activity multiplier (1–3000): about 500 transactions per unit over 36 months; benchmarks use hundreds.")
     var scale = 1
 
@@ -35,7 +38,8 @@ struct Demo: AsyncParsableCommand {
         let (signer, _) = try LogSigner.loadOrCreate(path: configuration.resolvedLogKeyPath, origin: configuration.logOrigin)
         let clock = DemoFund.Clock()
         let store = try SQLiteLedgerStore(
-            path: configuration.databasePath, clock: clock, identifiers: SystemIdentifierSource(), signer: signer, logger: .init(label: "demo")
+            path: configuration.databasePath, clock: clock, identifiers: SystemIdentifierSource(), signer: signer, logger: .init(label: "demo"),
+            durability: unsynced ? .unsynced : .synced
         )
         try store.migrate()
         var demo = DemoFund(store: store, clock: clock, seed: seed)

@@ -12,7 +12,7 @@ import ServiceLifecycle
 ///
 /// Used by `buildApplication` and directly by tests that list the routes.
 public func buildRouter<Store: LedgerStore>(
-    store: Store, limits: RequestLimits = .standard, clock: any LedgerClock = SystemClock()
+    store: Store, limits: RequestLimits = .standard, clock: any LedgerClock = SystemClock(), reportCache: ReportBookCache = ReportBookCache()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: ProblemMiddleware())
@@ -26,7 +26,7 @@ public func buildRouter<Store: LedgerStore>(
     AssetController(store: store, limits: limits).addRoutes(to: group)
     AccountController(store: store, limits: limits).addRoutes(to: group)
     TransactionController(store: store, limits: limits).addRoutes(to: group)
-    ReportController(store: store, cache: ReportBookCache()).addRoutes(to: group)
+    ReportController(store: store, cache: reportCache).addRoutes(to: group)
     LogController(store: store, limits: limits).addRoutes(to: group)
     KeyController(store: store, limits: limits).addRoutes(to: group)
     MemberController(store: store, limits: limits).addRoutes(to: group)
@@ -71,7 +71,8 @@ public func buildApplication(
         logger.notice("created the first admin key", metadata: ["key_id": "\(key.id)"])
         onFirstAdminToken(key, token)
     }
-    let router = buildRouter(store: store, limits: configuration.limits, clock: clock)
+    let reportCache = ReportBookCache()
+    let router = buildRouter(store: store, limits: configuration.limits, clock: clock, reportCache: reportCache)
     // Hummingbird logs its own start line and per-request lines at info/debug; the
     // application owns info, so the framework's logger starts at notice.
     var frameworkLogger = logger
@@ -98,6 +99,17 @@ public func buildApplication(
             let address = channel.localAddress.map { "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)" }
             let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
             logger.info("commons-ledger listening on \(scheme)://\(address ?? "\(configuration.host):\(configuration.port)")")
+            // Replay the log into the report book in the background, so the first report
+            // after a restart does not pay for a whole replay.
+            Task {
+                let started = ContinuousClock.now
+                do {
+                    let size = try await LogReports.warm(store: store, cache: reportCache)
+                    logger.info("report book ready", metadata: ["entries": "\(size)", "duration": "\(ContinuousClock.now - started)"])
+                } catch {
+                    logger.warning("report book not warmed", metadata: ["error": "\(error)"])
+                }
+            }
         },
         logger: frameworkLogger
     )

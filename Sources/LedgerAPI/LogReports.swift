@@ -33,6 +33,17 @@ public enum LogReports {
         return try ReportComputer.compute(parameters, book: book, checkpoint: checkpoint, privateNames: names)
     }
 
+    /// Replays the log up to the latest checkpoint into `cache`'s book without date cuts
+    /// (the one most reports use); returns the entries replayed.
+    public static func warm<Store: LedgerStore>(store: Store, cache: ReportBookCache) async throws -> Int64 {
+        guard let stored = try await store.latestCheckpoint() else { return 0 }
+        let key = ReportBookCache.Key(asOf: nil, from: nil)
+        var book = await cache.book(for: key, atMost: stored.treeSize) ?? ReportBook(asOf: nil, from: nil)
+        try await replay(store: store, from: book.entryCount, upTo: stored.treeSize) { entry throws(ReportError) in try book.apply(entry) }
+        await cache.keep(book, for: key)
+        return stored.treeSize
+    }
+
     /// Reads and parses the entries from `start` up to `treeSize`, in order. The next
     /// page is read and parsed (on every core) while the current one is applied.
     static func replay<Store: LedgerStore>(store: Store, from start: Int64, upTo treeSize: Int64, _ apply: (LogEntry) throws(ReportError) -> Void) async throws {

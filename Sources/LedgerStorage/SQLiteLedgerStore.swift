@@ -26,14 +26,21 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// Opens (creating if needed) the database at `path`. Call `migrate()` before use.
     ///
     /// `signer` signs the audit log's checkpoints; its name is the log's origin.
-    public init(path: String, clock: any LedgerClock, identifiers: any IdentifierSource, signer: LogSigner, logger: Logger) throws {
+    ///
+    /// `durability` is `.synced` for every real use; `.unsynced` only for generating
+    /// benchmark books quickly (`commons-ledger demo --unsynced`), where a crash may lose
+    /// the last commits.
+    public init(
+        path: String, clock: any LedgerClock, identifiers: any IdentifierSource, signer: LogSigner, logger: Logger,
+        durability: Durability = .synced
+    ) throws {
         var configuration = Configuration()
         configuration.label = "commons-ledger"
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             // GRDB sets NORMAL in WAL mode; a ledger acknowledges only what is synced.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: durability == .synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         self.clock = clock
@@ -43,6 +50,12 @@ public final class SQLiteLedgerStore: LedgerStore {
         let statistics = CommitStatistics()
         commitStatistics = statistics
         committer = GroupCommitter(pool: pool, clock: clock, signer: signer) { statistics.record($0) }
+    }
+
+    /// Whether a commit waits for the disk (`synchronous = FULL`) or not.
+    public enum Durability: Sendable {
+        case synced
+        case unsynced
     }
 
     /// Applies every migration not yet recorded in the file, in order, and returns the
