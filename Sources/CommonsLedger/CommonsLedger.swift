@@ -90,7 +90,9 @@ struct Serve: AsyncParsableCommand {
         configuration.tlsCertificatePath = tlsCertificate ?? configuration.tlsCertificatePath
         configuration.tlsKeyPath = tlsKey ?? configuration.tlsKeyPath
         let logger = options.makeLogger(configuration)
-        let app = try await buildApplication(configuration: configuration, logger: logger) { key, token in
+        let metrics = LedgerMetrics()
+        metrics.bootstrapMetricsSystem()
+        let app = try await buildApplication(configuration: configuration, metrics: metrics, logger: logger) { key, token in
             print("""
                 First start: created an admin API key (\(key.id)). Its token is shown only now; keep it safe:
                 \(token)

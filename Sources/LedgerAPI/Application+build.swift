@@ -12,9 +12,13 @@ import ServiceLifecycle
 ///
 /// Used by `buildApplication` and directly by tests that list the routes.
 public func buildRouter<Store: LedgerStore>(
-    store: Store, limits: RequestLimits = .standard, clock: any LedgerClock = SystemClock(), reportCache: ReportBookCache = ReportBookCache()
+    store: Store, limits: RequestLimits = .standard, clock: any LedgerClock = SystemClock(), reportCache: ReportBookCache = ReportBookCache(),
+    metrics: LedgerMetrics = LedgerMetrics()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    // Outermost, so it sees the status every error becomes; records through swift-metrics
+    // (a no-op until the process bootstraps it, as `serve` does).
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: AuthMiddleware(store: store))
     let limiter = limits.rateLimitBurst > 0
@@ -34,6 +38,7 @@ public func buildRouter<Store: LedgerStore>(
     PledgeController(store: store, limits: limits).addRoutes(to: group)
     DisbursementController(store: store, limits: limits).addRoutes(to: group)
     ConversionController(store: store, limits: limits).addRoutes(to: group)
+    MetricsController(store: store, metrics: metrics, clock: clock).addRoutes(to: group)
     return router
 }
 
@@ -48,6 +53,7 @@ public func buildApplication(
     configuration: ServerConfiguration,
     clock: any LedgerClock = SystemClock(),
     identifiers: any IdentifierSource = SystemIdentifierSource(),
+    metrics: LedgerMetrics = LedgerMetrics(),
     logger: Logger,
     onFirstAdminToken: @Sendable (APIKey, String) -> Void
 ) async throws -> some ApplicationProtocol {
@@ -72,7 +78,8 @@ public func buildApplication(
         onFirstAdminToken(key, token)
     }
     let reportCache = ReportBookCache()
-    let router = buildRouter(store: store, limits: configuration.limits, clock: clock, reportCache: reportCache)
+    metrics.observeCommits(of: store.commitStatistics)
+    let router = buildRouter(store: store, limits: configuration.limits, clock: clock, reportCache: reportCache, metrics: metrics)
     // Hummingbird logs its own start line and per-request lines at info/debug; the
     // application owns info, so the framework's logger starts at notice.
     var frameworkLogger = logger

@@ -36,6 +36,7 @@ public enum RoutePolicy {
         "GET /readyz": .everyone,
         "GET /openapi.yaml": .everyone,
         "GET /openapi.json": .everyone,
+        "GET /metrics": keyReaders,
 
         "POST /v1/assets": admins,
         "GET /v1/assets": readers,

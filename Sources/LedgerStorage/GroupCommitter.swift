@@ -11,14 +11,18 @@ import LedgerCore
 ///
 /// A request that finds the writer idle is committed at once: grouping never adds a wait,
 /// it only collects what would otherwise queue behind the fsync.
-final class GroupCommitter: @unchecked Sendable {
+public final class GroupCommitter: @unchecked Sendable {
     /// Most requests in one group: bounds a group's transaction and its latency.
     static let groupSizeMax = 512
 
     /// What each commit did, for metrics and tests.
-    struct Commit: Sendable {
-        let requests: Int
-        let seconds: Double
+    public struct Commit: Sendable {
+        /// Requests in the group.
+        public let requests: Int
+        /// From taking the group to the commit's return.
+        public let seconds: Double
+        /// The COMMIT itself, which holds the fsync (`synchronous = FULL`).
+        public let syncSeconds: Double
     }
 
     private let pool: DatabasePool
@@ -75,6 +79,10 @@ final class GroupCommitter: @unchecked Sendable {
         }
     }
 
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
     /// Commits groups until no request is waiting.
     private func drain() async {
         while true {
@@ -88,6 +96,7 @@ final class GroupCommitter: @unchecked Sendable {
             let started = ContinuousClock.now
             let clock = self.clock
             let signer = self.signer
+            let bodyEnded = Box<ContinuousClock.Instant>()
             do {
                 let outcomes = try await pool.write { db -> [Result<Void, any Error>] in
                     var outcomes: [Result<Void, any Error>] = []
@@ -106,14 +115,15 @@ final class GroupCommitter: @unchecked Sendable {
                     // One checkpoint over the group's entries (none if nothing was appended:
                     // the checkpoint of that size exists already and is kept).
                     try AuditLogWriter(db).signCheckpoint(db, at: clock.now(), signer: signer)
+                    bodyEnded.value = ContinuousClock.now
                     return outcomes
                 }
                 for (job, outcome) in zip(jobs, outcomes) { job.finish(outcome) }
             } catch {
                 for job in jobs { job.finish(.failure(error)) }
             }
-            let elapsed = (ContinuousClock.now - started).components
-            onCommit(Commit(requests: jobs.count, seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18))
+            let ended = ContinuousClock.now
+            onCommit(Commit(requests: jobs.count, seconds: Self.seconds(ended - started), syncSeconds: Self.seconds(ended - (bodyEnded.value ?? ended))))
         }
     }
 }
@@ -128,13 +138,22 @@ public final class CommitStatistics: @unchecked Sendable {
 
     public init() {}
 
+    private var observers: [@Sendable (GroupCommitter.Commit) -> Void] = []
+
     func record(_ commit: GroupCommitter.Commit) {
-        lock.withLock {
+        let observers = lock.withLock {
             commitCount += 1
             requestCount += commit.requests
             largest = max(largest, commit.requests)
             totalSeconds += commit.seconds
+            return self.observers
         }
+        for observer in observers { observer(commit) }
+    }
+
+    /// Calls `observer` after every commit (metrics record into their own registry).
+    public func observe(_ observer: @escaping @Sendable (GroupCommitter.Commit) -> Void) {
+        lock.withLock { observers.append(observer) }
     }
 
     /// Commits so far, the requests they carried, the largest group and the seconds spent.

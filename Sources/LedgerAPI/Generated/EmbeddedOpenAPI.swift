@@ -282,6 +282,39 @@ paths:
         '429':
           $ref: '#/components/responses/TooManyRequests'
 
+  /metrics:
+    get:
+      tags: [Meta]
+      operationId: getMetrics
+      summary: Prometheus metrics
+      description: |
+        The Prometheus text exposition format (0.0.4): HTTP requests and their duration per
+        route, method and status (`hb_requests`, `http_server_request_duration`),
+        requests in flight, write requests per group commit
+        (`commons_ledger_commit_requests`), group commit and COMMIT/fsync durations
+        (`commons_ledger_commit_seconds`, `commons_ledger_commit_sync_seconds`), the log's
+        size (`commons_ledger_log_entries`) and the latest checkpoint's age
+        (`commons_ledger_checkpoint_age_seconds`). For a Prometheus scraper with an
+        auditor's key (`authorization: {credentials: …}`).
+      x-roles: [admin, auditor]
+      security:
+        - bearerAuth: []
+      responses:
+        '200':
+          description: The metrics.
+          content:
+            text/plain:
+              schema:
+                type: string
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
   /v1/assets:
     post:
       tags: [Assets]
@@ -5480,6 +5513,49 @@ components:
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          }
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "tags": [
+          "Meta"
+        ],
+        "operationId": "getMetrics",
+        "summary": "Prometheus metrics",
+        "description": "The Prometheus text exposition format (0.0.4): HTTP requests and their duration per\nroute, method and status (`hb_requests`, `http_server_request_duration`),\nrequests in flight, write requests per group commit\n(`commons_ledger_commit_requests`), group commit and COMMIT/fsync durations\n(`commons_ledger_commit_seconds`, `commons_ledger_commit_sync_seconds`), the log's\nsize (`commons_ledger_log_entries`) and the latest checkpoint's age\n(`commons_ledger_checkpoint_age_seconds`). For a Prometheus scraper with an\nauditor's key (`authorization: {credentials: …}`).\n",
+        "x-roles": [
+          "admin",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The metrics.",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
           }
         }
       }

@@ -1,0 +1,392 @@
+#!/usr/bin/env python3
+"""Load generator and checker for scripts/crash-test (Python 3 standard library only).
+
+    crash-test.py seed    BASE TOKEN
+    crash-test.py load    BASE TOKEN WORK ROUND CLIENTS
+    crash-test.py check   BASE TOKEN WORK ROUND SAMPLE [--all]
+    crash-test.py summary WORK
+
+Files in WORK (one line per transaction, each line written and flushed as it happens):
+  acked.csv            key,id,amount   every 201 a load client received (before a crash)
+  unknown-R.csv        key,amount,error  requests of round R whose outcome the client
+                       could not know (connection reset or refused, or a non-201 answer)
+  resolved.csv         key,id,amount,outcome  unknown requests after their retry:
+                       "replayed" (recorded before the crash) or "recorded_now"
+  load-R.json, check-R.json   figures for the summary
+A request's body is a function of its key and amount alone, so a retry sends the same bytes.
+"""
+import csv
+import http.client
+import json
+import os
+import random
+import sys
+import threading
+import time
+from urllib.parse import urlsplit, quote
+
+BANK = "assets:bank:usd"
+INCOME = "income:contributions"
+PER_CLIENT = 100_000  # amounts are distinct: 1 + round*CLIENTS_MAX*PER_CLIENT + client*PER_CLIENT + i
+CLIENTS_MAX = 256
+
+
+def body_for(key, amount):
+    return json.dumps({
+        "date": "2026-11-25", "description": "crash-test " + key,
+        "postings": [{"account": BANK, "asset": "USD", "amount": amount},
+                     {"account": INCOME, "asset": "USD", "amount": -amount}],
+    }, separators=(",", ":"), sort_keys=True).encode()
+
+
+class Client:
+    """One persistent HTTP/1.1 connection (reconnects when asked to)."""
+
+    def __init__(self, base, token, timeout=30):
+        parts = urlsplit(base)
+        self.host, self.port, self.timeout = parts.hostname, parts.port, timeout
+        self.headers = {"Authorization": "Bearer " + token}
+        self.connection = None
+
+    def request(self, method, path, body=None, headers=None):
+        """Returns (status, response headers, parsed JSON or None). Raises on I/O errors
+        (and then drops the connection, so the next call opens a new one)."""
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        all_headers = dict(self.headers)
+        if body is not None:
+            all_headers["Content-Type"] = "application/json"
+        all_headers.update(headers or {})
+        try:
+            self.connection.request(method, path, body=body, headers=all_headers)
+            response = self.connection.getresponse()
+            data = response.read()
+        except BaseException:
+            self.close()
+            raise
+        if response.getheader("Connection", "").lower() == "close":
+            self.close()
+        parsed = None
+        if data:
+            try:
+                parsed = json.loads(data)
+            except ValueError:
+                parsed = {"raw": data[:200].decode(errors="replace")}
+        return response.status, response, parsed
+
+    def post_transaction(self, key, amount):
+        return self.request("POST", "/v1/transactions", body_for(key, amount), {"Idempotency-Key": key})
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+def bank_amount(transaction):
+    """The bank posting's amount in a transaction's JSON, or None."""
+    for posting in (transaction or {}).get("postings", []):
+        if posting.get("account") == BANK and posting.get("asset") == "USD":
+            return posting.get("amount")
+    return None
+
+
+def bank_balance(client):
+    status, _, data = client.request("GET", "/v1/accounts/%s/balances" % quote(BANK, safe=":"))
+    if status != 200:
+        raise SystemExit("GET balances answered %s: %s" % (status, data))
+    return sum(line["balance"] for line in data["balances"] if line["asset"] == "USD")
+
+
+def read_rows(path):
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def seed(base, token):
+    client = Client(base, token)
+    for path, body in [("/v1/assets", {"code": "USD", "scale": 2}),
+                       ("/v1/accounts", {"code": BANK, "type": "asset", "constraint": "no_negative"}),
+                       ("/v1/accounts", {"code": INCOME, "type": "income"})]:
+        status, _, data = client.request("POST", path, json.dumps(body).encode())
+        if status != 201:
+            raise SystemExit("seeding: POST %s answered %s: %s" % (path, status, data))
+
+
+def load(base, token, work, round_number, clients):
+    """Each client POSTs transactions back to back until its first failure (the crash).
+    Every 201 is appended to acked.csv and flushed before the client sends anything else;
+    the request a client had in flight when it failed goes to unknown-R.csv."""
+    acked = open(os.path.join(work, "acked.csv"), "a", newline="")
+    unknown = open(os.path.join(work, "unknown-%d.csv" % round_number), "w", newline="")
+    lock = threading.Lock()
+    counts = {"acked": 0, "unknown": 0, "errors": {}, "non_201": []}
+    started = time.monotonic()
+    deadline = started + 120  # a safety net: the crash ends the load long before this
+
+    def run(client_number):
+        client = Client(base, token)
+        for i in range(PER_CLIENT):
+            if time.monotonic() > deadline:
+                break
+            key = "crash-r%d-c%d-%d" % (round_number, client_number, i)
+            amount = 1 + round_number * CLIENTS_MAX * PER_CLIENT + client_number * PER_CLIENT + i
+            try:
+                status, response, data = client.post_transaction(key, amount)
+            except (OSError, http.client.HTTPException) as error:
+                kind = type(error).__name__
+                with lock:
+                    unknown.write("%s,%d,%s\n" % (key, amount, kind))
+                    unknown.flush()
+                    counts["unknown"] += 1
+                    counts["errors"][kind] = counts["errors"].get(kind, 0) + 1
+                return
+            if status == 201 and data and data.get("id"):
+                with lock:
+                    acked.write("%s,%s,%d\n" % (key, data["id"], amount))
+                    acked.flush()
+                    counts["acked"] += 1
+                continue
+            # Any other answer is unexpected under this load: keep it for the summary and
+            # resolve the request like an unknown one.
+            with lock:
+                unknown.write("%s,%d,HTTP %s\n" % (key, amount, status))
+                unknown.flush()
+                counts["unknown"] += 1
+                counts["non_201"].append("%s: HTTP %s %s" % (key, status, json.dumps(data)[:300]))
+            return
+
+    if not 0 < clients <= CLIENTS_MAX:
+        raise SystemExit("CRASH_CLIENTS must be 1 to %d" % CLIENTS_MAX)
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.monotonic() - started
+    acked.close()
+    unknown.close()
+    counts["seconds"] = round(seconds, 2)
+    with open(os.path.join(work, "load-%d.json" % round_number), "w") as handle:
+        json.dump(counts, handle)
+    errors = ", ".join("%s %d" % item for item in sorted(counts["errors"].items())) or "none"
+    print("  load: %d clients, %.2f s: %d acknowledged (%.0f/s), %d unknown at crash (%s)"
+          % (clients, seconds, counts["acked"], counts["acked"] / max(seconds, 0.001), counts["unknown"], errors))
+    for line in counts["non_201"]:
+        print("  UNEXPECTED answer during load: " + line)
+
+
+def parallel(items, threads, work_function):
+    """Runs work_function(client, item) over items on `threads` connections; returns the
+    list of non-None results (failure messages)."""
+    items = list(items)
+    failures, lock, position = [], threading.Lock(), [0]
+
+    def run(client):
+        while True:
+            with lock:
+                if position[0] >= len(items):
+                    return
+                item = items[position[0]]
+                position[0] += 1
+            for attempt in range(3):  # a transient connection error is retried, not a verdict
+                try:
+                    result = work_function(client, item)
+                    break
+                except (OSError, http.client.HTTPException) as error:
+                    result = "%s: %s %s" % (item[0], type(error).__name__, error)
+                    time.sleep(0.2)
+            if result is not None:
+                with lock:
+                    failures.append(result)
+
+    clients = [Client(work_function.base, work_function.token) for _ in range(threads)]
+    pool = [threading.Thread(target=run, args=(client,)) for client in clients]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return failures
+
+
+def check(base, token, work, round_number, sample_size, check_all):
+    started = time.monotonic()
+    client = Client(base, token)
+    acked = [(key, tid, int(amount)) for key, tid, amount in read_rows(os.path.join(work, "acked.csv"))]
+    # An extra acknowledged write that was never made, to prove the checks can fail
+    # (CRASH_TEST_SELF_CHECK=1 scripts/crash-test must exit 1).
+    if os.environ.get("CRASH_TEST_SELF_CHECK") == "1":
+        acked.append(("crash-self-check-%d" % round_number, "txn_00000000000000000000000000000000", 4242))
+    resolved = [(key, tid, int(amount), outcome)
+                for key, tid, amount, outcome in read_rows(os.path.join(work, "resolved.csv"))]
+    unknown = [(key, int(amount), error)
+               for key, amount, error in read_rows(os.path.join(work, "unknown-%d.csv" % round_number))]
+    this_round = [row for row in acked if row[0].startswith("crash-r%d-" % round_number)]
+    failures = []
+    threads = 8
+
+    # (c, before any write) The balance the restarted server reports, before anything is retried.
+    balance_before = bank_balance(client)
+
+    # (a) Every acknowledged transaction is there, with its amount and description.
+    def get_one(connection, row):
+        key, tid, amount = row[:3]
+        status, _, data = connection.request("GET", "/v1/transactions/" + quote(tid))
+        if status != 200:
+            return "LOST: acknowledged %s (key %s, amount %d): GET answered %s" % (tid, key, amount, status)
+        if bank_amount(data) != amount or data.get("description") != "crash-test " + key:
+            return "MISMATCH: %s (key %s): amount %s, description %r; acknowledged amount %d" % (
+                tid, key, bank_amount(data), data.get("description"), amount)
+        return None
+    get_one.base, get_one.token = base, token
+    get_failures = parallel(acked + [row[:3] for row in resolved], threads, get_one)
+    failures += get_failures
+    lost = sum(1 for failure in get_failures if failure.startswith("LOST"))
+
+    # Resolve the requests whose outcome was unknown at the crash: retry each with its key.
+    outcomes = {"replayed": [], "recorded_now": []}
+    resolved_file = open(os.path.join(work, "resolved.csv"), "a", newline="")
+    for key, amount, error in unknown:
+        status, response, data = client.post_transaction(key, amount)
+        if status != 201 or not data or not data.get("id"):
+            failures.append("UNRESOLVED: retry of unknown %s (%s) answered %s: %s" % (key, error, status, data))
+            continue
+        outcome = "replayed" if response.getheader("Idempotent-Replayed") == "true" else "recorded_now"
+        if bank_amount(data) != amount:
+            failures.append("MISMATCH: retry of %s answered amount %s, sent %d" % (key, bank_amount(data), amount))
+        outcomes[outcome].append(amount)
+        resolved.append((key, data["id"], amount, outcome))
+        resolved_file.write("%s,%s,%d,%s\n" % (key, data["id"], amount, outcome))
+        resolved_file.flush()
+    resolved_file.close()
+
+    # (c) Balances: before the retries, the acknowledged writes plus the unknown ones that
+    # turned out recorded; after them, plus the ones recorded now.
+    earlier = sum(amount for key, _, amount, _ in resolved if not key.startswith("crash-r%d-" % round_number))
+    expected_before = sum(row[2] for row in acked) + earlier + sum(outcomes["replayed"])
+    if balance_before != expected_before:
+        failures.append("BALANCE: after restart %d, expected %d (acknowledged + unknown found recorded); difference %d"
+                        % (balance_before, expected_before, balance_before - expected_before))
+    balance_after = bank_balance(client)
+    expected_after = expected_before + sum(outcomes["recorded_now"])
+    if balance_after != expected_after:
+        failures.append("BALANCE: after resolving unknown requests %d, expected %d" % (balance_after, expected_after))
+
+    # The book holds exactly these transactions: each acknowledged or resolved key once, nothing else.
+    listed, cursor = {}, None
+    while True:
+        path = "/v1/transactions?account=%s&limit=1000" % quote(BANK, safe=":")
+        if cursor:
+            path += "&cursor=" + quote(cursor)
+        status, _, data = client.request("GET", path)
+        if status != 200:
+            failures.append("LIST: GET %s answered %s: %s" % (path, status, data))
+            break
+        for item in data["items"]:
+            listed.setdefault(item["description"], []).append(item["id"])
+        cursor = data.get("next_cursor")
+        if not cursor:
+            break
+    expected_keys = {"crash-test " + row[0]: row[1] for row in acked + [row[:3] for row in resolved]}
+    duplicates = {description: ids for description, ids in listed.items() if len(ids) > 1}
+    phantoms = sorted(set(listed) - set(expected_keys))
+    missing = sorted(set(expected_keys) - set(listed))
+    for description, ids in sorted(duplicates.items())[:10]:
+        failures.append("DUPLICATE: %r recorded %d times: %s" % (description, len(ids), ids))
+    for description in phantoms[:10]:
+        failures.append("PHANTOM: %r is in the book but was never acknowledged or resolved" % description)
+    for description in missing[:10]:
+        failures.append("MISSING FROM LIST: %r (%s)" % (description, expected_keys[description]))
+
+    # (b) Re-POSTing an acknowledged request replays the original: same id, Idempotent-Replayed.
+    everything = acked + [row[:3] for row in resolved]
+    if check_all or len(everything) <= sample_size:
+        replay_rows = everything
+    else:  # the last writes acknowledged before this crash, and a random sample of all
+        latest = this_round[-min(len(this_round), sample_size // 4):]
+        chosen = set(row[0] for row in latest)
+        rest = [row for row in everything if row[0] not in chosen]
+        replay_rows = latest + random.sample(rest, min(len(rest), sample_size - len(latest)))
+
+    def replay_one(connection, row):
+        key, tid, amount = row[:3]
+        status, response, data = connection.post_transaction(key, amount)
+        replayed = response.getheader("Idempotent-Replayed")
+        if status != 201 or replayed != "true" or (data or {}).get("id") != tid:
+            return "REPLAY: %s (acknowledged as %s) answered %s, Idempotent-Replayed %s, id %s" % (
+                key, tid, status, replayed, (data or {}).get("id"))
+        return None
+    replay_one.base, replay_one.token = base, token
+    failures += parallel(replay_rows, threads, replay_one)
+    balance_final = bank_balance(client)
+    if balance_final != balance_after:
+        failures.append("BALANCE: re-POSTing acknowledged requests moved the balance from %d to %d"
+                        % (balance_after, balance_final))
+
+    figures = {"acked_total": len(acked), "acked_round": len(this_round), "unknown": len(unknown),
+               "replayed": len(outcomes["replayed"]), "recorded_now": len(outcomes["recorded_now"]),
+               "lost": lost, "failures": len(failures), "replays_checked": len(replay_rows),
+               "listed": sum(len(ids) for ids in listed.values()), "balance": balance_final,
+               "seconds": round(time.monotonic() - started, 2)}
+    with open(os.path.join(work, "check-%s.json" % ("final" if check_all else round_number)), "w") as handle:
+        json.dump(figures, handle)
+    print("  check: %d acknowledged so far (%d this round) + %d resolved: all GET 200 with their amount: %s; "
+          "unknown at crash %d: %d found recorded (replayed), %d not recorded (recorded now); "
+          "%d transactions listed; balance %d %s; %d re-POSTs replayed%s; %.2f s"
+          % (len(acked), len(this_round), len(resolved), "yes" if not get_failures else "NO",
+             len(unknown), len(outcomes["replayed"]), len(outcomes["recorded_now"]), figures["listed"],
+             balance_final, "as expected" if not any(f.startswith("BALANCE") for f in failures) else "WRONG",
+             len(replay_rows), " (all)" if replay_rows is everything else " (sample)", figures["seconds"]))
+    for failure in failures[:50]:
+        print("  FAIL " + failure)
+    if len(failures) > 50:
+        print("  … and %d more failures" % (len(failures) - 50))
+    return 1 if failures else 0
+
+
+def summary(work):
+    """The table at the end: one line per round from load-R.json, check-R.json and the
+    rounds.tsv the shell script writes (round, kill delay, restart seconds, verify result)."""
+    rows = [line.rstrip("\n").split("\t") for line in open(os.path.join(work, "rounds.tsv"))]
+    totals = {"acked": 0, "unknown": 0, "replayed": 0, "recorded_now": 0, "lost": 0}
+    print("%-5s %8s %8s %6s %8s %8s %9s %6s %9s  %s" % ("round", "kill at", "acked", "ack/s", "unknown",
+          "recorded", "not rec.", "lost", "restart", "verify (crashed copy)"))
+    for round_number, delay, restart, verify in rows:
+        load = json.load(open(os.path.join(work, "load-%s.json" % round_number)))
+        checked_path = os.path.join(work, "check-%s.json" % round_number)
+        checked = json.load(open(checked_path)) if os.path.exists(checked_path) else {}
+        print("%-5s %7ss %8d %6.0f %8d %8s %9s %6s %8ss  %s" % (
+            round_number, delay, load["acked"], load["acked"] / max(load["seconds"], 0.001), load["unknown"],
+            checked.get("replayed", "?"), checked.get("recorded_now", "?"), checked.get("lost", "?"), restart, verify))
+        totals["acked"] += load["acked"]
+        totals["unknown"] += load["unknown"]
+        for name in ("replayed", "recorded_now", "lost"):
+            totals[name] += checked.get(name, 0)
+    final_path = os.path.join(work, "check-final.json")
+    final = json.load(open(final_path)) if os.path.exists(final_path) else {}
+    print("rounds: %d; acknowledged writes: %d; unknown at crash: %d (found recorded %d, not recorded %d); "
+          "lost acknowledged writes: %d (final check of all %s: %s lost)"
+          % (len(rows), totals["acked"], totals["unknown"], totals["replayed"], totals["recorded_now"],
+             totals["lost"], final.get("replays_checked", "?"), final.get("lost", "?")))
+    return 0
+
+
+def main(argv):
+    command = argv[1] if len(argv) > 1 else ""
+    if command == "seed":
+        seed(argv[2], argv[3])
+        return 0
+    if command == "load":
+        load(argv[2], argv[3], argv[4], int(argv[5]), int(argv[6]))
+        return 0
+    if command == "check":
+        return check(argv[2], argv[3], argv[4], int(argv[5]), int(argv[6]), "--all" in argv[7:])
+    if command == "summary":
+        return summary(argv[2])
+    raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
