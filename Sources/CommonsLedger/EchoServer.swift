@@ -1,0 +1,21 @@
+import ArgumentParser
+import LedgerAPI
+import Logging
+
+/// `commons-ledger echo-server`: the benchmark's HTTP baseline (see `buildEchoApplication`).
+struct EchoServer: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "echo-server",
+        abstract: "Benchmark baseline: parse and echo JSON over the same HTTP stack, without the ledger.",
+        shouldDisplay: false
+    )
+
+    @Option(help: "TCP port to listen on.")
+    var port = 8090
+
+    func run() async throws {
+        var logger = Logger(label: "echo")
+        logger.logLevel = .warning
+        try await buildEchoApplication(host: "127.0.0.1", port: port, logger: logger).runService()
+    }
+}
