@@ -212,6 +212,7 @@ def parallel(items, threads, work_function):
 
 
 def check(base, token, work, round_number, sample_size, check_all):
+    """The checks after a crash and restart (or, with check_all, at the end: every write)."""
     started = time.monotonic()
     client = Client(base, token)
     acked = [(key, tid, int(amount)) for key, tid, amount in read_rows(os.path.join(work, "acked.csv"))]
@@ -223,29 +224,34 @@ def check(base, token, work, round_number, sample_size, check_all):
                 for key, tid, amount, outcome in read_rows(os.path.join(work, "resolved.csv"))]
     unknown = [(key, int(amount), error)
                for key, amount, error in read_rows(os.path.join(work, "unknown-%d.csv" % round_number))]
-    this_round = [row for row in acked if row[0].startswith("crash-r%d-" % round_number)]
-    failures = []
-    threads = 8
+    prefix = "crash-r%d-" % round_number
+    this_round = [row for row in acked if row[0].startswith(prefix)]
+    failures, lost, threads = [], set(), 8
 
-    # (c, before any write) The balance the restarted server reports, before anything is retried.
+    # (c, part 1) The balance the restarted server reports, before anything is retried.
     balance_before = bank_balance(client)
 
-    # (a) Every acknowledged transaction is there, with its amount and description.
+    # (a) Every acknowledged transaction is there: GET /v1/transactions/{id} answers 200 with
+    # its amount and description. Each round GETs its own writes and the resolved ones (the
+    # listing below covers the earlier rounds' writes); the final check GETs every one.
     def get_one(connection, row):
         key, tid, amount = row[:3]
         status, _, data = connection.request("GET", "/v1/transactions/" + quote(tid))
         if status != 200:
-            return "LOST: acknowledged %s (key %s, amount %d): GET answered %s" % (tid, key, amount, status)
+            lost.add(key)
+            return "LOST: acknowledged %s (key %s, amount %d): GET answered %s %s" % (
+                tid, key, amount, status, json.dumps(data)[:200])
         if bank_amount(data) != amount or data.get("description") != "crash-test " + key:
             return "MISMATCH: %s (key %s): amount %s, description %r; acknowledged amount %d" % (
                 tid, key, bank_amount(data), data.get("description"), amount)
         return None
     get_one.base, get_one.token = base, token
-    get_failures = parallel(acked + [row[:3] for row in resolved], threads, get_one)
+    get_rows = (acked if check_all else this_round) + [row[:3] for row in resolved]
+    get_failures = parallel(get_rows, threads, get_one)
     failures += get_failures
-    lost = sum(1 for failure in get_failures if failure.startswith("LOST"))
 
     # Resolve the requests whose outcome was unknown at the crash: retry each with its key.
+    # A replay means it was recorded before the crash, a plain 201 that it was not (and is now).
     outcomes = {"replayed": [], "recorded_now": []}
     resolved_file = open(os.path.join(work, "resolved.csv"), "a", newline="")
     for key, amount, error in unknown:
@@ -261,20 +267,22 @@ def check(base, token, work, round_number, sample_size, check_all):
         resolved_file.write("%s,%s,%d,%s\n" % (key, data["id"], amount, outcome))
         resolved_file.flush()
     resolved_file.close()
+    everything = acked + [row[:3] for row in resolved]
 
-    # (c) Balances: before the retries, the acknowledged writes plus the unknown ones that
-    # turned out recorded; after them, plus the ones recorded now.
-    earlier = sum(amount for key, _, amount, _ in resolved if not key.startswith("crash-r%d-" % round_number))
+    # (c) The bank balance: before the retries, every acknowledged write plus the unknown ones
+    # that turned out recorded; after them, plus the ones recorded now.
+    earlier = sum(amount for key, _, amount, _ in resolved if not key.startswith(prefix))
     expected_before = sum(row[2] for row in acked) + earlier + sum(outcomes["replayed"])
     if balance_before != expected_before:
-        failures.append("BALANCE: after restart %d, expected %d (acknowledged + unknown found recorded); difference %d"
-                        % (balance_before, expected_before, balance_before - expected_before))
+        failures.append("BALANCE: after restart %d, expected %d (acknowledged + unknown found recorded): "
+                        "difference %d" % (balance_before, expected_before, balance_before - expected_before))
     balance_after = bank_balance(client)
     expected_after = expected_before + sum(outcomes["recorded_now"])
     if balance_after != expected_after:
         failures.append("BALANCE: after resolving unknown requests %d, expected %d" % (balance_after, expected_after))
 
-    # The book holds exactly these transactions: each acknowledged or resolved key once, nothing else.
+    # The book holds exactly these transactions, each once with its amount, and nothing else
+    # (GET /v1/transactions?account=assets:bank:usd, every page).
     listed, cursor = {}, None
     while True:
         path = "/v1/transactions?account=%s&limit=1000" % quote(BANK, safe=":")
@@ -285,23 +293,28 @@ def check(base, token, work, round_number, sample_size, check_all):
             failures.append("LIST: GET %s answered %s: %s" % (path, status, data))
             break
         for item in data["items"]:
-            listed.setdefault(item["description"], []).append(item["id"])
+            listed.setdefault(item.get("description"), []).append((item["id"], bank_amount(item)))
         cursor = data.get("next_cursor")
         if not cursor:
             break
-    expected_keys = {"crash-test " + row[0]: row[1] for row in acked + [row[:3] for row in resolved]}
-    duplicates = {description: ids for description, ids in listed.items() if len(ids) > 1}
-    phantoms = sorted(set(listed) - set(expected_keys))
-    missing = sorted(set(expected_keys) - set(listed))
-    for description, ids in sorted(duplicates.items())[:10]:
-        failures.append("DUPLICATE: %r recorded %d times: %s" % (description, len(ids), ids))
-    for description in phantoms[:10]:
-        failures.append("PHANTOM: %r is in the book but was never acknowledged or resolved" % description)
-    for description in missing[:10]:
-        failures.append("MISSING FROM LIST: %r (%s)" % (description, expected_keys[description]))
+    expected = {"crash-test " + key: (tid, amount, key) for key, tid, amount in everything}
+    list_failures = []
+    for description, found in sorted(listed.items(), key=lambda item: str(item[0])):
+        if len(found) > 1:
+            list_failures.append("DUPLICATE: %r recorded %d times: %s" % (description, len(found), found))
+        if description not in expected:
+            list_failures.append("PHANTOM: %r %s is in the book but was never acknowledged or resolved"
+                                 % (description, found))
+        elif found[0] != expected[description][:2]:
+            list_failures.append("MISMATCH: %r listed as %s, acknowledged as %s"
+                                 % (description, found[0], expected[description][:2]))
+    for description, (tid, amount, key) in expected.items():
+        if description not in listed:
+            lost.add(key)
+            list_failures.append("LOST: acknowledged %s (key %s, amount %d) is not in the list" % (tid, key, amount))
+    failures += list_failures
 
     # (b) Re-POSTing an acknowledged request replays the original: same id, Idempotent-Replayed.
-    everything = acked + [row[:3] for row in resolved]
     if check_all or len(everything) <= sample_size:
         replay_rows = everything
     else:  # the last writes acknowledged before this crash, and a random sample of all
@@ -319,7 +332,8 @@ def check(base, token, work, round_number, sample_size, check_all):
                 key, tid, status, replayed, (data or {}).get("id"))
         return None
     replay_one.base, replay_one.token = base, token
-    failures += parallel(replay_rows, threads, replay_one)
+    replay_failures = parallel(replay_rows, threads, replay_one)
+    failures += replay_failures
     balance_final = bank_balance(client)
     if balance_final != balance_after:
         failures.append("BALANCE: re-POSTing acknowledged requests moved the balance from %d to %d"
@@ -327,22 +341,30 @@ def check(base, token, work, round_number, sample_size, check_all):
 
     figures = {"acked_total": len(acked), "acked_round": len(this_round), "unknown": len(unknown),
                "replayed": len(outcomes["replayed"]), "recorded_now": len(outcomes["recorded_now"]),
-               "lost": lost, "failures": len(failures), "replays_checked": len(replay_rows),
-               "listed": sum(len(ids) for ids in listed.values()), "balance": balance_final,
-               "seconds": round(time.monotonic() - started, 2)}
+               "lost": len(lost), "failures": len(failures), "gets": len(get_rows),
+               "replays_checked": len(replay_rows), "listed": sum(len(found) for found in listed.values()),
+               "balance": balance_final, "seconds": round(time.monotonic() - started, 2)}
     with open(os.path.join(work, "check-%s.json" % ("final" if check_all else round_number)), "w") as handle:
         json.dump(figures, handle)
-    print("  check: %d acknowledged so far (%d this round) + %d resolved: all GET 200 with their amount: %s; "
-          "unknown at crash %d: %d found recorded (replayed), %d not recorded (recorded now); "
-          "%d transactions listed; balance %d %s; %d re-POSTs replayed%s; %.2f s"
-          % (len(acked), len(this_round), len(resolved), "yes" if not get_failures else "NO",
-             len(unknown), len(outcomes["replayed"]), len(outcomes["recorded_now"]), figures["listed"],
-             balance_final, "as expected" if not any(f.startswith("BALANCE") for f in failures) else "WRONG",
-             len(replay_rows), " (all)" if replay_rows is everything else " (sample)", figures["seconds"]))
+    verdict = lambda problems: "ok" if not problems else "FAILED (%d)" % len(problems)
+    if unknown:
+        print("  unknown at crash, retried with their keys: %d found recorded (replayed), %d not recorded "
+              "(recorded now)" % (len(outcomes["replayed"]), len(outcomes["recorded_now"])))
+    print("  (a) GET %d transactions (%s) with their amounts: %s; the book lists %d, each acknowledged or "
+          "resolved write once and nothing else: %s"
+          % (len(get_rows), "all" if check_all else "this round's and the resolved", verdict(get_failures),
+             figures["listed"], verdict(list_failures)))
+    print("  (b) re-POST %d acknowledged requests (%s): same id, Idempotent-Replayed: %s"
+          % (len(replay_rows), "all" if replay_rows is everything else "sample, incl. this round's last",
+             verdict(replay_failures)))
+    print("  (c) bank balance %d = acknowledged %d + unknown found recorded/recorded now: %s"
+          % (balance_final, sum(row[2] for row in acked),
+             verdict([f for f in failures if f.startswith("BALANCE")])))
+    print("  lost acknowledged writes: %d; checks took %.2f s" % (len(lost), figures["seconds"]))
     for failure in failures[:50]:
         print("  FAIL " + failure)
     if len(failures) > 50:
-        print("  … and %d more failures" % (len(failures) - 50))
+        print("  ... and %d more failures" % (len(failures) - 50))
     return 1 if failures else 0
 
 

@@ -161,6 +161,9 @@ struct VerifyReport: AsyncParsableCommand {
         } catch let error as ReportError {
             print("FAILED: \(error)")
             throw ExitCode(1)
+        } catch let failure as AuditFailure {
+            print("FAILED: \(failure)")
+            throw ExitCode(1)
         }
         if outcome.matches {
             print("OK: \(outcome.parameters.name.rawValue) \(outcome.detail)")
@@ -191,29 +194,14 @@ struct VerifyReport: AsyncParsableCommand {
     }
 
     func verifyOnline(_ bytes: [UInt8], base: String) async throws -> ReportVerification.Outcome {
-        func get(_ path: String) async throws -> Data {
-            guard let url = URL(string: base + path) else { throw ValidationError("bad URL \(base)\(path)") }
-            let (data, response) = try await URLSession.shared.data(from: url)
-            guard (response as? HTTPURLResponse)?.statusCode == 200 else {
-                throw ValidationError("GET \(path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
-            }
-            return data
-        }
         let document = try ReportDocument(bytes: bytes)
         guard document.parameters.audience == .public else {
             throw ValidationError("an auditor report names anonymous members from the private records: verify it with --database")
         }
-        let serverKey = key == nil ? String(decoding: try await get("/v1/log/key"), as: UTF8.self) : ""
-        struct Entries: Decodable {
-            struct Entry: Decodable { let index: Int64; let data: String }
-            let entries: [Entry]
-        }
+        let server = ServerLog(base: base)
+        let serverKey = key == nil ? try await server.verifierKey() : ""
         return try await ReportVerification.verify(document: bytes, verifiers: try trusted(fallback: serverKey), privateNames: [:]) { start, end in
-            let data = try await get("/v1/log/entries?start=\(start)&end=\(end)&limit=1000")
-            return try JSONDecoder().decode(Entries.self, from: data).entries.map { entry in
-                guard let bytes = Data(base64Encoded: entry.data) else { throw ValidationError("entry \(entry.index) is not base64") }
-                return StoredLogEntry(index: entry.index, data: [UInt8](bytes))
-            }
+            try await server.entries(start: start, end: end)
         }
     }
 }

@@ -83,16 +83,10 @@ struct Verify: AsyncParsableCommand {
     }
 
     func verifyServer(url base: String, saved: String?) async throws {
-        func get(_ path: String) async throws -> Data {
-            guard let url = URL(string: base + path) else { throw ValidationError("bad URL \(base)\(path)") }
-            let (data, response) = try await URLSession.shared.data(from: url)
-            guard (response as? HTTPURLResponse)?.statusCode == 200 else {
-                throw AuditFailure(index: nil, detail: "GET \(path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
-            }
-            return data
-        }
+        let server = ServerLog(base: base)
+        func get(_ path: String) async throws -> Data { try await server.get(path) }
         let keys = try verifierKeys { "" }.filter { !$0.isEmpty }
-        let trusted = keys.isEmpty ? [String(decoding: try await get("/v1/log/key"), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)] : keys
+        let trusted = keys.isEmpty ? [try await server.verifierKey()] : keys
         let verifiers = try trusted.map { try NoteVerifier(verifierKey: $0) }
         let note = String(decoding: try await get("/v1/log/checkpoint"), as: UTF8.self)
         let checkpoint: Checkpoint
@@ -110,19 +104,11 @@ struct Verify: AsyncParsableCommand {
             }
         }
         var auditor = LogAuditor(rootSizes: Set([checkpoint.treeSize] + (savedCheckpoint.map { [$0.treeSize] } ?? [])))
-        struct Entries: Decodable {
-            struct Entry: Decodable { let index: Int64; let data: String }
-            let entries: [Entry]
-        }
         while auditor.treeSize < checkpoint.treeSize {
-            let data = try await get("/v1/log/entries?start=\(auditor.treeSize)&end=\(checkpoint.treeSize)&limit=1000")
-            let page = try JSONDecoder().decode(Entries.self, from: data)
-            guard !page.entries.isEmpty else { throw AuditFailure(index: auditor.treeSize, detail: "the server returned no entries") }
-            for entry in page.entries {
-                guard let bytes = Data(base64Encoded: entry.data) else {
-                    throw AuditFailure(index: entry.index, detail: "entry data is not base64")
-                }
-                try auditor.consume(index: entry.index, data: [UInt8](bytes))
+            let page = try await server.entries(start: auditor.treeSize, end: checkpoint.treeSize)
+            guard !page.isEmpty else { throw AuditFailure(index: auditor.treeSize, detail: "the server returned no entries") }
+            for entry in page {
+                try auditor.consume(index: entry.index, data: entry.data)
             }
             if !quiet { FileHandle.standardError.write(Data("verified \(auditor.treeSize) of \(checkpoint.treeSize) entries\n".utf8)) }
         }
