@@ -81,7 +81,8 @@ public struct JSONParser {
 
     private mutating func object(depth: Int) throws(Failure) -> JSONValue {
         position += 1
-        var members: [String: JSONValue] = [:]
+        // Log entries' objects hold up to about ten members: no regrowth on the way.
+        var members = [String: JSONValue](minimumCapacity: 12)
         var previousKey: String?
         skipWhitespace()
         if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
@@ -160,7 +161,7 @@ public struct JSONParser {
         let digitCount = position - digitsStart
         guard digitCount > 0 else { throw failure("expected digits") }
         guard !(digitCount > 1 && bytes[digitsStart] == UInt8(ascii: "0")) else { throw Failure(offset: start, reason: "leading zero") }
-        if position < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[position]) {
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") || bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
             throw Failure(offset: start, reason: "numbers must be integers")
         }
         if isNegative {

@@ -42,7 +42,7 @@ public struct LedgerVerifier {
         defer { try? queue.close() }
         return try queue.read { db in
             let total = try SQLiteMerkleNodes(db: db).currentTreeSize()
-            let checkpointRows = try Row.fetchAll(db, sql: "SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size")
+            let checkpointRows = try Row.fetchAll(db.cachedStatement(sql: "SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size"))
             var sizes = Set(try checkpointRows.map { try LedgerRows.integer($0, "tree_size") })
             var saved: Checkpoint?
             if let savedCheckpoint {
@@ -117,7 +117,7 @@ public struct LedgerVerifier {
                     throw AuditFailure(index: nil, detail: "the log is not consistent with the saved checkpoint at size \(saved.treeSize): history was rewritten")
                 }
             }
-            let storedNodes = try Int64.fetchOne(db, sql: "SELECT count(*) FROM log_nodes") ?? 0
+            let storedNodes = try Int64.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM log_nodes")) ?? 0
             let expectedNodes = Self.interiorNodeCount(treeSize: auditor.treeSize)
             guard storedNodes == expectedNodes else {
                 throw AuditFailure(index: nil, detail: "log_nodes holds \(storedNodes) nodes; a tree of \(auditor.treeSize) entries has \(expectedNodes)")
@@ -142,7 +142,7 @@ public struct LedgerVerifier {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             defer { try? queue.close() }
             try queue.read { db in
-                let rows = try Row.fetchCursor(db, sql: "SELECT idx, data, leaf_hash FROM log_entries WHERE idx < ? ORDER BY idx", arguments: [total])
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT idx, data, leaf_hash FROM log_entries WHERE idx < ? ORDER BY idx"), arguments: [total])
                 while let row = try rows.next() {
                     let index = try LedgerRows.integer(row, "idx")
                     let parsed = try LogAuditor.parse(index: index, data: [UInt8](try row.decode(Data.self, forColumn: "data")))
@@ -207,7 +207,7 @@ public struct LedgerVerifier {
                 throw AuditFailure(index: entry.index, detail: "account \(account.code) is not closed in the table as the log records")
             }
         case .keyCreated(let key), .keyRevoked(let key):
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [key.id]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM api_keys WHERE id = ?"), arguments: [key.id]) else {
                 throw AuditFailure(index: entry.index, detail: "key \(key.id) is in the log but not in the api_keys table")
             }
             let stored = try SQLiteLedgerStore.key(from: row)
@@ -256,16 +256,16 @@ public struct LedgerVerifier {
                 .map { SQLiteLedgerStore.details(of: $0.member, commitment: $0.commitment) }
         case "member.private_data_erased":
             let id = String(action.subject.prefix { $0 != "#" })
-            stored = try String.fetchOne(db, sql: "SELECT erased_at FROM member_erasures WHERE member_id = ?", arguments: [id])
+            stored = try String.fetchOne(db.cachedStatement(sql: "SELECT erased_at FROM member_erasures WHERE member_id = ?"), arguments: [id])
                 .map { .object(["id": .string(id), "erased_at": .string($0)]) }
         case "fund.created":
-            stored = try Row.fetchOne(db, sql: "SELECT * FROM funds WHERE id = ?", arguments: [action.subject])
+            stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ?"), arguments: [action.subject])
                 .map { try SQLiteLedgerStore.fund(db, from: $0).details }
         case "pledge.made":
             stored = try PledgeID(action.subject).flatMap { try SQLiteLedgerStore.pledgeView(db, id: $0, today: LocalDate(year: 2000, month: 1, day: 1)!) }?.pledge.details
         case "pledge.cancelled":
             let id = String(action.subject.prefix { $0 != "#" })
-            stored = try Row.fetchOne(db, sql: "SELECT reason, cancelled_at FROM pledge_cancellations WHERE pledge_id = ?", arguments: [id]).map {
+            stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT reason, cancelled_at FROM pledge_cancellations WHERE pledge_id = ?"), arguments: [id]).map {
                 .object(["id": .string(id), "reason": .string(try LedgerRows.text($0, "reason")), "cancelled_at": .string(try LedgerRows.text($0, "cancelled_at"))])
             }
         case "contribution.received":
@@ -280,7 +280,7 @@ public struct LedgerVerifier {
             else { stored = nil; break }
             stored = SQLiteLedgerStore.stepDetails(id: id, position: position, step: view.steps[position])
         case "conversion.recorded":
-            stored = try Row.fetchOne(db, sql: "SELECT * FROM conversions WHERE id = ?", arguments: [action.subject]).map { row in
+            stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM conversions WHERE id = ?"), arguments: [action.subject]).map { row in
                 guard let fundID = FundID(try LedgerRows.text(row, "fund_id")) else { throw StorageError.corruptRow(table: "conversions", detail: "fund_id") }
                 return Conversion(
                     id: action.subject, fundID: fundID, fromAsset: try LedgerRows.parse(row, "from_asset", table: "conversions", AssetCode.init),
@@ -295,7 +295,7 @@ public struct LedgerVerifier {
             guard case .object(let fields) = action.details, case .string(let base)? = fields["base"], case .string(let quote)? = fields["quote"],
                   case .string(let date)? = fields["date"]
             else { stored = nil; break }
-            stored = try Row.fetchOne(db, sql: "SELECT * FROM fx_rates WHERE base = ? AND quote = ? AND date = ?", arguments: [base, quote, date])
+            stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM fx_rates WHERE base = ? AND quote = ? AND date = ?"), arguments: [base, quote, date])
                 .map { try SQLiteLedgerStore.exchangeRate(from: $0).details }
         default:
             throw AuditFailure(index: index, detail: "unknown fund action \(action.kind)")
@@ -327,7 +327,7 @@ public struct LedgerVerifier {
                 throw AuditFailure(index: nil, detail: "the \(table) table has \(count) rows; the log records \(expected)")
             }
         }
-        let rows = try Row.fetchAll(db, sql: "SELECT a.id, b.asset, b.balance FROM balances b JOIN accounts a ON a.seq = b.account_seq")
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT a.id, b.asset, b.balance FROM balances b JOIN accounts a ON a.seq = b.account_seq"))
         var stored: [BalanceKey: Int64] = [:]
         for row in rows {
             let key = BalanceKey(
@@ -345,10 +345,10 @@ public struct LedgerVerifier {
 
     /// Every daily closing and every posting's running sum, recomputed from the postings.
     static func checkDailyBalances(_ db: Database) throws {
-        let postings = try Row.fetchCursor(db, sql: """
+        let postings = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT account_seq, asset, date, amount, day_running FROM postings
             ORDER BY account_seq, asset, date, transaction_seq, position
-            """)
+            """))
         var expected: [String: (dayChange: Int64, closing: Int64)] = [:]
         var current: (account: Int64, asset: String)?
         var closing: Int64 = 0
@@ -375,7 +375,7 @@ public struct LedgerVerifier {
             }
             expected["\(account)|\(asset)|\(date)"] = (dayRunning, closing)
         }
-        let days = try Row.fetchAll(db, sql: "SELECT account_seq, asset, date, day_change, closing FROM balance_days")
+        let days = try Row.fetchAll(db.cachedStatement(sql: "SELECT account_seq, asset, date, day_change, closing FROM balance_days"))
         guard days.count == expected.count else {
             throw AuditFailure(index: nil, detail: "balance_days has \(days.count) rows; the postings give \(expected.count)")
         }
@@ -398,16 +398,16 @@ private struct TransactionStream {
     var pendingPosting: Row?
 
     init(_ db: Database) throws {
-        transactions = try Row.fetchCursor(db, sql: """
+        transactions = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT t.seq, t.id, t.date, t.description, t.metadata, t.recorded_at, original.id AS reverses_id
             FROM transactions t LEFT JOIN transactions original ON original.seq = t.reverses_seq
             ORDER BY t.seq
-            """)
-        postings = try Row.fetchCursor(db, sql: """
+            """))
+        postings = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT p.transaction_seq, a.id AS account_id, a.code AS account_code, p.asset, p.amount
             FROM postings p JOIN accounts a ON a.seq = p.account_seq
             ORDER BY p.transaction_seq, p.position
-            """)
+            """))
     }
 
     /// The next stored transaction as the log would record it (without `reversedByID`),

@@ -12,7 +12,7 @@ extension SQLiteLedgerStore {
         let (from, fromValue, to, toValue, day) = try Conversion.check(fromAsset: fromAsset, fromAmount: fromAmount, toAsset: toAsset, toAmount: toAmount, date: date)
         let identifiers = self.identifiers
         return try await write(idempotency: idempotency) { db, now in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM funds WHERE id = ? OR code = ?", arguments: [reference, reference]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"), arguments: [reference, reference]) else {
                 throw Rejection.notFound(resource: "fund", reference: reference)
             }
             let fund = try Self.fund(db, from: row)
@@ -57,7 +57,7 @@ extension SQLiteLedgerStore {
             for asset in [exchangeRate.base, exchangeRate.quote] where try LedgerRows.asset(db, code: asset) == nil {
                 throw Rejection.unknownAsset(code: asset.rawValue)
             }
-            guard try Int.fetchOne(db, sql: "SELECT 1 FROM fx_rates WHERE base = ? AND quote = ? AND date = ?", arguments: [exchangeRate.base.rawValue, exchangeRate.quote.rawValue, exchangeRate.date.description]) == nil else {
+            guard try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM fx_rates WHERE base = ? AND quote = ? AND date = ?"), arguments: [exchangeRate.base.rawValue, exchangeRate.quote.rawValue, exchangeRate.date.description]) == nil else {
                 throw Rejection.rateExists(pair: "\(exchangeRate.base)/\(exchangeRate.quote)", date: exchangeRate.date.description)
             }
             try db.execute(

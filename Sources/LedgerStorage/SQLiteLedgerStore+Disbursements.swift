@@ -191,7 +191,7 @@ extension SQLiteLedgerStore {
     }
 
     static func disbursementView(_ db: Database, id: DisbursementID) throws -> DisbursementView? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM disbursements WHERE id = ?", arguments: [id.rawValue]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM disbursements WHERE id = ?"), arguments: [id.rawValue]) else { return nil }
         guard let fundID = FundID(try LedgerRows.text(row, "fund_id")) else {
             throw StorageError.corruptRow(table: "disbursements", detail: "fund_id does not parse")
         }
@@ -211,7 +211,7 @@ extension SQLiteLedgerStore {
             requestedBy: try principal(row, prefix: "requested_by"),
             requestedAt: try LedgerRows.parse(row, "requested_at", table: "disbursements", Timestamp.init)
         )
-        let steps = try Row.fetchAll(db, sql: "SELECT * FROM disbursement_steps WHERE disbursement_id = ? ORDER BY position", arguments: [id.rawValue]).map { step in
+        let steps = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM disbursement_steps WHERE disbursement_id = ? ORDER BY position"), arguments: [id.rawValue]).map { step in
             guard let kind = DisbursementStep.Kind(rawValue: try LedgerRows.text(step, "kind")) else {
                 throw StorageError.corruptRow(table: "disbursement_steps", detail: "kind does not parse")
             }
@@ -222,7 +222,7 @@ extension SQLiteLedgerStore {
                 reason: try step.decode(String?.self, forColumn: "reason")
             )
         }
-        guard let fundRow = try Row.fetchOne(db, sql: "SELECT * FROM funds WHERE id = ?", arguments: [fundID.rawValue]) else {
+        guard let fundRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ?"), arguments: [fundID.rawValue]) else {
             throw StorageError.corruptRow(table: "disbursements", detail: "fund is missing")
         }
         let needed = disbursement.approvalsNeeded(in: try fund(db, from: fundRow))

@@ -47,7 +47,7 @@ extension SQLiteLedgerStore {
             return cursor.fields[1]
         } ?? ""
         return try await pool.read { db in
-            let ids = try String.fetchAll(db, sql: "SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?", arguments: [after, page.limit + 1])
+            let ids = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?"), arguments: [after, page.limit + 1])
             let views = try ids.prefix(page.limit).compactMap { text in try MemberID(text).flatMap { try Self.memberView(db, id: $0) } }
             let next = ids.count > page.limit ? views.last.map { PageCursor(fields: ["member", $0.member.id.rawValue]) } : nil
             return Page(items: views, nextCursor: next)
@@ -79,7 +79,7 @@ extension SQLiteLedgerStore {
         let identifiers = self.identifiers
         return try await write(idempotency: idempotency) { db, now in
             let fund = try draft.validated(id: FundID(bytes: identifiers.nextIdentifierBytes()), at: now)
-            guard try Int.fetchOne(db, sql: "SELECT 1 FROM funds WHERE code = ?", arguments: [fund.code]) == nil else {
+            guard try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM funds WHERE code = ?"), arguments: [fund.code]) == nil else {
                 throw Rejection.fundExists(code: fund.code)
             }
             for asset in fund.assets where try LedgerRows.asset(db, code: asset) == nil {
@@ -121,7 +121,7 @@ extension SQLiteLedgerStore {
     public func privateMemberNames() async throws -> [MemberID: String] {
         try await pool.read { db in
             var names: [MemberID: String] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT member_id, data FROM member_private ORDER BY member_id")
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT member_id, data FROM member_private ORDER BY member_id"))
             while let row = try rows.next() {
                 guard let id = MemberID(try LedgerRows.text(row, "member_id")),
                       case .object(let members)? = try? JSONParser.parse([UInt8](try row.decode(Data.self, forColumn: "data")))
@@ -134,7 +134,7 @@ extension SQLiteLedgerStore {
 
     public func fund(_ reference: String) async throws -> Fund? {
         try await pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM funds WHERE id = ? OR code = ?", arguments: [reference, reference])
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"), arguments: [reference, reference])
             return try row.map { try Self.fund(db, from: $0) }
         }
     }
@@ -145,7 +145,7 @@ extension SQLiteLedgerStore {
             return seq
         } ?? Int64(0)
         return try await pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM funds WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, page.limit + 1])
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM funds WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [after, page.limit + 1])
             let funds = try rows.prefix(page.limit).map { try Self.fund(db, from: $0) }
             let next = rows.count > page.limit ? try rows.prefix(page.limit).last.map { PageCursor(fields: ["fund", String(try LedgerRows.integer($0, "seq"))]) } : nil
             return Page(items: funds, nextCursor: next)
@@ -166,8 +166,8 @@ extension SQLiteLedgerStore {
     }
 
     static func memberView(_ db: Database, id: MemberID) throws -> MemberView? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM members WHERE id = ?", arguments: [id.rawValue]) else { return nil }
-        let privateRow = try Row.fetchOne(db, sql: "SELECT data FROM member_private WHERE member_id = ?", arguments: [id.rawValue])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM members WHERE id = ?"), arguments: [id.rawValue]) else { return nil }
+        let privateRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT data FROM member_private WHERE member_id = ?"), arguments: [id.rawValue])
         var privateData: MemberPrivateData?
         if let privateRow {
             let bytes = [UInt8](try privateRow.decode(Data.self, forColumn: "data"))
@@ -187,13 +187,13 @@ extension SQLiteLedgerStore {
             id: id, kind: kind, country: country, region: try LedgerRows.text(row, "region"), visibility: visibility,
             name: publicName ?? privateData?.name, registeredAt: try LedgerRows.parse(row, "registered_at", table: "members", Timestamp.init)
         )
-        let erasedAt = try String.fetchOne(db, sql: "SELECT erased_at FROM member_erasures WHERE member_id = ?", arguments: [id.rawValue]).flatMap(Timestamp.init)
+        let erasedAt = try String.fetchOne(db.cachedStatement(sql: "SELECT erased_at FROM member_erasures WHERE member_id = ?"), arguments: [id.rawValue]).flatMap(Timestamp.init)
         return MemberView(member: member, privateData: privateData, commitment: [UInt8](try row.decode(Data.self, forColumn: "commitment")), erasedAt: erasedAt)
     }
 
     static func fund(_ db: Database, from row: Row) throws -> Fund {
         let seq = try LedgerRows.integer(row, "seq")
-        let assetRows = try Row.fetchAll(db, sql: "SELECT asset, two_approvals_above FROM fund_assets WHERE fund_seq = ? ORDER BY asset", arguments: [seq])
+        let assetRows = try Row.fetchAll(db.cachedStatement(sql: "SELECT asset, two_approvals_above FROM fund_assets WHERE fund_seq = ? ORDER BY asset"), arguments: [seq])
         var assets: [AssetCode] = []
         var thresholds: [AssetCode: Amount] = [:]
         for assetRow in assetRows {

@@ -36,13 +36,13 @@ extension SQLiteLedgerStore {
 
     public func keys() async throws -> [APIKey] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM api_keys ORDER BY created_at, id").map(Self.key(from:))
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM api_keys ORDER BY created_at, id")).map(Self.key(from:))
         }
     }
 
     public func revokeKey(id: String, by principal: Principal) async throws -> APIKey {
         let outcome: WriteOutcome<APIKey> = try await write(idempotency: nil) { db, now in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM api_keys WHERE id = ?"), arguments: [id]) else {
                 throw Rejection.notFound(resource: "key", reference: id)
             }
             let key = try Self.key(from: row)

@@ -245,7 +245,7 @@ extension SQLiteLedgerStore {
         guard let id = MemberID(memberID), let member = try memberView(db, id: id)?.member else {
             throw Rejection.unknownReference(field: "member_id", reference: memberID)
         }
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM funds WHERE id = ? OR code = ?", arguments: [fundID, fundID]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"), arguments: [fundID, fundID]) else {
             throw Rejection.unknownReference(field: "fund_id", reference: fundID)
         }
         return (member, try fund(db, from: row))
@@ -253,7 +253,7 @@ extension SQLiteLedgerStore {
 
     /// The fund named by id or code, or `unknown_reference` on `fund_id`.
     static func fund(_ db: Database, reference: String) throws -> Fund {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM funds WHERE id = ? OR code = ?", arguments: [reference, reference]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"), arguments: [reference, reference]) else {
             throw Rejection.unknownReference(field: "fund_id", reference: reference)
         }
         return try fund(db, from: row)
@@ -279,7 +279,7 @@ extension SQLiteLedgerStore {
     }
 
     static func pledgeView(_ db: Database, id: PledgeID, today: LocalDate) throws -> PledgeView? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM pledges WHERE id = ?", arguments: [id.rawValue]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM pledges WHERE id = ?"), arguments: [id.rawValue]) else { return nil }
         guard let memberID = MemberID(try LedgerRows.text(row, "member_id")), let fundID = FundID(try LedgerRows.text(row, "fund_id")),
               case .array(let parts)? = try? JSONParser.parse(Array(try LedgerRows.text(row, "instalments").utf8))
         else { throw StorageError.corruptRow(table: "pledges", detail: "member, fund or instalments do not parse") }
@@ -300,31 +300,31 @@ extension SQLiteLedgerStore {
         )
         // From the ledger: the receivable's postings, split by what moved them.
         let accountID = try LedgerRows.text(row, "account_id")
-        let cancellation = try Row.fetchOne(db, sql: "SELECT transaction_id FROM pledge_cancellations WHERE pledge_id = ?", arguments: [id.rawValue])
+        let cancellation = try Row.fetchOne(db.cachedStatement(sql: "SELECT transaction_id FROM pledge_cancellations WHERE pledge_id = ?"), arguments: [id.rawValue])
         let cancellationTransaction = try cancellation.map { try LedgerRows.text($0, "transaction_id") }
-        let movements = try Row.fetchAll(db, sql: """
+        let movements = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT t.id AS transaction_id, p.amount FROM postings p
             JOIN accounts a ON a.seq = p.account_seq JOIN transactions t ON t.seq = p.transaction_seq
             WHERE a.id = ? AND p.amount < 0
-            """, arguments: [accountID])
+            """), arguments: [accountID])
         var paid: Int64 = 0
         var writtenOff: Int64 = 0
         for movement in movements {
             let amount = -(try LedgerRows.integer(movement, "amount"))
             if try LedgerRows.text(movement, "transaction_id") == cancellationTransaction { writtenOff += amount } else { paid += amount }
         }
-        let contributionIDs = try String.fetchAll(db, sql: "SELECT transaction_id FROM contributions WHERE pledge_id = ? ORDER BY seq", arguments: [id.rawValue])
+        let contributionIDs = try String.fetchAll(db.cachedStatement(sql: "SELECT transaction_id FROM contributions WHERE pledge_id = ? ORDER BY seq"), arguments: [id.rawValue])
         var transactions = [try LedgerRows.text(row, "transaction_id")] + contributionIDs
         if let cancellationTransaction { transactions.append(cancellationTransaction) }
         return PledgeView(
             pledge: pledge, status: PledgeStatus(pledge: pledge, paid: paid, writtenOff: writtenOff, today: today),
             transactionIDs: transactions.compactMap(TransactionID.init),
-            cancellationReason: try String.fetchOne(db, sql: "SELECT reason FROM pledge_cancellations WHERE pledge_id = ?", arguments: [id.rawValue])
+            cancellationReason: try String.fetchOne(db.cachedStatement(sql: "SELECT reason FROM pledge_cancellations WHERE pledge_id = ?"), arguments: [id.rawValue])
         )
     }
 
     static func contributionView(_ db: Database, id: ContributionID) throws -> ContributionView? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM contributions WHERE id = ?", arguments: [id.rawValue]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM contributions WHERE id = ?"), arguments: [id.rawValue]) else { return nil }
         guard let memberID = MemberID(try LedgerRows.text(row, "member_id")), let fundID = FundID(try LedgerRows.text(row, "fund_id")),
               let transactionID = TransactionID(try LedgerRows.text(row, "transaction_id"))
         else { throw StorageError.corruptRow(table: "contributions", detail: "ids do not parse") }
@@ -336,11 +336,11 @@ extension SQLiteLedgerStore {
             createdAt: try LedgerRows.parse(row, "created_at", table: "contributions", Timestamp.init)
         )
         var applied: Int64 = 0
-        if let pledgeID, let pledgeRow = try Row.fetchOne(db, sql: "SELECT account_id FROM pledges WHERE id = ?", arguments: [pledgeID.rawValue]) {
-            applied = -(try Int64.fetchOne(db, sql: """
+        if let pledgeID, let pledgeRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT account_id FROM pledges WHERE id = ?"), arguments: [pledgeID.rawValue]) {
+            applied = -(try Int64.fetchOne(db.cachedStatement(sql: """
                 SELECT coalesce(sum(p.amount), 0) FROM postings p JOIN accounts a ON a.seq = p.account_seq
                 JOIN transactions t ON t.seq = p.transaction_seq WHERE a.id = ? AND t.id = ?
-                """, arguments: [try LedgerRows.text(pledgeRow, "account_id"), transactionID.rawValue]) ?? 0)
+                """), arguments: [try LedgerRows.text(pledgeRow, "account_id"), transactionID.rawValue]) ?? 0)
         }
         return ContributionView(contribution: contribution, transactionID: transactionID, appliedToPledge: applied)
     }

@@ -88,7 +88,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     }
 
     public func checkReadiness() async throws {
-        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        _ = try await pool.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) }
     }
 
     /// The current value of an SQLite pragma, for tests and diagnostics.
