@@ -103,10 +103,22 @@ public struct LedgerVerifier {
             }
             progress(auditor.treeSize, total)
 
-            for row in checkpointRows {
-                let checkpoint = try auditor.check(checkpointNote: try LedgerRows.text(row, "note"), verifiers: verifiers)
-                guard checkpoint.treeSize == (try LedgerRows.integer(row, "tree_size")) else {
-                    throw AuditFailure(index: nil, detail: "the checkpoint stored for tree size \(try LedgerRows.integer(row, "tree_size")) signs size \(checkpoint.treeSize)")
+            // Signatures are checked on every core (one checkpoint per commit: as many as
+            // entries in a book written one request at a time); roots here, in order.
+            let notes = try checkpointRows.map { (size: try LedgerRows.integer($0, "tree_size"), note: try LedgerRows.text($0, "note")) }
+            let opened = LockedResults<Result<Checkpoint, AuditFailure>>(count: notes.count)
+            let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            let verifiers = self.verifiers
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for position in stride(from: worker, to: notes.count, by: workers) {
+                    opened.set(position, Result { () throws(AuditFailure) in try LogAuditor.open(checkpointNote: notes[position].note, verifiers: verifiers) })
+                }
+            }
+            for (position, stored) in notes.enumerated() {
+                guard let result = opened.value(position) else { preconditionFailure("every checkpoint was opened") }
+                let checkpoint = try auditor.checkRoot(of: try result.get())
+                guard checkpoint.treeSize == stored.size else {
+                    throw AuditFailure(index: nil, detail: "the checkpoint stored for tree size \(stored.size) signs size \(checkpoint.treeSize)")
                 }
             }
             if let saved {
@@ -485,5 +497,23 @@ final class EntryPipe: @unchecked Sendable {
         isClosed = true
         condition.broadcast()
         condition.unlock()
+    }
+}
+
+/// Results written by concurrent workers, one slot each.
+final class LockedResults<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Value?]
+
+    init(count: Int) {
+        values = Array(repeating: nil, count: count)
+    }
+
+    func set(_ position: Int, _ value: Value) {
+        lock.withLock { values[position] = value }
+    }
+
+    func value(_ position: Int) -> Value? {
+        lock.withLock { values[position] }
     }
 }

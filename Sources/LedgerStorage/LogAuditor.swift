@@ -99,18 +99,28 @@ public struct LogAuditor: Sendable {
     /// Checks a signed checkpoint: signature by one of `verifiers`, and a root equal to
     /// the recomputed root at its size (which must already have been consumed).
     public func check(checkpointNote note: String, verifiers: [NoteVerifier]) throws(AuditFailure) -> Checkpoint {
+        try checkRoot(of: try Self.open(checkpointNote: note, verifiers: verifiers))
+    }
+
+    /// A checkpoint's signature by one of `verifiers` checked and its text parsed: the
+    /// part of `check` that needs no entry, so it can run on any core.
+    public static func open(checkpointNote note: String, verifiers: [NoteVerifier]) throws(AuditFailure) -> Checkpoint {
         let verified: VerifiedNote
         do {
             verified = try SignedNote.open(note, verifiers: verifiers)
         } catch {
             throw AuditFailure(index: nil, detail: "checkpoint signature does not verify: \(error)")
         }
-        let checkpoint: Checkpoint
         do {
-            checkpoint = try Checkpoint(parsing: verified.text)
+            return try Checkpoint(parsing: verified.text)
         } catch {
             throw AuditFailure(index: nil, detail: "checkpoint text does not parse: \(error)")
         }
+    }
+
+    /// Checks an opened checkpoint's root against the recomputed root at its size (which
+    /// must already have been consumed).
+    public func checkRoot(of checkpoint: Checkpoint) throws(AuditFailure) -> Checkpoint {
         guard checkpoint.treeSize <= treeSize else {
             throw AuditFailure(index: treeSize, detail: "checkpoint for \(checkpoint.treeSize) entries, but the log has only \(treeSize): entries were removed")
         }
