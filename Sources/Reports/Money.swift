@@ -85,13 +85,24 @@ public struct CurrencyConverter: Sendable {
         guard let conversion = conversion(of: asset), let rate = ExactRate(conversion.rate),
               let fromScale = scales[asset], let toScale = scales[currency]
         else { return nil }
-        // amount × rate × 10^(toScale − fromScale), as numerator / denominator.
-        var numerator = Int128(amount) * Int128(conversion.isInverse ? Self.power(rate.places) : rate.digits)
-        var denominator = Int128(conversion.isInverse ? rate.digits : Self.power(rate.places))
-        if toScale >= fromScale { numerator *= Int128(Self.power(toScale - fromScale)) } else { denominator *= Int128(Self.power(fromScale - toScale)) }
-        let result = ExactRatio.roundHalfEven(numerator, denominator)
-        guard let value = Int64(exactly: result), Amount(minorUnits: value) != nil else {
-            throw .overflow("\(amount) \(asset) in \(currency) leaves the ledger's amount range")
+        // amount × rate × 10^(toScale − fromScale), as numerator / denominator; every
+        // product checked (a rate of 18 digits between scales 18 apart can exceed 128 bits).
+        let overflow = ReportError.overflow("\(amount) \(asset) in \(currency) leaves the ledger's amount range")
+        func product(_ factors: [Int64]) throws(ReportError) -> Int128 {
+            var result: Int128 = 1
+            for factor in factors {
+                let (next, overflowed) = result.multipliedReportingOverflow(by: Int128(factor))
+                guard !overflowed else { throw overflow }
+                result = next
+            }
+            return result
+        }
+        let scaleUp = toScale >= fromScale ? Self.power(toScale - fromScale) : 1
+        let scaleDown = toScale >= fromScale ? 1 : Self.power(fromScale - toScale)
+        let numerator = try product([amount, conversion.isInverse ? Self.power(rate.places) : rate.digits, scaleUp])
+        let denominator = try product([conversion.isInverse ? rate.digits : Self.power(rate.places), scaleDown])
+        guard let value = Int64(exactly: ExactRatio.roundHalfEven(numerator, denominator)), Amount(minorUnits: value) != nil else {
+            throw overflow
         }
         return value
     }

@@ -42,7 +42,8 @@ public struct ReportBook: Sendable {
 
     /// Adds one entry; entries must come in log order.
     public mutating func apply(_ entry: LogEntry) throws(ReportError) {
-        precondition(entry.index == entryCount, "entries are applied in log order")
+        // A stored entry stating another index is a damaged log: an error, never a trap.
+        guard entry.index == entryCount else { throw .malformed("entry \(entryCount) states index \(entry.index)") }
         entryCount += 1
         lastRecordedDate = max(lastRecordedDate ?? entry.recordedAt.date, entry.recordedAt.date)
         switch entry.event {

@@ -77,3 +77,32 @@ import Testing
         }
     }
 }
+
+/// Conversion edge cases through a tiny book: huge rates and scale gaps are errors, not traps.
+@Suite struct CurrencyConversionTests {
+    static func book(rate: String, scales: (Int, Int)) throws -> ReportBook {
+        var book = ReportBook(asOf: nil, from: nil)
+        let time = Timestamp("2026-11-25T12:00:00.000000Z")!
+        let events: [LedgerEvent] = [
+            .assetRegistered(Asset(code: AssetCode("AAA")!, scale: scales.0, name: "A", createdAt: time)),
+            .assetRegistered(Asset(code: AssetCode("BBB")!, scale: scales.1, name: "B", createdAt: time)),
+            .fundAction(FundAction(kind: "fx_rate.recorded", subject: "AAA/BBB@2026-11-25", details: .object([
+                "id": .string("AAA/BBB@2026-11-25"), "base": .string("AAA"), "quote": .string("BBB"), "date": .string("2026-11-25"),
+                "rate": .string(rate), "recorded_at": .string(time.description),
+            ]), accountsOpened: [], transaction: nil)),
+        ]
+        for (index, event) in events.enumerated() {
+            try book.apply(LogEntry(index: Int64(index), recordedAt: time, event: event, previousHash: index == 0 ? nil : "x", balances: [], principal: .system))
+        }
+        return book
+    }
+
+    @Test func conversionsAreExactAndOverflowIsAnError() throws {
+        let plain = try CurrencyConverter(book: try Self.book(rate: "1.5", scales: (2, 0)), currency: AssetCode("BBB")!)
+        #expect(try plain.convert(1_001, of: AssetCode("AAA")!) == 15)          // 10.01 × 1.5 = 15.015 → 15
+        let inverse = try CurrencyConverter(book: try Self.book(rate: "4", scales: (0, 0)), currency: AssetCode("AAA")!)
+        #expect(try inverse.convert(10, of: AssetCode("BBB")!) == 2)            // 10 ÷ 4 = 2.5 → 2 (half to even)
+        let extreme = try CurrencyConverter(book: try Self.book(rate: "999999999999999999", scales: (0, 18)), currency: AssetCode("BBB")!)
+        #expect(throws: ReportError.self) { try extreme.convert(9_007_199_254_740_991, of: AssetCode("AAA")!) }
+    }
+}
