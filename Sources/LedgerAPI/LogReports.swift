@@ -25,10 +25,7 @@ public enum LogReports {
         }
         guard let stored else { throw ReportError.unknown("the log has no signed checkpoint yet") }
         let checkpoint = try CheckpointReference(note: stored.note)
-        let key = ReportBookCache.Key(asOf: parameters.asOf, from: parameters.from)
-        var book = await cache?.book(for: key, atMost: checkpoint.treeSize) ?? ReportBook(asOf: parameters.asOf, from: parameters.from)
-        try await replay(store: store, from: book.entryCount, upTo: checkpoint.treeSize) { entry throws(ReportError) in try book.apply(entry) }
-        await cache?.keep(book, for: key)
+        let book = try await book(asOf: parameters.asOf, from: parameters.from, upTo: checkpoint.treeSize, store: store, cache: cache)
         let names = parameters.audience == .auditor ? try await store.privateMemberNames() : [:]
         return try ReportComputer.compute(parameters, book: book, checkpoint: checkpoint, privateNames: names)
     }
@@ -37,11 +34,18 @@ public enum LogReports {
     /// (the one most reports use); returns the entries replayed.
     public static func warm<Store: LedgerStore>(store: Store, cache: ReportBookCache) async throws -> Int64 {
         guard let stored = try await store.latestCheckpoint() else { return 0 }
-        let key = ReportBookCache.Key(asOf: nil, from: nil)
-        var book = await cache.book(for: key, atMost: stored.treeSize) ?? ReportBook(asOf: nil, from: nil)
-        try await replay(store: store, from: book.entryCount, upTo: stored.treeSize) { entry throws(ReportError) in try book.apply(entry) }
-        await cache.keep(book, for: key)
+        _ = try await book(asOf: nil, from: nil, upTo: stored.treeSize, store: store, cache: cache)
         return stored.treeSize
+    }
+
+    /// The book for a date cut at `treeSize` entries: the cached one advanced by the
+    /// entries since, or a replay from the start; kept in `cache` afterwards.
+    static func book<Store: LedgerStore>(asOf: LocalDate?, from: LocalDate?, upTo treeSize: Int64, store: Store, cache: ReportBookCache?) async throws -> ReportBook {
+        let key = ReportBookCache.Key(asOf: asOf, from: from)
+        var book = await cache?.book(for: key, atMost: treeSize) ?? ReportBook(asOf: asOf, from: from)
+        try await replay(store: store, from: book.entryCount, upTo: treeSize) { entry throws(ReportError) in try book.apply(entry) }
+        await cache?.keep(book, for: key)
+        return book
     }
 
     /// Reads and parses the entries from `start` up to `treeSize`, in order. The next
