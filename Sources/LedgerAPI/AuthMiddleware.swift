@@ -31,10 +31,7 @@ struct AuthMiddleware<Store: LedgerStore>: RouterMiddleware {
             if context.principal == nil {
                 throw Problem.unauthenticated("this route needs an API key")
             }
-            throw Problem(
-                status: .forbidden, code: "forbidden", title: "The key's role may not do this",
-                detail: "role \(context.principal?.role?.rawValue ?? "none") may not \(request.method.rawValue) \(path)"
-            )
+            throw Problem.forbidden("role \(context.principal?.role?.rawValue ?? "none") may not \(request.method.rawValue) \(path)")
         }
         return try await next(request, context)
     }

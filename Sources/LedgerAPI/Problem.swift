@@ -87,6 +87,10 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
         )
     }
 
+    static func forbidden(_ detail: String) -> Problem {
+        Problem(status: .forbidden, code: "forbidden", title: "The key's role may not do this", detail: detail)
+    }
+
     /// A cursor that is well-formed text but not one this list issued: 422, like any
     /// request that passes the document's schema but breaks a rule.
     static let invalidCursor = Problem(

@@ -50,14 +50,10 @@ struct ReportController<Store: LedgerStore> {
             treeSize = size
         }
         let audience = try RequestReading.choice(request, "audience", as: ReportParameters.Audience.self) ?? .public
-        if audience == .auditor {
-            guard let role = context.principal?.role, role == .admin || role == .auditor else {
-                if context.principal == nil { throw Problem.unauthenticated("the auditor version needs an auditor's API key") }
-                throw Problem(
-                    status: .forbidden, code: "forbidden", title: "The key's role may not do this",
-                    detail: "only admins and auditors may read the auditor version, which names anonymous members"
-                )
-            }
+        // The auditor version names anonymous members: the same access as reading keys.
+        if audience == .auditor, !RoutePolicy.keyReaders.allows(context.principal) {
+            if context.principal == nil { throw Problem.unauthenticated("the auditor version needs an auditor's API key") }
+            throw Problem.forbidden("only admins and auditors may read the auditor version, which names anonymous members")
         }
         let format = try RequestReading.choice(request, "format", as: Format.self) ?? .json
         let parameters = ReportParameters(
