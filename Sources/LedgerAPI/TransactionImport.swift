@@ -36,6 +36,10 @@ public struct TransactionImport<Store: LedgerStore>: Sendable {
         var reader = LineReader(handle: handle, lineBytesMax: limits.bodyBytesMax)
         var summary = ImportSummary()
         var pending: [PendingLine] = []
+        // One batch is written while the next is read and checked: parsing runs on this
+        // task, the write on the store's writer, so the two overlap (batches still commit
+        // one after another, in file order).
+        var inFlight: InFlightBatch?
         while let (number, read) = try reader.next() {
             let bytes: [UInt8]
             switch read {
@@ -60,13 +64,21 @@ public struct TransactionImport<Store: LedgerStore>: Sendable {
                 continue
             }
             if !atomic, pending.count >= batchSize {
-                try await record(&pending, into: &summary)
-                progress(summary)
+                if let previous = inFlight {
+                    try await previous.finish(into: &summary)
+                    progress(summary)
+                }
+                inFlight = start(pending)
+                pending.removeAll(keepingCapacity: true)
             }
         }
         guard atomic else {
+            if let previous = inFlight {
+                try await previous.finish(into: &summary)
+                progress(summary)
+            }
             if !pending.isEmpty {
-                try await record(&pending, into: &summary)
+                try await start(pending).finish(into: &summary)
                 progress(summary)
             }
             summary.rejections.sort { $0.line < $1.line }
@@ -98,16 +110,29 @@ public struct TransactionImport<Store: LedgerStore>: Sendable {
 
     /// Records one batch (each line alone: a rejected line is rolled back by itself) and
     /// empties it.
-    private func record(_ pending: inout [PendingLine], into summary: inout ImportSummary) async throws {
-        let outcomes = try await store.recordTransactions(pending.map { ($0.draft, $0.idempotency) }, atomic: false, by: principal)
-        for (item, outcome) in zip(pending, outcomes) {
-            switch outcome {
-            case .applied: summary.imported += 1
-            case .replayed: summary.replayed += 1
-            case .rejected(let rejection): summary.reject(line: item.line, reason: Self.reason(Problem(rejection)))
+    /// A batch handed to the store, whose outcomes are counted when it is finished.
+    struct InFlightBatch {
+        let lines: [PendingLine]
+        let write: Task<[BatchItemOutcome], any Error>
+
+        /// Waits for the batch's commit and counts what became of each line.
+        func finish(into summary: inout ImportSummary) async throws {
+            for (item, outcome) in zip(lines, try await write.value) {
+                switch outcome {
+                case .applied: summary.imported += 1
+                case .replayed: summary.replayed += 1
+                case .rejected(let rejection): summary.reject(line: item.line, reason: TransactionImport.reason(Problem(rejection)))
+                }
             }
         }
-        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Starts writing `lines` as one non-atomic batch.
+    private func start(_ lines: [PendingLine]) -> InFlightBatch {
+        let store = store
+        let principal = principal
+        let items = lines.map { ($0.draft, $0.idempotency) }
+        return InFlightBatch(lines: lines, write: Task { try await store.recordTransactions(items, atomic: false, by: principal) })
     }
 
     /// A problem as one line of text: its code, then the fields it names or its detail.

@@ -24,6 +24,7 @@ public indirect enum JSONValue: Hashable, Sendable {
     /// same bytes, which is what hashing and idempotency comparisons need.
     public var canonicalBytes: [UInt8] {
         var output: [UInt8] = []
+        output.reserveCapacity(512)
         appendCanonical(to: &output)
         return output
     }
@@ -32,16 +33,20 @@ public indirect enum JSONValue: Hashable, Sendable {
     public var canonicalText: String { String(decoding: canonicalBytes, as: UTF8.self) }
 
     /// Appends the canonical encoding of this value to `output`.
+    ///
+    /// Every audit-log entry passes through here on the serialized writer, so it appends
+    /// in place: no intermediate arrays, and object keys are checked once per object for
+    /// the byte-order shortcut instead of once per comparison.
     public func appendCanonical(to output: inout [UInt8]) {
         switch self {
-        case .null: output += Array("null".utf8)
-        case .bool(let value): output += Array((value ? "true" : "false").utf8)
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
         case .integer(let value):
             // JCS numbers follow ECMAScript; integers within ±(2^53 − 1) print as plain
             // decimals. Larger ones never reach the log (MetadataRules refuses them), but
             // measuring or fingerprinting unvalidated input must not trap, so they print
             // as decimals too.
-            output += Array(String(value).utf8)
+            output.append(contentsOf: String(value).utf8)
         case .string(let value): JSONValue.appendCanonical(string: value, to: &output)
         case .array(let values):
             output.append(UInt8(ascii: "["))
@@ -52,8 +57,7 @@ public indirect enum JSONValue: Hashable, Sendable {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            let sorted = members.sorted { JSONValue.precedesCanonically($0.key, $1.key) }
-            for (index, member) in sorted.enumerated() {
+            for (index, member) in JSONValue.canonicalOrder(members).enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 JSONValue.appendCanonical(string: member.key, to: &output)
                 output.append(UInt8(ascii: ":"))
@@ -61,6 +65,15 @@ public indirect enum JSONValue: Hashable, Sendable {
             }
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// An object's members in RFC 8785 order (UTF-16 code units), checking once whether
+    /// byte order gives the same answer (it does unless a key holds U+E000 or above).
+    static func canonicalOrder(_ members: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
+        if members.keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0xEE } }) {
+            return members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        }
+        return members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
     }
 
     /// Whether `first` sorts before `second` in RFC 8785 member order (UTF-16 code units).
@@ -80,25 +93,36 @@ public indirect enum JSONValue: Hashable, Sendable {
 
     /// Appends `string` as a JCS string literal.
     public static func appendCanonical(string: String, to output: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         output.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x08: output += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
-            case 0x09: output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0x0A: output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0C: output += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-            case 0x0D: output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x00..<0x20:
-                output += Array("\\u00".utf8)
-                output.append(hex[Int(byte >> 4)])
-                output.append(hex[Int(byte & 0x0f)])
-            default: output.append(byte)
+        var string = string
+        string.withUTF8 { bytes in
+            // Most strings need no escape: copy them whole.
+            guard bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                output.append(contentsOf: bytes)
+                return
+            }
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(UInt8(ascii: "\\")); output.append(byte)
+                case 0x08: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "b"))
+                case 0x09: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "t"))
+                case 0x0A: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "n"))
+                case 0x0C: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "f"))
+                case 0x0D: output.append(UInt8(ascii: "\\")); output.append(UInt8(ascii: "r"))
+                case 0x00..<0x20:
+                    output.append(contentsOf: "\\u00".utf8)
+                    output.append(hexDigit(byte >> 4))
+                    output.append(hexDigit(byte & 0x0f))
+                default: output.append(byte)
+                }
             }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// The lower-case hexadecimal digit of `nibble` (0–15).
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }
 

@@ -32,6 +32,14 @@ enum LedgerRows {
         return amount
     }
 
+    /// The amount in column `index`: for hot paths that read by position.
+    static func amount(_ row: Row, atIndex index: Int, table: String) throws -> Amount {
+        guard let amount = Amount(minorUnits: try row.decode(Int64.self, atIndex: index)) else {
+            throw StorageError.corruptRow(table: table, detail: "column \(index) is out of range")
+        }
+        return amount
+    }
+
     static func metadata(_ row: Row, _ column: String, table: String) throws -> JSONValue {
         let raw = try text(row, column)
         guard let value = try? JSONParser.parse(Array(raw.utf8)) else {

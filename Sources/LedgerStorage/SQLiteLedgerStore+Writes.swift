@@ -83,8 +83,10 @@ extension SQLiteLedgerStore {
         let identifiers = self.identifiers
         return try await write(idempotency: idempotency) { db, now in
             var log = try AuditLogWriter(db)
+            var lookups = BatchLookups()
             return try Self.record(
-                checked, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), by: principal, at: now, in: db, log: &log
+                checked, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), by: principal, at: now, in: db,
+                log: &log, lookups: &lookups
             )
         }
     }
@@ -93,9 +95,9 @@ extension SQLiteLedgerStore {
     /// the part of recording a transaction that single and batch writes share.
     static func record(
         _ draft: CheckedTransactionDraft, id: TransactionID, by principal: Principal, at now: Timestamp, in db: Database,
-        log: inout AuditLogWriter
+        log: inout AuditLogWriter, lookups: inout BatchLookups
     ) throws -> LedgerTransaction {
-        let (transaction, balances) = try insertTransaction(draft, id: id, at: now, in: db)
+        let (transaction, balances) = try insertTransaction(draft, id: id, at: now, in: db, lookups: &lookups)
         try log.append(db, event: .transactionRecorded(transaction), balances: balances, by: principal, at: now)
         return transaction
     }
@@ -105,13 +107,40 @@ extension SQLiteLedgerStore {
     static func insertTransaction(
         _ draft: CheckedTransactionDraft, id: TransactionID, at now: Timestamp, in db: Database
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
+        var lookups = BatchLookups()
+        return try insertTransaction(draft, id: id, at: now, in: db, lookups: &lookups)
+    }
+
+    /// Accounts and registered assets read while recording one batch of transactions. A
+    /// transaction never changes an account or an asset row, so what one item of the
+    /// batch read stays true for the next — a rolled-back item wrote neither. Only a
+    /// caller that records nothing but transactions may keep one across items.
+    struct BatchLookups {
+        var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
+        var assets: Set<AssetCode> = []
+    }
+
+    /// `insertTransaction` reading accounts and assets through the batch's lookups.
+    static func insertTransaction(
+        _ draft: CheckedTransactionDraft, id: TransactionID, at now: Timestamp, in db: Database, lookups: inout BatchLookups
+    ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
         for reference in draft.accountReferences {
-            accounts[reference] = try LedgerRows.account(db, reference: reference)
+            if let known = lookups.accounts[reference] {
+                accounts[reference] = known
+            } else if let stored = try LedgerRows.account(db, reference: reference) {
+                accounts[reference] = stored
+                lookups.accounts[reference] = stored
+            }
         }
         var assets: Set<AssetCode> = []
-        for asset in Set(draft.postings.map(\.asset)) where try LedgerRows.asset(db, code: asset) != nil {
-            assets.insert(asset)
+        for asset in Set(draft.postings.map(\.asset)) {
+            if lookups.assets.contains(asset) {
+                assets.insert(asset)
+            } else if try LedgerRows.asset(db, code: asset) != nil {
+                assets.insert(asset)
+                lookups.assets.insert(asset)
+            }
         }
         let transaction = try draft.resolved(id: id, recordedAt: now, accounts: accounts.mapValues(\.account), registeredAssets: assets)
         let byID = Dictionary(accounts.values.map { ($0.account.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -212,6 +241,7 @@ extension SQLiteLedgerStore {
         return try await pool.write { db in
             let now = clock.now()
             var log = try AuditLogWriter(db)
+            var lookups = BatchLookups()
             var results: [BatchItemOutcome] = []
             results.reserveCapacity(items.count)
             for (index, item) in checked.enumerated() {
@@ -228,7 +258,8 @@ extension SQLiteLedgerStore {
                             return .commit
                         }
                         let transaction = try Self.record(
-                            draft, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), by: principal, at: now, in: db, log: &log
+                            draft, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), by: principal, at: now, in: db,
+                            log: &log, lookups: &lookups
                         )
                         if let idempotency { try Self.store(idempotency, value: transaction, at: now, in: db) }
                         outcome = .applied(transaction)

@@ -15,7 +15,11 @@ public struct SystemIdentifierSource: IdentifierSource {
     public init() {}
 
     public func nextIdentifierBytes() -> [UInt8] {
+        // Two 64-bit draws (two getrandom calls), not sixteen single-byte ones.
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        for _ in 0..<2 { withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) } }
+        return bytes
     }
 }

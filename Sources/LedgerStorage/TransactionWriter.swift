@@ -16,6 +16,8 @@ enum TransactionWriter {
         let postingCount: Int64
         let dayChange: Amount
         let closing: Amount
+        /// Whether days after this one have closings (a back-dated transaction), which move too.
+        let movesLaterDays: Bool
     }
 
     /// Writes the transaction and returns every balance it touched, as it now stands.
@@ -35,57 +37,38 @@ enum TransactionWriter {
             let arguments: StatementArguments = [stored.seq, change.key.asset.rawValue]
             let postingsHere = Int64(transaction.postings.count { BalanceKey(accountID: $0.accountID, asset: $0.asset) == change.key })
 
-            // The current balance.
+            // The current balance (read by column position: this runs per posting key
+            // on the serialized writer).
             let current = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT balance, posting_count FROM balances WHERE account_seq = ? AND asset = ?"),
                 arguments: arguments
             )
-            let currentBalance = try current.map { try LedgerRows.amount($0, "balance", table: "balances") } ?? .zero
-            let currentCount = try current.map { try LedgerRows.integer($0, "posting_count") } ?? 0
+            let currentBalance = try current.map { try LedgerRows.amount($0, atIndex: 0, table: "balances") } ?? .zero
+            let currentCount = try current.map { try $0.decode(Int64.self, atIndex: 1) } ?? 0
             let newBalance = try change.applied(to: currentBalance, account: account)
 
-            // Every later day's closing moves by the same amount: checking the extremes
-            // checks them all, for range and for the balance constraint.
-            let later = try Row.fetchOne(
+            // The latest day with a closing. Dated on or after it (the usual case) there
+            // is no later day to move and this day's opening is that closing; dated before
+            // it (back-dated), the later days and the earlier closing are read.
+            let latest = try Row.fetchOne(
                 db.cachedStatement(sql: """
-                    SELECT min(closing) AS low, max(closing) AS high FROM balance_days
-                    WHERE account_seq = ? AND asset = ? AND date > ?
+                    SELECT date, day_change, closing FROM balance_days
+                    WHERE account_seq = ? AND asset = ? ORDER BY date DESC LIMIT 1
                     """),
-                arguments: arguments + [date]
+                arguments: arguments
             )
-            if let later, let low = try later.decode(Int64?.self, forColumn: "low"),
-               let high = try later.decode(Int64?.self, forColumn: "high") {
-                for closing in [low, high] {
-                    guard let amount = Amount(minorUnits: closing) else {
-                        throw StorageError.corruptRow(table: "balance_days", detail: "closing out of range")
-                    }
-                    _ = try change.applied(to: amount, account: account)
-                }
-            }
-
-            // This day's closing: the existing row's, or the last earlier day's.
-            let day = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT day_change, closing FROM balance_days WHERE account_seq = ? AND asset = ? AND date = ?"),
-                arguments: arguments + [date]
-            )
+            let latestDate = try latest.map { try $0.decode(String.self, atIndex: 0) }
             let dayChangeBefore: Amount
             let closingBefore: Amount
-            if let day {
-                dayChangeBefore = try LedgerRows.amount(day, "day_change", table: "balance_days")
-                closingBefore = try LedgerRows.amount(day, "closing", table: "balance_days")
+            let movesLaterDays = latestDate.map { $0 > date } ?? false
+            if let latest, let latestDate, latestDate >= date {
+                if movesLaterDays {
+                    try checkLaterClosings(db, arguments: arguments, after: date, change: change, account: account)
+                }
+                (dayChangeBefore, closingBefore) = try dayOpening(db, arguments: arguments, date: date, latest: latestDate == date ? latest : nil)
             } else {
                 dayChangeBefore = .zero
-                let previous = try Int64.fetchOne(
-                    db.cachedStatement(sql: """
-                        SELECT closing FROM balance_days WHERE account_seq = ? AND asset = ? AND date < ?
-                        ORDER BY date DESC LIMIT 1
-                        """),
-                    arguments: arguments + [date]
-                ) ?? 0
-                guard let amount = Amount(minorUnits: previous) else {
-                    throw StorageError.corruptRow(table: "balance_days", detail: "closing out of range")
-                }
-                closingBefore = amount
+                closingBefore = try latest.map { try LedgerRows.amount($0, atIndex: 2, table: "balance_days") } ?? .zero
             }
             let closing = try change.applied(to: closingBefore, account: account)
             guard let dayChange = dayChangeBefore.adding(change.amount) else {
@@ -95,7 +78,7 @@ enum TransactionWriter {
             precondition(!countOverflow, "posting counts fit in Int64")
             plans[change.key] = Plan(
                 change: change, accountSeq: stored.seq, newBalance: newBalance, postingCount: count,
-                dayChange: dayChange, closing: closing
+                dayChange: dayChange, closing: closing, movesLaterDays: movesLaterDays
             )
             dayRunning[change.key] = dayChangeBefore
         }
@@ -141,7 +124,7 @@ enum TransactionWriter {
                 INSERT INTO balance_days (account_seq, asset, date, day_change, closing) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (account_seq, asset, date) DO UPDATE SET day_change = excluded.day_change, closing = excluded.closing
                 """).execute(arguments: key + [date, plan.dayChange.minorUnits, plan.closing.minorUnits])
-            if !plan.change.amount.isZero {
+            if plan.movesLaterDays, !plan.change.amount.isZero {
                 try db.cachedStatement(sql: """
                     UPDATE balance_days SET closing = closing + ? WHERE account_seq = ? AND asset = ? AND date > ?
                     """).execute(arguments: [plan.change.amount.minorUnits] + key + [date])
@@ -150,5 +133,56 @@ enum TransactionWriter {
         return plans.values.sorted { $0.change.key < $1.change.key }.map {
             BalanceSnapshot(key: $0.change.key, accountCode: $0.change.accountCode, balance: $0.newBalance)
         }
+    }
+
+    /// Every later day's closing moves by the same amount: checking the extremes checks
+    /// them all, for range and for the balance constraint.
+    private static func checkLaterClosings(
+        _ db: Database, arguments: StatementArguments, after date: String, change: BalanceChange, account: Account
+    ) throws {
+        let later = try Row.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT min(closing) AS low, max(closing) AS high FROM balance_days
+                WHERE account_seq = ? AND asset = ? AND date > ?
+                """),
+            arguments: arguments + [date]
+        )
+        guard let later, let low = try later.decode(Int64?.self, atIndex: 0),
+              let high = try later.decode(Int64?.self, atIndex: 1) else { return }
+        for closing in [low, high] {
+            guard let amount = Amount(minorUnits: closing) else {
+                throw StorageError.corruptRow(table: "balance_days", detail: "closing out of range")
+            }
+            _ = try change.applied(to: amount, account: account)
+        }
+    }
+
+    /// This day's change so far and its closing before this transaction: the day's own
+    /// row (`day`, when already read), else nothing changed yet and the closing is the
+    /// last earlier day's.
+    private static func dayOpening(
+        _ db: Database, arguments: StatementArguments, date: String, latest day: Row?
+    ) throws -> (dayChange: Amount, closing: Amount) {
+        let row = try day ?? Row.fetchOne(
+            db.cachedStatement(sql: "SELECT date, day_change, closing FROM balance_days WHERE account_seq = ? AND asset = ? AND date = ?"),
+            arguments: arguments + [date]
+        )
+        if let row {
+            return (
+                try LedgerRows.amount(row, atIndex: 1, table: "balance_days"),
+                try LedgerRows.amount(row, atIndex: 2, table: "balance_days")
+            )
+        }
+        let previous = try Int64.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT closing FROM balance_days WHERE account_seq = ? AND asset = ? AND date < ?
+                ORDER BY date DESC LIMIT 1
+                """),
+            arguments: arguments + [date]
+        ) ?? 0
+        guard let amount = Amount(minorUnits: previous) else {
+            throw StorageError.corruptRow(table: "balance_days", detail: "closing out of range")
+        }
+        return (.zero, amount)
     }
 }

@@ -50,6 +50,10 @@ import Testing
         let ledger = try TestLedger()
         #expect(try ledger.store.pragma("journal_mode") == "wal")
         #expect(try ledger.store.pragma("synchronous") == "2") // FULL
+        #expect(try ledger.store.pragma("synchronous", onWriter: true) == "2")
+        // Savepoint journals in memory on the writer; readers keep the default (file).
+        #expect(try ledger.store.pragma("temp_store", onWriter: true) == "2")
+        #expect(try ledger.store.pragma("temp_store") == "0")
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("schema/migrations")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
