@@ -25,6 +25,15 @@ struct LedgerBench: AsyncParsableCommand {
     @Option(help: "Transactions per database transaction (1 = one commit per transaction; >1 uses the batch path).")
     var batch = 1
 
+    @Option(help: "Income accounts the contributions are spread over (a chart of this many accounts plus the bank).")
+    var accounts = 1
+
+    @Option(help: "Days of 2026 the transactions are spread over, in order (1 = all on 1 January).")
+    var days = 1
+
+    @Flag(help: "Afterwards, time the trial balance as of each quarter's end (best of three, through the store).")
+    var trialBalance = false
+
     func run() async throws {
         guard !FileManager.default.fileExists(atPath: database) else {
             throw ValidationError("\(database) exists; the benchmark needs a fresh file")
@@ -38,13 +47,22 @@ struct LedgerBench: AsyncParsableCommand {
         try store.migrate()
         _ = try await store.registerAsset(AssetDraft(code: "USD", scale: 2), by: .system, idempotency: nil)
         _ = try await store.openAccount(AccountDraft(code: "assets:bank:usd", type: "asset", constraint: "no_negative"), by: .system, idempotency: nil)
-        _ = try await store.openAccount(AccountDraft(code: "income:contributions", type: "income"), by: .system, idempotency: nil)
-
-        let draft = TransactionDraft(date: "2026-11-20", description: "benchmark contribution", postings: [
-            PostingDraft(account: "assets:bank:usd", asset: "USD", amount: 125),
-            PostingDraft(account: "income:contributions", asset: "USD", amount: -125),
-        ])
+        guard accounts >= 1, (1...365).contains(days) else { throw ValidationError("--accounts ≥ 1 and --days 1…365") }
+        let incomeAccounts = accounts == 1 ? ["income:contributions"] : (0..<accounts).map { "income:contributions:m\($0)" }
+        for code in incomeAccounts {
+            _ = try await store.openAccount(AccountDraft(code: code, type: "income"), by: .system, idempotency: nil)
+        }
+        let firstDay = LocalDate(year: 2026, month: 1, day: 1)!.daysSinceEpoch
         let perWriter = count / concurrency
+        let days = days
+        /// The `index`th transaction of a writer: the next income account, on its day of the year.
+        @Sendable func draft(_ index: Int) -> TransactionDraft {
+            let date = LocalDate(daysSinceEpoch: firstDay + Int64(index * days / max(perWriter, 1)))!
+            return TransactionDraft(date: date.description, description: "benchmark contribution", postings: [
+                PostingDraft(account: "assets:bank:usd", asset: "USD", amount: 125),
+                PostingDraft(account: incomeAccounts[index % incomeAccounts.count], asset: "USD", amount: -125),
+            ])
+        }
         let clock = ContinuousClock()
         let start = clock.now
         let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
@@ -56,10 +74,12 @@ struct LedgerBench: AsyncParsableCommand {
                     while remaining > 0 {
                         let size = min(batch, remaining)
                         let began = clock.now
+                        let first = perWriter - remaining
                         if batch == 1 {
-                            _ = try await store.recordTransaction(draft, by: .system, idempotency: nil)
+                            _ = try await store.recordTransaction(draft(first), by: .system, idempotency: nil)
                         } else {
-                            _ = try await store.recordTransactions(Array(repeating: (draft, nil), count: size), atomic: false, by: .system)
+                            let items = (first..<first + size).map { (draft: draft($0), idempotency: Idempotency<LedgerTransaction>?.none) }
+                            _ = try await store.recordTransactions(items, atomic: false, by: .system)
                         }
                         let took = clock.now - began
                         latencies.append(contentsOf: repeatElement(took, count: size))
@@ -81,10 +101,26 @@ struct LedgerBench: AsyncParsableCommand {
         guard balances?.balances.first?.balance.minorUnits == Int64(latencies.count) * 125 else {
             throw ValidationError("balance does not match the recorded transactions")
         }
+        var trialBalanceLines: [String] = []
+        if trialBalance {
+            for asOf in ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"] {
+                var best = Duration.seconds(3600)
+                var lines = 0
+                for _ in 0..<3 {
+                    let began = clock.now
+                    let trial = try await store.trialBalance(asOf: LocalDate(asOf))
+                    best = min(best, clock.now - began)
+                    lines = trial.sections.reduce(0) { $0 + $1.lines.count }
+                    guard trial.isBalanced else { throw ValidationError("the trial balance as of \(asOf) does not balance") }
+                }
+                trialBalanceLines.append("trial balance as_of=\(asOf): \(milliseconds(best)) ms (\(lines) lines, best of 3, store)")
+            }
+        }
         try store.close()
         let rate = String(format: "%8.0f", Double(latencies.count) / seconds)
         let p50 = milliseconds(latencies[latencies.count / 2])
         let p99 = milliseconds(latencies[latencies.count * 99 / 100])
         print("store  concurrency=\(concurrency) batch=\(batch) transactions=\(latencies.count) committed/s=\(rate) p50=\(p50)ms p99=\(p99)ms (audit log included)")
+        for line in trialBalanceLines { print(line) }
     }
 }

@@ -195,25 +195,44 @@ extension SQLiteLedgerStore {
 
     public func trialBalance(asOf: LocalDate?) async throws -> TrialBalance {
         try await pool.read { db in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT b.account_seq, b.asset, b.balance, a.id, a.code, a.type
-                FROM balances b JOIN accounts a ON a.seq = b.account_seq
-                """))
+            // One statement either way, and only non-zero balances leave SQLite (a fund's
+            // chart holds many settled accounts: a receivable per pledge). As of a date,
+            // each balance is its account's last daily closing on or before it: one seek
+            // of the (account, asset, date) key per balance.
+            let statement = try asOf == nil
+                ? db.cachedStatement(sql: """
+                    SELECT b.asset, b.balance, a.id, a.code, a.type
+                    FROM balances b JOIN accounts a ON a.seq = b.account_seq
+                    WHERE b.balance <> 0
+                    """)
+                : db.cachedStatement(sql: """
+                    SELECT b.asset, d.closing, a.id, a.code, a.type
+                    FROM balances b JOIN accounts a ON a.seq = b.account_seq
+                    JOIN balance_days d ON d.account_seq = b.account_seq AND d.asset = b.asset AND d.date = (
+                        SELECT max(x.date) FROM balance_days x
+                        WHERE x.account_seq = b.account_seq AND x.asset = b.asset AND x.date <= ?)
+                    WHERE d.closing <> 0
+                    """)
+            let arguments: StatementArguments = asOf.map { [$0.description] } ?? []
             var entries: [(asset: AssetCode, line: TrialBalance.Line)] = []
-            for row in rows {
-                let asset = try LedgerRows.parse(row, "asset", table: "balances", AssetCode.init)
-                var balance = try LedgerRows.amount(row, "balance", table: "balances")
-                if let asOf {
-                    balance = try Self.closing(db, accountSeq: try LedgerRows.integer(row, "account_seq"), asset: asset, asOf: asOf) ?? .zero
-                }
-                entries.append((asset, TrialBalance.Line(
-                    accountID: try LedgerRows.parse(row, "id", table: "accounts", AccountID.init),
-                    accountCode: try LedgerRows.parse(row, "code", table: "accounts", AccountCode.init),
-                    accountType: try LedgerRows.parse(row, "type", table: "accounts", AccountType.init(rawValue:)),
-                    balance: balance
+            let rows = try Row.fetchCursor(statement, arguments: arguments)
+            while let row = try rows.next() {
+                entries.append((try Self.parsed(row, 0, AssetCode.init), TrialBalance.Line(
+                    accountID: try Self.parsed(row, 2, AccountID.init),
+                    accountCode: try Self.parsed(row, 3, AccountCode.init),
+                    accountType: try Self.parsed(row, 4, AccountType.init(rawValue:)),
+                    balance: try LedgerRows.amount(row, atIndex: 1, table: "balances")
                 )))
             }
             return try TrialBalance(asOf: asOf, balances: entries)
         }
+    }
+
+    /// The text in column `index` of a trial-balance row, parsed.
+    private static func parsed<Value>(_ row: Row, _ index: Int, _ parse: (String) -> Value?) throws -> Value {
+        guard let value = parse(try row.decode(String.self, atIndex: index)) else {
+            throw StorageError.corruptRow(table: "balances", detail: "column \(index) does not parse")
+        }
+        return value
     }
 }

@@ -86,5 +86,22 @@ import Testing
         }
         let trial = try await ledger.store.trialBalance(asOf: nil)
         #expect(trial.isBalanced)
+        // The trial balance as of each day lists exactly the reference's non-zero balances.
+        for day in [8, 9, 15, 20, 29] {
+            let asOf = "2026-11-\(day < 10 ? "0" : "")\(day)"
+            let trial = try await ledger.store.trialBalance(asOf: LocalDate(asOf))
+            #expect(trial.isBalanced)
+            var listed: [String: Int64] = [:]
+            for section in trial.sections {
+                for line in section.lines { listed["\(line.accountCode.rawValue) \(section.asset.rawValue)"] = line.balance.minorUnits }
+            }
+            var expected: [String: Int64] = [:]
+            for account in banks + others {
+                for asset in ["USD", "KES"] where model.balance(account, asset, asOf: asOf) != 0 {
+                    expected["\(account) \(asset)"] = model.balance(account, asset, asOf: asOf)
+                }
+            }
+            #expect(listed == expected, "seed \(seed): trial balance as of \(asOf)")
+        }
     }
 }
