@@ -19,10 +19,15 @@ public enum Identifier {
     }
 
     /// Whether `text` is `prefix` followed by exactly 32 lowercase hex digits.
+    ///
+    /// Byte by byte (every id of every log entry passes here when a log is verified or
+    /// replayed): `String.hasPrefix` compares by Unicode canonical equivalence, which an
+    /// ASCII id never needs.
     static func isWellFormed(_ text: String, prefix: String) -> Bool {
-        guard text.hasPrefix(prefix) else { return false }
-        let digits = text.utf8.dropFirst(prefix.utf8.count)
-        return digits.count == 32 && digits.allSatisfy { hexDigits.contains($0) }
+        let bytes = text.utf8
+        let head = prefix.utf8
+        guard bytes.count == head.count + 32, bytes.starts(with: head) else { return false }
+        return bytes.dropFirst(head.count).allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 }
 

@@ -13,12 +13,42 @@ struct AuditLogWriter {
     private var frontier: MerkleFrontier
     private var previousLeafHash: Hash?
 
-    /// Picks up the log where the database has it: O(log n) node reads.
+    /// Picks up the log where the database has it: two reads when the frontier of this
+    /// exact log was seen last (the usual case: the previous write), else O(log n) node
+    /// reads.
     init(_ db: Database) throws {
         let nodes = SQLiteMerkleNodes(db: db)
         let size = try nodes.currentTreeSize()
-        frontier = try MerkleFrontier(treeSize: size, source: nodes)
         previousLeafHash = size > 0 ? try nodes.leafHash(index: size - 1) : nil
+        if let last = previousLeafHash, let known = Self.lastFrontier.frontier(treeSize: size, lastLeafHash: last) {
+            frontier = known
+        } else {
+            frontier = try MerkleFrontier(treeSize: size, source: nodes)
+        }
+    }
+
+    /// The frontier after the last append in this process, keyed by what determines it.
+    ///
+    /// A tree size and the last leaf's hash name one log exactly — each entry holds its
+    /// predecessor's hash, so the last leaf commits to every entry before it — whichever
+    /// database or transaction it was seen in, committed or rolled back. A lookup that
+    /// matches is therefore that log's frontier; anything else rebuilds from the nodes.
+    private static let lastFrontier = FrontierMemo()
+
+    final class FrontierMemo: @unchecked Sendable {
+        private let lock = NSLock()
+        private var last: (treeSize: Int64, lastLeafHash: Hash, frontier: MerkleFrontier)?
+
+        func frontier(treeSize: Int64, lastLeafHash: Hash) -> MerkleFrontier? {
+            lock.withLock {
+                guard let last, last.treeSize == treeSize, last.lastLeafHash == lastLeafHash else { return nil }
+                return last.frontier
+            }
+        }
+
+        func remember(_ frontier: MerkleFrontier, lastLeafHash: Hash) {
+            lock.withLock { last = (frontier.treeSize, lastLeafHash, frontier) }
+        }
     }
 
     /// The number of entries, including those appended by this writer.
@@ -49,6 +79,7 @@ struct AuditLogWriter {
         // Only once every row is written does the in-memory state move on.
         frontier = next
         previousLeafHash = leafHash
+        Self.lastFrontier.remember(next, lastLeafHash: leafHash)
         return index
     }
 

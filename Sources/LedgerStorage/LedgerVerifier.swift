@@ -176,18 +176,9 @@ public struct LedgerVerifier {
         }
     }
 
-    /// Complete subtrees above the leaves in a tree of `treeSize` leaves.
-    static func interiorNodeCount(treeSize: Int64) -> Int64 {
-        var count: Int64 = 0
-        var width = treeSize / 2
-        while width > 0 {
-            count += width
-            width /= 2
-        }
-        return count
-    }
-
-    /// The nodes appending `leafHash` completes must equal the stored ones.
+    /// The nodes appending `leafHash` completes must equal the stored ones. (A point
+    /// lookup each: measured faster at 1M entries than a cursor per level, which made
+    /// the verification 20 % slower.)
     static func checkNodes(_ db: Database, before: MerkleFrontier, leafHash: Hash) throws {
         var frontier = before
         for node in frontier.append(leafHash: leafHash) where node.level > 0 {
@@ -199,6 +190,18 @@ public struct LedgerVerifier {
             }
         }
     }
+
+    /// Complete subtrees above the leaves in a tree of `treeSize` leaves.
+    static func interiorNodeCount(treeSize: Int64) -> Int64 {
+        var count: Int64 = 0
+        var width = treeSize / 2
+        while width > 0 {
+            count += width
+            width /= 2
+        }
+        return count
+    }
+
 
     /// The table row of what the entry records must say exactly what the entry says.
     static func compareWithTables(_ db: Database, entry: LogEntry) throws {
@@ -356,48 +359,67 @@ public struct LedgerVerifier {
     }
 
     /// Every daily closing and every posting's running sum, recomputed from the postings.
+    ///
+    /// Both tables are read in (account, asset, date) order — the postings through their
+    /// index, the closings by their key — and walked in step: each day of postings must
+    /// be exactly the next closing row, and no closing row may be left over. Constant
+    /// memory whatever the book's size.
     static func checkDailyBalances(_ db: Database) throws {
         let postings = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT account_seq, asset, date, amount, day_running FROM postings
             ORDER BY account_seq, asset, date, transaction_seq, position
             """))
-        var expected: [String: (dayChange: Int64, closing: Int64)] = [:]
-        var current: (account: Int64, asset: String)?
-        var closing: Int64 = 0
-        var dayRunning: Int64 = 0
-        var lastDate = ""
+        let days = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT account_seq, asset, date, day_change, closing FROM balance_days ORDER BY account_seq, asset, date
+            """))
+        /// The day being summed: its key, its change so far and the closing so far.
+        struct Day {
+            let account: Int64
+            let asset: String
+            let date: String
+            var change: Int64
+            var closing: Int64
+        }
+        /// The day's closing row must be the next one and say what the postings gave.
+        func compare(_ day: Day) throws {
+            let key = "account #\(day.account) \(day.asset) on \(day.date)"
+            guard let row = try days.next() else {
+                throw AuditFailure(index: nil, detail: "balance_days has no closing for \(key), which has postings")
+            }
+            let stored = (account: try row.decode(Int64.self, atIndex: 0), asset: try row.decode(String.self, atIndex: 1),
+                          date: try row.decode(String.self, atIndex: 2))
+            guard stored.account == day.account, stored.asset == day.asset, stored.date == day.date else {
+                throw AuditFailure(index: nil, detail: "balance_days holds a closing for account #\(stored.account) \(stored.asset) on \(stored.date) where the postings give \(key)")
+            }
+            guard try row.decode(Int64.self, atIndex: 3) == day.change, try row.decode(Int64.self, atIndex: 4) == day.closing else {
+                throw AuditFailure(index: nil, detail: "the daily closing of \(key) does not match the postings")
+            }
+        }
+        var day: Day?
         while let row = try postings.next() {
-            let account = try LedgerRows.integer(row, "account_seq")
-            let asset = try LedgerRows.text(row, "asset")
-            let date = try LedgerRows.text(row, "date")
-            let amount = try LedgerRows.integer(row, "amount")
-            if current?.account != account || current?.asset != asset {
-                current = (account, asset)
-                closing = 0
-                lastDate = ""
+            let account = try row.decode(Int64.self, atIndex: 0)
+            let asset = try row.decode(String.self, atIndex: 1)
+            let date = try row.decode(String.self, atIndex: 2)
+            let amount = try row.decode(Int64.self, atIndex: 3)
+            if var current = day, current.account == account, current.asset == asset {
+                if current.date != date {
+                    try compare(current)
+                    current = Day(account: account, asset: asset, date: date, change: 0, closing: current.closing)
+                }
+                current.change &+= amount
+                current.closing &+= amount
+                day = current
+            } else {
+                if let previous = day { try compare(previous) }
+                day = Day(account: account, asset: asset, date: date, change: amount, closing: amount)
             }
-            if date != lastDate {
-                dayRunning = 0
-                lastDate = date
-            }
-            dayRunning &+= amount
-            closing &+= amount
-            guard try LedgerRows.integer(row, "day_running") == dayRunning else {
+            guard try row.decode(Int64.self, atIndex: 4) == day?.change else {
                 throw AuditFailure(index: nil, detail: "a posting's running sum for account #\(account) \(asset) on \(date) does not match the postings")
             }
-            expected["\(account)|\(asset)|\(date)"] = (dayRunning, closing)
         }
-        let days = try Row.fetchAll(db.cachedStatement(sql: "SELECT account_seq, asset, date, day_change, closing FROM balance_days"))
-        guard days.count == expected.count else {
-            throw AuditFailure(index: nil, detail: "balance_days has \(days.count) rows; the postings give \(expected.count)")
-        }
-        for row in days {
-            let key = "\(try LedgerRows.integer(row, "account_seq"))|\(try LedgerRows.text(row, "asset"))|\(try LedgerRows.text(row, "date"))"
-            guard let value = expected[key], value.dayChange == (try LedgerRows.integer(row, "day_change")),
-                  value.closing == (try LedgerRows.integer(row, "closing"))
-            else {
-                throw AuditFailure(index: nil, detail: "the daily closing \(key) does not match the postings")
-            }
+        if let last = day { try compare(last) }
+        if let extra = try days.next() {
+            throw AuditFailure(index: nil, detail: "balance_days holds a closing for account #\(try extra.decode(Int64.self, atIndex: 0)) \(try extra.decode(String.self, atIndex: 1)) on \(try extra.decode(String.self, atIndex: 2)) without postings")
         }
     }
 }

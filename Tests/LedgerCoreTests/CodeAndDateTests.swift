@@ -39,6 +39,11 @@ import Testing
         #expect(TransactionID(id.rawValue) == id)
         #expect(TransactionID("txn_000102030405060708090a0b0c0d0e0F") == nil)
         #expect(TransactionID("acc_000102030405060708090a0b0c0d0e0f") == nil)
+        #expect(TransactionID("txn_000102030405060708090a0b0c0d0e0") == nil) // 31 digits
+        #expect(TransactionID("txn_000102030405060708090a0b0c0d0e0f0") == nil) // 33 digits
+        #expect(TransactionID("txn_000102030405060708090a0b0c0d0e0g") == nil)
+        #expect(TransactionID("txn-000102030405060708090a0b0c0d0e0f") == nil)
+        #expect(TransactionID("txn_000102030405060708090a0b0c0d0e0\u{FF10}") == nil) // a full-width digit
     }
 
     @Test(arguments: ["2024-02-29", "2000-02-29", "0001-01-01", "9999-12-31", "2026-11-25"])

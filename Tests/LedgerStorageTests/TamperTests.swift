@@ -52,6 +52,24 @@ import Testing
         Attack(name: "delete a stored Merkle node", sql: """
             DELETE FROM log_nodes WHERE level = 1 AND idx = 6;
             """),
+        Attack(name: "change a stored Merkle node", sql: """
+            DROP TRIGGER log_nodes_are_immutable_update; UPDATE log_nodes SET hash = zeroblob(32) WHERE level = 2 AND idx = 1;
+            """),
+        Attack(name: "change a daily closing", sql: """
+            UPDATE balance_days SET closing = closing + 1
+            WHERE (account_seq, asset, date) = (SELECT account_seq, asset, date FROM balance_days ORDER BY account_seq, asset, date LIMIT 1);
+            """),
+        Attack(name: "delete a daily closing", sql: """
+            DELETE FROM balance_days
+            WHERE (account_seq, asset, date) = (SELECT account_seq, asset, date FROM balance_days ORDER BY account_seq, asset, date LIMIT 1 OFFSET 1);
+            """),
+        Attack(name: "add a daily closing without postings", sql: """
+            INSERT INTO balance_days (account_seq, asset, date, day_change, closing)
+            SELECT account_seq, asset, '2099-01-01', 0, closing FROM balance_days ORDER BY account_seq, asset, date DESC LIMIT 1;
+            """),
+        Attack(name: "change a posting's running sum within its day", sql: """
+            UPDATE postings SET day_running = day_running + 1 WHERE transaction_seq = 2 AND position = 0;
+            """),
     ]
 
     @Test(arguments: attacks)
