@@ -195,3 +195,35 @@ enum LedgerRows {
         return (try integer(row, "seq"), try transaction(db, from: row))
     }
 }
+
+/// Accounts a store's writes have resolved before, by reference, so the serialized writer
+/// does not re-read and re-parse the same accounts (their metadata, allowed assets) for
+/// every transaction.
+///
+/// An account row never changes except to be closed, once, and is never deleted; so an
+/// entry is confirmed with one key lookup — the same row (sequence number *and* random
+/// id, so a rolled-back account whose number was reused is not mistaken for its
+/// successor) with the same closing — and read afresh otherwise. Per store: sequence
+/// numbers and seeded ids repeat across databases. Bounded: emptied when full.
+final class AccountMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
+    static let capacity = 8_192
+
+    /// The remembered account for `reference`, if the database still holds it unchanged.
+    func confirmed(_ db: Database, reference: AccountReference) throws -> LedgerRows.StoredAccount? {
+        guard let known = lock.withLock({ accounts[reference] }) else { return nil }
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT closed_at FROM accounts WHERE seq = ? AND id = ?"),
+            arguments: [known.seq, known.account.id.rawValue]
+        ), try row.decode(String?.self, atIndex: 0) == known.account.closedAt?.description else { return nil }
+        return known
+    }
+
+    func remember(_ stored: LedgerRows.StoredAccount, for reference: AccountReference) {
+        lock.withLock {
+            if accounts.count >= Self.capacity { accounts.removeAll(keepingCapacity: true) }
+            accounts[reference] = stored
+        }
+    }
+}

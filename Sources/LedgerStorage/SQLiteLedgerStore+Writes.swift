@@ -81,9 +81,10 @@ extension SQLiteLedgerStore {
         // Stateless rules are checked before entering the serialized writer.
         let checked = try draft.checked()
         let identifiers = self.identifiers
+        let accountMemo = self.accountMemo
         return try await write(idempotency: idempotency) { db, now in
             var log = try AuditLogWriter(db)
-            var lookups = BatchLookups()
+            var lookups = BatchLookups(memo: accountMemo)
             return try Self.record(
                 checked, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), by: principal, at: now, in: db,
                 log: &log, lookups: &lookups
@@ -116,6 +117,8 @@ extension SQLiteLedgerStore {
     /// batch read stays true for the next — a rolled-back item wrote neither. Only a
     /// caller that records nothing but transactions may keep one across items.
     struct BatchLookups {
+        /// The store's accounts seen in earlier writes, confirmed by one key lookup each.
+        var memo: AccountMemo?
         var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
         var assets: Set<AssetCode> = []
     }
@@ -128,9 +131,10 @@ extension SQLiteLedgerStore {
         for reference in draft.accountReferences {
             if let known = lookups.accounts[reference] {
                 accounts[reference] = known
-            } else if let stored = try LedgerRows.account(db, reference: reference) {
+            } else if let stored = try lookups.memo?.confirmed(db, reference: reference) ?? LedgerRows.account(db, reference: reference) {
                 accounts[reference] = stored
                 lookups.accounts[reference] = stored
+                lookups.memo?.remember(stored, for: reference)
             }
         }
         var assets: Set<AssetCode> = []
@@ -238,10 +242,11 @@ extension SQLiteLedgerStore {
         let identifiers = self.identifiers
         let signer = self.signer
         let clock = self.clock
+        let accountMemo = self.accountMemo
         return try await pool.write { db in
             let now = clock.now()
             var log = try AuditLogWriter(db)
-            var lookups = BatchLookups()
+            var lookups = BatchLookups(memo: accountMemo)
             var results: [BatchItemOutcome] = []
             results.reserveCapacity(items.count)
             for (index, item) in checked.enumerated() {

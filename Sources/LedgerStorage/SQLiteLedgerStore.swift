@@ -22,6 +22,8 @@ public final class SQLiteLedgerStore: LedgerStore {
     let committer: GroupCommitter
     /// How the group commits went: counts, sizes, time.
     public let commitStatistics: CommitStatistics
+    /// Accounts resolved by earlier writes, confirmed before each reuse.
+    let accountMemo = AccountMemo()
 
     /// Opens (creating if needed) the database at `path`. Call `migrate()` before use.
     ///

@@ -209,6 +209,26 @@ import Testing
         }
     }
 
+    @Test func anAccountUsedBeforeItWasClosedIsRefusedAfterwards() async throws {
+        // The writer remembers accounts it resolved; closing one must still be seen.
+        let ledger = try await Self.chart()
+        try await Self.record(ledger, [("assets:bank:usd", "USD", 100), ("expenses:grants", "USD", -100)])
+        try await Self.record(ledger, [("assets:bank:usd", "USD", 500), ("income:contributions", "USD", -500)])
+        let grants = try #require(await ledger.store.account(.code(AccountCode("expenses:grants")!)))
+        let batch: [(draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?)] = [(TransactionDraft(date: "2026-11-20", postings: [
+            PostingDraft(account: "assets:bank:usd", asset: "USD", amount: -100), PostingDraft(account: grants.id.rawValue, asset: "USD", amount: 100),
+        ]), nil)]
+        let outcomes = try await ledger.store.recordTransactions(batch, atomic: false, by: .system)
+        guard case .applied = outcomes.first else { Issue.record("the batch item was not applied: \(outcomes)"); return }
+        _ = try await ledger.store.closeAccount(.code(AccountCode("expenses:grants")!), by: .system, idempotency: nil)
+        await #expect(throws: Rejection.accountClosed(account: AccountCode("expenses:grants")!)) {
+            try await Self.record(ledger, [("assets:bank:usd", "USD", -10), ("expenses:grants", "USD", 10)])
+        }
+        let again = try await ledger.store.recordTransactions(batch, atomic: false, by: .system)
+        guard case .rejected(let rejection) = again.first else { Issue.record("a closed account took a batch item: \(again)"); return }
+        #expect(rejection == .accountClosed(account: AccountCode("expenses:grants")!))
+    }
+
     @Test func backdatedEntriesKeepAsOfAndRunningBalancesRight() async throws {
         let ledger = try await Self.chart()
         try await Self.record(ledger, [("assets:bank:usd", "USD", 1000), ("income:contributions", "USD", -1000)], date: "2026-11-10")
