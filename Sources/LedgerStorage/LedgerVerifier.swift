@@ -57,20 +57,24 @@ public struct LedgerVerifier {
             var transactionCount = 0
 
             var stream = try TransactionStream(db)
-            // Entries are parsed and hashed on a second core, ahead of the checks that need
-            // everything before them (the chain, the replay, the tables), which run here.
-            let pipe = EntryPipe()
+            // Entries are parsed and hashed by two threads, chunk by chunk in turn, ahead of
+            // the checks that need everything before them (the chain, the replay, the
+            // tables), which run here and take the chunks back in order.
+            let pipes = (0..<Self.parsingThreads).map { _ in EntryPipe() }
             let path = self.path
-            let producer = Thread { Self.parseEntries(path: path, below: total, into: pipe) }
-            producer.start()
-            defer { pipe.close() }
+            for (worker, pipe) in pipes.enumerated() {
+                Thread { Self.parseEntries(path: path, below: total, worker: worker, into: pipe) }.start()
+            }
+            defer { for pipe in pipes { pipe.close() } }
+            var chunk = 0
             reading: while true {
                 let parsedEntries: [LogAuditor.ParsedEntry]
-                switch pipe.take() {
-                case .batch(let batch): parsedEntries = batch
-                case .failure(let error): throw error
+                let failure: (any Error)?
+                switch pipes[chunk % pipes.count].take() {
+                case .chunk(let entries, let error): (parsedEntries, failure) = (entries, error)
                 case .end: break reading
                 }
+                chunk += 1
                 for parsed in parsedEntries {
                     let index = parsed.index
                     let entry = parsed.entry
@@ -100,6 +104,8 @@ public struct LedgerVerifier {
                     }
                     if index % progressInterval == progressInterval - 1 { progress(index + 1, total) }
                 }
+                // The chunk's entries before a bad one were checked first, in order.
+                if let failure { throw failure }
             }
             progress(auditor.treeSize, total)
 
@@ -143,36 +149,49 @@ public struct LedgerVerifier {
         }
     }
 
-    /// Reads entries [0, `total`) on its own read-only connection, parses and hashes each
-    /// (checking the stored leaf hash), and hands them over in order; stops at the first
-    /// failure, after handing over every entry before it.
-    static func parseEntries(path: String, below total: Int64, into pipe: EntryPipe) {
-        var batch: [LogAuditor.ParsedEntry] = []
+    /// Threads parsing and hashing entries, and the entries in one hand-over.
+    static let parsingThreads = 2
+    static let chunkSize: Int64 = 256
+
+    /// Parses and hashes chunk `worker`, `worker` + `parsingThreads`, … of the entries
+    /// [0, `total`) on its own read-only connection (checking each stored leaf hash) and
+    /// hands them over in order; a chunk with a bad entry carries the entries before it
+    /// and the failure, and is the worker's last.
+    static func parseEntries(path: String, below total: Int64, worker: Int, into pipe: EntryPipe) {
         do {
             var configuration = Configuration()
             configuration.readonly = true
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             defer { try? queue.close() }
             try queue.read { db in
-                let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT idx, data, leaf_hash FROM log_entries WHERE idx < ? ORDER BY idx"), arguments: [total])
-                while let row = try rows.next() {
-                    let index = try LedgerRows.integer(row, "idx")
-                    let parsed = try LogAuditor.parse(index: index, data: [UInt8](try row.decode(Data.self, forColumn: "data")))
-                    guard parsed.leafHash.bytes == [UInt8](try row.decode(Data.self, forColumn: "leaf_hash")) else {
-                        throw AuditFailure(index: index, detail: "stored leaf hash does not match the entry's bytes: the entry was altered")
+                var start = Int64(worker) * chunkSize
+                while start < total {
+                    var entries: [LogAuditor.ParsedEntry] = []
+                    entries.reserveCapacity(Int(chunkSize))
+                    do {
+                        let rows = try Row.fetchCursor(
+                            db.cachedStatement(sql: "SELECT idx, data, leaf_hash FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx"),
+                            arguments: [start, min(start + chunkSize, total)]
+                        )
+                        while let row = try rows.next() {
+                            let index = try row.decode(Int64.self, atIndex: 0)
+                            let parsed = try LogAuditor.parse(index: index, data: [UInt8](try row.decode(Data.self, atIndex: 1)))
+                            guard try row.withUnsafeData(atIndex: 2, { $0?.elementsEqual(parsed.leafHash.bytes) ?? false }) else {
+                                throw AuditFailure(index: index, detail: "stored leaf hash does not match the entry's bytes: the entry was altered")
+                            }
+                            entries.append(parsed)
+                        }
+                    } catch {
+                        _ = pipe.put(.chunk(entries, failure: error))
+                        return
                     }
-                    batch.append(parsed)
-                    if batch.count == 256 {
-                        guard pipe.put(.batch(batch)) else { return }
-                        batch.removeAll(keepingCapacity: true)
-                    }
+                    guard pipe.put(.chunk(entries, failure: nil)) else { return }
+                    start += Int64(parsingThreads) * chunkSize
                 }
             }
-            if !batch.isEmpty, !pipe.put(.batch(batch)) { return }
             _ = pipe.put(.end)
         } catch {
-            if !batch.isEmpty, !pipe.put(.batch(batch)) { return }
-            _ = pipe.put(.failure(error))
+            _ = pipe.put(.chunk([], failure: error))
         }
     }
 
@@ -478,11 +497,12 @@ private struct TransactionStream {
     }
 }
 
-/// A bounded, ordered hand-over of parsed entries from the parsing thread to the checker.
+/// A bounded, ordered hand-over of parsed entries from one parsing thread to the checker.
 final class EntryPipe: @unchecked Sendable {
     enum Item {
-        case batch([LogAuditor.ParsedEntry])
-        case failure(any Error)
+        /// One chunk's entries in order; with a failure, the entries before the bad one.
+        case chunk([LogAuditor.ParsedEntry], failure: (any Error)?)
+        /// The worker has no chunk left.
         case end
     }
 

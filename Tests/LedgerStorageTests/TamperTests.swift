@@ -82,6 +82,29 @@ import Testing
         #expect(throws: AuditFailure.self, "\(attack.name) was not detected") { try verifier.verify() }
     }
 
+    @Test(arguments: [Int64(300), 530, 700])
+    func aBadEntryInAnyParsingThreadsChunkIsTheOneReported(index: Int64) async throws {
+        // Entries are parsed in chunks of 256 by two threads in turn (300 and 700 fall to
+        // the second, 530 to the first); the first bad index is reported whichever.
+        let ledger = try TestLedger()
+        try await ledger.seed(assets: [("USD", 2)], accounts: [("assets:bank:usd", "asset", nil), ("income:contributions", "income", nil)])
+        let draft = TransactionDraft(date: "2026-11-20", description: "Contribution", postings: [
+            PostingDraft(account: "assets:bank:usd", asset: "USD", amount: 40_000),
+            PostingDraft(account: "income:contributions", asset: "USD", amount: -40_000),
+        ])
+        _ = try await ledger.store.recordTransactions(Array(repeating: (draft, nil), count: 800), atomic: false, by: .system)
+        try ledger.store.close()
+        let verifier = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey])
+        #expect(try verifier.verify().entries > 800)
+        try SQLiteShell.execute(path: ledger.path, sql: Self.dropTriggers + """
+            UPDATE log_entries SET data = CAST(replace(CAST(data AS TEXT), '"amount":40000', '"amount":40001') AS BLOB) WHERE idx = \(index);
+            UPDATE log_entries SET data = CAST(replace(CAST(data AS TEXT), '"amount":40000', '"amount":40001') AS BLOB) WHERE idx = \(index + 40);
+            """)
+        let failure = #expect(throws: AuditFailure.self) { try verifier.verify() }
+        #expect(failure?.index == index)
+        #expect(failure?.detail.contains("leaf hash") == true)
+    }
+
     @Test func anEntryRewrittenWithItsLeafHashIsCaughtByTheChain() async throws {
         let ledger = try await AuditLogStoreTests.populated()
         let entry = try #require(await ledger.store.logEntries(start: 8, end: 9, limit: 1).entries.first)
