@@ -32,6 +32,15 @@ enum LedgerRows {
         return amount
     }
 
+    /// The text in column `index`, parsed: for hot paths that read by position (a
+    /// lookup by name lower-cases and hashes the name for every row).
+    static func parse<Value>(_ row: Row, atIndex index: Int, table: String, _ parse: (String) -> Value?) throws -> Value {
+        guard let value = parse(try row.decode(String.self, atIndex: index)) else {
+            throw StorageError.corruptRow(table: table, detail: "column \(index) does not parse")
+        }
+        return value
+    }
+
     /// The amount in column `index`: for hot paths that read by position.
     static func amount(_ row: Row, atIndex index: Int, table: String) throws -> Amount {
         guard let amount = Amount(minorUnits: try row.decode(Int64.self, atIndex: index)) else {
@@ -41,7 +50,15 @@ enum LedgerRows {
     }
 
     static func metadata(_ row: Row, _ column: String, table: String) throws -> JSONValue {
-        let raw = try text(row, column)
+        try metadata(parsing: try text(row, column), column: column, table: table)
+    }
+
+    /// The metadata in column `index`: for hot paths that read by position.
+    static func metadata(_ row: Row, atIndex index: Int, table: String) throws -> JSONValue {
+        try metadata(parsing: try row.decode(String.self, atIndex: index), column: "column \(index)", table: table)
+    }
+
+    private static func metadata(parsing raw: String, column: String, table: String) throws -> JSONValue {
         guard let value = try? JSONParser.parse(Array(raw.utf8)) else {
             throw StorageError.corruptRow(table: table, detail: "\(column) is not valid metadata")
         }

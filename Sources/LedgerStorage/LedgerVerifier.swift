@@ -464,34 +464,36 @@ private struct TransactionStream {
     }
 
     /// The next stored transaction as the log would record it (without `reversedByID`),
-    /// or `nil` when the table has no more rows.
+    /// or `nil` when the table has no more rows. Columns by position, as selected above.
     mutating func next() throws -> LedgerTransaction? {
         guard let row = try transactions.next() else { return nil }
-        let seq = try LedgerRows.integer(row, "seq")
+        let seq = try row.decode(Int64.self, atIndex: 0)
         var list: [Posting] = []
         while true {
             if pendingPosting == nil { pendingPosting = try postings.next()?.copy() }
-            guard let posting = pendingPosting, try LedgerRows.integer(posting, "transaction_seq") <= seq else { break }
+            guard let posting = pendingPosting else { break }
+            let postingSeq = try posting.decode(Int64.self, atIndex: 0)
+            guard postingSeq <= seq else { break }
             pendingPosting = nil
-            guard try LedgerRows.integer(posting, "transaction_seq") == seq else { continue }
-            let amount = try LedgerRows.amount(posting, "amount", table: "postings")
+            guard postingSeq == seq else { continue }
+            let amount = try LedgerRows.amount(posting, atIndex: 4, table: "postings")
             guard !amount.isZero else { throw StorageError.corruptRow(table: "postings", detail: "amount is zero") }
             list.append(Posting(
-                accountID: try LedgerRows.parse(posting, "account_id", table: "accounts", AccountID.init),
-                accountCode: try LedgerRows.parse(posting, "account_code", table: "accounts", AccountCode.init),
-                asset: try LedgerRows.parse(posting, "asset", table: "postings", AssetCode.init),
+                accountID: try LedgerRows.parse(posting, atIndex: 1, table: "accounts", AccountID.init),
+                accountCode: try LedgerRows.parse(posting, atIndex: 2, table: "accounts", AccountCode.init),
+                asset: try LedgerRows.parse(posting, atIndex: 3, table: "postings", AssetCode.init),
                 amount: amount
             ))
         }
         guard list.count >= Limits.postingsMin else { return nil }
         return LedgerTransaction(
-            id: try LedgerRows.parse(row, "id", table: "transactions", TransactionID.init),
-            date: try LedgerRows.parse(row, "date", table: "transactions", LocalDate.init),
-            description: try LedgerRows.text(row, "description"),
-            metadata: try LedgerRows.metadata(row, "metadata", table: "transactions"),
+            id: try LedgerRows.parse(row, atIndex: 1, table: "transactions", TransactionID.init),
+            date: try LedgerRows.parse(row, atIndex: 2, table: "transactions", LocalDate.init),
+            description: try row.decode(String.self, atIndex: 3),
+            metadata: try LedgerRows.metadata(row, atIndex: 4, table: "transactions"),
             postings: list,
-            recordedAt: try LedgerRows.parse(row, "recorded_at", table: "transactions", Timestamp.init),
-            reversesID: try row.decode(String?.self, forColumn: "reverses_id").flatMap(TransactionID.init),
+            recordedAt: try LedgerRows.parse(row, atIndex: 5, table: "transactions", Timestamp.init),
+            reversesID: try row.decode(String?.self, atIndex: 6).flatMap(TransactionID.init),
             reversedByID: nil
         )
     }
