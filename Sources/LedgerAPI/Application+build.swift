@@ -54,6 +54,7 @@ public func buildApplication(
     clock: any LedgerClock = SystemClock(),
     identifiers: any IdentifierSource = SystemIdentifierSource(),
     metrics: LedgerMetrics = LedgerMetrics(),
+    reportCache: ReportBookCache = ReportBookCache(),
     logger: Logger,
     onFirstAdminToken: @Sendable (APIKey, String) -> Void
 ) async throws -> some ApplicationProtocol {
@@ -77,7 +78,6 @@ public func buildApplication(
         logger.notice("created the first admin key", metadata: ["key_id": "\(key.id)"])
         onFirstAdminToken(key, token)
     }
-    let reportCache = ReportBookCache()
     metrics.observeCommits(of: store.commitStatistics)
     let router = buildRouter(store: store, limits: configuration.limits, clock: clock, reportCache: reportCache, metrics: metrics)
     // Hummingbird logs its own start line and per-request lines at info/debug; the

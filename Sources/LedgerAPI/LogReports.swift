@@ -40,12 +40,33 @@ public enum LogReports {
 
     /// The book for a date cut at `treeSize` entries: the cached one advanced by the
     /// entries since, or a replay from the start; kept in `cache` afterwards.
+    ///
+    /// A long replay (`cache.largeReplayEntries` or more entries to apply) holds one of
+    /// the cache's replay slots: a request for the same cut waits for it and starts from
+    /// the book it kept; a request for another cut while the slots are taken is refused
+    /// with `ReportBusy` — so public requests with ever new dates cannot make the server
+    /// replay the log many times over at once.
     static func book<Store: LedgerStore>(asOf: LocalDate?, from: LocalDate?, upTo treeSize: Int64, store: Store, cache: ReportBookCache?) async throws -> ReportBook {
         let key = ReportBookCache.Key(asOf: asOf, from: from)
-        var book = await cache?.book(for: key, atMost: treeSize) ?? ReportBook(asOf: asOf, from: from)
-        try await replay(store: store, from: book.entryCount, upTo: treeSize) { entry throws(ReportError) in try book.apply(entry) }
-        await cache?.keep(book, for: key)
-        return book
+        while true {
+            var book = await cache?.book(for: key, atMost: treeSize) ?? ReportBook(asOf: asOf, from: from)
+            var holdsSlot = false
+            if let cache, treeSize - book.entryCount >= cache.largeReplayEntries {
+                switch try await cache.beginLargeReplay(for: key, entries: treeSize - book.entryCount) {
+                case .waited: continue
+                case .started: holdsSlot = true
+                }
+            }
+            do {
+                try await replay(store: store, from: book.entryCount, upTo: treeSize) { entry throws(ReportError) in try book.apply(entry) }
+            } catch {
+                if holdsSlot { await cache?.endLargeReplay(for: key) }
+                throw error
+            }
+            await cache?.keep(book, for: key)
+            if holdsSlot { await cache?.endLargeReplay(for: key) }
+            return book
+        }
     }
 
     /// Reads and parses the entries from `start` up to `treeSize`, in order. The next
@@ -105,6 +126,11 @@ public actor ReportBookCache {
     public struct Key: Hashable, Sendable {
         public let asOf: LocalDate?
         public let from: LocalDate?
+
+        public init(asOf: LocalDate?, from: LocalDate?) {
+            self.asOf = asOf
+            self.from = from
+        }
     }
 
     /// Most books kept; each holds one pass over the log's facts.
@@ -112,7 +138,51 @@ public actor ReportBookCache {
     private var books: [Key: ReportBook] = [:]
     private var recent: [Key] = []
 
-    public init() {}
+    /// Replays of at least this many entries are long: they take a replay slot.
+    public let largeReplayEntries: Int64
+    /// Long replays running at once (each holds a book of the whole log in memory).
+    public static let largeReplaysMax = 1
+    /// The long replays running, by cut, with the requests waiting for each.
+    private var largeReplays: [Key: (entries: Int64, waiting: [CheckedContinuation<Void, Never>])] = [:]
+
+    public init(largeReplayEntries: Int64 = 50_000) {
+        self.largeReplayEntries = largeReplayEntries
+    }
+
+    /// How a long replay was entered.
+    public enum LargeReplayStart: Sendable, Equatable {
+        /// The caller holds a slot and must call `endLargeReplay(for:)`.
+        case started
+        /// A replay of the same cut ran and ended meanwhile: look in the cache again.
+        case waited
+    }
+
+    /// Takes a slot for a long replay of `entries` entries into the `key` cut, waits for
+    /// one of the same cut already running, or throws `ReportBusy` when the slots are
+    /// taken by other cuts.
+    public func beginLargeReplay(for key: Key, entries: Int64) async throws(ReportBusy) -> LargeReplayStart {
+        if largeReplays[key] != nil {
+            await withCheckedContinuation { largeReplays[key]?.waiting.append($0) }
+            return .waited
+        }
+        guard largeReplays.count < Self.largeReplaysMax else {
+            // A rough wait: the replays running, at about 30,000 entries a second.
+            let running = largeReplays.values.map(\.entries).max() ?? entries
+            throw ReportBusy(retryAfterSeconds: Int(max(1, min(running / 30_000, 600))))
+        }
+        largeReplays[key] = (entries, [])
+        return .started
+    }
+
+    /// Gives the slot back and wakes the requests waiting for this cut.
+    public func endLargeReplay(for key: Key) {
+        for waiting in largeReplays.removeValue(forKey: key)?.waiting ?? [] { waiting.resume() }
+    }
+
+    /// Requests waiting for the long replay of `key` (for tests).
+    public func waitingCount(for key: Key) -> Int {
+        largeReplays[key]?.waiting.count ?? 0
+    }
 
     /// A kept book for `key` that has consumed at most `treeSize` entries.
     func book(for key: Key, atMost treeSize: Int64) -> ReportBook? {
@@ -127,6 +197,15 @@ public actor ReportBookCache {
         recent.removeAll { $0 == key }
         recent.append(key)
         while recent.count > Self.booksMax { books[recent.removeFirst()] = nil }
+    }
+}
+
+/// The server is already replaying the log for another date cut; retry later.
+public struct ReportBusy: Error, Sendable, Equatable {
+    public let retryAfterSeconds: Int
+
+    public init(retryAfterSeconds: Int) {
+        self.retryAfterSeconds = retryAfterSeconds
     }
 }
 

@@ -72,6 +72,12 @@ struct ReportController<Store: LedgerStore> {
             case .malformed:
                 throw error
             }
+        } catch let busy as ReportBusy {
+            throw Problem(
+                status: .serviceUnavailable, code: "report_busy", title: "The server is preparing another report",
+                detail: "a report for another date is being computed from the whole log; retry in \(busy.retryAfterSeconds) s",
+                headers: [.retryAfter: String(busy.retryAfterSeconds)]
+            )
         }
         let fingerprint: HTTPFields = [.eTag: "\"\(report.sha256)\""]
         switch format {

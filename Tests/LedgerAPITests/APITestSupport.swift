@@ -14,8 +14,11 @@ struct TestServer {
     let configuration: ServerConfiguration
     /// The server's clock, which tests may move forward.
     let clock = FixedClock()
+    /// The server's report books, which tests may hold replay slots of.
+    let reportCache: ReportBookCache
 
-    init(limits: RequestLimits = .standard) throws {
+    init(limits: RequestLimits = .standard, reportCache: ReportBookCache = ReportBookCache()) throws {
+        self.reportCache = reportCache
         directory = try TemporaryDirectory()
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, databasePath: directory.path("ledger.sqlite"), logLevel: .critical)
         configuration.limits = limits
@@ -27,7 +30,7 @@ struct TestServer {
     func run(_ body: @escaping @Sendable (LedgerClient) async throws -> Void) async throws {
         let token = TokenBox()
         let app = try await buildApplication(
-            configuration: configuration, clock: clock, identifiers: SeededIdentifiers(seed: 7),
+            configuration: configuration, clock: clock, identifiers: SeededIdentifiers(seed: 7), reportCache: reportCache,
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             onFirstAdminToken: { _, value in token.set(value) }
         )

@@ -1169,6 +1169,8 @@ paths:
         '422':
           $ref: '#/components/responses/UnprocessableContent'
           description: 'Codes: `unknown_reference` (fund, member, currency, table or tree size), `amount_overflow`.'
+        '503':
+          $ref: '#/components/responses/ReportBusy'
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '500':
@@ -3508,6 +3510,18 @@ components:
             detail: retry in 1 s
             code: rate_limited
             instance: /v1/transactions
+    ReportBusy:
+      description: |
+        Code: `report_busy` (the server is computing a report for another date from the
+        whole log — one such replay runs at a time — and this request would need another;
+        a request for the same date waits for it instead). Nothing was done.
+      headers:
+        Retry-After:
+          $ref: '#/components/headers/RetryAfter'
+      content:
+        application/problem+json:
+          schema:
+            $ref: '#/components/schemas/Problem'
     ServiceUnavailable:
       description: 'Code: `unavailable`.'
       content:
@@ -6875,6 +6889,9 @@ components:
             "$ref": "#/components/responses/UnprocessableContent",
             "description": "Codes: `unknown_reference` (fund, member, currency, table or tree size), `amount_overflow`."
           },
+          "503": {
+            "$ref": "#/components/responses/ReportBusy"
+          },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
           },
@@ -10049,6 +10066,21 @@ components:
               "detail": "retry in 1 s",
               "code": "rate_limited",
               "instance": "/v1/transactions"
+            }
+          }
+        }
+      },
+      "ReportBusy": {
+        "description": "Code: `report_busy` (the server is computing a report for another date from the\nwhole log — one such replay runs at a time — and this request would need another;\na request for the same date waits for it instead). Nothing was done.\n",
+        "headers": {
+          "Retry-After": {
+            "$ref": "#/components/headers/RetryAfter"
+          }
+        },
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
             }
           }
         }
