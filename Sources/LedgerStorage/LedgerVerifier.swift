@@ -74,7 +74,11 @@ public struct LedgerVerifier {
                 case .chunk(let entries, let error): (parsedEntries, failure) = (entries, error)
                 case .end: break reading
                 }
+                let pipe = pipes[chunk % pipes.count]
                 chunk += 1
+                // Handed back once checked, so the thread that built the entries frees
+                // them: freeing across threads contends on the allocator's arena lock.
+                defer { pipe.giveBack(parsedEntries) }
                 for parsed in parsedEntries {
                     let index = parsed.index
                     let entry = parsed.entry
@@ -166,6 +170,7 @@ public struct LedgerVerifier {
             try queue.read { db in
                 var start = Int64(worker) * chunkSize
                 while start < total {
+                    pipe.dropFinished()
                     var entries: [LogAuditor.ParsedEntry] = []
                     entries.reserveCapacity(Int(chunkSize))
                     do {
@@ -533,6 +538,25 @@ final class EntryPipe: @unchecked Sendable {
         let item = items.removeFirst()
         condition.broadcast()
         return item
+    }
+
+    /// Chunks the checker is done with, waiting to be freed by the thread that built them.
+    private var finished: [[LogAuditor.ParsedEntry]] = []
+
+    /// Hands a checked chunk back to the thread that built it.
+    func giveBack(_ entries: [LogAuditor.ParsedEntry]) {
+        condition.lock()
+        finished.append(entries)
+        condition.unlock()
+    }
+
+    /// Frees, on the calling thread, the chunks handed back so far.
+    func dropFinished() {
+        condition.lock()
+        let taken = finished
+        finished = []
+        condition.unlock()
+        _ = consume taken
     }
 
     /// The reader is done: a waiting or later `put` returns false.
