@@ -24,6 +24,24 @@ import Testing
         return operations
     }
 
+    @Test func everyProblemCodeTheAPIRaisesIsInTheDocumentsList() throws {
+        let data = try Data(contentsOf: Self.root.appendingPathComponent("schema/openapi.json"))
+        let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let problem = ((document["components"] as? [String: Any])?["schemas"] as? [String: Any])?["Problem"] as? [String: Any]
+        let code = (problem?["properties"] as? [String: Any])?["code"] as? [String: Any]
+        let documented = Set(try #require(code?["enum"] as? [String]))
+        // Every problem the API builds names its code as `code: "…"` in Sources/LedgerAPI.
+        let sources = Self.root.appendingPathComponent("Sources/LedgerAPI")
+        var raised: Set<String> = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for match in text.matches(of: /code: "([a-z_]+)"/) { raised.insert(String(match.output.1)) }
+        }
+        #expect(raised.count > 30)
+        #expect(raised.subtracting(documented).isEmpty, "codes missing from the Problem schema's list: \(raised.subtracting(documented).sorted())")
+        #expect(documented.subtracting(raised).isEmpty, "listed codes nothing raises: \(documented.subtracting(raised).sorted())")
+    }
+
     @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
         let ledger = try TestLedger()
         let router = buildRouter(store: ledger.store)

@@ -4802,6 +4802,7 @@ components:
             - self_approval
             - internal_error
             - unavailable
+            - report_busy
             - http_error
         instance:
           type: string
@@ -12049,6 +12050,7 @@ components:
               "self_approval",
               "internal_error",
               "unavailable",
+              "report_busy",
               "http_error"
             ]
           },
