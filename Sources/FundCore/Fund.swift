@@ -77,6 +77,18 @@ public struct FundChart: Hashable, Sendable {
         guard let code = AccountCode(text) else { preconditionFailure("fund and member codes make valid account codes") }
         return code
     }
+
+    /// Whether `code` has the form of a fund's per-member or per-pledge account —
+    /// pledges, contributions, grants, grants payable — whose balances pledge statuses,
+    /// disbursement states and reports read. Cash and conversion are not among them.
+    public static func isStepAccount(_ code: AccountCode) -> Bool {
+        let segments = code.rawValue.split(separator: ":")
+        guard segments.count >= 4 else { return false }
+        switch (segments[0], segments[2]) {
+        case ("assets", "pledges"), ("income", "contributions"), ("expenses", "grants"), ("liabilities", "grants-payable"): return true
+        default: return false
+        }
+    }
 }
 
 /// A request to create a fund, as received at the edge.

@@ -219,6 +219,11 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
                 status: .conflict, code: "managed_by_fund", title: "The transaction belongs to a fund step",
                 detail: "transaction \(transaction) records a \(step); correct it through the fund's own routes (a pledge is cancelled, a disbursement cancelled, a conversion converted back)"
             )
+        case .fundAccount(let account):
+            self.init(
+                status: .unprocessableContent, code: "fund_account", title: "The account is kept by the fund's own steps",
+                detail: "\(account) records a fund's pledges, contributions or grants, whose statuses and reports read its balance; record the step through /v1/pledges, /v1/contributions or /v1/disbursements"
+            )
         case .overpayment(let outstanding):
             self.init(
                 status: .unprocessableContent, code: "overpayment", title: "The contribution pays more than is outstanding",

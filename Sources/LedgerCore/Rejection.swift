@@ -70,6 +70,9 @@ public enum Rejection: Error, Hashable, Sendable {
     case alreadyApproved(id: String)
     /// The transaction belongs to a fund step; correct it through that step's route.
     case managedByFund(transaction: TransactionID, step: String)
+    /// A raw transaction names one of a fund's pledge, contribution or grant accounts,
+    /// which only the fund's own steps post to.
+    case fundAccount(account: AccountCode)
     /// A rate for this pair and date is already recorded.
     case rateExists(pair: String, date: String)
     /// The named resource does not exist.

@@ -1,4 +1,5 @@
 import Foundation
+import FundCore
 import GRDB
 public import LedgerCore
 
@@ -98,7 +99,7 @@ extension SQLiteLedgerStore {
         _ draft: CheckedTransactionDraft, id: TransactionID, by principal: Principal, at now: Timestamp, in db: Database,
         log: inout AuditLogWriter, lookups: inout BatchLookups
     ) throws -> LedgerTransaction {
-        let (transaction, balances) = try insertTransaction(draft, id: id, at: now, in: db, lookups: &lookups)
+        let (transaction, balances) = try insertTransaction(draft, id: id, at: now, in: db, lookups: &lookups, refusingFundStepAccounts: true)
         try log.append(db, event: .transactionRecorded(transaction), balances: balances, by: principal, at: now)
         return transaction
     }
@@ -123,9 +124,12 @@ extension SQLiteLedgerStore {
         var assets: Set<AssetCode> = []
     }
 
-    /// `insertTransaction` reading accounts and assets through the batch's lookups.
+    /// `insertTransaction` reading accounts and assets through the batch's lookups; a raw
+    /// transaction (`refusingFundStepAccounts`) may not post to a fund's pledge,
+    /// contribution or grant accounts — only the fund's steps do.
     static func insertTransaction(
-        _ draft: CheckedTransactionDraft, id: TransactionID, at now: Timestamp, in db: Database, lookups: inout BatchLookups
+        _ draft: CheckedTransactionDraft, id: TransactionID, at now: Timestamp, in db: Database, lookups: inout BatchLookups,
+        refusingFundStepAccounts: Bool = false
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
         for reference in draft.accountReferences {
@@ -147,6 +151,14 @@ extension SQLiteLedgerStore {
             }
         }
         let transaction = try draft.resolved(id: id, recordedAt: now, accounts: accounts.mapValues(\.account), registeredAssets: assets)
+        if refusingFundStepAccounts {
+            for posting in transaction.postings where FundChart.isStepAccount(posting.accountCode) {
+                // Opened by a fund (its metadata names the fund), not merely named alike.
+                guard let stored = accounts.values.first(where: { $0.account.id == posting.accountID }),
+                      case .object(let metadata) = stored.account.metadata, metadata["fund"] != nil else { continue }
+                throw Rejection.fundAccount(account: posting.accountCode)
+            }
+        }
         let byID = Dictionary(accounts.values.map { ($0.account.id, $0) }, uniquingKeysWith: { first, _ in first })
         let balances = try TransactionWriter.insert(db, transaction: transaction, reversesSeq: nil, accounts: byID)
         return (transaction, balances)

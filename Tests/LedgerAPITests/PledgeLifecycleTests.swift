@@ -69,6 +69,34 @@ import Testing
         }
     }
 
+    @Test func rawTransactionsCannotSettleAPledgeBehindTheFundsBack() async throws {
+        try await TestServer().run { client in
+            let member = try await Self.setUp(client)
+            let pledge = try await client.call(.post, "/v1/pledges", json: #"{"member_id":"\#(member)","fund_id":"climate","asset":"USD","amount":50000,"date":"2026-11-01","due_date":"2026-12-31"}"#)
+            let id = try #require(pledge["id"] as? String)
+            let receivable = "assets:climate:pledges:\(member):\(id)"
+            #expect(try await client.call(.post, "/v1/accounts", json: #"{"code":"assets:bank:usd","type":"asset"}"#).status == .created)
+            // A look-alike opened by hand is not the fund's: raw postings may use it.
+            #expect(try await client.call(.post, "/v1/accounts", json: #"{"code":"income:climate:contributions:elsewhere","type":"income"}"#).status == .created)
+            let crediting = #"{"date":"2026-11-20","postings":[{"account":"assets:bank:usd","asset":"USD","amount":50000},{"account":"\#(receivable)","asset":"USD","amount":-50000}]}"#
+            let refused = try await client.call(.post, "/v1/transactions", json: crediting)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.code == "fund_account")
+            let batch = try await client.call(.post, "/v1/transactions/batch", json: #"{"transactions":[\#(crediting)]}"#)
+            let item = (batch["results"] as? [[String: Any]])?.first
+            #expect((item?["problem"] as? [String: Any])?["code"] as? String == "fund_account", "\(batch.text)")
+            // Nothing moved: the pledge is still open and its receivable whole.
+            #expect(try await client.call(.get, "/v1/pledges/\(id)")["status"] as? String == "open")
+            #expect(try await Self.balance(client, receivable) == 50_000)
+            // The fund's cash takes raw postings (a bank fee), and so does the look-alike.
+            _ = try await client.call(.post, "/v1/contributions", json: #"{"member_id":"\#(member)","fund_id":"climate","asset":"USD","amount":10000,"date":"2026-11-20","pledge_id":"\#(id)"}"#)
+            let fee = try await client.call(.post, "/v1/transactions", json: #"{"date":"2026-11-21","postings":[{"account":"assets:bank:usd","asset":"USD","amount":300},{"account":"assets:climate:cash:usd","asset":"USD","amount":-300}]}"#)
+            #expect(fee.status == .created, "\(fee.text)")
+            let lookAlike = try await client.call(.post, "/v1/transactions", json: #"{"date":"2026-11-21","postings":[{"account":"assets:bank:usd","asset":"USD","amount":100},{"account":"income:climate:contributions:elsewhere","asset":"USD","amount":-100}]}"#)
+            #expect(lookAlike.status == .created, "\(lookAlike.text)")
+        }
+    }
+
     @Test func overpaymentIsRefusedUnlessSplit() async throws {
         try await TestServer().run { client in
             let member = try await Self.setUp(client)

@@ -722,7 +722,11 @@ paths:
         request whose `metadata` holds any of them, with any value (`null` included), is
         `422 validation_failed` with one error per reserved key (`metadata.pledge_id`, …,
         detail `is reserved for the fund's own steps`). This check comes before every other
-        rule of the body, so such a response lists only the reserved keys.
+        rule of the body, so such a response lists only the reserved keys. For the same
+        reason a posting may not name a fund's per-member or per-pledge accounts (its
+        pledges, contributions, grants and grants payable, whose balances pledge statuses,
+        disbursements and reports read): `422 fund_account`. The fund's cash and
+        conversion accounts take raw postings (a bank fee, interest, a correction).
       x-roles: [admin, treasurer]
       security:
         - bearerAuth: []
@@ -794,7 +798,7 @@ paths:
           $ref: '#/components/responses/UnsupportedMediaType'
         '422':
           $ref: '#/components/responses/UnprocessableContent'
-          description: 'Codes: `validation_failed` (`metadata.pledge_id`, `metadata.contribution_id`, `metadata.disbursement_id`, `metadata.conversion_id`: a key reserved for the fund''s steps, reported alone; otherwise `date`, `description`, `metadata`, postings count, posting `account`/`asset` format, `amount` zero or beyond ±9007199254740991), `unbalanced`, `unknown_account`, `unknown_asset`, `account_closed`, `asset_not_allowed`, `balance_constraint_violated`, `amount_overflow`.'
+          description: 'Codes: `validation_failed` (`metadata.pledge_id`, `metadata.contribution_id`, `metadata.disbursement_id`, `metadata.conversion_id`: a key reserved for the fund''s steps, reported alone; otherwise `date`, `description`, `metadata`, postings count, posting `account`/`asset` format, `amount` zero or beyond ±9007199254740991), `unbalanced`, `unknown_account`, `unknown_asset`, `account_closed`, `asset_not_allowed`, `fund_account` (a posting names one of a fund''s pledge, contribution, grant or grants-payable accounts, which only the fund''s own steps post to), `balance_constraint_violated`, `amount_overflow`.'
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '500':
@@ -4779,6 +4783,7 @@ components:
             - fund_exists
             - private_data_erased
             - managed_by_fund
+            - fund_account
             - invalid_disbursement_state
             - already_approved
             - rate_exists
@@ -6227,7 +6232,7 @@ components:
         ],
         "operationId": "recordTransaction",
         "summary": "Record a transaction",
-        "description": "Records a balanced transaction. Postings may name accounts by code or id; every\naccount must exist and be open, every asset must be registered and allowed by the\naccount, and no balance may leave ±9007199254740991 or break a `no_negative`\nconstraint on any date (a back-dated transaction is checked against every later\nday). `description` defaults to `\"\"` and `metadata` to `{}`.\n\nThe top-level metadata keys `pledge_id`, `contribution_id`, `disbursement_id` and\n`conversion_id` are reserved for the transactions the fund's steps record: a\nrequest whose `metadata` holds any of them, with any value (`null` included), is\n`422 validation_failed` with one error per reserved key (`metadata.pledge_id`, …,\ndetail `is reserved for the fund's own steps`). This check comes before every other\nrule of the body, so such a response lists only the reserved keys.\n",
+        "description": "Records a balanced transaction. Postings may name accounts by code or id; every\naccount must exist and be open, every asset must be registered and allowed by the\naccount, and no balance may leave ±9007199254740991 or break a `no_negative`\nconstraint on any date (a back-dated transaction is checked against every later\nday). `description` defaults to `\"\"` and `metadata` to `{}`.\n\nThe top-level metadata keys `pledge_id`, `contribution_id`, `disbursement_id` and\n`conversion_id` are reserved for the transactions the fund's steps record: a\nrequest whose `metadata` holds any of them, with any value (`null` included), is\n`422 validation_failed` with one error per reserved key (`metadata.pledge_id`, …,\ndetail `is reserved for the fund's own steps`). This check comes before every other\nrule of the body, so such a response lists only the reserved keys. For the same\nreason a posting may not name a fund's per-member or per-pledge accounts (its\npledges, contributions, grants and grants payable, whose balances pledge statuses,\ndisbursements and reports read): `422 fund_account`. The fund's cash and\nconversion accounts take raw postings (a bank fee, interest, a correction).\n",
         "x-roles": [
           "admin",
           "treasurer"
@@ -6342,7 +6347,7 @@ components:
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableContent",
-            "description": "Codes: `validation_failed` (`metadata.pledge_id`, `metadata.contribution_id`, `metadata.disbursement_id`, `metadata.conversion_id`: a key reserved for the fund's steps, reported alone; otherwise `date`, `description`, `metadata`, postings count, posting `account`/`asset` format, `amount` zero or beyond ±9007199254740991), `unbalanced`, `unknown_account`, `unknown_asset`, `account_closed`, `asset_not_allowed`, `balance_constraint_violated`, `amount_overflow`."
+            "description": "Codes: `validation_failed` (`metadata.pledge_id`, `metadata.contribution_id`, `metadata.disbursement_id`, `metadata.conversion_id`: a key reserved for the fund's steps, reported alone; otherwise `date`, `description`, `metadata`, postings count, posting `account`/`asset` format, `amount` zero or beyond ±9007199254740991), `unbalanced`, `unknown_account`, `unknown_asset`, `account_closed`, `asset_not_allowed`, `fund_account` (a posting names one of a fund's pledge, contribution, grant or grants-payable accounts, which only the fund's own steps post to), `balance_constraint_violated`, `amount_overflow`."
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
@@ -12027,6 +12032,7 @@ components:
               "fund_exists",
               "private_data_erased",
               "managed_by_fund",
+              "fund_account",
               "invalid_disbursement_state",
               "already_approved",
               "rate_exists",
