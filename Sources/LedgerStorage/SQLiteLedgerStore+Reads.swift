@@ -217,22 +217,14 @@ extension SQLiteLedgerStore {
             var entries: [(asset: AssetCode, line: TrialBalance.Line)] = []
             let rows = try Row.fetchCursor(statement, arguments: arguments)
             while let row = try rows.next() {
-                entries.append((try Self.parsed(row, 0, AssetCode.init), TrialBalance.Line(
-                    accountID: try Self.parsed(row, 2, AccountID.init),
-                    accountCode: try Self.parsed(row, 3, AccountCode.init),
-                    accountType: try Self.parsed(row, 4, AccountType.init(rawValue:)),
+                entries.append((try LedgerRows.parse(row, atIndex: 0, table: "balances", AssetCode.init), TrialBalance.Line(
+                    accountID: try LedgerRows.parse(row, atIndex: 2, table: "accounts", AccountID.init),
+                    accountCode: try LedgerRows.parse(row, atIndex: 3, table: "accounts", AccountCode.init),
+                    accountType: try LedgerRows.parse(row, atIndex: 4, table: "accounts", AccountType.init(rawValue:)),
                     balance: try LedgerRows.amount(row, atIndex: 1, table: "balances")
                 )))
             }
             return try TrialBalance(asOf: asOf, balances: entries)
         }
-    }
-
-    /// The text in column `index` of a trial-balance row, parsed.
-    private static func parsed<Value>(_ row: Row, _ index: Int, _ parse: (String) -> Value?) throws -> Value {
-        guard let value = parse(try row.decode(String.self, atIndex: index)) else {
-            throw StorageError.corruptRow(table: "balances", detail: "column \(index) does not parse")
-        }
-        return value
     }
 }
