@@ -12,9 +12,11 @@ Files in WORK (one line per transaction, each line written and flushed as it hap
                        could not know (connection reset or refused, or a non-201 answer)
   resolved.csv         key,id,amount,outcome  unknown requests after their retry:
                        "replayed" (recorded before the crash) or "recorded_now"
+  checkpoints.csv      size,root   every signed checkpoint a watcher saw during the loads
   load-R.json, check-R.json   figures for the summary
 A request's body is a function of its key and amount alone, so a retry sends the same bytes.
 """
+import base64
 import csv
 import http.client
 import json
@@ -24,6 +26,8 @@ import sys
 import threading
 import time
 from urllib.parse import urlsplit, quote
+
+from rfc6962 import verify_consistency  # beside this script
 
 BANK = "assets:bank:usd"
 INCOME = "income:contributions"
@@ -158,9 +162,33 @@ def load(base, token, work, round_number, clients):
                 counts["non_201"].append("%s: HTTP %s %s" % (key, status, json.dumps(data)[:300]))
             return
 
+    def watch():
+        """Reads the latest signed checkpoint every 50 ms until the crash, as an auditor
+        would, and keeps every one it saw: after the restart each must still be a prefix
+        of the log (consistency proofs)."""
+        client = Client(base, token)
+        seen = open(os.path.join(work, "checkpoints.csv"), "a", newline="")
+        last = None
+        while time.monotonic() < deadline:
+            try:
+                status, _, data = client.request("GET", "/v1/log/checkpoint")
+            except (OSError, http.client.HTTPException):
+                break
+            if status == 200 and data and "raw" in data:  # a signed note, not JSON
+                size_line, root_line = data["raw"].split("\n")[1:3]
+                if (size_line, root_line) != last:
+                    seen.write("%s,%s\n" % (size_line, root_line))
+                    seen.flush()
+                    last = (size_line, root_line)
+                    with lock:
+                        counts["checkpoints_seen"] += 1
+            time.sleep(0.05)
+        seen.close()
+
     if not 0 < clients <= CLIENTS_MAX:
         raise SystemExit("CRASH_CLIENTS must be 1 to %d" % CLIENTS_MAX)
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
+    counts["checkpoints_seen"] = 0
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)] + [threading.Thread(target=watch)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -335,7 +363,38 @@ def check(base, token, work, round_number, sample_size, check_all):
         failures.append("BALANCE: re-POSTing acknowledged requests moved the balance from %d to %d"
                         % (balance_after, balance_final))
 
-    figures = {"acked_total": len(acked), "acked_round": len(this_round), "unknown": len(unknown),
+    # (d) Every checkpoint the watcher saw during the loads is a prefix of the log the
+    # restarted server signs now: a consistency proof from it to the latest verifies
+    # (RFC 9162), so nothing it covered was lost or rewritten.
+    checkpoint_failures = []
+    status, _, data = client.request("GET", "/v1/log/checkpoint")
+    latest_size, latest_root = 0, b""
+    if status == 200 and data and "raw" in data:
+        size_line, root_line = data["raw"].split("\n")[1:3]
+        latest_size, latest_root = int(size_line), base64.b64decode(root_line)
+    else:
+        checkpoint_failures.append("CHECKPOINT: GET /v1/log/checkpoint answered %s" % status)
+    seen = sorted(set((int(size), root) for size, root in read_rows(os.path.join(work, "checkpoints.csv"))))
+    for size, root in seen if latest_size else []:
+        if size > latest_size:
+            checkpoint_failures.append("CHECKPOINT: a checkpoint of %d entries was seen; the log now has %d" % (size, latest_size))
+            continue
+        status, _, proof = client.request("GET", "/v1/log/proof/consistency?first=%d&second=%d" % (size, latest_size))
+        hashes = [base64.b64decode(h) for h in (proof or {}).get("hashes", [])]
+        if status != 200 or not verify_consistency(size, latest_size, base64.b64decode(root), latest_root, hashes):
+            checkpoint_failures.append("CHECKPOINT: the checkpoint seen at size %d (root %s) is not consistent with "
+                                       "the latest, size %d" % (size, root, latest_size))
+    failures += checkpoint_failures
+
+    # (e) The trial balance is zero: debits equal credits in every asset.
+    status, _, trial = client.request("GET", "/v1/trial-balance")
+    trial_failures = [] if status == 200 and trial and trial.get("is_balanced") is True else [
+        "TRIAL BALANCE: GET /v1/trial-balance answered %s: %s" % (status, json.dumps(trial)[:300])]
+    failures += trial_failures
+
+    duplicated = sum(1 for found in listed.values() if len(found) > 1)
+    figures = {"acked_total": len(acked), "acked_round": len(this_round), "unknown": len(unknown), "duplicated": duplicated,
+               "checkpoints_checked": len(seen), "latest_size": latest_size,
                "replayed": len(outcomes["replayed"]), "recorded_now": len(outcomes["recorded_now"]),
                "lost": len(lost), "lost_keys": sorted(lost), "failures": len(failures), "gets": len(get_rows),
                "replays_checked": len(replay_rows), "listed": sum(len(found) for found in listed.values()),
@@ -356,7 +415,10 @@ def check(base, token, work, round_number, sample_size, check_all):
     print("  (c) bank balance %d = acknowledged %d + unknown found recorded/recorded now: %s"
           % (balance_final, sum(row[2] for row in acked),
              verdict([f for f in failures if f.startswith("BALANCE")])))
-    print("  lost acknowledged writes: %d; checks took %.2f s" % (len(lost), figures["seconds"]))
+    print("  (d) %d checkpoints seen during the loads are consistent with the latest (size %d): %s"
+          % (len(seen), latest_size, verdict(checkpoint_failures)))
+    print("  (e) trial balance zero in every asset: %s" % verdict(trial_failures))
+    print("  lost acknowledged writes: %d; duplicated: %d; checks took %.2f s" % (len(lost), duplicated, figures["seconds"]))
     for failure in failures[:50]:
         print("  FAIL " + failure)
     if len(failures) > 50:
@@ -391,7 +453,12 @@ def summary(work):
           "lost acknowledged writes: %d (final check of all %s: %s lost)"
           % (len(rows), totals["acked"], totals["unknown"], totals["replayed"], totals["recorded_now"],
              len(lost), final.get("replays_checked", "?"), final.get("lost", "?")))
-    return 0
+    # Duplicates are counted on the final listing of the whole book (each round's too).
+    duplicated = max([final.get("duplicated", 0)] + [json.load(open(os.path.join(work, "check-%s.json" % row[0])))
+                                                      .get("duplicated", 0) for row in rows
+                                                      if os.path.exists(os.path.join(work, "check-%s.json" % row[0]))])
+    print("%d kills, %d acknowledged, %d lost, %d duplicated" % (len(rows), totals["acked"], len(lost), duplicated))
+    return 0 if not lost and duplicated == 0 and final else 1
 
 
 def main(argv):

@@ -9,7 +9,8 @@ and consistency proofs from every earlier size. Usage:
     scripts/independent-verify.py http://127.0.0.1:8080 [VERIFIER_KEY]
 
 Without VERIFIER_KEY it trusts the key the server publishes at /v1/log/key.
-Needs Python 3 and the `cryptography` package (Ed25519).
+Needs Python 3, the `cryptography` package (Ed25519) and scripts/rfc6962.py beside it
+(the Merkle tree hashes and proof checks, also from the RFCs).
 """
 import base64
 import hashlib
@@ -19,84 +20,12 @@ import urllib.request
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from rfc6962 import leaf_hash, mth, verify_consistency, verify_inclusion  # beside this script
+
 
 def get(base, path):
     with urllib.request.urlopen(base + path) as response:
         return response.read()
-
-
-def leaf_hash(data):
-    return hashlib.sha256(b"\x00" + data).digest()
-
-
-def node_hash(left, right):
-    return hashlib.sha256(b"\x01" + left + right).digest()
-
-
-def mth(leaves):
-    """RFC 6962 §2.1 Merkle Tree Hash, recursively, over leaf hashes."""
-    n = len(leaves)
-    if n == 0:
-        return hashlib.sha256(b"").digest()
-    if n == 1:
-        return leaves[0]
-    k = 1
-    while k * 2 < n:
-        k *= 2
-    return node_hash(mth(leaves[:k]), mth(leaves[k:]))
-
-
-def verify_inclusion(index, size, leaf, proof, root):
-    """RFC 9162 §2.1.3.2."""
-    if index >= size:
-        return False
-    fn, sn, r = index, size - 1, leaf
-    for p in proof:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            r = node_hash(p, r)
-            if not fn & 1:
-                while fn & 1 == 0 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            r = node_hash(r, p)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and r == root
-
-
-def verify_consistency(first, second, first_root, second_root, proof):
-    """RFC 9162 §2.1.4.2."""
-    if first == second:
-        return not proof and first_root == second_root
-    if first == 0:
-        return not proof
-    if not proof:
-        return False
-    if first & (first - 1) == 0:  # a power of two: the first root starts the path
-        proof = [first_root] + proof
-    fn, sn = first - 1, second - 1
-    while fn & 1:
-        fn >>= 1
-        sn >>= 1
-    fr = sr = proof[0]
-    for c in proof[1:]:
-        if sn == 0:
-            return False
-        if fn & 1 or fn == sn:
-            fr = node_hash(c, fr)
-            sr = node_hash(c, sr)
-            if not fn & 1:
-                while fn & 1 == 0 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            sr = node_hash(sr, c)
-        fn >>= 1
-        sn >>= 1
-    return sn == 0 and fr == first_root and sr == second_root
 
 
 def open_note(note, vkey):
