@@ -15,6 +15,8 @@ Files in WORK (one line per transaction, each line written and flushed as it hap
   checkpoints.csv      size,root   every signed checkpoint a watcher saw during the loads
   load-R.json, check-R.json   figures for the summary
 A request's body is a function of its key and amount alone, so a retry sends the same bytes.
+Keys "crash-rR-cC-I" are single POSTs; "crash-rR-bC-I" are items of batches (client 0),
+retried and re-POSTed as batch items, since their keys live in the batch namespace.
 """
 import base64
 import csv
@@ -33,14 +35,32 @@ BANK = "assets:bank:usd"
 INCOME = "income:contributions"
 PER_CLIENT = 100_000  # amounts are distinct: 1 + round*CLIENTS_MAX*PER_CLIENT + client*PER_CLIENT + i
 CLIENTS_MAX = 256
+# Client 0 of each round writes through POST /v1/transactions/batch, BATCH_SIZE items per
+# request (keys "crash-rR-bC-I"), so kills land mid-batch too; the others POST one by one.
+BATCH_CLIENTS = 1
+BATCH_SIZE = 50
 
 
-def body_for(key, amount):
-    return json.dumps({
+def transaction_for(key, amount):
+    return {
         "date": "2026-11-25", "description": "crash-test " + key,
         "postings": [{"account": BANK, "asset": "USD", "amount": amount},
                      {"account": INCOME, "asset": "USD", "amount": -amount}],
-    }, separators=(",", ":"), sort_keys=True).encode()
+    }
+
+
+def body_for(key, amount):
+    return json.dumps(transaction_for(key, amount), separators=(",", ":"), sort_keys=True).encode()
+
+
+def batch_body(rows):
+    """A batch of (key, amount) items, each with its key: the same bytes on every retry."""
+    items = [dict(transaction_for(key, amount), idempotency_key=key) for key, amount in rows]
+    return json.dumps({"transactions": items}, separators=(",", ":"), sort_keys=True).encode()
+
+
+def is_batch_key(key):
+    return "-b" in key
 
 
 class Client:
@@ -80,6 +100,22 @@ class Client:
 
     def post_transaction(self, key, amount):
         return self.request("POST", "/v1/transactions", body_for(key, amount), {"Idempotency-Key": key})
+
+    def post_batch(self, rows):
+        """POSTs (key, amount) items as one batch; returns (status, per-item results)."""
+        status, _, data = self.request("POST", "/v1/transactions/batch", batch_body(rows))
+        return status, (data or {}).get("results", [])
+
+    def post_any(self, key, amount):
+        """Sends one write the way it was first sent: alone, or as a one-item batch (a batch
+        item's key lives in the batch namespace and is fingerprinted per item). Returns
+        (status, replayed, transaction)."""
+        if is_batch_key(key):
+            status, results = self.post_batch([(key, amount)])
+            result = results[0] if status == 200 and results else {}
+            return result.get("status", status), bool(result.get("replayed")), result.get("transaction")
+        status, response, data = self.post_transaction(key, amount)
+        return status, response.getheader("Idempotent-Replayed") == "true", data
 
     def close(self):
         if self.connection is not None:
@@ -130,7 +166,46 @@ def load(base, token, work, round_number, clients):
     started = time.monotonic()
     deadline = started + 120  # a safety net: the crash ends the load long before this
 
+    def run_batches(client_number):
+        client = Client(base, token)
+        for start in range(0, PER_CLIENT, BATCH_SIZE):
+            if time.monotonic() > deadline:
+                break
+            rows = [("crash-r%d-b%d-%d" % (round_number, client_number, i),
+                     1 + round_number * CLIENTS_MAX * PER_CLIENT + client_number * PER_CLIENT + i)
+                    for i in range(start, start + BATCH_SIZE)]
+            try:
+                status, results = client.post_batch(rows)
+            except (OSError, http.client.HTTPException) as error:
+                kind = "batch " + type(error).__name__
+                with lock:
+                    for key, amount in rows:
+                        unknown.write("%s,%d,%s\n" % (key, amount, kind))
+                    unknown.flush()
+                    counts["unknown"] += len(rows)
+                    counts["errors"][kind] = counts["errors"].get(kind, 0) + 1
+                return
+            applied = [(key, amount, result) for (key, amount), result in zip(rows, results)
+                       if result.get("status") == 201 and (result.get("transaction") or {}).get("id")]
+            with lock:
+                for key, amount, result in applied:
+                    acked.write("%s,%s,%d\n" % (key, result["transaction"]["id"], amount))
+                acked.flush()
+                counts["acked"] += len(applied)
+                counts["batches"] += 1
+            if status != 200 or len(applied) != len(rows):
+                with lock:
+                    for (key, amount), result in zip(rows, results + [{}] * len(rows)):
+                        if not (result.get("status") == 201 and (result.get("transaction") or {}).get("id")):
+                            unknown.write("%s,%d,batch HTTP %s\n" % (key, amount, status))
+                            counts["unknown"] += 1
+                    unknown.flush()
+                    counts["non_201"].append("batch %s: HTTP %s %s" % (rows[0][0], status, json.dumps(results)[:300]))
+                return
+
     def run(client_number):
+        if client_number < BATCH_CLIENTS:
+            return run_batches(client_number)
         client = Client(base, token)
         for i in range(PER_CLIENT):
             if time.monotonic() > deadline:
@@ -188,6 +263,7 @@ def load(base, token, work, round_number, clients):
     if not 0 < clients <= CLIENTS_MAX:
         raise SystemExit("CRASH_CLIENTS must be 1 to %d" % CLIENTS_MAX)
     counts["checkpoints_seen"] = 0
+    counts["batches"] = 0
     threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)] + [threading.Thread(target=watch)]
     for thread in threads:
         thread.start()
@@ -200,8 +276,9 @@ def load(base, token, work, round_number, clients):
     with open(os.path.join(work, "load-%d.json" % round_number), "w") as handle:
         json.dump(counts, handle)
     errors = ", ".join("%s %d" % item for item in sorted(counts["errors"].items())) or "none"
-    print("  load: %d clients, %.2f s: %d acknowledged (%.0f/s), %d unknown at crash (%s)"
-          % (clients, seconds, counts["acked"], counts["acked"] / max(seconds, 0.001), counts["unknown"], errors))
+    print("  load: %d clients, %.2f s: %d acknowledged (%.0f/s; %d batches of %d), %d unknown at crash (%s)"
+          % (clients, seconds, counts["acked"], counts["acked"] / max(seconds, 0.001), counts["batches"], BATCH_SIZE,
+             counts["unknown"], errors))
     for line in counts["non_201"]:
         print("  UNEXPECTED answer during load: " + line)
 
@@ -279,11 +356,11 @@ def check(base, token, work, round_number, sample_size, check_all):
     outcomes = {"replayed": [], "recorded_now": []}
     resolved_file = open(os.path.join(work, "resolved.csv"), "a", newline="")
     for key, amount, error in unknown:
-        status, response, data = client.post_transaction(key, amount)
+        status, replayed, data = client.post_any(key, amount)
         if status != 201 or not data or not data.get("id"):
             failures.append("UNRESOLVED: retry of unknown %s (%s) answered %s: %s" % (key, error, status, data))
             continue
-        outcome = "replayed" if response.getheader("Idempotent-Replayed") == "true" else "recorded_now"
+        outcome = "replayed" if replayed else "recorded_now"
         if bank_amount(data) != amount:
             failures.append("MISMATCH: retry of %s answered amount %s, sent %d" % (key, bank_amount(data), amount))
         outcomes[outcome].append(amount)
@@ -349,9 +426,8 @@ def check(base, token, work, round_number, sample_size, check_all):
 
     def replay_one(connection, row):
         key, tid, amount = row[:3]
-        status, response, data = connection.post_transaction(key, amount)
-        replayed = response.getheader("Idempotent-Replayed")
-        if status != 201 or replayed != "true" or (data or {}).get("id") != tid:
+        status, replayed, data = connection.post_any(key, amount)
+        if status != 201 or not replayed or (data or {}).get("id") != tid:
             return "REPLAY: %s (acknowledged as %s) answered %s, Idempotent-Replayed %s, id %s" % (
                 key, tid, status, replayed, (data or {}).get("id"))
         return None
