@@ -74,7 +74,10 @@ class Client:
 
     def request(self, method, path, body=None, headers=None):
         """Returns (status, response headers, parsed JSON or None). Raises on I/O errors
-        (and then drops the connection, so the next call opens a new one)."""
+        (and then drops the connection, so the next call opens a new one) — except that a
+        GET on a kept-alive connection the server closed while it sat idle (its idle
+        timeout) is sent once more on a new one: reads are safe to repeat."""
+        reused = self.connection is not None
         if self.connection is None:
             self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         all_headers = dict(self.headers)
@@ -85,6 +88,11 @@ class Client:
             self.connection.request(method, path, body=body, headers=all_headers)
             response = self.connection.getresponse()
             data = response.read()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.close()
+            if method == "GET" and reused:
+                return self.request(method, path, body, headers)
+            raise
         except BaseException:
             self.close()
             raise
