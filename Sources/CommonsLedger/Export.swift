@@ -42,7 +42,7 @@ struct Export: AsyncParsableCommand {
         guard let dialect = JournalDialect(rawValue: format) else {
             throw ValidationError("--format must be one of \(JournalDialect.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let store = try Keys.openStore(options)
+        let store = try Keys.openStoreReadOnly(options)
         defer { try? store.close() }
         let started = ContinuousClock.now
 

@@ -12,6 +12,13 @@ struct Keys: AsyncParsableCommand {
     )
 
     /// Opens the configured database with its log key, migrating it if needed.
+    /// The configured database opened for reading only (`report`, `export`,
+    /// `verify-report --database`): nothing is migrated, created or written, so these
+    /// commands are safe on an auditor's copy.
+    static func openStoreReadOnly(_ options: ConfigurationOptions) throws -> SQLiteLedgerStore {
+        try SQLiteLedgerStore.openReadOnly(path: try options.resolve().databasePath, logger: .init(label: "commons-ledger"))
+    }
+
     static func openStore(_ options: ConfigurationOptions) throws -> SQLiteLedgerStore {
         let configuration = try options.resolve()
         let (signer, _) = try LogSigner.loadOrCreate(path: configuration.resolvedLogKeyPath, origin: configuration.logOrigin)

@@ -79,7 +79,7 @@ struct ReportCommand: AsyncParsableCommand {
             name: reportName, asOf: try date(asOf, "--as-of"), from: try date(from, "--from"), fund: fund, member: member,
             currency: currencyCode, audience: audience
         )
-        let store = try Keys.openStore(options)
+        let store = try Keys.openStoreReadOnly(options)
         defer { try? store.close() }
         let started = ContinuousClock.now
         let report: Report
@@ -173,11 +173,8 @@ struct VerifyReport: AsyncParsableCommand {
         }
     }
 
-    func trusted(fallback: String) throws -> [NoteVerifier] {
-        var text = fallback
-        if let key {
-            text = FileManager.default.contents(atPath: key).map { String(decoding: $0, as: UTF8.self) } ?? key
-        }
+    func trusted(fallback: () throws -> String) throws -> [NoteVerifier] {
+        let text = try key.map { key in FileManager.default.contents(atPath: key).map { String(decoding: $0, as: UTF8.self) } ?? key } ?? fallback()
         return [try NoteVerifier(verifierKey: text.trimmingCharacters(in: .whitespacesAndNewlines))]
     }
 
@@ -185,10 +182,18 @@ struct VerifyReport: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: database) else { throw ValidationError("no database at \(database)") }
         var options = try ConfigurationOptions.parse(["--database", database])
         options.database = database
-        let store = try Keys.openStore(options)
+        let store = try Keys.openStoreReadOnly(options)
         defer { try? store.close() }
         let names = try await store.privateMemberNames()
-        return try await ReportVerification.verify(document: bytes, verifiers: try trusted(fallback: store.logVerifierKey), privateNames: names) { start, end in
+        // Without --key, the key file beside the database (as `verify` does); never a new one.
+        let fallback = {
+            let keyPath = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("log-signing.key").path
+            guard FileManager.default.fileExists(atPath: keyPath) else {
+                throw ValidationError("no log-signing.key beside \(database): pass --key with the log's verifier key")
+            }
+            return try LogSigner.load(path: keyPath).verifierKey
+        }
+        return try await ReportVerification.verify(document: bytes, verifiers: try trusted(fallback: fallback), privateNames: names) { start, end in
             try await store.logEntries(start: start, end: end, limit: 10_000).entries
         }
     }
@@ -200,7 +205,7 @@ struct VerifyReport: AsyncParsableCommand {
         }
         let server = ServerLog(base: base)
         let serverKey = key == nil ? try await server.verifierKey() : ""
-        return try await ReportVerification.verify(document: bytes, verifiers: try trusted(fallback: serverKey), privateNames: [:]) { start, end in
+        return try await ReportVerification.verify(document: bytes, verifiers: try trusted(fallback: { serverKey }), privateNames: [:]) { start, end in
             try await server.entries(start: start, end: end)
         }
     }

@@ -32,11 +32,39 @@ public final class SQLiteLedgerStore: LedgerStore {
     /// `durability` is `.synced` for every real use; `.unsynced` only for generating
     /// benchmark books quickly (`commons-ledger demo --unsynced`), where a crash may lose
     /// the last commits.
-    public init(
+    public convenience init(
         path: String, clock: any LedgerClock, identifiers: any IdentifierSource, signer: LogSigner, logger: Logger,
         durability: Durability = .synced
     ) throws {
+        try self.init(path: path, clock: clock, identifiers: identifiers, signer: signer, logger: logger, durability: durability, readOnly: false)
+    }
+
+    /// Opens an existing database for reading only — reports, exports and checks on an
+    /// auditor's copy: nothing is migrated, created or written (a write fails), and no
+    /// signing key is read or made. Refuses a file whose migrations differ from this
+    /// build's (`StorageError.unknownMigrations`, or `.pendingMigrations`: run `migrate`).
+    public static func openReadOnly(path: String, logger: Logger) throws -> SQLiteLedgerStore {
+        guard FileManager.default.fileExists(atPath: path) else { throw StorageError.missingDatabase(path) }
+        // A key that signs nothing: a read-only store never commits, so never signs.
+        let store = try SQLiteLedgerStore(
+            path: path, clock: SystemClock(), identifiers: SystemIdentifierSource(), signer: try LogSigner.generate(origin: "read-only"),
+            logger: logger, durability: .synced, readOnly: true
+        )
+        let applied = try store.appliedMigrations()
+        let known = Migrations.all.map(\.name)
+        let unknown = Set(applied).subtracting(known)
+        guard unknown.isEmpty else { throw StorageError.unknownMigrations(unknown.sorted()) }
+        let pending = known.filter { !applied.contains($0) }
+        guard pending.isEmpty else { throw StorageError.pendingMigrations(pending) }
+        return store
+    }
+
+    private init(
+        path: String, clock: any LedgerClock, identifiers: any IdentifierSource, signer: LogSigner, logger: Logger,
+        durability: Durability, readOnly: Bool
+    ) throws {
         var configuration = Configuration()
+        configuration.readonly = readOnly
         configuration.label = "commons-ledger"
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
@@ -54,7 +82,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         // which syncs the WAL only at checkpoints: a power cut could lose acknowledged
         // commits. A ledger acknowledges only what is synced, so the writer — the one
         // connection whose setting decides it — is set again here (checked by a test).
-        try pool.writeWithoutTransaction { db in try db.execute(sql: synchronous) }
+        if !readOnly { try pool.writeWithoutTransaction { db in try db.execute(sql: synchronous) } }
         self.clock = clock
         self.identifiers = identifiers
         self.signer = signer

@@ -8,11 +8,18 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     case corruptRow(table: String, detail: String)
     /// The database was written by a newer version of the service.
     case unknownMigrations([String])
+    /// A read-only open found migrations not applied yet (`commons-ledger migrate`).
+    case pendingMigrations([String])
+    /// A read-only open found no database file.
+    case missingDatabase(String)
 
     public var description: String {
         switch self {
         case .corruptRow(let table, let detail): "corrupt row in \(table): \(detail)"
         case .unknownMigrations(let names): "database has migrations this build does not know: \(names.joined(separator: ", "))"
+        case .pendingMigrations(let names):
+            "database lacks migrations \(names.joined(separator: ", ")); opened read-only it is not migrated: run commons-ledger migrate on it first"
+        case .missingDatabase(let path): "no database at \(path)"
         }
     }
 }

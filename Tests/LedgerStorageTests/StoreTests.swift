@@ -6,6 +6,7 @@ import Foundation
 import LedgerCore
 import LedgerStorage
 import LedgerTestSupport
+import Logging
 import Testing
 
 @Suite struct StoreTests {
@@ -206,6 +207,28 @@ import Testing
         }
         await #expect(throws: Rejection.accountAlreadyClosed(account: AccountCode("expenses:grants")!)) {
             try await ledger.store.closeAccount(.code(AccountCode("expenses:grants")!), by: .system, idempotency: nil)
+        }
+    }
+
+    @Test func aReadOnlyOpenReadsTheBooksAndWritesNothing() async throws {
+        let ledger = try await Self.chart()
+        try await Self.record(ledger, [("assets:bank:usd", "USD", 100), ("income:contributions", "USD", -100)])
+        try ledger.store.close()
+        let before = try FileManager.default.contentsOfDirectory(atPath: ledger.directory.url.path).sorted()
+        let copy = try SQLiteLedgerStore.openReadOnly(path: ledger.path, logger: Logger(label: "test"))
+        #expect(try await copy.trialBalance(asOf: nil).sections.first?.debitTotal == 100)
+        #expect(try await copy.logEntries(start: 0, end: nil, limit: 100).entries.count > 3)
+        await #expect(throws: (any Error).self) {
+            try await copy.recordTransaction(TransactionDraft(date: "2026-11-20", postings: [
+                PostingDraft(account: "assets:bank:usd", asset: "USD", amount: 1), PostingDraft(account: "income:contributions", asset: "USD", amount: -1),
+            ]), by: .system, idempotency: nil)
+        }
+        try copy.close()
+        // No key, no new file; the book is as it was.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: ledger.directory.url.path).sorted().filter { !$0.hasSuffix("-shm") && !$0.hasSuffix("-wal") }
+            == before.filter { !$0.hasSuffix("-shm") && !$0.hasSuffix("-wal") })
+        #expect(throws: StorageError.missingDatabase(ledger.directory.path("none.sqlite"))) {
+            try SQLiteLedgerStore.openReadOnly(path: ledger.directory.path("none.sqlite"), logger: Logger(label: "test"))
         }
     }
 
