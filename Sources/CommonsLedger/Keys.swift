@@ -19,6 +19,16 @@ struct Keys: AsyncParsableCommand {
         try SQLiteLedgerStore.openReadOnly(path: try options.resolve().databasePath, logger: .init(label: "commons-ledger"))
     }
 
+    /// The verifier key of the signing key beside `databasePath`, for the offline checks
+    /// (`verify`, `verify-report`) when no `--key` is given; never creates one.
+    static func verifierKey(besideDatabase databasePath: String) throws -> String {
+        let keyPath = LogSigner.defaultPath(besideDatabase: databasePath)
+        guard FileManager.default.fileExists(atPath: keyPath) else {
+            throw ValidationError("no log-signing.key beside \(databasePath): pass --key with the log's verifier key")
+        }
+        return try LogSigner.load(path: keyPath).verifierKey
+    }
+
     static func openStore(_ options: ConfigurationOptions) throws -> SQLiteLedgerStore {
         let configuration = try options.resolve()
         let (signer, _) = try LogSigner.loadOrCreate(path: configuration.resolvedLogKeyPath, origin: configuration.logOrigin)

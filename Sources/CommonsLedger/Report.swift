@@ -186,14 +186,9 @@ struct VerifyReport: AsyncParsableCommand {
         defer { try? store.close() }
         let names = try await store.privateMemberNames()
         // Without --key, the key file beside the database (as `verify` does); never a new one.
-        let fallback = {
-            let keyPath = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("log-signing.key").path
-            guard FileManager.default.fileExists(atPath: keyPath) else {
-                throw ValidationError("no log-signing.key beside \(database): pass --key with the log's verifier key")
-            }
-            return try LogSigner.load(path: keyPath).verifierKey
-        }
-        return try await ReportVerification.verify(document: bytes, verifiers: try trusted(fallback: fallback), privateNames: names) { start, end in
+        return try await ReportVerification.verify(
+            document: bytes, verifiers: try trusted(fallback: { try Keys.verifierKey(besideDatabase: database) }), privateNames: names
+        ) { start, end in
             try await store.logEntries(start: start, end: end, limit: 10_000).entries
         }
     }

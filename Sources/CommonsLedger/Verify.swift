@@ -69,10 +69,7 @@ struct Verify: AsyncParsableCommand {
 
     func verifyDatabase(path: String, saved: String?) throws {
         guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no database at \(path)") }
-        let keys = try verifierKeys {
-            let keyPath = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("log-signing.key").path
-            return try LogSigner.load(path: keyPath).verifierKey
-        }
+        let keys = try verifierKeys { try Keys.verifierKey(besideDatabase: path) }
         let started = Date()
         let report = try LedgerVerifier(path: path, verifierKeys: keys).verify(since: saved) { done, total in
             guard !quiet else { return }

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerStorage
 public import Logging
 
 /// What the server needs to start: where to listen and which database to serve.
@@ -46,7 +47,7 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// Where the signing key is read from (or created).
     public var resolvedLogKeyPath: String {
-        logKeyPath ?? URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("log-signing.key").path
+        logKeyPath ?? LogSigner.defaultPath(besideDatabase: databasePath)
     }
 }
 

@@ -39,7 +39,7 @@ struct LedgerBench: AsyncParsableCommand {
             throw ValidationError("\(database) exists; the benchmark needs a fresh file")
         }
         // The key goes beside the database, where `commons-ledger verify` looks for it.
-        let keyPath = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("log-signing.key").path
+        let keyPath = LogSigner.defaultPath(besideDatabase: database)
         let store = try SQLiteLedgerStore(
             path: database, clock: SystemClock(), identifiers: SystemIdentifierSource(),
             signer: try LogSigner.loadOrCreate(path: keyPath, origin: "bench").signer, logger: Logger(label: "bench")

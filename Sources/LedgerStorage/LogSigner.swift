@@ -26,6 +26,11 @@ public struct LogSigner: Sendable {
         return LogSigner(signer: try NoteSigner.generate(name: try NoteKeyName(origin), randomBytes: seed))
     }
 
+    /// Where a database's key lives unless configured elsewhere: `log-signing.key` beside it.
+    public static func defaultPath(besideDatabase databasePath: String) -> String {
+        URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("log-signing.key").path
+    }
+
     /// Reads a key file.
     public static func load(path: String) throws -> LogSigner {
         guard let data = FileManager.default.contents(atPath: path) else { throw LogKeyError.unreadable(path) }
