@@ -115,6 +115,12 @@ let package = Package(
             dependencies: ["LedgerCore", "FundCore", "LedgerTestSupport"],
             swiftSettings: strictSettings
         ),
+        // Pure fund rules (who may move a fund's cash, and when), without a database.
+        .testTarget(
+            name: "FundCoreTests",
+            dependencies: ["FundCore", "LedgerCore"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ReportsTests",
             dependencies: ["LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerAPI", "Reports", "LedgerTestSupport"],
@@ -128,7 +134,7 @@ let package = Package(
         .testTarget(
             name: "LedgerAPITests",
             dependencies: [
-                "LedgerCore", "LedgerStorage", "LedgerAPI", "Reports", "LedgerTestSupport",
+                "LedgerCore", "FundCore", "LedgerStorage", "LedgerAPI", "Reports", "LedgerTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

@@ -12,28 +12,44 @@ public struct Fund: Hashable, Sendable {
     public let assets: [AssetCode]
     /// Per asset, the amount above which a disbursement needs two approvals.
     public let twoApprovalsAbove: [AssetCode: Amount]
+    /// Per asset, the largest cash adjustment (a bank fee, a correction) that posts at
+    /// once; a larger one, or any in an asset not listed, waits for an approver.
+    public let cashAdjustmentApprovalAbove: [AssetCode: Amount]
     public let createdAt: Timestamp
 
-    public init(id: FundID, code: String, name: String, assets: [AssetCode], twoApprovalsAbove: [AssetCode: Amount], createdAt: Timestamp) {
+    public init(
+        id: FundID, code: String, name: String, assets: [AssetCode], twoApprovalsAbove: [AssetCode: Amount],
+        cashAdjustmentApprovalAbove: [AssetCode: Amount] = [:], createdAt: Timestamp
+    ) {
         self.id = id
         self.code = code
         self.name = name
         self.assets = assets
         self.twoApprovalsAbove = twoApprovalsAbove
+        self.cashAdjustmentApprovalAbove = cashAdjustmentApprovalAbove
         self.createdAt = createdAt
     }
 
     /// The fund's chart of accounts (see docs/fund-chart.md for why it is shaped so).
     public var chart: FundChart { FundChart(fundCode: code) }
 
-    /// The fund as the audit log records it.
+    /// The fund as the audit log records it. The cash-adjustment limit is written only
+    /// when set, so the entries of funds created before it existed keep their bytes.
     public var details: JSONValue {
-        .object([
+        var members: [String: JSONValue] = [
             "id": .string(id.rawValue), "code": .string(code), "name": .string(name),
             "assets": .array(assets.map { .string($0.rawValue) }),
-            "two_approvals_above": .object(Dictionary(uniqueKeysWithValues: twoApprovalsAbove.map { ($0.key.rawValue, JSONValue.integer($0.value.minorUnits)) })),
+            "two_approvals_above": Self.amounts(twoApprovalsAbove),
             "created_at": .string(createdAt.description),
-        ])
+        ]
+        if !cashAdjustmentApprovalAbove.isEmpty {
+            members["cash_adjustment_approval_above"] = Self.amounts(cashAdjustmentApprovalAbove)
+        }
+        return .object(members)
+    }
+
+    private static func amounts(_ values: [AssetCode: Amount]) -> JSONValue {
+        .object(Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, JSONValue.integer($0.value.minorUnits)) }))
     }
 }
 
@@ -78,6 +94,25 @@ public struct FundChart: Hashable, Sendable {
         return code
     }
 
+    /// Whether `code` has the form of a fund's cash account, `assets:<fund>:cash:<asset>`.
+    public static func isCashAccount(_ code: AccountCode) -> Bool {
+        let segments = code.rawValue.split(separator: ":")
+        return segments.count == 4 && segments[0] == "assets" && segments[2] == "cash"
+    }
+
+    /// Whether a raw transaction — one no fund step recorded: `POST /v1/transactions`, a
+    /// batch item, an import line, a raw reversal — may post `amount` to an account a
+    /// fund opened (one whose metadata names the fund).
+    ///
+    /// Only money coming into a fund's cash is allowed (interest, a bank's correction in
+    /// the fund's favour, an opening balance). Money leaves a fund's cash only through a
+    /// fund step that carries its own approvals — a disbursement, a conversion, a cash
+    /// adjustment — and the conversion, pledge, contribution and grant accounts move only
+    /// with the steps whose statuses and reports read them.
+    public static func allowsRawPosting(toFundAccount code: AccountCode, amount: Amount) -> Bool {
+        isCashAccount(code) && amount.minorUnits > 0
+    }
+
     /// Whether `code` has the form of a fund's per-member or per-pledge account —
     /// pledges, contributions, grants, grants payable — whose balances pledge statuses,
     /// disbursement states and reports read. Cash and conversion are not among them.
@@ -97,12 +132,18 @@ public struct FundDraft: Sendable, Equatable {
     public var name: String
     public var assets: [String]
     public var twoApprovalsAbove: [String: Int64]
+    /// Per asset, the largest cash adjustment that posts without an approver.
+    public var cashAdjustmentApprovalAbove: [String: Int64]
 
-    public init(code: String, name: String, assets: [String], twoApprovalsAbove: [String: Int64] = [:]) {
+    public init(
+        code: String, name: String, assets: [String], twoApprovalsAbove: [String: Int64] = [:],
+        cashAdjustmentApprovalAbove: [String: Int64] = [:]
+    ) {
         self.code = code
         self.name = name
         self.assets = assets
         self.twoApprovalsAbove = twoApprovalsAbove
+        self.cashAdjustmentApprovalAbove = cashAdjustmentApprovalAbove
     }
 
     /// Longest fund code: it is one segment of every account code of the fund.
@@ -136,19 +177,33 @@ public struct FundDraft: Sendable, Equatable {
             }
             codes.append(asset)
         }
-        var thresholds: [AssetCode: Amount] = [:]
-        for (text, value) in twoApprovalsAbove.sorted(by: { $0.key < $1.key }) {
-            guard let asset = AssetCode(text), codes.contains(asset) else {
-                problems.append(.init(field: "two_approvals_above.\(text)", detail: "must name one of the fund's assets"))
+        let thresholds = Self.amounts(twoApprovalsAbove, field: "two_approvals_above", assets: codes, problems: &problems)
+        let adjustmentLimits = Self.amounts(
+            cashAdjustmentApprovalAbove, field: "cash_adjustment_approval_above", assets: codes, problems: &problems
+        )
+        guard problems.isEmpty else { throw .invalidFields(problems) }
+        return Fund(
+            id: id, code: code, name: name, assets: codes.sorted(), twoApprovalsAbove: thresholds,
+            cashAdjustmentApprovalAbove: adjustmentLimits, createdAt: time
+        )
+    }
+
+    /// A per-asset amount setting, each key one of the fund's assets and each value in range.
+    private static func amounts(
+        _ values: [String: Int64], field: String, assets: [AssetCode], problems: inout [FieldProblem]
+    ) -> [AssetCode: Amount] {
+        var amounts: [AssetCode: Amount] = [:]
+        for (text, value) in values.sorted(by: { $0.key < $1.key }) {
+            guard let asset = AssetCode(text), assets.contains(asset) else {
+                problems.append(.init(field: "\(field).\(text)", detail: "must name one of the fund's assets"))
                 continue
             }
             guard let amount = Amount(minorUnits: value), value >= 0 else {
-                problems.append(.init(field: "two_approvals_above.\(text)", detail: "must be between 0 and 9007199254740991"))
+                problems.append(.init(field: "\(field).\(text)", detail: "must be between 0 and 9007199254740991"))
                 continue
             }
-            thresholds[asset] = amount
+            amounts[asset] = amount
         }
-        guard problems.isEmpty else { throw .invalidFields(problems) }
-        return Fund(id: id, code: code, name: name, assets: codes.sorted(), twoApprovalsAbove: thresholds, createdAt: time)
+        return amounts
     }
 }

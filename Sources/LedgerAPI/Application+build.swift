@@ -37,6 +37,7 @@ public func buildRouter<Store: LedgerStore>(
     FundController(store: store, limits: limits).addRoutes(to: group)
     PledgeController(store: store, limits: limits).addRoutes(to: group)
     DisbursementController(store: store, limits: limits).addRoutes(to: group)
+    CashAdjustmentController(store: store, limits: limits).addRoutes(to: group)
     ConversionController(store: store, limits: limits).addRoutes(to: group)
     MetricsController(store: store, metrics: metrics, clock: clock).addRoutes(to: group)
     return router

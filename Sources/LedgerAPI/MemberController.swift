@@ -122,14 +122,19 @@ struct FundController<Store: LedgerStore> {
         let name: String
         let assets: [String]
         let twoApprovalsAbove: [String: Int64]?
+        let cashAdjustmentApprovalAbove: [String: Int64]?
 
         static var shape: JSONShape {
-            .object(["code": .value, "name": .value, "assets": .array(.value), "two_approvals_above": .any])
+            .object([
+                "code": .value, "name": .value, "assets": .array(.value), "two_approvals_above": .any,
+                "cash_adjustment_approval_above": .any,
+            ])
         }
 
         enum CodingKeys: String, CodingKey {
             case code, name, assets
             case twoApprovalsAbove = "two_approvals_above"
+            case cashAdjustmentApprovalAbove = "cash_adjustment_approval_above"
         }
     }
 
@@ -139,6 +144,7 @@ struct FundController<Store: LedgerStore> {
         let name: String
         let assets: [String]
         let twoApprovalsAbove: [String: Int64]
+        let cashAdjustmentApprovalAbove: [String: Int64]
         let accounts: [String: String]
         let createdAt: String
 
@@ -148,6 +154,7 @@ struct FundController<Store: LedgerStore> {
             name = fund.name
             assets = fund.assets.map(\.rawValue)
             twoApprovalsAbove = Dictionary(uniqueKeysWithValues: fund.twoApprovalsAbove.map { ($0.key.rawValue, $0.value.minorUnits) })
+            cashAdjustmentApprovalAbove = Dictionary(uniqueKeysWithValues: fund.cashAdjustmentApprovalAbove.map { ($0.key.rawValue, $0.value.minorUnits) })
             var accounts = ["conversion": fund.chart.conversion.rawValue]
             for asset in fund.assets { accounts["cash_\(asset.rawValue)"] = fund.chart.cash(asset).rawValue }
             self.accounts = accounts
@@ -157,6 +164,7 @@ struct FundController<Store: LedgerStore> {
         enum CodingKeys: String, CodingKey {
             case id, code, name, assets, accounts
             case twoApprovalsAbove = "two_approvals_above"
+            case cashAdjustmentApprovalAbove = "cash_adjustment_approval_above"
             case createdAt = "created_at"
         }
     }
@@ -171,7 +179,10 @@ struct FundController<Store: LedgerStore> {
             let name = UnicodeText.nfc(create.name)
             try RequestLimits.enforce(limits.problems(text: name, field: "name"))
             let principal = try context.requirePrincipal()
-            let draft = FundDraft(code: create.code, name: name, assets: create.assets, twoApprovalsAbove: create.twoApprovalsAbove ?? [:])
+            let draft = FundDraft(
+                code: create.code, name: name, assets: create.assets, twoApprovalsAbove: create.twoApprovalsAbove ?? [:],
+                cashAdjustmentApprovalAbove: create.cashAdjustmentApprovalAbove ?? [:]
+            )
             let outcome = try await store.createFund(
                 draft, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
             )

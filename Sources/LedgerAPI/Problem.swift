@@ -222,7 +222,7 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
         case .fundAccount(let account):
             self.init(
                 status: .unprocessableContent, code: "fund_account", title: "The account is kept by the fund's own steps",
-                detail: "\(account) records a fund's pledges, contributions or grants, whose statuses and reports read its balance; record the step through /v1/pledges, /v1/contributions or /v1/disbursements"
+                detail: "\(account) is a fund's account: only the fund's own steps take money out of its cash or post to its conversion, pledge, contribution or grant accounts; record the step through /v1/pledges, /v1/contributions, /v1/disbursements, /v1/funds/{id}/conversions or /v1/funds/{id}/cash-adjustments"
             )
         case .overpayment(let outstanding):
             self.init(
@@ -239,17 +239,27 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
         case .selfApproval(let id):
             self.init(
                 status: .unprocessableContent, code: "self_approval", title: "A requester cannot approve their own request",
-                detail: "disbursement \(id) was requested with this key; another principal must approve it"
+                detail: "\(Self.stepSubject(id)) \(id) was requested with this key; another principal must approve it"
             )
         case .alreadyApproved(let id):
             self.init(
                 status: .conflict, code: "already_approved", title: "This principal already approved",
                 detail: "disbursement \(id) needs its second approval from a different principal"
             )
+        case .cashAdjustmentState(let id, let state, let action):
+            self.init(
+                status: .conflict, code: "invalid_cash_adjustment_state", title: "The cash adjustment cannot take this step now",
+                detail: "cash adjustment \(id) is \(state); it cannot \(action)"
+            )
         case .rateExists(let pair, let date):
             self.init(status: .conflict, code: "rate_exists", title: "A rate is already recorded", detail: "\(pair) on \(date) is already recorded; rates are never changed")
         case .notFound(let resource, let reference):
             self.init(status: .notFound, code: "not_found", title: "The resource does not exist", detail: "no \(resource) \(reference)")
         }
+    }
+
+    /// What a four-eyes step acts on, named from its id's prefix.
+    private static func stepSubject(_ id: String) -> String {
+        id.hasPrefix("adj_") ? "cash adjustment" : "disbursement"
     }
 }

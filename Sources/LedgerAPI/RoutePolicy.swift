@@ -92,6 +92,14 @@ public enum RoutePolicy {
         "POST /v1/disbursements/{id}/pay": treasurers,
         "POST /v1/disbursements/{id}/cancel": treasurers,
 
+        // Money out of a fund's cash besides grants and conversions: treasurers ask,
+        // approvers (never the requester) approve above the fund's limit.
+        "POST /v1/funds/{id}/cash-adjustments": treasurers,
+        "GET /v1/cash-adjustments": readers,
+        "GET /v1/cash-adjustments/{id}": readers,
+        "POST /v1/cash-adjustments/{id}/approve": approvers,
+        "POST /v1/cash-adjustments/{id}/reject": approvers,
+
         "POST /v1/funds/{id}/conversions": treasurers,
         "POST /v1/fx-rates": treasurers,
         "GET /v1/fx-rates": readers,

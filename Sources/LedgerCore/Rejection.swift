@@ -64,14 +64,17 @@ public enum Rejection: Error, Hashable, Sendable {
     case nothingOutstanding(pledge: String)
     /// The disbursement's state does not allow the step.
     case disbursementState(id: String, state: String, action: String)
-    /// The requester of a disbursement may never approve it.
+    /// The cash adjustment's state does not allow the step.
+    case cashAdjustmentState(id: String, state: String, action: String)
+    /// The requester of a disbursement or a cash adjustment may never approve it.
     case selfApproval(id: String)
     /// The principal has already approved the disbursement.
     case alreadyApproved(id: String)
     /// The transaction belongs to a fund step; correct it through that step's route.
     case managedByFund(transaction: TransactionID, step: String)
-    /// A raw transaction names one of a fund's pledge, contribution or grant accounts,
-    /// which only the fund's own steps post to.
+    /// A raw transaction posts to an account a fund opened in a way only the fund's own
+    /// steps may: out of its cash, or to its conversion, pledge, contribution or grant
+    /// accounts; or a cash adjustment names a fund's account as its counter account.
     case fundAccount(account: AccountCode)
     /// A rate for this pair and date is already recorded.
     case rateExists(pair: String, date: String)

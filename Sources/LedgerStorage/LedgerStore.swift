@@ -97,6 +97,21 @@ public protocol LedgerStore: Sendable {
     /// Disbursements in request order, filtered, after the cursor.
     func disbursements(filter: DisbursementFilter, page: PageRequest) async throws -> Page<DisbursementView>
 
+    /// Asks to take money out of a fund's cash to an account outside every fund (a bank
+    /// fee, a correction): posted at once up to the fund's limit, otherwise on approval.
+    func requestCashAdjustment(
+        fund reference: String, _ draft: CashAdjustmentDraft, by principal: Principal, idempotency: Idempotency<CashAdjustmentView>?
+    ) async throws -> WriteOutcome<CashAdjustmentView>
+    /// Approves (posts) or rejects a waiting cash adjustment; never by its requester.
+    func takeCashAdjustmentStep(
+        _ id: CashAdjustmentID, _ kind: CashAdjustmentStep.Kind, reason: String?, by principal: Principal,
+        idempotency: Idempotency<CashAdjustmentView>?
+    ) async throws -> WriteOutcome<CashAdjustmentView>
+    /// The cash adjustment with its steps and state.
+    func cashAdjustment(_ id: CashAdjustmentID) async throws -> CashAdjustmentView?
+    /// Cash adjustments in request order, filtered, after the cursor.
+    func cashAdjustments(filter: CashAdjustmentFilter, page: PageRequest) async throws -> Page<CashAdjustmentView>
+
     /// Converts a fund's cash from one asset to another, through its conversion account.
     func recordConversion(
         fund reference: String, fromAsset: String, fromAmount: Int64, toAsset: String, toAmount: Int64, date: String,

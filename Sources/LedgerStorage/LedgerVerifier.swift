@@ -318,6 +318,14 @@ public struct LedgerVerifier {
                   let view = try SQLiteLedgerStore.disbursementView(db, id: id), position >= 0, position < view.steps.count
             else { stored = nil; break }
             stored = SQLiteLedgerStore.stepDetails(id: id, position: position, step: view.steps[position])
+        case "cash_adjustment.requested":
+            stored = try CashAdjustmentID(action.subject).flatMap { try SQLiteLedgerStore.cashAdjustmentView(db, id: $0) }?.adjustment.details
+        case "cash_adjustment.approved", "cash_adjustment.rejected":
+            guard case .object(let fields) = action.details, case .integer(let step)? = fields["step"],
+                  let id = CashAdjustmentID(String(action.subject.prefix { $0 != "#" })), let position = Int(exactly: step),
+                  let view = try SQLiteLedgerStore.cashAdjustmentView(db, id: id), position >= 0, position < view.steps.count
+            else { stored = nil; break }
+            stored = SQLiteLedgerStore.stepDetails(id: id, position: position, step: view.steps[position])
         case "conversion.recorded":
             stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM conversions WHERE id = ?"), arguments: [action.subject]).map { row in
                 guard let fundID = FundID(try LedgerRows.text(row, "fund_id")) else { throw StorageError.corruptRow(table: "conversions", detail: "fund_id") }
@@ -359,6 +367,8 @@ public struct LedgerVerifier {
             ("conversions", replay.fundActions["conversion.recorded", default: 0]),
             ("fx_rates", replay.fundActions["fx_rate.recorded", default: 0]),
             ("disbursement_steps", ["approved", "rejected", "paid", "cancelled"].reduce(0) { $0 + replay.fundActions["disbursement.\($1)", default: 0] }),
+            ("cash_adjustments", replay.fundActions["cash_adjustment.requested", default: 0]),
+            ("cash_adjustment_steps", ["approved", "rejected"].reduce(0) { $0 + replay.fundActions["cash_adjustment.\($1)", default: 0] }),
         ]
         for (table, expected) in tables {
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0

@@ -89,8 +89,8 @@ extension SQLiteLedgerStore {
             let seq = db.lastInsertedRowID
             for asset in fund.assets {
                 try db.execute(
-                    sql: "INSERT INTO fund_assets (fund_seq, asset, two_approvals_above) VALUES (?, ?, ?)",
-                    arguments: [seq, asset.rawValue, fund.twoApprovalsAbove[asset]?.minorUnits]
+                    sql: "INSERT INTO fund_assets (fund_seq, asset, two_approvals_above, cash_adjustment_approval_above) VALUES (?, ?, ?, ?)",
+                    arguments: [seq, asset.rawValue, fund.twoApprovalsAbove[asset]?.minorUnits, fund.cashAdjustmentApprovalAbove[asset]?.minorUnits]
                 )
             }
             // The fund's standing accounts: cash per asset (never overdrawn) and conversion.
@@ -193,20 +193,27 @@ extension SQLiteLedgerStore {
 
     static func fund(_ db: Database, from row: Row) throws -> Fund {
         let seq = try LedgerRows.integer(row, "seq")
-        let assetRows = try Row.fetchAll(db.cachedStatement(sql: "SELECT asset, two_approvals_above FROM fund_assets WHERE fund_seq = ? ORDER BY asset"), arguments: [seq])
+        let assetRows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT asset, two_approvals_above, cash_adjustment_approval_above FROM fund_assets WHERE fund_seq = ? ORDER BY asset"),
+            arguments: [seq]
+        )
         var assets: [AssetCode] = []
         var thresholds: [AssetCode: Amount] = [:]
+        var adjustmentLimits: [AssetCode: Amount] = [:]
         for assetRow in assetRows {
             let asset = try LedgerRows.parse(assetRow, "asset", table: "fund_assets", AssetCode.init)
             assets.append(asset)
             if let value = try assetRow.decode(Int64?.self, forColumn: "two_approvals_above"), let amount = Amount(minorUnits: value) {
                 thresholds[asset] = amount
             }
+            if let value = try assetRow.decode(Int64?.self, forColumn: "cash_adjustment_approval_above"), let amount = Amount(minorUnits: value) {
+                adjustmentLimits[asset] = amount
+            }
         }
         return Fund(
             id: try LedgerRows.parse(row, "id", table: "funds", FundID.init), code: try LedgerRows.text(row, "code"),
             name: try LedgerRows.text(row, "name"), assets: assets, twoApprovalsAbove: thresholds,
-            createdAt: try LedgerRows.parse(row, "created_at", table: "funds", Timestamp.init)
+            cashAdjustmentApprovalAbove: adjustmentLimits, createdAt: try LedgerRows.parse(row, "created_at", table: "funds", Timestamp.init)
         )
     }
 }

@@ -260,11 +260,22 @@ extension SQLiteLedgerStore {
     }
 
     /// The account with `code`, opened now (and added to `opened`) if it does not exist.
+    ///
+    /// An existing account is used only when it is the one the fund would open — same
+    /// type, assets and constraint, and the fund's id in its metadata. A look-alike opened
+    /// by hand (raw transactions may post to it, since no fund owns it) is refused with
+    /// `account_exists`: adopting it would let raw postings move a pledge's or a grant's
+    /// balance behind the fund's back.
     static func ensureAccount(
         _ db: Database, code: AccountCode, type: AccountType, asset: AssetCode?, constraint: BalanceConstraint?, fund: Fund,
         at now: Timestamp, identifiers: any IdentifierSource, opened: inout [Account]
     ) throws -> AccountCode {
-        if try LedgerRows.account(db, reference: .code(code)) != nil { return code }
+        if let existing = try LedgerRows.account(db, reference: .code(code))?.account {
+            guard existing.type == type, existing.allowedAssets == asset.map({ [$0] }), existing.constraint == constraint,
+                  existing.metadata == .object(["fund": .string(fund.id.rawValue)])
+            else { throw Rejection.accountExists(code: code) }
+            return code
+        }
         let account = Account(
             id: AccountID(bytes: identifiers.nextIdentifierBytes()), code: code, type: type, allowedAssets: asset.map { [$0] },
             constraint: constraint, metadata: .object(["fund": .string(fund.id.rawValue)]), createdAt: now, closedAt: nil

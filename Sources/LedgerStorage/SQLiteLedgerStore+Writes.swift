@@ -125,8 +125,8 @@ extension SQLiteLedgerStore {
     }
 
     /// `insertTransaction` reading accounts and assets through the batch's lookups; a raw
-    /// transaction (`refusingFundStepAccounts`) may not post to a fund's pledge,
-    /// contribution or grant accounts — only the fund's steps do.
+    /// transaction (`refusingFundStepAccounts`) may not post to the accounts a fund opened,
+    /// except to bring money into its cash — only the fund's steps do the rest.
     static func insertTransaction(
         _ draft: CheckedTransactionDraft, id: TransactionID, at now: Timestamp, in db: Database, lookups: inout BatchLookups,
         refusingFundStepAccounts: Bool = false
@@ -151,17 +151,28 @@ extension SQLiteLedgerStore {
             }
         }
         let transaction = try draft.resolved(id: id, recordedAt: now, accounts: accounts.mapValues(\.account), registeredAssets: assets)
-        if refusingFundStepAccounts {
-            for posting in transaction.postings where FundChart.isStepAccount(posting.accountCode) {
-                // Opened by a fund (its metadata names the fund), not merely named alike.
-                guard let stored = accounts.values.first(where: { $0.account.id == posting.accountID }),
-                      case .object(let metadata) = stored.account.metadata, metadata["fund"] != nil else { continue }
-                throw Rejection.fundAccount(account: posting.accountCode)
-            }
-        }
         let byID = Dictionary(accounts.values.map { ($0.account.id, $0) }, uniquingKeysWith: { first, _ in first })
+        if refusingFundStepAccounts { try refuseRawFundPostings(transaction, accounts: byID) }
         let balances = try TransactionWriter.insert(db, transaction: transaction, reversesSeq: nil, accounts: byID)
         return (transaction, balances)
+    }
+
+    /// Refuses a raw transaction that posts to an account a fund opened (its metadata
+    /// names the fund, not merely its code) other than money coming into the fund's cash:
+    /// see `FundChart.allowsRawPosting(toFundAccount:amount:)`.
+    static func refuseRawFundPostings(_ transaction: LedgerTransaction, accounts: [AccountID: LedgerRows.StoredAccount]) throws {
+        for posting in transaction.postings {
+            guard let stored = accounts[posting.accountID], isFundOpened(stored.account),
+                  !FundChart.allowsRawPosting(toFundAccount: posting.accountCode, amount: posting.amount)
+            else { continue }
+            throw Rejection.fundAccount(account: posting.accountCode)
+        }
+    }
+
+    /// Whether a fund opened `account`: its metadata names the fund.
+    static func isFundOpened(_ account: Account) -> Bool {
+        guard case .object(let metadata) = account.metadata else { return false }
+        return metadata["fund"] != nil
     }
 
     public func reverseTransaction(
@@ -178,7 +189,7 @@ extension SQLiteLedgerStore {
             if let (_, original) = try LedgerRows.transaction(db, id: id) { try Self.refuseFundOwned(original, in: db) }
             let (reversal, balances) = try Self.insertReversal(
                 of: id, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), date: date ?? now.date,
-                description: description, at: now, in: db
+                description: description, at: now, in: db, refusingFundPostings: true
             )
             try AuditLogWriter.append(db, event: .transactionRecorded(reversal), balances: balances, by: principal, at: now)
             guard let (_, recorded) = try LedgerRows.transaction(db, id: reversal.id) else {
@@ -189,8 +200,11 @@ extension SQLiteLedgerStore {
     }
 
     /// Writes the reversal of transaction `original`, without a log entry (callers log it).
+    /// A raw reversal (`refusingFundPostings`) obeys the raw transactions' rule: it may
+    /// not take money out of a fund's cash either (reversing a raw inflow would).
     static func insertReversal(
-        of original: TransactionID, id: TransactionID, date: LocalDate, description: String?, at now: Timestamp, in db: Database
+        of original: TransactionID, id: TransactionID, date: LocalDate, description: String?, at now: Timestamp, in db: Database,
+        refusingFundPostings: Bool = false
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         guard let (seq, transaction) = try LedgerRows.transaction(db, id: original) else {
             throw Rejection.notFound(resource: "transaction", reference: original.rawValue)
@@ -198,7 +212,9 @@ extension SQLiteLedgerStore {
         if let reversal = transaction.reversedByID {
             throw Rejection.alreadyReversed(transaction: original, reversal: reversal)
         }
-        return try insertReversalUnchecked(of: transaction, seq: seq, id: id, date: date, description: description, at: now, in: db)
+        return try insertReversalUnchecked(
+            of: transaction, seq: seq, id: id, date: date, description: description, at: now, in: db, refusingFundPostings: refusingFundPostings
+        )
     }
 
     /// Refuses to reverse, through the raw ledger, a transaction a fund step owns: its
@@ -216,10 +232,11 @@ extension SQLiteLedgerStore {
     }
 
     /// Metadata keys that mark a transaction as a fund step's; raw transactions may not use them.
-    public static let fundMetadataKeys = ["pledge_id", "contribution_id", "disbursement_id", "conversion_id"]
+    public static let fundMetadataKeys = ["pledge_id", "contribution_id", "disbursement_id", "conversion_id", "cash_adjustment_id"]
 
     private static func insertReversalUnchecked(
-        of transaction: LedgerTransaction, seq: Int64, id: TransactionID, date: LocalDate, description: String?, at now: Timestamp, in db: Database
+        of transaction: LedgerTransaction, seq: Int64, id: TransactionID, date: LocalDate, description: String?, at now: Timestamp, in db: Database,
+        refusingFundPostings: Bool
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         let reversal = transaction.reversal(id: id, date: date, description: description, recordedAt: now)
         var accounts: [AccountID: LedgerRows.StoredAccount] = [:]
@@ -230,6 +247,7 @@ extension SQLiteLedgerStore {
             guard !stored.account.isClosed else { throw Rejection.accountClosed(account: stored.account.code) }
             accounts[posting.accountID] = stored
         }
+        if refusingFundPostings { try refuseRawFundPostings(reversal, accounts: accounts) }
         let balances = try TransactionWriter.insert(db, transaction: reversal, reversesSeq: seq, accounts: accounts)
         return (reversal, balances)
     }

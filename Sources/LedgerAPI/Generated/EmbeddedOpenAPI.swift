@@ -717,16 +717,21 @@ paths:
         constraint on any date (a back-dated transaction is checked against every later
         day). `description` defaults to `""` and `metadata` to `{}`.
 
-        The top-level metadata keys `pledge_id`, `contribution_id`, `disbursement_id` and
-        `conversion_id` are reserved for the transactions the fund's steps record: a
+        The top-level metadata keys `pledge_id`, `contribution_id`, `disbursement_id`,
+        `conversion_id` and `cash_adjustment_id` are reserved for the transactions the
+        fund's steps record: a
         request whose `metadata` holds any of them, with any value (`null` included), is
         `422 validation_failed` with one error per reserved key (`metadata.pledge_id`, …,
         detail `is reserved for the fund's own steps`). This check comes before every other
         rule of the body, so such a response lists only the reserved keys. For the same
-        reason a posting may not name a fund's per-member or per-pledge accounts (its
-        pledges, contributions, grants and grants payable, whose balances pledge statuses,
-        disbursements and reports read): `422 fund_account`. The fund's cash and
-        conversion accounts take raw postings (a bank fee, interest, a correction).
+        reason, and so that no single key moves a fund's money without the fund's
+        approvals, a posting may not name an account a fund opened (its metadata names the
+        fund) — its conversion account, its pledges, contributions, grants and grants
+        payable — nor take money out of a fund's cash: `422 fund_account`. Only money
+        coming into a fund's cash (a positive amount: interest, a bank's correction in
+        the fund's favour, an opening balance) is taken. Money leaves a fund's cash
+        through a disbursement, a conversion or a cash adjustment
+        (`POST /v1/funds/{id}/cash-adjustments`), each with its own approvals.
       x-roles: [admin, treasurer]
       security:
         - bearerAuth: []
@@ -1798,7 +1803,10 @@ paths:
         the fund's assets), each with metadata `{"fund": "<fund id>"}`. The response's
         `accounts` names them. `two_approvals_above` sets, per asset of the fund, the
         amount in minor units above which a disbursement needs two approvals; it defaults
-        to `{}` (no threshold). `name` is stored in Unicode NFC. The `fund.created` log
+        to `{}` (no threshold). `cash_adjustment_approval_above` sets, per asset, the
+        daily allowance of cash adjustments that post without an approver; it defaults to `{}`
+        (every adjustment waits for an approver), and the log entry's `details` hold it
+        only when it is not empty. `name` is stored in Unicode NFC. The `fund.created` log
         entry records the fund in `details` and the opened accounts in `accounts_opened`.
       x-roles: [admin]
       security:
@@ -1855,7 +1863,7 @@ paths:
           $ref: '#/components/responses/UnsupportedMediaType'
         '422':
           $ref: '#/components/responses/UnprocessableContent'
-          description: 'Codes: `validation_failed` (`code` must be 1–40 of `[a-z0-9-]` starting with a letter or digit; `name` must be 1–200 characters without control characters; `assets` count, format or duplicates; a `two_approvals_above` key that is not one of the fund''s assets, or a value outside 0–9007199254740991), `unknown_asset` (an asset is not registered).'
+          description: 'Codes: `validation_failed` (`code` must be 1–40 of `[a-z0-9-]` starting with a letter or digit; `name` must be 1–200 characters without control characters; `assets` count, format or duplicates; a `two_approvals_above` or `cash_adjustment_approval_above` key that is not one of the fund''s assets, or a value outside 0–9007199254740991), `unknown_asset` (an asset is not registered).'
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '500':
@@ -2012,6 +2020,108 @@ paths:
         '422':
           $ref: '#/components/responses/UnprocessableContent'
           description: 'Codes: `validation_failed` (`from_asset` and `to_asset` must match `[A-Z0-9_]{2,16}` and differ, the latter naming `to_asset`; `from_amount` and `to_amount` must be 1–9007199254740991; `date` must be a calendar date), `asset_not_in_fund` (the fund holds no cash in `from_asset` or `to_asset`), `balance_constraint_violated` (the fund''s cash in `from_asset` is less than `from_amount` on `date` or a later date); and, from the conversion''s transaction, `account_closed` (one of the fund''s cash accounts or its conversion account was closed by hand) and `amount_overflow` (the cash in `to_asset` or a balance of the conversion account would leave ±9007199254740991).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/funds/{id}/cash-adjustments:
+    post:
+      tags: [Fund]
+      operationId: requestCashAdjustment
+      summary: Take money out of a fund's cash (a fee, a correction)
+      description: |
+        Asks to take `amount` of `asset` out of the cash of the fund named by its id or
+        its code, to `counter_account`, on `date`, for `reason` — a bank fee, a
+        correction: money leaving the fund that is neither a grant nor a conversion. Raw
+        transactions may not take money out of a fund's cash (`422 fund_account`), so
+        this step, a disbursement and a conversion are the only ways out.
+
+        The fund's `cash_adjustment_approval_above` limit for `asset` is a daily
+        allowance: while the adjustments in `asset` that posted without an approver on the
+        same UTC day (by request time), this one included, add up to at most the limit,
+        it is `posted` at once; beyond it, or when the fund sets no limit for `asset`, it
+        is `requested` and waits for an approver who is not its requester
+        (`POST /v1/cash-adjustments/{id}/approve` or `/reject`). `needs_approval` says
+        which. Posting records one transaction, dated `date`, described
+        `Cash adjustment <id> from fund <fund code>`, with metadata
+        `{"cash_adjustment_id": "<id>"}`, that debits `counter_account` and credits
+        `assets:<fund code>:cash:<asset in lowercase>` with `amount`. The cash account is
+        `no_negative`, so no adjustment takes more than the cash holds on `date` and every
+        later date (`422 balance_constraint_violated`). The transaction cannot be reversed
+        through `POST /v1/transactions/{id}/reverse` (`409 managed_by_fund`).
+
+        `counter_account` must be an existing account that no fund opened (a fund's
+        account is `422 fund_account`). `reason` is stored in Unicode NFC and is public:
+        it is in the log entry. The `cash_adjustment.requested` log entry records the
+        request in `details` (`id`, `fund_id`, `asset`, `amount`, `counter_account`,
+        `date`, `reason`, `needs_approval`, `requested_at`), with `accounts_opened` empty
+        and the transaction when it posted at once (`null` otherwise).
+      x-roles: [admin, treasurer]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/FundPath'
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/RequestCashAdjustmentRequest'
+            example:
+              asset: USD
+              amount: 1500
+              counter_account: expenses:bank-fees
+              date: '2026-11-30'
+              reason: November account fee
+      responses:
+        '201':
+          description: The adjustment was posted or is waiting for approval (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/CashAdjustment'
+              example:
+                id: adj_1a2b3c4d5e6f708192a3b4c5d6e7f809
+                fund_id: fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9
+                asset: USD
+                amount: 1500
+                counter_account: expenses:bank-fees
+                date: '2026-11-30'
+                reason: November account fee
+                status: posted
+                needs_approval: false
+                requested_by:
+                  key_id: key_2ae15d389c5c7703b49ed563b87f95e1
+                  name: Amina (treasurer, Nairobi office)
+                  role: treasurer
+                requested_at: '2026-12-01T09:00:00.000000Z'
+                steps: []
+                transaction_ids: [txn_5a6b7c8d9e0f11223344556677889900]
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no fund has this id or code; checked after the body''s fields, so a body that breaks a rule is `422 validation_failed` first).'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Code: `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `counter_account` must be an account code; `date` must be a calendar date; `reason` must be 1–1000 characters without control characters), `asset_not_in_fund` (the fund holds no cash in `asset`), `unknown_reference` (`counter_account` names no account), `fund_account` (`counter_account` is an account a fund opened); and, when it posts at once, from its transaction: `balance_constraint_violated` (the fund''s cash is less than `amount` on `date` or a later date), `account_closed`, `asset_not_allowed` (the counter account is closed or does not take `asset`) and `amount_overflow`.'
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '500':
@@ -2955,6 +3065,215 @@ paths:
         '500':
           $ref: '#/components/responses/InternalError'
 
+  /v1/cash-adjustments:
+    get:
+      tags: [Fund]
+      operationId: listCashAdjustments
+      summary: List cash adjustments
+      description: |
+        Cash adjustments in the order they were requested, each with its status derived
+        from its steps. The filters combine; a `fund_id` that names no fund gives an
+        empty list.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
+      parameters:
+        - name: fund_id
+          in: query
+          required: false
+          description: Only adjustments of the fund with this id (`fnd_…`) or code. Any value is accepted; one that names no fund matches nothing.
+          schema:
+            type: string
+        - name: status
+          in: query
+          required: false
+          description: Only adjustments whose status is this one. Any other value is `400 invalid_parameter`.
+          schema:
+            $ref: '#/components/schemas/CashAdjustmentStatus'
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Cursor'
+      responses:
+        '200':
+          description: One page of cash adjustments.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/CashAdjustmentList'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (`status`, `limit`, `cursor`).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/cash-adjustments/{id}:
+    get:
+      tags: [Fund]
+      operationId: getCashAdjustment
+      summary: Read a cash adjustment
+      description: The cash adjustment, with its status, steps and ledger transaction.
+      x-roles: [admin, treasurer, approver, auditor]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/CashAdjustmentIDPath'
+      responses:
+        '200':
+          description: The cash adjustment.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/CashAdjustment'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such cash adjustment, or not a well-formed cash adjustment id).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/cash-adjustments/{id}/approve:
+    post:
+      tags: [Fund]
+      operationId: approveCashAdjustment
+      summary: Approve a cash adjustment
+      description: |
+        Approves a `requested` cash adjustment and posts it in the same write: its status
+        becomes `posted`, with the transaction described under
+        `POST /v1/funds/{id}/cash-adjustments`. Its requester may not approve it (the
+        same API key: `422 self_approval`). If the fund's cash no longer holds `amount`
+        (`422 balance_constraint_violated`) nothing is written and it stays `requested`.
+
+        The body is optional: send nothing, or a JSON object with
+        `Content-Type: application/json` that may hold a `reason`. (The two are
+        different requests for idempotency purposes.) The `cash_adjustment.approved` log
+        entry records the step in `details` (`id`, `step`, `kind`, `reason`, `at`), with
+        `accounts_opened` empty and the transaction; the reason is therefore public.
+      x-roles: [admin, approver]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/CashAdjustmentIDPath'
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/DisbursementStepRequest'
+            example:
+              reason: Matches the bank statement
+      responses:
+        '200':
+          description: The posted cash adjustment (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/CashAdjustment'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request` (the body is not an object, has a field other than `reason`, or `reason` is not a string or `null`), `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such cash adjustment, or not a well-formed cash adjustment id).'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Codes: `invalid_cash_adjustment_state` (the adjustment is not `requested`), `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `self_approval` (the caller requested the adjustment); and, from its transaction, `balance_constraint_violated`, `account_closed`, `asset_not_allowed` and `amount_overflow`.'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
+  /v1/cash-adjustments/{id}/reject:
+    post:
+      tags: [Fund]
+      operationId: rejectCashAdjustment
+      summary: Reject a cash adjustment
+      description: |
+        Rejects a `requested` cash adjustment: its status becomes `rejected`, for good.
+        No money moves. Any approver or admin may reject, the requester included.
+
+        The body is optional, as for approval. The `cash_adjustment.rejected` log entry
+        records the step in `details` (`id`, `step`, `kind`, `reason`, `at`), with
+        `accounts_opened` empty and `transaction` `null`; the reason is therefore public.
+      x-roles: [admin, approver]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/CashAdjustmentIDPath'
+        - $ref: '#/components/parameters/IdempotencyKey'
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/DisbursementStepRequest'
+            example:
+              reason: The bank refunded the fee
+      responses:
+        '200':
+          description: The rejected cash adjustment (or, with `Idempotent-Replayed`, the original response is replayed).
+          headers:
+            Idempotent-Replayed:
+              $ref: '#/components/headers/IdempotentReplayed'
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/CashAdjustment'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request` (the body is not an object, has a field other than `reason`, or `reason` is not a string or `null`), `invalid_idempotency_key`.'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such cash adjustment, or not a well-formed cash adjustment id).'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Codes: `invalid_cash_adjustment_state` (the adjustment is not `requested`), `idempotency_key_reused`.'
+        '413':
+          $ref: '#/components/responses/ContentTooLarge'
+        '415':
+          $ref: '#/components/responses/UnsupportedMediaType'
+        '422':
+          $ref: '#/components/responses/UnprocessableContent'
+          description: 'Code: `validation_failed` (`reason` must be 1–1000 characters without control characters).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
   /v1/fx-rates:
     post:
       tags: [Exchange rates]
@@ -3371,6 +3690,13 @@ components:
       description: The contribution id. A value that is not a well-formed contribution id answers 404 `not_found`.
       schema:
         $ref: '#/components/schemas/ContributionID'
+    CashAdjustmentIDPath:
+      name: id
+      in: path
+      required: true
+      description: The cash adjustment id. A value that is not a well-formed cash adjustment id answers 404 `not_found`.
+      schema:
+        $ref: '#/components/schemas/CashAdjustmentID'
     DisbursementIDPath:
       name: id
       in: path
@@ -3457,7 +3783,8 @@ components:
         the raw ledger), `rate_exists` (an exchange rate is already recorded for the
         pair and date), and for disbursements `invalid_disbursement_state` (the step does not follow from
         the disbursement's status) and `already_approved` (the principal already gave
-        one of the two approvals).
+        one of the two approvals), and for cash adjustments `invalid_cash_adjustment_state`
+        (the adjustment is not waiting for approval).
       content:
         application/problem+json:
           schema:
@@ -4222,7 +4549,7 @@ components:
           $ref: '#/components/schemas/NextCursor'
     Fund:
       type: object
-      required: [id, code, name, assets, two_approvals_above, accounts, created_at]
+      required: [id, code, name, assets, two_approvals_above, cash_adjustment_approval_above, accounts, created_at]
       properties:
         id:
           $ref: '#/components/schemas/FundID'
@@ -4243,6 +4570,13 @@ components:
         two_approvals_above:
           type: object
           description: Per asset of the fund, the amount in minor units above which a disbursement needs two approvals; assets without a threshold are left out (`{}` when none has one).
+          propertyNames:
+            $ref: '#/components/schemas/AssetCode'
+          additionalProperties:
+            $ref: '#/components/schemas/Threshold'
+        cash_adjustment_approval_above:
+          type: object
+          description: Per asset of the fund, the daily allowance in minor units of cash adjustments that post without an approver; assets without a limit are left out (`{}` when none has one), and their adjustments always wait for an approver.
           propertyNames:
             $ref: '#/components/schemas/AssetCode'
           additionalProperties:
@@ -4571,6 +4905,121 @@ components:
           minLength: 1
           maxLength: 1000
           description: The reason given with the step, in Unicode NFC; absent when none was given.
+    CashAdjustmentID:
+      type: string
+      description: A cash adjustment's permanent id.
+      pattern: '^adj_[0-9a-f]{32}$'
+      examples: [adj_1a2b3c4d5e6f708192a3b4c5d6e7f809]
+    CashAdjustmentStatus:
+      type: string
+      description: |
+        Where a cash adjustment stands, derived from its steps:
+        - `requested`: beyond the fund's daily allowance, waiting for an approver.
+        - `posted`: the money left the fund's cash (at once, or on approval).
+        - `rejected`: an approver rejected it; no money moved.
+      enum: [requested, posted, rejected]
+    RequestCashAdjustmentRequest:
+      type: object
+      additionalProperties: false
+      required: [asset, amount, counter_account, date, reason]
+      properties:
+        asset:
+          $ref: '#/components/schemas/AssetCode'
+          description: One of the fund's assets (another string is `422 validation_failed`; an asset the fund does not hold `422 asset_not_in_fund`).
+        amount:
+          $ref: '#/components/schemas/PositiveAmount'
+          description: What leaves the fund's cash, in minor units, 1 to 9007199254740991 (another whole number within 64 bits is `422 validation_failed`).
+        counter_account:
+          type: string
+          description: The code of an existing account no fund opened, e.g. `expenses:bank-fees` (otherwise `422 validation_failed`, `unknown_reference` or `fund_account`).
+        date:
+          type: string
+          description: The date of the transaction, `YYYY-MM-DD` (otherwise `422 validation_failed`).
+        reason:
+          type: string
+          description: |
+            Why the money leaves; 1 to 1000 characters, no control characters (otherwise
+            `422 validation_failed`). Stored in Unicode NFC, and public: it is in the
+            audit log.
+    CashAdjustment:
+      type: object
+      description: |
+        Money taken out of a fund's cash to an account outside every fund (a fee, a
+        correction), with its status derived from its recorded steps.
+      required: [id, fund_id, asset, amount, counter_account, date, reason, status, needs_approval, requested_by, requested_at, steps, transaction_ids]
+      properties:
+        id:
+          $ref: '#/components/schemas/CashAdjustmentID'
+        fund_id:
+          $ref: '#/components/schemas/FundID'
+          description: The fund's id (also when the request named the fund by its code).
+        asset:
+          $ref: '#/components/schemas/AssetCode'
+        amount:
+          $ref: '#/components/schemas/PositiveAmount'
+          description: What leaves the fund's cash, in minor units.
+        counter_account:
+          $ref: '#/components/schemas/AccountCode'
+        date:
+          $ref: '#/components/schemas/Date'
+        reason:
+          type: string
+          minLength: 1
+          maxLength: 1000
+          description: Why the money leaves, in Unicode NFC; public (it is in the audit log).
+        status:
+          $ref: '#/components/schemas/CashAdjustmentStatus'
+        needs_approval:
+          type: boolean
+          description: Whether `amount` went beyond what was left of the fund's daily `cash_adjustment_approval_above` allowance for `asset` when requested (or the fund sets none), so an approver must approve it.
+        requested_by:
+          $ref: '#/components/schemas/Principal'
+          description: Who requested the adjustment; never its approver.
+        requested_at:
+          $ref: '#/components/schemas/Timestamp'
+        steps:
+          type: array
+          description: The approval or rejection, when one was taken.
+          maxItems: 1
+          items:
+            $ref: '#/components/schemas/CashAdjustmentStep'
+        transaction_ids:
+          type: array
+          description: The transaction that took the money out, once `posted`; empty otherwise.
+          maxItems: 1
+          items:
+            $ref: '#/components/schemas/TransactionID'
+    CashAdjustmentStep:
+      type: object
+      required: [kind, principal, at]
+      properties:
+        kind:
+          type: string
+          enum: [approve, reject]
+        principal:
+          $ref: '#/components/schemas/Principal'
+          description: Who took the step.
+        at:
+          $ref: '#/components/schemas/Timestamp'
+        transaction_id:
+          $ref: '#/components/schemas/TransactionID'
+          description: The transaction an approval posted; absent on a rejection.
+        reason:
+          type: string
+          minLength: 1
+          maxLength: 1000
+          description: The reason given with the step, in Unicode NFC; absent when none was given.
+    CashAdjustmentList:
+      type: object
+      required: [items]
+      properties:
+        items:
+          type: array
+          maxItems: 1000
+          items:
+            $ref: '#/components/schemas/CashAdjustment'
+        next_cursor:
+          $ref: '#/components/schemas/NextCursor'
     DisbursementList:
       type: object
       required: [items]
@@ -4785,6 +5234,7 @@ components:
             - managed_by_fund
             - fund_account
             - invalid_disbursement_state
+            - invalid_cash_adjustment_state
             - already_approved
             - rate_exists
             - body_too_large
@@ -5068,6 +5518,20 @@ components:
             approvals, 0 to 9007199254740991. Every key must be one of `assets` and every
             value in range (otherwise `422 validation_failed`); a value that is not a whole
             number within 64 bits is `400 invalid_request`. Absent or `null`: `{}`.
+          propertyNames:
+            $ref: '#/components/schemas/AssetCode'
+          additionalProperties:
+            $ref: '#/components/schemas/Threshold'
+        cash_adjustment_approval_above:
+          type: [object, 'null']
+          description: |
+            Per asset, the daily allowance in minor units of cash adjustments that post
+            without an approver (their sum per UTC day), 0 to 9007199254740991; keep it
+            small (routine bank fees). Every key
+            must be one of `assets` and every value in range (otherwise
+            `422 validation_failed`); a value that is not a whole number within 64 bits is
+            `400 invalid_request`. Absent or `null`: `{}` (every adjustment waits for an
+            approver).
           propertyNames:
             $ref: '#/components/schemas/AssetCode'
           additionalProperties:
@@ -6232,7 +6696,7 @@ components:
         ],
         "operationId": "recordTransaction",
         "summary": "Record a transaction",
-        "description": "Records a balanced transaction. Postings may name accounts by code or id; every\naccount must exist and be open, every asset must be registered and allowed by the\naccount, and no balance may leave ±9007199254740991 or break a `no_negative`\nconstraint on any date (a back-dated transaction is checked against every later\nday). `description` defaults to `\"\"` and `metadata` to `{}`.\n\nThe top-level metadata keys `pledge_id`, `contribution_id`, `disbursement_id` and\n`conversion_id` are reserved for the transactions the fund's steps record: a\nrequest whose `metadata` holds any of them, with any value (`null` included), is\n`422 validation_failed` with one error per reserved key (`metadata.pledge_id`, …,\ndetail `is reserved for the fund's own steps`). This check comes before every other\nrule of the body, so such a response lists only the reserved keys. For the same\nreason a posting may not name a fund's per-member or per-pledge accounts (its\npledges, contributions, grants and grants payable, whose balances pledge statuses,\ndisbursements and reports read): `422 fund_account`. The fund's cash and\nconversion accounts take raw postings (a bank fee, interest, a correction).\n",
+        "description": "Records a balanced transaction. Postings may name accounts by code or id; every\naccount must exist and be open, every asset must be registered and allowed by the\naccount, and no balance may leave ±9007199254740991 or break a `no_negative`\nconstraint on any date (a back-dated transaction is checked against every later\nday). `description` defaults to `\"\"` and `metadata` to `{}`.\n\nThe top-level metadata keys `pledge_id`, `contribution_id`, `disbursement_id`,\n`conversion_id` and `cash_adjustment_id` are reserved for the transactions the\nfund's steps record: a\nrequest whose `metadata` holds any of them, with any value (`null` included), is\n`422 validation_failed` with one error per reserved key (`metadata.pledge_id`, …,\ndetail `is reserved for the fund's own steps`). This check comes before every other\nrule of the body, so such a response lists only the reserved keys. For the same\nreason, and so that no single key moves a fund's money without the fund's\napprovals, a posting may not name an account a fund opened (its metadata names the\nfund) — its conversion account, its pledges, contributions, grants and grants\npayable — nor take money out of a fund's cash: `422 fund_account`. Only money\ncoming into a fund's cash (a positive amount: interest, a bank's correction in\nthe fund's favour, an opening balance) is taken. Money leaves a fund's cash\nthrough a disbursement, a conversion or a cash adjustment\n(`POST /v1/funds/{id}/cash-adjustments`), each with its own approvals.\n",
         "x-roles": [
           "admin",
           "treasurer"
@@ -7719,7 +8183,7 @@ components:
         ],
         "operationId": "createFund",
         "summary": "Create a fund",
-        "description": "Creates a fund (a campaign such as a climate-adaptation or emergency health fund)\nholding cash in the listed registered assets, and opens its standing accounts in\nthe same write: per asset, `assets:<code>:cash:<asset in lowercase>` (type `asset`,\nonly that asset, `no_negative`), and `equity:<code>:conversion` (type `equity`,\nthe fund's assets), each with metadata `{\"fund\": \"<fund id>\"}`. The response's\n`accounts` names them. `two_approvals_above` sets, per asset of the fund, the\namount in minor units above which a disbursement needs two approvals; it defaults\nto `{}` (no threshold). `name` is stored in Unicode NFC. The `fund.created` log\nentry records the fund in `details` and the opened accounts in `accounts_opened`.\n",
+        "description": "Creates a fund (a campaign such as a climate-adaptation or emergency health fund)\nholding cash in the listed registered assets, and opens its standing accounts in\nthe same write: per asset, `assets:<code>:cash:<asset in lowercase>` (type `asset`,\nonly that asset, `no_negative`), and `equity:<code>:conversion` (type `equity`,\nthe fund's assets), each with metadata `{\"fund\": \"<fund id>\"}`. The response's\n`accounts` names them. `two_approvals_above` sets, per asset of the fund, the\namount in minor units above which a disbursement needs two approvals; it defaults\nto `{}` (no threshold). `cash_adjustment_approval_above` sets, per asset, the\ndaily allowance of cash adjustments that post without an approver; it defaults to `{}`\n(every adjustment waits for an approver), and the log entry's `details` hold it\nonly when it is not empty. `name` is stored in Unicode NFC. The `fund.created` log\nentry records the fund in `details` and the opened accounts in `accounts_opened`.\n",
         "x-roles": [
           "admin"
         ],
@@ -7810,7 +8274,7 @@ components:
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableContent",
-            "description": "Codes: `validation_failed` (`code` must be 1–40 of `[a-z0-9-]` starting with a letter or digit; `name` must be 1–200 characters without control characters; `assets` count, format or duplicates; a `two_approvals_above` key that is not one of the fund's assets, or a value outside 0–9007199254740991), `unknown_asset` (an asset is not registered)."
+            "description": "Codes: `validation_failed` (`code` must be 1–40 of `[a-z0-9-]` starting with a letter or digit; `name` must be 1–200 characters without control characters; `assets` count, format or duplicates; a `two_approvals_above` or `cash_adjustment_approval_above` key that is not one of the fund's assets, or a value outside 0–9007199254740991), `unknown_asset` (an asset is not registered)."
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
@@ -8036,6 +8500,122 @@ components:
           "422": {
             "$ref": "#/components/responses/UnprocessableContent",
             "description": "Codes: `validation_failed` (`from_asset` and `to_asset` must match `[A-Z0-9_]{2,16}` and differ, the latter naming `to_asset`; `from_amount` and `to_amount` must be 1–9007199254740991; `date` must be a calendar date), `asset_not_in_fund` (the fund holds no cash in `from_asset` or `to_asset`), `balance_constraint_violated` (the fund's cash in `from_asset` is less than `from_amount` on `date` or a later date); and, from the conversion's transaction, `account_closed` (one of the fund's cash accounts or its conversion account was closed by hand) and `amount_overflow` (the cash in `to_asset` or a balance of the conversion account would leave ±9007199254740991)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/funds/{id}/cash-adjustments": {
+      "post": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "requestCashAdjustment",
+        "summary": "Take money out of a fund's cash (a fee, a correction)",
+        "description": "Asks to take `amount` of `asset` out of the cash of the fund named by its id or\nits code, to `counter_account`, on `date`, for `reason` — a bank fee, a\ncorrection: money leaving the fund that is neither a grant nor a conversion. Raw\ntransactions may not take money out of a fund's cash (`422 fund_account`), so\nthis step, a disbursement and a conversion are the only ways out.\n\nThe fund's `cash_adjustment_approval_above` limit for `asset` is a daily\nallowance: while the adjustments in `asset` that posted without an approver on the\nsame UTC day (by request time), this one included, add up to at most the limit,\nit is `posted` at once; beyond it, or when the fund sets no limit for `asset`, it\nis `requested` and waits for an approver who is not its requester\n(`POST /v1/cash-adjustments/{id}/approve` or `/reject`). `needs_approval` says\nwhich. Posting records one transaction, dated `date`, described\n`Cash adjustment <id> from fund <fund code>`, with metadata\n`{\"cash_adjustment_id\": \"<id>\"}`, that debits `counter_account` and credits\n`assets:<fund code>:cash:<asset in lowercase>` with `amount`. The cash account is\n`no_negative`, so no adjustment takes more than the cash holds on `date` and every\nlater date (`422 balance_constraint_violated`). The transaction cannot be reversed\nthrough `POST /v1/transactions/{id}/reverse` (`409 managed_by_fund`).\n\n`counter_account` must be an existing account that no fund opened (a fund's\naccount is `422 fund_account`). `reason` is stored in Unicode NFC and is public:\nit is in the log entry. The `cash_adjustment.requested` log entry records the\nrequest in `details` (`id`, `fund_id`, `asset`, `amount`, `counter_account`,\n`date`, `reason`, `needs_approval`, `requested_at`), with `accounts_opened` empty\nand the transaction when it posted at once (`null` otherwise).\n",
+        "x-roles": [
+          "admin",
+          "treasurer"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/FundPath"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/RequestCashAdjustmentRequest"
+              },
+              "example": {
+                "asset": "USD",
+                "amount": 1500,
+                "counter_account": "expenses:bank-fees",
+                "date": "2026-11-30",
+                "reason": "November account fee"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The adjustment was posted or is waiting for approval (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CashAdjustment"
+                },
+                "example": {
+                  "id": "adj_1a2b3c4d5e6f708192a3b4c5d6e7f809",
+                  "fund_id": "fnd_7e1d2c3b4a5968778695a4b3c2d1e0f9",
+                  "asset": "USD",
+                  "amount": 1500,
+                  "counter_account": "expenses:bank-fees",
+                  "date": "2026-11-30",
+                  "reason": "November account fee",
+                  "status": "posted",
+                  "needs_approval": false,
+                  "requested_by": {
+                    "key_id": "key_2ae15d389c5c7703b49ed563b87f95e1",
+                    "name": "Amina (treasurer, Nairobi office)",
+                    "role": "treasurer"
+                  },
+                  "requested_at": "2026-12-01T09:00:00.000000Z",
+                  "steps": [],
+                  "transaction_ids": [
+                    "txn_5a6b7c8d9e0f11223344556677889900"
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request`, `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no fund has this id or code; checked after the body's fields, so a body that breaks a rule is `422 validation_failed` first)."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Code: `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`asset` must match `[A-Z0-9_]{2,16}`; `amount` must be 1–9007199254740991; `counter_account` must be an account code; `date` must be a calendar date; `reason` must be 1–1000 characters without control characters), `asset_not_in_fund` (the fund holds no cash in `asset`), `unknown_reference` (`counter_account` names no account), `fund_account` (`counter_account` is an account a fund opened); and, when it posts at once, from its transaction: `balance_constraint_violated` (the fund's cash is less than `amount` on `date` or a later date), `account_closed`, `asset_not_allowed` (the counter account is closed or does not take `asset`) and `amount_overflow`."
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
@@ -9371,6 +9951,325 @@ components:
         }
       }
     },
+    "/v1/cash-adjustments": {
+      "get": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "listCashAdjustments",
+        "summary": "List cash adjustments",
+        "description": "Cash adjustments in the order they were requested, each with its status derived\nfrom its steps. The filters combine; a `fund_id` that names no fund gives an\nempty list.\n",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "fund_id",
+            "in": "query",
+            "required": false,
+            "description": "Only adjustments of the fund with this id (`fnd_…`) or code. Any value is accepted; one that names no fund matches nothing.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "required": false,
+            "description": "Only adjustments whose status is this one. Any other value is `400 invalid_parameter`.",
+            "schema": {
+              "$ref": "#/components/schemas/CashAdjustmentStatus"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of cash adjustments.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CashAdjustmentList"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (`status`, `limit`, `cursor`)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `invalid_cursor` (`cursor` is well-formed but was not issued by this list)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/cash-adjustments/{id}": {
+      "get": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "getCashAdjustment",
+        "summary": "Read a cash adjustment",
+        "description": "The cash adjustment, with its status, steps and ledger transaction.",
+        "x-roles": [
+          "admin",
+          "treasurer",
+          "approver",
+          "auditor"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/CashAdjustmentIDPath"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The cash adjustment.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CashAdjustment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (the path segment is badly percent-encoded)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such cash adjustment, or not a well-formed cash adjustment id)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/cash-adjustments/{id}/approve": {
+      "post": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "approveCashAdjustment",
+        "summary": "Approve a cash adjustment",
+        "description": "Approves a `requested` cash adjustment and posts it in the same write: its status\nbecomes `posted`, with the transaction described under\n`POST /v1/funds/{id}/cash-adjustments`. Its requester may not approve it (the\nsame API key: `422 self_approval`). If the fund's cash no longer holds `amount`\n(`422 balance_constraint_violated`) nothing is written and it stays `requested`.\n\nThe body is optional: send nothing, or a JSON object with\n`Content-Type: application/json` that may hold a `reason`. (The two are\ndifferent requests for idempotency purposes.) The `cash_adjustment.approved` log\nentry records the step in `details` (`id`, `step`, `kind`, `reason`, `at`), with\n`accounts_opened` empty and the transaction; the reason is therefore public.\n",
+        "x-roles": [
+          "admin",
+          "approver"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/CashAdjustmentIDPath"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DisbursementStepRequest"
+              },
+              "example": {
+                "reason": "Matches the bank statement"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The posted cash adjustment (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CashAdjustment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request` (the body is not an object, has a field other than `reason`, or `reason` is not a string or `null`), `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such cash adjustment, or not a well-formed cash adjustment id)."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Codes: `invalid_cash_adjustment_state` (the adjustment is not `requested`), `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `self_approval` (the caller requested the adjustment); and, from its transaction, `balance_constraint_violated`, `account_closed`, `asset_not_allowed` and `amount_overflow`."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
+    "/v1/cash-adjustments/{id}/reject": {
+      "post": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "rejectCashAdjustment",
+        "summary": "Reject a cash adjustment",
+        "description": "Rejects a `requested` cash adjustment: its status becomes `rejected`, for good.\nNo money moves. Any approver or admin may reject, the requester included.\n\nThe body is optional, as for approval. The `cash_adjustment.rejected` log entry\nrecords the step in `details` (`id`, `step`, `kind`, `reason`, `at`), with\n`accounts_opened` empty and `transaction` `null`; the reason is therefore public.\n",
+        "x-roles": [
+          "admin",
+          "approver"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/CashAdjustmentIDPath"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/DisbursementStepRequest"
+              },
+              "example": {
+                "reason": "The bank refunded the fee"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The rejected cash adjustment (or, with `Idempotent-Replayed`, the original response is replayed).",
+            "headers": {
+              "Idempotent-Replayed": {
+                "$ref": "#/components/headers/IdempotentReplayed"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CashAdjustment"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Codes: `invalid_parameter` (the path segment is badly percent-encoded), `malformed_json`, `invalid_request` (the body is not an object, has a field other than `reason`, or `reason` is not a string or `null`), `invalid_idempotency_key`."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such cash adjustment, or not a well-formed cash adjustment id)."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Codes: `invalid_cash_adjustment_state` (the adjustment is not `requested`), `idempotency_key_reused`."
+          },
+          "413": {
+            "$ref": "#/components/responses/ContentTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "422": {
+            "$ref": "#/components/responses/UnprocessableContent",
+            "description": "Code: `validation_failed` (`reason` must be 1–1000 characters without control characters)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
     "/v1/fx-rates": {
       "post": {
         "tags": [
@@ -9905,6 +10804,15 @@ components:
           "$ref": "#/components/schemas/ContributionID"
         }
       },
+      "CashAdjustmentIDPath": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "description": "The cash adjustment id. A value that is not a well-formed cash adjustment id answers 404 `not_found`.",
+        "schema": {
+          "$ref": "#/components/schemas/CashAdjustmentID"
+        }
+      },
       "DisbursementIDPath": {
         "name": "id",
         "in": "path",
@@ -10004,7 +10912,7 @@ components:
         }
       },
       "Conflict": {
-        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`,\n`key_already_revoked`, `fund_exists`, `private_data_erased`, `managed_by_fund`\n(a transaction a fund step recorded, or its reversal, cannot be reversed through\nthe raw ledger), `rate_exists` (an exchange rate is already recorded for the\npair and date), and for disbursements `invalid_disbursement_state` (the step does not follow from\nthe disbursement's status) and `already_approved` (the principal already gave\none of the two approvals).\n",
+        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`,\n`key_already_revoked`, `fund_exists`, `private_data_erased`, `managed_by_fund`\n(a transaction a fund step recorded, or its reversal, cannot be reversed through\nthe raw ledger), `rate_exists` (an exchange rate is already recorded for the\npair and date), and for disbursements `invalid_disbursement_state` (the step does not follow from\nthe disbursement's status) and `already_approved` (the principal already gave\none of the two approvals), and for cash adjustments `invalid_cash_adjustment_state`\n(the adjustment is not waiting for approval).\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -11216,6 +12124,7 @@ components:
           "name",
           "assets",
           "two_approvals_above",
+          "cash_adjustment_approval_above",
           "accounts",
           "created_at"
         ],
@@ -11244,6 +12153,16 @@ components:
           "two_approvals_above": {
             "type": "object",
             "description": "Per asset of the fund, the amount in minor units above which a disbursement needs two approvals; assets without a threshold are left out (`{}` when none has one).",
+            "propertyNames": {
+              "$ref": "#/components/schemas/AssetCode"
+            },
+            "additionalProperties": {
+              "$ref": "#/components/schemas/Threshold"
+            }
+          },
+          "cash_adjustment_approval_above": {
+            "type": "object",
+            "description": "Per asset of the fund, the daily allowance in minor units of cash adjustments that post without an approver; assets without a limit are left out (`{}` when none has one), and their adjustments always wait for an approver.",
             "propertyNames": {
               "$ref": "#/components/schemas/AssetCode"
             },
@@ -11750,6 +12669,185 @@ components:
           }
         }
       },
+      "CashAdjustmentID": {
+        "type": "string",
+        "description": "A cash adjustment's permanent id.",
+        "pattern": "^adj_[0-9a-f]{32}$",
+        "examples": [
+          "adj_1a2b3c4d5e6f708192a3b4c5d6e7f809"
+        ]
+      },
+      "CashAdjustmentStatus": {
+        "type": "string",
+        "description": "Where a cash adjustment stands, derived from its steps:\n- `requested`: beyond the fund's daily allowance, waiting for an approver.\n- `posted`: the money left the fund's cash (at once, or on approval).\n- `rejected`: an approver rejected it; no money moved.\n",
+        "enum": [
+          "requested",
+          "posted",
+          "rejected"
+        ]
+      },
+      "RequestCashAdjustmentRequest": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "asset",
+          "amount",
+          "counter_account",
+          "date",
+          "reason"
+        ],
+        "properties": {
+          "asset": {
+            "$ref": "#/components/schemas/AssetCode",
+            "description": "One of the fund's assets (another string is `422 validation_failed`; an asset the fund does not hold `422 asset_not_in_fund`)."
+          },
+          "amount": {
+            "$ref": "#/components/schemas/PositiveAmount",
+            "description": "What leaves the fund's cash, in minor units, 1 to 9007199254740991 (another whole number within 64 bits is `422 validation_failed`)."
+          },
+          "counter_account": {
+            "type": "string",
+            "description": "The code of an existing account no fund opened, e.g. `expenses:bank-fees` (otherwise `422 validation_failed`, `unknown_reference` or `fund_account`)."
+          },
+          "date": {
+            "type": "string",
+            "description": "The date of the transaction, `YYYY-MM-DD` (otherwise `422 validation_failed`)."
+          },
+          "reason": {
+            "type": "string",
+            "description": "Why the money leaves; 1 to 1000 characters, no control characters (otherwise\n`422 validation_failed`). Stored in Unicode NFC, and public: it is in the\naudit log.\n"
+          }
+        }
+      },
+      "CashAdjustment": {
+        "type": "object",
+        "description": "Money taken out of a fund's cash to an account outside every fund (a fee, a\ncorrection), with its status derived from its recorded steps.\n",
+        "required": [
+          "id",
+          "fund_id",
+          "asset",
+          "amount",
+          "counter_account",
+          "date",
+          "reason",
+          "status",
+          "needs_approval",
+          "requested_by",
+          "requested_at",
+          "steps",
+          "transaction_ids"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/CashAdjustmentID"
+          },
+          "fund_id": {
+            "$ref": "#/components/schemas/FundID",
+            "description": "The fund's id (also when the request named the fund by its code)."
+          },
+          "asset": {
+            "$ref": "#/components/schemas/AssetCode"
+          },
+          "amount": {
+            "$ref": "#/components/schemas/PositiveAmount",
+            "description": "What leaves the fund's cash, in minor units."
+          },
+          "counter_account": {
+            "$ref": "#/components/schemas/AccountCode"
+          },
+          "date": {
+            "$ref": "#/components/schemas/Date"
+          },
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1000,
+            "description": "Why the money leaves, in Unicode NFC; public (it is in the audit log)."
+          },
+          "status": {
+            "$ref": "#/components/schemas/CashAdjustmentStatus"
+          },
+          "needs_approval": {
+            "type": "boolean",
+            "description": "Whether `amount` went beyond what was left of the fund's daily `cash_adjustment_approval_above` allowance for `asset` when requested (or the fund sets none), so an approver must approve it."
+          },
+          "requested_by": {
+            "$ref": "#/components/schemas/Principal",
+            "description": "Who requested the adjustment; never its approver."
+          },
+          "requested_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "steps": {
+            "type": "array",
+            "description": "The approval or rejection, when one was taken.",
+            "maxItems": 1,
+            "items": {
+              "$ref": "#/components/schemas/CashAdjustmentStep"
+            }
+          },
+          "transaction_ids": {
+            "type": "array",
+            "description": "The transaction that took the money out, once `posted`; empty otherwise.",
+            "maxItems": 1,
+            "items": {
+              "$ref": "#/components/schemas/TransactionID"
+            }
+          }
+        }
+      },
+      "CashAdjustmentStep": {
+        "type": "object",
+        "required": [
+          "kind",
+          "principal",
+          "at"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "approve",
+              "reject"
+            ]
+          },
+          "principal": {
+            "$ref": "#/components/schemas/Principal",
+            "description": "Who took the step."
+          },
+          "at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "transaction_id": {
+            "$ref": "#/components/schemas/TransactionID",
+            "description": "The transaction an approval posted; absent on a rejection."
+          },
+          "reason": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1000,
+            "description": "The reason given with the step, in Unicode NFC; absent when none was given."
+          }
+        }
+      },
+      "CashAdjustmentList": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+              "$ref": "#/components/schemas/CashAdjustment"
+            }
+          },
+          "next_cursor": {
+            "$ref": "#/components/schemas/NextCursor"
+          }
+        }
+      },
       "DisbursementList": {
         "type": "object",
         "required": [
@@ -12034,6 +13132,7 @@ components:
               "managed_by_fund",
               "fund_account",
               "invalid_disbursement_state",
+              "invalid_cash_adjustment_state",
               "already_approved",
               "rate_exists",
               "body_too_large",
@@ -12454,6 +13553,19 @@ components:
               "null"
             ],
             "description": "Per asset, the amount in minor units above which a disbursement needs two\napprovals, 0 to 9007199254740991. Every key must be one of `assets` and every\nvalue in range (otherwise `422 validation_failed`); a value that is not a whole\nnumber within 64 bits is `400 invalid_request`. Absent or `null`: `{}`.\n",
+            "propertyNames": {
+              "$ref": "#/components/schemas/AssetCode"
+            },
+            "additionalProperties": {
+              "$ref": "#/components/schemas/Threshold"
+            }
+          },
+          "cash_adjustment_approval_above": {
+            "type": [
+              "object",
+              "null"
+            ],
+            "description": "Per asset, the daily allowance in minor units of cash adjustments that post\nwithout an approver (their sum per UTC day), 0 to 9007199254740991; keep it\nsmall (routine bank fees). Every key\nmust be one of `assets` and every value in range (otherwise\n`422 validation_failed`); a value that is not a whole number within 64 bits is\n`400 invalid_request`. Absent or `null`: `{}` (every adjustment waits for an\napprover).\n",
             "propertyNames": {
               "$ref": "#/components/schemas/AssetCode"
             },

@@ -1,0 +1,248 @@
+import Foundation
+public import FundCore
+import GRDB
+public import LedgerCore
+
+/// Cash adjustments: money taken out of a fund's cash to an account outside every fund
+/// (a bank fee, a correction). A request up to the fund's limit posts at once; a larger
+/// one waits for an approver who is not its requester. Every step is a row, a log entry
+/// attributed to its principal and — where money moves — one ledger transaction, all in
+/// one database transaction.
+extension SQLiteLedgerStore {
+    public func requestCashAdjustment(
+        fund reference: String, _ draft: CashAdjustmentDraft, by principal: Principal, idempotency: Idempotency<CashAdjustmentView>?
+    ) async throws -> WriteOutcome<CashAdjustmentView> {
+        let checked = try draft.checked()
+        let identifiers = self.identifiers
+        return try await write(idempotency: idempotency) { db, now in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"), arguments: [reference, reference]) else {
+                throw Rejection.notFound(resource: "fund", reference: reference)
+            }
+            let fund = try Self.fund(db, from: row)
+            guard fund.assets.contains(checked.asset) else { throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset) }
+            let counter = try Self.counterAccount(db, code: checked.counterAccount)
+            let adjustment = CashAdjustment(
+                id: CashAdjustmentID(bytes: identifiers.nextIdentifierBytes()), fundID: fund.id, asset: checked.asset,
+                amount: checked.amount, counterAccount: checked.counterAccount, date: checked.date, reason: draft.reason,
+                needsApproval: CashAdjustment.needsApproval(
+                    amount: checked.amount, asset: checked.asset, postedToday: try Self.postedWithoutApproval(db, fund: fund, asset: checked.asset, on: now.date),
+                    in: fund
+                ),
+                requestedBy: principal, requestedAt: now
+            )
+            var recorded: (LedgerTransaction, [BalanceSnapshot])?
+            if !adjustment.needsApproval {
+                recorded = try Self.post(adjustment, fund: fund, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO cash_adjustments (id, fund_id, asset, amount, counter_account, date, reason, needs_approval, transaction_id,
+                    requested_by_key, requested_by_name, requested_by_role, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    adjustment.id.rawValue, fund.id.rawValue, checked.asset.rawValue, checked.amount.minorUnits, counter.id.rawValue,
+                    checked.date.description, draft.reason, adjustment.needsApproval, recorded?.0.id.rawValue,
+                    principal.keyID, principal.name, principal.role?.rawValue, now.description,
+                ]
+            )
+            try AuditLogWriter.append(
+                db, event: .fundAction(FundAction(
+                    kind: "cash_adjustment.requested", subject: adjustment.id.rawValue, details: adjustment.details,
+                    accountsOpened: [], transaction: recorded?.0
+                )),
+                balances: recorded?.1 ?? [], by: principal, at: now
+            )
+            guard let view = try Self.cashAdjustmentView(db, id: adjustment.id) else { preconditionFailure("just written") }
+            return view
+        }
+    }
+
+    /// Approves (and so posts) or rejects a waiting cash adjustment, checked against its
+    /// state and the principal.
+    public func takeCashAdjustmentStep(
+        _ id: CashAdjustmentID, _ kind: CashAdjustmentStep.Kind, reason: String?, by principal: Principal,
+        idempotency: Idempotency<CashAdjustmentView>?
+    ) async throws -> WriteOutcome<CashAdjustmentView> {
+        if let reason, let problem = TextRules.problem(in: reason, field: "reason", lengthMax: Limits.descriptionLengthMax) {
+            throw Rejection.invalidFields([problem])
+        }
+        let identifiers = self.identifiers
+        return try await write(idempotency: idempotency) { db, now in
+            guard let view = try Self.cashAdjustmentView(db, id: id) else {
+                throw Rejection.notFound(resource: "cash adjustment", reference: id.rawValue)
+            }
+            try view.adjustment.check(kind, by: principal, after: view.steps)
+            var recorded: (LedgerTransaction, [BalanceSnapshot])?
+            if kind == .approve {
+                let fund = try Self.fund(db, reference: view.adjustment.fundID.rawValue)
+                recorded = try Self.post(view.adjustment, fund: fund, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db)
+            }
+            let step = CashAdjustmentStep(kind: kind, principal: principal, at: now, transactionID: recorded?.0.id, reason: reason)
+            let position = view.steps.count
+            try db.execute(
+                sql: """
+                    INSERT INTO cash_adjustment_steps (adjustment_id, position, kind, principal_key, principal_name, principal_role, transaction_id, reason, at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    id.rawValue, position, kind.rawValue, principal.keyID, principal.name, principal.role?.rawValue,
+                    recorded?.0.id.rawValue, reason, now.description,
+                ]
+            )
+            try AuditLogWriter.append(
+                db, event: .fundAction(FundAction(
+                    kind: "cash_adjustment.\(kind == .approve ? "approved" : "rejected")", subject: "\(id.rawValue)#\(position)",
+                    details: Self.stepDetails(id: id, position: position, step: step), accountsOpened: [], transaction: recorded?.0
+                )),
+                balances: recorded?.1 ?? [], by: principal, at: now
+            )
+            guard let updated = try Self.cashAdjustmentView(db, id: id) else { preconditionFailure("exists") }
+            return updated
+        }
+    }
+
+    public func cashAdjustment(_ id: CashAdjustmentID) async throws -> CashAdjustmentView? {
+        try await pool.read { db in try Self.cashAdjustmentView(db, id: id) }
+    }
+
+    public func cashAdjustments(filter: CashAdjustmentFilter, page: PageRequest) async throws -> Page<CashAdjustmentView> {
+        let after = try page.cursor.map { cursor in
+            guard cursor.fields.count == 2, cursor.fields[0] == "cash_adjustment", let seq = Int64(cursor.fields[1]) else { throw InvalidCursor() }
+            return seq
+        } ?? Int64(0)
+        return try await pool.read { db in
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT seq, id FROM cash_adjustments WHERE seq > ?
+                    AND (? IS NULL OR fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?)) ORDER BY seq
+                    """,
+                arguments: [after, filter.fundID, filter.fundID, filter.fundID]
+            )
+            var views: [CashAdjustmentView] = []
+            var last = after
+            var hasMore = false
+            while let row = try rows.next() {
+                guard let id = CashAdjustmentID(try LedgerRows.text(row, "id")), let view = try Self.cashAdjustmentView(db, id: id) else { continue }
+                if let state = filter.state, view.state != state { continue }
+                if views.count == page.limit {
+                    hasMore = true
+                    break
+                }
+                views.append(view)
+                last = try LedgerRows.integer(row, "seq")
+            }
+            return Page(items: views, nextCursor: hasMore ? PageCursor(fields: ["cash_adjustment", String(last)]) : nil)
+        }
+    }
+
+    // MARK: Steps
+
+    /// What adjustments in `asset` took out of `fund`'s cash without an approver on `day`
+    /// (UTC, by request time): the part of the fund's daily allowance already used.
+    static func postedWithoutApproval(_ db: Database, fund: Fund, asset: AssetCode, on day: LocalDate) throws -> Amount {
+        let sum = try Int64.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT coalesce(sum(amount), 0) FROM cash_adjustments
+                WHERE fund_id = ? AND asset = ? AND needs_approval = 0 AND substr(requested_at, 1, 10) = ?
+                """),
+            arguments: [fund.id.rawValue, asset.rawValue, day.description]
+        ) ?? 0
+        // Each was within the limit, itself at most 2^53 − 1, so the sum is too.
+        guard let amount = Amount(minorUnits: sum) else { throw StorageError.corruptRow(table: "cash_adjustments", detail: "daily sum is out of range") }
+        return amount
+    }
+
+    /// The account a cash adjustment pays into: it must exist and lie outside every fund,
+    /// so an adjustment can never move one fund's money into another fund's books.
+    static func counterAccount(_ db: Database, code: AccountCode) throws -> Account {
+        guard let stored = try LedgerRows.account(db, reference: .code(code))?.account else {
+            throw Rejection.unknownReference(field: "counter_account", reference: code.rawValue)
+        }
+        guard !isFundOpened(stored) else { throw Rejection.fundAccount(account: code) }
+        return stored
+    }
+
+    /// Writes the adjustment's transaction: the counter account debited, the fund's cash
+    /// credited (`no_negative` refuses more than the cash holds on any date).
+    static func post(
+        _ adjustment: CashAdjustment, fund: Fund, id: TransactionID, at now: Timestamp, in db: Database
+    ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
+        _ = try counterAccount(db, code: adjustment.counterAccount)
+        let asset = adjustment.asset.rawValue
+        return try insertTransaction(
+            TransactionDraft(
+                date: adjustment.date.description, description: "Cash adjustment \(adjustment.id) from fund \(fund.code)",
+                metadata: .object(["cash_adjustment_id": .string(adjustment.id.rawValue)]),
+                postings: [
+                    PostingDraft(account: adjustment.counterAccount.rawValue, asset: asset, amount: adjustment.amount.minorUnits),
+                    PostingDraft(account: fund.chart.cash(adjustment.asset).rawValue, asset: asset, amount: -adjustment.amount.minorUnits),
+                ]
+            ).checked(),
+            id: id, at: now, in: db
+        )
+    }
+
+    // MARK: Rows
+
+    static func stepDetails(id: CashAdjustmentID, position: Int, step: CashAdjustmentStep) -> JSONValue {
+        .object([
+            "id": .string(id.rawValue), "step": .integer(Int64(position)), "kind": .string(step.kind.rawValue),
+            "reason": step.reason.map(JSONValue.string) ?? .null, "at": .string(step.at.description),
+        ])
+    }
+
+    static func cashAdjustmentView(_ db: Database, id: CashAdjustmentID) throws -> CashAdjustmentView? {
+        let sql = """
+            SELECT c.*, a.code AS counter_code FROM cash_adjustments c JOIN accounts a ON a.id = c.counter_account WHERE c.id = ?
+            """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id.rawValue]) else { return nil }
+        let table = "cash_adjustments"
+        let adjustment = CashAdjustment(
+            id: id, fundID: try LedgerRows.parse(row, "fund_id", table: table, FundID.init),
+            asset: try LedgerRows.parse(row, "asset", table: table, AssetCode.init), amount: try LedgerRows.amount(row, "amount", table: table),
+            counterAccount: try LedgerRows.parse(row, "counter_code", table: table, AccountCode.init),
+            date: try LedgerRows.parse(row, "date", table: table, LocalDate.init), reason: try LedgerRows.text(row, "reason"),
+            needsApproval: try LedgerRows.integer(row, "needs_approval") == 1, requestedBy: try principal(row, prefix: "requested_by"),
+            requestedAt: try LedgerRows.parse(row, "requested_at", table: table, Timestamp.init)
+        )
+        let steps = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM cash_adjustment_steps WHERE adjustment_id = ? ORDER BY position"), arguments: [id.rawValue]
+        ).map { step in
+            guard let kind = CashAdjustmentStep.Kind(rawValue: try LedgerRows.text(step, "kind")) else {
+                throw StorageError.corruptRow(table: "cash_adjustment_steps", detail: "kind does not parse")
+            }
+            return CashAdjustmentStep(
+                kind: kind, principal: try principal(step, prefix: "principal"),
+                at: try LedgerRows.parse(step, "at", table: "cash_adjustment_steps", Timestamp.init),
+                transactionID: try step.decode(String?.self, forColumn: "transaction_id").flatMap(TransactionID.init),
+                reason: try step.decode(String?.self, forColumn: "reason")
+            )
+        }
+        let posted = try row.decode(String?.self, forColumn: "transaction_id").flatMap(TransactionID.init)
+        return CashAdjustmentView(
+            adjustment: adjustment, steps: steps, state: adjustment.state(after: steps),
+            transactionIDs: ([posted] + steps.map(\.transactionID)).compactMap { $0 }
+        )
+    }
+}
+
+/// A cash adjustment with its steps, derived state and the transaction that posted it.
+public struct CashAdjustmentView: Sendable, Equatable {
+    public let adjustment: CashAdjustment
+    public let steps: [CashAdjustmentStep]
+    public let state: CashAdjustment.State
+    /// The one transaction that took the money out, once posted; empty otherwise.
+    public let transactionIDs: [TransactionID]
+}
+
+/// Which cash adjustments a list returns.
+public struct CashAdjustmentFilter: Sendable, Equatable {
+    public var fundID: String?
+    public var state: CashAdjustment.State?
+
+    public init(fundID: String? = nil, state: CashAdjustment.State? = nil) {
+        self.fundID = fundID
+        self.state = state
+    }
+}
