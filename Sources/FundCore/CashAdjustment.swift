@@ -48,7 +48,9 @@ public struct CashAdjustment: Hashable, Sendable {
     /// adjustments in the asset already took without an approver on the same UTC day, so
     /// many small requests (a salami drain) need an approver as soon as they add up to
     /// more than the limit. No limit for the asset: always an approver (the safe default).
-    public static func needsApproval(amount: Amount, asset: AssetCode, postedToday: Amount = .zero, in fund: Fund) -> Bool {
+    public static func needsApproval(
+        amount: Amount, asset: AssetCode, postedToday: Amount = .zero, in fund: Fund
+    ) -> Bool {
         guard let limit = fund.cashAdjustmentApprovalAbove[asset] else { return true }
         let (total, overflow) = amount.minorUnits.addingReportingOverflow(postedToday.minorUnits)
         return overflow || total > limit.minorUnits
@@ -81,7 +83,9 @@ public struct CashAdjustment: Hashable, Sendable {
     ///
     /// Only a waiting adjustment takes a step; its requester may reject it but never
     /// approve it (the same rule, and the same `FourEyes` helper, as disbursements).
-    public func check(_ kind: CashAdjustmentStep.Kind, by principal: Principal, after steps: [CashAdjustmentStep]) throws(Rejection) {
+    public func check(
+        _ kind: CashAdjustmentStep.Kind, by principal: Principal, after steps: [CashAdjustmentStep]
+    ) throws(Rejection) {
         let state = state(after: steps)
         guard state == .requested else {
             throw .cashAdjustmentState(id: id.rawValue, state: state.rawValue, action: kind.rawValue)
@@ -141,7 +145,8 @@ public struct CashAdjustmentDraft: Sendable, Equatable {
     }
 
     /// The checked fields (the store resolves the fund and the counter account).
-    public func checked() throws(Rejection) -> (asset: AssetCode, amount: Amount, counterAccount: AccountCode, date: LocalDate) {
+    public func checked() throws(Rejection)
+        -> (asset: AssetCode, amount: Amount, counterAccount: AccountCode, date: LocalDate) {
         var problems: [FieldProblem] = []
         let asset = AssetCode(self.asset)
         if asset == nil { problems.append(.init(field: "asset", detail: "must match [A-Z0-9_]{2,16}")) }

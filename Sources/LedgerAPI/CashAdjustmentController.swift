@@ -89,7 +89,10 @@ struct CashAdjustmentController<Store: LedgerStore> {
             requestedBy = PrincipalBody(adjustment.requestedBy)
             requestedAt = adjustment.requestedAt.description
             steps = view.steps.map {
-                StepBody(kind: $0.kind.rawValue, principal: PrincipalBody($0.principal), at: $0.at.description, transactionID: $0.transactionID?.rawValue, reason: $0.reason)
+                StepBody(
+                    kind: $0.kind.rawValue, principal: PrincipalBody($0.principal), at: $0.at.description,
+                    transactionID: $0.transactionID?.rawValue, reason: $0.reason
+                )
             }
             transactionIDs = view.transactionIDs.map(\.rawValue)
         }
@@ -124,7 +127,8 @@ struct CashAdjustmentController<Store: LedgerStore> {
         try RequestLimits.enforce(limits.problems(text: reason, field: "reason"))
         let principal = try context.requirePrincipal()
         let draft = CashAdjustmentDraft(
-            asset: create.asset, amount: create.amount, counterAccount: create.counterAccount, date: create.date, reason: reason
+            asset: create.asset, amount: create.amount, counterAccount: create.counterAccount, date: create.date,
+            reason: reason
         )
         let render = Self.render(status: 201)
         let outcome = try await store.requestCashAdjustment(
@@ -137,13 +141,17 @@ struct CashAdjustmentController<Store: LedgerStore> {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         var filter = CashAdjustmentFilter(fundID: request.uri.queryParameters.get("fund_id"))
         filter.state = try RequestReading.choice(request, "status", as: CashAdjustment.State.self)
-        let page = try await store.cashAdjustments(filter: filter, page: try RequestReading.page(request, limits: limits))
+        let page = try await store.cashAdjustments(
+            filter: filter, page: try RequestReading.page(request, limits: limits)
+        )
         return try JSONResponse.response(Representation.List(page, AdjustmentBody.init))
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try Self.adjustmentID(context)
-        guard let view = try await store.cashAdjustment(id) else { throw Rejection.notFound(resource: "cash adjustment", reference: id.rawValue) }
+        guard let view = try await store.cashAdjustment(id) else {
+            throw Rejection.notFound(resource: "cash adjustment", reference: id.rawValue)
+        }
         return try JSONResponse.response(AdjustmentBody(view))
     }
 
@@ -152,7 +160,8 @@ struct CashAdjustmentController<Store: LedgerStore> {
         let body = try await RequestReading.body(of: request, limits: limits, allowsEmpty: true)
         var reason: String?
         if !body.isEmpty {
-            reason = UnicodeText.nfc(try JSONRequest.decode(StepRequest.self, from: body, depthMax: limits.jsonDepthMax).reason)
+            let decoded = try JSONRequest.decode(StepRequest.self, from: body, depthMax: limits.jsonDepthMax)
+            reason = UnicodeText.nfc(decoded.reason)
             try RequestLimits.enforce(limits.problems(text: reason, field: "reason"))
         }
         let principal = try context.requirePrincipal()
@@ -170,7 +179,9 @@ struct CashAdjustmentController<Store: LedgerStore> {
 
     static func adjustmentID(_ context: AppRequestContext) throws -> CashAdjustmentID {
         let text = try RequestReading.pathParameter(context, "id")
-        guard let id = CashAdjustmentID(text) else { throw Rejection.notFound(resource: "cash adjustment", reference: text) }
+        guard let id = CashAdjustmentID(text) else {
+            throw Rejection.notFound(resource: "cash adjustment", reference: text)
+        }
         return id
     }
 }

@@ -10,49 +10,43 @@ public import LedgerCore
 /// one database transaction.
 extension SQLiteLedgerStore {
     public func requestCashAdjustment(
-        fund reference: String, _ draft: CashAdjustmentDraft, by principal: Principal, idempotency: Idempotency<CashAdjustmentView>?
+        fund reference: String, _ draft: CashAdjustmentDraft, by principal: Principal,
+        idempotency: Idempotency<CashAdjustmentView>?
     ) async throws -> WriteOutcome<CashAdjustmentView> {
         let checked = try draft.checked()
         let identifiers = self.identifiers
         return try await write(idempotency: idempotency) { db, now in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"), arguments: [reference, reference]) else {
-                throw Rejection.notFound(resource: "fund", reference: reference)
+            let fund = try Self.fundOrNotFound(db, reference: reference)
+            guard fund.assets.contains(checked.asset) else {
+                throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset)
             }
-            let fund = try Self.fund(db, from: row)
-            guard fund.assets.contains(checked.asset) else { throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset) }
             let counter = try Self.counterAccount(db, code: checked.counterAccount)
+            let postedToday = try Self.postedWithoutApproval(db, fund: fund, asset: checked.asset, on: now.date)
             let adjustment = CashAdjustment(
                 id: CashAdjustmentID(bytes: identifiers.nextIdentifierBytes()), fundID: fund.id, asset: checked.asset,
-                amount: checked.amount, counterAccount: checked.counterAccount, date: checked.date, reason: draft.reason,
+                amount: checked.amount, counterAccount: checked.counterAccount, date: checked.date,
+                reason: draft.reason,
                 needsApproval: CashAdjustment.needsApproval(
-                    amount: checked.amount, asset: checked.asset, postedToday: try Self.postedWithoutApproval(db, fund: fund, asset: checked.asset, on: now.date),
-                    in: fund
+                    amount: checked.amount, asset: checked.asset, postedToday: postedToday, in: fund
                 ),
                 requestedBy: principal, requestedAt: now
             )
             var recorded: (LedgerTransaction, [BalanceSnapshot])?
             if !adjustment.needsApproval {
-                recorded = try Self.post(adjustment, fund: fund, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db)
+                let transactionID = TransactionID(bytes: identifiers.nextIdentifierBytes())
+                recorded = try Self.post(adjustment, fund: fund, id: transactionID, at: now, in: db)
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO cash_adjustments (id, fund_id, asset, amount, counter_account, date, reason, needs_approval, transaction_id,
-                    requested_by_key, requested_by_name, requested_by_role, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    adjustment.id.rawValue, fund.id.rawValue, checked.asset.rawValue, checked.amount.minorUnits, counter.id.rawValue,
-                    checked.date.description, draft.reason, adjustment.needsApproval, recorded?.0.id.rawValue,
-                    principal.keyID, principal.name, principal.role?.rawValue, now.description,
-                ]
+            try Self.insert(adjustment, counter: counter, transaction: recorded?.0.id, in: db)
+            let action = FundAction(
+                kind: "cash_adjustment.requested", subject: adjustment.id.rawValue, details: adjustment.details,
+                accountsOpened: [], transaction: recorded?.0
             )
             try AuditLogWriter.append(
-                db, event: .fundAction(FundAction(
-                    kind: "cash_adjustment.requested", subject: adjustment.id.rawValue, details: adjustment.details,
-                    accountsOpened: [], transaction: recorded?.0
-                )),
-                balances: recorded?.1 ?? [], by: principal, at: now
+                db, event: .fundAction(action), balances: recorded?.1 ?? [], by: principal, at: now
             )
-            guard let view = try Self.cashAdjustmentView(db, id: adjustment.id) else { preconditionFailure("just written") }
+            guard let view = try Self.cashAdjustmentView(db, id: adjustment.id) else {
+                preconditionFailure("just written")
+            }
             return view
         }
     }
@@ -63,7 +57,8 @@ extension SQLiteLedgerStore {
         _ id: CashAdjustmentID, _ kind: CashAdjustmentStep.Kind, reason: String?, by principal: Principal,
         idempotency: Idempotency<CashAdjustmentView>?
     ) async throws -> WriteOutcome<CashAdjustmentView> {
-        if let reason, let problem = TextRules.problem(in: reason, field: "reason", lengthMax: Limits.descriptionLengthMax) {
+        if let reason,
+           let problem = TextRules.problem(in: reason, field: "reason", lengthMax: Limits.descriptionLengthMax) {
             throw Rejection.invalidFields([problem])
         }
         let identifiers = self.identifiers
@@ -75,26 +70,22 @@ extension SQLiteLedgerStore {
             var recorded: (LedgerTransaction, [BalanceSnapshot])?
             if kind == .approve {
                 let fund = try Self.fund(db, reference: view.adjustment.fundID.rawValue)
-                recorded = try Self.post(view.adjustment, fund: fund, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db)
+                let transactionID = TransactionID(bytes: identifiers.nextIdentifierBytes())
+                recorded = try Self.post(view.adjustment, fund: fund, id: transactionID, at: now, in: db)
             }
-            let step = CashAdjustmentStep(kind: kind, principal: principal, at: now, transactionID: recorded?.0.id, reason: reason)
+            let step = CashAdjustmentStep(
+                kind: kind, principal: principal, at: now, transactionID: recorded?.0.id, reason: reason
+            )
             let position = view.steps.count
-            try db.execute(
-                sql: """
-                    INSERT INTO cash_adjustment_steps (adjustment_id, position, kind, principal_key, principal_name, principal_role, transaction_id, reason, at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    id.rawValue, position, kind.rawValue, principal.keyID, principal.name, principal.role?.rawValue,
-                    recorded?.0.id.rawValue, reason, now.description,
-                ]
+            try Self.insert(step, of: id, position: position, in: db)
+            let action = FundAction(
+                kind: "cash_adjustment.\(kind == .approve ? "approved" : "rejected")",
+                subject: "\(id.rawValue)#\(position)",
+                details: Self.stepDetails(id: id, position: position, step: step), accountsOpened: [],
+                transaction: recorded?.0
             )
             try AuditLogWriter.append(
-                db, event: .fundAction(FundAction(
-                    kind: "cash_adjustment.\(kind == .approve ? "approved" : "rejected")", subject: "\(id.rawValue)#\(position)",
-                    details: Self.stepDetails(id: id, position: position, step: step), accountsOpened: [], transaction: recorded?.0
-                )),
-                balances: recorded?.1 ?? [], by: principal, at: now
+                db, event: .fundAction(action), balances: recorded?.1 ?? [], by: principal, at: now
             )
             guard let updated = try Self.cashAdjustmentView(db, id: id) else { preconditionFailure("exists") }
             return updated
@@ -105,9 +96,15 @@ extension SQLiteLedgerStore {
         try await pool.read { db in try Self.cashAdjustmentView(db, id: id) }
     }
 
-    public func cashAdjustments(filter: CashAdjustmentFilter, page: PageRequest) async throws -> Page<CashAdjustmentView> {
+    public func cashAdjustments(
+        filter: CashAdjustmentFilter, page: PageRequest
+    ) async throws -> Page<CashAdjustmentView> {
         let after = try page.cursor.map { cursor in
-            guard cursor.fields.count == 2, cursor.fields[0] == "cash_adjustment", let seq = Int64(cursor.fields[1]) else { throw InvalidCursor() }
+            guard cursor.fields.count == 2, cursor.fields[0] == "cash_adjustment",
+                  let seq = Int64(cursor.fields[1])
+            else {
+                throw InvalidCursor()
+            }
             return seq
         } ?? Int64(0)
         return try await pool.read { db in
@@ -123,7 +120,9 @@ extension SQLiteLedgerStore {
             var last = after
             var hasMore = false
             while let row = try rows.next() {
-                guard let id = CashAdjustmentID(try LedgerRows.text(row, "id")), let view = try Self.cashAdjustmentView(db, id: id) else { continue }
+                guard let id = CashAdjustmentID(try LedgerRows.text(row, "id")),
+                      let view = try Self.cashAdjustmentView(db, id: id)
+                else { continue }
                 if let state = filter.state, view.state != state { continue }
                 if views.count == page.limit {
                     hasMore = true
@@ -140,7 +139,9 @@ extension SQLiteLedgerStore {
 
     /// What adjustments in `asset` took out of `fund`'s cash without an approver on `day`
     /// (UTC, by request time): the part of the fund's daily allowance already used.
-    static func postedWithoutApproval(_ db: Database, fund: Fund, asset: AssetCode, on day: LocalDate) throws -> Amount {
+    static func postedWithoutApproval(
+        _ db: Database, fund: Fund, asset: AssetCode, on day: LocalDate
+    ) throws -> Amount {
         let sum = try Int64.fetchOne(
             db.cachedStatement(sql: """
                 SELECT coalesce(sum(amount), 0) FROM cash_adjustments
@@ -149,7 +150,9 @@ extension SQLiteLedgerStore {
             arguments: [fund.id.rawValue, asset.rawValue, day.description]
         ) ?? 0
         // Each was within the limit, itself at most 2^53 − 1, so the sum is too.
-        guard let amount = Amount(minorUnits: sum) else { throw StorageError.corruptRow(table: "cash_adjustments", detail: "daily sum is out of range") }
+        guard let amount = Amount(minorUnits: sum) else {
+            throw StorageError.corruptRow(table: "cash_adjustments", detail: "daily sum is out of range")
+        }
         return amount
     }
 
@@ -170,20 +173,60 @@ extension SQLiteLedgerStore {
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         _ = try counterAccount(db, code: adjustment.counterAccount)
         let asset = adjustment.asset.rawValue
-        return try insertTransaction(
-            TransactionDraft(
-                date: adjustment.date.description, description: "Cash adjustment \(adjustment.id) from fund \(fund.code)",
-                metadata: .object(["cash_adjustment_id": .string(adjustment.id.rawValue)]),
-                postings: [
-                    PostingDraft(account: adjustment.counterAccount.rawValue, asset: asset, amount: adjustment.amount.minorUnits),
-                    PostingDraft(account: fund.chart.cash(adjustment.asset).rawValue, asset: asset, amount: -adjustment.amount.minorUnits),
-                ]
-            ).checked(),
-            id: id, at: now, in: db
+        let amount = adjustment.amount.minorUnits
+        let draft = TransactionDraft(
+            date: adjustment.date.description, description: "Cash adjustment \(adjustment.id) from fund \(fund.code)",
+            metadata: .object(["cash_adjustment_id": .string(adjustment.id.rawValue)]),
+            postings: [
+                PostingDraft(account: adjustment.counterAccount.rawValue, asset: asset, amount: amount),
+                PostingDraft(account: fund.chart.cash(adjustment.asset).rawValue, asset: asset, amount: -amount),
+            ]
         )
+        return try insertTransaction(try draft.checked(), id: id, at: now, in: db)
+    }
+
+    /// The fund named by id or code, or `not_found` (the fund is in the request's path).
+    static func fundOrNotFound(_ db: Database, reference: String) throws -> Fund {
+        let statement = try db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [reference, reference]) else {
+            throw Rejection.notFound(resource: "fund", reference: reference)
+        }
+        return try fund(db, from: row)
     }
 
     // MARK: Rows
+
+    static func insert(
+        _ adjustment: CashAdjustment, counter: Account, transaction: TransactionID?, in db: Database
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO cash_adjustments (id, fund_id, asset, amount, counter_account, date, reason, needs_approval,
+                transaction_id, requested_by_key, requested_by_name, requested_by_role, requested_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                adjustment.id.rawValue, adjustment.fundID.rawValue, adjustment.asset.rawValue,
+                adjustment.amount.minorUnits, counter.id.rawValue, adjustment.date.description, adjustment.reason,
+                adjustment.needsApproval,
+                transaction?.rawValue, adjustment.requestedBy.keyID, adjustment.requestedBy.name,
+                adjustment.requestedBy.role?.rawValue, adjustment.requestedAt.description,
+            ]
+        )
+    }
+
+    static func insert(_ step: CashAdjustmentStep, of id: CashAdjustmentID, position: Int, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO cash_adjustment_steps (adjustment_id, position, kind, principal_key, principal_name,
+                principal_role, transaction_id, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                id.rawValue, position, step.kind.rawValue, step.principal.keyID, step.principal.name,
+                step.principal.role?.rawValue, step.transactionID?.rawValue, step.reason, step.at.description,
+            ]
+        )
+    }
 
     static func stepDetails(id: CashAdjustmentID, position: Int, step: CashAdjustmentStep) -> JSONValue {
         .object([
@@ -194,21 +237,26 @@ extension SQLiteLedgerStore {
 
     static func cashAdjustmentView(_ db: Database, id: CashAdjustmentID) throws -> CashAdjustmentView? {
         let sql = """
-            SELECT c.*, a.code AS counter_code FROM cash_adjustments c JOIN accounts a ON a.id = c.counter_account WHERE c.id = ?
+            SELECT c.*, a.code AS counter_code FROM cash_adjustments c JOIN accounts a ON a.id = c.counter_account
+            WHERE c.id = ?
             """
         guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id.rawValue]) else { return nil }
         let table = "cash_adjustments"
         let adjustment = CashAdjustment(
             id: id, fundID: try LedgerRows.parse(row, "fund_id", table: table, FundID.init),
-            asset: try LedgerRows.parse(row, "asset", table: table, AssetCode.init), amount: try LedgerRows.amount(row, "amount", table: table),
+            asset: try LedgerRows.parse(row, "asset", table: table, AssetCode.init),
+            amount: try LedgerRows.amount(row, "amount", table: table),
             counterAccount: try LedgerRows.parse(row, "counter_code", table: table, AccountCode.init),
-            date: try LedgerRows.parse(row, "date", table: table, LocalDate.init), reason: try LedgerRows.text(row, "reason"),
-            needsApproval: try LedgerRows.integer(row, "needs_approval") == 1, requestedBy: try principal(row, prefix: "requested_by"),
+            date: try LedgerRows.parse(row, "date", table: table, LocalDate.init),
+            reason: try LedgerRows.text(row, "reason"),
+            needsApproval: try LedgerRows.integer(row, "needs_approval") == 1,
+            requestedBy: try principal(row, prefix: "requested_by"),
             requestedAt: try LedgerRows.parse(row, "requested_at", table: table, Timestamp.init)
         )
-        let steps = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM cash_adjustment_steps WHERE adjustment_id = ? ORDER BY position"), arguments: [id.rawValue]
-        ).map { step in
+        let stepRows = try db.cachedStatement(
+            sql: "SELECT * FROM cash_adjustment_steps WHERE adjustment_id = ? ORDER BY position"
+        )
+        let steps = try Row.fetchAll(stepRows, arguments: [id.rawValue]).map { step in
             guard let kind = CashAdjustmentStep.Kind(rawValue: try LedgerRows.text(step, "kind")) else {
                 throw StorageError.corruptRow(table: "cash_adjustment_steps", detail: "kind does not parse")
             }
