@@ -76,7 +76,8 @@ struct Keys: AsyncParsableCommand {
             let (key, token) = try await store.createKey(
                 name: name, role: role, holder: holder, expiresAt: expiresAt, by: .system
             )
-            print("created \(key.role.rawValue) key \(key.id) for \(name), person \(key.personID); the token is shown only now:")
+            print("created \(key.role.rawValue) key \(key.id) for \(name), person \(key.personID);", terminator: " ")
+            print("the token is shown only now:")
             print(token)
         }
 

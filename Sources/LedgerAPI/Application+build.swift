@@ -76,7 +76,9 @@ public func buildApplication(
     if !applied.isEmpty {
         logger.info("migrated database", metadata: ["migrations": "\(applied.joined(separator: ","))"])
     }
-    try await ensureFirstAdminKey(store: store, configuration: configuration, logger: logger, onFirstAdminToken: onFirstAdminToken)
+    try await ensureFirstAdminKey(
+        store: store, configuration: configuration, logger: logger, onFirstAdminToken: onFirstAdminToken
+    )
     metrics.observeCommits(of: store.commitStatistics)
     let router = buildRouter(store: store, limits: configuration.limits, clock: clock, reportCache: reportCache, metrics: metrics)
     // Hummingbird logs its own start line and per-request lines at info/debug; the
@@ -150,7 +152,8 @@ func ensureFirstAdminKey(
     } else if try await !store.hasActiveAdminKey() {
         logger.warning("""
             no active admin key, and none is created at start (that would undo a revocation). Create one offline: \
-            commons-ledger keys create --role admin --name NAME --person-name NAME --database \(configuration.databasePath)
+            commons-ledger keys create --role admin --name NAME --person-name NAME \
+            --database \(configuration.databasePath)
             """)
     }
 }
