@@ -113,11 +113,11 @@ struct Migrate: AsyncParsableCommand {
         let logger = options.makeLogger(configuration)
         let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let (signer, _) = try LogSigner.loadOrCreate(path: configuration.resolvedLogKeyPath, origin: configuration.logOrigin)
-        let store = try SQLiteLedgerStore(
-            path: configuration.databasePath, clock: SystemClock(), identifiers: SystemIdentifierSource(), signer: signer, logger: logger
+        let (store, _, applied) = try SQLiteLedgerStore.openSigned(
+            path: configuration.databasePath, keyPath: configuration.resolvedLogKeyPath,
+            origin: configuration.logOrigin,
+            clock: SystemClock(), identifiers: SystemIdentifierSource(), logger: logger
         )
-        let applied = try store.migrate()
         for name in applied { print("applied \(name)") }
         print("database \(configuration.databasePath) is at \(try store.appliedMigrations().last ?? "no migration")")
         try store.close()

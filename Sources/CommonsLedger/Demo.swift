@@ -35,13 +35,13 @@ struct Demo: AsyncParsableCommand {
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent(), withIntermediateDirectories: true
         )
-        let (signer, _) = try LogSigner.loadOrCreate(path: configuration.resolvedLogKeyPath, origin: configuration.logOrigin)
         let clock = DemoFund.Clock()
-        let store = try SQLiteLedgerStore(
-            path: configuration.databasePath, clock: clock, identifiers: SystemIdentifierSource(), signer: signer, logger: .init(label: "demo"),
+        let store = try SQLiteLedgerStore.openSigned(
+            path: configuration.databasePath, keyPath: configuration.resolvedLogKeyPath,
+            origin: configuration.logOrigin,
+            clock: clock, identifiers: SystemIdentifierSource(), logger: .init(label: "demo"),
             durability: unsynced ? .unsynced : .synced
-        )
-        try store.migrate()
+        ).store
         var demo = DemoFund(store: store, clock: clock, seed: seed)
         demo.scale = scale
         let summary = try await demo.run(months: months, ending: SystemClock().now().date)

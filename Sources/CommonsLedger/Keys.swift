@@ -31,16 +31,15 @@ struct Keys: AsyncParsableCommand {
 
     static func openStore(_ options: ConfigurationOptions) throws -> SQLiteLedgerStore {
         let configuration = try options.resolve()
-        let (signer, _) = try LogSigner.loadOrCreate(path: configuration.resolvedLogKeyPath, origin: configuration.logOrigin)
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent(), withIntermediateDirectories: true
         )
-        let store = try SQLiteLedgerStore(
-            path: configuration.databasePath, clock: SystemClock(), identifiers: SystemIdentifierSource(), signer: signer,
-            logger: .init(label: "commons-ledger")
-        )
-        try store.migrate()
-        return store
+        // The same key checks as `serve`: a missing or replaced signing key is refused.
+        return try SQLiteLedgerStore.openSigned(
+            path: configuration.databasePath, keyPath: configuration.resolvedLogKeyPath,
+            origin: configuration.logOrigin,
+            clock: SystemClock(), identifiers: SystemIdentifierSource(), logger: .init(label: "commons-ledger")
+        ).store
     }
 
     struct Create: AsyncParsableCommand {
@@ -53,8 +52,14 @@ struct Keys: AsyncParsableCommand {
         @Option(help: "admin, treasurer, approver or auditor.")
         var role: String
 
-        @Option(help: "Who holds the key, e.g. \"Amina, treasurer\".")
+        @Option(help: "The key's name, e.g. \"Amina, treasurer\" (private: never in the public log in clear).")
         var name: String
+
+        @Option(help: "The person who holds the key, when they already hold one (prs_…): four eyes counts people.")
+        var person: String?
+
+        @Option(help: "The name of a new person who holds the key (default: the key's name).")
+        var personName: String?
 
         @Option(help: "Expiry, a UTC timestamp such as 2027-01-31T00:00:00.000000Z.")
         var expires: String?
@@ -65,25 +70,44 @@ struct Keys: AsyncParsableCommand {
                 guard let time = Timestamp(text) else { throw ValidationError("--expires must look like 2027-01-31T00:00:00.000000Z") }
                 return time
             }
+            let holder = try holder()
             let store = try Keys.openStore(options)
             defer { try? store.close() }
-            let (key, token) = try await store.createKey(name: name, role: role, expiresAt: expiresAt, by: .system)
-            print("created \(key.role.rawValue) key \(key.id) for \(key.name); the token is shown only now:")
+            let (key, token) = try await store.createKey(
+                name: name, role: role, holder: holder, expiresAt: expiresAt, by: .system
+            )
+            print("created \(key.role.rawValue) key \(key.id) for \(name), person \(key.personID);", terminator: " ")
+            print("the token is shown only now:")
             print(token)
+        }
+
+        /// Who the key is for: `--person` (an existing person) or `--person-name` (a new one).
+        func holder() throws -> KeyHolder {
+            if let person {
+                guard personName == nil else { throw ValidationError("give --person or --person-name, not both") }
+                guard let id = PersonID(person) else {
+                    throw ValidationError("--person must be prs_ followed by 32 hex digits")
+                }
+                return .person(id)
+            }
+            return .newPerson(name: personName ?? name)
         }
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List keys (never their tokens).")
+        static let configuration = CommandConfiguration(abstract: "List keys with their people (never their tokens).")
 
         @OptionGroup var options: ConfigurationOptions
 
         func run() async throws {
             let store = try Keys.openStore(options)
             defer { try? store.close() }
+            let people = try await store.people()
+            let names = Dictionary(people.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
             for key in try await store.keys() {
                 let state = key.revokedAt.map { "revoked \($0)" } ?? key.expiresAt.map { "expires \($0)" } ?? "active"
-                print("\(key.id)  \(key.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))  \(state)  \(key.name)")
+                let role = key.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                print("\(key.id)  \(role)  \(state)  \(key.name ?? "")  \(key.personID) \(names[key.personID] ?? "")")
             }
         }
     }
@@ -100,7 +124,7 @@ struct Keys: AsyncParsableCommand {
             let store = try Keys.openStore(options)
             defer { try? store.close() }
             let key = try await store.revokeKey(id: id, by: .system)
-            print("revoked \(key.id) (\(key.name)) at \(key.revokedAt.map(\.description) ?? "")")
+            print("revoked \(key.id) (\(key.name ?? "")) at \(key.revokedAt.map(\.description) ?? "")")
         }
     }
 }

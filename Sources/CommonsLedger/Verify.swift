@@ -16,8 +16,10 @@ struct Verify: AsyncParsableCommand {
         discussion: """
             Exits 0 when everything verifies, 1 with the first bad entry and what differs otherwise. \
             --key pins the verifier key you trust (text or a file holding it); without it, the key \
-            beside the database is used. --since checks the log is consistent with a checkpoint you \
-            saved earlier (e.g. curl .../v1/log/checkpoint > saved.checkpoint).
+            beside the database is used, and with --url the server's own key: that proves the log is \
+            self-consistent but nothing about the server's honesty (the server chose the key). --since \
+            checks the log is consistent with a checkpoint you saved earlier \
+            (e.g. curl .../v1/log/checkpoint > saved.checkpoint).
             """
     )
 
@@ -63,7 +65,9 @@ struct Verify: AsyncParsableCommand {
             return [key]
         }
         let fallbackKey = try fallback()
-        if !quiet { FileHandle.standardError.write(Data("note: no --key given; trusting \(fallbackKey)\n".utf8)) }
+        if !quiet, !fallbackKey.isEmpty {
+            FileHandle.standardError.write(Data("note: no --key given; trusting \(fallbackKey)\n".utf8))
+        }
         return [fallbackKey]
     }
 
@@ -84,6 +88,9 @@ struct Verify: AsyncParsableCommand {
         func get(_ path: String) async throws -> Data { try await server.get(path) }
         let keys = try verifierKeys { "" }.filter { !$0.isEmpty }
         let trusted = keys.isEmpty ? [try await server.verifierKey()] : keys
+        // Said on standard error before the work and again in the result, never silenced.
+        let unpinned = keys.isEmpty ? LedgerVerifier.unpinnedKeyNotice(serverKey: trusted[0]) : nil
+        if let unpinned { FileHandle.standardError.write(Data((unpinned + "\n").utf8)) }
         let verifiers = try trusted.map { try NoteVerifier(verifierKey: $0) }
         let note = String(decoding: try await get("/v1/log/checkpoint"), as: UTF8.self)
         let checkpoint: Checkpoint
@@ -125,5 +132,6 @@ struct Verify: AsyncParsableCommand {
             }
         }
         print("OK: \(checkpoint.treeSize) entries from \(base) verified against \(checkpoint.origin), root \(checkpoint.rootHash.base64EncodedString)")
+        if let unpinned { print(unpinned) }
     }
 }

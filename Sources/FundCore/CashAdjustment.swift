@@ -90,8 +90,8 @@ public struct CashAdjustment: Hashable, Sendable {
         guard state == .requested else {
             throw .cashAdjustmentState(id: id.rawValue, state: state.rawValue, action: kind.rawValue)
         }
-        if kind == .approve, FourEyes.isSameApprover(principal, as: requestedBy) {
-            throw .selfApproval(id: id.rawValue)
+        if kind == .approve {
+            try FourEyes.check(approver: principal, requester: requestedBy, approvedBefore: [], subject: id.rawValue)
         }
     }
 }
@@ -163,17 +163,5 @@ public struct CashAdjustmentDraft: Sendable, Equatable {
         }
         guard problems.isEmpty, let asset, let amount, let counter, let day else { throw .invalidFields(problems) }
         return (asset, amount, counter, day)
-    }
-}
-
-/// The four-eyes rule's one question: are two principals the same approver?
-///
-/// Cash adjustments ask it here; `Disbursement.check` makes the same comparison inline
-/// today. When the rule moves from "the same API key" to "the same person", change this
-/// and that check together, so both fund steps keep one rule.
-public enum FourEyes {
-    /// Whether `principal` counts as the same approver as `other` (today: the same key).
-    public static func isSameApprover(_ principal: Principal, as other: Principal) -> Bool {
-        principal == other
     }
 }

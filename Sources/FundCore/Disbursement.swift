@@ -3,8 +3,8 @@ public import LedgerCore
 /// A grant requested from a fund for a member, approved by others, then paid.
 ///
 /// Its state is derived from the recorded steps (`DisbursementStep`), never stored:
-/// requested → approved (one approval, or two from different principals above the
-/// fund's threshold; never by the requester) → paid; or rejected; or cancelled before
+/// requested → approved (one approval, or two from different people above the
+/// fund's threshold; never by the requester's person: `FourEyes`) → paid; or rejected; or cancelled before
 /// payment (an approval's ledger transaction is then reversed).
 public struct Disbursement: Hashable, Sendable {
     public let id: DisbursementID
@@ -83,10 +83,10 @@ public struct Disbursement: Hashable, Sendable {
         switch kind {
         case .approve:
             guard state == .requested else { throw .disbursementState(id: id.rawValue, state: state.rawValue, action: kind.rawValue) }
-            guard principal != requestedBy else { throw .selfApproval(id: id.rawValue) }
-            guard !steps.contains(where: { $0.kind == .approve && $0.principal == principal }) else {
-                throw .alreadyApproved(id: id.rawValue)
-            }
+            try FourEyes.check(
+                approver: principal, requester: requestedBy,
+                approvedBefore: steps.filter { $0.kind == .approve }.map(\.principal), subject: id.rawValue
+            )
         case .reject:
             guard state == .requested else { throw .disbursementState(id: id.rawValue, state: state.rawValue, action: kind.rawValue) }
         case .pay:

@@ -48,8 +48,10 @@ public func buildRouter<Store: LedgerStore>(
 /// The one construction path for `serve` and for every HTTP test. The store is closed
 /// after the HTTP server has drained, on graceful shutdown (SIGTERM/SIGINT).
 ///
-/// When the database has no active admin key (a first start), one is created and its
-/// token handed to `onFirstAdminToken` — printed once by `serve`, never stored.
+/// A brand-new database (no key was ever created) gets the first admin key, its token
+/// handed to `onFirstAdminToken` — printed once by `serve`, never stored. The server
+/// refuses to start when the log's signing key is missing or replaced
+/// (`SQLiteLedgerStore.openSigned`).
 public func buildApplication(
     configuration: ServerConfiguration,
     clock: any LedgerClock = SystemClock(),
@@ -62,23 +64,22 @@ public func buildApplication(
     let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let keyPath = configuration.resolvedLogKeyPath
-    let (signer, isNewKey) = try LogSigner.loadOrCreate(path: keyPath, origin: configuration.logOrigin)
-    if isNewKey {
-        logger.notice("created the log signing key", metadata: ["path": "\(keyPath)", "verifier_key": "\(signer.verifierKey)"])
-    }
-    logger.info("audit log verifier key \(signer.verifierKey)")
-    let store = try SQLiteLedgerStore(
-        path: configuration.databasePath, clock: clock, identifiers: identifiers, signer: signer, logger: logger
+    let (store, createdKey, applied) = try SQLiteLedgerStore.openSigned(
+        path: configuration.databasePath, keyPath: keyPath, origin: configuration.logOrigin, clock: clock,
+        identifiers: identifiers, logger: logger
     )
-    let applied = try store.migrate()
+    if let createdKey {
+        logger.notice(
+            "created the log signing key", metadata: ["path": "\(keyPath)", "verifier_key": "\(createdKey.verifierKey)"]
+        )
+    }
+    logger.info("audit log verifier key \(store.logVerifierKey)")
     if !applied.isEmpty {
         logger.info("migrated database", metadata: ["migrations": "\(applied.joined(separator: ","))"])
     }
-    if try await !store.hasActiveAdminKey() {
-        let (key, token) = try await store.createKey(name: "first admin", role: .admin, expiresAt: nil, by: .system)
-        logger.notice("created the first admin key", metadata: ["key_id": "\(key.id)"])
-        onFirstAdminToken(key, token)
-    }
+    try await ensureFirstAdminKey(
+        store: store, configuration: configuration, logger: logger, onFirstAdminToken: onFirstAdminToken
+    )
     metrics.observeCommits(of: store.commitStatistics)
     let router = buildRouter(store: store, limits: configuration.limits, clock: clock, reportCache: reportCache, metrics: metrics)
     // Hummingbird logs its own start line and per-request lines at info/debug; the
@@ -135,5 +136,25 @@ struct StoreService: Service {
         try? await gracefulShutdown()
         try store.close()
         logger.info("database closed")
+    }
+}
+
+/// Creates the first admin key on a database where no key was ever created. A database
+/// whose admin keys were all revoked or expired gets none: minting one at every restart
+/// would undo an incident's "revoke every admin key"; the operator creates one offline.
+func ensureFirstAdminKey(
+    store: SQLiteLedgerStore, configuration: ServerConfiguration, logger: Logger,
+    onFirstAdminToken: @Sendable (APIKey, String) -> Void
+) async throws {
+    if try await store.hasNoKeys() {
+        let (key, token) = try await store.createKey(name: "first admin", role: .admin, expiresAt: nil, by: .system)
+        logger.notice("created the first admin key", metadata: ["key_id": "\(key.id)"])
+        onFirstAdminToken(key, token)
+    } else if try await !store.hasActiveAdminKey() {
+        logger.warning("""
+            no active admin key, and none is created at start (that would undo a revocation). Create one offline: \
+            commons-ledger keys create --role admin --name NAME --person-name NAME \
+            --database \(configuration.databasePath)
+            """)
     }
 }

@@ -58,20 +58,24 @@ struct DisbursementController<Store: LedgerStore> {
         }
     }
 
+    /// Who took a step, with the person four eyes counted.
     struct PrincipalBody: Encodable, Sendable {
         let keyID: String?
         let name: String
         let role: String?
+        let personID: String?
 
         init(_ principal: Principal) {
             keyID = principal.keyID
             name = principal.name
             role = principal.role?.rawValue
+            personID = principal.person?.rawValue
         }
 
         enum CodingKeys: String, CodingKey {
             case name, role
             case keyID = "key_id"
+            case personID = "person_id"
         }
     }
 

@@ -11,33 +11,48 @@ struct KeyController<Store: LedgerStore> {
     let limits: RequestLimits
 
     /// `POST /v1/keys` body.
+    ///
+    /// The key's holder: `person_id` (a person who already holds a key) or `person_name`
+    /// (a new person); neither makes a new person named like the key. Four eyes counts
+    /// people, so an admin names who will hold the key.
     struct CreateRequest: RequestBody {
         let name: String
         let role: String
         let expiresAt: String?
+        let personID: String?
+        let personName: String?
 
-        static var shape: JSONShape { .object(["name": .value, "role": .value, "expires_at": .value]) }
+        static var shape: JSONShape {
+            .object(["name": .value, "role": .value, "expires_at": .value, "person_id": .value, "person_name": .value])
+        }
 
         enum CodingKeys: String, CodingKey {
             case name, role
             case expiresAt = "expires_at"
+            case personID = "person_id"
+            case personName = "person_name"
         }
     }
 
-    /// A key as the API shows it; `token` only in the creation response.
+    /// A key as the API shows it; `token` only in the creation response. The key's and
+    /// its person's names are staff members' personal data: shown to admins only.
     struct KeyBody: Encodable, Sendable {
         let id: String
-        let name: String
+        let name: String?
         let role: String
+        let personID: String
+        let personName: String?
         let createdAt: String
         let expiresAt: String?
         let revokedAt: String?
         let token: String?
 
-        init(_ key: APIKey, token: String? = nil) {
+        init(_ key: APIKey, token: String? = nil, personName: String? = nil, showsNames: Bool = true) {
             id = key.id
-            name = key.name
+            name = showsNames ? key.name : nil
             role = key.role.rawValue
+            personID = key.personID.rawValue
+            self.personName = showsNames ? personName : nil
             createdAt = key.createdAt.description
             expiresAt = key.expiresAt?.description
             revokedAt = key.revokedAt?.description
@@ -46,6 +61,8 @@ struct KeyController<Store: LedgerStore> {
 
         enum CodingKeys: String, CodingKey {
             case id, name, role, token
+            case personID = "person_id"
+            case personName = "person_name"
             case createdAt = "created_at"
             case expiresAt = "expires_at"
             case revokedAt = "revoked_at"
@@ -76,19 +93,51 @@ struct KeyController<Store: LedgerStore> {
             }
             let name = UnicodeText.nfc(create.name)
             problems += limits.problems(text: name, field: "name")
+            problems += limits.problems(text: create.personName, field: "person_name")
+            let holder = Self.holder(create, keyName: name, problems: &problems)
             guard problems.isEmpty, let role else { throw Rejection.invalidFields(problems) }
-            let (key, token) = try await store.createKey(name: name, role: role, expiresAt: expiresAt, by: try context.requirePrincipal())
-            return try JSONResponse.response(KeyBody(key, token: token), status: .created)
+            let (key, token) = try await store.createKey(
+                name: name, role: role, holder: holder, expiresAt: expiresAt, by: try context.requirePrincipal()
+            )
+            return try JSONResponse.response(KeyBody(key, token: token, personName: try await personNames()[key.personID]), status: .created)
         }
-        group.get("/v1/keys") { _, _ in
-            try JSONResponse.response(KeyList(items: try await store.keys().map { KeyBody($0) }))
-        }
+        group.get("/v1/keys", use: self.list)
         group.post("/v1/keys/{id}/revoke") { request, context in
             let id = try RequestReading.pathParameter(context, "id")
             let body = try await RequestReading.body(of: request, limits: limits, allowsEmpty: true)
             if !body.isEmpty { _ = try JSONRequest.decode(EmptyRequest.self, from: body, depthMax: limits.jsonDepthMax) }
             guard APIKey.isWellFormedID(id) else { throw Rejection.notFound(resource: "key", reference: id) }
-            return try JSONResponse.response(KeyBody(try await store.revokeKey(id: id, by: try context.requirePrincipal())))
+            let key = try await store.revokeKey(id: id, by: try context.requirePrincipal())
+            return try JSONResponse.response(KeyBody(key, personName: try await personNames()[key.personID]))
         }
+    }
+
+    /// `GET /v1/keys`: every key with its person; names for admins only (auditors check
+    /// roles and people, which is all four eyes needs).
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let showsNames = context.principal?.role == .admin
+        let names = showsNames ? try await personNames() : [:]
+        return try JSONResponse.response(KeyList(items: try await store.keys().map { key in
+            KeyBody(key, personName: names[key.personID], showsNames: showsNames)
+        }))
+    }
+
+    func personNames() async throws -> [PersonID: String] {
+        Dictionary(try await store.people().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Who the new key is for, from `person_id` or `person_name` (not both).
+    static func holder(_ create: CreateRequest, keyName: String, problems: inout [FieldProblem]) -> KeyHolder {
+        if create.personID != nil, create.personName != nil {
+            problems.append(FieldProblem(field: "person_id", detail: "give person_id or person_name, not both"))
+        }
+        if let text = create.personID {
+            guard let id = PersonID(text) else {
+                problems.append(FieldProblem(field: "person_id", detail: "must be prs_ followed by 32 lowercase hex digits"))
+                return .newPerson(name: keyName)
+            }
+            return .person(id)
+        }
+        return .newPerson(name: create.personName.map(UnicodeText.nfc) ?? keyName)
     }
 }

@@ -239,12 +239,12 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
         case .selfApproval(let id):
             self.init(
                 status: .unprocessableContent, code: "self_approval", title: "A requester cannot approve their own request",
-                detail: "\(Self.stepSubject(id)) \(id) was requested with this key; another principal must approve it"
+                detail: "\(Self.stepSubject(id)) \(id) was requested by this key's person (with this key or another of theirs); another person must approve it"
             )
         case .alreadyApproved(let id):
             self.init(
-                status: .conflict, code: "already_approved", title: "This principal already approved",
-                detail: "disbursement \(id) needs its second approval from a different principal"
+                status: .conflict, code: "already_approved", title: "This person already approved",
+                detail: "disbursement \(id) needs its second approval from a different person, not another key of the same person"
             )
         case .cashAdjustmentState(let id, let state, let action):
             self.init(

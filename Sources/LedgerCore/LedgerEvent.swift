@@ -86,13 +86,25 @@ public enum LedgerEvent: Hashable, Sendable {
                 "transaction": action.transaction.map { LedgerEvent.transactionRecorded($0).payload } ?? .null,
             ])
         case .keyCreated(let key), .keyRevoked(let key):
-            return .object([
-                "id": .string(key.id), "name": .string(key.name), "role": .string(key.role.rawValue),
-                "created_at": .string(key.createdAt.description),
-                "expires_at": key.expiresAt.map { .string($0.description) } ?? .null,
-                "revoked_at": key.revokedAt.map { .string($0.description) } ?? .null,
-            ])
+            return Self.keyPayload(key)
         }
+    }
+
+    /// A key as the log records it: since people exist, its person and a commitment to
+    /// its names (staff names stay in the private store); before, its name in clear.
+    static func keyPayload(_ key: APIKey) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "id": .string(key.id), "role": .string(key.role.rawValue), "created_at": .string(key.createdAt.description),
+            "expires_at": key.expiresAt.map { .string($0.description) } ?? .null,
+            "revoked_at": key.revokedAt.map { .string($0.description) } ?? .null,
+        ]
+        if let commitment = key.commitment {
+            members["person_id"] = .string(key.personID.rawValue)
+            members["private_data_commitment"] = .string(CommitmentText.render(commitment))
+        } else {
+            members["name"] = .string(key.name ?? "")
+        }
+        return .object(members)
     }
 
     /// Reads an event back from its kind and payload; throws on anything that is not
@@ -176,7 +188,7 @@ public enum LedgerEvent: Hashable, Sendable {
                 return time
             }
             guard (kind == "key.revoked") == (revoked != nil) else { throw .malformed("\(kind): revoked_at does not match kind") }
-            let key = APIKey(id: id, name: try fields.string("name"), role: role, createdAt: try fields.timestamp("created_at"), expiresAt: expires, revokedAt: revoked)
+            let key = try Self.key(fields, kind: kind, id: id, role: role, expiresAt: expires, revokedAt: revoked)
             self = kind == "key.created" ? .keyCreated(key) : .keyRevoked(key)
         default:
             guard FundAction.isKind(kind) else { throw .malformed("unknown entry kind \(kind)") }
@@ -202,6 +214,26 @@ public enum LedgerEvent: Hashable, Sendable {
             }
             self = .fundAction(FundAction(kind: kind, subject: subject, details: details, accountsOpened: opened, transaction: transaction))
         }
+    }
+}
+
+extension LedgerEvent {
+    /// Reads a key in either form `keyPayload` writes: a person and a commitment, or
+    /// (entries logged before people existed) a name in clear.
+    static func key(
+        _ fields: JSONFields, kind: String, id: String, role: Role, expiresAt: Timestamp?, revokedAt: Timestamp?
+    ) throws(LogEntryError) -> APIKey {
+        let created = try fields.timestamp("created_at")
+        guard fields.members["person_id"] != nil else {
+            return APIKey(id: id, name: try fields.string("name"), role: role, createdAt: created, expiresAt: expiresAt, revokedAt: revokedAt)
+        }
+        guard fields.members["name"] == nil, let person = PersonID(try fields.string("person_id")),
+              let commitment = CommitmentText.parse(try fields.string("private_data_commitment"))
+        else { throw .malformed("\(kind): person_id or private_data_commitment") }
+        return APIKey(
+            id: id, name: nil, role: role, personID: person, commitment: commitment,
+            createdAt: created, expiresAt: expiresAt, revokedAt: revokedAt
+        )
     }
 }
 

@@ -124,8 +124,13 @@ public protocol LedgerStore: Sendable {
 
     // MARK: API keys
 
-    /// Issues a key; returns it with its token, which is never stored or shown again.
-    func createKey(name: String, role: Role, expiresAt: Timestamp?, by principal: Principal) async throws -> (key: APIKey, token: String)
+    /// Issues a key held by `holder` (a new person or an existing one); returns it with its
+    /// token, which is never stored or shown again.
+    func createKey(
+        name: String, role: Role, holder: KeyHolder, expiresAt: Timestamp?, by principal: Principal
+    ) async throws -> (key: APIKey, token: String)
+    /// Everyone who holds or held a key, with their names (for admins only).
+    func people() async throws -> [Person]
     /// Every key, in creation order.
     func keys() async throws -> [APIKey]
     /// Revokes a key; it is refused from then on.
@@ -301,4 +306,14 @@ public struct RegisterLine: Sendable, Equatable {
     /// The account's balance in `asset` after this posting, postings ordered by date and
     /// then by recording order.
     public let runningBalance: Int64
+}
+
+extension LedgerStore {
+    /// Issues a key for a new person named like the key: how keys were made before
+    /// people existed (the demo, the first admin key, tests).
+    public func createKey(
+        name: String, role: Role, expiresAt: Timestamp?, by principal: Principal
+    ) async throws -> (key: APIKey, token: String) {
+        try await createKey(name: name, role: role, holder: .newPerson(name: name), expiresAt: expiresAt, by: principal)
+    }
 }

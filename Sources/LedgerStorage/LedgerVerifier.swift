@@ -24,6 +24,19 @@ public struct LedgerVerifier {
     let path: String
     let verifiers: [NoteVerifier]
 
+    /// What `verify --url` without `--key` proves, said plainly: the server chose the key
+    /// it is checked with, so a dishonest server passes with a log it rewrote and signed
+    /// with a new key. Only a key pinned from elsewhere (saved at setup, published by the
+    /// fund) checks the server's honesty.
+    public static func unpinnedKeyNotice(serverKey: String) -> String {
+        """
+        WARNING: no --key given, so the server's own key was used (\(serverKey)). This proves the log is \
+        self-consistent, but nothing about the server's honesty: the server chose the key, and a server that \
+        rewrote its log and signed it with a new key would pass. Pin the key: save it once from a source you \
+        trust (curl URL/v1/log/key > log.vkey at setup, or the key the fund publishes) and pass --key log.vkey.
+        """
+    }
+
     /// A verifier for the database at `path`, trusting checkpoints signed by `verifierKeys`.
     public init(path: String, verifierKeys: [String]) throws {
         self.path = path
@@ -246,14 +259,7 @@ public struct LedgerVerifier {
                 throw AuditFailure(index: entry.index, detail: "account \(account.code) is not closed in the table as the log records")
             }
         case .keyCreated(let key), .keyRevoked(let key):
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM api_keys WHERE id = ?"), arguments: [key.id]) else {
-                throw AuditFailure(index: entry.index, detail: "key \(key.id) is in the log but not in the api_keys table")
-            }
-            let stored = try SQLiteLedgerStore.key(from: row)
-            let comparable = APIKey(id: stored.id, name: stored.name, role: stored.role, createdAt: stored.createdAt, expiresAt: stored.expiresAt, revokedAt: key.revokedAt == nil ? nil : stored.revokedAt)
-            guard comparable == key else {
-                throw AuditFailure(index: entry.index, detail: "key \(key.id) in the api_keys table differs from the log")
-            }
+            try compareKey(db, key, index: entry.index)
         case .fundAction:
             preconditionFailure("fund actions are compared part by part by the caller")
         case .transactionRecorded(let transaction):
@@ -273,6 +279,30 @@ public struct LedgerVerifier {
             guard comparable == transaction else {
                 throw AuditFailure(index: entry.index, detail: "transaction \(transaction.id) in the tables differs from the log")
             }
+        }
+    }
+
+    /// A logged key must match its rows: id, role, times and person; and either its name
+    /// (logged in clear before people existed) or its commitment, which must also be
+    /// SHA-256(salt || the key and person names) as the private tables hold them.
+    static func compareKey(_ db: Database, _ key: APIKey, index: Int64) throws {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: SQLiteLedgerStore.keySelect + " WHERE k.id = ?"), arguments: [key.id]
+        ) else {
+            throw AuditFailure(index: index, detail: "key \(key.id) is in the log but not in the api_keys table")
+        }
+        let stored = try SQLiteLedgerStore.key(from: row)
+        let comparable = APIKey(
+            id: stored.id, name: key.commitment == nil ? stored.name : nil, role: stored.role, personID: stored.personID,
+            commitment: stored.commitment, createdAt: stored.createdAt, expiresAt: stored.expiresAt,
+            revokedAt: key.revokedAt == nil ? nil : stored.revokedAt
+        )
+        guard comparable == key else {
+            throw AuditFailure(index: index, detail: "key \(key.id) in the api_keys table differs from the log")
+        }
+        guard let commitment = key.commitment else { return }
+        guard try SQLiteLedgerStore.keyCommitment(db, keyID: key.id) == commitment else {
+            throw AuditFailure(index: index, detail: "key \(key.id): the names and salt kept privately do not match the logged commitment")
         }
     }
 

@@ -1,10 +1,12 @@
 public import AuditLog
 import Foundation
+import FundCore
 public import LedgerCore
 
 /// Checks a log entry by entry, trusting nothing but the bytes: each entry is canonical
 /// JSON at its own index, chained to the previous entry's hash, obeys the ledger's rules
-/// given everything before it (replayed), and states the balances the replay computes.
+/// given everything before it (replayed), states the balances the replay computes, and
+/// keeps four eyes per person (`FourEyes.Audit`).
 /// It also recomputes the Merkle tree, so roots at any size can be compared with signed
 /// checkpoints.
 ///
@@ -12,6 +14,8 @@ public import LedgerCore
 /// entries (`commons-ledger verify --url`).
 public struct LogAuditor: Sendable {
     public private(set) var replay = LedgerReplay()
+    /// Four eyes per person, checked from the entries alone.
+    private var fourEyes = FourEyes.Audit()
     public private(set) var frontier = MerkleFrontier()
     /// Roots recorded at the sizes asked for in `init`, once the pass reaches them.
     public private(set) var roots: [Int64: Hash] = [:]
@@ -89,6 +93,11 @@ public struct LogAuditor: Sendable {
         }
         guard balances == entry.balances else {
             throw AuditFailure(index: index, detail: "entry states balances \(Self.describe(entry.balances)); replay computes \(Self.describe(balances))")
+        }
+        do {
+            try fourEyes.accept(entry)
+        } catch {
+            throw AuditFailure(index: index, detail: "four eyes: \(error)")
         }
         _ = frontier.append(leafHash: parsed.leafHash)
         previousLeafHash = parsed.leafHash

@@ -66,16 +66,26 @@ public struct LogSigner: Sendable {
 }
 
 /// Problems with the log's key file.
-public enum LogKeyError: Error, CustomStringConvertible {
+public enum LogKeyError: Error, Equatable, CustomStringConvertible {
     case unreadable(String)
     case unwritable(String)
     case malformed(String)
+    /// The log has entries but the key file is gone: a new key would be a new identity.
+    case missing(String, entries: Int64)
+    /// The key file does not verify the latest signed checkpoint: it was replaced.
+    case doesNotVerify(String, treeSize: Int64)
 
     public var description: String {
         switch self {
         case .unreadable(let path): "cannot read the log key \(path)"
         case .unwritable(let path): "cannot write the log key \(path)"
         case .malformed(let path): "\(path) is not a signer key (PRIVATE+KEY+name+id+key)"
+        case .missing(let path, let entries):
+            "refusing to start: the audit log has \(entries) entries but the signing key \(path) is missing; "
+                + "restore the key that signed it from your backup (a new key would be a new identity auditors cannot check)"
+        case .doesNotVerify(let path, let size):
+            "refusing to start: the signing key \(path) does not verify the latest signed checkpoint (tree size \(size)); "
+                + "it was replaced — restore the key that signed the log from your backup"
         }
     }
 }

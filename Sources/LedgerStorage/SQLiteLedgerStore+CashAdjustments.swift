@@ -250,7 +250,7 @@ extension SQLiteLedgerStore {
             date: try LedgerRows.parse(row, "date", table: table, LocalDate.init),
             reason: try LedgerRows.text(row, "reason"),
             needsApproval: try LedgerRows.integer(row, "needs_approval") == 1,
-            requestedBy: try principal(row, prefix: "requested_by"),
+            requestedBy: try principal(db, row, prefix: "requested_by"),
             requestedAt: try LedgerRows.parse(row, "requested_at", table: table, Timestamp.init)
         )
         let stepRows = try db.cachedStatement(
@@ -261,7 +261,7 @@ extension SQLiteLedgerStore {
                 throw StorageError.corruptRow(table: "cash_adjustment_steps", detail: "kind does not parse")
             }
             return CashAdjustmentStep(
-                kind: kind, principal: try principal(step, prefix: "principal"),
+                kind: kind, principal: try principal(db, step, prefix: "principal"),
                 at: try LedgerRows.parse(step, "at", table: "cash_adjustment_steps", Timestamp.init),
                 transactionID: try step.decode(String?.self, forColumn: "transaction_id").flatMap(TransactionID.init),
                 reason: try step.decode(String?.self, forColumn: "reason")

@@ -3,7 +3,8 @@ public import FundCore
 import GRDB
 public import LedgerCore
 
-/// Disbursements: requested, approved (four eyes above the fund's threshold), paid,
+/// Disbursements: requested, approved (four eyes per person above the fund's threshold,
+/// checked by `FourEyes` and again by migration 0008's trigger), paid,
 /// rejected or cancelled. Every step is a row, a log entry attributed to its principal,
 /// and — where money moves — one ledger transaction.
 extension SQLiteLedgerStore {
@@ -183,10 +184,16 @@ extension SQLiteLedgerStore {
         ])
     }
 
-    static func principal(_ row: Row, prefix: String) throws -> Principal {
-        Principal(
-            keyID: try row.decode(String?.self, forColumn: "\(prefix)_key"), name: try LedgerRows.text(row, "\(prefix)_name"),
-            role: try row.decode(String?.self, forColumn: "\(prefix)_role").flatMap(Role.init(rawValue:))
+    /// The principal a row records, with the person its key belongs to (four eyes
+    /// compares people).
+    static func principal(_ db: Database, _ row: Row, prefix: String) throws -> Principal {
+        let keyID = try row.decode(String?.self, forColumn: "\(prefix)_key")
+        let person = try keyID.flatMap { keyID in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT person_id FROM api_key_people WHERE key_id = ?"), arguments: [keyID])
+        }.flatMap { PersonID($0) }
+        return Principal(
+            keyID: keyID, name: try LedgerRows.text(row, "\(prefix)_name"),
+            role: try row.decode(String?.self, forColumn: "\(prefix)_role").flatMap(Role.init(rawValue:)), personID: person
         )
     }
 
@@ -208,7 +215,7 @@ extension SQLiteLedgerStore {
         let disbursement = Disbursement(
             id: id, fundID: fundID, recipient: recipient, asset: try LedgerRows.parse(row, "asset", table: "disbursements", AssetCode.init),
             amount: try LedgerRows.amount(row, "amount", table: "disbursements"), purpose: try LedgerRows.text(row, "purpose"),
-            requestedBy: try principal(row, prefix: "requested_by"),
+            requestedBy: try principal(db, row, prefix: "requested_by"),
             requestedAt: try LedgerRows.parse(row, "requested_at", table: "disbursements", Timestamp.init)
         )
         let steps = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM disbursement_steps WHERE disbursement_id = ? ORDER BY position"), arguments: [id.rawValue]).map { step in
@@ -216,7 +223,7 @@ extension SQLiteLedgerStore {
                 throw StorageError.corruptRow(table: "disbursement_steps", detail: "kind does not parse")
             }
             return DisbursementStep(
-                kind: kind, principal: try principal(step, prefix: "principal"),
+                kind: kind, principal: try principal(db, step, prefix: "principal"),
                 at: try LedgerRows.parse(step, "at", table: "disbursement_steps", Timestamp.init),
                 transactionID: try step.decode(String?.self, forColumn: "transaction_id").flatMap(TransactionID.init),
                 reason: try step.decode(String?.self, forColumn: "reason")

@@ -10,22 +10,49 @@ extension SQLiteLedgerStore {
     /// Longest key name, in characters.
     static let keyNameLengthMax = 200
 
-    public func createKey(name: String, role: Role, expiresAt: Timestamp?, by principal: Principal) async throws -> (key: APIKey, token: String) {
+    /// Issues a key for `holder`. The log records the key's person and a salted
+    /// commitment to its key and person names; the names and the salt stay in
+    /// `api_keys`, `people` and `api_key_people`, shown to admins only.
+    public func createKey(
+        name: String, role: Role, holder: KeyHolder, expiresAt: Timestamp?, by principal: Principal
+    ) async throws -> (key: APIKey, token: String) {
         if let problem = TextRules.problem(in: name, field: "name", lengthMax: Self.keyNameLengthMax) {
+            throw Rejection.invalidFields([problem])
+        }
+        if case .newPerson(let personName) = holder,
+           let problem = TextRules.problem(in: personName, field: "person_name", lengthMax: Self.keyNameLengthMax) {
             throw Rejection.invalidFields([problem])
         }
         var generator = SystemRandomNumberGenerator()
         let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let salt = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let secretText = Base64URL.encode(secret)
         let id = APIKey.newID(bytes: identifiers.nextIdentifierBytes())
+        guard let newPersonID = PersonID(firstKeyID: id) else { preconditionFailure("a new key id is well formed") }
         let outcome: WriteOutcome<APIKey> = try await write(idempotency: nil) { db, now in
             if let expiresAt, expiresAt <= now {
                 throw Rejection.invalidFields([FieldProblem(field: "expires_at", detail: "must be in the future")])
             }
-            let key = APIKey(id: id, name: name, role: role, createdAt: now, expiresAt: expiresAt, revokedAt: nil)
+            let person = try Self.person(db, for: holder, newID: newPersonID, at: now)
+            let privateData = KeyPrivateData(keyName: name, personName: person.name)
+            let commitment = Array(SHA256.hash(data: salt + privateData.canonicalBytes))
+            let key = APIKey(
+                id: id, name: name, role: role, personID: person.id, commitment: commitment,
+                createdAt: now, expiresAt: expiresAt, revokedAt: nil
+            )
             try db.execute(
-                sql: "INSERT INTO api_keys (id, name, role, secret_hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                arguments: [key.id, key.name, key.role.rawValue, Data(SHA256.hash(data: Array(secretText.utf8))), now.description, expiresAt?.description]
+                sql: """
+                    INSERT INTO api_keys (id, name, role, secret_hash, created_at, expires_at, revoked_at)
+                    VALUES (?, ?, ?, ?, ?, ?, NULL)
+                    """,
+                arguments: [
+                    key.id, name, key.role.rawValue, Data(SHA256.hash(data: Array(secretText.utf8))), now.description,
+                    expiresAt?.description,
+                ]
+            )
+            try db.execute(
+                sql: "INSERT INTO api_key_people (key_id, person_id, salt, commitment) VALUES (?, ?, ?, ?)",
+                arguments: [key.id, person.id.rawValue, Data(salt), Data(commitment)]
             )
             try AuditLogWriter.append(db, event: .keyCreated(key), balances: [], by: principal, at: now)
             return key
@@ -34,21 +61,77 @@ extension SQLiteLedgerStore {
         return (key, "\(key.id).\(secretText)")
     }
 
+    /// The person a new key is for: `holder`'s existing person, or a new one recorded now.
+    static func person(_ db: Database, for holder: KeyHolder, newID: PersonID, at now: Timestamp) throws -> Person {
+        switch holder {
+        case .person(let id):
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM people WHERE id = ?"), arguments: [id.rawValue]) else {
+                throw Rejection.unknownReference(field: "person_id", reference: id.rawValue)
+            }
+            return try person(from: row)
+        case .newPerson(let name):
+            try db.execute(
+                sql: "INSERT INTO people (id, name, created_at) VALUES (?, ?, ?)", arguments: [newID.rawValue, name, now.description]
+            )
+            return Person(id: newID, name: name, createdAt: now)
+        }
+    }
+
+    /// Everyone who holds or held a key, in creation order (admins only: names are private).
+    public func people() async throws -> [Person] {
+        try await pool.read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM people ORDER BY created_at, id")).map(Self.person(from:))
+        }
+    }
+
+    /// Whether no key was ever created: only then does a start create the first admin key.
+    public func hasNoKeys() async throws -> Bool {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM api_keys") == 0 }
+    }
+
+    /// SHA-256(salt || key and person names) recomputed from the private tables; `nil`
+    /// for a key logged with its name in clear (no salt).
+    static func keyCommitment(_ db: Database, keyID: String) throws -> [UInt8]? {
+        guard let row = try Row.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT k.name AS key_name, pe.name AS person_name, p.salt AS salt FROM api_keys k
+                JOIN api_key_people p ON p.key_id = k.id JOIN people pe ON pe.id = p.person_id WHERE k.id = ?
+                """),
+            arguments: [keyID]
+        ), let salt = try row.decode(Data?.self, forColumn: "salt") else { return nil }
+        let names = KeyPrivateData(keyName: try LedgerRows.text(row, "key_name"), personName: try LedgerRows.text(row, "person_name"))
+        return Array(SHA256.hash(data: [UInt8](salt) + names.canonicalBytes))
+    }
+
+    static func person(from row: Row) throws -> Person {
+        guard let id = PersonID(try LedgerRows.text(row, "id")),
+              let created = Timestamp(try LedgerRows.text(row, "created_at"))
+        else { throw StorageError.corruptRow(table: "people", detail: "id or created_at does not parse") }
+        return Person(id: id, name: try LedgerRows.text(row, "name"), createdAt: created)
+    }
+
+    /// A key row with its person, salt and commitment (a key without a person row is its
+    /// own legacy person).
+    static let keySelect = """
+        SELECT k.*, p.person_id AS person_id, p.salt AS salt, p.commitment AS commitment
+        FROM api_keys k LEFT JOIN api_key_people p ON p.key_id = k.id
+        """
+
     public func keys() async throws -> [APIKey] {
         try await pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM api_keys ORDER BY created_at, id")).map(Self.key(from:))
+            try Row.fetchAll(db.cachedStatement(sql: Self.keySelect + " ORDER BY k.created_at, k.id")).map(Self.key(from:))
         }
     }
 
     public func revokeKey(id: String, by principal: Principal) async throws -> APIKey {
         let outcome: WriteOutcome<APIKey> = try await write(idempotency: nil) { db, now in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM api_keys WHERE id = ?"), arguments: [id]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.keySelect + " WHERE k.id = ?"), arguments: [id]) else {
                 throw Rejection.notFound(resource: "key", reference: id)
             }
             let key = try Self.key(from: row)
             guard key.revokedAt == nil else { throw Rejection.keyAlreadyRevoked(id: id) }
             try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ?", arguments: [now.description, id])
-            let revoked = APIKey(id: key.id, name: key.name, role: key.role, createdAt: key.createdAt, expiresAt: key.expiresAt, revokedAt: now)
+            let revoked = key.revoked(at: now)
             try AuditLogWriter.append(db, event: .keyRevoked(revoked), balances: [], by: principal, at: now)
             return revoked
         }
@@ -63,7 +146,7 @@ extension SQLiteLedgerStore {
         let now = clock.now()
         return try await pool.read { db in
             guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM api_keys WHERE id = ?"), arguments: [String(parts[0])]
+                db.cachedStatement(sql: Self.keySelect + " WHERE k.id = ?"), arguments: [String(parts[0])]
             ) else { return nil }
             let stored = [UInt8](try row.decode(Data.self, forColumn: "secret_hash"))
             guard Self.constantTimeEqual(stored, presented) else { return nil }
@@ -72,7 +155,7 @@ extension SQLiteLedgerStore {
         }
     }
 
-    /// Whether any active admin key exists (the first start creates one when none does).
+    /// Whether any active admin key exists (a start without one says how to create one).
     public func hasActiveAdminKey() async throws -> Bool {
         let now = clock.now()
         return try await keys().contains { $0.role == .admin && $0.isActive(at: now) }
@@ -97,6 +180,14 @@ extension SQLiteLedgerStore {
         guard APIKey.isWellFormedID(id), let role = Role(rawValue: try LedgerRows.text(row, "role")), let created = try time("created_at") else {
             throw StorageError.corruptRow(table: "api_keys", detail: "id, role or created_at does not parse")
         }
-        return APIKey(id: id, name: try LedgerRows.text(row, "name"), role: role, createdAt: created, expiresAt: try time("expires_at"), revokedAt: try time("revoked_at"))
+        let personText = try row.decode(String?.self, forColumn: "person_id")
+        guard let person = personText.map({ PersonID($0) }) ?? PersonID(firstKeyID: id) else {
+            throw StorageError.corruptRow(table: "api_key_people", detail: "person_id does not parse")
+        }
+        let commitment = try row.decode(Data?.self, forColumn: "commitment").map { [UInt8]($0) }
+        return APIKey(
+            id: id, name: try LedgerRows.text(row, "name"), role: role, personID: person, commitment: commitment,
+            createdAt: created, expiresAt: try time("expires_at"), revokedAt: try time("revoked_at")
+        )
     }
 }

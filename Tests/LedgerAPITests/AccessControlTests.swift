@@ -102,7 +102,11 @@ import Testing
             let entry = try #require(proof["entry"] as? [String: Any])
             let text = String(decoding: Data(base64Encoded: entry["data"] as? String ?? "") ?? Data(), as: UTF8.self)
             let treasurerID = String(treasurer.split(separator: ".")[0])
-            #expect(text.contains(#""principal":{"key_id":"\#(treasurerID)","name":"treasurer for tests","role":"treasurer"}"#))
+            // Since people exist (finding 9), the entry names the key's person, never the
+            // key's name: the log is public and permanent, staff names are personal data.
+            let personID = try #require(items.first { $0["id"] as? String == treasurerID }?["person_id"] as? String)
+            #expect(text.contains(#""principal":{"key_id":"\#(treasurerID)","person_id":"\#(personID)","role":"treasurer"}"#))
+            #expect(!text.contains("treasurer for tests"))
             #expect(!text.contains(String(treasurer.split(separator: ".")[1])))
             // Idempotency keys are per principal: the admin's same key is a different request.
             let headers: HTTPFields = [.init("Idempotency-Key")!: "shared-key"]

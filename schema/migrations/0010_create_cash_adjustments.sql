@@ -49,15 +49,23 @@ CREATE TABLE cash_adjustment_steps (
 ) STRICT, WITHOUT ROWID;
 
 -- The schema holds the four-eyes rule too: only a waiting adjustment takes a step, and
--- never an approval by the key that requested it.
+-- never an approval by the requester's person (with the key that requested it or any
+-- other key of theirs: migration 0008's people; a key without a person row is its own
+-- legacy person `prs_` + its hex digits, a step without a key is `system:` + its name).
 CREATE TRIGGER cash_adjustment_steps_need_a_waiting_request BEFORE INSERT ON cash_adjustment_steps
 WHEN NOT EXISTS (SELECT 1 FROM cash_adjustments WHERE id = NEW.adjustment_id AND needs_approval = 1)
 BEGIN SELECT RAISE(ABORT, 'only an adjustment waiting for approval takes a step'); END;
 CREATE TRIGGER cash_adjustment_requester_never_approves BEFORE INSERT ON cash_adjustment_steps
 WHEN NEW.kind = 'approve' AND EXISTS (
-    SELECT 1 FROM cash_adjustments WHERE id = NEW.adjustment_id AND requested_by_key IS NEW.principal_key
+    SELECT 1 FROM cash_adjustments c WHERE c.id = NEW.adjustment_id AND
+        (CASE WHEN c.requested_by_key IS NULL THEN 'system:' || c.requested_by_name
+              ELSE COALESCE((SELECT p.person_id FROM api_key_people p WHERE p.key_id = c.requested_by_key),
+                            'prs_' || substr(c.requested_by_key, 5)) END)
+        = (CASE WHEN NEW.principal_key IS NULL THEN 'system:' || NEW.principal_name
+                ELSE COALESCE((SELECT p.person_id FROM api_key_people p WHERE p.key_id = NEW.principal_key),
+                              'prs_' || substr(NEW.principal_key, 5)) END)
 )
-BEGIN SELECT RAISE(ABORT, 'the requester of a cash adjustment never approves it'); END;
+BEGIN SELECT RAISE(ABORT, 'four eyes: the requester''s person never approves a cash adjustment'); END;
 
 CREATE TRIGGER cash_adjustments_are_immutable_update BEFORE UPDATE ON cash_adjustments
 BEGIN SELECT RAISE(ABORT, 'cash adjustments are immutable: record a step'); END;

@@ -2594,8 +2594,8 @@ paths:
         NFC and is public: it is in the log entry.
 
         The disbursement starts `requested`. It needs one approval, or two from
-        different principals when `amount` is above the fund's `two_approvals_above`
-        threshold for `asset` (`approvals_needed`); its requester may never approve it.
+        different people (not merely different keys) when `amount` is above the fund's `two_approvals_above`
+        threshold for `asset` (`approvals_needed`); its requester's person may never approve it.
         It is then paid, or it is rejected (while `requested`) or cancelled (before
         payment); see the step routes. The request moves no money and opens no account:
         the `disbursement.requested` log entry records the request in `details` (`id`,
@@ -2761,9 +2761,12 @@ paths:
       operationId: approveDisbursement
       summary: Approve a disbursement
       description: |
-        Approves a `requested` disbursement. Its requester may not approve it (the same
-        API key: `422 self_approval`), and a principal approves at most once
-        (`409 already_approved`, when the first of two approvals was its own).
+        Approves a `requested` disbursement. Four eyes counts people, not keys: the
+        requester's person may not approve it with any of their keys
+        (`422 self_approval`), and a person approves at most once, whichever key they use
+        (`409 already_approved`, when the first of two approvals was theirs). The
+        database refuses such an approval row too (a trigger), and `verify` checks the
+        rule from the log alone (each key's person is in its `key.created` entry).
 
         The approval that reaches `approvals_needed` makes the disbursement `approved`
         and records the grant in the same write: one transaction, dated today (UTC),
@@ -2851,14 +2854,14 @@ paths:
           description: 'Code: `not_found` (no such disbursement, or not a well-formed disbursement id).'
         '409':
           $ref: '#/components/responses/Conflict'
-          description: 'Codes: `invalid_disbursement_state` (the disbursement is not `requested`), `already_approved` (this principal gave the first of its two approvals), `idempotency_key_reused`.'
+          description: 'Codes: `invalid_disbursement_state` (the disbursement is not `requested`), `already_approved` (this key''s person gave the first of its two approvals, with this key or another), `idempotency_key_reused`.'
         '413':
           $ref: '#/components/responses/ContentTooLarge'
         '415':
           $ref: '#/components/responses/UnsupportedMediaType'
         '422':
           $ref: '#/components/responses/UnprocessableContent'
-          description: 'Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `self_approval` (the caller requested the disbursement); and, from the final approval''s transaction, `account_closed` or `asset_not_allowed` (the member''s grants or grants payable account was closed, or opened by hand for other assets) and `amount_overflow` (one of those balances would leave ±9007199254740991).'
+          description: 'Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `self_approval` (the caller''s person requested the disbursement, with this key or another); and, from the final approval''s transaction, `account_closed` or `asset_not_allowed` (the member''s grants or grants payable account was closed, or opened by hand for other assets) and `amount_overflow` (one of those balances would leave ±9007199254740991).'
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '500':
@@ -3399,7 +3402,13 @@ paths:
       operationId: createKey
       summary: Issue an API key
       description: |
-        Issues an API key with one role. The response carries the key's `token`: it is
+        Issues an API key with one role, held by a person: `person_id` names a person who
+        already holds a key (an unknown one is `422 unknown_reference`), `person_name` a new
+        person; with neither, a new person named like the key. Four eyes counts people:
+        two approvals of a disbursement come from two different people, never from the
+        requester's person, whichever keys they use. The key's and the person's names are
+        private (admins only); the audit log records the key's `person_id` and a salted
+        commitment to the names. The response carries the key's `token`: it is
         shown only in this response, is never stored (only a hash of its secret is) and
         cannot be retrieved later. `expires_at`, when given, must be in the future; the
         key is refused from that instant. Key creation cannot be replayed, so it takes no
@@ -3416,6 +3425,7 @@ paths:
             example:
               name: Amina (treasurer, Nairobi office)
               role: treasurer
+              person_name: Amina Odhiambo
               expires_at: '2027-01-31T00:00:00.000000Z'
       responses:
         '201':
@@ -3428,6 +3438,8 @@ paths:
                 id: key_2ae15d389c5c7703b49ed563b87f95e1
                 name: Amina (treasurer, Nairobi office)
                 role: treasurer
+                person_id: prs_5d0c2f0a9b1e4c7d8e3f6a1b2c9d0e7f
+                person_name: Amina Odhiambo
                 created_at: '2026-03-14T09:00:00.000000Z'
                 expires_at: '2027-01-31T00:00:00.000000Z'
                 token: key_2ae15d389c5c7703b49ed563b87f95e1.L2aP5juIyVtSKz3BL4H087loHrlyFx_m1iKzG0K02T0
@@ -3444,7 +3456,7 @@ paths:
           $ref: '#/components/responses/UnsupportedMediaType'
         '422':
           $ref: '#/components/responses/UnprocessableContent'
-          description: 'Code: `validation_failed` (`role` is not `admin`, `treasurer`, `approver` or `auditor`; `name` is empty, longer than 200 characters or holds control characters; `expires_at` is not a timestamp like `2027-01-31T00:00:00.000000Z` or is not in the future).'
+          description: 'Codes: `validation_failed` (`role` is not `admin`, `treasurer`, `approver` or `auditor`; `name` or `person_name` is empty, longer than 200 characters or holds control characters; `person_id` is not `prs_` and 32 hex digits, or is given with `person_name`; `expires_at` is not a timestamp like `2027-01-31T00:00:00.000000Z` or is not in the future), `unknown_reference` (no person has that `person_id`).'
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '500':
@@ -3454,7 +3466,9 @@ paths:
       operationId: listKeys
       summary: List API keys
       description: |
-        Every key, active, expired or revoked, in creation order; never a token. Not
+        Every key, active, expired or revoked, in creation order, with its holder's
+        `person_id`; never a token. The key's `name` and its person's `person_name` are
+        staff members' personal data: shown to admins only, absent for auditors. Not
         paginated.
       x-roles: [admin, auditor]
       security:
@@ -3471,10 +3485,14 @@ paths:
                   - id: key_7327a587dc7a0a179f9f74efcf7f5830
                     name: first admin
                     role: admin
+                    person_id: prs_7327a587dc7a0a179f9f74efcf7f5830
+                    person_name: first admin
                     created_at: '2026-03-14T08:59:00.000000Z'
                   - id: key_2ae15d389c5c7703b49ed563b87f95e1
                     name: Amina (treasurer, Nairobi office)
                     role: treasurer
+                    person_id: prs_5d0c2f0a9b1e4c7d8e3f6a1b2c9d0e7f
+                    person_name: Amina Odhiambo
                     created_at: '2026-03-14T09:00:00.000000Z'
                     expires_at: '2027-01-31T00:00:00.000000Z'
         '401':
@@ -3782,7 +3800,7 @@ components:
         (a transaction a fund step recorded, or its reversal, cannot be reversed through
         the raw ledger), `rate_exists` (an exchange rate is already recorded for the
         pair and date), and for disbursements `invalid_disbursement_state` (the step does not follow from
-        the disbursement's status) and `already_approved` (the principal already gave
+        the disbursement's status) and `already_approved` (the person already gave
         one of the two approvals), and for cash adjustments `invalid_cash_adjustment_state`
         (the adjustment is not waiting for approval).
       content:
@@ -3811,8 +3829,8 @@ components:
         (the arguments of an audit-log range or proof contradict each other), and for
         pledges, contributions, disbursements and conversions `unknown_reference` (a
         member, fund or pledge id that names nothing), `asset_not_in_fund`, `pledge_mismatch`,
-        `overpayment`, `nothing_outstanding`, `self_approval` (the requester of a
-        disbursement tried to approve it).
+        `overpayment`, `nothing_outstanding`, `self_approval` (the requester's person
+        tried to approve their disbursement).
       content:
         application/problem+json:
           schema:
@@ -4326,7 +4344,7 @@ components:
     APIKey:
       type: object
       description: An API key as the API shows it; never its token, except in `CreatedAPIKey`.
-      required: [id, name, role, created_at]
+      required: [id, role, person_id, created_at]
       properties:
         id:
           $ref: '#/components/schemas/APIKeyID'
@@ -4334,9 +4352,16 @@ components:
           type: string
           minLength: 1
           maxLength: 200
-          description: Who holds the key, e.g. `Amina (treasurer, Nairobi office)`.
+          description: The key's name, e.g. `Amina (treasurer, Nairobi office)`; shown to admins only.
         role:
           $ref: '#/components/schemas/Role'
+        person_id:
+          $ref: '#/components/schemas/PersonID'
+        person_name:
+          type: string
+          minLength: 1
+          maxLength: 200
+          description: The name of the person holding the key; shown to admins only.
         created_at:
           $ref: '#/components/schemas/Timestamp'
         expires_at:
@@ -4345,6 +4370,14 @@ components:
         revoked_at:
           $ref: '#/components/schemas/Timestamp'
           description: When the key was revoked; absent while it is not.
+    PersonID:
+      type: string
+      description: |
+        The person holding an API key, shared by all of that person's keys: four eyes
+        counts people, not keys. Keys created before people existed are each their own
+        person, `prs_` + the key id's hex digits.
+      pattern: '^prs_[0-9a-f]{32}$'
+      examples: [prs_5d0c2f0a9b1e4c7d8e3f6a1b2c9d0e7f]
     CreatedAPIKey:
       description: A newly issued key with its token, shown only in this response.
       allOf:
@@ -4812,6 +4845,9 @@ components:
         key_id:
           $ref: '#/components/schemas/APIKeyID'
           description: The API key's id; absent for the system.
+        person_id:
+          $ref: '#/components/schemas/PersonID'
+          description: The person holding the key, whom four eyes counts; absent for the system.
         name:
           type: string
           minLength: 1
@@ -5049,8 +5085,12 @@ components:
             `disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,
             `disbursement.paid`, `disbursement.cancelled`, `conversion.recorded`,
             `fx_rate.recorded`),
-            `payload` (for the key kinds: the key's `id`, `name`, `role`, `created_at`,
-            `expires_at` and `revoked_at`, never its token; for the fund's actions:
+            `payload` (for the key kinds: the key's `id`, `role`, `created_at`,
+            `expires_at` and `revoked_at`, never its token, with its holder's `person_id`
+            and `private_data_commitment` (64 lowercase hex digits of SHA-256(salt ||
+            canonical JSON `{"key_name", "person_name"}`); the names stay private) — keys
+            created before people existed show their `name` in clear instead, and are each
+            their own person `prs_` + the key id's hex digits; for the fund's actions:
             `details`, `accounts_opened` and `transaction`, with a member's private data
             only as its `private_data_commitment`; a pledge's `details` are its `id`,
             `member_id`, `fund_id`, `asset`, `amount`, `date`, `due_date`, `instalments`
@@ -5065,8 +5105,10 @@ components:
             exchange rate's its `id` (`<base>/<quote>@<date>`), `base`, `quote`, `date`,
             `rate` and `recorded_at`, with `transaction` `null`), `previous_hash` (base64 leaf
             hash of the entry before; `null` for entry 0), `principal` (who made the
-            change: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`
-            for the system, i.e. the operator's offline commands and the first admin key)
+            change: `{key_id, person_id, role}` of the API key, never its name — entries
+            written before people existed hold `{key_id, name, role}` —, or `name` with
+            `key_id` and `role` `null` for the system, i.e. the operator's offline commands
+            and the first admin key)
             and `balances` (the balances the change left). Its leaf hash is
             SHA-256(0x00 || bytes).
           contentEncoding: base64
@@ -5453,10 +5495,23 @@ components:
       properties:
         name:
           type: string
-          description: Who holds the key; 1 to 200 characters, no control characters (otherwise `422 validation_failed`).
+          description: |
+            The key's name; 1 to 200 characters, no control characters (otherwise
+            `422 validation_failed`). Private: admins see it, the log holds only a
+            commitment.
         role:
           $ref: '#/components/schemas/Role'
           description: One of `admin`, `treasurer`, `approver`, `auditor` (another string is `422 validation_failed`).
+        person_id:
+          type: [string, 'null']
+          description: |
+            A person who already holds a key (`prs_` + 32 hex digits): the new key is
+            theirs too. Not with `person_name`. An unknown person is `422 unknown_reference`.
+        person_name:
+          type: [string, 'null']
+          description: |
+            The name of a new person holding the key; 1 to 200 characters. Absent (and no
+            `person_id`): a new person named like the key. Private, like `name`.
         expires_at:
           type: [string, 'null']
           description: |
@@ -9295,7 +9350,7 @@ components:
         ],
         "operationId": "requestDisbursement",
         "summary": "Request a disbursement",
-        "description": "Requests a grant of `amount` of `asset` from a fund to a member, for `purpose`.\n`fund_id` names the fund by its id or its code; the fund must hold cash in\n`asset`. The response names the fund by its id. `purpose` is stored in Unicode\nNFC and is public: it is in the log entry.\n\nThe disbursement starts `requested`. It needs one approval, or two from\ndifferent principals when `amount` is above the fund's `two_approvals_above`\nthreshold for `asset` (`approvals_needed`); its requester may never approve it.\nIt is then paid, or it is rejected (while `requested`) or cancelled (before\npayment); see the step routes. The request moves no money and opens no account:\nthe `disbursement.requested` log entry records the request in `details` (`id`,\n`fund_id`, `member_id`, `asset`, `amount`, `purpose`, `requested_at`), with\n`accounts_opened` empty and `transaction` `null`.\n",
+        "description": "Requests a grant of `amount` of `asset` from a fund to a member, for `purpose`.\n`fund_id` names the fund by its id or its code; the fund must hold cash in\n`asset`. The response names the fund by its id. `purpose` is stored in Unicode\nNFC and is public: it is in the log entry.\n\nThe disbursement starts `requested`. It needs one approval, or two from\ndifferent people (not merely different keys) when `amount` is above the fund's `two_approvals_above`\nthreshold for `asset` (`approvals_needed`); its requester's person may never approve it.\nIt is then paid, or it is rejected (while `requested`) or cancelled (before\npayment); see the step routes. The request moves no money and opens no account:\nthe `disbursement.requested` log entry records the request in `details` (`id`,\n`fund_id`, `member_id`, `asset`, `amount`, `purpose`, `requested_at`), with\n`accounts_opened` empty and `transaction` `null`.\n",
         "x-roles": [
           "admin",
           "treasurer"
@@ -9552,7 +9607,7 @@ components:
         ],
         "operationId": "approveDisbursement",
         "summary": "Approve a disbursement",
-        "description": "Approves a `requested` disbursement. Its requester may not approve it (the same\nAPI key: `422 self_approval`), and a principal approves at most once\n(`409 already_approved`, when the first of two approvals was its own).\n\nThe approval that reaches `approvals_needed` makes the disbursement `approved`\nand records the grant in the same write: one transaction, dated today (UTC),\nthat debits the member's grants account\n`expenses:<fund code>:grants:<member id>` and credits its grants payable\n`liabilities:<fund code>:grants-payable:<member id>` with `amount` (the grant is\nan expense when approved, a liability until paid), described\n`Grant <id> to <member> approved` (a public member's name, an anonymous member's\npseudonym), with metadata `{\"disbursement_id\": \"<id>\"}`. Either account is\nopened on first use, in the same write (the grants account of type `expense`, the\npayable of type `liability` with `no_negative`, both for any asset), with\nmetadata `{\"fund\": \"<fund id>\"}`. The first of two approvals records no\ntransaction.\n\nThe body is optional: send nothing, or a JSON object with\n`Content-Type: application/json` that may hold a `reason`. (The two are\ndifferent requests for idempotency purposes.) The `disbursement.approved` log\nentry records the step in `details` (`id`, `step`, `kind`, `reason`, `at`), the\naccounts it opened in `accounts_opened` and its transaction (`null` when none);\nthe reason is therefore public.\n",
+        "description": "Approves a `requested` disbursement. Four eyes counts people, not keys: the\nrequester's person may not approve it with any of their keys\n(`422 self_approval`), and a person approves at most once, whichever key they use\n(`409 already_approved`, when the first of two approvals was theirs). The\ndatabase refuses such an approval row too (a trigger), and `verify` checks the\nrule from the log alone (each key's person is in its `key.created` entry).\n\nThe approval that reaches `approvals_needed` makes the disbursement `approved`\nand records the grant in the same write: one transaction, dated today (UTC),\nthat debits the member's grants account\n`expenses:<fund code>:grants:<member id>` and credits its grants payable\n`liabilities:<fund code>:grants-payable:<member id>` with `amount` (the grant is\nan expense when approved, a liability until paid), described\n`Grant <id> to <member> approved` (a public member's name, an anonymous member's\npseudonym), with metadata `{\"disbursement_id\": \"<id>\"}`. Either account is\nopened on first use, in the same write (the grants account of type `expense`, the\npayable of type `liability` with `no_negative`, both for any asset), with\nmetadata `{\"fund\": \"<fund id>\"}`. The first of two approvals records no\ntransaction.\n\nThe body is optional: send nothing, or a JSON object with\n`Content-Type: application/json` that may hold a `reason`. (The two are\ndifferent requests for idempotency purposes.) The `disbursement.approved` log\nentry records the step in `details` (`id`, `step`, `kind`, `reason`, `at`), the\naccounts it opened in `accounts_opened` and its transaction (`null` when none);\nthe reason is therefore public.\n",
         "x-roles": [
           "admin",
           "approver"
@@ -9657,7 +9712,7 @@ components:
           },
           "409": {
             "$ref": "#/components/responses/Conflict",
-            "description": "Codes: `invalid_disbursement_state` (the disbursement is not `requested`), `already_approved` (this principal gave the first of its two approvals), `idempotency_key_reused`."
+            "description": "Codes: `invalid_disbursement_state` (the disbursement is not `requested`), `already_approved` (this key's person gave the first of its two approvals, with this key or another), `idempotency_key_reused`."
           },
           "413": {
             "$ref": "#/components/responses/ContentTooLarge"
@@ -9667,7 +9722,7 @@ components:
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableContent",
-            "description": "Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `self_approval` (the caller requested the disbursement); and, from the final approval's transaction, `account_closed` or `asset_not_allowed` (the member's grants or grants payable account was closed, or opened by hand for other assets) and `amount_overflow` (one of those balances would leave ±9007199254740991)."
+            "description": "Codes: `validation_failed` (`reason` must be 1–1000 characters without control characters), `self_approval` (the caller's person requested the disbursement, with this key or another); and, from the final approval's transaction, `account_closed` or `asset_not_allowed` (the member's grants or grants payable account was closed, or opened by hand for other assets) and `amount_overflow` (one of those balances would leave ±9007199254740991)."
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
@@ -10449,7 +10504,7 @@ components:
         ],
         "operationId": "createKey",
         "summary": "Issue an API key",
-        "description": "Issues an API key with one role. The response carries the key's `token`: it is\nshown only in this response, is never stored (only a hash of its secret is) and\ncannot be retrieved later. `expires_at`, when given, must be in the future; the\nkey is refused from that instant. Key creation cannot be replayed, so it takes no\n`Idempotency-Key`: sending the header is `400 invalid_idempotency_key`.\n",
+        "description": "Issues an API key with one role, held by a person: `person_id` names a person who\nalready holds a key (an unknown one is `422 unknown_reference`), `person_name` a new\nperson; with neither, a new person named like the key. Four eyes counts people:\ntwo approvals of a disbursement come from two different people, never from the\nrequester's person, whichever keys they use. The key's and the person's names are\nprivate (admins only); the audit log records the key's `person_id` and a salted\ncommitment to the names. The response carries the key's `token`: it is\nshown only in this response, is never stored (only a hash of its secret is) and\ncannot be retrieved later. `expires_at`, when given, must be in the future; the\nkey is refused from that instant. Key creation cannot be replayed, so it takes no\n`Idempotency-Key`: sending the header is `400 invalid_idempotency_key`.\n",
         "x-roles": [
           "admin"
         ],
@@ -10468,6 +10523,7 @@ components:
               "example": {
                 "name": "Amina (treasurer, Nairobi office)",
                 "role": "treasurer",
+                "person_name": "Amina Odhiambo",
                 "expires_at": "2027-01-31T00:00:00.000000Z"
               }
             }
@@ -10485,6 +10541,8 @@ components:
                   "id": "key_2ae15d389c5c7703b49ed563b87f95e1",
                   "name": "Amina (treasurer, Nairobi office)",
                   "role": "treasurer",
+                  "person_id": "prs_5d0c2f0a9b1e4c7d8e3f6a1b2c9d0e7f",
+                  "person_name": "Amina Odhiambo",
                   "created_at": "2026-03-14T09:00:00.000000Z",
                   "expires_at": "2027-01-31T00:00:00.000000Z",
                   "token": "key_2ae15d389c5c7703b49ed563b87f95e1.L2aP5juIyVtSKz3BL4H087loHrlyFx_m1iKzG0K02T0"
@@ -10510,7 +10568,7 @@ components:
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableContent",
-            "description": "Code: `validation_failed` (`role` is not `admin`, `treasurer`, `approver` or `auditor`; `name` is empty, longer than 200 characters or holds control characters; `expires_at` is not a timestamp like `2027-01-31T00:00:00.000000Z` or is not in the future)."
+            "description": "Codes: `validation_failed` (`role` is not `admin`, `treasurer`, `approver` or `auditor`; `name` or `person_name` is empty, longer than 200 characters or holds control characters; `person_id` is not `prs_` and 32 hex digits, or is given with `person_name`; `expires_at` is not a timestamp like `2027-01-31T00:00:00.000000Z` or is not in the future), `unknown_reference` (no person has that `person_id`)."
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
@@ -10526,7 +10584,7 @@ components:
         ],
         "operationId": "listKeys",
         "summary": "List API keys",
-        "description": "Every key, active, expired or revoked, in creation order; never a token. Not\npaginated.\n",
+        "description": "Every key, active, expired or revoked, in creation order, with its holder's\n`person_id`; never a token. The key's `name` and its person's `person_name` are\nstaff members' personal data: shown to admins only, absent for auditors. Not\npaginated.\n",
         "x-roles": [
           "admin",
           "auditor"
@@ -10550,12 +10608,16 @@ components:
                       "id": "key_7327a587dc7a0a179f9f74efcf7f5830",
                       "name": "first admin",
                       "role": "admin",
+                      "person_id": "prs_7327a587dc7a0a179f9f74efcf7f5830",
+                      "person_name": "first admin",
                       "created_at": "2026-03-14T08:59:00.000000Z"
                     },
                     {
                       "id": "key_2ae15d389c5c7703b49ed563b87f95e1",
                       "name": "Amina (treasurer, Nairobi office)",
                       "role": "treasurer",
+                      "person_id": "prs_5d0c2f0a9b1e4c7d8e3f6a1b2c9d0e7f",
+                      "person_name": "Amina Odhiambo",
                       "created_at": "2026-03-14T09:00:00.000000Z",
                       "expires_at": "2027-01-31T00:00:00.000000Z"
                     }
@@ -10912,7 +10974,7 @@ components:
         }
       },
       "Conflict": {
-        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`,\n`key_already_revoked`, `fund_exists`, `private_data_erased`, `managed_by_fund`\n(a transaction a fund step recorded, or its reversal, cannot be reversed through\nthe raw ledger), `rate_exists` (an exchange rate is already recorded for the\npair and date), and for disbursements `invalid_disbursement_state` (the step does not follow from\nthe disbursement's status) and `already_approved` (the principal already gave\none of the two approvals), and for cash adjustments `invalid_cash_adjustment_state`\n(the adjustment is not waiting for approval).\n",
+        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`,\n`key_already_revoked`, `fund_exists`, `private_data_erased`, `managed_by_fund`\n(a transaction a fund step recorded, or its reversal, cannot be reversed through\nthe raw ledger), `rate_exists` (an exchange rate is already recorded for the\npair and date), and for disbursements `invalid_disbursement_state` (the step does not follow from\nthe disbursement's status) and `already_approved` (the person already gave\none of the two approvals), and for cash adjustments `invalid_cash_adjustment_state`\n(the adjustment is not waiting for approval).\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -10942,7 +11004,7 @@ components:
         }
       },
       "UnprocessableContent": {
-        "description": "The request is well-formed but breaks a rule the document cannot express;\nnothing was written: `validation_failed`, `unbalanced`, `unknown_account`,\n`unknown_asset`, `asset_not_allowed`, `account_closed`,\n`balance_constraint_violated`, `amount_overflow`, `account_not_empty`,\n`invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`\n(the arguments of an audit-log range or proof contradict each other), and for\npledges, contributions, disbursements and conversions `unknown_reference` (a\nmember, fund or pledge id that names nothing), `asset_not_in_fund`, `pledge_mismatch`,\n`overpayment`, `nothing_outstanding`, `self_approval` (the requester of a\ndisbursement tried to approve it).\n",
+        "description": "The request is well-formed but breaks a rule the document cannot express;\nnothing was written: `validation_failed`, `unbalanced`, `unknown_account`,\n`unknown_asset`, `asset_not_allowed`, `account_closed`,\n`balance_constraint_violated`, `amount_overflow`, `account_not_empty`,\n`invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`\n(the arguments of an audit-log range or proof contradict each other), and for\npledges, contributions, disbursements and conversions `unknown_reference` (a\nmember, fund or pledge id that names nothing), `asset_not_in_fund`, `pledge_mismatch`,\n`overpayment`, `nothing_outstanding`, `self_approval` (the requester's person\ntried to approve their disbursement).\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -11759,8 +11821,8 @@ components:
         "description": "An API key as the API shows it; never its token, except in `CreatedAPIKey`.",
         "required": [
           "id",
-          "name",
           "role",
+          "person_id",
           "created_at"
         ],
         "properties": {
@@ -11771,10 +11833,19 @@ components:
             "type": "string",
             "minLength": 1,
             "maxLength": 200,
-            "description": "Who holds the key, e.g. `Amina (treasurer, Nairobi office)`."
+            "description": "The key's name, e.g. `Amina (treasurer, Nairobi office)`; shown to admins only."
           },
           "role": {
             "$ref": "#/components/schemas/Role"
+          },
+          "person_id": {
+            "$ref": "#/components/schemas/PersonID"
+          },
+          "person_name": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "The name of the person holding the key; shown to admins only."
           },
           "created_at": {
             "$ref": "#/components/schemas/Timestamp"
@@ -11788,6 +11859,14 @@ components:
             "description": "When the key was revoked; absent while it is not."
           }
         }
+      },
+      "PersonID": {
+        "type": "string",
+        "description": "The person holding an API key, shared by all of that person's keys: four eyes\ncounts people, not keys. Keys created before people existed are each their own\nperson, `prs_` + the key id's hex digits.\n",
+        "pattern": "^prs_[0-9a-f]{32}$",
+        "examples": [
+          "prs_5d0c2f0a9b1e4c7d8e3f6a1b2c9d0e7f"
+        ]
       },
       "CreatedAPIKey": {
         "description": "A newly issued key with its token, shown only in this response.",
@@ -12530,6 +12609,10 @@ components:
             "$ref": "#/components/schemas/APIKeyID",
             "description": "The API key's id; absent for the system."
           },
+          "person_id": {
+            "$ref": "#/components/schemas/PersonID",
+            "description": "The person holding the key, whom four eyes counts; absent for the system."
+          },
           "name": {
             "type": "string",
             "minLength": 1,
@@ -12878,7 +12961,7 @@ components:
           },
           "data": {
             "type": "string",
-            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`,\nand the fund's actions `member.registered`, `member.private_data_erased`,\n`fund.created`, `pledge.made`, `pledge.cancelled`, `contribution.received`,\n`disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,\n`disbursement.paid`, `disbursement.cancelled`, `conversion.recorded`,\n`fx_rate.recorded`),\n`payload` (for the key kinds: the key's `id`, `name`, `role`, `created_at`,\n`expires_at` and `revoked_at`, never its token; for the fund's actions:\n`details`, `accounts_opened` and `transaction`, with a member's private data\nonly as its `private_data_commitment`; a pledge's `details` are its `id`,\n`member_id`, `fund_id`, `asset`, `amount`, `date`, `due_date`, `instalments`\nand `created_at`, a pledge cancellation's its `id`, `reason` and `cancelled_at`, a\ncontribution's its `id`, `member_id`, `fund_id`, `asset`, `amount`, `date`,\n`pledge_id` (`null` when none) and `created_at`, a disbursement request's its\n`id`, `fund_id`, `member_id`, `asset`, `amount`, `purpose` and `requested_at`,\na disbursement step's the disbursement's `id`, the step's position `step`\n(from 0), its `kind` (`approve`, `reject`, `pay`, `cancel`), `reason` (`null`\nwhen none) and `at`, a conversion's its `id`, `fund_id`, `from_asset`,\n`from_amount`, `to_asset`, `to_amount`, `date` and `created_at`, and an\nexchange rate's its `id` (`<base>/<quote>@<date>`), `base`, `quote`, `date`,\n`rate` and `recorded_at`, with `transaction` `null`), `previous_hash` (base64 leaf\nhash of the entry before; `null` for entry 0), `principal` (who made the\nchange: `{key_id, name, role}` of the API key, or `key_id` and `role` `null`\nfor the system, i.e. the operator's offline commands and the first admin key)\nand `balances` (the balances the change left). Its leaf hash is\nSHA-256(0x00 || bytes).\n",
+            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`,\nand the fund's actions `member.registered`, `member.private_data_erased`,\n`fund.created`, `pledge.made`, `pledge.cancelled`, `contribution.received`,\n`disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,\n`disbursement.paid`, `disbursement.cancelled`, `conversion.recorded`,\n`fx_rate.recorded`),\n`payload` (for the key kinds: the key's `id`, `role`, `created_at`,\n`expires_at` and `revoked_at`, never its token, with its holder's `person_id`\nand `private_data_commitment` (64 lowercase hex digits of SHA-256(salt ||\ncanonical JSON `{\"key_name\", \"person_name\"}`); the names stay private) — keys\ncreated before people existed show their `name` in clear instead, and are each\ntheir own person `prs_` + the key id's hex digits; for the fund's actions:\n`details`, `accounts_opened` and `transaction`, with a member's private data\nonly as its `private_data_commitment`; a pledge's `details` are its `id`,\n`member_id`, `fund_id`, `asset`, `amount`, `date`, `due_date`, `instalments`\nand `created_at`, a pledge cancellation's its `id`, `reason` and `cancelled_at`, a\ncontribution's its `id`, `member_id`, `fund_id`, `asset`, `amount`, `date`,\n`pledge_id` (`null` when none) and `created_at`, a disbursement request's its\n`id`, `fund_id`, `member_id`, `asset`, `amount`, `purpose` and `requested_at`,\na disbursement step's the disbursement's `id`, the step's position `step`\n(from 0), its `kind` (`approve`, `reject`, `pay`, `cancel`), `reason` (`null`\nwhen none) and `at`, a conversion's its `id`, `fund_id`, `from_asset`,\n`from_amount`, `to_asset`, `to_amount`, `date` and `created_at`, and an\nexchange rate's its `id` (`<base>/<quote>@<date>`), `base`, `quote`, `date`,\n`rate` and `recorded_at`, with `transaction` `null`), `previous_hash` (base64 leaf\nhash of the entry before; `null` for entry 0), `principal` (who made the\nchange: `{key_id, person_id, role}` of the API key, never its name — entries\nwritten before people existed hold `{key_id, name, role}` —, or `name` with\n`key_id` and `role` `null` for the system, i.e. the operator's offline commands\nand the first admin key)\nand `balances` (the balances the change left). Its leaf hash is\nSHA-256(0x00 || bytes).\n",
             "contentEncoding": "base64",
             "contentMediaType": "application/json",
             "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
@@ -13468,11 +13551,25 @@ components:
         "properties": {
           "name": {
             "type": "string",
-            "description": "Who holds the key; 1 to 200 characters, no control characters (otherwise `422 validation_failed`)."
+            "description": "The key's name; 1 to 200 characters, no control characters (otherwise\n`422 validation_failed`). Private: admins see it, the log holds only a\ncommitment.\n"
           },
           "role": {
             "$ref": "#/components/schemas/Role",
             "description": "One of `admin`, `treasurer`, `approver`, `auditor` (another string is `422 validation_failed`)."
+          },
+          "person_id": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "A person who already holds a key (`prs_` + 32 hex digits): the new key is\ntheirs too. Not with `person_name`. An unknown person is `422 unknown_reference`.\n"
+          },
+          "person_name": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The name of a new person holding the key; 1 to 200 characters. Absent (and no\n`person_id`): a new person named like the key. Private, like `name`.\n"
           },
           "expires_at": {
             "type": [

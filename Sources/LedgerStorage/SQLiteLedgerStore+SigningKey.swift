@@ -1,0 +1,61 @@
+import AuditLog
+import Foundation
+import GRDB
+public import LedgerCore
+public import Logging
+
+/// Opening a database together with the key that signs its log, for every command that
+/// writes (`serve`, `migrate`, `keys`, `demo`).
+///
+/// A database whose log has entries is served only with the key that signed it: a key
+/// file that is missing is never silently regenerated, and a key that does not verify the
+/// latest stored checkpoint is refused. Otherwise a lost or swapped key would start a new
+/// signing identity that auditors' tools trust (`verify --url` without `--key` takes the
+/// server's key), and a dishonest operator could rewrite history under it. Only a log
+/// with no entry yet gets a new key. Keys are never rotated silently; a rotation would
+/// have to be a logged step, which does not exist yet.
+extension SQLiteLedgerStore {
+    /// The store, migrated, with the key at `keyPath`; `createdKey` is the key made for a
+    /// log that had no entry (written to `keyPath` with mode 0600), `nil` when loaded.
+    /// Throws `LogKeyError.missing` or `.doesNotVerify` (the store is closed first).
+    public static func openSigned(
+        path: String, keyPath: String, origin: String, clock: any LedgerClock, identifiers: any IdentifierSource,
+        logger: Logger, durability: Durability = .synced
+    ) throws -> (store: SQLiteLedgerStore, createdKey: LogSigner?, applied: [String]) {
+        let keyExists = FileManager.default.fileExists(atPath: keyPath)
+        let signer = keyExists ? try LogSigner.load(path: keyPath) : try LogSigner.generate(origin: origin)
+        let store = try SQLiteLedgerStore(
+            path: path, clock: clock, identifiers: identifiers, signer: signer, logger: logger, durability: durability
+        )
+        do {
+            let applied = try store.migrate()
+            try store.checkSigningKey(signer, keyPath: keyPath, isNew: !keyExists)
+            if !keyExists { try signer.write(path: keyPath) }
+            return (store, keyExists ? nil : signer, applied)
+        } catch {
+            try? store.close()
+            throw error
+        }
+    }
+
+    /// Refuses a new key for a log that already has entries, and a key that does not
+    /// verify the latest stored checkpoint.
+    func checkSigningKey(_ signer: LogSigner, keyPath: String, isNew: Bool) throws {
+        let (entries, latest) = try pool.read { db in
+            (
+                try Int64.fetchOne(db, sql: "SELECT count(*) FROM log_entries") ?? 0,
+                try Row.fetchOne(db, sql: "SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1")
+            )
+        }
+        guard entries > 0 || latest != nil else { return }
+        guard !isNew else { throw LogKeyError.missing(keyPath, entries: entries) }
+        guard let latest else { return }
+        let size = try LedgerRows.integer(latest, "tree_size")
+        do {
+            let note = try LedgerRows.text(latest, "note")
+            _ = try LogAuditor.open(checkpointNote: note, verifiers: [signer.signer.verifier])
+        } catch {
+            throw LogKeyError.doesNotVerify(keyPath, treeSize: size)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+// Goal: what `serve` does at start, through `buildApplication` (what `serve` calls) on a
+// temporary database. A log with entries is served only with the key that signed it — a
+// deleted key file is not regenerated, a replaced one is refused (finding 6) — and a
+// restart with every admin key revoked mints no new admin key (an incident's "revoke
+// every admin key" must stick); only a database where no key was ever created gets one.
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import LedgerAPI
+import LedgerCore
+import LedgerStorage
+import LedgerTestSupport
+import Logging
+import Testing
+
+@Suite struct StartupKeyTests {
+    static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Builds the application once more on `server`'s database; returns the first admin
+    /// token it handed out, if any.
+    static func restart(_ server: TestServer) async throws -> String? {
+        let token = TokenBox()
+        _ = try await buildApplication(
+            configuration: server.configuration, clock: server.clock, identifiers: SeededIdentifiers(seed: 8),
+            logger: quiet, onFirstAdminToken: { _, value in token.set(value) }
+        )
+        return token.value
+    }
+
+    /// A database with a few signed entries, its key file beside it.
+    static func signedDatabase() async throws -> TestServer {
+        let server = try TestServer()
+        try await server.run { client in
+            let reply = try await client.call(.post, "/v1/assets", json: #"{"code":"USD","scale":2}"#)
+            #expect(reply.status == .created)
+        }
+        return server
+    }
+
+    @Test func aDeletedSigningKeyIsNotRegenerated() async throws {
+        let server = try await Self.signedDatabase()
+        let keyPath = server.configuration.resolvedLogKeyPath
+        try FileManager.default.removeItem(atPath: keyPath)
+        await #expect {
+            _ = try await Self.restart(server)
+        } throws: { error in
+            guard case .missing(let path, let entries)? = error as? LogKeyError else { return false }
+            return path == keyPath && entries == 2
+        }
+        #expect(!FileManager.default.fileExists(atPath: keyPath), "no new key was written")
+    }
+
+    @Test func aReplacedSigningKeyIsRefused() async throws {
+        let server = try await Self.signedDatabase()
+        let keyPath = server.configuration.resolvedLogKeyPath
+        let original = try LogSigner.load(path: keyPath)
+        try FileManager.default.removeItem(atPath: keyPath)
+        try LogSigner.generate(origin: original.origin).write(path: keyPath)
+        await #expect {
+            _ = try await Self.restart(server)
+        } throws: { error in
+            guard case .doesNotVerify(let path, let size)? = error as? LogKeyError else { return false }
+            return path == keyPath && size == 2
+        }
+        // With the key that signed the log back in place, the server starts again.
+        try FileManager.default.removeItem(atPath: keyPath)
+        try original.write(path: keyPath)
+        #expect(try await Self.restart(server) == nil)
+    }
+
+    @Test func aFreshDatabaseStillGetsAKey() async throws {
+        let server = try TestServer()
+        #expect(!FileManager.default.fileExists(atPath: server.configuration.resolvedLogKeyPath))
+        #expect(try await Self.restart(server) != nil)
+        #expect(FileManager.default.fileExists(atPath: server.configuration.resolvedLogKeyPath))
+    }
+
+    @Test func revokingEveryAdminKeySticksAcrossARestart() async throws {
+        let server = try TestServer()
+        try await server.run { client in
+            let keys = try #require(try await client.call(.get, "/v1/keys")["items"] as? [[String: Any]])
+            let admin = try #require(keys.first?["id"] as? String)
+            #expect(try await client.call(.post, "/v1/keys/\(admin)/revoke").status == .ok)
+        }
+        let path = server.configuration.databasePath
+        #expect(try SQLiteShell.scalar(path: path, sql: "SELECT count(*) FROM api_keys") == "1")
+        #expect(try await Self.restart(server) == nil, "a restart minted a new admin key")
+        #expect(try SQLiteShell.scalar(path: path, sql: "SELECT count(*) FROM api_keys") == "1")
+        let active = try SQLiteShell.scalar(path: path, sql: "SELECT count(*) FROM api_keys WHERE revoked_at IS NULL")
+        #expect(active == "0")
+    }
+}
