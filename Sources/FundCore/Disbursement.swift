@@ -22,8 +22,8 @@ public struct Disbursement: Hashable, Sendable {
     public let beneficiaryCommitment: String?
 
     public init(
-        id: DisbursementID, fundID: FundID, recipient: Recipient, asset: AssetCode, amount: Amount, purpose: String, requestedBy: Principal,
-        requestedAt: Timestamp, beneficiaryCommitment: String? = nil
+        id: DisbursementID, fundID: FundID, recipient: Recipient, asset: AssetCode, amount: Amount, purpose: String,
+        requestedBy: Principal, requestedAt: Timestamp, beneficiaryCommitment: String? = nil
     ) {
         self.id = id
         self.fundID = fundID
@@ -167,7 +167,10 @@ public struct BeneficiaryPrivateData: Hashable, Sendable {
 
     /// Reads `canonicalBytes` back; `nil` when they do not parse.
     public init?(canonicalBytes bytes: [UInt8]) {
-        guard case .object(let members)? = try? JSONParser.parse(bytes), case .string(let name)? = members["name"] else { return nil }
+        guard case .object(let members)? = try? JSONParser.parse(bytes), case .string(let name)? = members["name"]
+        else {
+            return nil
+        }
         self.init(name: name)
     }
 }

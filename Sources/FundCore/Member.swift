@@ -130,7 +130,10 @@ public struct MemberDraft: Sendable, Equatable {
         let profile = Member.Profile(kind: kind, country: country, region: region)
         let member = Member(id: id, visibility: visibility, profile: profile, name: name, registeredAt: time)
         let isAnonymous = visibility == .anonymous
-        return (member, MemberPrivateData(name: isAnonymous ? name : nil, contact: contact, profile: isAnonymous ? profile : nil))
+        let privateData = MemberPrivateData(
+            name: isAnonymous ? name : nil, contact: contact, profile: isAnonymous ? profile : nil
+        )
+        return (member, privateData)
     }
 }
 
@@ -167,7 +170,9 @@ public struct MemberPrivateData: Hashable, Sendable {
 
     /// Reads `canonicalBytes` back; `nil` when they do not parse.
     public init?(canonicalBytes bytes: [UInt8]) {
-        guard case .object(let members)? = try? JSONParser.parse(bytes), let contact = members["contact"] else { return nil }
+        guard case .object(let members)? = try? JSONParser.parse(bytes), let contact = members["contact"] else {
+            return nil
+        }
         var name: String?
         if case .string(let text)? = members["name"] { name = text }
         var profile: Member.Profile?

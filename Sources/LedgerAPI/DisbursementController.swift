@@ -161,12 +161,15 @@ struct DisbursementController<Store: LedgerStore> {
             filter.state = try RequestReading.choice(request, "status", as: Disbursement.State.self)
             let page = try await store.disbursements(filter: filter, page: try RequestReading.page(request, limits: limits))
             let showsPrivate = MemberController<Store>.showsPrivate(context)
-            return try JSONResponse.response(Representation.List(page) { DisbursementBody($0, showsPrivate: showsPrivate) })
+            return try JSONResponse.response(
+                Representation.List(page) { DisbursementBody($0, showsPrivate: showsPrivate) }
+            )
         }
         group.get("/v1/disbursements/{id}") { _, context in
             let id = try Self.disbursementID(context)
             guard let view = try await store.disbursement(id) else { throw Rejection.notFound(resource: "disbursement", reference: id.rawValue) }
-            return try JSONResponse.response(DisbursementBody(view, showsPrivate: MemberController<Store>.showsPrivate(context)))
+            let showsPrivate = MemberController<Store>.showsPrivate(context)
+            return try JSONResponse.response(DisbursementBody(view, showsPrivate: showsPrivate))
         }
         group.delete("/v1/disbursements/{id}/beneficiary", use: eraseBeneficiary)
         for kind in DisbursementStep.Kind.allCases {

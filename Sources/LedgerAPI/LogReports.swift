@@ -252,7 +252,9 @@ public enum ReportVerification {
         } catch let failure as AuditFailure {
             return outcome(false, "the log does not verify up to the report's checkpoint: \(failure)")
         }
-        let recomputed = try ReportComputer.compute(document.parameters, book: book, checkpoint: document.checkpoint, privateData: privateData)
+        let recomputed = try ReportComputer.compute(
+            document.parameters, book: book, checkpoint: document.checkpoint, privateData: privateData
+        )
         if let difference = document.firstDifference(from: recomputed.content) {
             return outcome(false, difference)
         }

@@ -98,7 +98,8 @@ public struct DemoFund {
             // A state is a public body: never anonymous.
             let isAnonymous = random.below(4) == 0 && kind != "state"
             let draft = MemberDraft(
-                name: name, kind: kind, country: country, region: region.region, visibility: isAnonymous ? "anonymous" : "public",
+                name: name, kind: kind, country: country, region: region.region,
+                visibility: isAnonymous ? "anonymous" : "public",
                 contact: .object(["email": .string("contact\(index)@example.org")])
             )
             if case .applied(let view) = try await store.registerMember(draft, by: treasurer, idempotency: nil) { members.append(view.member.id) }

@@ -292,7 +292,11 @@ public struct LedgerVerifier {
         switch action.kind {
         case "member.registered":
             stored = try MemberID(action.subject).flatMap { try SQLiteLedgerStore.memberView(db, id: $0) }
-                .map { SQLiteLedgerStore.details(of: $0.member, recordedProfile: $0.recordedProfile, commitment: $0.commitment) }
+                .map { view in
+                    SQLiteLedgerStore.details(
+                        of: view.member, recordedProfile: view.recordedProfile, commitment: view.commitment
+                    )
+                }
         case "member.private_data_erased":
             let id = String(action.subject.prefix { $0 != "#" })
             stored = try String.fetchOne(db.cachedStatement(sql: "SELECT erased_at FROM member_erasures WHERE member_id = ?"), arguments: [id])
@@ -314,7 +318,8 @@ public struct LedgerVerifier {
         case "disbursement.beneficiary_erased":
             let id = String(action.subject.prefix { $0 != "#" })
             stored = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT erased_at FROM beneficiary_erasures WHERE disbursement_id = ?"), arguments: [id]
+                db.cachedStatement(sql: "SELECT erased_at FROM beneficiary_erasures WHERE disbursement_id = ?"),
+                arguments: [id]
             ).map { SQLiteLedgerStore.beneficiaryErasureDetails(id: id, erasedAt: $0) }
         case "disbursement.approved", "disbursement.rejected", "disbursement.paid", "disbursement.cancelled":
             // The entry's details name the disbursement and the step's position.

@@ -31,8 +31,9 @@ extension SQLiteLedgerStore {
                 privateName = (data, Array(SHA256.hash(data: salt + data)))
             }
             let disbursement = Disbursement(
-                id: id, fundID: fund.id, recipient: recipient, asset: checked.asset, amount: checked.amount, purpose: checked.purpose,
-                requestedBy: principal, requestedAt: now, beneficiaryCommitment: privateName.map { Data($0.commitment).base64EncodedString() }
+                id: id, fundID: fund.id, recipient: recipient, asset: checked.asset, amount: checked.amount,
+                purpose: checked.purpose, requestedBy: principal, requestedAt: now,
+                beneficiaryCommitment: privateName.map { Data($0.commitment).base64EncodedString() }
             )
             try db.execute(
                 sql: """
@@ -258,9 +259,13 @@ extension SQLiteLedgerStore {
     /// exists, and when it was erased; `nil` for a member or an older request.
     static func beneficiaryRecord(_ db: Database, id: DisbursementID) throws -> BeneficiaryRecord? {
         guard let commitment = try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT commitment FROM beneficiary_commitments WHERE disbursement_id = ?"), arguments: [id.rawValue]
+            db.cachedStatement(sql: "SELECT commitment FROM beneficiary_commitments WHERE disbursement_id = ?"),
+            arguments: [id.rawValue]
         ) else { return nil }
-        let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM beneficiary_private WHERE disbursement_id = ?"), arguments: [id.rawValue])
+        let data = try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT data FROM beneficiary_private WHERE disbursement_id = ?"),
+            arguments: [id.rawValue]
+        )
         let privateData = try data.map { bytes in
             guard let parsed = BeneficiaryPrivateData(canonicalBytes: [UInt8](bytes)) else {
                 throw StorageError.corruptRow(table: "beneficiary_private", detail: "data does not parse")
@@ -268,7 +273,8 @@ extension SQLiteLedgerStore {
             return parsed
         }
         let erasedAt = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT erased_at FROM beneficiary_erasures WHERE disbursement_id = ?"), arguments: [id.rawValue]
+            db.cachedStatement(sql: "SELECT erased_at FROM beneficiary_erasures WHERE disbursement_id = ?"),
+            arguments: [id.rawValue]
         ).flatMap(Timestamp.init)
         return BeneficiaryRecord(commitment: [UInt8](commitment), privateData: privateData, erasedAt: erasedAt)
     }
@@ -280,25 +286,35 @@ extension SQLiteLedgerStore {
     /// truncates the WAL once committed.
     public func eraseBeneficiary(of id: DisbursementID, by principal: Principal) async throws -> DisbursementView {
         let outcome: WriteOutcome<DisbursementView> = try await write(idempotency: nil) { db, now in
-            guard let view = try Self.disbursementView(db, id: id) else { throw Rejection.notFound(resource: "disbursement", reference: id.rawValue) }
+            guard let view = try Self.disbursementView(db, id: id) else {
+                throw Rejection.notFound(resource: "disbursement", reference: id.rawValue)
+            }
             guard let record = view.beneficiary else {
                 let detail = view.disbursement.recipient.memberID != nil
                     ? "its recipient is a member: erase the member's private data instead"
                     : "its beneficiary was named before names became private; the name is in the log"
                 throw Rejection.beneficiaryNotErasable(id: id.rawValue, detail: detail)
             }
-            guard record.erasedAt == nil else { throw Rejection.beneficiaryNotErasable(id: id.rawValue, detail: "the name was erased before") }
-            try db.execute(sql: "INSERT INTO beneficiary_erasures (disbursement_id, erased_at) VALUES (?, ?)", arguments: [id.rawValue, now.description])
+            guard record.erasedAt == nil else {
+                throw Rejection.beneficiaryNotErasable(id: id.rawValue, detail: "the name was erased before")
+            }
+            try db.execute(
+                sql: "INSERT INTO beneficiary_erasures (disbursement_id, erased_at) VALUES (?, ?)",
+                arguments: [id.rawValue, now.description]
+            )
             try db.execute(sql: "DELETE FROM beneficiary_private WHERE disbursement_id = ?", arguments: [id.rawValue])
             try Self.forgetFingerprints(db, ofResponsesNaming: id.rawValue)
             try AuditLogWriter.append(
                 db, event: .fundAction(FundAction(
                     kind: "disbursement.beneficiary_erased", subject: "\(id.rawValue)#beneficiary_erased",
-                    details: Self.beneficiaryErasureDetails(id: id.rawValue, erasedAt: now.description), accountsOpened: [], transaction: nil
+                    details: Self.beneficiaryErasureDetails(id: id.rawValue, erasedAt: now.description),
+                    accountsOpened: [], transaction: nil
                 )),
                 balances: [], by: principal, at: now
             )
-            guard let erased = try Self.disbursementView(db, id: id) else { preconditionFailure("the disbursement exists") }
+            guard let erased = try Self.disbursementView(db, id: id) else {
+                preconditionFailure("the disbursement exists")
+            }
             return erased
         }
         guard case .applied(let view) = outcome else { preconditionFailure("erasure takes no idempotency key") }

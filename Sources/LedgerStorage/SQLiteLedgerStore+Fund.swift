@@ -25,7 +25,8 @@ extension SQLiteLedgerStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    member.id.rawValue, profile?.kind.rawValue, profile?.country.rawValue, profile?.region, member.visibility.rawValue,
+                    member.id.rawValue, profile?.kind.rawValue, profile?.country.rawValue, profile?.region,
+                    member.visibility.rawValue,
                     member.visibility == .public ? member.name : nil, Data(commitment), now.description,
                 ]
             )
@@ -35,7 +36,10 @@ extension SQLiteLedgerStore {
                 db, event: .fundAction(FundAction(kind: "member.registered", subject: member.id.rawValue, details: details, accountsOpened: [], transaction: nil)),
                 balances: [], by: principal, at: now
             )
-            return MemberView(member: member, recordedProfile: profile, privateData: privateData, commitment: commitment, erasedAt: nil)
+            return MemberView(
+                member: member, recordedProfile: profile, privateData: privateData, commitment: commitment,
+                erasedAt: nil
+            )
         }
     }
 
@@ -176,7 +180,9 @@ extension SQLiteLedgerStore {
             let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT member_id, data FROM member_private ORDER BY member_id"))
             while let row = try rows.next() {
                 guard let id = MemberID(try LedgerRows.text(row, "member_id")),
-                      let data = MemberPrivateData(canonicalBytes: [UInt8](try row.decode(Data.self, forColumn: "data")))
+                      let data = MemberPrivateData(
+                          canonicalBytes: [UInt8](try row.decode(Data.self, forColumn: "data"))
+                      )
                 else { throw StorageError.corruptRow(table: "member_private", detail: "member id or data does not parse") }
                 records[id] = data
             }
@@ -213,7 +219,8 @@ extension SQLiteLedgerStore {
         .object([
             "id": .string(member.id.rawValue), "kind": recordedProfile.map { .string($0.kind.rawValue) } ?? .null,
             "country": recordedProfile.map { .string($0.country.rawValue) } ?? .null,
-            "region": recordedProfile.map { .string($0.region) } ?? .null, "visibility": .string(member.visibility.rawValue),
+            "region": recordedProfile.map { .string($0.region) } ?? .null,
+            "visibility": .string(member.visibility.rawValue),
             "name": member.visibility == .public ? member.name.map(JSONValue.string) ?? .null : .null,
             "pseudonym": .string(member.pseudonym),
             "private_data_commitment": .string(Data(commitment).base64EncodedString()),
@@ -225,7 +232,8 @@ extension SQLiteLedgerStore {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM members WHERE id = ?"), arguments: [id.rawValue]) else { return nil }
         let privateRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT data FROM member_private WHERE member_id = ?"), arguments: [id.rawValue])
         let privateData = try privateRow.map { privateRow in
-            guard let data = MemberPrivateData(canonicalBytes: [UInt8](try privateRow.decode(Data.self, forColumn: "data"))) else {
+            let bytes = [UInt8](try privateRow.decode(Data.self, forColumn: "data"))
+            guard let data = MemberPrivateData(canonicalBytes: bytes) else {
                 throw StorageError.corruptRow(table: "member_private", detail: "data does not parse")
             }
             return data
@@ -236,7 +244,8 @@ extension SQLiteLedgerStore {
         let recordedProfile = try Self.recordedProfile(row)
         let publicName = try row.decode(String?.self, forColumn: "public_name")
         let member = Member(
-            id: id, visibility: visibility, profile: recordedProfile ?? privateData?.profile, name: publicName ?? privateData?.name,
+            id: id, visibility: visibility, profile: recordedProfile ?? privateData?.profile,
+            name: publicName ?? privateData?.name,
             registeredAt: try LedgerRows.parse(row, "registered_at", table: "members", Timestamp.init)
         )
         let erasedAt = try String.fetchOne(db.cachedStatement(sql: "SELECT erased_at FROM member_erasures WHERE member_id = ?"), arguments: [id.rawValue]).flatMap(Timestamp.init)
@@ -252,7 +261,9 @@ extension SQLiteLedgerStore {
         let countryText = try row.decode(String?.self, forColumn: "country")
         let region = try row.decode(String?.self, forColumn: "region")
         if kindText == nil && countryText == nil && region == nil { return nil }
-        guard let kind = kindText.flatMap(Member.Kind.init(rawValue:)), let country = countryText.flatMap(CountryCode.init), let region else {
+        guard let kind = kindText.flatMap(Member.Kind.init(rawValue:)),
+              let country = countryText.flatMap(CountryCode.init), let region
+        else {
             throw StorageError.corruptRow(table: "members", detail: "kind, country or region does not parse")
         }
         return Member.Profile(kind: kind, country: country, region: region)

@@ -117,8 +117,8 @@ public struct ReportBook: Sendable {
             let kind = kindText.flatMap(Member.Kind.init(rawValue:))
             let country = try details.optionalString("country")
             let region = try details.optionalString("region")
-            guard (kindText == nil) == (kind == nil), (kind == nil) == (country == nil), (kind == nil) == (region == nil),
-                  kind != nil || visibility == .anonymous
+            guard (kindText == nil) == (kind == nil), (kind == nil) == (country == nil),
+                  (kind == nil) == (region == nil), kind != nil || visibility == .anonymous
             else { throw .malformed("\(action.kind): member kind, country or region") }
             // Every member in the log counts, whatever `asOf`: registration is when the
             // fund learnt of a member, and back-dated pledges and gifts need their giver.

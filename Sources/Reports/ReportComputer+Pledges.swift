@@ -49,14 +49,15 @@ extension ReportComputer {
             let profile = shownProfile(member)
             for (asset, values) in try normalize(bag, moneyCount: 7).sorted(by: { $0.key < $1.key }) {
                 table.append([
-                    .string(displayName(member)), .string(member.id.rawValue), .string(profile.kind), .string(profile.region),
-                    .string(profile.country), .string(asset.rawValue),
+                    .string(displayName(member)), .string(member.id.rawValue), .string(profile.kind),
+                    .string(profile.region), .string(profile.country), .string(asset.rawValue),
                 ] + values.map(JSONValue.integer))
             }
         }
         let notes = [
             "Pledged: pledges dated on or before \(day). Paid: what contributions moved off each pledge's receivable; an excess kept as unpledged income counts in given only. Outstanding = pledged − paid − written off. Overdue: instalments due on or before \(day) and not yet paid or written off.",
-            "Anonymous members are shown by pseudonym in public reports and counted in every figure; their kind, country and region are not disclosed there (\"\(Member.Profile.undisclosed)\").",
+            "Anonymous members are shown by pseudonym in public reports and counted in every figure; "
+                + "their kind, country and region are not disclosed there (\"\(Member.Profile.undisclosed)\").",
         ]
         return (["members": .integer(Int64(members.count)), "members_with_activity": .integer(Int64(members.filter { figures[$0.id] != nil }.count))], [table], notes)
     }
@@ -83,7 +84,8 @@ extension ReportComputer {
             try Self.accumulate(values, into: &byFund[label, default: [:]], asset: pledge.asset)
             let profile = book.members[pledge.memberID].map(shownProfile)
             try Self.accumulate(values, into: &byKind[profile?.kind ?? "(unknown)", default: [:]], asset: pledge.asset)
-            try Self.accumulate(values, into: &byRegion[profile?.region ?? "(unknown)", default: [:]], asset: pledge.asset)
+            let region = profile?.region ?? "(unknown)"
+            try Self.accumulate(values, into: &byRegion[region, default: [:]], asset: pledge.asset)
             let quarter = "\(pledge.date.year)-Q\((pledge.date.month - 1) / 3 + 1)"
             try Self.accumulate(values, into: &byQuarter[quarter, default: [:]], asset: pledge.asset)
             // Instalments are settled in due order by what was paid or written off.

@@ -48,7 +48,8 @@ extension ReportComputer {
             let profile = shownProfile(member)
             for (asset, figures) in values.sorted(by: { $0.key < $1.key }) {
                 memberTable.append([
-                    .string(displayName(member)), .string(member.id.rawValue), .string(profile.kind), .string(profile.region),
+                    .string(displayName(member)), .string(member.id.rawValue), .string(profile.kind),
+                    .string(profile.region),
                     .string(asset.rawValue), .integer(figures[0]), .integer(figures[1]), .integer(figures[0] - figures[1]), Self.ratio(figures[1], figures[0]),
                 ])
             }
@@ -121,7 +122,9 @@ extension ReportComputer {
             "Contributed: every contribution dated on or before the report date, pledged or not. Received: grants paid to the member. Ratio = received ÷ contributed (empty when nothing was contributed).",
             "Concentration counts every registered member, those who gave nothing as 0. Top 10 %: the share given by the ⌈n/10⌉ largest givers. Gini = Σ(2i − n − 1)·xᵢ ÷ (n·Σx) over amounts in ascending order.",
             "Flows: each fund's grants paid to a region are attributed to the regions that contributed to that fund, in proportion to their contributions (largest-remainder rounding, so every column adds up to the grants paid exactly).",
-            "Anonymous members are shown by pseudonym in public reports and counted in every figure; their kind, country and region are not disclosed there (grouped under \"\(Member.Profile.undisclosed)\").",
+            "Anonymous members are shown by pseudonym in public reports and counted in every figure; "
+                + "their kind, country and region are not disclosed there "
+                + "(grouped under \"\(Member.Profile.undisclosed)\").",
         ]
         return (summary, [memberTable, regionTable, concentration, flows, timing], notes)
     }

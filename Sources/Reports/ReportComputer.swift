@@ -20,13 +20,15 @@ public struct ReportComputer {
     /// Computes the report `parameters` ask for from `book`, bound to `checkpoint`.
     /// `privateData` is only used for the auditor audience.
     public static func compute(
-        _ parameters: ReportParameters, book: ReportBook, checkpoint: CheckpointReference, privateData: [MemberID: MemberPrivateData] = [:]
+        _ parameters: ReportParameters, book: ReportBook, checkpoint: CheckpointReference,
+        privateData: [MemberID: MemberPrivateData] = [:]
     ) throws(ReportError) -> Report {
         precondition(book.asOf == parameters.asOf && book.from == parameters.from, "the book was gathered for these parameters")
         guard book.entryCount == checkpoint.treeSize else {
             throw .malformed("the book holds \(book.entryCount) entries, the checkpoint \(checkpoint.treeSize)")
         }
-        var computer = try ReportComputer(book: book, parameters: parameters, privateData: parameters.audience == .auditor ? privateData : [:])
+        let records = parameters.audience == .auditor ? privateData : [:]
+        var computer = try ReportComputer(book: book, parameters: parameters, privateData: records)
         var summary: [String: JSONValue]
         var tables: [ReportTable]
         var notes: [String]
@@ -49,7 +51,9 @@ public struct ReportComputer {
         return Report(parameters: parameters, checkpoint: checkpoint, assetScales: scales, summary: summary, tables: tables, notes: notes)
     }
 
-    private init(book: ReportBook, parameters: ReportParameters, privateData: [MemberID: MemberPrivateData]) throws(ReportError) {
+    private init(
+        book: ReportBook, parameters: ReportParameters, privateData: [MemberID: MemberPrivateData]
+    ) throws(ReportError) {
         self.book = book
         self.parameters = parameters
         self.privateData = privateData
