@@ -111,25 +111,32 @@ extension SQLiteLedgerStore {
 
     /// Copies every committed page into the main file and truncates the WAL to nothing,
     /// so no frame written before (a registration's name and contact) survives there.
-    /// A reader holding an old snapshot can keep a checkpoint from finishing: it is tried
-    /// again a few times, then left to the next erasure or the close, with a warning.
+    /// A reader holding an old snapshot keeps a checkpoint from finishing: each attempt
+    /// waits at most `walTruncationWaitMilliseconds` for readers (the writer, and so every
+    /// commit, waits with it), then the writer is let go before the next; after the last
+    /// it is left to a later erasure or the close, with a warning.
     func truncateWriteAheadLog() async throws {
         for attempt in 1...Self.walTruncationAttempts {
             let isBusy = try await pool.writeWithoutTransaction { db in
+                let usual = try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? 0
+                try db.execute(sql: "PRAGMA busy_timeout = \(Self.walTruncationWaitMilliseconds)")
+                defer { try? db.execute(sql: "PRAGMA busy_timeout = \(usual)") }
                 // One row: busy (1 when a reader kept the checkpoint from finishing), frames, checkpointed.
-                try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)").map { row -> Bool in
+                return try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)").map { row -> Bool in
                     let busy: Int64 = row[0]
                     return busy != 0
                 } ?? true
             }
             if !isBusy { return }
-            if attempt < Self.walTruncationAttempts { try await Task.sleep(for: .milliseconds(50 * attempt)) }
+            if attempt < Self.walTruncationAttempts { try await Task.sleep(for: .milliseconds(100 * attempt)) }
         }
         logger.warning("the WAL could not be truncated after an erasure: a reader held an old snapshot")
     }
 
+    /// How long one truncation attempt waits for readers, holding the writer.
+    static let walTruncationWaitMilliseconds = 500
     /// How often an erasure tries to truncate the WAL before leaving it to a later one.
-    static let walTruncationAttempts = 5
+    static let walTruncationAttempts = 4
 
     public func createFund(_ draft: FundDraft, by principal: Principal, idempotency: Idempotency<Fund>?) async throws -> WriteOutcome<Fund> {
         let identifiers = self.identifiers
