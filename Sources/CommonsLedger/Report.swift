@@ -184,10 +184,11 @@ struct VerifyReport: AsyncParsableCommand {
         options.database = database
         let store = try Keys.openStoreReadOnly(options)
         defer { try? store.close() }
-        let names = try await store.privateMemberNames()
+        let records = try await store.privateMemberData()
         // Without --key, the key file beside the database (as `verify` does); never a new one.
         return try await ReportVerification.verify(
-            document: bytes, verifiers: try trusted(fallback: { try Keys.verifierKey(besideDatabase: database) }), privateNames: names
+            document: bytes, verifiers: try trusted(fallback: { try Keys.verifierKey(besideDatabase: database) }),
+            privateData: records
         ) { start, end in
             try await store.logEntries(start: start, end: end, limit: 10_000).entries
         }
@@ -200,7 +201,10 @@ struct VerifyReport: AsyncParsableCommand {
         }
         let server = ServerLog(base: base)
         let serverKey = key == nil ? try await server.verifierKey() : ""
-        return try await ReportVerification.verify(document: bytes, verifiers: try trusted(fallback: { serverKey }), privateNames: [:]) { start, end in
+        let verifiers = try trusted(fallback: { serverKey })
+        return try await ReportVerification.verify(
+            document: bytes, verifiers: verifiers, privateData: [:]
+        ) { start, end in
             try await server.entries(start: start, end: end)
         }
     }

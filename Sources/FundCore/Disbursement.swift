@@ -16,8 +16,15 @@ public struct Disbursement: Hashable, Sendable {
     public let purpose: String
     public let requestedBy: Principal
     public let requestedAt: Timestamp
+    /// Standard base64 of SHA-256(salt || `BeneficiaryPrivateData.canonicalBytes`) when
+    /// the beneficiary's name is private data (every request since names became
+    /// private); `nil` for a member, and for older requests whose name is in the log.
+    public let beneficiaryCommitment: String?
 
-    public init(id: DisbursementID, fundID: FundID, recipient: Recipient, asset: AssetCode, amount: Amount, purpose: String, requestedBy: Principal, requestedAt: Timestamp) {
+    public init(
+        id: DisbursementID, fundID: FundID, recipient: Recipient, asset: AssetCode, amount: Amount, purpose: String,
+        requestedBy: Principal, requestedAt: Timestamp, beneficiaryCommitment: String? = nil
+    ) {
         self.id = id
         self.fundID = fundID
         self.recipient = recipient
@@ -26,14 +33,17 @@ public struct Disbursement: Hashable, Sendable {
         self.purpose = purpose
         self.requestedBy = requestedBy
         self.requestedAt = requestedAt
+        self.beneficiaryCommitment = beneficiaryCommitment
     }
 
     /// The receiver of a grant.
     public enum Recipient: Hashable, Sendable {
         /// A member of the fund: grants land in the member's own accounts.
         case member(MemberID)
-        /// Someone outside the membership, named by the request (a clinic, a family):
-        /// grants land in the fund's shared beneficiary accounts.
+        /// Someone outside the membership (a clinic, a family): grants land in the fund's
+        /// shared beneficiary accounts. The text is what the public record holds: the
+        /// label `Beneficiary 1a2b3c4d` when the name is private data (since names became
+        /// private), the name itself for older requests.
         case beneficiary(String)
 
         public var memberID: MemberID? {
@@ -54,14 +64,20 @@ public struct Disbursement: Hashable, Sendable {
         return amount > threshold ? 2 : 1
     }
 
-    /// The request as the audit log records it.
+    /// The request as the audit log records it: a private beneficiary name only as its
+    /// commitment (`beneficiary` null); older requests as they were, name in clear.
     public var details: JSONValue {
-        .object([
+        var members: [String: JSONValue] = [
             "id": .string(id.rawValue), "fund_id": .string(fundID.rawValue), "member_id": recipient.memberID.map { .string($0.rawValue) } ?? .null,
             "beneficiary": recipient.beneficiary.map(JSONValue.string) ?? .null,
             "asset": .string(asset.rawValue), "amount": .integer(amount.minorUnits), "purpose": .string(purpose),
             "requested_at": .string(requestedAt.description),
-        ])
+        ]
+        if let beneficiaryCommitment {
+            members["beneficiary"] = .null
+            members["beneficiary_commitment"] = .string(beneficiaryCommitment)
+        }
+        return .object(members)
     }
 
     /// Where the disbursement stands.
@@ -129,6 +145,33 @@ public struct DisbursementID: PrefixedIdentifier {
 
     public init(checked rawValue: String) {
         self.rawValue = rawValue
+    }
+
+    /// `Beneficiary 1a2b3c4d`: what public views and ledger descriptions call a private
+    /// beneficiary; derived from the id alone, so it reveals nothing.
+    public var beneficiaryLabel: String { "Beneficiary " + rawValue.dropFirst(4).prefix(8) }
+}
+
+/// A beneficiary's name: personal data of someone outside the membership, so it never
+/// enters the audit log in clear. The log holds a salted SHA-256 commitment to
+/// `canonicalBytes`; the name and salt may be erased, leaving every entry verifiable.
+public struct BeneficiaryPrivateData: Hashable, Sendable {
+    public let name: String
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    /// The bytes the commitment covers: canonical JSON `{"name": …}`.
+    public var canonicalBytes: [UInt8] { JSONValue.object(["name": .string(name)]).canonicalBytes }
+
+    /// Reads `canonicalBytes` back; `nil` when they do not parse.
+    public init?(canonicalBytes bytes: [UInt8]) {
+        guard case .object(let members)? = try? JSONParser.parse(bytes), case .string(let name)? = members["name"]
+        else {
+            return nil
+        }
+        self.init(name: name)
     }
 }
 

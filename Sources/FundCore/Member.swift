@@ -2,24 +2,30 @@ public import LedgerCore
 
 /// A participant in the fund — a union, community, movement, organisation, state or
 /// person — who may both give and receive.
+///
+/// What anonymity promises: an anonymous member appears in public outputs (the log,
+/// public reports, non-private API views) only by its pseudonym. Its kind, country and
+/// region identify as surely as a name once a group is small, so they are private data
+/// like the name (`MemberPrivateData`), covered by the log's salted commitment and erased
+/// with it. The one quasi-identifier that stays public is the registration time (the log
+/// entry's time). A state is a public body and its country names it, so it is never
+/// anonymous.
 public struct Member: Hashable, Sendable {
     public let id: MemberID
-    public let kind: Kind
-    public let country: CountryCode
-    /// A region of the fund's own choosing, e.g. "East Africa"; reports group by it.
-    public let region: String
     public let visibility: Visibility
+    /// Kind, country and region, when the record at hand holds them: always for public
+    /// members; for anonymous ones only in private data (or in entries written before
+    /// they became private), and never after erasure.
+    public let profile: Profile?
     /// The display name, when it may be shown: always for public members; for anonymous
     /// members only to those who may read private data, and never after erasure.
     public let name: String?
     public let registeredAt: Timestamp
 
-    public init(id: MemberID, kind: Kind, country: CountryCode, region: String, visibility: Visibility, name: String?, registeredAt: Timestamp) {
+    public init(id: MemberID, visibility: Visibility, profile: Profile?, name: String?, registeredAt: Timestamp) {
         self.id = id
-        self.kind = kind
-        self.country = country
-        self.region = region
         self.visibility = visibility
+        self.profile = profile
         self.name = name
         self.registeredAt = registeredAt
     }
@@ -33,8 +39,26 @@ public struct Member: Hashable, Sendable {
     public enum Visibility: String, CaseIterable, Hashable, Sendable {
         /// Named in public reports and public log entries.
         case `public`
-        /// Counted in every figure, never named outside private views.
+        /// Counted in every figure, never named or profiled outside private views.
         case anonymous
+    }
+
+    /// Kind, country and region: what reports group members by, and what, for a lone
+    /// member of a group, identifies it.
+    public struct Profile: Hashable, Sendable {
+        public let kind: Kind
+        public let country: CountryCode
+        /// A region of the fund's own choosing, e.g. "East Africa"; reports group by it.
+        public let region: String
+
+        public init(kind: Kind, country: CountryCode, region: String) {
+            self.kind = kind
+            self.country = country
+            self.region = region
+        }
+
+        /// What public outputs show in place of an anonymous member's kind, country and region.
+        public static let undisclosed = "(undisclosed)"
     }
 
     /// The stable pseudonym public views show for an anonymous member.
@@ -44,6 +68,9 @@ public struct Member: Hashable, Sendable {
     public var publicName: String {
         visibility == .public ? (name ?? pseudonym) : pseudonym
     }
+
+    /// The profile the public sees: a public member's; never an anonymous member's.
+    public var publicProfile: Profile? { visibility == .public ? profile : nil }
 }
 
 /// Identifies a member, `mem_` + 32 hex digits.
@@ -98,12 +125,20 @@ public struct MemberDraft: Sendable, Equatable {
         let contact = self.contact ?? .object([:])
         problems += MetadataRules.problems(in: contact, field: "contact")
         guard problems.isEmpty, let kind, let country, let visibility else { throw .invalidFields(problems) }
-        let member = Member(id: id, kind: kind, country: country, region: region, visibility: visibility, name: name, registeredAt: time)
-        return (member, MemberPrivateData(name: visibility == .anonymous ? name : nil, contact: contact))
+        // A state's country names it: it cannot be anonymous.
+        if kind == .state && visibility == .anonymous { throw .anonymousState }
+        let profile = Member.Profile(kind: kind, country: country, region: region)
+        let member = Member(id: id, visibility: visibility, profile: profile, name: name, registeredAt: time)
+        let isAnonymous = visibility == .anonymous
+        let privateData = MemberPrivateData(
+            name: isAnonymous ? name : nil, contact: contact, profile: isAnonymous ? profile : nil
+        )
+        return (member, privateData)
     }
 }
 
-/// What never enters the audit log in clear: contact data, and an anonymous member's name.
+/// What never enters the audit log in clear: contact data, and an anonymous member's
+/// name, kind, country and region.
 ///
 /// The log holds only a salted SHA-256 commitment to `canonicalBytes`, so erasing this
 /// data leaves every entry and proof verifiable, while whoever holds the data and its
@@ -111,14 +146,41 @@ public struct MemberDraft: Sendable, Equatable {
 public struct MemberPrivateData: Hashable, Sendable {
     public let name: String?
     public let contact: JSONValue
+    /// An anonymous member's kind, country and region; `nil` for public members (theirs
+    /// are public) and for anonymous members registered before these became private.
+    public let profile: Member.Profile?
 
-    public init(name: String?, contact: JSONValue) {
+    public init(name: String?, contact: JSONValue, profile: Member.Profile? = nil) {
         self.name = name
         self.contact = contact
+        self.profile = profile
     }
 
-    /// The bytes the commitment covers (canonical JSON).
+    /// The bytes the commitment covers (canonical JSON). Without a profile the bytes are
+    /// exactly those of records made before profiles were private, so old commitments hold.
     public var canonicalBytes: [UInt8] {
-        JSONValue.object(["name": name.map(JSONValue.string) ?? .null, "contact": contact]).canonicalBytes
+        var members: [String: JSONValue] = ["name": name.map(JSONValue.string) ?? .null, "contact": contact]
+        if let profile {
+            members["kind"] = .string(profile.kind.rawValue)
+            members["country"] = .string(profile.country.rawValue)
+            members["region"] = .string(profile.region)
+        }
+        return JSONValue.object(members).canonicalBytes
+    }
+
+    /// Reads `canonicalBytes` back; `nil` when they do not parse.
+    public init?(canonicalBytes bytes: [UInt8]) {
+        guard case .object(let members)? = try? JSONParser.parse(bytes), let contact = members["contact"] else {
+            return nil
+        }
+        var name: String?
+        if case .string(let text)? = members["name"] { name = text }
+        var profile: Member.Profile?
+        if case .string(let kindText)? = members["kind"], case .string(let countryText)? = members["country"],
+           case .string(let region)? = members["region"] {
+            guard let kind = Member.Kind(rawValue: kindText), let country = CountryCode(countryText) else { return nil }
+            profile = Member.Profile(kind: kind, country: country, region: region)
+        }
+        self.init(name: name, contact: contact, profile: profile)
     }
 }

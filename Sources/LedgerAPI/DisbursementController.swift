@@ -1,3 +1,4 @@
+import Foundation
 import FundCore
 import Hummingbird
 import LedgerCore
@@ -79,11 +80,15 @@ struct DisbursementController<Store: LedgerStore> {
         }
     }
 
+    /// A disbursement as `viewer` may see it: a private beneficiary's name only in the
+    /// private view (admins, auditors) until erased; everyone else sees its label.
     struct DisbursementBody: Encodable, Sendable {
         let id: String
         let fundID: String
         let memberID: String?
         let beneficiary: String?
+        let beneficiaryCommitment: String?
+        let beneficiaryErasedAt: String?
         let asset: String
         let amount: Int64
         let purpose: String
@@ -95,12 +100,15 @@ struct DisbursementController<Store: LedgerStore> {
         let steps: [StepBody]
         let transactionIDs: [String]
 
-        init(_ view: DisbursementView) {
+        init(_ view: DisbursementView, showsPrivate: Bool) {
             let disbursement = view.disbursement
             id = disbursement.id.rawValue
             fundID = disbursement.fundID.rawValue
             memberID = disbursement.recipient.memberID?.rawValue
-            beneficiary = disbursement.recipient.beneficiary
+            let privateName = showsPrivate ? view.beneficiary?.privateData?.name : nil
+            beneficiary = privateName ?? disbursement.recipient.beneficiary
+            beneficiaryCommitment = view.beneficiary.map { Data($0.commitment).base64EncodedString() }
+            beneficiaryErasedAt = view.beneficiary?.erasedAt?.description
             asset = disbursement.asset.rawValue
             amount = disbursement.amount.minorUnits
             purpose = disbursement.purpose
@@ -119,6 +127,8 @@ struct DisbursementController<Store: LedgerStore> {
             case id, asset, amount, purpose, status, approvals, steps, beneficiary
             case fundID = "fund_id"
             case memberID = "member_id"
+            case beneficiaryCommitment = "beneficiary_commitment"
+            case beneficiaryErasedAt = "beneficiary_erased_at"
             case approvalsNeeded = "approvals_needed"
             case requestedBy = "requested_by"
             case requestedAt = "requested_at"
@@ -127,8 +137,9 @@ struct DisbursementController<Store: LedgerStore> {
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        // Stored for idempotent replays, which must not outlive an erasure: the public view.
         let renderCreated: @Sendable (DisbursementView) throws -> StoredResponse = {
-            StoredResponse(status: 201, body: try JSONResponse.bytes(DisbursementBody($0)))
+            StoredResponse(status: 201, body: try JSONResponse.bytes(DisbursementBody($0, showsPrivate: false)))
         }
         group.post("/v1/disbursements") { request, context in
             let body = try await RequestReading.body(of: request, limits: limits)
@@ -145,7 +156,7 @@ struct DisbursementController<Store: LedgerStore> {
             )
             return try JSONResponse.response(outcome, render: renderCreated)
         }
-        group.get("/v1/disbursements") { request, _ in
+        group.get("/v1/disbursements") { request, context in
             let query = request.uri.queryParameters
             var filter = DisbursementFilter(
                 memberID: query.get("member_id"), fundID: query.get("fund_id"),
@@ -153,13 +164,18 @@ struct DisbursementController<Store: LedgerStore> {
             )
             filter.state = try RequestReading.choice(request, "status", as: Disbursement.State.self)
             let page = try await store.disbursements(filter: filter, page: try RequestReading.page(request, limits: limits))
-            return try JSONResponse.response(Representation.List(page, DisbursementBody.init))
+            let showsPrivate = MemberController<Store>.showsPrivate(context)
+            return try JSONResponse.response(
+                Representation.List(page) { DisbursementBody($0, showsPrivate: showsPrivate) }
+            )
         }
         group.get("/v1/disbursements/{id}") { _, context in
             let id = try Self.disbursementID(context)
             guard let view = try await store.disbursement(id) else { throw Rejection.notFound(resource: "disbursement", reference: id.rawValue) }
-            return try JSONResponse.response(DisbursementBody(view))
+            let showsPrivate = MemberController<Store>.showsPrivate(context)
+            return try JSONResponse.response(DisbursementBody(view, showsPrivate: showsPrivate))
         }
+        group.delete("/v1/disbursements/{id}/beneficiary", use: eraseBeneficiary)
         for kind in DisbursementStep.Kind.allCases {
             group.post("/v1/disbursements/{id}/\(kind.rawValue)") { request, context in
                 let id = try Self.disbursementID(context)
@@ -171,7 +187,7 @@ struct DisbursementController<Store: LedgerStore> {
                 }
                 let principal = try context.requirePrincipal()
                 let render: @Sendable (DisbursementView) throws -> StoredResponse = {
-                    StoredResponse(status: 200, body: try JSONResponse.bytes(DisbursementBody($0)))
+                    StoredResponse(status: 200, body: try JSONResponse.bytes(DisbursementBody($0, showsPrivate: false)))
                 }
                 let outcome = try await store.takeDisbursementStep(
                     id, kind, reason: reason, by: principal,
@@ -180,6 +196,14 @@ struct DisbursementController<Store: LedgerStore> {
                 return try JSONResponse.response(outcome, render: render)
             }
         }
+    }
+
+    /// `DELETE /v1/disbursements/{id}/beneficiary`: erases a private beneficiary's name
+    /// (admins; the route policy checks the role before this runs).
+    @Sendable func eraseBeneficiary(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Self.disbursementID(context)
+        let view = try await store.eraseBeneficiary(of: id, by: try context.requirePrincipal())
+        return try JSONResponse.response(DisbursementBody(view, showsPrivate: true))
     }
 
     static func disbursementID(_ context: AppRequestContext) throws -> DisbursementID {

@@ -26,8 +26,8 @@ public enum LogReports {
         guard let stored else { throw ReportError.unknown("the log has no signed checkpoint yet") }
         let checkpoint = try CheckpointReference(note: stored.note)
         let book = try await book(asOf: parameters.asOf, from: parameters.from, upTo: checkpoint.treeSize, store: store, cache: cache)
-        let names = parameters.audience == .auditor ? try await store.privateMemberNames() : [:]
-        return try ReportComputer.compute(parameters, book: book, checkpoint: checkpoint, privateNames: names)
+        let records = parameters.audience == .auditor ? try await store.privateMemberData() : [:]
+        return try ReportComputer.compute(parameters, book: book, checkpoint: checkpoint, privateData: records)
     }
 
     /// Replays the log up to the latest checkpoint into `cache`'s book without date cuts
@@ -224,9 +224,9 @@ public enum ReportVerification {
 
     /// Verifies `bytes` (a report document). `entries(start, end)` returns stored entries
     /// from `start`, in order, at most up to `end`; `verifiers` are the log keys trusted;
-    /// `privateNames` are needed only for auditor reports.
+    /// `privateData` is needed only for auditor reports.
     public static func verify(
-        document bytes: [UInt8], verifiers: [NoteVerifier], privateNames: [MemberID: String],
+        document bytes: [UInt8], verifiers: [NoteVerifier], privateData: [MemberID: MemberPrivateData],
         entries: (Int64, Int64) async throws -> [StoredLogEntry]
     ) async throws -> Outcome {
         let document = try ReportDocument(bytes: bytes)
@@ -252,7 +252,9 @@ public enum ReportVerification {
         } catch let failure as AuditFailure {
             return outcome(false, "the log does not verify up to the report's checkpoint: \(failure)")
         }
-        let recomputed = try ReportComputer.compute(document.parameters, book: book, checkpoint: document.checkpoint, privateNames: privateNames)
+        let recomputed = try ReportComputer.compute(
+            document.parameters, book: book, checkpoint: document.checkpoint, privateData: privateData
+        )
         if let difference = document.firstDifference(from: recomputed.content) {
             return outcome(false, difference)
         }

@@ -29,9 +29,10 @@ struct MemberController<Store: LedgerStore> {
     /// A member as the API shows it to `viewer`.
     struct MemberBody: Encodable, Sendable {
         let id: String
-        let kind: String
-        let country: String
-        let region: String
+        /// Absent in the public view of an anonymous member, and once its private data is erased.
+        let kind: String?
+        let country: String?
+        let region: String?
         let visibility: String
         /// The public name, or the pseudonym of an anonymous member (private views: the real name).
         let name: String
@@ -44,9 +45,10 @@ struct MemberController<Store: LedgerStore> {
         init(_ view: MemberView, showsPrivate: Bool) {
             let member = view.member
             id = member.id.rawValue
-            kind = member.kind.rawValue
-            country = member.country.rawValue
-            region = member.region
+            let profile = showsPrivate ? member.profile : member.publicProfile
+            kind = profile?.kind.rawValue
+            country = profile?.country.rawValue
+            region = profile?.region
             visibility = member.visibility.rawValue
             name = showsPrivate ? (member.name ?? member.pseudonym) : member.publicName
             pseudonym = member.pseudonym

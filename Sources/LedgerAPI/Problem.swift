@@ -202,6 +202,17 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
             self.init(status: .conflict, code: "fund_exists", title: "The fund already exists", detail: "fund \(code) already exists")
         case .privateDataErased(let member):
             self.init(status: .conflict, code: "private_data_erased", title: "The private data is already erased", detail: "member \(member)'s private data was erased before")
+        case .beneficiaryNotErasable(let id, let detail):
+            self.init(
+                status: .conflict, code: "beneficiary_not_erasable", title: "The beneficiary's name cannot be erased",
+                detail: "disbursement \(id): \(detail)"
+            )
+        case .anonymousState:
+            self.init(
+                status: .unprocessableContent, code: "state_cannot_be_anonymous", title: "A state cannot be anonymous",
+                detail: "a state is a public body and its country names it: register it as public",
+                errors: [FieldProblem(field: "visibility", detail: "must be public for a state")]
+            )
         case .unknownReference(let field, let reference):
             self.init(
                 status: .unprocessableContent, code: "unknown_reference", title: "The request names something that does not exist",

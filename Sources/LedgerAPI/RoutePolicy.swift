@@ -91,6 +91,8 @@ public enum RoutePolicy {
         "POST /v1/disbursements/{id}/reject": approvers,
         "POST /v1/disbursements/{id}/pay": treasurers,
         "POST /v1/disbursements/{id}/cancel": treasurers,
+        // A beneficiary's name is personal data: only an admin erases it (a logged act).
+        "DELETE /v1/disbursements/{id}/beneficiary": admins,
 
         // Money out of a fund's cash besides grants and conversions: treasurers ask,
         // approvers (never the requester) approve above the fund's limit.

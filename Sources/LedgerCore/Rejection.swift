@@ -52,6 +52,12 @@ public enum Rejection: Error, Hashable, Sendable {
     case fundExists(code: String)
     /// The member's private data has already been erased.
     case privateDataErased(member: String)
+    /// A disbursement's beneficiary name cannot be erased: already erased, a member
+    /// (erased through the member), or recorded before names became private (in the log).
+    case beneficiaryNotErasable(id: String, detail: String)
+    /// A state asked to be registered as anonymous: a state is a public body and its
+    /// country alone names it, so anonymity could not be kept.
+    case anonymousState
     /// A reference in the request (member, fund, pledge) names nothing.
     case unknownReference(field: String, reference: String)
     /// A fund does not hold the asset.

@@ -94,9 +94,12 @@ public struct DemoFund {
             let region = Self.regions[index % Self.regions.count]
             let country = region.countries[random.below(region.countries.count)]
             let name = "\(Self.names[index % Self.names.count]) of \(country)" + (index >= Self.names.count ? " (\(index / Self.names.count + 1))" : "")
+            let kind = Self.kinds[random.below(Self.kinds.count)]
+            // A state is a public body: never anonymous.
+            let isAnonymous = random.below(4) == 0 && kind != "state"
             let draft = MemberDraft(
-                name: name, kind: Self.kinds[random.below(Self.kinds.count)], country: country, region: region.region,
-                visibility: random.below(4) == 0 ? "anonymous" : "public",
+                name: name, kind: kind, country: country, region: region.region,
+                visibility: isAnonymous ? "anonymous" : "public",
                 contact: .object(["email": .string("contact\(index)@example.org")])
             )
             if case .applied(let view) = try await store.registerMember(draft, by: treasurer, idempotency: nil) { members.append(view.member.id) }

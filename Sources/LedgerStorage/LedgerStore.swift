@@ -92,6 +92,8 @@ public protocol LedgerStore: Sendable {
     func takeDisbursementStep(
         _ id: DisbursementID, _ kind: DisbursementStep.Kind, reason: String?, by principal: Principal, idempotency: Idempotency<DisbursementView>?
     ) async throws -> WriteOutcome<DisbursementView>
+    /// Erases the private name of a disbursement's beneficiary; the commitment stays.
+    func eraseBeneficiary(of id: DisbursementID, by principal: Principal) async throws -> DisbursementView
     /// The disbursement with its steps and state.
     func disbursement(_ id: DisbursementID) async throws -> DisbursementView?
     /// Disbursements in request order, filtered, after the cursor.
@@ -150,9 +152,9 @@ public protocol LedgerStore: Sendable {
     func logEntries(start: Int64, end: Int64?, limit: Int) async throws -> LogEntryPage
     /// The signed checkpoint stored for exactly `treeSize` entries, if one was signed.
     func checkpoint(treeSize: Int64) async throws -> StoredCheckpoint?
-    /// The names of anonymous members from the private records (erased ones are gone),
-    /// for auditor reports; never part of the log.
-    func privateMemberNames() async throws -> [MemberID: String]
+    /// Members' private records (erased ones are gone) — anonymous members' names and
+    /// profiles — for auditor reports; never part of the log.
+    func privateMemberData() async throws -> [MemberID: MemberPrivateData]
     /// RFC 9162 inclusion proof of entry `index` in the tree of `treeSize` entries.
     func inclusionProof(index: Int64, treeSize: Int64) async throws -> [Hash]
     /// RFC 9162 consistency proof between two tree sizes.

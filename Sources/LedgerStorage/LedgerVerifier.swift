@@ -322,7 +322,11 @@ public struct LedgerVerifier {
         switch action.kind {
         case "member.registered":
             stored = try MemberID(action.subject).flatMap { try SQLiteLedgerStore.memberView(db, id: $0) }
-                .map { SQLiteLedgerStore.details(of: $0.member, commitment: $0.commitment) }
+                .map { view in
+                    SQLiteLedgerStore.details(
+                        of: view.member, recordedProfile: view.recordedProfile, commitment: view.commitment
+                    )
+                }
         case "member.private_data_erased":
             let id = String(action.subject.prefix { $0 != "#" })
             stored = try String.fetchOne(db.cachedStatement(sql: "SELECT erased_at FROM member_erasures WHERE member_id = ?"), arguments: [id])
@@ -341,6 +345,12 @@ public struct LedgerVerifier {
             stored = try ContributionID(action.subject).flatMap { try SQLiteLedgerStore.contributionView(db, id: $0) }?.contribution.details
         case "disbursement.requested":
             stored = try DisbursementID(action.subject).flatMap { try SQLiteLedgerStore.disbursementView(db, id: $0) }?.disbursement.details
+        case "disbursement.beneficiary_erased":
+            let id = String(action.subject.prefix { $0 != "#" })
+            stored = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT erased_at FROM beneficiary_erasures WHERE disbursement_id = ?"),
+                arguments: [id]
+            ).map { SQLiteLedgerStore.beneficiaryErasureDetails(id: id, erasedAt: $0) }
         case "disbursement.approved", "disbursement.rejected", "disbursement.paid", "disbursement.cancelled":
             // The entry's details name the disbursement and the step's position.
             guard case .object(let fields) = action.details, case .integer(let step)? = fields["step"],
@@ -394,6 +404,7 @@ public struct LedgerVerifier {
             ("pledge_cancellations", replay.fundActions["pledge.cancelled", default: 0]),
             ("contributions", replay.fundActions["contribution.received", default: 0]),
             ("disbursements", replay.fundActions["disbursement.requested", default: 0]),
+            ("beneficiary_erasures", replay.fundActions["disbursement.beneficiary_erased", default: 0]),
             ("conversions", replay.fundActions["conversion.recorded", default: 0]),
             ("fx_rates", replay.fundActions["fx_rate.recorded", default: 0]),
             ("disbursement_steps", ["approved", "rejected", "paid", "cancelled"].reduce(0) { $0 + replay.fundActions["disbursement.\($1)", default: 0] }),

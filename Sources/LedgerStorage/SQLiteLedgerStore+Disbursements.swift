@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 public import FundCore
 import GRDB
@@ -11,19 +12,29 @@ extension SQLiteLedgerStore {
     public func requestDisbursement(_ draft: DisbursementDraft, by principal: Principal, idempotency: Idempotency<DisbursementView>?) async throws -> WriteOutcome<DisbursementView> {
         let checked = try draft.checked()
         let identifiers = self.identifiers
+        var generator = SystemRandomNumberGenerator()
+        let salt = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return try await write(idempotency: idempotency) { db, now in
             let fund = try Self.fund(db, reference: draft.fundID)
             guard fund.assets.contains(checked.asset) else { throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset) }
-            var recipient = Disbursement.Recipient.beneficiary(draft.beneficiary ?? "")
+            let id = DisbursementID(bytes: identifiers.nextIdentifierBytes())
+            // A beneficiary's name is private data: the row and the log hold a label and a
+            // salted commitment, the name lives in beneficiary_private (erasable).
+            var recipient = Disbursement.Recipient.beneficiary(id.beneficiaryLabel)
+            var privateName: (data: [UInt8], commitment: [UInt8])?
             if let memberID = draft.memberID {
-                guard let id = MemberID(memberID), try Self.memberView(db, id: id) != nil else {
+                guard let memberID = MemberID(memberID), try Self.memberView(db, id: memberID) != nil else {
                     throw Rejection.unknownReference(field: "member_id", reference: memberID)
                 }
-                recipient = .member(id)
+                recipient = .member(memberID)
+            } else if let name = draft.beneficiary {
+                let data = BeneficiaryPrivateData(name: name).canonicalBytes
+                privateName = (data, Array(SHA256.hash(data: salt + data)))
             }
             let disbursement = Disbursement(
-                id: DisbursementID(bytes: identifiers.nextIdentifierBytes()), fundID: fund.id, recipient: recipient, asset: checked.asset,
-                amount: checked.amount, purpose: checked.purpose, requestedBy: principal, requestedAt: now
+                id: id, fundID: fund.id, recipient: recipient, asset: checked.asset, amount: checked.amount,
+                purpose: checked.purpose, requestedBy: principal, requestedAt: now,
+                beneficiaryCommitment: privateName.map { Data($0.commitment).base64EncodedString() }
             )
             try db.execute(
                 sql: """
@@ -35,6 +46,16 @@ extension SQLiteLedgerStore {
                     checked.purpose, principal.keyID, principal.name, principal.role?.rawValue, now.description,
                 ]
             )
+            if let privateName {
+                try db.execute(
+                    sql: "INSERT INTO beneficiary_commitments (disbursement_id, commitment) VALUES (?, ?)",
+                    arguments: [id.rawValue, Data(privateName.commitment)]
+                )
+                try db.execute(
+                    sql: "INSERT INTO beneficiary_private (disbursement_id, salt, data) VALUES (?, ?, ?)",
+                    arguments: [id.rawValue, Data(salt), Data(privateName.data)]
+                )
+            }
             try AuditLogWriter.append(
                 db, event: .fundAction(FundAction(kind: "disbursement.requested", subject: disbursement.id.rawValue, details: disbursement.details, accountsOpened: [], transaction: nil)),
                 balances: [], by: principal, at: now
@@ -212,11 +233,13 @@ extension SQLiteLedgerStore {
             }
             recipient = .beneficiary(name)
         }
+        let beneficiary = try beneficiaryRecord(db, id: id)
         let disbursement = Disbursement(
             id: id, fundID: fundID, recipient: recipient, asset: try LedgerRows.parse(row, "asset", table: "disbursements", AssetCode.init),
             amount: try LedgerRows.amount(row, "amount", table: "disbursements"), purpose: try LedgerRows.text(row, "purpose"),
             requestedBy: try principal(db, row, prefix: "requested_by"),
-            requestedAt: try LedgerRows.parse(row, "requested_at", table: "disbursements", Timestamp.init)
+            requestedAt: try LedgerRows.parse(row, "requested_at", table: "disbursements", Timestamp.init),
+            beneficiaryCommitment: beneficiary.map { Data($0.commitment).base64EncodedString() }
         )
         let steps = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM disbursement_steps WHERE disbursement_id = ? ORDER BY position"), arguments: [id.rawValue]).map { step in
             guard let kind = DisbursementStep.Kind(rawValue: try LedgerRows.text(step, "kind")) else {
@@ -235,9 +258,90 @@ extension SQLiteLedgerStore {
         let needed = disbursement.approvalsNeeded(in: try fund(db, from: fundRow))
         return DisbursementView(
             disbursement: disbursement, steps: steps, approvalsNeeded: needed,
-            state: Disbursement.state(after: steps, approvalsNeeded: needed)
+            state: Disbursement.state(after: steps, approvalsNeeded: needed), beneficiary: beneficiary
         )
     }
+
+    /// The private beneficiary of a disbursement: its commitment, the name while it
+    /// exists, and when it was erased; `nil` for a member or an older request.
+    static func beneficiaryRecord(_ db: Database, id: DisbursementID) throws -> BeneficiaryRecord? {
+        guard let commitment = try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT commitment FROM beneficiary_commitments WHERE disbursement_id = ?"),
+            arguments: [id.rawValue]
+        ) else { return nil }
+        let data = try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT data FROM beneficiary_private WHERE disbursement_id = ?"),
+            arguments: [id.rawValue]
+        )
+        let privateData = try data.map { bytes in
+            guard let parsed = BeneficiaryPrivateData(canonicalBytes: [UInt8](bytes)) else {
+                throw StorageError.corruptRow(table: "beneficiary_private", detail: "data does not parse")
+            }
+            return parsed
+        }
+        let erasedAt = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT erased_at FROM beneficiary_erasures WHERE disbursement_id = ?"),
+            arguments: [id.rawValue]
+        ).flatMap(Timestamp.init)
+        return BeneficiaryRecord(commitment: [UInt8](commitment), privateData: privateData, erasedAt: erasedAt)
+    }
+
+    /// Erases the name of a disbursement's beneficiary (a data-protection request): the
+    /// name and its salt are deleted, the erasure recorded and logged; the commitment
+    /// stays, so the log and every proof remain verifiable. Like a member's erasure, it
+    /// zeroes the fingerprints of the requests answered with this disbursement and
+    /// truncates the WAL once committed.
+    public func eraseBeneficiary(of id: DisbursementID, by principal: Principal) async throws -> DisbursementView {
+        let outcome: WriteOutcome<DisbursementView> = try await write(idempotency: nil) { db, now in
+            guard let view = try Self.disbursementView(db, id: id) else {
+                throw Rejection.notFound(resource: "disbursement", reference: id.rawValue)
+            }
+            guard let record = view.beneficiary else {
+                let detail = view.disbursement.recipient.memberID != nil
+                    ? "its recipient is a member: erase the member's private data instead"
+                    : "its beneficiary was named before names became private; the name is in the log"
+                throw Rejection.beneficiaryNotErasable(id: id.rawValue, detail: detail)
+            }
+            guard record.erasedAt == nil else {
+                throw Rejection.beneficiaryNotErasable(id: id.rawValue, detail: "the name was erased before")
+            }
+            try db.execute(
+                sql: "INSERT INTO beneficiary_erasures (disbursement_id, erased_at) VALUES (?, ?)",
+                arguments: [id.rawValue, now.description]
+            )
+            try db.execute(sql: "DELETE FROM beneficiary_private WHERE disbursement_id = ?", arguments: [id.rawValue])
+            try Self.forgetFingerprints(db, ofResponsesNaming: id.rawValue)
+            try AuditLogWriter.append(
+                db, event: .fundAction(FundAction(
+                    kind: "disbursement.beneficiary_erased", subject: "\(id.rawValue)#beneficiary_erased",
+                    details: Self.beneficiaryErasureDetails(id: id.rawValue, erasedAt: now.description),
+                    accountsOpened: [], transaction: nil
+                )),
+                balances: [], by: principal, at: now
+            )
+            guard let erased = try Self.disbursementView(db, id: id) else {
+                preconditionFailure("the disbursement exists")
+            }
+            return erased
+        }
+        guard case .applied(let view) = outcome else { preconditionFailure("erasure takes no idempotency key") }
+        try await truncateWriteAheadLog()
+        return view
+    }
+
+    /// The details of a `disbursement.beneficiary_erased` entry.
+    static func beneficiaryErasureDetails(id: String, erasedAt: String) -> JSONValue {
+        .object(["id": .string(id), "erased_at": .string(erasedAt)])
+    }
+}
+
+/// A disbursement's private beneficiary as the store holds it.
+public struct BeneficiaryRecord: Sendable, Equatable {
+    /// SHA-256(salt || name data), as in the `disbursement.requested` entry.
+    public let commitment: [UInt8]
+    /// `nil` once erased.
+    public let privateData: BeneficiaryPrivateData?
+    public let erasedAt: Timestamp?
 }
 
 /// A disbursement with its steps and derived state.
@@ -246,6 +350,8 @@ public struct DisbursementView: Sendable, Equatable {
     public let steps: [DisbursementStep]
     public let approvalsNeeded: Int
     public let state: Disbursement.State
+    /// The private beneficiary, for requests that name one since names became private.
+    public let beneficiary: BeneficiaryRecord?
 
     /// Every ledger transaction the disbursement recorded, in order.
     public var transactionIDs: [TransactionID] { steps.compactMap(\.transactionID) }

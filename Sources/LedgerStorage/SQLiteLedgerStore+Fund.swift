@@ -17,23 +17,29 @@ extension SQLiteLedgerStore {
             let (member, privateData) = try draft.validated(id: MemberID(bytes: identifiers.nextIdentifierBytes()), at: now)
             let data = privateData.canonicalBytes
             let commitment = Array(SHA256.hash(data: salt + data))
+            // An anonymous member's profile is private data: only member_private holds it.
+            let profile = member.publicProfile
             try db.execute(
                 sql: """
                     INSERT INTO members (id, kind, country, region, visibility, public_name, commitment, registered_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    member.id.rawValue, member.kind.rawValue, member.country.rawValue, member.region, member.visibility.rawValue,
+                    member.id.rawValue, profile?.kind.rawValue, profile?.country.rawValue, profile?.region,
+                    member.visibility.rawValue,
                     member.visibility == .public ? member.name : nil, Data(commitment), now.description,
                 ]
             )
             try db.execute(sql: "INSERT INTO member_private (member_id, salt, data) VALUES (?, ?, ?)", arguments: [member.id.rawValue, Data(salt), Data(data)])
-            let details = Self.details(of: member, commitment: commitment)
+            let details = Self.details(of: member, recordedProfile: profile, commitment: commitment)
             try AuditLogWriter.append(
                 db, event: .fundAction(FundAction(kind: "member.registered", subject: member.id.rawValue, details: details, accountsOpened: [], transaction: nil)),
                 balances: [], by: principal, at: now
             )
-            return MemberView(member: member, privateData: privateData, commitment: commitment, erasedAt: nil)
+            return MemberView(
+                member: member, recordedProfile: profile, privateData: privateData, commitment: commitment,
+                erasedAt: nil
+            )
         }
     }
 
@@ -57,12 +63,19 @@ extension SQLiteLedgerStore {
     /// Erases a member's private data (a data-protection request): the data and its salt
     /// are deleted, the erasure is recorded and logged; the commitment stays, so the log
     /// and every proof remain verifiable.
+    ///
+    /// Erased means gone from every file the store writes: deleted content is zeroed
+    /// (`secure_delete`), the fingerprint of the registration request (SHA-256 of its
+    /// body, which would confirm a guessed name and contact) is overwritten with zeros,
+    /// and once the erasure is committed the WAL, which still holds the pages as they
+    /// were at registration, is checkpointed and truncated.
     public func erasePrivateData(of id: MemberID, by principal: Principal) async throws -> MemberView {
         let outcome: WriteOutcome<MemberView> = try await write(idempotency: nil) { db, now in
             guard let view = try Self.memberView(db, id: id) else { throw Rejection.notFound(resource: "member", reference: id.rawValue) }
             guard view.erasedAt == nil else { throw Rejection.privateDataErased(member: id.rawValue) }
             try db.execute(sql: "INSERT INTO member_erasures (member_id, erased_at) VALUES (?, ?)", arguments: [id.rawValue, now.description])
             try db.execute(sql: "DELETE FROM member_private WHERE member_id = ?", arguments: [id.rawValue])
+            try Self.forgetRegistrationFingerprint(db, of: id)
             let details: JSONValue = .object(["id": .string(id.rawValue), "erased_at": .string(now.description)])
             try AuditLogWriter.append(
                 db, event: .fundAction(FundAction(kind: "member.private_data_erased", subject: "\(id.rawValue)#erased", details: details, accountsOpened: [], transaction: nil)),
@@ -72,8 +85,58 @@ extension SQLiteLedgerStore {
             return erased
         }
         guard case .applied(let view) = outcome else { preconditionFailure("erasure takes no idempotency key") }
+        try await truncateWriteAheadLog()
         return view
     }
+
+    /// Zeroes the fingerprint of the request that registered `id`: the stored response of
+    /// a member's creation is the only one whose top-level `id` is the member's.
+    static func forgetRegistrationFingerprint(_ db: Database, of id: MemberID) throws {
+        try forgetFingerprints(db, ofResponsesNaming: id.rawValue)
+    }
+
+    /// Zeroes the fingerprints (SHA-256 of method, path and body) of the requests whose
+    /// stored response has `id` as its top-level `"id"`: a fingerprint confirms a guessed
+    /// body, so it must not outlive the private data the body held. The key stays taken.
+    static func forgetFingerprints(_ db: Database, ofResponsesNaming id: String) throws {
+        let marker = Data("\"id\":\"\(id)\"".utf8)
+        try db.execute(
+            sql: """
+                UPDATE idempotency_keys SET fingerprint = zeroblob(32)
+                WHERE instr(response_body, ?) > 0 AND fingerprint IS NOT zeroblob(32)
+                """,
+            arguments: [marker]
+        )
+    }
+
+    /// Copies every committed page into the main file and truncates the WAL to nothing,
+    /// so no frame written before (a registration's name and contact) survives there.
+    /// A reader holding an old snapshot keeps a checkpoint from finishing: each attempt
+    /// waits at most `walTruncationWaitMilliseconds` for readers (the writer, and so every
+    /// commit, waits with it), then the writer is let go before the next; after the last
+    /// it is left to a later erasure or the close, with a warning.
+    func truncateWriteAheadLog() async throws {
+        for attempt in 1...Self.walTruncationAttempts {
+            let isBusy = try await pool.writeWithoutTransaction { db in
+                let usual = try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? 0
+                try db.execute(sql: "PRAGMA busy_timeout = \(Self.walTruncationWaitMilliseconds)")
+                defer { try? db.execute(sql: "PRAGMA busy_timeout = \(usual)") }
+                // One row: busy (1 when a reader kept the checkpoint from finishing), frames, checkpointed.
+                return try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)").map { row -> Bool in
+                    let busy: Int64 = row[0]
+                    return busy != 0
+                } ?? true
+            }
+            if !isBusy { return }
+            if attempt < Self.walTruncationAttempts { try await Task.sleep(for: .milliseconds(100 * attempt)) }
+        }
+        logger.warning("the WAL could not be truncated after an erasure: a reader held an old snapshot")
+    }
+
+    /// How long one truncation attempt waits for readers, holding the writer.
+    static let walTruncationWaitMilliseconds = 500
+    /// How often an erasure tries to truncate the WAL before leaving it to a later one.
+    static let walTruncationAttempts = 4
 
     public func createFund(_ draft: FundDraft, by principal: Principal, idempotency: Idempotency<Fund>?) async throws -> WriteOutcome<Fund> {
         let identifiers = self.identifiers
@@ -118,17 +181,19 @@ extension SQLiteLedgerStore {
         }
     }
 
-    public func privateMemberNames() async throws -> [MemberID: String] {
+    public func privateMemberData() async throws -> [MemberID: MemberPrivateData] {
         try await pool.read { db in
-            var names: [MemberID: String] = [:]
+            var records: [MemberID: MemberPrivateData] = [:]
             let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT member_id, data FROM member_private ORDER BY member_id"))
             while let row = try rows.next() {
                 guard let id = MemberID(try LedgerRows.text(row, "member_id")),
-                      case .object(let members)? = try? JSONParser.parse([UInt8](try row.decode(Data.self, forColumn: "data")))
+                      let data = MemberPrivateData(
+                          canonicalBytes: [UInt8](try row.decode(Data.self, forColumn: "data"))
+                      )
                 else { throw StorageError.corruptRow(table: "member_private", detail: "member id or data does not parse") }
-                if case .string(let name)? = members["name"] { names[id] = name }
+                records[id] = data
             }
-            return names
+            return records
         }
     }
 
@@ -154,10 +219,15 @@ extension SQLiteLedgerStore {
 
     // MARK: Rows
 
-    static func details(of member: Member, commitment: [UInt8]) -> JSONValue {
+    /// The `member.registered` entry's details. `recordedProfile` is the profile the
+    /// members row holds: a public member's, an anonymous member's only if registered
+    /// before profiles became private; otherwise kind, country and region are null.
+    static func details(of member: Member, recordedProfile: Member.Profile?, commitment: [UInt8]) -> JSONValue {
         .object([
-            "id": .string(member.id.rawValue), "kind": .string(member.kind.rawValue), "country": .string(member.country.rawValue),
-            "region": .string(member.region), "visibility": .string(member.visibility.rawValue),
+            "id": .string(member.id.rawValue), "kind": recordedProfile.map { .string($0.kind.rawValue) } ?? .null,
+            "country": recordedProfile.map { .string($0.country.rawValue) } ?? .null,
+            "region": recordedProfile.map { .string($0.region) } ?? .null,
+            "visibility": .string(member.visibility.rawValue),
             "name": member.visibility == .public ? member.name.map(JSONValue.string) ?? .null : .null,
             "pseudonym": .string(member.pseudonym),
             "private_data_commitment": .string(Data(commitment).base64EncodedString()),
@@ -168,27 +238,42 @@ extension SQLiteLedgerStore {
     static func memberView(_ db: Database, id: MemberID) throws -> MemberView? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM members WHERE id = ?"), arguments: [id.rawValue]) else { return nil }
         let privateRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT data FROM member_private WHERE member_id = ?"), arguments: [id.rawValue])
-        var privateData: MemberPrivateData?
-        if let privateRow {
+        let privateData = try privateRow.map { privateRow in
             let bytes = [UInt8](try privateRow.decode(Data.self, forColumn: "data"))
-            guard case .object(let members)? = try? JSONParser.parse(bytes), let contact = members["contact"] else {
+            guard let data = MemberPrivateData(canonicalBytes: bytes) else {
                 throw StorageError.corruptRow(table: "member_private", detail: "data does not parse")
             }
-            var name: String?
-            if case .string(let text)? = members["name"] { name = text }
-            privateData = MemberPrivateData(name: name, contact: contact)
+            return data
         }
-        guard let kind = Member.Kind(rawValue: try LedgerRows.text(row, "kind")),
-              let country = CountryCode(try LedgerRows.text(row, "country")),
-              let visibility = Member.Visibility(rawValue: try LedgerRows.text(row, "visibility"))
-        else { throw StorageError.corruptRow(table: "members", detail: "kind, country or visibility does not parse") }
+        guard let visibility = Member.Visibility(rawValue: try LedgerRows.text(row, "visibility")) else {
+            throw StorageError.corruptRow(table: "members", detail: "visibility does not parse")
+        }
+        let recordedProfile = try Self.recordedProfile(row)
         let publicName = try row.decode(String?.self, forColumn: "public_name")
         let member = Member(
-            id: id, kind: kind, country: country, region: try LedgerRows.text(row, "region"), visibility: visibility,
-            name: publicName ?? privateData?.name, registeredAt: try LedgerRows.parse(row, "registered_at", table: "members", Timestamp.init)
+            id: id, visibility: visibility, profile: recordedProfile ?? privateData?.profile,
+            name: publicName ?? privateData?.name,
+            registeredAt: try LedgerRows.parse(row, "registered_at", table: "members", Timestamp.init)
         )
         let erasedAt = try String.fetchOne(db.cachedStatement(sql: "SELECT erased_at FROM member_erasures WHERE member_id = ?"), arguments: [id.rawValue]).flatMap(Timestamp.init)
-        return MemberView(member: member, privateData: privateData, commitment: [UInt8](try row.decode(Data.self, forColumn: "commitment")), erasedAt: erasedAt)
+        return MemberView(
+            member: member, recordedProfile: recordedProfile, privateData: privateData,
+            commitment: [UInt8](try row.decode(Data.self, forColumn: "commitment")), erasedAt: erasedAt
+        )
+    }
+
+    /// The kind, country and region a members row holds, all three or none.
+    static func recordedProfile(_ row: Row) throws -> Member.Profile? {
+        let kindText = try row.decode(String?.self, forColumn: "kind")
+        let countryText = try row.decode(String?.self, forColumn: "country")
+        let region = try row.decode(String?.self, forColumn: "region")
+        if kindText == nil && countryText == nil && region == nil { return nil }
+        guard let kind = kindText.flatMap(Member.Kind.init(rawValue:)),
+              let country = countryText.flatMap(CountryCode.init), let region
+        else {
+            throw StorageError.corruptRow(table: "members", detail: "kind, country or region does not parse")
+        }
+        return Member.Profile(kind: kind, country: country, region: region)
     }
 
     static func fund(_ db: Database, from row: Row) throws -> Fund {
@@ -221,7 +306,11 @@ extension SQLiteLedgerStore {
 /// A member with what the store holds about them: the private data while it exists,
 /// the commitment to it, and when it was erased.
 public struct MemberView: Sendable, Equatable {
+    /// The member, its profile and name from the row or, while it exists, the private data.
     public let member: Member
+    /// The profile the members row (and so the log) holds: `nil` for anonymous members
+    /// registered since profiles became private.
+    public let recordedProfile: Member.Profile?
     /// `nil` once erased.
     public let privateData: MemberPrivateData?
     /// SHA-256(salt || private data), as in the audit log.

@@ -63,6 +63,13 @@ public final class SQLiteLedgerStore: LedgerStore {
         path: String, clock: any LedgerClock, identifiers: any IdentifierSource, signer: LogSigner, logger: Logger,
         durability: Durability, readOnly: Bool
     ) throws {
+        // Private data lives in these files: owner-only, whatever the umask (a read-only
+        // open of a copy tightens what it can and never creates the file).
+        if readOnly {
+            for file in [path] + DatabaseFiles.companionSuffixes.map({ path + $0 }) { try? DatabaseFiles.tighten(file) }
+        } else {
+            try DatabaseFiles.secure(path: path)
+        }
         var configuration = Configuration()
         configuration.readonly = readOnly
         configuration.label = "commons-ledger"
@@ -71,6 +78,10 @@ public final class SQLiteLedgerStore: LedgerStore {
         let synchronous = durability == .synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF"
         configuration.prepareDatabase { db in
             try db.execute(sql: synchronous)
+            // Erased private data must be gone from the file, not left in free space:
+            // deleted content is overwritten with zeros (Debian's build happens to set
+            // this by default; others do not).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
             // The writer's savepoints (one per request of a group, one per batch item)
             // journal every page they first touch; in a temporary file that is a pwrite
             // per page (a fifth of the batch path's time), in memory a copy. Readers keep

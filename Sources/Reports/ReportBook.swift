@@ -109,13 +109,21 @@ public struct ReportBook: Sendable {
             fundByCode[fund.code] = id
         case "member.registered":
             guard let id = MemberID(try details.string("id")),
-                  let kind = Member.Kind(rawValue: try details.string("kind")),
                   let visibility = Member.Visibility(rawValue: try details.string("visibility"))
-            else { throw .malformed("\(action.kind): member id, kind or visibility") }
+            else { throw .malformed("\(action.kind): member id or visibility") }
+            // Kind, country and region are null for anonymous members registered since
+            // they became private data; older entries hold them (and public ones always).
+            let kindText = try details.optionalString("kind")
+            let kind = kindText.flatMap(Member.Kind.init(rawValue:))
+            let country = try details.optionalString("country")
+            let region = try details.optionalString("region")
+            guard (kindText == nil) == (kind == nil), (kind == nil) == (country == nil),
+                  (kind == nil) == (region == nil), kind != nil || visibility == .anonymous
+            else { throw .malformed("\(action.kind): member kind, country or region") }
             // Every member in the log counts, whatever `asOf`: registration is when the
             // fund learnt of a member, and back-dated pledges and gifts need their giver.
             members[id] = MemberFacts(
-                id: id, kind: kind, country: try details.string("country"), region: try details.string("region"),
+                id: id, kind: kind, country: country, region: region,
                 visibility: visibility, publicName: visibility == .public ? try details.optionalString("name") : nil
             )
         case "pledge.made":
@@ -215,12 +223,15 @@ public struct FundFacts: Hashable, Sendable {
     public let name: String
 }
 
-/// What reports need of a member; the name only when the log may show it.
+/// What reports need of a member, as the log states it: the name only of a public
+/// member; kind, country and region of public members and of anonymous members
+/// registered before those became private (public reports never show an anonymous
+/// member's, whatever the entry holds).
 public struct MemberFacts: Hashable, Sendable {
     public let id: MemberID
-    public let kind: Member.Kind
-    public let country: String
-    public let region: String
+    public let kind: Member.Kind?
+    public let country: String?
+    public let region: String?
     public let visibility: Member.Visibility
     /// The display name of a public member; `nil` for an anonymous one.
     public let publicName: String?

@@ -6,7 +6,8 @@ import LedgerCore
 extension ReportComputer {
     /// The members the report covers, in region, name and id order.
     func sortedMembers() -> [MemberFacts] {
-        book.members.values.sorted { ($0.region, displayName($0), $0.id.rawValue) < ($1.region, displayName($1), $1.id.rawValue) }
+        book.members.values.map { ($0, shownProfile($0).region, displayName($0)) }
+            .sorted { ($0.1, $0.2, $0.0.id.rawValue) < ($1.1, $1.2, $1.0.id.rawValue) }.map(\.0)
     }
 
     /// The pledges of the report's fund.
@@ -45,16 +46,18 @@ extension ReportComputer {
         }
         for member in members {
             guard let bag = figures[member.id] else { continue }
+            let profile = shownProfile(member)
             for (asset, values) in try normalize(bag, moneyCount: 7).sorted(by: { $0.key < $1.key }) {
                 table.append([
-                    .string(displayName(member)), .string(member.id.rawValue), .string(member.kind.rawValue), .string(member.region),
-                    .string(member.country), .string(asset.rawValue),
+                    .string(displayName(member)), .string(member.id.rawValue), .string(profile.kind),
+                    .string(profile.region), .string(profile.country), .string(asset.rawValue),
                 ] + values.map(JSONValue.integer))
             }
         }
         let notes = [
             "Pledged: pledges dated on or before \(day). Paid: what contributions moved off each pledge's receivable; an excess kept as unpledged income counts in given only. Outstanding = pledged − paid − written off. Overdue: instalments due on or before \(day) and not yet paid or written off.",
-            "Anonymous members are shown by pseudonym in public reports and counted in every figure.",
+            "Anonymous members are shown by pseudonym in public reports and counted in every figure; "
+                + "their kind, country and region are not disclosed there (\"\(Member.Profile.undisclosed)\").",
         ]
         return (["members": .integer(Int64(members.count)), "members_with_activity": .integer(Int64(members.filter { figures[$0.id] != nil }.count))], [table], notes)
     }
@@ -79,9 +82,10 @@ extension ReportComputer {
             let values = [pledge.amount, pledge.paid, pledge.writtenOff, pledge.outstanding, pledge.overdue(on: day), 1, isPaidInFull]
             let label = fundLabel(pledge.fundID)
             try Self.accumulate(values, into: &byFund[label, default: [:]], asset: pledge.asset)
-            let member = book.members[pledge.memberID]
-            try Self.accumulate(values, into: &byKind[member?.kind.rawValue ?? "(unknown)", default: [:]], asset: pledge.asset)
-            try Self.accumulate(values, into: &byRegion[member?.region ?? "(unknown)", default: [:]], asset: pledge.asset)
+            let profile = book.members[pledge.memberID].map(shownProfile)
+            try Self.accumulate(values, into: &byKind[profile?.kind ?? "(unknown)", default: [:]], asset: pledge.asset)
+            let region = profile?.region ?? "(unknown)"
+            try Self.accumulate(values, into: &byRegion[region, default: [:]], asset: pledge.asset)
             let quarter = "\(pledge.date.year)-Q\((pledge.date.month - 1) / 3 + 1)"
             try Self.accumulate(values, into: &byQuarter[quarter, default: [:]], asset: pledge.asset)
             // Instalments are settled in due order by what was paid or written off.

@@ -17,7 +17,7 @@ extension ReportComputer {
         var received: [FundID: [String: [AssetCode: [Int64]]]] = [:]
         for (key, amount) in book.contributions where includes(key.fundID) {
             try Self.accumulate([amount, 0], into: &perMember[key.memberID, default: [:]], asset: key.asset)
-            let region = book.members[key.memberID]?.region ?? "(unknown)"
+            let region = shownRegion(key.memberID)
             try Self.accumulate([amount], into: &given[key.fundID, default: [:]][region, default: [:]], asset: key.asset)
         }
         var times: [String: DisbursementTimes] = [:]
@@ -27,7 +27,7 @@ extension ReportComputer {
             var region = Self.beneficiaryRegion
             if let member = grant.memberID {
                 try Self.accumulate([0, grant.amount], into: &perMember[member, default: [:]], asset: grant.asset)
-                region = book.members[member]?.region ?? "(unknown)"
+                region = shownRegion(member)
             }
             try Self.accumulate([grant.amount], into: &received[grant.fundID, default: [:]][region, default: [:]], asset: grant.asset)
         }
@@ -45,9 +45,11 @@ extension ReportComputer {
             guard let bag = perMember[member.id] else { continue }
             let values = try normalize(bag, moneyCount: 2)
             normalized[member.id] = values
+            let profile = shownProfile(member)
             for (asset, figures) in values.sorted(by: { $0.key < $1.key }) {
                 memberTable.append([
-                    .string(displayName(member)), .string(member.id.rawValue), .string(member.kind.rawValue), .string(member.region),
+                    .string(displayName(member)), .string(member.id.rawValue), .string(profile.kind),
+                    .string(profile.region),
                     .string(asset.rawValue), .integer(figures[0]), .integer(figures[1]), .integer(figures[0] - figures[1]), Self.ratio(figures[1], figures[0]),
                 ])
             }
@@ -57,9 +59,10 @@ extension ReportComputer {
         var regionMembers: [String: Int64] = [:]
         var regionFigures: [String: [AssetCode: [Int64]]] = [:]
         for member in members {
-            regionMembers[member.region, default: 0] += 1
+            let region = shownProfile(member).region
+            regionMembers[region, default: 0] += 1
             for (asset, figures) in normalized[member.id] ?? [:] {
-                try Self.accumulate(figures, into: &regionFigures[member.region, default: [:]], asset: asset)
+                try Self.accumulate(figures, into: &regionFigures[region, default: [:]], asset: asset)
             }
         }
         var regionTable = ReportTable(name: "regions", title: "Contributed and received per region", columns: [
@@ -119,7 +122,9 @@ extension ReportComputer {
             "Contributed: every contribution dated on or before the report date, pledged or not. Received: grants paid to the member. Ratio = received ÷ contributed (empty when nothing was contributed).",
             "Concentration counts every registered member, those who gave nothing as 0. Top 10 %: the share given by the ⌈n/10⌉ largest givers. Gini = Σ(2i − n − 1)·xᵢ ÷ (n·Σx) over amounts in ascending order.",
             "Flows: each fund's grants paid to a region are attributed to the regions that contributed to that fund, in proportion to their contributions (largest-remainder rounding, so every column adds up to the grants paid exactly).",
-            "Anonymous members are shown by pseudonym in public reports and counted in every figure.",
+            "Anonymous members are shown by pseudonym in public reports and counted in every figure; "
+                + "their kind, country and region are not disclosed there "
+                + "(grouped under \"\(Member.Profile.undisclosed)\").",
         ]
         return (summary, [memberTable, regionTable, concentration, flows, timing], notes)
     }

@@ -6,8 +6,9 @@ public import LedgerCore
 public struct ReportComputer {
     let book: ReportBook
     let parameters: ReportParameters
-    /// Anonymous members' names from the fund's private records, for auditor reports.
-    let privateNames: [MemberID: String]
+    /// Anonymous members' names and profiles from the fund's private records, for
+    /// auditor reports.
+    let privateData: [MemberID: MemberPrivateData]
     /// The fund the report is limited to, if any.
     let fund: FundFacts?
     let converter: CurrencyConverter?
@@ -17,13 +18,17 @@ public struct ReportComputer {
     var mentionedAssets: Set<AssetCode> = []
 
     /// Computes the report `parameters` ask for from `book`, bound to `checkpoint`.
-    /// `privateNames` are only used for the auditor audience.
-    public static func compute(_ parameters: ReportParameters, book: ReportBook, checkpoint: CheckpointReference, privateNames: [MemberID: String] = [:]) throws(ReportError) -> Report {
+    /// `privateData` is only used for the auditor audience.
+    public static func compute(
+        _ parameters: ReportParameters, book: ReportBook, checkpoint: CheckpointReference,
+        privateData: [MemberID: MemberPrivateData] = [:]
+    ) throws(ReportError) -> Report {
         precondition(book.asOf == parameters.asOf && book.from == parameters.from, "the book was gathered for these parameters")
         guard book.entryCount == checkpoint.treeSize else {
             throw .malformed("the book holds \(book.entryCount) entries, the checkpoint \(checkpoint.treeSize)")
         }
-        var computer = try ReportComputer(book: book, parameters: parameters, privateNames: parameters.audience == .auditor ? privateNames : [:])
+        let records = parameters.audience == .auditor ? privateData : [:]
+        var computer = try ReportComputer(book: book, parameters: parameters, privateData: records)
         var summary: [String: JSONValue]
         var tables: [ReportTable]
         var notes: [String]
@@ -46,10 +51,12 @@ public struct ReportComputer {
         return Report(parameters: parameters, checkpoint: checkpoint, assetScales: scales, summary: summary, tables: tables, notes: notes)
     }
 
-    private init(book: ReportBook, parameters: ReportParameters, privateNames: [MemberID: String]) throws(ReportError) {
+    private init(
+        book: ReportBook, parameters: ReportParameters, privateData: [MemberID: MemberPrivateData]
+    ) throws(ReportError) {
         self.book = book
         self.parameters = parameters
-        self.privateNames = privateNames
+        self.privateData = privateData
         if let reference = parameters.fund {
             guard let fund = book.fund(named: reference) else { throw .unknown("no fund \(reference) in the log up to this checkpoint") }
             self.fund = fund
@@ -71,7 +78,30 @@ public struct ReportComputer {
     /// the pseudonym, or for auditors the name from the private records.
     func displayName(_ member: MemberFacts) -> String {
         if let name = member.publicName { return name }
-        return privateNames[member.id] ?? member.id.pseudonym
+        return privateData[member.id]?.name ?? member.id.pseudonym
+    }
+
+    /// The kind, country and region the audience may see: a public member's; for an
+    /// anonymous member "(undisclosed)" in public reports (whatever an old log entry
+    /// holds), for auditors the log's or the private records' while they exist.
+    func shownProfile(_ member: MemberFacts) -> ShownProfile {
+        let undisclosed = Member.Profile.undisclosed
+        guard member.visibility == .public || parameters.audience == .auditor else {
+            return ShownProfile(kind: undisclosed, country: undisclosed, region: undisclosed)
+        }
+        if let kind = member.kind, let country = member.country, let region = member.region {
+            return ShownProfile(kind: kind.rawValue, country: country, region: region)
+        }
+        guard let profile = privateData[member.id]?.profile else {
+            return ShownProfile(kind: undisclosed, country: undisclosed, region: undisclosed)
+        }
+        return ShownProfile(kind: profile.kind.rawValue, country: profile.country.rawValue, region: profile.region)
+    }
+
+    /// The region a member's figures are grouped under ("(unknown)" for a member the
+    /// log does not know).
+    func shownRegion(_ id: MemberID) -> String {
+        book.members[id].map { shownProfile($0).region } ?? "(unknown)"
     }
 
     /// Converts a per-asset vector of figures into the reporting asset when one is asked
@@ -155,4 +185,11 @@ public struct ReportComputer {
         let sum = values.reduce(Int128(0)) { $0 + Int128($1) }
         return ExactRatio.text(sum, Int128(unit) * Int128(values.count), places: places).map(JSONValue.string) ?? .null
     }
+}
+
+/// A member's kind, country and region as one report shows them.
+struct ShownProfile: Hashable {
+    let kind: String
+    let country: String
+    let region: String
 }

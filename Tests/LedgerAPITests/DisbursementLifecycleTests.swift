@@ -99,9 +99,11 @@ import Testing
             let fixture = try await Self.setUp(client)
             let reply = try await client.call(.post, "/v1/disbursements", json: #"{"fund_id":"health","beneficiary":"Port-au-Prince field hospital","asset":"USD","amount":20000,"purpose":"Oxygen"}"#, as: .token(fixture.treasurer))
             #expect(reply.status == .created, "\(reply.text)")
-            #expect(reply["beneficiary"] as? String == "Port-au-Prince field hospital")
             #expect(reply["member_id"] == nil)
             let id = try #require(reply["id"] as? String)
+            // The name is private data: the response (kept for replays) shows its label;
+            // MemberPrivacyTests checks who sees the name.
+            #expect(reply["beneficiary"] as? String == "Beneficiary " + id.dropFirst(4).prefix(8))
             _ = try await client.call(.post, "/v1/disbursements/\(id)/approve", as: .token(fixture.approver))
             _ = try await client.call(.post, "/v1/disbursements/\(id)/pay", as: .token(fixture.treasurer))
             #expect(try await Self.balance(client, "expenses:health:grants:beneficiaries") == 20_000)

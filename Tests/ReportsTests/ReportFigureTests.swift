@@ -1,6 +1,8 @@
 // Goal: every report's figures on the small fund of ReportFixture equal numbers computed
 // by hand (written here, never produced by the code under test), including the as-of
 // cut, a reporting currency with a missing rate, and anonymity in public reports.
+// Anonymous members B and D are grouped under "(undisclosed)" kind, country and region
+// in public reports (their profiles are private data); auditor reports show them.
 import FundCore
 import LedgerCore
 import Reports
@@ -65,18 +67,26 @@ import Testing
         let report = try await fixture.report(.memberStatements)
         let rows = report.rows("statements")
         let b = fixture.members["B"]!
-        // Region order: East Africa (A), Europe (D), South America (C: EUR then XOF), West Africa (B).
-        #expect(rows.map { $0["member_id"] } == [fixture.members["A"]!, fixture.members["D"]!, fixture.members["C"]!, fixture.members["C"]!, b].map { .string($0.rawValue) })
-        #expect(rows[0]["member"] == "Dockworkers Union")
-        #expect(rows.map { $0["asset"] } == ["USD", "USD", "EUR", "XOF", "USD"])
-        #expect(rows.map { $0["pledged"] } == [100_000, 20_000, 30_000, 0, 50_000])
-        #expect(rows.map { $0["paid"] } == [100_000, 0, 30_000, 0, 10_000])
-        #expect(rows.map { $0["written_off"] } == [0, 20_000, 0, 0, 0])
-        #expect(rows.map { $0["outstanding"] } == [0, 0, 0, 0, 40_000])
-        #expect(rows.map { $0["overdue"] } == [0, 0, 0, 0, 40_000])
-        #expect(rows.map { $0["given"] } == [100_000, 5_000, 30_000, 10_000, 10_000])
-        #expect(rows.map { $0["received"] } == [0, 0, 10_000, 0, 30_000])
-        #expect(rows[4]["member"] == .string(b.pseudonym))
+        let d = fixture.members["D"]!
+        // Region order: "(undisclosed)" (B and D, by pseudonym) sorts before East Africa (A)
+        // and South America (C: EUR then XOF).
+        let bFirst = b.pseudonym < d.pseudonym
+        let undisclosed = bFirst ? [b, d] : [d, b]
+        #expect(rows.map { $0["member_id"] } == (undisclosed + [fixture.members["A"]!, fixture.members["C"]!, fixture.members["C"]!]).map { .string($0.rawValue) })
+        #expect(rows[2]["member"] == "Dockworkers Union")
+        // Per member: B, D, A, C (EUR), C (XOF); the two undisclosed rows in pseudonym order.
+        func ordered(_ b: JSONValue, _ d: JSONValue, _ rest: [JSONValue]) -> [JSONValue] { (bFirst ? [b, d] : [d, b]) + rest }
+        #expect(rows.map { $0["asset"] } == ordered("USD", "USD", ["USD", "EUR", "XOF"]))
+        #expect(rows.map { $0["pledged"] } == ordered(50_000, 20_000, [100_000, 30_000, 0]))
+        #expect(rows.map { $0["paid"] } == ordered(10_000, 0, [100_000, 30_000, 0]))
+        #expect(rows.map { $0["written_off"] } == ordered(0, 20_000, [0, 0, 0]))
+        #expect(rows.map { $0["outstanding"] } == ordered(40_000, 0, [0, 0, 0]))
+        #expect(rows.map { $0["overdue"] } == ordered(40_000, 0, [0, 0, 0]))
+        #expect(rows.map { $0["given"] } == ordered(10_000, 5_000, [100_000, 30_000, 10_000]))
+        #expect(rows.map { $0["received"] } == ordered(30_000, 0, [0, 10_000, 0]))
+        #expect(rows.first { $0["member_id"] == .string(b.rawValue) }?["member"] == .string(b.pseudonym))
+        #expect(rows.prefix(2).allSatisfy { $0["kind"] == "(undisclosed)" && $0["region"] == "(undisclosed)" && $0["country"] == "(undisclosed)" })
+        #expect(rows[2]["kind"] == "union" && rows[2]["region"] == "East Africa" && rows[2]["country"] == "KE")
         #expect(report.summary["members"] == 4)
 
         // On 2026-04-30: A has paid 600.00 of 1,000.00 (nothing due yet); B's first
@@ -99,9 +109,15 @@ import Testing
             ["fund": "relief", "asset": "EUR", "pledged": 30_000, "paid": 30_000, "written_off": 0, "outstanding": 0, "overdue": 0, "pledges": 1, "paid_in_full": 1, "fulfilment_rate": "1.0000"],
             ["fund": "relief", "asset": "USD", "pledged": 170_000, "paid": 110_000, "written_off": 20_000, "outstanding": 40_000, "overdue": 40_000, "pledges": 3, "paid_in_full": 1, "fulfilment_rate": "0.6471"],
         ])
-        #expect(report.rows("by_member_kind").map { $0["member_kind"] } == ["community", "individual", "movement", "union"])
-        #expect(report.rows("by_member_kind").map { $0["fulfilment_rate"] } == ["0.2000", "0.0000", "1.0000", "1.0000"])
-        #expect(report.rows("by_region").map { $0["region"] } == ["East Africa", "Europe", "South America", "West Africa"])
+        // B (community) and D (individual) are undisclosed: 100.00 paid of 500.00 + 200.00 pledged = 0.1429.
+        #expect(report.rows("by_member_kind").map { $0["member_kind"] } == ["(undisclosed)", "movement", "union"])
+        #expect(report.rows("by_member_kind").map { $0["fulfilment_rate"] } == ["0.1429", "1.0000", "1.0000"])
+        #expect(report.rows("by_region").map { $0["region"] } == ["(undisclosed)", "East Africa", "South America"])
+        // Auditors see the kinds and regions from the private records.
+        let auditor = try await fixture.report(.pledgeFulfilment, audience: .auditor)
+        #expect(auditor.rows("by_member_kind").map { $0["member_kind"] } == ["community", "individual", "movement", "union"])
+        #expect(auditor.rows("by_member_kind").map { $0["fulfilment_rate"] } == ["0.2000", "0.0000", "1.0000", "1.0000"])
+        #expect(auditor.rows("by_region").map { $0["region"] } == ["East Africa", "Europe", "South America", "West Africa"])
         // B's first instalment: 250.00 − 100.00 paid, 209 days past 2026-04-30; the second 250.00, 25 days past 10-31.
         #expect(report.rows("ageing") == [
             ["bucket": "0-30", "asset": "USD", "amount": 25_000, "instalments": 1],
@@ -119,13 +135,16 @@ import Testing
     @Test func reciprocityPerMemberRegionConcentrationFlowsAndTimes() async throws {
         let fixture = try await ReportFixture.build()
         let report = try await fixture.report(.reciprocity)
-        #expect(report.rows("members").map { [$0["asset"], $0["contributed"], $0["received"], $0["net"], $0["ratio"]] } == [
+        let bRow: [JSONValue?] = ["USD", 10_000, 30_000, -20_000, "3.0000"]
+        let dRow: [JSONValue?] = ["USD", 5_000, 0, 5_000, "0.0000"]
+        let others: [[JSONValue?]] = [
             ["USD", 100_000, 0, 100_000, "0.0000"],        // A
-            ["USD", 5_000, 0, 5_000, "0.0000"],            // D
             ["EUR", 30_000, 10_000, 20_000, "0.3333"],     // C
             ["XOF", 10_000, 0, 10_000, "0.0000"],          // C
-            ["USD", 10_000, 30_000, -20_000, "3.0000"],    // B
-        ])
+        ]
+        // B and D first, under "(undisclosed)", in pseudonym order; then A, then C.
+        let undisclosedRows = fixture.members["B"]!.pseudonym < fixture.members["D"]!.pseudonym ? [bRow, dRow] : [dRow, bRow]
+        #expect(report.rows("members").map { [$0["asset"], $0["contributed"], $0["received"], $0["net"], $0["ratio"]] } == undisclosedRows + others)
         #expect(report.summary["members"] == 4)
         #expect(report.summary["givers"] == 4)
         #expect(report.summary["receivers"] == 2)
@@ -137,19 +156,21 @@ import Testing
             ["asset": "USD", "members": 4, "givers": 3, "top_10_percent_share": "0.8696", "gini": "0.6630"],
             ["asset": "XOF", "members": 4, "givers": 1, "top_10_percent_share": "1.0000", "gini": "0.7500"],
         ])
-        #expect(report.rows("regions").first(where: { $0["region"] == "West Africa" }) == [
-            "region": "West Africa", "members": 1, "asset": "USD", "contributed": 10_000, "received": 30_000, "net": -20_000, "ratio": "3.0000",
+        // B (100.00 given, 300.00 received) and D (50.00 given) together: 150.00 given, 300.00 received.
+        #expect(report.rows("regions").map { $0["region"] } == ["(undisclosed)", "East Africa", "South America", "South America"])
+        #expect(report.rows("regions").first(where: { $0["region"] == "(undisclosed)" }) == [
+            "region": "(undisclosed)", "members": 2, "asset": "USD", "contributed": 15_000, "received": 30_000, "net": -15_000, "ratio": "2.0000",
         ])
-        // 300.00 to West Africa split 1000:50:100 by the USD givers' regions (largest remainder),
-        // 50.00 to the clinic likewise; EUR from South America back to South America.
+        // USD givers: (undisclosed) 150.00, East Africa 1,000.00 (115,000 in all). 300.00 to
+        // (undisclosed): 30000·15000/115000 = 3913 r 5000, 30000·100000/115000 = 26086 r 110000,
+        // the one left over to East Africa. 50.00 to the clinic: 652 r 20000 and 4347 r 95000,
+        // likewise. EUR from South America back to South America.
         #expect(report.rows("flows").map { [$0["asset"], $0["from_region"], $0["to_region"], $0["amount"]] } == [
             ["EUR", "South America", "South America", 10_000],
+            ["USD", "(undisclosed)", "(named beneficiaries)", 652],
+            ["USD", "(undisclosed)", "(undisclosed)", 3_913],
             ["USD", "East Africa", "(named beneficiaries)", 4_348],
-            ["USD", "East Africa", "West Africa", 26_087],
-            ["USD", "Europe", "(named beneficiaries)", 217],
-            ["USD", "Europe", "West Africa", 1_304],
-            ["USD", "West Africa", "(named beneficiaries)", 435],
-            ["USD", "West Africa", "West Africa", 2_609],
+            ["USD", "East Africa", "(undisclosed)", 26_087],
         ])
         #expect(report.rows("disbursement_times") == [[
             "fund": "relief", "requested": 4, "approved": 4, "paid": 3, "rejected": 0, "cancelled": 0,
@@ -177,14 +198,24 @@ import Testing
             let text = try await fixture.report(name).content.canonicalText
             #expect(!text.contains("Secret Sisters"), "\(name) names an anonymous member")
             #expect(!text.contains("Quiet Donor"), "\(name) names an anonymous member")
+            // B and D are the only members of West Africa and Europe: a region names them.
+            #expect(!text.contains("West Africa"), "\(name) shows an anonymous member's region")
+            #expect(!text.contains("Europe"), "\(name) shows an anonymous member's region")
         }
         let reciprocity = try await fixture.report(.reciprocity)
         #expect(reciprocity.content.canonicalText.contains(fixture.members["B"]!.pseudonym))
         let auditor = try await fixture.report(.reciprocity, audience: .auditor)
         #expect(auditor.rows("members").contains { $0["member"] == "Secret Sisters" })
         #expect(auditor.rows("members").contains { $0["member"] == "Quiet Donor" })
+        #expect(auditor.rows("members").first { $0["member"] == "Quiet Donor" }?["region"] == "Europe")
+        #expect(auditor.rows("regions").map { $0["region"] } == ["East Africa", "Europe", "South America", "South America", "West Africa"])
         // Counted either way: the same figures, only the names differ.
-        #expect(auditor.rows("members").map { $0["contributed"] } == reciprocity.rows("members").map { $0["contributed"] })
+        // (The order differs: public reports sort anonymous members under "(undisclosed)".)
+        func figures(_ report: Report) -> [[JSONValue?]] {
+            report.rows("members").map { [$0["member_id"], $0["asset"], $0["contributed"], $0["received"]] }
+                .sorted { "\($0)" < "\($1)" }
+        }
+        #expect(figures(auditor) == figures(reciprocity))
     }
 
     @Test func unknownFundOrCurrencyIsAClearError() async throws {

@@ -12,10 +12,10 @@ import Reports
 import Testing
 
 @Suite struct ReportVerificationTests {
-    static func verify(_ bytes: [UInt8], _ fixture: ReportFixture, names: [MemberID: String] = [:]) async throws -> ReportVerification.Outcome {
+    static func verify(_ bytes: [UInt8], _ fixture: ReportFixture, names: [MemberID: MemberPrivateData] = [:]) async throws -> ReportVerification.Outcome {
         let store = fixture.ledger.store
         return try await ReportVerification.verify(
-            document: bytes, verifiers: [try NoteVerifier(verifierKey: LogSigner.test.verifierKey)], privateNames: names
+            document: bytes, verifiers: [try NoteVerifier(verifierKey: LogSigner.test.verifierKey)], privateData: names
         ) { start, end in try await store.logEntries(start: start, end: end, limit: 1_000).entries }
     }
 
@@ -49,15 +49,17 @@ import Testing
     @Test func anEditedFigureIsFoundWithOrWithoutANewFingerprint() async throws {
         let fixture = try await ReportFixture.build()
         let report = try await fixture.report(.reciprocity)
-        let plain = try Self.edited(report, table: "members", row: 0, column: "contributed", to: 100_001, refingerprint: false)
+        // Member A's row (anonymous members sort first, under "(undisclosed)"): 1,000.00 given.
+        let row = try #require(report.rows("members").firstIndex { $0["member_id"] == .string(fixture.members["A"]!.rawValue) })
+        let plain = try Self.edited(report, table: "members", row: row, column: "contributed", to: 100_001, refingerprint: false)
         let caught = try await Self.verify(plain, fixture)
         #expect(!caught.matches)
         #expect(caught.detail.contains("not the SHA-256 of the report's content"))
 
-        let forged = try Self.edited(report, table: "members", row: 0, column: "contributed", to: 100_001, refingerprint: true)
+        let forged = try Self.edited(report, table: "members", row: row, column: "contributed", to: 100_001, refingerprint: true)
         let recomputed = try await Self.verify(forged, fixture)
         #expect(!recomputed.matches)
-        #expect(recomputed.detail == "report.tables[0].rows[0][5]: the report says 100001, the log gives 100000")
+        #expect(recomputed.detail == "report.tables[0].rows[\(row)][5]: the report says 100001, the log gives 100000")
     }
 
     @Test func aReportIsBoundToItsCheckpointNotToTheLatestLog() async throws {
@@ -79,7 +81,7 @@ import Testing
         let report = try await fixture.report(.trialBalance)
         let otherKey = try NoteVerifier(verifierKey: try LogSigner.generate(origin: "elsewhere.example/log").verifierKey)
         let store = fixture.ledger.store
-        let outcome = try await ReportVerification.verify(document: report.document.canonicalBytes, verifiers: [otherKey], privateNames: [:]) { start, end in
+        let outcome = try await ReportVerification.verify(document: report.document.canonicalBytes, verifiers: [otherKey], privateData: [:]) { start, end in
             try await store.logEntries(start: start, end: end, limit: 1_000).entries
         }
         #expect(!outcome.matches)
@@ -89,7 +91,7 @@ import Testing
     @Test func auditorReportsVerifyWithThePrivateNamesOnly() async throws {
         let fixture = try await ReportFixture.build()
         let report = try await fixture.report(.reciprocity, audience: .auditor)
-        let names = try await fixture.ledger.store.privateMemberNames()
+        let names = try await fixture.ledger.store.privateMemberData()
         #expect(try await Self.verify(report.document.canonicalBytes, fixture, names: names).matches)
         let withoutNames = try await Self.verify(report.document.canonicalBytes, fixture)
         #expect(!withoutNames.matches)

@@ -87,15 +87,15 @@ info:
     Every change (an asset registered, an account opened or closed, a transaction
     recorded or reversed, an API key created or revoked, a member registered or its
     private data erased, a fund created, a pledge made or cancelled, a contribution
-    received, a disbursement requested, approved, rejected, paid or cancelled, a
-    conversion or an exchange rate recorded) appends
+    received, a disbursement requested, approved, rejected, paid or cancelled or its
+    beneficiary's name erased, a conversion or an exchange rate recorded) appends
     one entry, its canonical JSON (RFC 8785), to an append-only RFC 6962 Merkle tree, in
     the same database transaction as the change. The fund's actions are entries of their
     own kinds (`member.registered`, `member.private_data_erased`, `fund.created`,
     `pledge.made`, `pledge.cancelled`, `contribution.received`,
     `disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,
-    `disbursement.paid`, `disbursement.cancelled`, `conversion.recorded`,
-    `fx_rate.recorded`) whose payload holds the action's
+    `disbursement.paid`, `disbursement.cancelled`, `disbursement.beneficiary_erased`,
+    `conversion.recorded`, `fx_rate.recorded`) whose payload holds the action's
     `details`, the accounts it opened (`accounts_opened`) and the transaction it
     recorded (`transaction`, `null` when no money moved), so a step and its money are
     proved together. A fund opens its cash and conversion accounts; a pledge opens its
@@ -117,10 +117,12 @@ info:
     (`fx_rate.recorded`) moves no money and opens no account (`transaction` `null`,
     `accounts_opened` empty); its `details` are `{id, base, quote, date, rate,
     recorded_at}`, with `id` = `<base>/<quote>@<date>` (e.g. `EUR/KES@2026-11-21`). A
-    member's private data (its contact details, and the name of an anonymous member)
-    never enters the log: the entry holds only a salted SHA-256 commitment to it and,
-    for an anonymous member, the pseudonym in place of the name, so erasing the data
-    leaves every entry and proof verifiable. Each entry names its `principal`: the API key that made
+    member's private data (its contact details, and the name, kind, country and region
+    of an anonymous member) never enters the log: the entry holds only a salted SHA-256
+    commitment to it and, for an anonymous member, the pseudonym in place of the name
+    and `null` kind, country and region (entries written before these became private
+    hold them; public reports never show them), so erasing the data leaves every entry
+    and proof verifiable. Each entry names its `principal`: the API key that made
     the change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and
     `role` null) for the operator's offline commands and the first admin key.
     Each append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP
@@ -1581,13 +1583,19 @@ paths:
         the fund's choosing. `name` and `region` are stored in Unicode NFC. A `public`
         member is shown by name to every role; an `anonymous` member is shown by its
         pseudonym (`Member ` and the first 8 hex digits of its id) to everyone but admins
-        and auditors. The member's private data (`contact`, and an anonymous member's name)
-        never enters the audit log: the `member.registered` entry holds only a salted
-        SHA-256 commitment to it (`private_data_commitment`) and, for an anonymous member,
-        the pseudonym in place of the name. `contact` defaults to `{}`.
+        and auditors. The member's private data (`contact`, and an anonymous member's name,
+        `kind`, `country` and `region`) never enters the audit log: the `member.registered`
+        entry holds only a salted SHA-256 commitment to it (`private_data_commitment`) and,
+        for an anonymous member, the pseudonym in place of the name and `null` for its
+        kind, country and region (a lone member of a kind, country or region would be
+        identified by them). Public reports group anonymous members under
+        `(undisclosed)`. The time of registration stays public (it is the log entry's
+        time). A `state` cannot be anonymous — a state is a public body and its country
+        names it: `422 state_cannot_be_anonymous`. `contact` defaults to `{}`.
 
-        The response shows the private data to the caller, whatever its role: `name` is
-        the real name and `contact` is present (`{}` when none was sent).
+        The response (kept for idempotent replays, which must not outlive an erasure)
+        shows only what the public may see: an anonymous member's pseudonym, without
+        `kind`, `country`, `region` or `contact`.
       x-roles: [admin, treasurer]
       security:
         - bearerAuth: []
@@ -1619,16 +1627,11 @@ paths:
                 $ref: '#/components/schemas/Member'
               example:
                 id: mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f
-                kind: movement
-                country: PH
-                region: South-East Asia
                 visibility: anonymous
-                name: Secret Sisters Collective
+                name: Member 3c9a1f0e
                 pseudonym: Member 3c9a1f0e
                 registered_at: '2026-03-14T10:00:00.000000Z'
                 private_data_commitment: UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw=
-                contact:
-                  email: hello@example.org
         '400':
           $ref: '#/components/responses/BadRequest'
           description: 'Codes: `malformed_json`, `invalid_request`, `invalid_idempotency_key`.'
@@ -1645,7 +1648,7 @@ paths:
           $ref: '#/components/responses/UnsupportedMediaType'
         '422':
           $ref: '#/components/responses/UnprocessableContent'
-          description: 'Code: `validation_failed` (`name` must be 1–200 characters and `region` 1–100, without control characters; `kind` must be `union`, `community`, `movement`, `organisation`, `state` or `individual`; `country` must be an assigned ISO 3166-1 alpha-2 code; `visibility` must be `public` or `anonymous`; `contact` must be an object that follows the metadata rules).'
+          description: 'Code: `validation_failed` (`name` must be 1–200 characters and `region` 1–100, without control characters; `kind` must be `union`, `community`, `movement`, `organisation`, `state` or `individual`; `country` must be an assigned ISO 3166-1 alpha-2 code; `visibility` must be `public` or `anonymous`; `contact` must be an object that follows the metadata rules); `state_cannot_be_anonymous` (a `state` asked to be `anonymous`).'
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '500':
@@ -1739,8 +1742,12 @@ paths:
       summary: Erase a member's private data
       description: |
         Erases a member's private data on a data-protection request: its `contact` and, for
-        an anonymous member, its name are deleted for good, with the salt of the
-        commitment. The member itself stays, with its public fields and its
+        an anonymous member, its name, kind, country and region are deleted for good, with
+        the salt of the commitment — gone from every file the server writes: deleted
+        content is zeroed (`secure_delete`), the write-ahead log is checkpointed and
+        truncated, and the fingerprint of the registration request (a SHA-256 of its
+        body) is overwritten with zeros, so replaying that request's `Idempotency-Key`
+        answers `409 idempotency_key_reused`. The member itself stays, with its public fields and its
         `private_data_commitment`, so every log entry and proof remains verifiable; the
         erasure is logged as a `member.private_data_erased` entry. Afterwards every role,
         admins and auditors included, sees an anonymous member by its pseudonym and no
@@ -1763,9 +1770,6 @@ paths:
                 $ref: '#/components/schemas/ErasedMember'
               example:
                 id: mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f
-                kind: movement
-                country: PH
-                region: South-East Asia
                 visibility: anonymous
                 name: Member 3c9a1f0e
                 pseudonym: Member 3c9a1f0e
@@ -2591,7 +2595,10 @@ paths:
         Requests a grant of `amount` of `asset` from a fund to a member, for `purpose`.
         `fund_id` names the fund by its id or its code; the fund must hold cash in
         `asset`. The response names the fund by its id. `purpose` is stored in Unicode
-        NFC and is public: it is in the log entry.
+        NFC and is published: it is in the log entry for ever. A `beneficiary` name is
+        private data: the log entry holds `beneficiary` `null` and its salted
+        `beneficiary_commitment`, the ledger descriptions its label, and the response
+        (kept for idempotent replays) the label too.
 
         The disbursement starts `requested`. It needs one approval, or two from
         different people (not merely different keys) when `amount` is above the fund's `two_approvals_above`
@@ -2599,7 +2606,8 @@ paths:
         It is then paid, or it is rejected (while `requested`) or cancelled (before
         payment); see the step routes. The request moves no money and opens no account:
         the `disbursement.requested` log entry records the request in `details` (`id`,
-        `fund_id`, `member_id`, `asset`, `amount`, `purpose`, `requested_at`), with
+        `fund_id`, `member_id`, `beneficiary`, `asset`, `amount`, `purpose`,
+        `requested_at`, and `beneficiary_commitment` when a beneficiary is named), with
         `accounts_opened` empty and `transaction` `null`.
       x-roles: [admin, treasurer]
       security:
@@ -3277,6 +3285,54 @@ paths:
         '500':
           $ref: '#/components/responses/InternalError'
 
+  /v1/disbursements/{id}/beneficiary:
+    delete:
+      tags: [Fund]
+      operationId: eraseDisbursementBeneficiary
+      summary: Erase a beneficiary's name
+      description: |
+        Erases the name of a disbursement's beneficiary (someone outside the membership)
+        on a data-protection request: the name and the salt of its commitment are deleted
+        for good, gone from every file the server writes (as for a member's erasure); the
+        disbursement keeps its label (`Beneficiary <first 8 hex digits of its id>`) and
+        `beneficiary_commitment`, so every log entry and proof remains verifiable. The
+        erasure is logged as a `disbursement.beneficiary_erased` entry (`details`: `id`,
+        `erased_at`). Erased at most once; a disbursement to a member (erase the member's
+        private data instead) or one requested before beneficiary names became private
+        (its name is in the log) answers `409 beneficiary_not_erasable`.
+
+        The request takes no body (a body, if sent, is ignored) and no `Idempotency-Key`
+        (the header is ignored).
+      x-roles: [admin]
+      security:
+        - bearerAuth: []
+      parameters:
+        - $ref: '#/components/parameters/DisbursementIDPath'
+      responses:
+        '200':
+          description: The disbursement after erasure, with `beneficiary_erased_at` and its label as `beneficiary`.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Disbursement'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+          description: 'Code: `invalid_parameter` (the path segment is badly percent-encoded).'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+          description: 'Code: `not_found` (no such disbursement, or not a well-formed disbursement id).'
+        '409':
+          $ref: '#/components/responses/Conflict'
+          description: 'Code: `beneficiary_not_erasable` (erased before, a member receives, or the name was recorded in clear before names became private).'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '500':
+          $ref: '#/components/responses/InternalError'
+
   /v1/fx-rates:
     post:
       tags: [Exchange rates]
@@ -3796,7 +3852,8 @@ components:
       description: |
         The request conflicts with the ledger's state: `asset_exists`, `account_exists`,
         `account_already_closed`, `already_reversed`, `idempotency_key_reused`,
-        `key_already_revoked`, `fund_exists`, `private_data_erased`, `managed_by_fund`
+        `key_already_revoked`, `fund_exists`, `private_data_erased`, `beneficiary_not_erasable`,
+        `managed_by_fund`
         (a transaction a fund step recorded, or its reversal, cannot be reversed through
         the raw ledger), `rate_exists` (an exchange rate is already recorded for the
         pair and date), and for disbursements `invalid_disbursement_state` (the step does not follow from
@@ -3830,7 +3887,8 @@ components:
         pledges, contributions, disbursements and conversions `unknown_reference` (a
         member, fund or pledge id that names nothing), `asset_not_in_fund`, `pledge_mismatch`,
         `overpayment`, `nothing_outstanding`, `self_approval` (the requester's person
-        tried to approve their disbursement).
+        tried to approve their disbursement or cash adjustment), and for members
+        `state_cannot_be_anonymous`.
       content:
         application/problem+json:
           schema:
@@ -4518,10 +4576,13 @@ components:
       description: |
         A member as the caller may see it. Admins and auditors (and the caller of
         `POST /v1/members`, in its response) see the private view: the real `name` and
-        `contact`. Other roles see the public view: a public member's name, an anonymous
-        member's pseudonym, and no `contact`. Once the private data is erased, an
-        anonymous member is shown by its pseudonym and without `contact` in every view.
-      required: [id, kind, country, region, visibility, name, pseudonym, registered_at, private_data_commitment]
+        `contact`, and an anonymous member's `kind`, `country` and `region`. Other roles
+        see the public view: a public member's name, an anonymous member's pseudonym, and
+        no `contact`; an anonymous member without `kind`, `country` or `region`. Once the
+        private data is erased, an anonymous member is shown by its pseudonym and without
+        `contact` in every view (and, if registered since they became private, without
+        `kind`, `country` and `region`).
+      required: [id, visibility, name, pseudonym, registered_at, private_data_commitment]
       properties:
         id:
           $ref: '#/components/schemas/MemberID'
@@ -4553,8 +4614,9 @@ components:
             Standard base64 of the 32-byte SHA-256(salt || private data), where the salt is
             32 random bytes kept with the private data and the private data is the
             canonical JSON (RFC 8785) `{"contact": …, "name": …}` (`name` is `null` for a
-            public member). The same value is in the `member.registered` log entry, and it
-            stays after erasure.
+            public member); for an anonymous member it also holds `"kind"`, `"country"`
+            and `"region"` (members registered before these became private: not). The same
+            value is in the `member.registered` log entry, and it stays after erasure.
         private_data_erased_at:
           $ref: '#/components/schemas/Timestamp'
           description: When the private data was erased; absent while it is not.
@@ -4873,7 +4935,23 @@ components:
           description: The receiving member; absent when a beneficiary is named.
         beneficiary:
           type: string
-          description: The receiver outside the membership; absent when a member receives.
+          description: |
+            The receiver outside the membership; absent when a member receives. Its name is
+            private data: admins and auditors see it (until erased), everyone else — and
+            every write's response, which is kept for idempotent replays — sees the label
+            `Beneficiary <first 8 hex digits of the id>`, which is also what the log and the
+            ledger descriptions hold. Disbursements requested before names became private
+            show the name to everyone (it is in their log entry).
+        beneficiary_commitment:
+          $ref: '#/components/schemas/Base64Hash'
+          description: |
+            Standard base64 of SHA-256(salt || canonical JSON `{"name": …}`) of a private
+            beneficiary name (the salt is 32 random bytes kept with the name); the same
+            value is in the `disbursement.requested` entry, and it stays after erasure.
+            Absent for a member, and for requests made before names became private.
+        beneficiary_erased_at:
+          $ref: '#/components/schemas/Timestamp'
+          description: When the beneficiary's name was erased; absent while it is not.
         asset:
           $ref: '#/components/schemas/AssetCode'
         amount:
@@ -4883,7 +4961,10 @@ components:
           type: string
           minLength: 1
           maxLength: 1000
-          description: What the grant is for, in Unicode NFC; public (it is in the audit log).
+          description: |
+            What the grant is for, in Unicode NFC. Published: it is in the audit log for
+            ever and cannot be erased, so it must hold no personal data (name a person
+            only in `beneficiary`, which is private).
         status:
           $ref: '#/components/schemas/DisbursementStatus'
         approvals_needed:
@@ -4940,7 +5021,10 @@ components:
           type: string
           minLength: 1
           maxLength: 1000
-          description: The reason given with the step, in Unicode NFC; absent when none was given.
+          description: |
+            The reason given with the step, in Unicode NFC; absent when none was given.
+            Published: it is in the audit log for ever and cannot be erased, so it must
+            hold no personal data.
     CashAdjustmentID:
       type: string
       description: A cash adjustment's permanent id.
@@ -5044,7 +5128,10 @@ components:
           type: string
           minLength: 1
           maxLength: 1000
-          description: The reason given with the step, in Unicode NFC; absent when none was given.
+          description: |
+            The reason given with the step, in Unicode NFC; absent when none was given.
+            Published: it is in the audit log for ever and cannot be erased, so it must
+            hold no personal data.
     CashAdjustmentList:
       type: object
       required: [items]
@@ -5083,8 +5170,9 @@ components:
             and the fund's actions `member.registered`, `member.private_data_erased`,
             `fund.created`, `pledge.made`, `pledge.cancelled`, `contribution.received`,
             `disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,
-            `disbursement.paid`, `disbursement.cancelled`, `conversion.recorded`,
-            `fx_rate.recorded`),
+            `disbursement.paid`, `disbursement.cancelled`, `disbursement.beneficiary_erased`,
+            `cash_adjustment.requested`, `cash_adjustment.approved`, `cash_adjustment.rejected`,
+            `conversion.recorded`, `fx_rate.recorded`),
             `payload` (for the key kinds: the key's `id`, `role`, `created_at`,
             `expires_at` and `revoked_at`, never its token, with its holder's `person_id`
             and `private_data_commitment` (64 lowercase hex digits of SHA-256(salt ||
@@ -5273,6 +5361,8 @@ components:
             - key_already_revoked
             - fund_exists
             - private_data_erased
+            - state_cannot_be_anonymous
+            - beneficiary_not_erasable
             - managed_by_fund
             - fund_account
             - invalid_disbursement_state
@@ -5653,9 +5743,10 @@ components:
           type: string
           description: |
             Why the unpaid rest is cancelled; 1 to 1000 characters, no control characters
-            (otherwise `422 validation_failed`). Stored in Unicode NFC, and public: it is in
-            the `pledge.cancelled` log entry's `details` (not in the write-off
-            transaction's description).
+            (otherwise `422 validation_failed`). Stored in Unicode NFC, and published: it is
+            in the `pledge.cancelled` log entry's `details` (not in the write-off
+            transaction's description) for ever and cannot be erased — write no personal
+            data here.
     RecordContributionRequest:
       type: object
       additionalProperties: false
@@ -5717,8 +5808,11 @@ components:
             A receiver outside the membership (a clinic, a family), 1 to 200 characters, no
             control characters (otherwise `422 validation_failed`); its grants use the fund's
             shared `expenses:<fund>:grants:beneficiaries` and
-            `liabilities:<fund>:grants-payable:beneficiaries` accounts. Public: it is in the
-            audit log.
+            `liabilities:<fund>:grants-payable:beneficiaries` accounts. Private data: the
+            log holds only a salted commitment to it (`beneficiary` is `null` in the
+            `disbursement.requested` entry, `beneficiary_commitment` set) and the ledger
+            descriptions its label; shown to admins and auditors, erasable by an admin
+            (`DELETE /v1/disbursements/{id}/beneficiary`).
         asset:
           $ref: '#/components/schemas/AssetCode'
           description: One of the fund's assets (another string is `422 validation_failed`; an asset the fund does not hold `422 asset_not_in_fund`).
@@ -5729,8 +5823,9 @@ components:
           type: string
           description: |
             What the grant is for; 1 to 1000 characters, no control characters (otherwise
-            `422 validation_failed`). Stored in Unicode NFC, and public: it is in the
-            audit log.
+            `422 validation_failed`). Stored in Unicode NFC, and published: it is in the
+            audit log for ever and cannot be erased — write no personal data here (name a
+            person only in `beneficiary`, which is private).
     DisbursementStepRequest:
       type: object
       description: The optional body of a disbursement step; the body may also be left out.
@@ -5740,8 +5835,9 @@ components:
           type: [string, 'null']
           description: |
             Why the step is taken; 1 to 1000 characters, no control characters (otherwise
-            `422 validation_failed`). Stored in Unicode NFC, and public: it is in the
-            audit log. Absent or `null`: no reason.
+            `422 validation_failed`). Stored in Unicode NFC, and published: it is in the
+            audit log for ever and cannot be erased — write no personal data here. Absent
+            or `null`: no reason.
     RecordConversionRequest:
       type: object
       additionalProperties: false
@@ -5844,7 +5940,7 @@ components:
     "title": "Commons Ledger API",
     "version": "0.1.0",
     "summary": "A double-entry ledger over HTTP.",
-    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Authentication\nCallers authenticate with an API key sent as a bearer token,\n`Authorization: Bearer key_<32 hex>.<secret>`. Each key has one role, `admin`,\n`treasurer`, `approver` or `auditor`; each operation lists the roles that may call it\nin `x-roles` (admins may call every route). The health probes, this document, the\naudit-log endpoints and `GET /v1/transactions/{id}/proof` are public (`x-roles:\n[public]`) and need no key.\n- No key on a route that needs one, an `Authorization` header that is not\n  `Bearer <token>`, or a token that is unknown, revoked or expired →\n  `401 unauthenticated`, with `WWW-Authenticate: Bearer realm=\"commons-ledger\"`. A\n  token that is sent is always checked, even on public routes, so a bad token is a\n  401 there too.\n- A valid key whose role may not call the route → `403 forbidden`.\n\nThese checks come before anything else about the request. When the server starts\nwith no active admin key (on the first start), it creates one, named `first admin`,\nand prints its token once; tokens are never stored (only a hash of the secret) and\ncannot be shown again. Admins issue, list and revoke keys with `/v1/keys`, and the\noperator manages them offline on the database file with\n`commons-ledger keys create|list|revoke`.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to\n255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is\n`400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and\n`POST /v1/keys/{id}/revoke` and `DELETE /v1/members/{id}/private-data` ignore it.) The key is stored with the write, in the same\ndatabase transaction, and survives restarts. Keys are scoped per API key: each API key\nhas its own namespace across all routes, and two principals using the same\n`Idempotency-Key` never see each other's responses.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A `cursor` that is not\nURL-safe base64 text of 1 to 512 characters is `400 invalid_parameter`; a well-formed\none that this list did not issue (altered, or from another list) is\n`422 invalid_cursor`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed, an API key created or revoked, a member registered or its\nprivate data erased, a fund created, a pledge made or cancelled, a contribution\nreceived, a disbursement requested, approved, rejected, paid or cancelled, a\nconversion or an exchange rate recorded) appends\none entry, its canonical JSON (RFC 8785), to an append-only RFC 6962 Merkle tree, in\nthe same database transaction as the change. The fund's actions are entries of their\nown kinds (`member.registered`, `member.private_data_erased`, `fund.created`,\n`pledge.made`, `pledge.cancelled`, `contribution.received`,\n`disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,\n`disbursement.paid`, `disbursement.cancelled`, `conversion.recorded`,\n`fx_rate.recorded`) whose payload holds the action's\n`details`, the accounts it opened (`accounts_opened`) and the transaction it\nrecorded (`transaction`, `null` when no money moved), so a step and its money are\nproved together. A fund opens its cash and conversion accounts; a pledge opens its\nown receivable account `assets:<fund>:pledges:<member>:<pledge>`; and the member's\nincome account `income:<fund>:contributions:<member>` is opened on first use, by a\npledge or a contribution, in the same entry. A disbursement's final approval records\nthe grant as an expense against a payable (`expenses:<fund>:grants:<member>`\ndebited, `liabilities:<fund>:grants-payable:<member>` credited, both opened on\nfirst use in the same entry); its payment records the payable against the fund's\ncash (`liabilities:<fund>:grants-payable:<member>` debited,\n`assets:<fund>:cash:<asset in lowercase>` credited); and the cancellation of an\napproved grant records the reversal of the approval. A request, a first of two\napprovals, a rejection and the cancellation of a grant not yet approved move no\nmoney. A conversion (`conversion.recorded`) records its one transaction, which moves\nthe fund's cash from one asset to another through its conversion account\n(`assets:<fund>:cash:<to asset>` debited and `equity:<fund>:conversion` credited in\nthe asset bought, `equity:<fund>:conversion` debited and\n`assets:<fund>:cash:<from asset>` credited in the asset sold). An exchange rate\n(`fx_rate.recorded`) moves no money and opens no account (`transaction` `null`,\n`accounts_opened` empty); its `details` are `{id, base, quote, date, rate,\nrecorded_at}`, with `id` = `<base>/<quote>@<date>` (e.g. `EUR/KES@2026-11-21`). A\nmember's private data (its contact details, and the name of an anonymous member)\nnever enters the log: the entry holds only a salted SHA-256 commitment to it and,\nfor an anonymous member, the pseudonym in place of the name, so erasing the data\nleaves every entry and proof verifiable. Each entry names its `principal`: the API key that made\nthe change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and\n`role` null) for the operator's offline commands and the first admin key.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path no route serves is `404 not_found`; a method a served path does not\naccept is `405 method_not_allowed`, with an `Allow` header listing the methods it\ndoes accept. An unexpected server failure is `500 internal_error`; the request was\nnot applied and is safe to retry with the same `Idempotency-Key`.\n\n## Rate limits\nEach API key may make a burst of requests (200 by default) that refills at a steady\nrate (12000 a minute by default); the operator may change both. A request beyond\nthe rate, on any route, public ones included when a token is sent, is\n`429 rate_limited`, with a `Retry-After` header giving the whole seconds to wait.\nRequests without a token are not rate limited.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`).\n"
+    "description": "The Commons Ledger records balanced, immutable transactions between accounts in\nregistered assets, and reports balances, account registers and a trial balance.\n\n## Authentication\nCallers authenticate with an API key sent as a bearer token,\n`Authorization: Bearer key_<32 hex>.<secret>`. Each key has one role, `admin`,\n`treasurer`, `approver` or `auditor`; each operation lists the roles that may call it\nin `x-roles` (admins may call every route). The health probes, this document, the\naudit-log endpoints and `GET /v1/transactions/{id}/proof` are public (`x-roles:\n[public]`) and need no key.\n- No key on a route that needs one, an `Authorization` header that is not\n  `Bearer <token>`, or a token that is unknown, revoked or expired →\n  `401 unauthenticated`, with `WWW-Authenticate: Bearer realm=\"commons-ledger\"`. A\n  token that is sent is always checked, even on public routes, so a bad token is a\n  401 there too.\n- A valid key whose role may not call the route → `403 forbidden`.\n\nThese checks come before anything else about the request. When the server starts\nwith no active admin key (on the first start), it creates one, named `first admin`,\nand prints its token once; tokens are never stored (only a hash of the secret) and\ncannot be shown again. Admins issue, list and revoke keys with `/v1/keys`, and the\noperator manages them offline on the database file with\n`commons-ledger keys create|list|revoke`.\n\n## Amounts\nEvery amount and balance is a JSON **integer in minor units** of the asset's scale\n(the number of decimal places fixed when the asset is registered): `1250` in an asset\nof scale 2 means 12.50. Amounts and balances lie within ±9007199254740991\n(±(2^53 − 1)), so every JSON client reads them exactly. Never send decimals or strings\nfor money.\n\n## Postings\nA transaction holds 2 to 256 **signed postings**: debit positive, credit negative,\nnever zero. For each asset, the postings of a transaction sum to exactly zero\n(otherwise `422 unbalanced`). Transactions are never edited or deleted; a mistake is\nundone with `POST /v1/transactions/{id}/reverse`, which records the mirror transaction.\n\n## Idempotency\nEvery `POST` outside `/v1/keys` accepts an optional `Idempotency-Key` header of 1 to\n255 visible ASCII characters (0x21–0x7E), e.g. a UUID; any other value is\n`400 invalid_idempotency_key`. (`POST /v1/keys` refuses the header, and\n`POST /v1/keys/{id}/revoke` and `DELETE /v1/members/{id}/private-data` ignore it.) The key is stored with the write, in the same\ndatabase transaction, and survives restarts. Keys are scoped per API key: each API key\nhas its own namespace across all routes, and two principals using the same\n`Idempotency-Key` never see each other's responses.\n- Same key with the same request (same method, path and body bytes) → the original\n  status and body are replayed byte for byte with the header\n  `Idempotent-Replayed: true`, and nothing is written.\n- Same key with a different request → `409 idempotency_key_reused`. The comparison is\n  on the raw body bytes (SHA-256 of method, path and body): a body that differs only in\n  whitespace or key order, or an account named by id instead of code in the path, is a\n  different request.\n- Only successful writes are stored. A request that was rejected (4xx) or failed (5xx)\n  stores nothing, so it may be retried with the same key.\n\n## Pagination\nList endpoints take `limit` (1–1000, default 100) and `cursor`. Each page has `items`\nand, unless it is the last page, an opaque `next_cursor`; pass it back as `cursor` for\nthe next page. `next_cursor` is absent on the last page. A `cursor` that is not\nURL-safe base64 text of 1 to 512 characters is `400 invalid_parameter`; a well-formed\none that this list did not issue (altered, or from another list) is\n`422 invalid_cursor`.\n\n## Requests\nRequest bodies are JSON objects sent with `Content-Type: application/json` (parameters\nsuch as `charset` are allowed; a non-empty body of any other type is\n`415 unsupported_media_type`) of at most 1048576 bytes (`413 body_too_large`).\nUnknown fields, missing required fields and fields of the wrong JSON type are\n`400 invalid_request`; `null` for an optional field means the field is absent. Fields\nof the right type that break a ledger rule (format, range, length) are\n`422 validation_failed`, with every offending field listed in `errors`.\nAccount paths and filters accept the account's code (`assets:bank:usd`, `:` may be\npercent-encoded as `%3A`) or its id (`acc_…`).\n\n## Audit log\nEvery change (an asset registered, an account opened or closed, a transaction\nrecorded or reversed, an API key created or revoked, a member registered or its\nprivate data erased, a fund created, a pledge made or cancelled, a contribution\nreceived, a disbursement requested, approved, rejected, paid or cancelled or its\nbeneficiary's name erased, a conversion or an exchange rate recorded) appends\none entry, its canonical JSON (RFC 8785), to an append-only RFC 6962 Merkle tree, in\nthe same database transaction as the change. The fund's actions are entries of their\nown kinds (`member.registered`, `member.private_data_erased`, `fund.created`,\n`pledge.made`, `pledge.cancelled`, `contribution.received`,\n`disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,\n`disbursement.paid`, `disbursement.cancelled`, `disbursement.beneficiary_erased`,\n`conversion.recorded`, `fx_rate.recorded`) whose payload holds the action's\n`details`, the accounts it opened (`accounts_opened`) and the transaction it\nrecorded (`transaction`, `null` when no money moved), so a step and its money are\nproved together. A fund opens its cash and conversion accounts; a pledge opens its\nown receivable account `assets:<fund>:pledges:<member>:<pledge>`; and the member's\nincome account `income:<fund>:contributions:<member>` is opened on first use, by a\npledge or a contribution, in the same entry. A disbursement's final approval records\nthe grant as an expense against a payable (`expenses:<fund>:grants:<member>`\ndebited, `liabilities:<fund>:grants-payable:<member>` credited, both opened on\nfirst use in the same entry); its payment records the payable against the fund's\ncash (`liabilities:<fund>:grants-payable:<member>` debited,\n`assets:<fund>:cash:<asset in lowercase>` credited); and the cancellation of an\napproved grant records the reversal of the approval. A request, a first of two\napprovals, a rejection and the cancellation of a grant not yet approved move no\nmoney. A conversion (`conversion.recorded`) records its one transaction, which moves\nthe fund's cash from one asset to another through its conversion account\n(`assets:<fund>:cash:<to asset>` debited and `equity:<fund>:conversion` credited in\nthe asset bought, `equity:<fund>:conversion` debited and\n`assets:<fund>:cash:<from asset>` credited in the asset sold). An exchange rate\n(`fx_rate.recorded`) moves no money and opens no account (`transaction` `null`,\n`accounts_opened` empty); its `details` are `{id, base, quote, date, rate,\nrecorded_at}`, with `id` = `<base>/<quote>@<date>` (e.g. `EUR/KES@2026-11-21`). A\nmember's private data (its contact details, and the name, kind, country and region\nof an anonymous member) never enters the log: the entry holds only a salted SHA-256\ncommitment to it and, for an anonymous member, the pseudonym in place of the name\nand `null` kind, country and region (entries written before these became private\nhold them; public reports never show them), so erasing the data leaves every entry\nand proof verifiable. Each entry names its `principal`: the API key that made\nthe change (`key_id`, `name`, `role`; never the token), or the system (`key_id` and\n`role` null) for the operator's offline commands and the first admin key.\nEach append signs a checkpoint of the new tree (origin, size, root hash) as a C2SP\nsigned note with the log's Ed25519 key. The public `/v1/log` endpoints serve the key,\ncheckpoints, entries and inclusion and consistency proofs, with hashes and entry bytes\nin standard base64, so anyone can check them with SHA-256 and Ed25519 alone.\n`commons-ledger verify` checks everything (entries, tree, signatures, and the ledger\ntables against the log), offline on a database file or against a running server.\n\n## Errors\nEvery error is an RFC 9457 problem, `application/problem+json`, with `type` =\n`urn:commons-ledger:problem:<code>`, a stable snake_case `code`, `title`, `status`,\n`detail` and `instance` (the request path); `errors` lists offending fields when there\nare any. A path no route serves is `404 not_found`; a method a served path does not\naccept is `405 method_not_allowed`, with an `Allow` header listing the methods it\ndoes accept. An unexpected server failure is `500 internal_error`; the request was\nnot applied and is safe to retry with the same `Idempotency-Key`.\n\n## Rate limits\nEach API key may make a burst of requests (200 by default) that refills at a steady\nrate (12000 a minute by default); the operator may change both. A request beyond\nthe rate, on any route, public ones included when a token is sent, is\n`429 rate_limited`, with a `Retry-After` header giving the whole seconds to wait.\nRequests without a token are not rate limited.\n\nDates are `YYYY-MM-DD` (years 0001–9999); timestamps are RFC 3339 in UTC with\nmicroseconds (`2026-03-14T09:30:12.345678Z`).\n"
   },
   "servers": [
     {
@@ -7934,7 +8030,7 @@ components:
         ],
         "operationId": "registerMember",
         "summary": "Register a member",
-        "description": "Registers a member of the fund: a union, community, movement, organisation, state\nor individual, in a country (an assigned ISO 3166-1 alpha-2 code) and a region of\nthe fund's choosing. `name` and `region` are stored in Unicode NFC. A `public`\nmember is shown by name to every role; an `anonymous` member is shown by its\npseudonym (`Member ` and the first 8 hex digits of its id) to everyone but admins\nand auditors. The member's private data (`contact`, and an anonymous member's name)\nnever enters the audit log: the `member.registered` entry holds only a salted\nSHA-256 commitment to it (`private_data_commitment`) and, for an anonymous member,\nthe pseudonym in place of the name. `contact` defaults to `{}`.\n\nThe response shows the private data to the caller, whatever its role: `name` is\nthe real name and `contact` is present (`{}` when none was sent).\n",
+        "description": "Registers a member of the fund: a union, community, movement, organisation, state\nor individual, in a country (an assigned ISO 3166-1 alpha-2 code) and a region of\nthe fund's choosing. `name` and `region` are stored in Unicode NFC. A `public`\nmember is shown by name to every role; an `anonymous` member is shown by its\npseudonym (`Member ` and the first 8 hex digits of its id) to everyone but admins\nand auditors. The member's private data (`contact`, and an anonymous member's name,\n`kind`, `country` and `region`) never enters the audit log: the `member.registered`\nentry holds only a salted SHA-256 commitment to it (`private_data_commitment`) and,\nfor an anonymous member, the pseudonym in place of the name and `null` for its\nkind, country and region (a lone member of a kind, country or region would be\nidentified by them). Public reports group anonymous members under\n`(undisclosed)`. The time of registration stays public (it is the log entry's\ntime). A `state` cannot be anonymous — a state is a public body and its country\nnames it: `422 state_cannot_be_anonymous`. `contact` defaults to `{}`.\n\nThe response (kept for idempotent replays, which must not outlive an erasure)\nshows only what the public may see: an anonymous member's pseudonym, without\n`kind`, `country`, `region` or `contact`.\n",
         "x-roles": [
           "admin",
           "treasurer"
@@ -7984,17 +8080,11 @@ components:
                 },
                 "example": {
                   "id": "mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f",
-                  "kind": "movement",
-                  "country": "PH",
-                  "region": "South-East Asia",
                   "visibility": "anonymous",
-                  "name": "Secret Sisters Collective",
+                  "name": "Member 3c9a1f0e",
                   "pseudonym": "Member 3c9a1f0e",
                   "registered_at": "2026-03-14T10:00:00.000000Z",
-                  "private_data_commitment": "UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw=",
-                  "contact": {
-                    "email": "hello@example.org"
-                  }
+                  "private_data_commitment": "UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw="
                 }
               }
             }
@@ -8021,7 +8111,7 @@ components:
           },
           "422": {
             "$ref": "#/components/responses/UnprocessableContent",
-            "description": "Code: `validation_failed` (`name` must be 1–200 characters and `region` 1–100, without control characters; `kind` must be `union`, `community`, `movement`, `organisation`, `state` or `individual`; `country` must be an assigned ISO 3166-1 alpha-2 code; `visibility` must be `public` or `anonymous`; `contact` must be an object that follows the metadata rules)."
+            "description": "Code: `validation_failed` (`name` must be 1–200 characters and `region` 1–100, without control characters; `kind` must be `union`, `community`, `movement`, `organisation`, `state` or `individual`; `country` must be an assigned ISO 3166-1 alpha-2 code; `visibility` must be `public` or `anonymous`; `contact` must be an object that follows the metadata rules); `state_cannot_be_anonymous` (a `state` asked to be `anonymous`)."
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
@@ -8167,7 +8257,7 @@ components:
         ],
         "operationId": "eraseMemberPrivateData",
         "summary": "Erase a member's private data",
-        "description": "Erases a member's private data on a data-protection request: its `contact` and, for\nan anonymous member, its name are deleted for good, with the salt of the\ncommitment. The member itself stays, with its public fields and its\n`private_data_commitment`, so every log entry and proof remains verifiable; the\nerasure is logged as a `member.private_data_erased` entry. Afterwards every role,\nadmins and auditors included, sees an anonymous member by its pseudonym and no\n`contact`. A member's data is erased at most once: repeating it answers\n`409 private_data_erased`.\n\nThe request takes no body (a body, if sent, is ignored) and no `Idempotency-Key`\n(the header is ignored).\n",
+        "description": "Erases a member's private data on a data-protection request: its `contact` and, for\nan anonymous member, its name, kind, country and region are deleted for good, with\nthe salt of the commitment — gone from every file the server writes: deleted\ncontent is zeroed (`secure_delete`), the write-ahead log is checkpointed and\ntruncated, and the fingerprint of the registration request (a SHA-256 of its\nbody) is overwritten with zeros, so replaying that request's `Idempotency-Key`\nanswers `409 idempotency_key_reused`. The member itself stays, with its public fields and its\n`private_data_commitment`, so every log entry and proof remains verifiable; the\nerasure is logged as a `member.private_data_erased` entry. Afterwards every role,\nadmins and auditors included, sees an anonymous member by its pseudonym and no\n`contact`. A member's data is erased at most once: repeating it answers\n`409 private_data_erased`.\n\nThe request takes no body (a body, if sent, is ignored) and no `Idempotency-Key`\n(the header is ignored).\n",
         "x-roles": [
           "admin"
         ],
@@ -8191,9 +8281,6 @@ components:
                 },
                 "example": {
                   "id": "mem_3c9a1f0e7b2d4c6a8e0f1a2b3c4d5e6f",
-                  "kind": "movement",
-                  "country": "PH",
-                  "region": "South-East Asia",
                   "visibility": "anonymous",
                   "name": "Member 3c9a1f0e",
                   "pseudonym": "Member 3c9a1f0e",
@@ -9350,7 +9437,7 @@ components:
         ],
         "operationId": "requestDisbursement",
         "summary": "Request a disbursement",
-        "description": "Requests a grant of `amount` of `asset` from a fund to a member, for `purpose`.\n`fund_id` names the fund by its id or its code; the fund must hold cash in\n`asset`. The response names the fund by its id. `purpose` is stored in Unicode\nNFC and is public: it is in the log entry.\n\nThe disbursement starts `requested`. It needs one approval, or two from\ndifferent people (not merely different keys) when `amount` is above the fund's `two_approvals_above`\nthreshold for `asset` (`approvals_needed`); its requester's person may never approve it.\nIt is then paid, or it is rejected (while `requested`) or cancelled (before\npayment); see the step routes. The request moves no money and opens no account:\nthe `disbursement.requested` log entry records the request in `details` (`id`,\n`fund_id`, `member_id`, `asset`, `amount`, `purpose`, `requested_at`), with\n`accounts_opened` empty and `transaction` `null`.\n",
+        "description": "Requests a grant of `amount` of `asset` from a fund to a member, for `purpose`.\n`fund_id` names the fund by its id or its code; the fund must hold cash in\n`asset`. The response names the fund by its id. `purpose` is stored in Unicode\nNFC and is published: it is in the log entry for ever. A `beneficiary` name is\nprivate data: the log entry holds `beneficiary` `null` and its salted\n`beneficiary_commitment`, the ledger descriptions its label, and the response\n(kept for idempotent replays) the label too.\n\nThe disbursement starts `requested`. It needs one approval, or two from\ndifferent people (not merely different keys) when `amount` is above the fund's `two_approvals_above`\nthreshold for `asset` (`approvals_needed`); its requester's person may never approve it.\nIt is then paid, or it is rejected (while `requested`) or cancelled (before\npayment); see the step routes. The request moves no money and opens no account:\nthe `disbursement.requested` log entry records the request in `details` (`id`,\n`fund_id`, `member_id`, `beneficiary`, `asset`, `amount`, `purpose`,\n`requested_at`, and `beneficiary_commitment` when a beneficiary is named), with\n`accounts_opened` empty and `transaction` `null`.\n",
         "x-roles": [
           "admin",
           "treasurer"
@@ -10325,6 +10412,65 @@ components:
         }
       }
     },
+    "/v1/disbursements/{id}/beneficiary": {
+      "delete": {
+        "tags": [
+          "Fund"
+        ],
+        "operationId": "eraseDisbursementBeneficiary",
+        "summary": "Erase a beneficiary's name",
+        "description": "Erases the name of a disbursement's beneficiary (someone outside the membership)\non a data-protection request: the name and the salt of its commitment are deleted\nfor good, gone from every file the server writes (as for a member's erasure); the\ndisbursement keeps its label (`Beneficiary <first 8 hex digits of its id>`) and\n`beneficiary_commitment`, so every log entry and proof remains verifiable. The\nerasure is logged as a `disbursement.beneficiary_erased` entry (`details`: `id`,\n`erased_at`). Erased at most once; a disbursement to a member (erase the member's\nprivate data instead) or one requested before beneficiary names became private\n(its name is in the log) answers `409 beneficiary_not_erasable`.\n\nThe request takes no body (a body, if sent, is ignored) and no `Idempotency-Key`\n(the header is ignored).\n",
+        "x-roles": [
+          "admin"
+        ],
+        "security": [
+          {
+            "bearerAuth": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/DisbursementIDPath"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The disbursement after erasure, with `beneficiary_erased_at` and its label as `beneficiary`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Disbursement"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest",
+            "description": "Code: `invalid_parameter` (the path segment is badly percent-encoded)."
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound",
+            "description": "Code: `not_found` (no such disbursement, or not a well-formed disbursement id)."
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict",
+            "description": "Code: `beneficiary_not_erasable` (erased before, a member receives, or the name was recorded in clear before names became private)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/InternalError"
+          }
+        }
+      }
+    },
     "/v1/fx-rates": {
       "post": {
         "tags": [
@@ -10974,7 +11120,7 @@ components:
         }
       },
       "Conflict": {
-        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`,\n`key_already_revoked`, `fund_exists`, `private_data_erased`, `managed_by_fund`\n(a transaction a fund step recorded, or its reversal, cannot be reversed through\nthe raw ledger), `rate_exists` (an exchange rate is already recorded for the\npair and date), and for disbursements `invalid_disbursement_state` (the step does not follow from\nthe disbursement's status) and `already_approved` (the person already gave\none of the two approvals), and for cash adjustments `invalid_cash_adjustment_state`\n(the adjustment is not waiting for approval).\n",
+        "description": "The request conflicts with the ledger's state: `asset_exists`, `account_exists`,\n`account_already_closed`, `already_reversed`, `idempotency_key_reused`,\n`key_already_revoked`, `fund_exists`, `private_data_erased`, `beneficiary_not_erasable`,\n`managed_by_fund`\n(a transaction a fund step recorded, or its reversal, cannot be reversed through\nthe raw ledger), `rate_exists` (an exchange rate is already recorded for the\npair and date), and for disbursements `invalid_disbursement_state` (the step does not follow from\nthe disbursement's status) and `already_approved` (the person already gave\none of the two approvals), and for cash adjustments `invalid_cash_adjustment_state`\n(the adjustment is not waiting for approval).\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -11004,7 +11150,7 @@ components:
         }
       },
       "UnprocessableContent": {
-        "description": "The request is well-formed but breaks a rule the document cannot express;\nnothing was written: `validation_failed`, `unbalanced`, `unknown_account`,\n`unknown_asset`, `asset_not_allowed`, `account_closed`,\n`balance_constraint_violated`, `amount_overflow`, `account_not_empty`,\n`invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`\n(the arguments of an audit-log range or proof contradict each other), and for\npledges, contributions, disbursements and conversions `unknown_reference` (a\nmember, fund or pledge id that names nothing), `asset_not_in_fund`, `pledge_mismatch`,\n`overpayment`, `nothing_outstanding`, `self_approval` (the requester's person\ntried to approve their disbursement).\n",
+        "description": "The request is well-formed but breaks a rule the document cannot express;\nnothing was written: `validation_failed`, `unbalanced`, `unknown_account`,\n`unknown_asset`, `asset_not_allowed`, `account_closed`,\n`balance_constraint_violated`, `amount_overflow`, `account_not_empty`,\n`invalid_cursor` (a well-formed cursor this list did not issue), `invalid_range`\n(the arguments of an audit-log range or proof contradict each other), and for\npledges, contributions, disbursements and conversions `unknown_reference` (a\nmember, fund or pledge id that names nothing), `asset_not_in_fund`, `pledge_mismatch`,\n`overpayment`, `nothing_outstanding`, `self_approval` (the requester's person\ntried to approve their disbursement or cash adjustment), and for members\n`state_cannot_be_anonymous`.\n",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -12104,12 +12250,9 @@ components:
       },
       "Member": {
         "type": "object",
-        "description": "A member as the caller may see it. Admins and auditors (and the caller of\n`POST /v1/members`, in its response) see the private view: the real `name` and\n`contact`. Other roles see the public view: a public member's name, an anonymous\nmember's pseudonym, and no `contact`. Once the private data is erased, an\nanonymous member is shown by its pseudonym and without `contact` in every view.\n",
+        "description": "A member as the caller may see it. Admins and auditors (and the caller of\n`POST /v1/members`, in its response) see the private view: the real `name` and\n`contact`, and an anonymous member's `kind`, `country` and `region`. Other roles\nsee the public view: a public member's name, an anonymous member's pseudonym, and\nno `contact`; an anonymous member without `kind`, `country` or `region`. Once the\nprivate data is erased, an anonymous member is shown by its pseudonym and without\n`contact` in every view (and, if registered since they became private, without\n`kind`, `country` and `region`).\n",
         "required": [
           "id",
-          "kind",
-          "country",
-          "region",
           "visibility",
           "name",
           "pseudonym",
@@ -12148,7 +12291,7 @@ components:
           },
           "private_data_commitment": {
             "$ref": "#/components/schemas/Base64Hash",
-            "description": "Standard base64 of the 32-byte SHA-256(salt || private data), where the salt is\n32 random bytes kept with the private data and the private data is the\ncanonical JSON (RFC 8785) `{\"contact\": …, \"name\": …}` (`name` is `null` for a\npublic member). The same value is in the `member.registered` log entry, and it\nstays after erasure.\n"
+            "description": "Standard base64 of the 32-byte SHA-256(salt || private data), where the salt is\n32 random bytes kept with the private data and the private data is the\ncanonical JSON (RFC 8785) `{\"contact\": …, \"name\": …}` (`name` is `null` for a\npublic member); for an anonymous member it also holds `\"kind\"`, `\"country\"`\nand `\"region\"` (members registered before these became private: not). The same\nvalue is in the `member.registered` log entry, and it stays after erasure.\n"
           },
           "private_data_erased_at": {
             "$ref": "#/components/schemas/Timestamp",
@@ -12656,7 +12799,15 @@ components:
           },
           "beneficiary": {
             "type": "string",
-            "description": "The receiver outside the membership; absent when a member receives."
+            "description": "The receiver outside the membership; absent when a member receives. Its name is\nprivate data: admins and auditors see it (until erased), everyone else — and\nevery write's response, which is kept for idempotent replays — sees the label\n`Beneficiary <first 8 hex digits of the id>`, which is also what the log and the\nledger descriptions hold. Disbursements requested before names became private\nshow the name to everyone (it is in their log entry).\n"
+          },
+          "beneficiary_commitment": {
+            "$ref": "#/components/schemas/Base64Hash",
+            "description": "Standard base64 of SHA-256(salt || canonical JSON `{\"name\": …}`) of a private\nbeneficiary name (the salt is 32 random bytes kept with the name); the same\nvalue is in the `disbursement.requested` entry, and it stays after erasure.\nAbsent for a member, and for requests made before names became private.\n"
+          },
+          "beneficiary_erased_at": {
+            "$ref": "#/components/schemas/Timestamp",
+            "description": "When the beneficiary's name was erased; absent while it is not."
           },
           "asset": {
             "$ref": "#/components/schemas/AssetCode"
@@ -12669,7 +12820,7 @@ components:
             "type": "string",
             "minLength": 1,
             "maxLength": 1000,
-            "description": "What the grant is for, in Unicode NFC; public (it is in the audit log)."
+            "description": "What the grant is for, in Unicode NFC. Published: it is in the audit log for\never and cannot be erased, so it must hold no personal data (name a person\nonly in `beneficiary`, which is private).\n"
           },
           "status": {
             "$ref": "#/components/schemas/DisbursementStatus"
@@ -12748,7 +12899,7 @@ components:
             "type": "string",
             "minLength": 1,
             "maxLength": 1000,
-            "description": "The reason given with the step, in Unicode NFC; absent when none was given."
+            "description": "The reason given with the step, in Unicode NFC; absent when none was given.\nPublished: it is in the audit log for ever and cannot be erased, so it must\nhold no personal data.\n"
           }
         }
       },
@@ -12909,7 +13060,7 @@ components:
             "type": "string",
             "minLength": 1,
             "maxLength": 1000,
-            "description": "The reason given with the step, in Unicode NFC; absent when none was given."
+            "description": "The reason given with the step, in Unicode NFC; absent when none was given.\nPublished: it is in the audit log for ever and cannot be erased, so it must\nhold no personal data.\n"
           }
         }
       },
@@ -12961,7 +13112,7 @@ components:
           },
           "data": {
             "type": "string",
-            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`,\nand the fund's actions `member.registered`, `member.private_data_erased`,\n`fund.created`, `pledge.made`, `pledge.cancelled`, `contribution.received`,\n`disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,\n`disbursement.paid`, `disbursement.cancelled`, `conversion.recorded`,\n`fx_rate.recorded`),\n`payload` (for the key kinds: the key's `id`, `role`, `created_at`,\n`expires_at` and `revoked_at`, never its token, with its holder's `person_id`\nand `private_data_commitment` (64 lowercase hex digits of SHA-256(salt ||\ncanonical JSON `{\"key_name\", \"person_name\"}`); the names stay private) — keys\ncreated before people existed show their `name` in clear instead, and are each\ntheir own person `prs_` + the key id's hex digits; for the fund's actions:\n`details`, `accounts_opened` and `transaction`, with a member's private data\nonly as its `private_data_commitment`; a pledge's `details` are its `id`,\n`member_id`, `fund_id`, `asset`, `amount`, `date`, `due_date`, `instalments`\nand `created_at`, a pledge cancellation's its `id`, `reason` and `cancelled_at`, a\ncontribution's its `id`, `member_id`, `fund_id`, `asset`, `amount`, `date`,\n`pledge_id` (`null` when none) and `created_at`, a disbursement request's its\n`id`, `fund_id`, `member_id`, `asset`, `amount`, `purpose` and `requested_at`,\na disbursement step's the disbursement's `id`, the step's position `step`\n(from 0), its `kind` (`approve`, `reject`, `pay`, `cancel`), `reason` (`null`\nwhen none) and `at`, a conversion's its `id`, `fund_id`, `from_asset`,\n`from_amount`, `to_asset`, `to_amount`, `date` and `created_at`, and an\nexchange rate's its `id` (`<base>/<quote>@<date>`), `base`, `quote`, `date`,\n`rate` and `recorded_at`, with `transaction` `null`), `previous_hash` (base64 leaf\nhash of the entry before; `null` for entry 0), `principal` (who made the\nchange: `{key_id, person_id, role}` of the API key, never its name — entries\nwritten before people existed hold `{key_id, name, role}` —, or `name` with\n`key_id` and `role` `null` for the system, i.e. the operator's offline commands\nand the first admin key)\nand `balances` (the balances the change left). Its leaf hash is\nSHA-256(0x00 || bytes).\n",
+            "description": "Standard, padded base64 (RFC 4648 §4) of the exact bytes that were hashed: the\nentry as canonical JSON (RFC 8785) with `version`, `index`, `recorded_at`,\n`kind` (`asset.registered`, `account.opened`, `account.closed`,\n`transaction.recorded`, `transaction.reversed`, `key.created`, `key.revoked`,\nand the fund's actions `member.registered`, `member.private_data_erased`,\n`fund.created`, `pledge.made`, `pledge.cancelled`, `contribution.received`,\n`disbursement.requested`, `disbursement.approved`, `disbursement.rejected`,\n`disbursement.paid`, `disbursement.cancelled`, `disbursement.beneficiary_erased`,\n`cash_adjustment.requested`, `cash_adjustment.approved`, `cash_adjustment.rejected`,\n`conversion.recorded`, `fx_rate.recorded`),\n`payload` (for the key kinds: the key's `id`, `role`, `created_at`,\n`expires_at` and `revoked_at`, never its token, with its holder's `person_id`\nand `private_data_commitment` (64 lowercase hex digits of SHA-256(salt ||\ncanonical JSON `{\"key_name\", \"person_name\"}`); the names stay private) — keys\ncreated before people existed show their `name` in clear instead, and are each\ntheir own person `prs_` + the key id's hex digits; for the fund's actions:\n`details`, `accounts_opened` and `transaction`, with a member's private data\nonly as its `private_data_commitment`; a pledge's `details` are its `id`,\n`member_id`, `fund_id`, `asset`, `amount`, `date`, `due_date`, `instalments`\nand `created_at`, a pledge cancellation's its `id`, `reason` and `cancelled_at`, a\ncontribution's its `id`, `member_id`, `fund_id`, `asset`, `amount`, `date`,\n`pledge_id` (`null` when none) and `created_at`, a disbursement request's its\n`id`, `fund_id`, `member_id`, `asset`, `amount`, `purpose` and `requested_at`,\na disbursement step's the disbursement's `id`, the step's position `step`\n(from 0), its `kind` (`approve`, `reject`, `pay`, `cancel`), `reason` (`null`\nwhen none) and `at`, a conversion's its `id`, `fund_id`, `from_asset`,\n`from_amount`, `to_asset`, `to_amount`, `date` and `created_at`, and an\nexchange rate's its `id` (`<base>/<quote>@<date>`), `base`, `quote`, `date`,\n`rate` and `recorded_at`, with `transaction` `null`), `previous_hash` (base64 leaf\nhash of the entry before; `null` for entry 0), `principal` (who made the\nchange: `{key_id, person_id, role}` of the API key, never its name — entries\nwritten before people existed hold `{key_id, name, role}` —, or `name` with\n`key_id` and `role` `null` for the system, i.e. the operator's offline commands\nand the first admin key)\nand `balances` (the balances the change left). Its leaf hash is\nSHA-256(0x00 || bytes).\n",
             "contentEncoding": "base64",
             "contentMediaType": "application/json",
             "pattern": "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$",
@@ -13212,6 +13363,8 @@ components:
               "key_already_revoked",
               "fund_exists",
               "private_data_erased",
+              "state_cannot_be_anonymous",
+              "beneficiary_not_erasable",
               "managed_by_fund",
               "fund_account",
               "invalid_disbursement_state",
@@ -13762,7 +13915,7 @@ components:
         "properties": {
           "reason": {
             "type": "string",
-            "description": "Why the unpaid rest is cancelled; 1 to 1000 characters, no control characters\n(otherwise `422 validation_failed`). Stored in Unicode NFC, and public: it is in\nthe `pledge.cancelled` log entry's `details` (not in the write-off\ntransaction's description).\n"
+            "description": "Why the unpaid rest is cancelled; 1 to 1000 characters, no control characters\n(otherwise `422 validation_failed`). Stored in Unicode NFC, and published: it is\nin the `pledge.cancelled` log entry's `details` (not in the write-off\ntransaction's description) for ever and cannot be erased — write no personal\ndata here.\n"
           }
         }
       },
@@ -13862,7 +14015,7 @@ components:
               "string",
               "null"
             ],
-            "description": "A receiver outside the membership (a clinic, a family), 1 to 200 characters, no\ncontrol characters (otherwise `422 validation_failed`); its grants use the fund's\nshared `expenses:<fund>:grants:beneficiaries` and\n`liabilities:<fund>:grants-payable:beneficiaries` accounts. Public: it is in the\naudit log.\n"
+            "description": "A receiver outside the membership (a clinic, a family), 1 to 200 characters, no\ncontrol characters (otherwise `422 validation_failed`); its grants use the fund's\nshared `expenses:<fund>:grants:beneficiaries` and\n`liabilities:<fund>:grants-payable:beneficiaries` accounts. Private data: the\nlog holds only a salted commitment to it (`beneficiary` is `null` in the\n`disbursement.requested` entry, `beneficiary_commitment` set) and the ledger\ndescriptions its label; shown to admins and auditors, erasable by an admin\n(`DELETE /v1/disbursements/{id}/beneficiary`).\n"
           },
           "asset": {
             "$ref": "#/components/schemas/AssetCode",
@@ -13874,7 +14027,7 @@ components:
           },
           "purpose": {
             "type": "string",
-            "description": "What the grant is for; 1 to 1000 characters, no control characters (otherwise\n`422 validation_failed`). Stored in Unicode NFC, and public: it is in the\naudit log.\n"
+            "description": "What the grant is for; 1 to 1000 characters, no control characters (otherwise\n`422 validation_failed`). Stored in Unicode NFC, and published: it is in the\naudit log for ever and cannot be erased — write no personal data here (name a\nperson only in `beneficiary`, which is private).\n"
           }
         }
       },
@@ -13888,7 +14041,7 @@ components:
               "string",
               "null"
             ],
-            "description": "Why the step is taken; 1 to 1000 characters, no control characters (otherwise\n`422 validation_failed`). Stored in Unicode NFC, and public: it is in the\naudit log. Absent or `null`: no reason.\n"
+            "description": "Why the step is taken; 1 to 1000 characters, no control characters (otherwise\n`422 validation_failed`). Stored in Unicode NFC, and published: it is in the\naudit log for ever and cannot be erased — write no personal data here. Absent\nor `null`: no reason.\n"
           }
         }
       },

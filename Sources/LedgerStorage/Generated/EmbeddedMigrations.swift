@@ -599,6 +599,62 @@ BEGIN SELECT RAISE(ABORT, 'four eyes: the requester''s person never approves, an
 """#
         ),
         EmbeddedMigration(
+            name: "0009_protect_member_profiles",
+            sql: #"""
+-- Commons Ledger: an anonymous member's kind, country and region become private data,
+-- and an erasure may forget the fingerprint of the member's registration request.
+--
+-- A lone anonymous member of a kind, country or region is identified by them, so from
+-- now on an anonymous member's kind, country and region live only in member_private
+-- (covered by the salted commitment, erased with it) and are NULL here. Members
+-- registered before keep theirs: their log entries already hold them, and the rows
+-- must keep saying what the log says. A public member always has all three.
+--
+-- SQLite cannot relax NOT NULL in place, so the table is rebuilt (foreign keys are
+-- off during a migration and checked before it commits).
+-- Never edit this file once it has landed: add a new numbered migration instead.
+
+CREATE TABLE members_new (
+    id            TEXT PRIMARY KEY CHECK (id GLOB 'mem_[0-9a-f]*' AND length(id) = 36),
+    kind          TEXT
+                  CHECK (kind IS NULL OR kind IN ('union', 'community', 'movement', 'organisation', 'state', 'individual')),
+    country       TEXT CHECK (country IS NULL OR (length(country) = 2 AND country NOT GLOB '*[^A-Z]*')),
+    region        TEXT CHECK (region IS NULL OR length(region) BETWEEN 1 AND 100),
+    visibility    TEXT NOT NULL CHECK (visibility IN ('public', 'anonymous')),
+    -- The name of a public member; NULL for an anonymous one (it is private data).
+    public_name   TEXT CHECK ((visibility = 'public') = (public_name IS NOT NULL)),
+    -- SHA-256(salt || canonical JSON of the private data).
+    commitment    BLOB NOT NULL CHECK (length(commitment) = 32),
+    registered_at TEXT NOT NULL,
+    -- All three or none; none only for an anonymous member.
+    CHECK ((kind IS NULL) = (country IS NULL) AND (kind IS NULL) = (region IS NULL)),
+    CHECK (kind IS NOT NULL OR visibility = 'anonymous')
+) STRICT;
+
+INSERT INTO members_new (id, kind, country, region, visibility, public_name, commitment, registered_at)
+SELECT id, kind, country, region, visibility, public_name, commitment, registered_at FROM members;
+
+DROP TABLE members;
+ALTER TABLE members_new RENAME TO members;
+
+CREATE TRIGGER members_are_immutable_update BEFORE UPDATE ON members
+BEGIN SELECT RAISE(ABORT, 'members are immutable'); END;
+CREATE TRIGGER members_are_never_deleted BEFORE DELETE ON members
+BEGIN SELECT RAISE(ABORT, 'members are never deleted; their private data may be erased'); END;
+
+-- The fingerprint of a request is SHA-256 of its method, path and body: for a member's
+-- registration, a guessed body (name, contact) could be confirmed against it after the
+-- erasure. An erasure overwrites it with 32 zero bytes (which matches no request, so a
+-- replay of the key is refused, never re-applied); nothing else about a key may change.
+DROP TRIGGER idempotency_keys_are_immutable;
+CREATE TRIGGER idempotency_keys_are_immutable BEFORE UPDATE ON idempotency_keys
+WHEN NEW.key IS NOT OLD.key OR NEW.status IS NOT OLD.status OR NEW.response_body IS NOT OLD.response_body
+    OR NEW.created_at IS NOT OLD.created_at OR NEW.fingerprint IS NOT zeroblob(32)
+BEGIN SELECT RAISE(ABORT, 'idempotency keys are immutable; an erasure may only zero a fingerprint'); END;
+
+"""#
+        ),
+        EmbeddedMigration(
             name: "0010_create_cash_adjustments",
             sql: #"""
 -- Commons Ledger: cash adjustments — money taken out of a fund's cash that is neither a
@@ -678,6 +734,56 @@ CREATE TRIGGER cash_adjustment_steps_are_immutable_update BEFORE UPDATE ON cash_
 BEGIN SELECT RAISE(ABORT, 'cash adjustment steps are immutable'); END;
 CREATE TRIGGER cash_adjustment_steps_are_never_deleted BEFORE DELETE ON cash_adjustment_steps
 BEGIN SELECT RAISE(ABORT, 'cash adjustment steps are never deleted'); END;
+
+"""#
+        ),
+        EmbeddedMigration(
+            name: "0013_create_beneficiary_private",
+            sql: #"""
+-- Commons Ledger: a disbursement's beneficiary name becomes erasable private data.
+--
+-- A beneficiary outside the membership (a family, a person) is named by the request;
+-- the name is personal data and the audit log is forever, so from now on the log and
+-- the disbursements row hold only a label (`Beneficiary <8 hex of the id>`) and a
+-- salted SHA-256 commitment to the name; the name and its salt live here and may be
+-- erased by an admin (a logged act), leaving every entry and proof verifiable.
+-- Requests made before keep their name in clear: it is already in their log entries.
+-- Never edit this file once it has landed: add a new numbered migration instead.
+
+CREATE TABLE beneficiary_commitments (
+    disbursement_id TEXT PRIMARY KEY REFERENCES disbursements(id),
+    -- SHA-256(salt || canonical JSON {"name": …}).
+    commitment      BLOB NOT NULL CHECK (length(commitment) = 32)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER beneficiary_commitments_are_immutable_update BEFORE UPDATE ON beneficiary_commitments
+BEGIN SELECT RAISE(ABORT, 'beneficiary commitments are immutable'); END;
+CREATE TRIGGER beneficiary_commitments_are_never_deleted BEFORE DELETE ON beneficiary_commitments
+BEGIN SELECT RAISE(ABORT, 'beneficiary commitments are never deleted'); END;
+
+CREATE TABLE beneficiary_private (
+    disbursement_id TEXT PRIMARY KEY REFERENCES beneficiary_commitments(disbursement_id),
+    salt            BLOB NOT NULL CHECK (length(salt) = 32),
+    -- Canonical JSON {"name": …}.
+    data            BLOB NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER beneficiary_private_is_immutable BEFORE UPDATE ON beneficiary_private
+BEGIN SELECT RAISE(ABORT, 'private data is erased, never edited'); END;
+
+CREATE TABLE beneficiary_erasures (
+    disbursement_id TEXT PRIMARY KEY REFERENCES beneficiary_commitments(disbursement_id),
+    erased_at       TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER beneficiary_erasures_are_immutable_update BEFORE UPDATE ON beneficiary_erasures
+BEGIN SELECT RAISE(ABORT, 'erasures are permanent'); END;
+CREATE TRIGGER beneficiary_erasures_are_never_deleted BEFORE DELETE ON beneficiary_erasures
+BEGIN SELECT RAISE(ABORT, 'erasures are permanent'); END;
+-- A beneficiary's name can only be deleted together with a recorded erasure.
+CREATE TRIGGER beneficiary_private_delete_needs_erasure BEFORE DELETE ON beneficiary_private
+WHEN NOT EXISTS (SELECT 1 FROM beneficiary_erasures WHERE disbursement_id = OLD.disbursement_id)
+BEGIN SELECT RAISE(ABORT, 'record the erasure before deleting private data'); END;
 
 """#
         ),
