@@ -41,6 +41,18 @@ public enum TextRules {
         return nil
     }
 
+    /// `text` without bidirectional override, embedding or isolate controls: for text the
+    /// ledger composes from names stored before these controls were refused (a pledge's
+    /// "Pledge … by <name>"), which must still pass the rules it is checked by.
+    public static func removingBidiControls(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars
+        where !bidiEmbeddingsAndOverrides.contains(scalar.value) && !bidiIsolates.contains(scalar.value) {
+            scalars.append(scalar)
+        }
+        return String(scalars)
+    }
+
     /// The first refusal among `text`'s scalars, or `nil`.
     static func firstRefusal(in text: String) -> String? {
         text.unicodeScalars.lazy.compactMap(refusal(of:)).first
