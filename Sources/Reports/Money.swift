@@ -86,8 +86,8 @@ public struct CurrencyConverter: Sendable {
         let multiplier = conversion.isInverse ? powerUp : Self.product(digits, powerUp)
         let divisor = conversion.isInverse ? Self.product(digits, powerDown) : powerDown
         guard amount != 0 else { return .amount(0) }
-        // A multiplier beyond 128 bits makes any non-zero amount too large; a divisor beyond
-        // 128 bits (with a multiplier of 1) makes any 64-bit amount round to zero.
+        // A multiplier beyond 128 bits (the divisor is then 1) makes any non-zero amount too
+        // large; a divisor beyond 128 bits (the multiplier is then 1) rounds any 64-bit amount to zero.
         guard let multiplier else { return .outOfRange }
         guard let divisor else { return .amount(0) }
         let (high, low) = UInt128(amount.magnitude).multipliedFullWidth(by: multiplier)
