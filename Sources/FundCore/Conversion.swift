@@ -57,11 +57,12 @@ public struct ExchangeRate: Hashable, Sendable {
     public let base: AssetCode
     public let quote: AssetCode
     public let date: LocalDate
-    /// The rate as exact decimal text, e.g. "129.35"; never a binary fraction.
-    public let rate: String
+    /// The rate as exact decimal text, e.g. "129.35"; never a binary fraction. The same
+    /// type reads it back in reports.
+    public let rate: DecimalRate
     public let recordedAt: Timestamp
 
-    public init(base: AssetCode, quote: AssetCode, date: LocalDate, rate: String, recordedAt: Timestamp) {
+    public init(base: AssetCode, quote: AssetCode, date: LocalDate, rate: DecimalRate, recordedAt: Timestamp) {
         self.base = base
         self.quote = quote
         self.date = date
@@ -73,7 +74,8 @@ public struct ExchangeRate: Hashable, Sendable {
     public var details: JSONValue {
         .object([
             "id": .string("\(base)/\(quote)@\(date)"), "base": .string(base.rawValue), "quote": .string(quote.rawValue),
-            "date": .string(date.description), "rate": .string(rate), "recorded_at": .string(recordedAt.description),
+            "date": .string(date.description), "rate": .string(rate.description),
+            "recorded_at": .string(recordedAt.description),
         ])
     }
 
@@ -88,16 +90,13 @@ public struct ExchangeRate: Hashable, Sendable {
         if let baseCode, let quoteCode, baseCode == quoteCode { problems.append(.init(field: "quote", detail: "must differ from base")) }
         let day = LocalDate(date)
         if day == nil { problems.append(.init(field: "date", detail: "must be a calendar date YYYY-MM-DD")) }
-        // Bytes, not Characters: a digit followed by a combining mark is one Character.
-        let parts = Array(rate.utf8).split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        let isDigits = { (bytes: ArraySlice<UInt8>) in
-            !bytes.isEmpty && bytes.count <= 18 && bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        let decimal = DecimalRate(rate)
+        if decimal == nil {
+            problems.append(.init(field: "rate", detail: "must be a positive decimal such as \"129.35\""))
         }
-        let isDecimal = (parts.count == 1 || parts.count == 2) && parts.allSatisfy(isDigits)
-            && !(parts[0].count > 1 && parts[0].first == UInt8(ascii: "0"))
-        let isPositive = rate.utf8.contains { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }
-        if !isDecimal || !isPositive { problems.append(.init(field: "rate", detail: "must be a positive decimal such as \"129.35\"")) }
-        guard problems.isEmpty, let baseCode, let quoteCode, let day else { throw .invalidFields(problems) }
-        return ExchangeRate(base: baseCode, quote: quoteCode, date: day, rate: rate, recordedAt: time)
+        guard problems.isEmpty, let baseCode, let quoteCode, let day, let decimal else {
+            throw .invalidFields(problems)
+        }
+        return ExchangeRate(base: baseCode, quote: quoteCode, date: day, rate: decimal, recordedAt: time)
     }
 }

@@ -65,8 +65,10 @@ public struct Member: Hashable, Sendable {
     public var pseudonym: String { id.pseudonym }
 
     /// The name the public sees: the name of a public member, the pseudonym otherwise.
+    /// Without bidirectional controls, which a name registered before they were refused may
+    /// hold: this name goes into descriptions the ledger writes and checks.
     public var publicName: String {
-        visibility == .public ? (name ?? pseudonym) : pseudonym
+        visibility == .public ? TextRules.removingBidiControls(name ?? pseudonym) : pseudonym
     }
 
     /// The profile the public sees: a public member's; never an anonymous member's.

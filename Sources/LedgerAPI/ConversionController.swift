@@ -96,7 +96,7 @@ struct ConversionController<Store: LedgerStore> {
             base = rate.base.rawValue
             quote = rate.quote.rawValue
             date = rate.date.description
-            self.rate = rate.rate
+            self.rate = rate.rate.description
             recordedAt = rate.recordedAt.description
         }
 

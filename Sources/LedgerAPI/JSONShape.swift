@@ -103,10 +103,17 @@ enum JSONRequest {
     static func decode<Body: RequestBody>(_ type: Body.Type, from bytes: [UInt8], depthMax: Int = 16) throws -> Body {
         // The core's strict parser reads the usual body (whole numbers, no duplicate
         // names) several times faster than Foundation's tree; whatever it refuses goes
-        // the Foundation way, which names fractions and nesting problems by field.
+        // the Foundation way, which names fractions and nesting problems by field —
+        // except a repeated member name, refused here whatever else the body holds.
         if let parsed = try? JSONParser.parse(bytes) {
             try checkShape(parsed, of: Body.self, depthMax: depthMax)
         } else {
+            // Foundation keeps one of two members with the same name without a word, so
+            // the check and the decoder could read different values: refuse duplicates first.
+            if let path = JSONParser.duplicateMember(in: bytes) {
+                let problem = FieldProblem(field: path, detail: "appears more than once in its object")
+                throw Problem.invalidRequest([problem])
+            }
             let json: Any
             do {
                 json = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])

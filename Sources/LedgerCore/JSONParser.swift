@@ -13,17 +13,37 @@ public struct JSONParser {
     /// When set, only RFC 8785 canonical text is accepted: no whitespace, members in
     /// UTF-16 order, minimal escapes, no `-0`.
     private let requiresCanonical: Bool
+    /// When set, any RFC 8259 number is read (as `null`): for `duplicateMember(in:)`,
+    /// which looks only at member names.
+    private let acceptsAnyNumber: Bool
 
     /// Why bytes are not acceptable JSON.
     public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
         public let offset: Int
         public let reason: String
+        /// For a repeated member name: its JSON path (`postings[0].asset`); otherwise `nil`.
+        public internal(set) var duplicateMember: String?
         public var description: String { "\(reason) at byte \(offset)" }
+
+        init(offset: Int, reason: String, duplicateMember: String? = nil) {
+            self.offset = offset
+            self.reason = reason
+            self.duplicateMember = duplicateMember
+        }
+
+        /// The failure as seen from the enclosing value: a duplicate's path gains `step`
+        /// (`.name` or `[index]`) in front.
+        func nested(under step: String) -> Failure {
+            guard let path = duplicateMember else { return self }
+            var copy = self
+            copy.duplicateMember = path.hasPrefix("[") ? step + path : step + "." + path
+            return copy
+        }
     }
 
     /// Parses `bytes` as exactly one JSON value (surrounding whitespace allowed).
     public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
-        var parser = JSONParser(bytes: bytes, requiresCanonical: false)
+        var parser = JSONParser(bytes: bytes, requiresCanonical: false, acceptsAnyNumber: false)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
@@ -35,15 +55,34 @@ public struct JSONParser {
     /// form of the value — the same as `parse` followed by comparing `canonicalBytes`,
     /// without encoding the value again.
     public static func parseCanonical(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
-        var parser = JSONParser(bytes: bytes, requiresCanonical: true)
+        var parser = JSONParser(bytes: bytes, requiresCanonical: true, acceptsAnyNumber: false)
         let value = try parser.value(depth: 0)
         guard parser.position == bytes.count else { throw parser.failure("trailing characters") }
         return value
     }
 
-    private init(bytes: [UInt8], requiresCanonical: Bool) {
+    /// The JSON path of the first member name repeated within one object (`visibility`,
+    /// `postings[1].asset`) in RFC 8259 text with numbers of any form; `nil` when there is
+    /// none or the text does not parse.
+    ///
+    /// For readers that fall back to a more lenient parser (fractions, exponents): such a
+    /// parser silently keeps one of two values with the same name, so a body could mean
+    /// one thing to a check and another to the code that acts on it.
+    public static func duplicateMember(in bytes: [UInt8]) -> String? {
+        var parser = JSONParser(bytes: bytes, requiresCanonical: false, acceptsAnyNumber: true)
+        parser.skipWhitespace()
+        do {
+            _ = try parser.value(depth: 0)
+            return nil
+        } catch {
+            return error.duplicateMember
+        }
+    }
+
+    private init(bytes: [UInt8], requiresCanonical: Bool, acceptsAnyNumber: Bool) {
         self.bytes = bytes
         self.requiresCanonical = requiresCanonical
+        self.acceptsAnyNumber = acceptsAnyNumber
     }
 
     private func failure(_ reason: String) -> Failure {
@@ -65,7 +104,9 @@ public struct JSONParser {
         case UInt8(ascii: "t"): try literal("true"); return .bool(true)
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .integer(try integer())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            if acceptsAnyNumber { return try anyNumber() }
+            return .integer(try integer())
         default: throw failure("unexpected character")
         }
     }
@@ -103,8 +144,15 @@ public struct JSONParser {
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             position += 1
             skipWhitespace()
-            let value = try value(depth: depth + 1)
-            guard members.updateValue(value, forKey: key) == nil else { throw failure("duplicate member \"\(key)\"") }
+            let value: JSONValue
+            do {
+                value = try self.value(depth: depth + 1)
+            } catch {
+                throw error.nested(under: key)
+            }
+            guard members.updateValue(value, forKey: key) == nil else {
+                throw Failure(offset: position, reason: "duplicate member \"\(key)\"", duplicateMember: key)
+            }
             skipWhitespace()
             guard position < bytes.count else { throw failure("unexpected end") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -128,7 +176,11 @@ public struct JSONParser {
         }
         while true {
             skipWhitespace()
-            values.append(try value(depth: depth + 1))
+            do {
+                values.append(try value(depth: depth + 1))
+            } catch {
+                throw error.nested(under: "[\(values.count)]")
+            }
             skipWhitespace()
             guard position < bytes.count else { throw failure("unexpected end") }
             if bytes[position] == UInt8(ascii: ",") {
@@ -171,6 +223,30 @@ public struct JSONParser {
         }
         guard magnitude <= UInt64(Int64.max) else { throw Failure(offset: start, reason: "integer beyond 64 bits") }
         return Int64(magnitude)
+    }
+
+    /// Any RFC 8259 number (`-12.5e3`), skipped: read as `null`.
+    private mutating func anyNumber() throws(Failure) -> JSONValue {
+        let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        func digits(_ parser: inout JSONParser) throws(Failure) {
+            let start = parser.position
+            while parser.position < parser.bytes.count, isDigit(parser.bytes[parser.position]) { parser.position += 1 }
+            guard parser.position > start else { throw parser.failure("expected digits") }
+        }
+        if bytes[position] == UInt8(ascii: "-") { position += 1 }
+        try digits(&self)
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            try digits(&self)
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                position += 1
+            }
+            try digits(&self)
+        }
+        return .null
     }
 
     private mutating func string() throws(Failure) -> String {

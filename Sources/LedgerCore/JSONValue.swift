@@ -216,14 +216,13 @@ public enum MetadataRules {
     }
 
     private static func firstControlCharacterProblem(in value: JSONValue) -> String? {
-        func hasControl(_ text: String) -> Bool {
-            text.unicodeScalars.contains { $0.properties.generalCategory == .control }
-        }
         switch value {
-        case .string(let text): return hasControl(text) ? "strings must not contain control characters" : nil
+        case .string(let text): return TextRules.firstRefusal(in: text).map { "strings must not contain \($0)" }
         case .array(let values): return values.lazy.compactMap(firstControlCharacterProblem).first
         case .object(let members):
-            if members.keys.contains(where: hasControl) { return "keys must not contain control characters" }
+            if let refused = members.keys.lazy.compactMap(TextRules.firstRefusal(in:)).first {
+                return "keys must not contain \(refused)"
+            }
             return members.values.lazy.compactMap(firstControlCharacterProblem).first
         case .null, .bool, .integer: return nil
         }

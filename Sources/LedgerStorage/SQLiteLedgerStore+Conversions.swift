@@ -62,7 +62,10 @@ extension SQLiteLedgerStore {
             }
             try db.execute(
                 sql: "INSERT INTO fx_rates (base, quote, date, rate, recorded_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [exchangeRate.base.rawValue, exchangeRate.quote.rawValue, exchangeRate.date.description, exchangeRate.rate, now.description]
+                arguments: [
+                    exchangeRate.base.rawValue, exchangeRate.quote.rawValue, exchangeRate.date.description,
+                    exchangeRate.rate.description, now.description,
+                ]
             )
             try AuditLogWriter.append(
                 db, event: .fundAction(FundAction(kind: "fx_rate.recorded", subject: "\(exchangeRate.base)/\(exchangeRate.quote)@\(exchangeRate.date)", details: exchangeRate.details, accountsOpened: [], transaction: nil)),
@@ -84,7 +87,8 @@ extension SQLiteLedgerStore {
     static func exchangeRate(from row: Row) throws -> ExchangeRate {
         ExchangeRate(
             base: try LedgerRows.parse(row, "base", table: "fx_rates", AssetCode.init), quote: try LedgerRows.parse(row, "quote", table: "fx_rates", AssetCode.init),
-            date: try LedgerRows.parse(row, "date", table: "fx_rates", LocalDate.init), rate: try LedgerRows.text(row, "rate"),
+            date: try LedgerRows.parse(row, "date", table: "fx_rates", LocalDate.init),
+            rate: try LedgerRows.parse(row, "rate", table: "fx_rates", DecimalRate.init),
             recordedAt: try LedgerRows.parse(row, "recorded_at", table: "fx_rates", Timestamp.init)
         )
     }

@@ -79,7 +79,7 @@ extension SQLiteLedgerStore {
             try disbursement.check(kind, by: principal, after: view.steps, approvalsNeeded: view.approvalsNeeded)
             let fund = try Self.fund(db, reference: disbursement.fundID.rawValue)
             let recipientName = try disbursement.recipient.memberID.flatMap { try Self.memberView(db, id: $0)?.member.publicName }
-                ?? disbursement.recipient.beneficiary ?? "a beneficiary"
+                ?? disbursement.recipient.beneficiary.map(TextRules.removingBidiControls) ?? "a beneficiary"
             let asset = disbursement.asset.rawValue
             let amount = disbursement.amount.minorUnits
             var opened: [Account] = []

@@ -1,3 +1,4 @@
+public import FundCore
 public import LedgerCore
 
 /// Checked sums for report totals: an overflow is a report error, never a wrap or a trap.
@@ -9,34 +10,14 @@ enum Sum {
     }
 }
 
-/// An exchange rate as exact decimal text ("129.35"): `digits / 10^places`, never a
-/// binary fraction.
-public struct ExactRate: Hashable, Sendable, CustomStringConvertible {
-    /// The decimal digits without the point.
-    public let digits: Int64
-    /// How many of them follow the point.
-    public let places: Int
-    public let description: String
-
-    /// Parses plain positive decimal text of at most 18 digits on each side of the point.
-    public init?(_ text: String) {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 1 || parts.count == 2,
-              parts.allSatisfy({ !$0.isEmpty && $0.count <= 18 && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
-              parts.joined().count <= 18, let digits = Int64(parts.joined()), digits > 0
-        else { return nil }
-        self.digits = digits
-        places = parts.count == 2 ? parts[1].count : 0
-        description = text
-    }
-}
-
 /// Converts amounts into the reporting asset with the latest recorded rate on or before
 /// the conversion date, and says exactly which rate it used — or that there was none.
 ///
 /// A direct rate (asset → reporting asset) is preferred; otherwise the inverse of the
 /// opposite rate. The result is rounded once, half to even, to the reporting asset's
-/// minor unit. Without a rate the amount is a gap: reported, never guessed.
+/// minor unit. Without a rate the amount is a gap: reported, never guessed; so is a
+/// figure whose conversion leaves the ledger's amount range (an extreme rate), which
+/// must not fail the whole report.
 public struct CurrencyConverter: Sendable {
     public let currency: AssetCode
     public let date: LocalDate?
@@ -55,10 +36,21 @@ public struct CurrencyConverter: Sendable {
     public struct Conversion: Hashable, Sendable {
         public let asset: AssetCode
         /// Quote units per unit of `asset` as recorded, e.g. "0.92".
-        public let rate: String
+        public let rate: DecimalRate
         /// Whether the recorded rate is for the opposite direction and was inverted.
         public let isInverse: Bool
         public let rateDate: LocalDate
+    }
+
+    /// What converting one figure gave.
+    public enum Converted: Hashable, Sendable {
+        /// Minor units of the reporting asset.
+        case amount(Int64)
+        /// No rate recorded on or before the report date: a gap, never a guess.
+        case noRate
+        /// The converted figure leaves the ledger's amount range (±2^53 − 1 minor units):
+        /// a gap with its reason, so one extreme rate never fails a whole report.
+        case outOfRange
     }
 
     /// The conversion of `asset`, or `nil` when no rate is recorded on or before `date`.
@@ -70,48 +62,57 @@ public struct CurrencyConverter: Sendable {
             return list.last { $0.date <= date }
         }
         if let direct = latest(RatePair(base: asset, quote: currency)) {
-            return Conversion(asset: asset, rate: direct.rate.description, isInverse: false, rateDate: direct.date)
+            return Conversion(asset: asset, rate: direct.rate, isInverse: false, rateDate: direct.date)
         }
         if let inverse = latest(RatePair(base: currency, quote: asset)) {
-            return Conversion(asset: asset, rate: inverse.rate.description, isInverse: true, rateDate: inverse.date)
+            return Conversion(asset: asset, rate: inverse.rate, isInverse: true, rateDate: inverse.date)
         }
         return nil
     }
 
-    /// `amount` minor units of `asset` in minor units of the reporting asset; `nil` when
-    /// there is no rate. Throws when the result leaves the ledger's amount range.
-    public func convert(_ amount: Int64, of asset: AssetCode) throws(ReportError) -> Int64? {
-        if asset == currency { return amount }
-        guard let conversion = conversion(of: asset), let rate = ExactRate(conversion.rate),
-              let fromScale = scales[asset], let toScale = scales[currency]
-        else { return nil }
-        // amount × rate × 10^(toScale − fromScale), as numerator / denominator; every
-        // product checked (a rate of 18 digits between scales 18 apart can exceed 128 bits).
-        let overflow = ReportError.overflow("\(amount) \(asset) in \(currency) leaves the ledger's amount range")
-        func product(_ factors: [Int64]) throws(ReportError) -> Int128 {
-            var result: Int128 = 1
-            for factor in factors {
-                let (next, overflowed) = result.multipliedReportingOverflow(by: Int128(factor))
-                guard !overflowed else { throw overflow }
-                result = next
-            }
-            return result
-        }
-        let scaleUp = toScale >= fromScale ? Self.power(toScale - fromScale) : 1
-        let scaleDown = toScale >= fromScale ? 1 : Self.power(fromScale - toScale)
-        let numerator = try product([amount, conversion.isInverse ? Self.power(rate.places) : rate.digits, scaleUp])
-        let denominator = try product([conversion.isInverse ? rate.digits : Self.power(rate.places), scaleDown])
-        guard let value = Int64(exactly: ExactRatio.roundHalfEven(numerator, denominator)), Amount(minorUnits: value) != nil else {
-            throw overflow
-        }
+    /// `amount` minor units of `asset` in minor units of the reporting asset, rounded once,
+    /// half to even. Exact for every rate the writer accepts (36 digits) and every scale
+    /// gap: the product is taken in 256 bits before the one division.
+    public func convert(_ amount: Int64, of asset: AssetCode) -> Converted {
+        if asset == currency { return .amount(amount) }
+        guard let conversion = conversion(of: asset), let fromScale = scales[asset], let toScale = scales[currency]
+        else { return .noRate }
+        let rate = conversion.rate
+        // amount × rate × 10^(toScale − fromScale) = amount × multiplier / divisor.
+        let shift = toScale - fromScale + (conversion.isInverse ? rate.places : -rate.places)
+        let powerUp = Self.power(max(0, shift))
+        let powerDown = Self.power(max(0, -shift))
+        let digits = UInt128(rate.digits)
+        let multiplier = conversion.isInverse ? powerUp : Self.product(digits, powerUp)
+        let divisor = conversion.isInverse ? Self.product(digits, powerDown) : powerDown
+        guard amount != 0 else { return .amount(0) }
+        // A multiplier beyond 128 bits (the divisor is then 1) makes any non-zero amount too
+        // large; a divisor beyond 128 bits (the multiplier is then 1) rounds any 64-bit amount to zero.
+        guard let multiplier else { return .outOfRange }
+        guard let divisor else { return .amount(0) }
+        let (high, low) = UInt128(amount.magnitude).multipliedFullWidth(by: multiplier)
+        guard high < divisor else { return .outOfRange }
+        let division = divisor.dividingFullWidth((high: high, low: low))
+        var quotient = division.quotient
+        // Half to even, on the magnitude (the rule is symmetric in sign).
+        let rest = divisor - division.remainder
+        if division.remainder > rest || (division.remainder == rest && quotient % 2 == 1) { quotient += 1 }
+        guard quotient <= UInt128(Limits.amountMagnitudeMax) else { return .outOfRange }
+        return .amount(amount < 0 ? -Int64(quotient) : Int64(quotient))
+    }
+
+    /// 10^exponent; scales and rate places keep the exponent within 0...36.
+    static func power(_ exponent: Int) -> UInt128 {
+        precondition((0...36).contains(exponent), "scales and rate places are at most 18")
+        var value: UInt128 = 1
+        for _ in 0..<exponent { value *= 10 }
         return value
     }
 
-    static func power(_ exponent: Int) -> Int64 {
-        precondition((0...18).contains(exponent), "scales and rate places are at most 18")
-        var value: Int64 = 1
-        for _ in 0..<exponent { value *= 10 }
-        return value
+    /// `left × right`, or `nil` beyond 128 bits.
+    static func product(_ left: UInt128, _ right: UInt128) -> UInt128? {
+        let (value, overflow) = left.multipliedReportingOverflow(by: right)
+        return overflow ? nil : value
     }
 }
 

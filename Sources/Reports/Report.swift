@@ -105,6 +105,10 @@ public struct ReportDocument: Sendable {
 
     /// The first place where `other` differs from this document's content, as a JSON
     /// path with both values; `nil` when they are identical.
+    ///
+    /// Text is compared by its UTF-8 bytes, never with Swift's `==` (which holds an NFD
+    /// name equal to its NFC original): a report is proven by its exact bytes, and a
+    /// re-encoded name or figure is a change.
     public func firstDifference(from other: JSONValue) -> String? {
         Self.difference(content, other, path: "report")
     }
@@ -112,6 +116,13 @@ public struct ReportDocument: Sendable {
     static func difference(_ stated: JSONValue, _ computed: JSONValue, path: String) -> String? {
         switch (stated, computed) {
         case (.object(let left), .object(let right)):
+            // Dictionary keys are matched with `==` too: pair the names byte for byte first.
+            let leftNames = left.keys.sorted(by: JSONValue.precedesCanonically)
+            let rightNames = right.keys.sorted(by: JSONValue.precedesCanonically)
+            for (l, r) in zip(leftNames, rightNames) where !l.utf8.elementsEqual(r.utf8) {
+                let statedName = JSONValue.string(l).canonicalText, computedName = JSONValue.string(r).canonicalText
+                return "\(path): the report has the member \(statedName) where the computation has \(computedName)"
+            }
             for key in Set(left.keys).union(right.keys).sorted(by: JSONValue.precedesCanonically) {
                 guard let l = left[key] else { return "\(path).\(key): missing from the report, computed \(right[key]!.canonicalText)" }
                 guard let r = right[key] else { return "\(path).\(key): in the report, not in the computation" }
@@ -124,7 +135,9 @@ public struct ReportDocument: Sendable {
             }
             return left.count == right.count ? nil : "\(path): the report has \(left.count) items, the computation \(right.count)"
         default:
-            return stated == computed ? nil : "\(path): the report says \(stated.canonicalText), the log gives \(computed.canonicalText)"
+            let same = stated.canonicalBytes == computed.canonicalBytes
+            guard !same else { return nil }
+            return "\(path): the report says \(stated.canonicalText), the log gives \(computed.canonicalText)"
         }
     }
 }
@@ -164,7 +177,9 @@ public struct CheckpointReference: Hashable, Sendable {
             throw .malformed("the report's checkpoint needs its signed note")
         }
         try self.init(note: note)
-        guard json == self.json else { throw .malformed("the report's checkpoint fields disagree with its signed note") }
+        guard json.canonicalBytes == self.json.canonicalBytes else {
+            throw .malformed("the report's checkpoint fields disagree with its signed note")
+        }
     }
 }
 

@@ -189,7 +189,7 @@ public struct ReportBook: Sendable {
             }
         case "fx_rate.recorded":
             guard let base = AssetCode(try details.string("base")), let quote = AssetCode(try details.string("quote")),
-                  let rate = ExactRate(try details.string("rate"))
+                  let rate = DecimalRate(try details.string("rate"))
             else { throw .malformed("\(action.kind): codes or rate") }
             let pair = RatePair(base: base, quote: quote)
             let recorded = RecordedRate(date: try details.date("date"), rate: rate)
@@ -304,7 +304,7 @@ public struct RatePair: Hashable, Sendable {
 /// A rate recorded for a day.
 public struct RecordedRate: Hashable, Sendable {
     public let date: LocalDate
-    public let rate: ExactRate
+    public let rate: DecimalRate
 }
 
 /// Typed access to a fund action's details.

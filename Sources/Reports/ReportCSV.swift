@@ -4,8 +4,8 @@ public import LedgerCore
 ///
 /// Amounts are decimal text in their asset's unit ("1000.00"), ratios as computed, empty
 /// cells for nulls. Text that a spreadsheet would run as a formula (starting with `=`,
-/// `+`, `-`, `@`, tab or carriage return) is prefixed with `'`: member names come from
-/// outside.
+/// `+`, `-`, `@`, their fullwidth forms, tab or carriage return, even after leading
+/// blanks) is prefixed with `'`: member names come from outside.
 public enum ReportCSV {
     /// The CSV text of one table.
     public static func text(of table: ReportTable, scales: [AssetCode: Int]) -> String {
@@ -27,14 +27,41 @@ public enum ReportCSV {
         report.tables.map { table in ("\(report.parameters.name.rawValue)-\(table.name).csv", text(of: table, scales: report.assetScales)) }
     }
 
+    /// RFC 4180 quoting, decided and done on UTF-8 bytes: as Characters, `"` followed by
+    /// a combining mark, or CR LF, equal none of the special characters.
     static func quote(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let quote = UInt8(ascii: "\"")
+        let special: [UInt8] = [UInt8(ascii: ","), quote, UInt8(ascii: "\n"), UInt8(ascii: "\r")]
+        guard text.utf8.contains(where: special.contains) else { return text }
+        var out: [UInt8] = [quote]
+        for byte in text.utf8 {
+            if byte == quote { out.append(quote) }
+            out.append(byte)
+        }
+        out.append(quote)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
 /// How a cell reads as text, for CSV and HTML alike.
 enum ReportCell {
+    /// Characters a spreadsheet may take as the start of a formula: `= + - @`, their
+    /// fullwidth forms (U+FF1D, U+FF0B, U+FF0D, U+FF20, which some spreadsheets fold to
+    /// ASCII), and tab and carriage return (OWASP's CSV injection list).
+    static let formulaStarts: Set<Unicode.Scalar> = [
+        "=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}",
+    ]
+
+    /// Whitespace a spreadsheet skips before a formula.
+    static let leadingBlanks: Set<Unicode.Scalar> = [" ", "\t", "\r", "\n"]
+
+    /// Whether a spreadsheet could run `text` as a formula: it starts with a formula
+    /// character, possibly after blanks (" =1+1" is a formula in some spreadsheets).
+    static func isFormulaLike(_ text: String) -> Bool {
+        if let first = text.unicodeScalars.first, formulaStarts.contains(first) { return true }
+        return text.unicodeScalars.first { !leadingBlanks.contains($0) }.map(formulaStarts.contains) ?? false
+    }
+
     static func text(_ cell: JSONValue, type: ReportTable.CellType, scale: Int?, guardFormulas: Bool = false) -> String {
         switch cell {
         case .null: return ""
@@ -43,7 +70,7 @@ enum ReportCell {
             if type == .amount, let scale { return Amount.decimalText(minorUnits: value, scale: scale) }
             return String(value)
         case .string(let text):
-            if guardFormulas, let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { return "'" + text }
+            if guardFormulas, isFormulaLike(text) { return "'" + text }
             return text
         case .array, .object: return cell.canonicalText
         }

@@ -14,6 +14,8 @@ public struct ReportComputer {
     let converter: CurrencyConverter?
     private(set) var conversions: [AssetCode: CurrencyConverter.Conversion] = [:]
     private(set) var gaps: Set<AssetCode> = []
+    /// Per asset, how many converted figures left the ledger's amount range and were left out.
+    private(set) var outOfRange: [AssetCode: Int] = [:]
     /// Assets whose amounts appear in the tables.
     var mentionedAssets: Set<AssetCode> = []
 
@@ -43,7 +45,13 @@ public struct ReportComputer {
         if let currency = parameters.currency, parameters.name != .trialBalance {
             tables += computer.conversionTables(currency)
             notes.append("Amounts are in \(currency), converted at the latest rate recorded on or before \(book.reportDate?.description ?? "the report date") (rounded half to even per figure). Amounts in assets without such a rate are left out of every converted figure and listed under gaps; counts still include them.")
-            summary["conversion_gaps"] = .integer(Int64(computer.gaps.count))
+            if !computer.outOfRange.isEmpty {
+                notes.append(
+                    "Converted figures beyond the ledger's amount range (±\(Limits.amountMagnitudeMax) minor units) "
+                        + "are left out of every converted total and listed under gaps with their count."
+                )
+            }
+            summary["conversion_gaps"] = .integer(Int64(computer.gaps.union(computer.outOfRange.keys).count))
         }
         summary["report_date"] = book.reportDate.map { .string($0.description) } ?? .null
         var scales: [AssetCode: Int] = [:]
@@ -121,8 +129,11 @@ public struct ReportComputer {
             if let conversion { conversions[asset] = conversion }
             for (position, value) in values.enumerated() {
                 if position < moneyCount {
-                    guard let converted = try converter.convert(value, of: asset) else { continue }
-                    try Sum.add(converted, to: &total[position], "converted total")
+                    switch converter.convert(value, of: asset) {
+                    case .amount(let converted): try Sum.add(converted, to: &total[position], "converted total")
+                    case .noRate: continue
+                    case .outOfRange: outOfRange[asset, default: 0] += 1
+                    }
                 } else {
                     try Sum.add(value, to: &total[position], "count")
                 }
@@ -147,7 +158,8 @@ public struct ReportComputer {
         ])
         for conversion in conversions.values.sorted(by: { $0.asset < $1.asset }) {
             used.append([
-                .string(conversion.asset.rawValue), .string(currency.rawValue), .string(conversion.rate), .bool(conversion.isInverse),
+                .string(conversion.asset.rawValue), .string(currency.rawValue), .string(conversion.rate.description),
+                .bool(conversion.isInverse),
                 .string(conversion.rateDate.description),
             ])
         }
@@ -155,11 +167,12 @@ public struct ReportComputer {
             .init("asset", "Asset", .text), .init("currency", "Into", .text), .init("reason", "Reason", .text),
         ])
         let day = book.reportDate?.description ?? "the report date"
-        for asset in gaps.sorted() {
-            missing.append([
-                .string(asset.rawValue), .string(currency.rawValue),
-                .string("no \(asset)/\(currency) or \(currency)/\(asset) rate recorded on or before \(day)"),
-            ])
+        for asset in gaps.union(outOfRange.keys).sorted() {
+            let reason = outOfRange[asset].map { count in
+                "\(count) converted figure(s) of \(asset) leave the ledger's amount range in \(currency) "
+                    + "at the rate used"
+            } ?? "no \(asset)/\(currency) or \(currency)/\(asset) rate recorded on or before \(day)"
+            missing.append([.string(asset.rawValue), .string(currency.rawValue), .string(reason)])
         }
         return [used, missing]
     }

@@ -56,19 +56,36 @@ public enum ReportHTML {
         if !report.notes.isEmpty {
             html += "<h2>Notes</h2><ul>" + report.notes.map { "<li>\(escape($0))</li>" }.joined() + "</ul>\n"
         }
-        // The document, with `<` escaped so no text in it can close the element.
-        let json = report.document.canonicalText.replacingOccurrences(of: "<", with: "\\u003c")
-        html += "<script type=\"application/json\" id=\"\(documentElementID)\">\(json)</script>\n</body></html>\n"
+        // The document, with every `<` byte escaped so no text in it can close the element
+        // (bytes, not Characters: `<` + U+0301 is one Character that is not `<`).
+        var json: [UInt8] = []
+        for byte in report.document.canonicalBytes {
+            if byte == UInt8(ascii: "<") { json += Array("\\u003c".utf8) } else { json.append(byte) }
+        }
+        html += "<script type=\"application/json\" id=\"\(documentElementID)\">\(String(decoding: json, as: UTF8.self))"
+        html += "</script>\n</body></html>\n"
         return html
     }
 
     /// The report document embedded in a page this type wrote, or `nil` when there is none.
+    ///
+    /// Found byte by byte: a String search matches canonically equivalent text, and the
+    /// document's bytes are what its fingerprint covers.
     public static func embeddedDocument(in page: [UInt8]) -> [UInt8]? {
-        let text = String(decoding: page, as: UTF8.self)
-        guard let open = text.range(of: "<script type=\"application/json\" id=\"\(documentElementID)\">"),
-              let close = text.range(of: "</script>", range: open.upperBound..<text.endIndex)
+        let open = Array("<script type=\"application/json\" id=\"\(documentElementID)\">".utf8)
+        guard let start = firstIndex(of: open, in: page, from: 0).map({ $0 + open.count }),
+              let end = firstIndex(of: Array("</script>".utf8), in: page, from: start)
         else { return nil }
-        return Array(text[open.upperBound..<close.lowerBound].utf8)
+        return Array(page[start..<end])
+    }
+
+    /// Where `needle` first occurs in `haystack` at or after `from`.
+    static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
+        for start in from...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return start }
+        }
+        return nil
     }
 
     static func describe(_ parameters: ReportParameters) -> String {
@@ -99,19 +116,23 @@ public enum ReportHTML {
     }
 
     /// Escapes text for HTML element content and attribute values.
+    ///
+    /// UTF-8 byte by byte, never Character by Character: a `"` followed by a combining
+    /// mark (U+0301) is one Character that equals no ASCII quote, and left raw it would end
+    /// an attribute value. (An ASCII byte in UTF-8 is always that character.)
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): out += Array("&amp;".utf8)
+            case UInt8(ascii: "<"): out += Array("&lt;".utf8)
+            case UInt8(ascii: ">"): out += Array("&gt;".utf8)
+            case UInt8(ascii: "\""): out += Array("&quot;".utf8)
+            case UInt8(ascii: "'"): out += Array("&#39;".utf8)
+            default: out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }

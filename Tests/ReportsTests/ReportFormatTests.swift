@@ -1,6 +1,7 @@
 // Goal: the CSV and HTML forms of a report say exactly what its JSON says — decimal
 // amounts in each asset's unit, quoted and formula-guarded CSV cells, escaped HTML with
 // its charts — and the JSON document embedded in a page reads back byte for byte.
+import FundCore
 import LedgerCore
 import Reports
 import Testing
@@ -69,16 +70,29 @@ import Testing
     }
 
     @Test func ratesAreExactDecimalText() {
-        #expect(ExactRate("1.08")?.digits == 108)
-        #expect(ExactRate("1.08")?.places == 2)
-        #expect(ExactRate("129") != nil)
-        for bad in ["", "1.", ".5", "1e3", "-1", "0", "0.000", "1234567890123456789"] {
-            #expect(ExactRate(bad) == nil, "\(bad)")
+        #expect(DecimalRate("1.08")?.digits == 108)
+        #expect(DecimalRate("1.08")?.places == 2)
+        #expect(DecimalRate("129") != nil)
+        // Everything the writer has ever accepted, up to 18 digits on each side of the point.
+        #expect(DecimalRate("1234567890.1234567890")?.digits == 12_345_678_901_234_567_890)
+        #expect(DecimalRate("1234567890.1234567890")?.places == 10)
+        #expect(DecimalRate("0.000000000000000001")?.digits == 1)
+        #expect(DecimalRate("0.000000000000000001")?.places == 18)
+        let widest = DecimalRate("999999999999999999.999999999999999999")
+        #expect(widest?.digits == Int128("999999999999999999999999999999999999"))
+        #expect(widest?.places == 18)
+        #expect(DecimalRate("1.50")?.description == "1.50")
+        for bad in [
+            "", "1.", ".5", "1e3", "-1", "0", "0.000", "01.5", "1.2.3", " 1", "1\u{301}", "\u{661}",
+            "1234567890123456789", "1.1234567890123456789",
+        ] {
+            #expect(DecimalRate(bad) == nil, "\(bad)")
         }
     }
 }
 
-/// Conversion edge cases through a tiny book: huge rates and scale gaps are errors, not traps.
+/// Conversion edge cases through a tiny book: huge rates and scale gaps are exact or listed
+/// gaps, never traps or failed reports.
 @Suite struct CurrencyConversionTests {
     static func book(rate: String, scales: (Int, Int)) throws -> ReportBook {
         var book = ReportBook(asOf: nil, from: nil)
@@ -97,12 +111,53 @@ import Testing
         return book
     }
 
-    @Test func conversionsAreExactAndOverflowIsAnError() throws {
-        let plain = try CurrencyConverter(book: try Self.book(rate: "1.5", scales: (2, 0)), currency: AssetCode("BBB")!)
-        #expect(try plain.convert(1_001, of: AssetCode("AAA")!) == 15)          // 10.01 × 1.5 = 15.015 → 15
-        let inverse = try CurrencyConverter(book: try Self.book(rate: "4", scales: (0, 0)), currency: AssetCode("AAA")!)
-        #expect(try inverse.convert(10, of: AssetCode("BBB")!) == 2)            // 10 ÷ 4 = 2.5 → 2 (half to even)
-        let extreme = try CurrencyConverter(book: try Self.book(rate: "999999999999999999", scales: (0, 18)), currency: AssetCode("BBB")!)
-        #expect(throws: ReportError.self) { try extreme.convert(9_007_199_254_740_991, of: AssetCode("AAA")!) }
+    /// A converter into `currency` from a book holding one AAA/BBB rate.
+    static func converter(rate: String, scales: (Int, Int), into currency: String) throws -> CurrencyConverter {
+        try CurrencyConverter(book: try book(rate: rate, scales: scales), currency: AssetCode(currency)!)
+    }
+
+    @Test func conversionsAreExactAndOverflowIsAGap() throws {
+        let aaa = AssetCode("AAA")!, bbb = AssetCode("BBB")!
+        let plain = try CurrencyConverter(book: try Self.book(rate: "1.5", scales: (2, 0)), currency: bbb)
+        #expect(plain.convert(1_001, of: aaa) == .amount(15))            // 10.01 × 1.5 = 15.015 → 15
+        #expect(plain.convert(-1_001, of: aaa) == .amount(-15))
+        #expect(plain.convert(100, of: aaa) == .amount(2))               // 1.00 × 1.5 = 1.5 → 2 (half to even)
+        let inverse = try CurrencyConverter(book: try Self.book(rate: "4", scales: (0, 0)), currency: aaa)
+        #expect(inverse.convert(10, of: bbb) == .amount(2))              // 10 ÷ 4 = 2.5 → 2 (half to even)
+        #expect(inverse.convert(-14, of: bbb) == .amount(-4))            // −14 ÷ 4 = −3.5 → −4
+        let extreme = try Self.converter(rate: "999999999999999999", scales: (0, 18), into: "BBB")
+        #expect(extreme.convert(9_007_199_254_740_991, of: aaa) == .outOfRange)
+        #expect(extreme.convert(0, of: aaa) == .amount(0))
+    }
+
+    /// The widest rates the writer accepts convert exactly, even where the intermediate
+    /// product needs more than 128 bits.
+    @Test func thirtySixDigitRatesConvertExactly() throws {
+        let aaa = AssetCode("AAA")!, bbb = AssetCode("BBB")!
+        let widest = "999999999999999999.999999999999999999"
+        // 1 minor unit (scale 18) × 999999999999999999.999999999999999999 into scale 0:
+        // 0.999999999999999999999999999999999999 → 1.
+        let down = try CurrencyConverter(book: try Self.book(rate: widest, scales: (18, 0)), currency: bbb)
+        #expect(down.convert(1, of: aaa) == .amount(1))
+        // 9007199254740991 × (10^18 − 10^−18) / 10^18 = 9007199254740991 − 9.007…×10^−21 → 9007199254740991;
+        // the product amount × digits is about 9×10^51, beyond 128 bits.
+        #expect(down.convert(9_007_199_254_740_991, of: aaa) == .amount(9_007_199_254_740_991))
+        // The inverse direction (BBB into AAA): 5 ÷ 999999999999999999.999999999999999999 × 10^18
+        // = 5.000000000000000000000000000000000005 → 5.
+        let up = try CurrencyConverter(book: try Self.book(rate: widest, scales: (18, 0)), currency: aaa)
+        #expect(up.convert(5, of: bbb) == .amount(5))
+        // The smallest rate: 10^−18 BBB per AAA. 3 AAA (scale 0) into BBB (scale 18): 3 minor units.
+        let tiny = try Self.converter(rate: "0.000000000000000001", scales: (0, 18), into: "BBB")
+        #expect(tiny.convert(3, of: aaa) == .amount(3))
+        // Its inverse: 1 BBB minor unit (10^−18) is 1 AAA; 9007199254740991 of them fit, 10^16 do not.
+        let tinyInverse = try Self.converter(rate: "0.000000000000000001", scales: (0, 18), into: "AAA")
+        #expect(tinyInverse.convert(9_007_199_254_740_991, of: bbb) == .amount(9_007_199_254_740_991))
+        #expect(tinyInverse.convert(10_000_000_000_000_000, of: bbb) == .outOfRange)
+        // The reviewer's rate between two scale-2 assets:
+        // 100.00 × 1234567890.1234567890 = 123456789012.3456789 → 123456789012.35.
+        let reviewer = try Self.converter(rate: "1234567890.1234567890", scales: (2, 2), into: "BBB")
+        #expect(reviewer.convert(10_000, of: aaa) == .amount(12_345_678_901_235))
+        // Beyond the range: 100000.00 AAA is 123456789012345.6789 BBB, 12345678901234568 minor units > 2^53 − 1.
+        #expect(reviewer.convert(10_000_000, of: aaa) == .outOfRange)
     }
 }
