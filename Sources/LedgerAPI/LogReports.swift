@@ -75,7 +75,10 @@ public enum LogReports {
             case .askAgain: continue
             case .replay(var book):
                 do {
-                    try await replay(store: store, from: book.entryCount, upTo: treeSize) { entry throws(ReportError) in
+                    // Replays for others parse on one core, so the default report and every
+                    // other request keep the rest of the machine while they run.
+                    let parts = key == .default ? nil : 1
+                    try await replay(store: store, from: book.entryCount, upTo: treeSize, parts: parts) { entry throws(ReportError) in
                         try book.apply(entry)
                     }
                 } catch {
@@ -89,31 +92,40 @@ public enum LogReports {
     }
 
     /// Reads and parses the entries from `start` up to `treeSize`, in order. The next
-    /// page is read and parsed (on every core) while the current one is applied.
-    static func replay<Store: LedgerStore>(store: Store, from start: Int64, upTo treeSize: Int64, _ apply: (LogEntry) throws(ReportError) -> Void) async throws {
+    /// page is read and parsed (on every core, or on `parts` at most) while the current
+    /// one is applied.
+    static func replay<Store: LedgerStore>(
+        store: Store, from start: Int64, upTo treeSize: Int64, parts: Int? = nil, _ apply: (LogEntry) throws(ReportError) -> Void
+    ) async throws {
         func load(_ first: Int64) -> Task<[LogEntry], any Error> {
             Task {
                 let page = try await store.logEntries(start: first, end: treeSize, limit: pageSize)
                 guard page.entries.count == min(pageSize, Int(treeSize - first)) else {
                     throw ReportError.malformed("the log ends at \(first + Int64(page.entries.count)), before \(treeSize)")
                 }
-                return try await parseInParallel(page.entries)
+                return try await parseInParallel(page.entries, parts: parts)
             }
         }
+        // On one core the next page is read only after this one is applied.
+        let pipelined = parts != 1
         var position = start
         var pending = position < treeSize ? load(position) : nil
         while let current = pending {
             let entries = try await current.value
             position += Int64(entries.count)
-            pending = position < treeSize ? load(position) : nil
+            pending = pipelined && position < treeSize ? load(position) : nil
             for entry in entries { try apply(entry) }
+            if !pipelined, position < treeSize {
+                pending = load(position)
+                await Task.yield()
+            }
         }
     }
 
     /// Parses a page of entries on every core (parsing is most of a replay's time); the
     /// result keeps the page's order.
-    static func parseInParallel(_ entries: [StoredLogEntry]) async throws -> [LogEntry] {
-        let parts = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 8)
+    static func parseInParallel(_ entries: [StoredLogEntry], parts: Int? = nil) async throws -> [LogEntry] {
+        let parts = parts ?? min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 8)
         guard entries.count >= 1_000, parts > 1 else { return try entries.map { stored throws(ReportError) in try parse(stored) } }
         let chunk = (entries.count + parts - 1) / parts
         return try await withThrowingTaskGroup(of: (Int, [LogEntry]).self) { group in

@@ -44,7 +44,7 @@ public actor ReportBookCache {
         public var booksMax: Int
         public var factsMax: Int
 
-        public init(replaysMax: Int = 2, replayQueueMax: Int = 4, booksMax: Int = 8, factsMax: Int = 2_000_000) {
+        public init(replaysMax: Int = 1, replayQueueMax: Int = 4, booksMax: Int = 8, factsMax: Int = 2_000_000) {
             precondition(replaysMax >= 1 && replayQueueMax >= 0 && booksMax >= 0 && factsMax >= 0, "bounds are not negative")
             self.replaysMax = replaysMax
             self.replayQueueMax = replayQueueMax

@@ -36,7 +36,8 @@ public struct RequestLimits: Sendable, Equatable {
     public var rateLimitAddressesMax = 10_000
     /// Report replays (a report book built or advanced for a date cut or an older tree
     /// size) running at once, whatever the log's size; the default book is not counted.
-    public var reportReplaysMax = 2
+    /// Each parses on one core, so one leaves the rest of the machine to other requests.
+    public var reportReplaysMax = 1
     /// Requests that may wait for a replay slot; beyond it, 503 `report_busy`.
     public var reportReplayQueueMax = 4
     /// Report books kept for date cuts and tree sizes, besides the default book.
