@@ -15,8 +15,9 @@ import ServiceLifecycle
 /// `reportCache` defaults to one with the bounds in `limits`; `clientAddresses` decides the
 /// address the public's rate limit counts against.
 public func buildRouter<Store: LedgerStore>(
-    store: Store, limits: RequestLimits = .standard, clock: any LedgerClock = SystemClock(), reportCache: ReportBookCache? = nil,
-    metrics: LedgerMetrics = LedgerMetrics(), clientAddresses: ClientAddressResolver = ClientAddressResolver()
+    store: Store, limits: RequestLimits = .standard, clock: any LedgerClock = SystemClock(),
+    reportCache: ReportBookCache? = nil, metrics: LedgerMetrics = LedgerMetrics(),
+    clientAddresses: ClientAddressResolver = ClientAddressResolver()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let reportCache = reportCache ?? ReportBookCache(bounds: .init(limits))

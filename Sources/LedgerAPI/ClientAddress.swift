@@ -92,12 +92,16 @@ public struct TrustedProxies: Sendable, Equatable {
         for text in list {
             let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "/", maxSplits: 1)
             guard let first = parts.first, let address = IPAddress(first) else {
-                throw ServerConfiguration.Invalid(description: "trusted_proxies: \"\(text)\" is not an IP address or network")
+                throw ServerConfiguration.Invalid(
+                    description: "trusted_proxies: \"\(text)\" is not an IP address or network"
+                )
             }
             let bits = address.bytes.count * 8
             let prefixLength = parts.count == 2 ? Int(parts[1]) : bits
             guard let prefixLength, (0...bits).contains(prefixLength) else {
-                throw ServerConfiguration.Invalid(description: "trusted_proxies: \"\(text)\" has a prefix length outside 0...\(bits)")
+                throw ServerConfiguration.Invalid(
+                    description: "trusted_proxies: \"\(text)\" has a prefix length outside 0...\(bits)"
+                )
             }
             parsed.append(Entry(network: address, prefixLength: prefixLength))
         }
@@ -147,7 +151,10 @@ public struct ClientAddressResolver: Sendable {
     let peer: PeerSource
 
     /// A resolver trusting `trustedProxies`' `header`, with the peer read by `peer`.
-    public init(trustedProxies: TrustedProxies = .none, header: ClientAddressHeader = .xForwardedFor, peer: PeerSource = .connection) {
+    public init(
+        trustedProxies: TrustedProxies = .none, header: ClientAddressHeader = .xForwardedFor,
+        peer: PeerSource = .connection
+    ) {
         self.trustedProxies = trustedProxies
         self.header = header
         self.peer = peer
@@ -198,8 +205,12 @@ public struct ClientAddressResolver: Sendable {
     static func forwardedNode(_ text: String) -> IPAddress? {
         var node = Substring(text)
         if node.hasPrefix("\""), node.hasSuffix("\""), node.count >= 2 { node = node.dropFirst().dropLast() }
-        if node.hasPrefix("["), let close = node.firstIndex(of: "]") { return IPAddress(node[node.index(after: node.startIndex)..<close]) }
-        if node.filter({ $0 == ":" }).count == 1, let colon = node.firstIndex(of: ":") { return IPAddress(node[..<colon]) }
+        if node.hasPrefix("["), let close = node.firstIndex(of: "]") {
+            return IPAddress(node[node.index(after: node.startIndex)..<close])
+        }
+        if node.filter({ $0 == ":" }).count == 1, let colon = node.firstIndex(of: ":") {
+            return IPAddress(node[..<colon])
+        }
         return IPAddress(node)
     }
 }

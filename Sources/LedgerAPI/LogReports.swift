@@ -22,10 +22,11 @@ public enum LogReports {
         // it again (a few times; then the checkpoint read is replayed like a tree size).
         for attempt in 0... {
             let checkpoint = try await checkpoint(treeSize: treeSize, store: store)
-            let key = ReportBookCache.Key(
-                asOf: parameters.asOf, from: parameters.from, treeSize: treeSize == nil && attempt < 3 ? nil : checkpoint.treeSize
-            )
-            guard let book = try await book(key, upTo: checkpoint.treeSize, store: store, cache: cache) else { continue }
+            let size = treeSize == nil && attempt < 3 ? nil : checkpoint.treeSize
+            let key = ReportBookCache.Key(asOf: parameters.asOf, from: parameters.from, treeSize: size)
+            guard let book = try await book(key, upTo: checkpoint.treeSize, store: store, cache: cache) else {
+                continue
+            }
             let names = parameters.audience == .auditor ? try await store.privateMemberNames() : [:]
             return try ReportComputer.compute(parameters, book: book, checkpoint: checkpoint, privateNames: names)
         }
@@ -65,7 +66,9 @@ public enum LogReports {
     ) async throws -> ReportBook? {
         guard let cache else {
             var book = ReportBook(asOf: key.asOf, from: key.from)
-            try await replay(store: store, from: 0, upTo: treeSize) { entry throws(ReportError) in try book.apply(entry) }
+            try await replay(store: store, from: 0, upTo: treeSize) { entry throws(ReportError) in
+                try book.apply(entry)
+            }
             return book
         }
         while true {
@@ -78,8 +81,8 @@ public enum LogReports {
                     // Replays for others parse on one core, so the default report and every
                     // other request keep the rest of the machine while they run.
                     let parts = key == .default ? nil : 1
-                    try await replay(store: store, from: book.entryCount, upTo: treeSize, parts: parts) { entry throws(ReportError) in
-                        try book.apply(entry)
+                    try await replay(store: store, from: book.entryCount, upTo: treeSize, parts: parts) {
+                        entry throws(ReportError) in try book.apply(entry)
                     }
                 } catch {
                     await cache.finish(key, book: nil)
@@ -95,7 +98,8 @@ public enum LogReports {
     /// page is read and parsed (on every core, or on `parts` at most) while the current
     /// one is applied.
     static func replay<Store: LedgerStore>(
-        store: Store, from start: Int64, upTo treeSize: Int64, parts: Int? = nil, _ apply: (LogEntry) throws(ReportError) -> Void
+        store: Store, from start: Int64, upTo treeSize: Int64, parts: Int? = nil,
+        _ apply: (LogEntry) throws(ReportError) -> Void
     ) async throws {
         func load(_ first: Int64) -> Task<[LogEntry], any Error> {
             Task {

@@ -45,7 +45,8 @@ public actor ReportBookCache {
         public var factsMax: Int
 
         public init(replaysMax: Int = 1, replayQueueMax: Int = 4, booksMax: Int = 8, factsMax: Int = 2_000_000) {
-            precondition(replaysMax >= 1 && replayQueueMax >= 0 && booksMax >= 0 && factsMax >= 0, "bounds are not negative")
+            precondition(replaysMax >= 1, "at least one replay may run")
+            precondition(replayQueueMax >= 0 && booksMax >= 0 && factsMax >= 0, "bounds are not negative")
             self.replaysMax = replaysMax
             self.replayQueueMax = replayQueueMax
             self.booksMax = booksMax

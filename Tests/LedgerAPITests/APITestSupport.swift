@@ -17,7 +17,9 @@ struct TestServer {
     /// The server's report books, which tests may hold replay slots of.
     let reportCache: ReportBookCache
 
-    init(limits: RequestLimits = .standard, reportCache: ReportBookCache = ReportBookCache(), trustedProxies: [String] = []) throws {
+    init(
+        limits: RequestLimits = .standard, reportCache: ReportBookCache = ReportBookCache(), trustedProxies: [String] = []
+    ) throws {
         self.reportCache = reportCache
         directory = try TemporaryDirectory()
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, databasePath: directory.path("ledger.sqlite"), logLevel: .critical)
@@ -36,7 +38,9 @@ struct TestServer {
         let token = TokenBox()
         let app = try await buildApplication(
             configuration: configuration, clock: clock, identifiers: SeededIdentifiers(seed: 7), reportCache: reportCache,
-            peerAddress: .init { request, _ in request.headers.first { $0.name.canonicalName == Self.peerHeader }?.value },
+            peerAddress: .init { request, _ in
+                request.headers.first { $0.name.canonicalName == Self.peerHeader }?.value
+            },
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             onFirstAdminToken: { _, value in token.set(value) }
         )
