@@ -1,16 +1,24 @@
 public import Hummingbird
 public import LedgerCore
+public import NIOCore
 
 /// The request context of every route: Hummingbird's core context plus the principal
 /// the bearer token authenticated (`nil` for the public).
-public struct AppRequestContext: RequestContext {
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AuthMiddleware` before any route handler runs.
     public var principal: Principal?
+    /// The TCP peer of the connection (a proxy's, behind one); `nil` in router tests.
+    public let remoteAddress: SocketAddress?
+    /// The client's address as `ClientAddressResolver` decided it, set before
+    /// authentication: the public's rate-limit bucket.
+    public var clientAddress: IPAddress?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
+        remoteAddress = source.channel.remoteAddress
+        clientAddress = nil
     }
 
     /// The authenticated principal; routes behind a role policy always have one.

@@ -11,19 +11,24 @@ import ServiceLifecycle
 /// The router with every route of the API, over any store.
 ///
 /// Used by `buildApplication` and directly by tests that list the routes.
+///
+/// `reportCache` defaults to one with the bounds in `limits`; `clientAddresses` decides the
+/// address the public's rate limit counts against.
 public func buildRouter<Store: LedgerStore>(
-    store: Store, limits: RequestLimits = .standard, clock: any LedgerClock = SystemClock(), reportCache: ReportBookCache = ReportBookCache(),
-    metrics: LedgerMetrics = LedgerMetrics()
+    store: Store, limits: RequestLimits = .standard, clock: any LedgerClock = SystemClock(),
+    reportCache: ReportBookCache? = nil, metrics: LedgerMetrics = LedgerMetrics(),
+    clientAddresses: ClientAddressResolver = ClientAddressResolver()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    let reportCache = reportCache ?? ReportBookCache(bounds: .init(limits))
     // Outermost, so it sees the status every error becomes; records through swift-metrics
     // (a no-op until the process bootstraps it, as `serve` does).
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: AuthMiddleware(store: store))
-    let limiter = limits.rateLimitBurst > 0
-        ? RateLimiter(burst: limits.rateLimitBurst, perMinute: limits.rateLimitPerMinute, clock: clock) : nil
-    router.add(middleware: RateLimitMiddleware(limiter: limiter))
+    router.add(middleware: ClientAddressMiddleware(resolver: clientAddresses))
+    let rateLimits = RateLimits(limits: limits, clock: clock)
+    router.add(middleware: AuthMiddleware(store: store, rateLimits: rateLimits))
+    router.add(middleware: RateLimitMiddleware(limits: rateLimits))
     let group = router.group()
     HealthController(store: store).addRoutes(to: group)
     OpenAPIController().addRoutes(to: group)
@@ -52,12 +57,17 @@ public func buildRouter<Store: LedgerStore>(
 /// handed to `onFirstAdminToken` — printed once by `serve`, never stored. The server
 /// refuses to start when the log's signing key is missing or replaced
 /// (`SQLiteLedgerStore.openSigned`).
+///
+/// `reportCache` defaults to one with the configured bounds; `peerAddress` is where the
+/// direct peer's address comes from (the connection; router tests, which have none,
+/// inject their own).
 public func buildApplication(
     configuration: ServerConfiguration,
     clock: any LedgerClock = SystemClock(),
     identifiers: any IdentifierSource = SystemIdentifierSource(),
     metrics: LedgerMetrics = LedgerMetrics(),
-    reportCache: ReportBookCache = ReportBookCache(),
+    reportCache: ReportBookCache? = nil,
+    peerAddress: ClientAddressResolver.PeerSource = .connection,
     logger: Logger,
     onFirstAdminToken: @Sendable (APIKey, String) -> Void
 ) async throws -> some ApplicationProtocol {
@@ -81,7 +91,14 @@ public func buildApplication(
         store: store, configuration: configuration, logger: logger, onFirstAdminToken: onFirstAdminToken
     )
     metrics.observeCommits(of: store.commitStatistics)
-    let router = buildRouter(store: store, limits: configuration.limits, clock: clock, reportCache: reportCache, metrics: metrics)
+    let reportCache = reportCache ?? ReportBookCache(bounds: .init(configuration.limits))
+    let clientAddresses = ClientAddressResolver(
+        trustedProxies: configuration.trustedProxies, header: configuration.clientAddressHeader, peer: peerAddress
+    )
+    let router = buildRouter(
+        store: store, limits: configuration.limits, clock: clock, reportCache: reportCache, metrics: metrics,
+        clientAddresses: clientAddresses
+    )
     // Hummingbird logs its own start line and per-request lines at info/debug; the
     // application owns info, so the framework's logger starts at notice.
     var frameworkLogger = logger

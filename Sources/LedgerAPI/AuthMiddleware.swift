@@ -6,10 +6,13 @@ import LedgerStorage
 /// runs: 401 without a valid key where one is needed, 403 when the key's role may not.
 ///
 /// A token that is presented is always checked, even on public routes, so a client with a
-/// revoked or mistyped key learns it at once.
+/// revoked or mistyped key learns it at once. A token that fails counts against the
+/// address's public rate limit (429 once it is spent): an invalid token is no way around
+/// that limit, and guessing tokens is as slow as it.
 struct AuthMiddleware<Store: LedgerStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: Store
+    let rateLimits: RateLimits
 
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         // Unknown routes fall through to the 404.
@@ -21,6 +24,7 @@ struct AuthMiddleware<Store: LedgerStore>: RouterMiddleware {
                 throw Problem.unauthenticated("use Authorization: Bearer <token>")
             }
             guard let key = try await store.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+                if let refusal = await rateLimits.refusal(address: context.clientAddress) { throw refusal }
                 throw Problem.unauthenticated("the API key is unknown, revoked or expired")
             }
             context.principal = key.principal

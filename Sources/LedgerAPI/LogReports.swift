@@ -15,7 +15,26 @@ public enum LogReports {
     /// The report `parameters` ask for at the checkpoint of `treeSize` entries (the
     /// latest checkpoint when `nil`). Auditor reports add anonymous members' names from
     /// the private records.
-    public static func compute<Store: LedgerStore>(_ parameters: ReportParameters, store: Store, treeSize: Int64? = nil, cache: ReportBookCache? = nil) async throws -> Report {
+    public static func compute<Store: LedgerStore>(
+        _ parameters: ReportParameters, store: Store, treeSize: Int64? = nil, cache: ReportBookCache? = nil
+    ) async throws -> Report {
+        // A kept latest book may have moved past the checkpoint read a moment ago: read
+        // it again (a few times; then the checkpoint read is replayed like a tree size).
+        for attempt in 0... {
+            let checkpoint = try await checkpoint(treeSize: treeSize, store: store)
+            let size = treeSize == nil && attempt < 3 ? nil : checkpoint.treeSize
+            let key = ReportBookCache.Key(asOf: parameters.asOf, from: parameters.from, treeSize: size)
+            guard let book = try await book(key, upTo: checkpoint.treeSize, store: store, cache: cache) else {
+                continue
+            }
+            let records = parameters.audience == .auditor ? try await store.privateMemberData() : [:]
+            return try ReportComputer.compute(parameters, book: book, checkpoint: checkpoint, privateData: records)
+        }
+        preconditionFailure("unreachable: the loop returns or throws")
+    }
+
+    /// The signed checkpoint of `treeSize` entries, or the latest.
+    static func checkpoint<Store: LedgerStore>(treeSize: Int64?, store: Store) async throws -> CheckpointReference {
         let stored: StoredCheckpoint?
         if let treeSize {
             stored = try await store.checkpoint(treeSize: treeSize)
@@ -24,77 +43,93 @@ public enum LogReports {
             stored = try await store.latestCheckpoint()
         }
         guard let stored else { throw ReportError.unknown("the log has no signed checkpoint yet") }
-        let checkpoint = try CheckpointReference(note: stored.note)
-        let book = try await book(asOf: parameters.asOf, from: parameters.from, upTo: checkpoint.treeSize, store: store, cache: cache)
-        let records = parameters.audience == .auditor ? try await store.privateMemberData() : [:]
-        return try ReportComputer.compute(parameters, book: book, checkpoint: checkpoint, privateData: records)
+        return try CheckpointReference(note: stored.note)
     }
 
-    /// Replays the log up to the latest checkpoint into `cache`'s book without date cuts
-    /// (the one most reports use); returns the entries replayed.
+    /// Replays the log up to the latest checkpoint into `cache`'s default book (no date
+    /// cuts: the one most reports use); returns the entries replayed.
     public static func warm<Store: LedgerStore>(store: Store, cache: ReportBookCache) async throws -> Int64 {
-        guard let stored = try await store.latestCheckpoint() else { return 0 }
-        _ = try await book(asOf: nil, from: nil, upTo: stored.treeSize, store: store, cache: cache)
-        return stored.treeSize
+        for _ in 0..<3 {
+            guard let stored = try await store.latestCheckpoint() else { return 0 }
+            let treeSize = try CheckpointReference(note: stored.note).treeSize
+            if try await book(.default, upTo: treeSize, store: store, cache: cache) != nil { return treeSize }
+        }
+        return 0
     }
 
-    /// The book for a date cut at `treeSize` entries: the cached one advanced by the
-    /// entries since, or a replay from the start; kept in `cache` afterwards.
-    ///
-    /// A long replay (`cache.largeReplayEntries` or more entries to apply) holds one of
-    /// the cache's replay slots: a request for the same cut waits for it and starts from
-    /// the book it kept; a request for another cut while the slots are taken is refused
-    /// with `ReportBusy` — so public requests with ever new dates cannot make the server
-    /// replay the log many times over at once.
-    static func book<Store: LedgerStore>(asOf: LocalDate?, from: LocalDate?, upTo treeSize: Int64, store: Store, cache: ReportBookCache?) async throws -> ReportBook {
-        let key = ReportBookCache.Key(asOf: asOf, from: from)
-        while true {
-            var book = await cache?.book(for: key, atMost: treeSize) ?? ReportBook(asOf: asOf, from: from)
-            var holdsSlot = false
-            if let cache, treeSize - book.entryCount >= cache.largeReplayEntries {
-                switch try await cache.beginLargeReplay(for: key, entries: treeSize - book.entryCount) {
-                case .waited: continue
-                case .started: holdsSlot = true
-                }
+    /// The book for `key` at `treeSize` entries: kept in `cache`, or the kept one of the
+    /// same cut advanced by the entries since, or a replay from the start — within the
+    /// cache's bounds (`ReportBusy` beyond them). `nil` when the kept latest book has
+    /// moved past `treeSize`: the caller reads the latest checkpoint again.
+    static func book<Store: LedgerStore>(
+        _ key: ReportBookCache.Key, upTo treeSize: Int64, store: Store, cache: ReportBookCache?
+    ) async throws -> ReportBook? {
+        guard let cache else {
+            var book = ReportBook(asOf: key.asOf, from: key.from)
+            try await replay(store: store, from: 0, upTo: treeSize) { entry throws(ReportError) in
+                try book.apply(entry)
             }
-            do {
-                try await replay(store: store, from: book.entryCount, upTo: treeSize) { entry throws(ReportError) in try book.apply(entry) }
-            } catch {
-                if holdsSlot { await cache?.endLargeReplay(for: key) }
-                throw error
-            }
-            await cache?.keep(book, for: key)
-            if holdsSlot { await cache?.endLargeReplay(for: key) }
             return book
+        }
+        while true {
+            switch try await cache.lease(key, upTo: treeSize) {
+            case .kept(let book): return book
+            case .moved: return nil
+            case .askAgain: continue
+            case .replay(var book):
+                do {
+                    // Replays for others parse on one core, so the default report and every
+                    // other request keep the rest of the machine while they run.
+                    let parts = key == .default ? nil : 1
+                    try await replay(store: store, from: book.entryCount, upTo: treeSize, parts: parts) {
+                        entry throws(ReportError) in try book.apply(entry)
+                    }
+                } catch {
+                    await cache.finish(key, book: nil)
+                    throw error
+                }
+                await cache.finish(key, book: book)
+                return book
+            }
         }
     }
 
     /// Reads and parses the entries from `start` up to `treeSize`, in order. The next
-    /// page is read and parsed (on every core) while the current one is applied.
-    static func replay<Store: LedgerStore>(store: Store, from start: Int64, upTo treeSize: Int64, _ apply: (LogEntry) throws(ReportError) -> Void) async throws {
+    /// page is read and parsed (on every core, or on `parts` at most) while the current
+    /// one is applied.
+    static func replay<Store: LedgerStore>(
+        store: Store, from start: Int64, upTo treeSize: Int64, parts: Int? = nil,
+        _ apply: (LogEntry) throws(ReportError) -> Void
+    ) async throws {
         func load(_ first: Int64) -> Task<[LogEntry], any Error> {
             Task {
                 let page = try await store.logEntries(start: first, end: treeSize, limit: pageSize)
                 guard page.entries.count == min(pageSize, Int(treeSize - first)) else {
                     throw ReportError.malformed("the log ends at \(first + Int64(page.entries.count)), before \(treeSize)")
                 }
-                return try await parseInParallel(page.entries)
+                return try await parseInParallel(page.entries, parts: parts)
             }
         }
+        // On one core the next page is read only after this one is applied.
+        let pipelined = parts != 1
         var position = start
         var pending = position < treeSize ? load(position) : nil
         while let current = pending {
             let entries = try await current.value
             position += Int64(entries.count)
-            pending = position < treeSize ? load(position) : nil
+            pending = pipelined && position < treeSize ? load(position) : nil
             for entry in entries { try apply(entry) }
+            if !pipelined, position < treeSize {
+                pending = load(position)
+                await Task.yield()
+            }
         }
     }
 
     /// Parses a page of entries on every core (parsing is most of a replay's time); the
     /// result keeps the page's order.
-    static func parseInParallel(_ entries: [StoredLogEntry]) async throws -> [LogEntry] {
-        let parts = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 8)
+    static func parseInParallel(_ entries: [StoredLogEntry], parts: Int? = nil) async throws -> [LogEntry] {
+        let parts = parts ?? min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 8)
         guard entries.count >= 1_000, parts > 1 else { return try entries.map { stored throws(ReportError) in try parse(stored) } }
         let chunk = (entries.count + parts - 1) / parts
         return try await withThrowingTaskGroup(of: (Int, [LogEntry]).self) { group in
@@ -115,97 +150,6 @@ public enum LogReports {
         } catch {
             throw .malformed("log entry \(stored.index) does not parse: \(error)")
         }
-    }
-}
-
-/// Report books kept between requests, so a report at a later checkpoint replays only the
-/// entries appended since (a book is a value: the copy taken here is advanced, the kept
-/// one is replaced). Bounded: a few books per distinct (as_of, from).
-public actor ReportBookCache {
-    /// Books differ only by their date cuts.
-    public struct Key: Hashable, Sendable {
-        public let asOf: LocalDate?
-        public let from: LocalDate?
-
-        public init(asOf: LocalDate?, from: LocalDate?) {
-            self.asOf = asOf
-            self.from = from
-        }
-    }
-
-    /// Most books kept; each holds one pass over the log's facts.
-    public static let booksMax = 4
-    private var books: [Key: ReportBook] = [:]
-    private var recent: [Key] = []
-
-    /// Replays of at least this many entries are long: they take a replay slot.
-    public let largeReplayEntries: Int64
-    /// Long replays running at once (each holds a book of the whole log in memory).
-    public static let largeReplaysMax = 1
-    /// The long replays running, by cut, with the requests waiting for each.
-    private var largeReplays: [Key: (entries: Int64, waiting: [CheckedContinuation<Void, Never>])] = [:]
-
-    public init(largeReplayEntries: Int64 = 50_000) {
-        self.largeReplayEntries = largeReplayEntries
-    }
-
-    /// How a long replay was entered.
-    public enum LargeReplayStart: Sendable, Equatable {
-        /// The caller holds a slot and must call `endLargeReplay(for:)`.
-        case started
-        /// A replay of the same cut ran and ended meanwhile: look in the cache again.
-        case waited
-    }
-
-    /// Takes a slot for a long replay of `entries` entries into the `key` cut, waits for
-    /// one of the same cut already running, or throws `ReportBusy` when the slots are
-    /// taken by other cuts.
-    public func beginLargeReplay(for key: Key, entries: Int64) async throws(ReportBusy) -> LargeReplayStart {
-        if largeReplays[key] != nil {
-            await withCheckedContinuation { largeReplays[key]?.waiting.append($0) }
-            return .waited
-        }
-        guard largeReplays.count < Self.largeReplaysMax else {
-            // A rough wait: the replays running, at about 30,000 entries a second.
-            let running = largeReplays.values.map(\.entries).max() ?? entries
-            throw ReportBusy(retryAfterSeconds: Int(max(1, min(running / 30_000, 600))))
-        }
-        largeReplays[key] = (entries, [])
-        return .started
-    }
-
-    /// Gives the slot back and wakes the requests waiting for this cut.
-    public func endLargeReplay(for key: Key) {
-        for waiting in largeReplays.removeValue(forKey: key)?.waiting ?? [] { waiting.resume() }
-    }
-
-    /// Requests waiting for the long replay of `key` (for tests).
-    public func waitingCount(for key: Key) -> Int {
-        largeReplays[key]?.waiting.count ?? 0
-    }
-
-    /// A kept book for `key` that has consumed at most `treeSize` entries.
-    func book(for key: Key, atMost treeSize: Int64) -> ReportBook? {
-        guard let book = books[key], book.entryCount <= treeSize else { return nil }
-        return book
-    }
-
-    /// Keeps `book` as the latest for `key`, unless a further-advanced one is kept.
-    func keep(_ book: ReportBook, for key: Key) {
-        if let kept = books[key], kept.entryCount >= book.entryCount { return }
-        books[key] = book
-        recent.removeAll { $0 == key }
-        recent.append(key)
-        while recent.count > Self.booksMax { books[recent.removeFirst()] = nil }
-    }
-}
-
-/// The server is already replaying the log for another date cut; retry later.
-public struct ReportBusy: Error, Sendable, Equatable {
-    public let retryAfterSeconds: Int
-
-    public init(retryAfterSeconds: Int) {
-        self.retryAfterSeconds = retryAfterSeconds
     }
 }
 

@@ -75,7 +75,7 @@ struct ReportController<Store: LedgerStore> {
         } catch let busy as ReportBusy {
             throw Problem(
                 status: .serviceUnavailable, code: "report_busy", title: "The server is preparing another report",
-                detail: "a report for another date is being computed from the whole log; retry in \(busy.retryAfterSeconds) s",
+                detail: "the server is replaying the log for other reports; retry in \(busy.retryAfterSeconds) s",
                 headers: [.retryAfter: String(busy.retryAfterSeconds)]
             )
         }

@@ -27,6 +27,24 @@ public struct RequestLimits: Sendable, Equatable {
     public var rateLimitPerMinute = 12_000
     /// Longest a connection may stay silent (mid-request or idle) before it is closed.
     public var requestTimeoutSeconds = 30
+    /// Requests a client address without a valid key may make in a burst; 0 disables it.
+    /// Public reports replay the log, so the public gets less than a key holder.
+    public var anonymousRateLimitBurst = 60
+    /// Requests per minute an address without a key regains.
+    public var anonymousRateLimitPerMinute = 300
+    /// Client addresses whose buckets are kept; beyond it newcomers share one bucket.
+    public var rateLimitAddressesMax = 10_000
+    /// Report replays (a report book built or advanced for a date cut or an older tree
+    /// size) running at once, whatever the log's size; the default book is not counted.
+    /// Each parses on one core, so one leaves the rest of the machine to other requests.
+    public var reportReplaysMax = 1
+    /// Requests that may wait for a replay slot; beyond it, 503 `report_busy`.
+    public var reportReplayQueueMax = 4
+    /// Report books kept for date cuts and tree sizes, besides the default book.
+    public var reportBooksMax = 8
+    /// Facts (accounts, balances, members, pledges, ...) those kept books may hold in all:
+    /// the memory bound, as a book's size grows with its facts, not with its entries.
+    public var reportBookFactsMax = 2_000_000
 
     public init() {}
 
@@ -46,6 +64,13 @@ public struct RequestLimits: Sendable, Equatable {
             ("rate_limit_burst", rateLimitBurst, 0...1_000_000),
             ("rate_limit_per_minute", rateLimitPerMinute, 1...60_000_000),
             ("request_timeout_seconds", requestTimeoutSeconds, 1...3_600),
+            ("anonymous_rate_limit_burst", anonymousRateLimitBurst, 0...1_000_000),
+            ("anonymous_rate_limit_per_minute", anonymousRateLimitPerMinute, 1...60_000_000),
+            ("rate_limit_addresses_max", rateLimitAddressesMax, 2...10_000_000),
+            ("report_replays_max", reportReplaysMax, 1...64),
+            ("report_replay_queue_max", reportReplayQueueMax, 0...1_000),
+            ("report_books_max", reportBooksMax, 0...1_000),
+            ("report_book_facts_max", reportBookFactsMax, 0...100_000_000),
         ]
     }
 
@@ -67,6 +92,13 @@ public struct RequestLimits: Sendable, Equatable {
         case "rate_limit_burst": rateLimitBurst = value
         case "rate_limit_per_minute": rateLimitPerMinute = value
         case "request_timeout_seconds": requestTimeoutSeconds = value
+        case "anonymous_rate_limit_burst": anonymousRateLimitBurst = value
+        case "anonymous_rate_limit_per_minute": anonymousRateLimitPerMinute = value
+        case "rate_limit_addresses_max": rateLimitAddressesMax = value
+        case "report_replays_max": reportReplaysMax = value
+        case "report_replay_queue_max": reportReplayQueueMax = value
+        case "report_books_max": reportBooksMax = value
+        case "report_book_facts_max": reportBookFactsMax = value
         default: return false
         }
         return true

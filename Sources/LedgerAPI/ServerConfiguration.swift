@@ -25,6 +25,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var tlsCertificatePath: String?
     /// PEM private key of the certificate.
     public var tlsKeyPath: String?
+    /// Reverse proxies whose forwarding header names the client (for the per-address rate
+    /// limit); empty by default: the header is ignored and the TCP peer is the client.
+    public var trustedProxies = TrustedProxies.none
+    /// Which forwarding header the trusted proxies write.
+    public var clientAddressHeader = ClientAddressHeader.xForwardedFor
 
     public init(
         host: String, port: Int, databasePath: String, logLevel: Logger.Level,
@@ -73,9 +78,13 @@ extension ServerConfiguration {
         let limits: [String: Int]?
         let tlsCertificate: String?
         let tlsKey: String?
+        let trustedProxies: [String]?
+        let clientAddressHeader: String?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case host, port, database, limits
+            case trustedProxies = "trusted_proxies"
+            case clientAddressHeader = "client_address_header"
             case logLevel = "log_level"
             case logKey = "log_key"
             case logOrigin = "log_origin"
@@ -99,6 +108,8 @@ extension ServerConfiguration {
             limits = try container.decodeIfPresent([String: Int].self, forKey: .limits)
             tlsCertificate = try container.decodeIfPresent(String.self, forKey: .tlsCertificate)
             tlsKey = try container.decodeIfPresent(String.self, forKey: .tlsKey)
+            trustedProxies = try container.decodeIfPresent([String].self, forKey: .trustedProxies)
+            clientAddressHeader = try container.decodeIfPresent(String.self, forKey: .clientAddressHeader)
         }
 
         struct AnyKey: CodingKey {
@@ -131,6 +142,7 @@ extension ServerConfiguration {
             for (name, value) in file.limits ?? [:] {
                 guard configuration.limits.set(name, value) else { throw Invalid(description: "unknown limit \"\(name)\"") }
             }
+            try configuration.applyProxies(file.trustedProxies, header: file.clientAddressHeader)
         }
         // COMMONS_LEDGER_LIMIT_<NAME>, e.g. COMMONS_LEDGER_LIMIT_BODY_BYTES_MAX=65536.
         for (variable, text) in environment where variable.hasPrefix("COMMONS_LEDGER_LIMIT_") {
@@ -142,12 +154,29 @@ extension ServerConfiguration {
         if let problem = configuration.limits.problem { throw Invalid(description: problem) }
         configuration.tlsCertificatePath = environment["COMMONS_LEDGER_TLS_CERTIFICATE"] ?? configuration.tlsCertificatePath
         configuration.tlsKeyPath = environment["COMMONS_LEDGER_TLS_KEY"] ?? configuration.tlsKeyPath
+        // COMMONS_LEDGER_TRUSTED_PROXIES=10.0.0.0/8,::1 (empty: none).
+        try configuration.applyProxies(
+            environment["COMMONS_LEDGER_TRUSTED_PROXIES"].map { $0.split(separator: ",").map(String.init) },
+            header: environment["COMMONS_LEDGER_CLIENT_ADDRESS_HEADER"]
+        )
         try configuration.apply(
             host: environment["COMMONS_LEDGER_HOST"], port: environment["COMMONS_LEDGER_PORT"],
             database: environment["COMMONS_LEDGER_DATABASE"], logLevel: environment["COMMONS_LEDGER_LOG_LEVEL"],
             logKey: environment["COMMONS_LEDGER_LOG_KEY"], logOrigin: environment["COMMONS_LEDGER_LOG_ORIGIN"]
         )
         return configuration
+    }
+
+    /// Sets the trusted proxies and their header, when given, validating each.
+    mutating func applyProxies(_ proxies: [String]?, header: String?) throws {
+        if let proxies { trustedProxies = try TrustedProxies(proxies) }
+        if let header {
+            guard let value = ClientAddressHeader(rawValue: header.lowercased()) else {
+                let names = ClientAddressHeader.allCases.map(\.rawValue).joined(separator: " or ")
+                throw Invalid(description: "client_address_header must be \(names), not \"\(header)\"")
+            }
+            clientAddressHeader = value
+        }
     }
 
     /// Overrides the fields that are given, validating each.

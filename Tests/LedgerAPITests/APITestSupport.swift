@@ -17,13 +17,20 @@ struct TestServer {
     /// The server's report books, which tests may hold replay slots of.
     let reportCache: ReportBookCache
 
-    init(limits: RequestLimits = .standard, reportCache: ReportBookCache = ReportBookCache()) throws {
+    init(
+        limits: RequestLimits = .standard, reportCache: ReportBookCache = ReportBookCache(), trustedProxies: [String] = []
+    ) throws {
         self.reportCache = reportCache
         directory = try TemporaryDirectory()
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, databasePath: directory.path("ledger.sqlite"), logLevel: .critical)
         configuration.limits = limits
+        configuration.trustedProxies = try TrustedProxies(trustedProxies)
         self.configuration = configuration
     }
+
+    /// Router tests have no connection: the direct peer's address is read from this
+    /// header instead (absent: unknown, as for a Unix socket).
+    static let peerHeader = "x-test-peer"
 
     /// Runs `body` against the real router, with a client that sends the first admin
     /// key's token unless told otherwise.
@@ -31,6 +38,9 @@ struct TestServer {
         let token = TokenBox()
         let app = try await buildApplication(
             configuration: configuration, clock: clock, identifiers: SeededIdentifiers(seed: 7), reportCache: reportCache,
+            peerAddress: .init { request, _ in
+                request.headers.first { $0.name.canonicalName == Self.peerHeader }?.value
+            },
             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
             onFirstAdminToken: { _, value in token.set(value) }
         )

@@ -35,36 +35,36 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) // a slot never given back would hang, not fail
-    func oneLongReplayRunsAtATimeAndTheSameCutWaitsForIt() async throws {
-        let cache = ReportBookCache(largeReplayEntries: 10)
-        let latest = ReportBookCache.Key(asOf: nil, from: nil)
+    func oneReplayRunsAtATimeAndTheSameCutWaitsForIt() async throws {
+        let cache = ReportBookCache(bounds: .init(replaysMax: 1, replayQueueMax: 0))
         let june = ReportBookCache.Key(asOf: LocalDate("2026-06-30"), from: nil)
-        #expect(try await cache.beginLargeReplay(for: latest, entries: 90_000) == .started)
+        let july = ReportBookCache.Key(asOf: LocalDate("2026-07-31"), from: nil)
+        guard case .replay = try await cache.lease(june, upTo: 90_000) else { Issue.record("no replay"); return }
         // Another cut is refused while the slot is taken, with a wait of 90,000 / 30,000 s.
         await #expect(throws: ReportBusy(retryAfterSeconds: 3)) {
-            if try await cache.beginLargeReplay(for: june, entries: 20) == .started { await cache.endLargeReplay(for: june) }
+            if case .replay = try await cache.lease(july, upTo: 20) { await cache.finish(july, book: nil) }
         }
-        // The same cut waits, and is told to look in the cache again once it ended.
-        let waiter = Task { try await cache.beginLargeReplay(for: latest, entries: 90_000) }
-        while await cache.waitingCount(for: latest) == 0 { await Task.yield() }
-        await cache.endLargeReplay(for: latest)
-        #expect(try await waiter.value == .waited)
-        #expect(try await cache.beginLargeReplay(for: june, entries: 20) == .started)
-        await cache.endLargeReplay(for: june)
+        // The same cut waits, and is told to ask again once the replay ended.
+        let waiter = Task { try await cache.lease(june, upTo: 90_000) }
+        while await !cache.isWaiting(for: june) { await Task.yield() }
+        await cache.finish(june, book: nil)
+        guard case .askAgain = try await waiter.value else { Issue.record("did not wait"); return }
+        guard case .replay = try await cache.lease(july, upTo: 20) else { Issue.record("slot not given back"); return }
+        await cache.finish(july, book: nil)
     }
 
     @Test(.timeLimit(.minutes(1)))
     func aReportForAnotherDateDuringALongReplayIs503WithRetryAfter() async throws {
-        let cache = ReportBookCache(largeReplayEntries: 1)
+        let cache = ReportBookCache(bounds: .init(replaysMax: 1, replayQueueMax: 0))
         try await TestServer(reportCache: cache).run { client in
             try await Self.setUp(client)
             let elsewhere = ReportBookCache.Key(asOf: LocalDate("2020-01-01"), from: nil)
-            #expect(try await cache.beginLargeReplay(for: elsewhere, entries: 60_000) == .started)
+            guard case .replay = try await cache.lease(elsewhere, upTo: 60_000) else { Issue.record("no slot"); return }
             let busy = try await client.call(.get, "/v1/reports/reciprocity?as_of=2026-06-30", as: .anonymous)
             #expect(busy.status == .serviceUnavailable)
             #expect(busy.code == "report_busy")
             #expect(busy.headers[.retryAfter] == "2")
-            await cache.endLargeReplay(for: elsewhere)
+            await cache.finish(elsewhere, book: nil)
             let served = try await client.call(.get, "/v1/reports/reciprocity?as_of=2026-06-30", as: .anonymous)
             #expect(served.status == .ok)
         }

@@ -33,7 +33,26 @@ import Testing
         #expect(configuration.limits.pageSizeMax == 1_000)
     }
 
+    @Test func trustedProxiesComeFromTheFileAndTheEnvironment() throws {
+        let file = Array(#"{"trusted_proxies": ["10.0.0.0/8", "::1"], "client_address_header": "forwarded"}"#.utf8)
+        let fromFile = try ServerConfiguration.load(fileContents: file, environment: [:])
+        #expect(fromFile.trustedProxies.entries == ["10.0.0.0/8", "::1/128"])
+        #expect(fromFile.clientAddressHeader == .forwarded)
+        let fromEnvironment = try ServerConfiguration.load(
+            fileContents: file, environment: ["COMMONS_LEDGER_TRUSTED_PROXIES": "127.0.0.1, 192.168.0.0/16"]
+        )
+        #expect(fromEnvironment.trustedProxies.entries == ["127.0.0.1/32", "192.168.0.0/16"])
+        #expect(ServerConfiguration.defaults.trustedProxies.entries.isEmpty)
+        #expect(ServerConfiguration.defaults.clientAddressHeader == .xForwardedFor)
+    }
+
     @Test(arguments: [
+        (#"{"trusted_proxies": ["proxy.internal"]}"#, [String: String]()),
+        (#"{"trusted_proxies": ["10.0.0.0/40"]}"#, [:]),
+        ("{}", ["COMMONS_LEDGER_TRUSTED_PROXIES": "10.0.0.1,nonsense"]),
+        ("{}", ["COMMONS_LEDGER_CLIENT_ADDRESS_HEADER": "x-real-ip"]),
+        ("{}", ["COMMONS_LEDGER_LIMIT_REPORT_REPLAYS_MAX": "0"]),
+        ("{}", ["COMMONS_LEDGER_LIMIT_RATE_LIMIT_ADDRESSES_MAX": "1"]),
         (#"{"limits": {"postings_max": 1000}}"#, [String: String]()),
         (#"{"limits": {"posting_max": 10}}"#, [:]),
         ("{}", ["COMMONS_LEDGER_LIMIT_PAGE_SIZE_MAX": "0"]),
