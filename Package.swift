@@ -92,6 +92,7 @@ let package = Package(
         .executableTarget(
             name: "LedgerBench",
             dependencies: [
+                "FundCore",
                 "LedgerCore",
                 "LedgerStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

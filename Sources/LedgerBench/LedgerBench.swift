@@ -34,9 +34,26 @@ struct LedgerBench: AsyncParsableCommand {
     @Flag(help: "Afterwards, time the trial balance as of each quarter's end (best of three, through the store).")
     var trialBalance = false
 
+    @Option(help: "Instead: time one page of the pledge list by status on a book of this many pledges.")
+    var pledges: Int?
+
+    @Option(help: "With --pledges: one pledge in this many is paid in full.")
+    var paidEvery = 100
+
+    @Option(help: "With --pledges: the page size.")
+    var pageSize = 50
+
     func run() async throws {
         guard !FileManager.default.fileExists(atPath: database) else {
             throw ValidationError("\(database) exists; the benchmark needs a fresh file")
+        }
+        if let pledges {
+            guard pledges >= 1, paidEvery >= 1, (1...Limits.pageSizeMax).contains(pageSize) else {
+                throw ValidationError("--pledges ≥ 1, --paid-every ≥ 1, --page-size 1…\(Limits.pageSizeMax)")
+            }
+            let bench = PledgeListBench(database: database, pledges: pledges, paidEvery: paidEvery, pageSize: pageSize)
+            try await bench.run()
+            return
         }
         // The key goes beside the database, where `commons-ledger verify` looks for it.
         let keyPath = LogSigner.defaultPath(besideDatabase: database)

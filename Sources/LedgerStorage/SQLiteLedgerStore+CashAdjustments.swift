@@ -111,8 +111,9 @@ extension SQLiteLedgerStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT seq, id FROM cash_adjustments WHERE seq > ?
-                    AND (? IS NULL OR fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?)) ORDER BY seq
+                    SELECT c.seq, c.id FROM cash_adjustments c WHERE c.seq > ?
+                    AND (? IS NULL OR c.fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
+                    AND \(Self.cashAdjustmentCandidates(filter.state)) ORDER BY c.seq
                     """,
                 arguments: [after, filter.fundID, filter.fundID, filter.fundID]
             )
@@ -132,6 +133,23 @@ extension SQLiteLedgerStore {
                 last = try LedgerRows.integer(row, "seq")
             }
             return Page(items: views, nextCursor: hasMore ? PageCursor(fields: ["cash_adjustment", String(last)]) : nil)
+        }
+    }
+
+    /// The SQL condition every adjustment `c` in `state` meets, read from its row and its
+    /// step: a necessary condition, never the definition — `CashAdjustment.state(after:)`
+    /// is, and it is applied to each candidate.
+    static func cashAdjustmentCandidates(_ state: CashAdjustment.State?) -> String {
+        func step(_ kind: CashAdjustmentStep.Kind) -> String {
+            """
+            EXISTS (SELECT 1 FROM cash_adjustment_steps s WHERE s.adjustment_id = c.id AND s.kind = '\(kind.rawValue)')
+            """
+        }
+        switch state {
+        case nil: return "1"
+        case .posted: return "(c.needs_approval = 0 OR \(step(.approve)))"
+        case .rejected: return "(c.needs_approval = 1 AND \(step(.reject)))"
+        case .requested: return "(c.needs_approval = 1 AND NOT \(step(.reject)) AND NOT \(step(.approve)))"
         }
     }
 

@@ -161,9 +161,10 @@ extension SQLiteLedgerStore {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT seq, id FROM disbursements WHERE seq > ? AND (? IS NULL OR member_id = ?)
-                    AND (? IS NULL OR fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
-                    AND substr(requested_at, 1, 10) >= ? AND substr(requested_at, 1, 10) <= ? ORDER BY seq
+                    SELECT d.seq, d.id FROM disbursements d WHERE d.seq > ? AND (? IS NULL OR d.member_id = ?)
+                    AND (? IS NULL OR d.fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
+                    AND substr(d.requested_at, 1, 10) >= ? AND substr(d.requested_at, 1, 10) <= ?
+                    AND \(Self.disbursementCandidates(filter.state)) ORDER BY d.seq
                     """,
                 arguments: [
                     after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID,
@@ -184,6 +185,32 @@ extension SQLiteLedgerStore {
                 last = try LedgerRows.integer(row, "seq")
             }
             return Page(items: views, nextCursor: hasMore ? PageCursor(fields: ["disbursement", String(last)]) : nil)
+        }
+    }
+
+    /// The SQL condition every disbursement `d` in `state` meets, read from its steps and
+    /// its fund's threshold: a necessary condition, never the definition —
+    /// `Disbursement.state(after:approvalsNeeded:)` is, and it is applied to each candidate.
+    static func disbursementCandidates(_ state: Disbursement.State?) -> String {
+        func step(_ kind: DisbursementStep.Kind) -> String {
+            "EXISTS (SELECT 1 FROM disbursement_steps s WHERE s.disbursement_id = d.id AND s.kind = '\(kind.rawValue)')"
+        }
+        let approvals = """
+            (SELECT count(*) FROM disbursement_steps s WHERE s.disbursement_id = d.id AND s.kind = 'approve')
+            """
+        // As `approvalsNeeded(in:)`: two above the fund's threshold for the asset, else one.
+        let needed = """
+            (CASE WHEN d.amount > (SELECT fa.two_approvals_above FROM fund_assets fa JOIN funds f ON f.seq = fa.fund_seq
+            WHERE f.id = d.fund_id AND fa.asset = d.asset) THEN 2 ELSE 1 END)
+            """
+        let open = "NOT \(step(.cancel)) AND NOT \(step(.reject)) AND NOT \(step(.pay))"
+        switch state {
+        case nil: return "1"
+        case .cancelled: return step(.cancel)
+        case .rejected: return "(NOT \(step(.cancel)) AND \(step(.reject)))"
+        case .paid: return "(NOT \(step(.cancel)) AND NOT \(step(.reject)) AND \(step(.pay)))"
+        case .approved: return "(\(open) AND \(approvals) >= \(needed))"
+        case .requested: return "(\(open) AND \(approvals) < \(needed))"
         }
     }
 

@@ -68,19 +68,25 @@ extension SQLiteLedgerStore {
             var views: [PledgeView] = []
             var last: Int64 = after
             var hasMore = false
-            // Status is derived, so it is filtered after reading: a status filter may read
-            // many pledges to fill one page (see the closing note on indexing status).
+            // SQL keeps only the candidates for the status asked (from stored facts); the
+            // Swift derivation below decides, so a page derives about a page of pledges.
+            let candidates = Self.pledgeCandidates(filter.state, today: today)
+            var arguments: StatementArguments = [
+                after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID,
+                filter.from?.description ?? "", filter.to?.description ?? "9999-12-31",
+            ]
+            arguments += candidates.arguments
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT seq, id FROM pledges WHERE seq > ? AND (? IS NULL OR member_id = ?)
-                    AND (? IS NULL OR fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
-                    AND date >= ? AND date <= ? ORDER BY seq
+                    SELECT p.seq, p.id FROM pledges p
+                    LEFT JOIN accounts a ON a.id = p.account_id
+                    LEFT JOIN balances b ON b.account_seq = a.seq AND b.asset = p.asset
+                    WHERE p.seq > ? AND (? IS NULL OR p.member_id = ?)
+                    AND (? IS NULL OR p.fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
+                    AND p.date >= ? AND p.date <= ? AND \(candidates.sql) ORDER BY p.seq
                     """,
-                arguments: [
-                    after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID,
-                    filter.from?.description ?? "", filter.to?.description ?? "9999-12-31",
-                ]
+                arguments: arguments
             )
             while let row = try rows.next() {
                 guard let id = PledgeID(try LedgerRows.text(row, "id")), let view = try Self.pledgeView(db, id: id, today: today) else { continue }
@@ -93,6 +99,32 @@ extension SQLiteLedgerStore {
                 last = try LedgerRows.integer(row, "seq")
             }
             return Page(items: views, nextCursor: hasMore ? PageCursor(fields: ["pledge", String(last)]) : nil)
+        }
+    }
+
+    /// The SQL condition every pledge in `state` meets on `today`, with its arguments
+    /// (`p` a pledge, `b` its receivable's balance): a necessary condition read from stored
+    /// facts, never the definition — `PledgeStatus` is, and it is applied to each candidate.
+    ///
+    /// Why it holds: only pledge steps post to a receivable (raw transactions may not), so
+    /// its balance is the amount less what was paid and written off; a cancellation row
+    /// exists exactly when something was written off, and it writes off all that was left.
+    /// Overdue needs an instalment due by today (the first is the earliest); open needs
+    /// none due and nothing paid; partly paid needs the last instalment still ahead.
+    static func pledgeCandidates(
+        _ state: PledgeStatus.State?, today: LocalDate
+    ) -> (sql: String, arguments: StatementArguments) {
+        let cancelled = "EXISTS (SELECT 1 FROM pledge_cancellations c WHERE c.pledge_id = p.id)"
+        let firstDue = "json_extract(p.instalments, '$[0].due_date')"
+        let day: StatementArguments = [today.description]
+        switch state {
+        case nil: return ("1", [])
+        case .cancelled: return (cancelled, [])
+        case .paid: return ("(NOT \(cancelled) AND b.balance <= 0)", [])
+        case .overdue: return ("(NOT \(cancelled) AND b.balance > 0 AND \(firstDue) <= ?)", day)
+        case .open: return ("(NOT \(cancelled) AND b.balance >= p.amount AND \(firstDue) > ?)", day)
+        case .partlyPaid:
+            return ("(NOT \(cancelled) AND b.balance > 0 AND b.balance < p.amount AND p.due_date > ?)", day)
         }
     }
 
