@@ -32,9 +32,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try Problem.bodyTooLarge(Limits.requestBodyBytesMax).response(from: request, context: context)
         } catch let error as HTTPError where error.status == .notFound {
             let allowed = RoutePolicy.methods(forPath: request.uri.path)
-            guard !allowed.isEmpty, !RoutePolicy.someTemplate(accepts: request.method.rawValue, path: request.uri.path) else {
-                return try Problem.routeNotFound.response(from: request, context: context)
-            }
+            guard !allowed.isEmpty else { return try Problem.routeNotFound.response(from: request, context: context) }
             // HEAD is answered by GET routes' existence only as 405 too: the API serves no HEAD.
             return try Problem(
                 status: .methodNotAllowed, code: "method_not_allowed", title: "The method is not allowed here",

@@ -139,23 +139,6 @@ public enum RoutePolicy {
         return best.methods.sorted()
     }
 
-    /// Whether any route template matching `path` — not only the most literal one —
-    /// takes `method`. The router prefers a literal segment and never falls back to a
-    /// parameter (`GET /v1/transactions/batch` finds the POST-only batch route, not
-    /// `GET /v1/transactions/{id}`), so such a request is a lookup of something that
-    /// does not exist: 404, as the parameterised route documents, not 405.
-    public static func someTemplate(accepts method: String, path: String) -> Bool {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        return table.keys.contains { route in
-            let parts = route.split(separator: " ", maxSplits: 1)
-            let template = parts[1].split(separator: "/", omittingEmptySubsequences: false)
-            guard parts[0] == method, template.count == segments.count else { return false }
-            return zip(template, segments).allSatisfy { pattern, segment in
-                pattern.hasPrefix("{") && pattern.hasSuffix("}") ? !segment.isEmpty : pattern == segment
-            }
-        }
-    }
-
     /// The access of a route, by method and path template; admins only when unlisted.
     public static func access(method: String, path: String) -> Access {
         table["\(method) \(path)"] ?? admins

@@ -67,8 +67,6 @@ import Testing
         Case("unknown account register", .get, "/v1/accounts/assets:nowhere/register", nil, 404, "not_found"),
         Case("unknown transaction", .get, "/v1/transactions/txn_00000000000000000000000000000000", nil, 404, "not_found"),
         Case("malformed transaction id", .get, "/v1/transactions/12", nil, 404, "not_found"),
-        // The router prefers the literal POST-only `batch` route; as a transaction id it names nothing.
-        Case("transaction id spelled like a route", .get, "/v1/transactions/batch", nil, 404, "not_found"),
         Case("reverse unknown", .post, "/v1/transactions/txn_00000000000000000000000000000000/reverse", nil, 404, "not_found"),
         Case("unknown asset", .get, "/v1/assets/XYZ", nil, 404, "not_found"),
         Case("filter by unknown account", .get, "/v1/transactions?account=assets:nowhere", nil, 404, "not_found"),
