@@ -61,6 +61,8 @@ import Testing
         // 405: the path exists, the method does not.
         Case("wrong method", .delete, "/v1/transactions", nil, 405, "method_not_allowed"),
         Case("trace", .trace, "/v1/accounts/assets:bank:usd/balances", nil, 405, "method_not_allowed"),
+        // A transaction id spelled like the POST-only batch route is that route (documented).
+        Case("GET on the batch route", .get, "/v1/transactions/batch", nil, 405, "method_not_allowed"),
         // 404: nothing there.
         Case("unknown route", .get, "/v1/nothing-here", nil, 404, "not_found"),
         Case("unknown account", .get, "/v1/accounts/assets:nowhere", nil, 404, "not_found"),

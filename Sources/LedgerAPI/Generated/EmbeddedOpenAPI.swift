@@ -948,6 +948,15 @@ paths:
         '404':
           $ref: '#/components/responses/NotFound'
           description: 'Code: `not_found` (no such transaction, or not a well-formed id).'
+        '405':
+          description: >-
+            Code: `method_not_allowed`, for the path `/v1/transactions/batch` only: that
+            is the batch route, which takes POST alone (RFC 9110: the target resource does
+            not support GET), never a transaction id.
+          content:
+            application/problem+json:
+              schema:
+                $ref: '#/components/schemas/Problem'
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '500':
@@ -7182,6 +7191,16 @@ components:
           "404": {
             "$ref": "#/components/responses/NotFound",
             "description": "Code: `not_found` (no such transaction, or not a well-formed id)."
+          },
+          "405": {
+            "description": "Code: `method_not_allowed`, for the path `/v1/transactions/batch` only: that is the batch route, which takes POST alone (RFC 9110: the target resource does not support GET), never a transaction id.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
