@@ -132,7 +132,8 @@ import Testing
                     }
                 case .fundAction(let action):
                     if action.kind == "fund.created" {
-                        fundCash.formUnion(action.accountsOpened.filter { $0.code.rawValue.contains(":cash:") }.map(\.id))
+                        let cash = action.accountsOpened.filter { $0.code.rawValue.contains(":cash:") }
+                        fundCash.formUnion(cash.map(\.id))
                     }
                     shapes.formUnion(Self.shapes(of: action))
                 default:
