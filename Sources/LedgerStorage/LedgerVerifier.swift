@@ -115,7 +115,7 @@ public struct LedgerVerifier {
                     if let transaction = logged {
                         // Transactions are stored in log order: compare by walking both in step.
                         transactionCount += 1
-                        guard let stored = try stream.next(), stored == transaction else {
+                        guard let stored = try stream.next(), ExactText.same(stored, transaction) else {
                             throw AuditFailure(index: entry.index, detail: "transaction \(transaction.id) in the tables differs from the log")
                         }
                     }
@@ -244,13 +244,16 @@ public struct LedgerVerifier {
     static func compareWithTables(_ db: Database, entry: LogEntry) throws {
         switch entry.event {
         case .assetRegistered(let asset):
-            guard let stored = try LedgerRows.asset(db, code: asset.code), stored == asset else {
+            guard let stored = try LedgerRows.asset(db, code: asset.code), stored == asset,
+                  ExactText.same(stored.name, asset.name)
+            else {
                 throw AuditFailure(index: entry.index, detail: "asset \(asset.code) in the assets table differs from the log")
             }
         case .accountOpened(let account):
             guard let stored = try LedgerRows.account(db, reference: .id(account.id))?.account,
                   stored.code == account.code, stored.type == account.type, stored.allowedAssets == account.allowedAssets,
-                  stored.constraint == account.constraint, stored.metadata == account.metadata, stored.createdAt == account.createdAt
+                  stored.constraint == account.constraint, ExactText.same(stored.metadata, account.metadata),
+                  stored.createdAt == account.createdAt
             else {
                 throw AuditFailure(index: entry.index, detail: "account \(account.code) in the accounts table differs from the log")
             }
@@ -276,7 +279,7 @@ public struct LedgerVerifier {
                 id: stored.id, date: stored.date, description: stored.description, metadata: stored.metadata,
                 postings: stored.postings, recordedAt: stored.recordedAt, reversesID: stored.reversesID, reversedByID: nil
             )
-            guard comparable == transaction else {
+            guard ExactText.same(comparable, transaction) else {
                 throw AuditFailure(index: entry.index, detail: "transaction \(transaction.id) in the tables differs from the log")
             }
         }
@@ -297,7 +300,7 @@ public struct LedgerVerifier {
             commitment: stored.commitment, createdAt: stored.createdAt, expiresAt: stored.expiresAt,
             revokedAt: key.revokedAt == nil ? nil : stored.revokedAt
         )
-        guard comparable == key else {
+        guard comparable == key, ExactText.same(comparable.name, key.name) else {
             throw AuditFailure(index: index, detail: "key \(key.id) in the api_keys table differs from the log")
         }
         guard let commitment = key.commitment else { return }
@@ -387,7 +390,7 @@ public struct LedgerVerifier {
         default:
             throw AuditFailure(index: index, detail: "unknown fund action \(action.kind)")
         }
-        guard stored == action.details else {
+        guard let stored, ExactText.same(stored, action.details) else {
             throw AuditFailure(index: index, detail: "\(action.kind) \(action.subject) in the tables differs from the log")
         }
     }

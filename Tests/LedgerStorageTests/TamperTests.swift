@@ -169,6 +169,71 @@ import Testing
         }
     }
 
+    /// One re-encoding: the table and column, the row's id, and the text as written.
+    struct ReEncoding: Sendable, CustomTestStringConvertible {
+        let name: String
+        let table: String
+        let column: String
+        let trigger: String
+        var testDescription: String { name }
+    }
+
+    static let reEncodings = [
+        ReEncoding(
+            name: "a transaction description", table: "transactions", column: "description",
+            trigger: "transactions_are_immutable_update"
+        ),
+        ReEncoding(
+            name: "a member's public name", table: "members", column: "public_name",
+            trigger: "members_are_immutable_update"
+        ),
+    ]
+
+    /// Text stored NFC, as a client sent it; its NFD form is canonically equivalent (Swift's
+    /// `==` holds) but other bytes, so a report, an export or a hash over it changes.
+    static let composedText = "Coop\u{E9}rative S\u{E9}n\u{E9}gal \u{2014} caf\u{E9}"
+
+    @Test(arguments: reEncodings)
+    func textReEncodedAsNFDInTheTablesIsCaught(_ reEncoding: ReEncoding) async throws {
+        let ledger = try TestLedger()
+        try await ledger.seed(
+            assets: [("USD", 2)], accounts: [("assets:bank:usd", "asset", nil), ("income:gifts", "income", nil)]
+        )
+        let draft = TransactionDraft(date: "2026-11-20", description: Self.composedText, postings: [
+            PostingDraft(account: "assets:bank:usd", asset: "USD", amount: 12_500),
+            PostingDraft(account: "income:gifts", asset: "USD", amount: -12_500),
+        ])
+        guard case .applied(let transaction) = try await ledger.store.recordTransaction(
+            draft, by: .system, idempotency: nil
+        ) else { throw ErasureVerifyTests.FixtureFailure() }
+        let member = MemberDraft(
+            name: Self.composedText, kind: "union", country: "SN", region: "Dakar", visibility: "public"
+        )
+        guard case .applied(let registered) = try await ledger.store.registerMember(
+            member, by: .system, idempotency: nil
+        ) else { throw ErasureVerifyTests.FixtureFailure() }
+        try ledger.store.close()
+        let verifier = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey])
+        _ = try verifier.verify()  // untouched, it passes
+
+        let decomposed = Self.composedText.decomposedStringWithCanonicalMapping
+        #expect(decomposed == Self.composedText)  // equal to Swift's `==` …
+        #expect(Array(decomposed.utf8) != Array(Self.composedText.utf8))  // … but not the same bytes
+        let id = reEncoding.table == "members" ? registered.member.id.rawValue : transaction.id.rawValue
+        let hex = decomposed.utf8.map { String(format: "%02x", $0) }.joined()
+        try SQLiteShell.execute(path: ledger.path, sql: Self.dropTriggers + """
+            DROP TRIGGER IF EXISTS \(reEncoding.trigger);
+            UPDATE \(reEncoding.table) SET \(reEncoding.column) = CAST(X'\(hex)' AS TEXT) WHERE id = '\(id)';
+            """)
+        let stored = try SQLiteShell.scalar(
+            path: ledger.path, sql: "SELECT hex(\(reEncoding.column)) FROM \(reEncoding.table) WHERE id = '\(id)';"
+        )
+        #expect(stored == hex.uppercased(), "the attack did not re-encode \(reEncoding.name)")
+        #expect(throws: AuditFailure.self, "\(reEncoding.name) re-encoded as NFD was not detected") {
+            try verifier.verify()
+        }
+    }
+
     @Test func aForeignKeyIsRefused() async throws {
         let ledger = try await AuditLogStoreTests.populated()
         try ledger.store.close()

@@ -8,7 +8,15 @@
 // `verify-report`, and export in all three journal dialects. A writer and a reader that
 // disagree (the review's rate of 20 digits) fail here without anyone thinking of the
 // value. The seed is in the test's name and in every failure.
+//
+// Every kind of log entry must be among those written: the kinds are read from the
+// OpenAPI document's description of a log entry, and each `kind: "noun.verb"` the store's
+// sources write must be documented there, so a new kind the generator forgets fails
+// here. The shapes the security fixes added within a kind (anonymous members, grants to
+// named beneficiaries, adjustments posted at once or waiting, keys for an existing person,
+// raw inflows into a fund's cash, entries made with a person's key) must appear too.
 import AuditLog
+import Foundation
 import FundCore
 import LedgerAPI
 import LedgerCore
@@ -19,21 +27,24 @@ import Testing
 
 @Suite struct GeneratedEventsReadBackTests {
     /// Writes attempted per seed: enough for every kind of event several times over.
-    static let operations = 400
+    static let operations = 500
 
     @Test(arguments: [UInt64(20_261_204), 7, 1_234_567])
     func everyEventTheWriterAcceptsIsReadBack(seed: UInt64) async throws {
         let ledger = try TestLedger(seed: seed)
         var workload = GeneratedWorkload(seed: seed, ledger: ledger)
         try await workload.run(operations: Self.operations)
-        let kinds = try await Self.eventKinds(ledger.store)
-        for required in [
-            "asset.registered", "account.opened", "transaction.recorded", "fund.created", "member.registered",
-            "pledge.made", "contribution.received", "disbursement.requested", "disbursement.approved",
-            "fx_rate.recorded", "key.created",
-        ] {
-            #expect(kinds.contains(required), "seed \(seed): no \(required) was written (kinds: \(kinds.sorted()))")
-        }
+        let written = try await Self.writtenShapes(ledger.store)
+        let documented = try Self.documentedKinds()
+        #expect(
+            written.kinds == documented,
+            """
+            seed \(seed): kinds documented but never written: \(documented.subtracting(written.kinds).sorted()); \
+            written but not documented: \(written.kinds.subtracting(documented).sorted())
+            """
+        )
+        let missing = Shape.allCases.filter { !written.shapes.contains($0) }
+        #expect(missing.isEmpty, "seed \(seed): never written: \(missing.map(\.rawValue))")
 
         do {
             _ = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
@@ -44,26 +55,110 @@ import Testing
         try await Self.exportEveryDialect(ledger.store, seed: seed)
     }
 
-    /// The kinds of the log's entries: ledger events by name, fund actions by their kind.
-    static func eventKinds(_ store: SQLiteLedgerStore) async throws -> Set<String> {
+    @Test func everyKindTheStoreWritesIsDocumented() throws {
+        let documented = try Self.documentedKinds()
+        #expect(documented.count >= 24, "\(documented.sorted())")
+        // Each fund action the store writes names its kind as a literal `kind: "noun.verb"`
+        // (or `"noun.\(…)"` for a step's past tense, whose kinds the generated logs show).
+        let sources = Self.root.appendingPathComponent("Sources/LedgerStorage")
+        var literals: Set<String> = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for match in text.matches(of: /kind: "([a-z_]+\.[a-z_]+)"/) { literals.insert(String(match.output.1)) }
+        }
+        #expect(literals.count >= 10, "\(literals.sorted())")
+        #expect(literals.isSubset(of: documented), "undocumented kinds: \(literals.subtracting(documented).sorted())")
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The kinds the OpenAPI document lists for a log entry (`LogEntry.data`): every
+    /// backquoted `noun.verb` between "`kind` (" and "`payload`".
+    static func documentedKinds() throws -> Set<String> {
+        let data = try Data(contentsOf: root.appendingPathComponent("schema/openapi.json"))
+        let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
+        let logEntry = (schemas?["LogEntry"] as? [String: Any])?["properties"] as? [String: Any]
+        let description = try #require((logEntry?["data"] as? [String: Any])?["description"] as? String)
+        let start = try #require(description.range(of: "`kind` ("))
+        let end = try #require(description.range(of: "`payload`", range: start.upperBound..<description.endIndex))
+        let list = description[start.upperBound..<end.lowerBound]
+        return Set(list.matches(of: /`([a-z_]+\.[a-z_]+)`/).map { String($0.output.1) })
+    }
+
+    /// Shapes within a kind that the security fixes added, each of which a reader must
+    /// also read back.
+    enum Shape: String, CaseIterable {
+        case publicMember = "member.registered, public"
+        case anonymousMember = "member.registered, anonymous (private profile)"
+        case grantToMember = "disbursement.requested to a member"
+        case grantToNamedBeneficiary = "disbursement.requested to a named beneficiary"
+        case adjustmentPostedAtOnce = "cash_adjustment.requested within the allowance, posted at once"
+        case adjustmentWaiting = "cash_adjustment.requested above the allowance, waiting"
+        case keyForNewPerson = "key.created for a new person"
+        case keyForExistingPerson = "key.created for a person who holds a key"
+        case inflowIntoFundCash = "transaction.recorded paying into a fund's cash"
+        case actedByPersonsKey = "an entry made with a person's key"
+        case actedBySystem = "an entry made by the system"
+    }
+
+    /// The kinds of the log's entries, by the log's own names, and the shapes among them.
+    static func writtenShapes(_ store: SQLiteLedgerStore) async throws -> (kinds: Set<String>, shapes: Set<Shape>) {
         var kinds: Set<String> = []
+        var shapes: Set<Shape> = []
+        var people: Set<PersonID> = []
+        var fundCash: Set<AccountID> = []
         var start: Int64 = 0
         while true {
             let page = try await store.logEntries(start: start, end: nil, limit: 1_000)
             for stored in page.entries {
                 let entry = try LogEntry(json: try JSONParser.parse(stored.data))
+                kinds.insert(entry.event.kind)
+                if entry.principal.keyID == nil {
+                    shapes.insert(.actedBySystem)
+                } else if entry.principal.personID != nil {
+                    shapes.insert(.actedByPersonsKey)
+                }
                 switch entry.event {
-                case .assetRegistered: kinds.insert("asset.registered")
-                case .accountOpened: kinds.insert("account.opened")
-                case .accountClosed: kinds.insert("account.closed")
-                case .transactionRecorded: kinds.insert("transaction.recorded")
-                case .keyCreated: kinds.insert("key.created")
-                case .keyRevoked: kinds.insert("key.revoked")
-                case .fundAction(let action): kinds.insert(action.kind)
+                case .keyCreated(let key):
+                    shapes.insert(people.insert(key.personID).inserted ? .keyForNewPerson : .keyForExistingPerson)
+                case .transactionRecorded(let transaction):
+                    let isInflow = transaction.postings.contains {
+                        fundCash.contains($0.accountID) && $0.amount.minorUnits > 0
+                    }
+                    if transaction.reversesID == nil && isInflow {
+                        shapes.insert(.inflowIntoFundCash)
+                    }
+                case .fundAction(let action):
+                    if action.kind == "fund.created" {
+                        let cash = action.accountsOpened.filter { $0.code.rawValue.contains(":cash:") }
+                        fundCash.formUnion(cash.map(\.id))
+                    }
+                    shapes.formUnion(Self.shapes(of: action))
+                default:
+                    break
                 }
             }
-            guard let next = page.nextStart else { return kinds }
+            guard let next = page.nextStart else { return (kinds, shapes) }
             start = next
+        }
+    }
+
+    /// The shapes one fund action shows, read from its details as the log holds them.
+    static func shapes(of action: FundAction) -> [Shape] {
+        guard case .object(let details) = action.details else { return [] }
+        switch action.kind {
+        case "member.registered":
+            // An anonymous member's kind, country and region stay in the private store.
+            let isAnonymous = details["visibility"] == .string("anonymous") && details["kind"] == .null
+            return [isAnonymous ? .anonymousMember : .publicMember]
+        case "disbursement.requested":
+            return [details["member_id"] == .null ? .grantToNamedBeneficiary : .grantToMember]
+        case "cash_adjustment.requested":
+            return [action.transaction == nil ? .adjustmentWaiting : .adjustmentPostedAtOnce]
+        default:
+            return []
         }
     }
 

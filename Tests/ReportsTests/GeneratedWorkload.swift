@@ -1,7 +1,10 @@
-// A seeded workload over every write the store offers (ledger writes, fund steps, keys),
-// with random but valid field values and their extremes. Each write is attempted as
-// generated; a refusal (a business rule, e.g. an overdraft or a step out of order) is
-// part of the game and writes nothing, so only what the writer accepts reaches the log.
+// A seeded workload over every write the store offers (ledger writes, raw inflows into a
+// fund's cash, fund steps, cash adjustments, keys for new and existing people, revocations,
+// erasures of members' and beneficiaries' private data), acting as the system and as staff
+// keys held by people, with random but valid field values and their extremes. Each write
+// is attempted as generated; a refusal (a business rule, e.g. an overdraft, a step out of
+// order or a person approving their own request) is part of the game and writes nothing,
+// so only what the writer accepts reaches the log.
 import FundCore
 import LedgerCore
 import LedgerStorage
@@ -104,11 +107,21 @@ struct GeneratedWorkload {
     private(set) var assets: [(code: AssetCode, scale: Int)] = []
     private(set) var accounts: [AccountCode] = []
     private(set) var transactions: [TransactionID] = []
+    /// Raw transactions paying into a fund's cash.
+    private(set) var inflows: [TransactionID] = []
     private(set) var funds: [(code: String, assets: [String])] = []
     private(set) var members: [MemberID] = []
     private(set) var pledges: [PledgeID] = []
     private(set) var disbursements: [DisbursementID] = []
-    private(set) var keys: [String] = []
+    /// Disbursements to a named beneficiary, whose name can be erased.
+    private(set) var namedGrants: [DisbursementID] = []
+    /// Cash adjustments above the fund's allowance, waiting for an approver.
+    private(set) var waitingAdjustments: [CashAdjustmentID] = []
+    /// Accounts opened to be closed (a closing is refused while an account holds money).
+    private(set) var spareAccounts: [AccountCode] = []
+    /// Keys not revoked, whose holders act below; the first three are never revoked.
+    private(set) var staff: [APIKey] = []
+    private(set) var people: [PersonID] = []
 
     static let treasurer = Principal(keyID: nil, name: "treasurer", role: .treasurer)
     static let approvers = [
@@ -123,6 +136,7 @@ struct GeneratedWorkload {
 
     /// Attempts `operations` writes; a refusal is skipped, any other error fails.
     mutating func run(operations: Int) async throws {
+        try await issueStaffKeys()
         for _ in 0..<operations {
             ledger.clock.advance(microseconds: Int64(field.int(1...7_200)) * 1_000_000)
             do {
@@ -143,20 +157,35 @@ struct GeneratedWorkload {
         if accounts.count < 4 || field.chance(4) { return try await openAccount() }
         if funds.isEmpty || (funds.count < 4 && field.chance(3)) { return try await createFund() }
         if members.count < 3 || field.chance(6) { return try await registerMember() }
-        switch field.int(0...16) {
+        switch field.int(0...25) {
         case 0, 1: try await recordTransaction()
         case 2: try await recordBatch()
-        case 3: try await reverseOrClose()
+        case 3, 22: try await reverseOrClose()
         case 4, 5: try await makePledge()
         case 6: try await cancelPledge()
         case 7, 8: try await recordContribution()
-        case 9: try await requestDisbursement()
-        case 10, 11: try await takeDisbursementStep()
+        case 9, 23: try await requestDisbursement()
+        case 10, 11, 24, 25: try await takeDisbursementStep()
         case 12: try await recordConversion()
-        case 13, 14: try await recordExchangeRate()
-        case 15: try await eraseOrKey()
-        default: try await recordTransaction()
+        case 13: try await recordExchangeRate()
+        case 14: try await recordInflow()
+        case 15, 16: try await requestCashAdjustment()
+        case 17: try await takeCashAdjustmentStep()
+        case 18, 19: try await issueOrRevokeKey()
+        case 20: try await erase()
+        default: try await recordInflow()
         }
+    }
+
+    /// Who records: the operator's own name (no key) or a treasurer's or admin's key.
+    mutating func recorder() -> Principal {
+        field.pick([Self.treasurer] + staff.filter { $0.role == .treasurer || $0.role == .admin }.map(\.principal))
+    }
+
+    /// Who approves: a named approver without a key, or an approver key — the recorder's
+    /// own second key among them, which four eyes refuses.
+    mutating func approver() -> Principal {
+        field.pick(Self.approvers + staff.filter { $0.role == .approver }.map(\.principal))
     }
 
     // MARK: Ledger writes
@@ -183,7 +212,10 @@ struct GeneratedWorkload {
             code: code, type: type, allowedAssets: allowed, constraint: field.chance(15) ? "no_negative" : nil,
             metadata: field.metadata()
         )
-        accounts.append(try applied(await store.openAccount(draft, by: .system, idempotency: nil)).code)
+        let opened = try applied(await store.openAccount(draft, by: .system, idempotency: nil)).code
+        // Some stay unused, to be closed: one at least whenever none is left.
+        let isSpare = field.chance(15) || (spareAccounts.isEmpty && accounts.count >= 4)
+        if isSpare { spareAccounts.append(opened) } else { accounts.append(opened) }
     }
 
     /// A balanced draft: one asset, 2 to 6 postings (256 one time in twenty).
@@ -210,26 +242,29 @@ struct GeneratedWorkload {
 
     mutating func recordTransaction() async throws {
         let draft = transactionDraft()
-        transactions.append(try applied(await store.recordTransaction(draft, by: Self.treasurer, idempotency: nil)).id)
+        transactions.append(try applied(await store.recordTransaction(draft, by: recorder(), idempotency: nil)).id)
     }
 
     mutating func recordBatch() async throws {
         let items = (0..<field.int(1...5)).map { _ in
             (draft: transactionDraft(), idempotency: Idempotency<LedgerTransaction>?.none)
         }
-        _ = try await store.recordTransactions(items, atomic: field.chance(50), by: Self.treasurer)
+        _ = try await store.recordTransactions(items, atomic: field.chance(50), by: recorder())
     }
 
     mutating func reverseOrClose() async throws {
         if !transactions.isEmpty && field.chance(70) {
-            let id = field.pick(transactions)
+            // Reversing an inflow would take money out of the fund's cash: refused.
+            let id = field.pick(!inflows.isEmpty && field.chance(10) ? inflows : transactions)
             let description = field.chance(50) ? nil : field.text(lengthMax: Limits.descriptionLengthMax)
             let date = field.chance(50) ? nil : field.date()
+            transactions.removeAll { $0 == id }
             _ = try await store.reverseTransaction(
-                id, date: date, description: description, by: Self.treasurer, idempotency: nil
+                id, date: date, description: description, by: recorder(), idempotency: nil
             )
-        } else if let code = accounts.randomElement(using: &field.random) {
+        } else if let code = (field.chance(80) ? spareAccounts : accounts).randomElement(using: &field.random) {
             _ = try await store.closeAccount(.code(code), by: .system, idempotency: nil)
+            spareAccounts.removeAll { $0 == code }
         }
     }
 
@@ -239,10 +274,20 @@ struct GeneratedWorkload {
         let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789-")
         let length = field.chance(25) ? FundDraft.codeLengthMax - 1 : field.int(2...8)
         let code = "f" + String((0..<length).map { _ in field.pick(letters) })
-        let chosen = Array(Set((0..<field.int(1...3)).map { _ in field.pick(assets).code.rawValue })).sorted()
+        // The first fund holds two assets or more, so conversions have a fund to convert in.
+        let count = funds.isEmpty ? field.int(2...3) : field.int(1...3)
+        let chosen = assets.shuffled(using: &field.random).prefix(count).map(\.code.rawValue).sorted()
         let thresholds = field.chance(30) ? [chosen[0]: field.amount()] : [:]
+        // A daily cash-adjustment allowance for most assets (none: every adjustment waits).
+        var allowances: [String: Int64] = [:]
+        for asset in chosen where field.chance(80) {
+            allowances[asset] = field.chance(80) ? Int64(field.int(500...5_000)) : field.amount()
+        }
         let name = field.text(lengthMax: 200)
-        let draft = FundDraft(code: code, name: name, assets: chosen, twoApprovalsAbove: thresholds)
+        let draft = FundDraft(
+            code: code, name: name, assets: chosen, twoApprovalsAbove: thresholds,
+            cashAdjustmentApprovalAbove: allowances
+        )
         let fund = try applied(await store.createFund(draft, by: .system, idempotency: nil))
         funds.append((fund.code, chosen))
     }
@@ -255,7 +300,7 @@ struct GeneratedWorkload {
             visibility: field.pick(Member.Visibility.allCases).rawValue,
             contact: field.chance(50) ? field.metadata() : nil
         )
-        members.append(try applied(await store.registerMember(draft, by: Self.treasurer, idempotency: nil)).member.id)
+        members.append(try applied(await store.registerMember(draft, by: recorder(), idempotency: nil)).member.id)
     }
 
     mutating func makePledge() async throws {
@@ -281,13 +326,13 @@ struct GeneratedWorkload {
             memberID: field.pick(members).rawValue, fundID: fund.code, asset: field.pick(fund.assets), amount: amount,
             dueDate: due.description, date: field.chance(20) ? nil : date.description, instalments: instalments
         )
-        pledges.append(try applied(await store.makePledge(draft, by: Self.treasurer, idempotency: nil)).pledge.id)
+        pledges.append(try applied(await store.makePledge(draft, by: recorder(), idempotency: nil)).pledge.id)
     }
 
     mutating func cancelPledge() async throws {
         guard let pledge = pledges.randomElement(using: &field.random) else { return }
         let reason = field.text(lengthMax: Limits.descriptionLengthMax)
-        _ = try await store.cancelPledge(pledge, reason: reason, by: Self.treasurer, idempotency: nil)
+        _ = try await store.cancelPledge(pledge, reason: reason, by: recorder(), idempotency: nil)
     }
 
     mutating func recordContribution() async throws {
@@ -302,40 +347,55 @@ struct GeneratedWorkload {
             date: field.date().description,
             pledgeID: pledge?.rawValue, splitExcess: field.chance(50)
         )
-        _ = try await store.recordContribution(draft, by: Self.treasurer, idempotency: nil)
+        _ = try await store.recordContribution(draft, by: recorder(), idempotency: nil)
     }
 
     mutating func requestDisbursement() async throws {
         let fund = field.pick(funds)
+        let asset = field.pick(fund.assets)
         let toMember = field.chance(70)
+        // Mostly what the cash can pay (a grant is paid on the day of its payment).
+        let cash = try await cashHeld(fund: fund.code, asset: asset)
+        let bound = field.chance(80) && cash > 1 ? cash / 2 : Int64.max
         let draft = DisbursementDraft(
             fundID: fund.code, memberID: toMember ? field.pick(members).rawValue : nil,
             beneficiary: toMember ? nil : field.text(lengthMax: MemberDraft.nameLengthMax),
-            asset: field.pick(fund.assets),
-            amount: field.chance(50) ? Int64(field.int(1...5_000)) : field.amount(),
+            asset: asset,
+            amount: min(field.chance(70) ? Int64(field.int(1...5_000)) : field.amount(), bound),
             purpose: field.text(lengthMax: Limits.descriptionLengthMax)
         )
-        let requested = try applied(await store.requestDisbursement(draft, by: Self.treasurer, idempotency: nil))
+        let requested = try applied(await store.requestDisbursement(draft, by: recorder(), idempotency: nil))
         disbursements.append(requested.disbursement.id)
+        if !toMember { namedGrants.append(requested.disbursement.id) }
     }
 
+    /// Mostly the step the disbursement's state allows, sometimes one the writer refuses;
+    /// a finished disbursement is dropped after one last (refused) try.
     mutating func takeDisbursementStep() async throws {
         guard let id = disbursements.randomElement(using: &field.random) else { return }
-        let kind = field.pick([DisbursementStep.Kind.approve, .approve, .approve, .pay, .pay, .reject, .cancel])
-        let principal = kind == .approve || kind == .reject ? field.pick(Self.approvers) : Self.treasurer
+        let kind: DisbursementStep.Kind
+        switch try await store.disbursement(id)?.state {
+        case .requested?: kind = field.pick([.approve, .approve, .approve, .approve, .reject, .cancel, .cancel, .pay])
+        case .approved?: kind = field.pick([.pay, .pay, .pay, .pay, .cancel, .cancel, .approve])
+        default:
+            kind = field.pick(DisbursementStep.Kind.allCases)
+            disbursements.removeAll { $0 == id }
+        }
+        let principal = kind == .approve || kind == .reject ? approver() : recorder()
         let hasReason = kind == .reject || kind == .cancel || field.chance(20)
         let reason = hasReason ? field.text(lengthMax: Limits.descriptionLengthMax) : nil
         _ = try await store.takeDisbursementStep(id, kind, reason: reason, by: principal, idempotency: nil)
     }
 
     mutating func recordConversion() async throws {
-        let fund = field.pick(funds)
-        guard fund.assets.count > 1 else { return }
+        let multicurrency = funds.filter { $0.assets.count > 1 }
+        guard !multicurrency.isEmpty else { return }
+        let fund = field.pick(multicurrency)
         let pair = fund.assets.shuffled(using: &field.random)
         _ = try await store.recordConversion(
             fund: fund.code, fromAsset: pair[0],
-            fromAmount: field.chance(50) ? Int64(field.int(1...1_000)) : field.amount(),
-            toAsset: pair[1], toAmount: field.amount(), date: field.date().description, by: Self.treasurer,
+            fromAmount: field.chance(70) ? Int64(field.int(1...1_000)) : field.amount(),
+            toAsset: pair[1], toAmount: field.amount(), date: lateDate().description, by: recorder(),
             idempotency: nil
         )
     }
@@ -343,24 +403,126 @@ struct GeneratedWorkload {
     mutating func recordExchangeRate() async throws {
         let base = field.pick(assets).code.rawValue, quote = field.pick(assets).code.rawValue
         _ = try await store.recordExchangeRate(
-            base: base, quote: quote, date: field.date().description, rate: field.rate(), by: Self.treasurer,
+            base: base, quote: quote, date: field.date().description, rate: field.rate(), by: recorder(),
             idempotency: nil
         )
     }
 
-    mutating func eraseOrKey() async throws {
-        switch field.int(0...2) {
-        case 0:
-            guard let member = members.randomElement(using: &field.random) else { return }
-            _ = try await store.erasePrivateData(of: member, by: .system)
-        case 1:
-            let role = field.pick(Role.allCases)
-            let name = field.text(lengthMax: 200)
-            let created = try await store.createKey(name: name, role: role, expiresAt: nil, by: .system)
-            keys.append(created.key.id)
+    // MARK: Money into and out of a fund's cash outside the fund's steps
+
+    /// A raw transaction paying into a fund's cash from an account outside the fund (a
+    /// bank transfer booked by hand): the one raw posting to a fund account allowed.
+    mutating func recordInflow() async throws {
+        let fund = field.pick(funds)
+        let asset = field.pick(fund.assets)
+        let amount = field.chance(70) ? Int64(field.int(1...1_000_000)) : field.amount()
+        let draft = TransactionDraft(
+            date: field.date().description,
+            description: field.chance(20) ? nil : field.text(lengthMax: Limits.descriptionLengthMax),
+            metadata: field.metadata(), postings: [
+                PostingDraft(account: "assets:\(fund.code):cash:\(asset.lowercased())", asset: asset, amount: amount),
+                PostingDraft(account: field.pick(accounts).rawValue, asset: asset, amount: -amount),
+            ]
+        )
+        inflows.append(try applied(await store.recordTransaction(draft, by: recorder(), idempotency: nil)).id)
+    }
+
+    /// A date after most money came in (a fund's cash is `no_negative` on every date),
+    /// one time in five any date.
+    mutating func lateDate() -> LocalDate {
+        field.chance(80) ? LocalDate(year: 2029, month: field.int(1...12), day: field.int(1...28))! : field.date()
+    }
+
+    /// A cash adjustment (a bank fee, a correction) in a fund and asset with cash (three
+    /// tries): mostly within the fund's daily allowance (posted at once), sometimes above
+    /// it (waiting for an approver), mostly at most what the cash holds.
+    mutating func requestCashAdjustment() async throws {
+        var fund = field.pick(funds)
+        var asset = field.pick(fund.assets)
+        var cash: Int64 = 0
+        for _ in 0..<3 {
+            fund = field.pick(funds)
+            asset = field.pick(fund.assets)
+            cash = try await cashHeld(fund: fund.code, asset: asset)
+            if cash > 1 { break }
+        }
+        let small = Int64(field.int(1...400))
+        let large = Int64(field.int(401...60_000))
+        let bound = field.chance(85) ? max(1, cash / 4) : Int64.max
+        let amount = min(field.chance(60) ? small : large, bound)
+        let draft = CashAdjustmentDraft(
+            asset: asset, amount: amount, counterAccount: field.pick(accounts).rawValue,
+            date: lateDate().description, reason: field.text(lengthMax: Limits.descriptionLengthMax)
+        )
+        let view = try applied(await store.requestCashAdjustment(
+            fund: fund.code, draft, by: recorder(), idempotency: nil
+        ))
+        if view.state == .requested { waitingAdjustments.append(view.adjustment.id) }
+    }
+
+    /// What the fund's cash holds in `asset` now (0 when nothing came in).
+    func cashHeld(fund: String, asset: String) async throws -> Int64 {
+        guard let cash = AccountCode("assets:\(fund):cash:\(asset.lowercased())") else { return 0 }
+        let held = try await store.balances(of: .code(cash), asOf: nil)
+        return held?.balances.first { $0.asset.rawValue == asset }?.balance.minorUnits ?? 0
+    }
+
+    mutating func takeCashAdjustmentStep() async throws {
+        guard let id = waitingAdjustments.randomElement(using: &field.random) else { return }
+        let kind = field.pick([CashAdjustmentStep.Kind.approve, .approve, .reject])
+        let reason = kind == .reject || field.chance(20) ? field.text(lengthMax: Limits.descriptionLengthMax) : nil
+        _ = try await store.takeCashAdjustmentStep(id, kind, reason: reason, by: approver(), idempotency: nil)
+        waitingAdjustments.removeAll { $0 == id }
+    }
+
+    // MARK: Keys and erasures
+
+    /// A treasurer and an approver, each a person of their own, and a second, approver
+    /// key for the treasurer's person (which four eyes must count as the treasurer).
+    mutating func issueStaffKeys() async throws {
+        let treasurer = try await store.createKey(
+            name: "Amina (treasurer)", role: .treasurer, holder: .newPerson(name: "Amina Diallo"), expiresAt: nil,
+            by: .system
+        ).key
+        let approver = try await store.createKey(
+            name: "Kofi (approver)", role: .approver, holder: .newPerson(name: "Kofi Mensah"), expiresAt: nil,
+            by: .system
+        ).key
+        let second = try await store.createKey(
+            name: "Amina (approver)", role: .approver, holder: .person(treasurer.personID), expiresAt: nil, by: .system
+        ).key
+        staff = [treasurer, approver, second]
+        people = [treasurer.personID, approver.personID]
+    }
+
+    /// A key for a new person or for someone who holds one, or a revocation.
+    mutating func issueOrRevokeKey() async throws {
+        let issuer = field.pick([Principal.system] + staff.filter { $0.role == .admin }.map(\.principal))
+        switch field.int(0...3) {
+        case 0, 1:
+            let holder: KeyHolder = field.chance(50) || people.isEmpty
+                ? .newPerson(name: field.text(lengthMax: 200)) : .person(field.pick(people))
+            let expiry = field.chance(20) ? Timestamp(microsecondsSinceEpoch: 253_402_300_799_000_000) : nil
+            let created = try await store.createKey(
+                name: field.text(lengthMax: 200), role: field.pick(Role.allCases), holder: holder, expiresAt: expiry,
+                by: issuer
+            ).key
+            staff.append(created)
+            if !people.contains(created.personID) { people.append(created.personID) }
         default:
-            guard let id = keys.randomElement(using: &field.random) else { return }
-            _ = try await store.revokeKey(id: id, by: .system)
+            guard staff.count > 3 else { return }
+            let key = staff[field.int(3...(staff.count - 1))]
+            _ = try await store.revokeKey(id: key.id, by: issuer)
+            staff.removeAll { $0.id == key.id }
+        }
+    }
+
+    /// A data-protection request: a member's private data, or a beneficiary's name.
+    mutating func erase() async throws {
+        if field.chance(50), let member = members.randomElement(using: &field.random) {
+            _ = try await store.erasePrivateData(of: member, by: .system)
+        } else if let grant = namedGrants.randomElement(using: &field.random) {
+            _ = try await store.eraseBeneficiary(of: grant, by: .system)
         }
     }
 }
