@@ -39,26 +39,11 @@ struct CashAdjustmentController<Store: LedgerStore> {
         }
     }
 
-    /// Body of a step: an optional reason.
-    struct StepRequest: RequestBody {
-        let reason: String?
-        static var shape: JSONShape { .object(["reason": .value]) }
-    }
-
+    // A step's request and answer have the disbursement steps' shape (an optional reason;
+    // kind, principal with person, time, transaction, reason): one definition serves both.
+    typealias StepRequest = DisbursementController<Store>.StepRequest
     typealias PrincipalBody = DisbursementController<Store>.PrincipalBody
-
-    struct StepBody: Encodable, Sendable {
-        let kind: String
-        let principal: PrincipalBody
-        let at: String
-        let transactionID: String?
-        let reason: String?
-
-        enum CodingKeys: String, CodingKey {
-            case kind, principal, at, reason
-            case transactionID = "transaction_id"
-        }
-    }
+    typealias StepBody = DisbursementController<Store>.StepBody
 
     struct AdjustmentBody: Encodable, Sendable {
         let id: String
