@@ -99,14 +99,7 @@ extension SQLiteLedgerStore {
     public func cashAdjustments(
         filter: CashAdjustmentFilter, page: PageRequest
     ) async throws -> Page<CashAdjustmentView> {
-        let after = try page.cursor.map { cursor in
-            guard cursor.fields.count == 2, cursor.fields[0] == "cash_adjustment",
-                  let seq = Int64(cursor.fields[1])
-            else {
-                throw InvalidCursor()
-            }
-            return seq
-        } ?? Int64(0)
+        let after = try SequencePage.start(of: page, list: "cash_adjustment")
         return try await pool.read { db in
             let rows = try Row.fetchCursor(
                 db,
@@ -117,22 +110,13 @@ extension SQLiteLedgerStore {
                     """,
                 arguments: [after, filter.fundID, filter.fundID, filter.fundID]
             )
-            var views: [CashAdjustmentView] = []
-            var last = after
-            var hasMore = false
-            while let row = try rows.next() {
+            return try SequencePage.fill(rows, limit: page.limit, list: "cash_adjustment") { row in
                 guard let id = CashAdjustmentID(try LedgerRows.text(row, "id")),
                       let view = try Self.cashAdjustmentView(db, id: id)
-                else { continue }
-                if let state = filter.state, view.state != state { continue }
-                if views.count == page.limit {
-                    hasMore = true
-                    break
-                }
-                views.append(view)
-                last = try LedgerRows.integer(row, "seq")
+                else { return nil }
+                if let state = filter.state, view.state != state { return nil }
+                return view
             }
-            return Page(items: views, nextCursor: hasMore ? PageCursor(fields: ["cash_adjustment", String(last)]) : nil)
         }
     }
 

@@ -153,10 +153,7 @@ extension SQLiteLedgerStore {
     }
 
     public func disbursements(filter: DisbursementFilter, page: PageRequest) async throws -> Page<DisbursementView> {
-        let after = try page.cursor.map { cursor in
-            guard cursor.fields.count == 2, cursor.fields[0] == "disbursement", let seq = Int64(cursor.fields[1]) else { throw InvalidCursor() }
-            return seq
-        } ?? Int64(0)
+        let after = try SequencePage.start(of: page, list: "disbursement")
         return try await pool.read { db in
             let rows = try Row.fetchCursor(
                 db,
@@ -171,20 +168,13 @@ extension SQLiteLedgerStore {
                     filter.from?.description ?? "", filter.to?.description ?? "9999-12-31",
                 ]
             )
-            var views: [DisbursementView] = []
-            var last = after
-            var hasMore = false
-            while let row = try rows.next() {
-                guard let id = DisbursementID(try LedgerRows.text(row, "id")), let view = try Self.disbursementView(db, id: id) else { continue }
-                if let state = filter.state, view.state != state { continue }
-                if views.count == page.limit {
-                    hasMore = true
-                    break
-                }
-                views.append(view)
-                last = try LedgerRows.integer(row, "seq")
+            return try SequencePage.fill(rows, limit: page.limit, list: "disbursement") { row in
+                guard let id = DisbursementID(try LedgerRows.text(row, "id")),
+                      let view = try Self.disbursementView(db, id: id)
+                else { return nil }
+                if let state = filter.state, view.state != state { return nil }
+                return view
             }
-            return Page(items: views, nextCursor: hasMore ? PageCursor(fields: ["disbursement", String(last)]) : nil)
         }
     }
 

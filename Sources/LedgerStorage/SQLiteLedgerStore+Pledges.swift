@@ -59,15 +59,9 @@ extension SQLiteLedgerStore {
     }
 
     public func pledges(filter: PledgeFilter, page: PageRequest) async throws -> Page<PledgeView> {
-        let after = try page.cursor.map { cursor in
-            guard cursor.fields.count == 2, cursor.fields[0] == "pledge", let seq = Int64(cursor.fields[1]) else { throw InvalidCursor() }
-            return seq
-        } ?? Int64(0)
+        let after = try SequencePage.start(of: page, list: "pledge")
         let today = clock.now().date
         return try await pool.read { db in
-            var views: [PledgeView] = []
-            var last: Int64 = after
-            var hasMore = false
             // SQL keeps only the candidates for the status asked (from stored facts); the
             // Swift derivation below decides, so a page derives about a page of pledges.
             let candidates = Self.pledgeCandidates(filter.state, today: today)
@@ -88,17 +82,13 @@ extension SQLiteLedgerStore {
                     """,
                 arguments: arguments
             )
-            while let row = try rows.next() {
-                guard let id = PledgeID(try LedgerRows.text(row, "id")), let view = try Self.pledgeView(db, id: id, today: today) else { continue }
-                if let state = filter.state, view.status.state != state { continue }
-                if views.count == page.limit {
-                    hasMore = true
-                    break
-                }
-                views.append(view)
-                last = try LedgerRows.integer(row, "seq")
+            return try SequencePage.fill(rows, limit: page.limit, list: "pledge") { row in
+                guard let id = PledgeID(try LedgerRows.text(row, "id")),
+                      let view = try Self.pledgeView(db, id: id, today: today)
+                else { return nil }
+                if let state = filter.state, view.status.state != state { return nil }
+                return view
             }
-            return Page(items: views, nextCursor: hasMore ? PageCursor(fields: ["pledge", String(last)]) : nil)
         }
     }
 
