@@ -284,6 +284,14 @@ import Testing
                 """,
             check: "SELECT count(*) FROM beneficiary_private WHERE CAST(data AS TEXT) LIKE '%Kofi Mensah%';"
         ),
+        PrivateEdit(
+            name: "a private row slipped in for a member the log never registered",
+            sql: """
+                INSERT INTO member_private (member_id, salt, data)
+                VALUES ('mem_00000000000000000000000000000000', zeroblob(32), CAST('{"contact":{},"name":"Ghost"}' AS BLOB));
+                """,
+            check: "SELECT count(*) FROM member_private WHERE CAST(data AS TEXT) LIKE '%Ghost%';"
+        ),
     ]
 
     /// Two anonymous members with contacts and two grants to named beneficiaries; one of
