@@ -248,7 +248,8 @@ import Testing
             name: "an anonymous member's contact changed",
             sql: """
                 DROP TRIGGER member_private_is_immutable;
-                UPDATE member_private SET data = CAST(replace(CAST(data AS TEXT), '+221 77 000 0001', '+221 77 999 9999') AS BLOB);
+                UPDATE member_private
+                SET data = CAST(replace(CAST(data AS TEXT), '+221 77 000 0001', '+221 77 999 9999') AS BLOB);
                 """,
             check: "SELECT count(*) FROM member_private WHERE CAST(data AS TEXT) LIKE '%+221 77 999 9999%';"
         ),
@@ -256,7 +257,8 @@ import Testing
             name: "an anonymous member's region changed",
             sql: """
                 DROP TRIGGER member_private_is_immutable;
-                UPDATE member_private SET data = CAST(replace(CAST(data AS TEXT), 'West Africa', 'East Africa') AS BLOB);
+                UPDATE member_private
+                SET data = CAST(replace(CAST(data AS TEXT), 'West Africa', 'East Africa') AS BLOB);
                 """,
             check: "SELECT count(*) FROM member_private WHERE CAST(data AS TEXT) LIKE '%East Africa%';"
         ),
@@ -264,7 +266,8 @@ import Testing
             name: "a beneficiary's name changed",
             sql: """
                 DROP TRIGGER beneficiary_private_is_immutable;
-                UPDATE beneficiary_private SET data = CAST(replace(CAST(data AS TEXT), 'Amara Okonkwo', 'Someone Else') AS BLOB);
+                UPDATE beneficiary_private
+                SET data = CAST(replace(CAST(data AS TEXT), 'Amara Okonkwo', 'Someone Else') AS BLOB);
                 """,
             check: "SELECT count(*) FROM beneficiary_private WHERE CAST(data AS TEXT) LIKE '%Someone Else%';"
         ),
@@ -288,7 +291,9 @@ import Testing
             name: "a private row slipped in for a member the log never registered",
             sql: """
                 INSERT INTO member_private (member_id, salt, data)
-                VALUES ('mem_00000000000000000000000000000000', zeroblob(32), CAST('{"contact":{},"name":"Ghost"}' AS BLOB));
+                VALUES (
+                    'mem_00000000000000000000000000000000', zeroblob(32), CAST('{"contact":{},"name":"Ghost"}' AS BLOB)
+                );
                 """,
             check: "SELECT count(*) FROM member_private WHERE CAST(data AS TEXT) LIKE '%Ghost%';"
         ),
