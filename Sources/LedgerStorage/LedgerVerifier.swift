@@ -158,6 +158,7 @@ public struct LedgerVerifier {
                 throw AuditFailure(index: nil, detail: "log_nodes holds \(storedNodes) nodes; a tree of \(auditor.treeSize) entries has \(expectedNodes)")
             }
             try Self.compareTotals(db, replay: auditor.replay, transactionCount: transactionCount)
+            try Self.checkOrphanPrivateRows(db)
             try Self.checkDailyBalances(db)
             return Report(
                 entries: auditor.treeSize, checkpoints: checkpointRows.count, transactions: transactionCount,
@@ -324,6 +325,7 @@ public struct LedgerVerifier {
         let stored: JSONValue?
         switch action.kind {
         case "member.registered":
+            try checkMemberPrivateData(db, id: action.subject, index: index)
             stored = try MemberID(action.subject).flatMap { try SQLiteLedgerStore.memberView(db, id: $0) }
                 .map { view in
                     SQLiteLedgerStore.details(
@@ -347,6 +349,7 @@ public struct LedgerVerifier {
         case "contribution.received":
             stored = try ContributionID(action.subject).flatMap { try SQLiteLedgerStore.contributionView(db, id: $0) }?.contribution.details
         case "disbursement.requested":
+            try checkBeneficiaryPrivateData(db, id: action.subject, index: index)
             stored = try DisbursementID(action.subject).flatMap { try SQLiteLedgerStore.disbursementView(db, id: $0) }?.disbursement.details
         case "disbursement.beneficiary_erased":
             let id = String(action.subject.prefix { $0 != "#" })

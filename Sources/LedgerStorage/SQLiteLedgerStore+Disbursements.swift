@@ -29,7 +29,7 @@ extension SQLiteLedgerStore {
                 recipient = .member(memberID)
             } else if let name = draft.beneficiary {
                 let data = BeneficiaryPrivateData(name: name).canonicalBytes
-                privateName = (data, Array(SHA256.hash(data: salt + data)))
+                privateName = (data, Self.privateDataCommitment(salt: salt, data: data))
             }
             let disbursement = Disbursement(
                 id: id, fundID: fund.id, recipient: recipient, asset: checked.asset, amount: checked.amount,

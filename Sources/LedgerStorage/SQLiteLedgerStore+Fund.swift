@@ -16,7 +16,7 @@ extension SQLiteLedgerStore {
         return try await write(idempotency: idempotency) { db, now in
             let (member, privateData) = try draft.validated(id: MemberID(bytes: identifiers.nextIdentifierBytes()), at: now)
             let data = privateData.canonicalBytes
-            let commitment = Array(SHA256.hash(data: salt + data))
+            let commitment = Self.privateDataCommitment(salt: salt, data: data)
             // An anonymous member's profile is private data: only member_private holds it.
             let profile = member.publicProfile
             try db.execute(
@@ -218,6 +218,13 @@ extension SQLiteLedgerStore {
     }
 
     // MARK: Rows
+
+    /// SHA-256(salt || canonical private data): the commitment the log holds to a member's,
+    /// a beneficiary's or a key's private data. The writers and `verify` share this one
+    /// function, so what `verify` recomputes is exactly what was committed to.
+    static func privateDataCommitment(salt: [UInt8], data: [UInt8]) -> [UInt8] {
+        Array(SHA256.hash(data: salt + data))
+    }
 
     /// The `member.registered` entry's details. `recordedProfile` is the profile the
     /// members row holds: a public member's, an anonymous member's only if registered

@@ -35,7 +35,7 @@ extension SQLiteLedgerStore {
             }
             let person = try Self.person(db, for: holder, newID: newPersonID, at: now)
             let privateData = KeyPrivateData(keyName: name, personName: person.name)
-            let commitment = Array(SHA256.hash(data: salt + privateData.canonicalBytes))
+            let commitment = Self.privateDataCommitment(salt: salt, data: privateData.canonicalBytes)
             let key = APIKey(
                 id: id, name: name, role: role, personID: person.id, commitment: commitment,
                 createdAt: now, expiresAt: expiresAt, revokedAt: nil
@@ -100,7 +100,7 @@ extension SQLiteLedgerStore {
             arguments: [keyID]
         ), let salt = try row.decode(Data?.self, forColumn: "salt") else { return nil }
         let names = KeyPrivateData(keyName: try LedgerRows.text(row, "key_name"), personName: try LedgerRows.text(row, "person_name"))
-        return Array(SHA256.hash(data: [UInt8](salt) + names.canonicalBytes))
+        return privateDataCommitment(salt: [UInt8](salt), data: names.canonicalBytes)
     }
 
     static func person(from row: Row) throws -> Person {

@@ -234,6 +234,128 @@ import Testing
         }
     }
 
+    /// One edit of private data: SQL run with the private table's triggers dropped, and a
+    /// query that must answer "1" afterwards, so an attack that changed nothing fails.
+    struct PrivateEdit: Sendable, CustomTestStringConvertible {
+        let name: String
+        let sql: String
+        let check: String
+        var testDescription: String { name }
+    }
+
+    static let privateEdits: [PrivateEdit] = [
+        PrivateEdit(
+            name: "an anonymous member's contact changed",
+            sql: """
+                DROP TRIGGER member_private_is_immutable;
+                UPDATE member_private
+                SET data = CAST(replace(CAST(data AS TEXT), '+221 77 000 0001', '+221 77 999 9999') AS BLOB);
+                """,
+            check: "SELECT count(*) FROM member_private WHERE CAST(data AS TEXT) LIKE '%+221 77 999 9999%';"
+        ),
+        PrivateEdit(
+            name: "an anonymous member's region changed",
+            sql: """
+                DROP TRIGGER member_private_is_immutable;
+                UPDATE member_private
+                SET data = CAST(replace(CAST(data AS TEXT), 'West Africa', 'East Africa') AS BLOB);
+                """,
+            check: "SELECT count(*) FROM member_private WHERE CAST(data AS TEXT) LIKE '%East Africa%';"
+        ),
+        PrivateEdit(
+            name: "a beneficiary's name changed",
+            sql: """
+                DROP TRIGGER beneficiary_private_is_immutable;
+                UPDATE beneficiary_private
+                SET data = CAST(replace(CAST(data AS TEXT), 'Amara Okonkwo', 'Someone Else') AS BLOB);
+                """,
+            check: "SELECT count(*) FROM beneficiary_private WHERE CAST(data AS TEXT) LIKE '%Someone Else%';"
+        ),
+        PrivateEdit(
+            name: "a member's private data deleted without a recorded erasure",
+            sql: """
+                DROP TRIGGER member_private_delete_needs_erasure;
+                DELETE FROM member_private WHERE CAST(data AS TEXT) LIKE '%West Africa%';
+                """,
+            check: "SELECT count(*) = 0 FROM member_private WHERE CAST(data AS TEXT) LIKE '%West Africa%';"
+        ),
+        PrivateEdit(
+            name: "an erased beneficiary's name put back",
+            sql: """
+                INSERT INTO beneficiary_private (disbursement_id, salt, data)
+                SELECT disbursement_id, zeroblob(32), CAST('{"name":"Kofi Mensah"}' AS BLOB) FROM beneficiary_erasures;
+                """,
+            check: "SELECT count(*) FROM beneficiary_private WHERE CAST(data AS TEXT) LIKE '%Kofi Mensah%';"
+        ),
+        PrivateEdit(
+            name: "a private row slipped in for a member the log never registered",
+            sql: """
+                INSERT INTO member_private (member_id, salt, data)
+                VALUES (
+                    'mem_00000000000000000000000000000000', zeroblob(32), CAST('{"contact":{},"name":"Ghost"}' AS BLOB)
+                );
+                """,
+            check: "SELECT count(*) FROM member_private WHERE CAST(data AS TEXT) LIKE '%Ghost%';"
+        ),
+    ]
+
+    /// Two anonymous members with contacts and two grants to named beneficiaries; one of
+    /// each erased, so an erasure is part of the book every edit is tried on.
+    static func privateBook() async throws -> TestLedger {
+        let ledger = try TestLedger()
+        let store = ledger.store
+        try await ledger.seed(assets: [("USD", 2)], accounts: [])
+        _ = try await store.createFund(
+            FundDraft(code: "health", name: "Health", assets: ["USD"]), by: .system, idempotency: nil
+        )
+        var members: [MemberID] = []
+        for (name, region, phone) in [("Secret Sisters", "West Africa", "1"), ("Quiet Circle", "Sahel", "2")] {
+            let draft = MemberDraft(
+                name: name, kind: "community", country: "SN", region: region, visibility: "anonymous",
+                contact: .object(["phone": .string("+221 77 000 000\(phone)")])
+            )
+            guard case .applied(let member) = try await store.registerMember(draft, by: .system, idempotency: nil)
+            else { throw ErasureVerifyTests.FixtureFailure() }
+            members.append(member.member.id)
+        }
+        var grants: [DisbursementID] = []
+        for name in ["Amara Okonkwo", "Kofi Mensah"] {
+            let request = DisbursementDraft(
+                fundID: "health", memberID: nil, beneficiary: name, asset: "USD", amount: 1_000, purpose: "Oxygen"
+            )
+            guard case .applied(let grant) = try await store.requestDisbursement(request, by: .system, idempotency: nil)
+            else { throw ErasureVerifyTests.FixtureFailure() }
+            grants.append(grant.disbursement.id)
+        }
+        _ = try await store.erasePrivateData(of: members[1], by: .system)
+        _ = try await store.eraseBeneficiary(of: grants[1], by: .system)
+        try store.close()
+        return ledger
+    }
+
+    @Test func anUntouchedBookWithPrivateDataAndErasuresVerifies() async throws {
+        let ledger = try await Self.privateBook()
+        let report = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        #expect(report.entries > 0)
+        let rows = try SQLiteShell.scalar(
+            path: ledger.path,
+            sql: "SELECT (SELECT count(*) FROM member_private) || ',' || (SELECT count(*) FROM beneficiary_private);"
+        )
+        #expect(rows == "1,1")
+    }
+
+    @Test(arguments: privateEdits)
+    func editedPrivateDataIsCaught(_ edit: PrivateEdit) async throws {
+        let ledger = try await Self.privateBook()
+        let verifier = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey])
+        _ = try verifier.verify()  // untouched, it passes
+        try SQLiteShell.execute(path: ledger.path, sql: edit.sql)
+        #expect(try SQLiteShell.scalar(path: ledger.path, sql: edit.check) == "1", "\(edit.name) changed nothing")
+        let failure = #expect(throws: AuditFailure.self, "\(edit.name) was not detected") { try verifier.verify() }
+        let table = edit.sql.contains("beneficiary_private") ? "beneficiary_private" : "member_private"
+        #expect(failure?.detail.contains(table) == true, "\(failure?.detail ?? "") names no \(table)")
+    }
+
     @Test func aForeignKeyIsRefused() async throws {
         let ledger = try await AuditLogStoreTests.populated()
         try ledger.store.close()

@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+
+/// Private data against its commitment: whoever edits a copy of the database (a member's
+/// name, contact or anonymous profile, a beneficiary's name) must not pass `verify`.
+extension LedgerVerifier {
+    /// A private table keyed by the id of what it belongs to, with its erasure table.
+    struct PrivateTable {
+        let table: String
+        let key: String
+        let erasures: String
+        let owner: String
+
+        static let member = PrivateTable(
+            table: "member_private", key: "member_id", erasures: "member_erasures", owner: "member"
+        )
+        static let beneficiary = PrivateTable(
+            table: "beneficiary_private", key: "disbursement_id", erasures: "beneficiary_erasures",
+            owner: "beneficiary of disbursement"
+        )
+    }
+
+    /// A member's private row must hash, with its salt, to the commitment its members row
+    /// holds (which the caller compares with the log); once erased, no row may be left.
+    static func checkMemberPrivateData(_ db: Database, id: String, index: Int64) throws {
+        let commitment = try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT commitment FROM members WHERE id = ?"), arguments: [id]
+        )
+        try checkPrivateData(db, .member, id: id, commitment: commitment.map { [UInt8]($0) }, index: index)
+    }
+
+    /// A named beneficiary's private row must hash, with its salt, to the commitment in
+    /// `beneficiary_commitments` (compared with the log as part of the disbursement).
+    static func checkBeneficiaryPrivateData(_ db: Database, id: String, index: Int64) throws {
+        let commitment = try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT commitment FROM beneficiary_commitments WHERE disbursement_id = ?"),
+            arguments: [id]
+        )
+        try checkPrivateData(db, .beneficiary, id: id, commitment: commitment.map { [UInt8]($0) }, index: index)
+    }
+
+    /// Not erased: the row exists and SHA-256(salt || data), by the writers' own function,
+    /// equals `commitment` byte for byte. Erased (an erasure recorded): no row. Without a
+    /// commitment (a member recipient, a name logged in clear): no row either.
+    static func checkPrivateData(
+        _ db: Database, _ place: PrivateTable, id: String, commitment: [UInt8]?, index: Int64
+    ) throws {
+        let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT salt, data FROM \(place.table) WHERE \(place.key) = ?"), arguments: [id]
+        )
+        let isErased = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(place.erasures) WHERE \(place.key) = ?)"),
+            arguments: [id]
+        ) ?? false
+        let subject = "\(place.owner) \(id)"
+        guard let commitment, !isErased else {
+            guard row == nil else {
+                let why = isErased ? "was erased" : "has no commitment"
+                throw AuditFailure(index: index, detail: "\(subject) \(why), but \(place.table) still holds a row")
+            }
+            return
+        }
+        guard let row else {
+            throw AuditFailure(index: index, detail: "\(subject) has no row in \(place.table) and no recorded erasure")
+        }
+        let salt = [UInt8](try row.decode(Data.self, forColumn: "salt"))
+        let data = [UInt8](try row.decode(Data.self, forColumn: "data"))
+        guard SQLiteLedgerStore.privateDataCommitment(salt: salt, data: data) == commitment else {
+            let detail = "\(subject): the private data in \(place.table) does not match the logged commitment"
+            throw AuditFailure(index: index, detail: detail)
+        }
+    }
+
+    /// No private row may belong to nothing: every one is checked through its owner's entry.
+    static func checkOrphanPrivateRows(_ db: Database) throws {
+        let owners: [(PrivateTable, String, String)] = [
+            (.member, "members", "id"), (.beneficiary, "beneficiary_commitments", "disbursement_id"),
+        ]
+        for (place, ownerTable, ownerKey) in owners {
+            let orphans = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM \(place.table) WHERE \(place.key) NOT IN (SELECT \(ownerKey) FROM \(ownerTable))
+                """) ?? 0
+            guard orphans == 0 else {
+                let detail = "\(place.table) holds \(orphans) rows of no \(place.owner) the log records"
+                throw AuditFailure(index: nil, detail: detail)
+            }
+        }
+    }
+}
