@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        // Already resolved through Hummingbird; declared because LedgerAPI imports NIOCore itself.
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
     ],
     targets: [
@@ -62,11 +64,13 @@ let package = Package(
             dependencies: [
                 "LedgerCore",
                 "FundCore",
+                "AuditLog",
                 "LedgerStorage",
                 "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -79,6 +83,7 @@ let package = Package(
             name: "CommonsLedger",
             dependencies: [
                 "LedgerCore",
+                "FundCore",
                 "AuditLog",
                 "LedgerStorage",
                 "LedgerAPI",
@@ -103,7 +108,9 @@ let package = Package(
         // Fixtures for tests only: fixed clock, seeded ids, temporary databases.
         .target(
             name: "LedgerTestSupport",
-            dependencies: ["LedgerCore", "LedgerStorage", "AuditLog"],
+            dependencies: [
+                "LedgerCore", "LedgerStorage", "AuditLog", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -129,16 +136,25 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerStorageTests",
-            dependencies: ["LedgerCore", "FundCore", "LedgerStorage", "LedgerTestSupport"],
+            dependencies: [
+                "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "LedgerAPITests",
             dependencies: [
-                "LedgerCore", "FundCore", "LedgerStorage", "LedgerAPI", "Reports", "LedgerTestSupport",
+                "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerAPI", "Reports", "LedgerTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
+        // Tidiness over all of Sources/ (body length, line length, imports, purity); reads the
+        // files via #filePath, so it depends on no module of the package.
+        .testTarget(name: "TidyTests", swiftSettings: strictSettings),
     ]
 )

@@ -17,7 +17,9 @@ public struct Checkpoint: Hashable, Sendable {
     ///
     /// Why it throws: an origin or extension line holding a newline would
     /// produce text that parses differently from what was signed.
-    public init(origin: String, treeSize: Int64, rootHash: Hash, extensionLines: [String] = []) throws(CheckpointError) {
+    public init(
+        origin: String, treeSize: Int64, rootHash: Hash, extensionLines: [String] = []
+    ) throws(CheckpointError) {
         guard !origin.isEmpty else {
             throw .emptyOrigin
         }

@@ -42,7 +42,8 @@ public enum MerkleVerifier {
         return lastNodeIndex == 0 && result == root
     }
 
-    /// Whether `proof` shows that the tree of `first` leaves (root `firstRoot`) is a prefix of the tree of `second` leaves (root `secondRoot`).
+    /// Whether `proof` shows that the tree of `first` leaves (root `firstRoot`) is a prefix of
+    /// the tree of `second` leaves (root `secondRoot`).
     ///
     /// Why: RFC 9162 §2.1.4.2. Equal sizes need equal roots and an empty proof;
     /// size 0 is a prefix of every tree and needs an empty proof; a first size

@@ -1,5 +1,4 @@
 import Crypto
-import Foundation
 
 /// A private Ed25519 note key that signs notes, such as the log's checkpoints.
 ///

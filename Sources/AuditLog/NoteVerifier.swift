@@ -1,5 +1,4 @@
 import Crypto
-import Foundation
 
 /// A public Ed25519 note key that checks signatures: parsed from, and written as, a verifier key text.
 ///

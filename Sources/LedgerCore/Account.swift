@@ -79,7 +79,10 @@ public struct AccountDraft: Sendable, Equatable {
     public var constraint: String?
     public var metadata: JSONValue?
 
-    public init(code: String, type: String, allowedAssets: [String]? = nil, constraint: String? = nil, metadata: JSONValue? = nil) {
+    public init(
+        code: String, type: String, allowedAssets: [String]? = nil, constraint: String? = nil,
+        metadata: JSONValue? = nil
+    ) {
         self.code = code
         self.type = type
         self.allowedAssets = allowedAssets
@@ -94,7 +97,9 @@ public struct AccountDraft: Sendable, Equatable {
         var problems: [FieldProblem] = []
         let code = AccountCode(self.code)
         if code == nil {
-            problems.append(.init(field: "code", detail: "must be lowercase segments [a-z0-9][a-z0-9_.-]* joined by ':' (at most \(Limits.accountCodeSegmentsMax) segments, \(Limits.accountCodeLengthMax) bytes)"))
+            let detail = "must be lowercase segments [a-z0-9][a-z0-9_.-]* joined by ':' "
+                + "(at most \(Limits.accountCodeSegmentsMax) segments, \(Limits.accountCodeLengthMax) bytes)"
+            problems.append(.init(field: "code", detail: detail))
         }
         let type = AccountType(rawValue: self.type)
         if type == nil {
@@ -103,7 +108,8 @@ public struct AccountDraft: Sendable, Equatable {
         var allowed: [AssetCode]?
         if let texts = allowedAssets {
             if texts.isEmpty || texts.count > Limits.allowedAssetsMax {
-                problems.append(.init(field: "allowed_assets", detail: "must list between 1 and \(Limits.allowedAssetsMax) assets"))
+                problems.append(
+                    .init(field: "allowed_assets", detail: "must list between 1 and \(Limits.allowedAssetsMax) assets"))
             }
             var codes: [AssetCode] = []
             for (index, text) in texts.enumerated() {

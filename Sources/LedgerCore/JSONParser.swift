@@ -132,7 +132,9 @@ public struct JSONParser {
         }
         while true {
             skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+                throw failure("expected a member name")
+            }
             let key = try string()
             if requiresCanonical {
                 if let previousKey, !JSONValue.precedesCanonically(previousKey, key) {
@@ -206,19 +208,30 @@ public struct JSONParser {
         while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
             let (shifted, overflowMultiply) = magnitude.multipliedReportingOverflow(by: 10)
             let (next, overflowAdd) = shifted.addingReportingOverflow(UInt64(bytes[position] - UInt8(ascii: "0")))
-            guard !overflowMultiply, !overflowAdd else { throw Failure(offset: start, reason: "integer beyond 64 bits") }
+            guard !overflowMultiply, !overflowAdd else {
+                throw Failure(offset: start, reason: "integer beyond 64 bits")
+            }
             magnitude = next
             position += 1
         }
         let digitCount = position - digitsStart
         guard digitCount > 0 else { throw failure("expected digits") }
-        guard !(digitCount > 1 && bytes[digitsStart] == UInt8(ascii: "0")) else { throw Failure(offset: start, reason: "leading zero") }
-        if position < bytes.count, bytes[position] == UInt8(ascii: ".") || bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+        guard !(digitCount > 1 && bytes[digitsStart] == UInt8(ascii: "0")) else {
+            throw Failure(offset: start, reason: "leading zero")
+        }
+        if position < bytes.count,
+            bytes[position] == UInt8(ascii: ".") || bytes[position] == UInt8(ascii: "e")
+                || bytes[position] == UInt8(ascii: "E")
+        {
             throw Failure(offset: start, reason: "numbers must be integers")
         }
         if isNegative {
-            guard !(requiresCanonical && magnitude == 0) else { throw Failure(offset: start, reason: "-0 is not canonical") }
-            guard magnitude <= UInt64(Int64.max) + 1 else { throw Failure(offset: start, reason: "integer beyond 64 bits") }
+            guard !(requiresCanonical && magnitude == 0) else {
+                throw Failure(offset: start, reason: "-0 is not canonical")
+            }
+            guard magnitude <= UInt64(Int64.max) + 1 else {
+                throw Failure(offset: start, reason: "integer beyond 64 bits")
+            }
             return magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude)
         }
         guard magnitude <= UInt64(Int64.max) else { throw Failure(offset: start, reason: "integer beyond 64 bits") }
@@ -270,7 +283,9 @@ public struct JSONParser {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
-                guard let text = String(validating: scalars, as: UTF8.self) else { throw Failure(offset: start, reason: "invalid UTF-8") }
+                guard let text = String(validating: scalars, as: UTF8.self) else {
+                    throw Failure(offset: start, reason: "invalid UTF-8")
+                }
                 return text
             }
             guard byte >= 0x20 else { throw failure("control character in string") }
@@ -294,32 +309,42 @@ public struct JSONParser {
             case UInt8(ascii: "r"): scalars.append(0x0D)
             case UInt8(ascii: "t"): scalars.append(0x09)
             case UInt8(ascii: "u"):
-                let escapeStart = position
-                var code = try hex4()
-                if requiresCanonical {
-                    // JCS writes \u only for control characters without a short form, in lowercase hex.
-                    let isShortForm = [0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(code)
-                    let isLowercase = bytes[escapeStart..<position].allSatisfy { !(UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }
-                    guard code < 0x20, !isShortForm, isLowercase else { throw failure("escape is not canonical") }
-                }
-                if (0xD800...0xDBFF).contains(code) {
-                    guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
-                        throw failure("unpaired surrogate")
-                    }
-                    position += 2
-                    let low = try hex4()
-                    guard (0xDC00...0xDFFF).contains(low) else { throw failure("unpaired surrogate") }
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                } else if (0xDC00...0xDFFF).contains(code) {
-                    throw failure("unpaired surrogate")
-                }
-                guard let scalar = Unicode.Scalar(code) else { throw failure("invalid escape") }
-                scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
+                scalars.append(contentsOf: try unicodeEscape())
             default:
                 throw failure("invalid escape")
             }
         }
         throw failure("unterminated string")
+    }
+
+    /// The UTF-8 bytes of a `\uXXXX` escape (a surrogate pair takes two), read after its `u`;
+    /// canonical input accepts only the escapes JCS writes.
+    private mutating func unicodeEscape() throws(Failure) -> [UInt8] {
+        let escapeStart = position
+        var code = try hex4()
+        if requiresCanonical {
+            // JCS writes \u only for control characters without a short form, in lowercase hex.
+            let isShortForm = [0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(code)
+            let isLowercase = bytes[escapeStart..<position].allSatisfy {
+                !(UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0)
+            }
+            guard code < 0x20, !isShortForm, isLowercase else { throw failure("escape is not canonical") }
+        }
+        if (0xD800...0xDBFF).contains(code) {
+            guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                bytes[position + 1] == UInt8(ascii: "u")
+            else {
+                throw failure("unpaired surrogate")
+            }
+            position += 2
+            let low = try hex4()
+            guard (0xDC00...0xDFFF).contains(low) else { throw failure("unpaired surrogate") }
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+        } else if (0xDC00...0xDFFF).contains(code) {
+            throw failure("unpaired surrogate")
+        }
+        guard let scalar = Unicode.Scalar(code) else { throw failure("invalid escape") }
+        return Array(String(Character(scalar)).utf8)
     }
 
     private mutating func hex4() throws(Failure) -> UInt32 {

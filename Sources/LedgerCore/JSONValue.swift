@@ -195,7 +195,9 @@ public enum MetadataRules {
             return [FieldProblem(field: field, detail: "must nest at most \(Limits.metadataDepthMax) levels")]
         }
         if let problem = firstUnrepresentableInteger(in: metadata) {
-            return [FieldProblem(field: field, detail: "integer \(problem) is beyond ±(2^53 − 1); write it as a string")]
+            return [
+                FieldProblem(field: field, detail: "integer \(problem) is beyond ±(2^53 − 1); write it as a string")
+            ]
         }
         if let problem = firstControlCharacterProblem(in: metadata) {
             return [FieldProblem(field: field, detail: problem)]

@@ -36,7 +36,9 @@ public struct LedgerTransaction: Hashable, Sendable {
     /// The mirror transaction that cancels this one: every amount negated, same accounts.
     ///
     /// It still balances (a negated zero sum is zero) and is linked back by `reversesID`.
-    public func reversal(id: TransactionID, date: LocalDate, description: String?, recordedAt: Timestamp) -> LedgerTransaction {
+    public func reversal(
+        id: TransactionID, date: LocalDate, description: String?, recordedAt: Timestamp
+    ) -> LedgerTransaction {
         let postings = postings.map {
             Posting(accountID: $0.accountID, accountCode: $0.accountCode, asset: $0.asset, amount: $0.amount.negated)
         }
@@ -72,13 +74,18 @@ public struct TransactionDraft: Sendable, Equatable {
             problems.append(.init(field: "date", detail: "must be a calendar date YYYY-MM-DD"))
         }
         let description = self.description ?? ""
-        if let problem = TextRules.problem(in: description, field: "description", lengthMax: Limits.descriptionLengthMax, allowsEmpty: true) {
+        if let problem = TextRules.problem(
+            in: description, field: "description", lengthMax: Limits.descriptionLengthMax, allowsEmpty: true
+        ) {
             problems.append(problem)
         }
         let metadata = self.metadata ?? .object([:])
         problems += MetadataRules.problems(in: metadata, field: "metadata")
         if postings.count < Limits.postingsMin || postings.count > Limits.postingsMax {
-            problems.append(.init(field: "postings", detail: "must hold between \(Limits.postingsMin) and \(Limits.postingsMax) postings"))
+            problems.append(
+                .init(
+                    field: "postings",
+                    detail: "must hold between \(Limits.postingsMin) and \(Limits.postingsMax) postings"))
         }
         var checkedPostings: [CheckedTransactionDraft.Posting] = []
         for (index, posting) in postings.prefix(Limits.postingsMax).enumerated() {
@@ -92,7 +99,8 @@ public struct TransactionDraft: Sendable, Equatable {
             }
             let amount = Amount(minorUnits: posting.amount)
             if amount == nil {
-                problems.append(.init(field: "postings[\(index)].amount", detail: "must be within ±9007199254740991 minor units"))
+                problems.append(
+                    .init(field: "postings[\(index)].amount", detail: "must be within ±9007199254740991 minor units"))
             } else if posting.amount == 0 {
                 problems.append(.init(field: "postings[\(index)].amount", detail: "must not be zero"))
             }
@@ -113,7 +121,8 @@ public struct TransactionDraft: Sendable, Equatable {
         if let (asset, sum) = sums.filter({ $0.value != 0 }).min(by: { $0.key < $1.key }) {
             throw .unbalanced(asset: asset, sum: sum)
         }
-        return CheckedTransactionDraft(date: date, description: description, metadata: metadata, postings: checkedPostings)
+        return CheckedTransactionDraft(
+            date: date, description: description, metadata: metadata, postings: checkedPostings)
     }
 }
 
@@ -156,7 +165,9 @@ public struct CheckedTransactionDraft: Sendable, Equatable {
             guard account.allows(posting.asset) else {
                 throw .assetNotAllowed(account: account.code, asset: posting.asset)
             }
-            result.append(LedgerCore.Posting(accountID: account.id, accountCode: account.code, asset: posting.asset, amount: posting.amount))
+            result.append(
+                LedgerCore.Posting(
+                    accountID: account.id, accountCode: account.code, asset: posting.asset, amount: posting.amount))
         }
         return LedgerTransaction(
             id: id, date: date, description: description, metadata: metadata, postings: result,

@@ -137,7 +137,9 @@ public struct APIKey: Hashable, Sendable {
     }
 
     /// A key as logged before people existed: its name in clear, its own person.
-    public init(id: String, name: String, role: Role, createdAt: Timestamp, expiresAt: Timestamp?, revokedAt: Timestamp?) {
+    public init(
+        id: String, name: String, role: Role, createdAt: Timestamp, expiresAt: Timestamp?, revokedAt: Timestamp?
+    ) {
         guard let person = PersonID(firstKeyID: id) else { preconditionFailure("a key id is checked before use") }
         self.init(
             id: id, name: name, role: role, personID: person, commitment: nil,

@@ -14,7 +14,9 @@ public enum TextRules {
     static let bidiIsolates: ClosedRange<UInt32> = 0x2066...0x2069
 
     /// The problem with `text` as the value of `field`, or `nil` when it is acceptable.
-    public static func problem(in text: String, field: String, lengthMax: Int, allowsEmpty: Bool = false) -> FieldProblem? {
+    public static func problem(
+        in text: String, field: String, lengthMax: Int, allowsEmpty: Bool = false
+    ) -> FieldProblem? {
         var count = 0
         for scalar in text.unicodeScalars {
             count += 1

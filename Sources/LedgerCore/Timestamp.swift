@@ -30,7 +30,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return "\(day)T\(padded(seconds / 3600, 2)):\(padded(seconds / 60 % 60, 2)):\(padded(seconds % 60, 2)).\(padded(fraction, 6))Z"
+        let time = "\(padded(seconds / 3600, 2)):\(padded(seconds / 60 % 60, 2)):\(padded(seconds % 60, 2))"
+        return "\(day)T\(time).\(padded(fraction, 6))Z"
     }
 
     /// Parses the exact form `description` produces; `nil` for anything else.

@@ -78,7 +78,9 @@ extension LogSigner {
     /// A fixed signing key for tests (seed 32 × 0x01), origin `test.commons-ledger`.
     public static let test: LogSigner = {
         do {
-            return LogSigner(signer: try NoteSigner(name: try NoteKeyName("test.commons-ledger"), seed: Array(repeating: 1, count: 32)))
+            return LogSigner(
+                signer: try NoteSigner(
+                    name: try NoteKeyName("test.commons-ledger"), seed: Array(repeating: 1, count: 32)))
         } catch {
             preconditionFailure("the test key is valid")
         }
@@ -103,12 +105,16 @@ public struct TestLedger: Sendable {
     }
 
     /// Registers assets and opens accounts in one go, for tests that need a chart.
-    public func seed(assets: [(String, Int)], accounts: [(code: String, type: String, constraint: String?)]) async throws {
+    public func seed(
+        assets: [(String, Int)], accounts: [(code: String, type: String, constraint: String?)]
+    ) async throws {
         for (code, scale) in assets {
             _ = try await store.registerAsset(AssetDraft(code: code, scale: scale), by: .system, idempotency: nil)
         }
         for account in accounts {
-            _ = try await store.openAccount(AccountDraft(code: account.code, type: account.type, constraint: account.constraint), by: .system, idempotency: nil)
+            _ = try await store.openAccount(
+                AccountDraft(code: account.code, type: account.type, constraint: account.constraint), by: .system,
+                idempotency: nil)
         }
     }
 }

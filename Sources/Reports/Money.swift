@@ -25,7 +25,9 @@ public struct CurrencyConverter: Sendable {
     private let rates: [RatePair: [RecordedRate]]
 
     public init(book: ReportBook, currency: AssetCode) throws(ReportError) {
-        guard book.assetScales[currency] != nil else { throw .unknown("currency \(currency) is not a registered asset") }
+        guard book.assetScales[currency] != nil else {
+            throw .unknown("currency \(currency) is not a registered asset")
+        }
         self.currency = currency
         date = book.reportDate
         scales = book.assetScales
@@ -131,7 +133,8 @@ public enum ExactRatio {
         let sign = negative ? "-" : ""
         guard places > 0 else { return sign + String(magnitude) }
         let fraction = String(magnitude % scale)
-        return sign + String(magnitude / scale) + "." + String(repeating: "0", count: places - fraction.count) + fraction
+        return sign + String(magnitude / scale) + "." + String(repeating: "0", count: places - fraction.count)
+            + fraction
     }
 
     /// `numerator / denominator` rounded to the nearest integer, ties to even.

@@ -22,7 +22,10 @@ public struct Report: Hashable, Sendable {
     /// Definitions and caveats a reader needs (how a figure is computed, what is excluded).
     public let notes: [String]
 
-    public init(parameters: ReportParameters, checkpoint: CheckpointReference, assetScales: [AssetCode: Int], summary: [String: JSONValue], tables: [ReportTable], notes: [String]) {
+    public init(
+        parameters: ReportParameters, checkpoint: CheckpointReference, assetScales: [AssetCode: Int],
+        summary: [String: JSONValue], tables: [ReportTable], notes: [String]
+    ) {
         self.parameters = parameters
         self.checkpoint = checkpoint
         self.assetScales = assetScales
@@ -41,7 +44,8 @@ public struct Report: Hashable, Sendable {
             "title": .string(parameters.name.title),
             "parameters": parameters.json,
             "checkpoint": checkpoint.json,
-            "assets": .object(Dictionary(uniqueKeysWithValues: assetScales.map { ($0.key.rawValue, .integer(Int64($0.value))) })),
+            "assets": .object(
+                Dictionary(uniqueKeysWithValues: assetScales.map { ($0.key.rawValue, .integer(Int64($0.value))) })),
             "summary": .object(summary),
             "tables": .array(tables.map(\.json)),
             "notes": .array(notes.map(JSONValue.string)),
@@ -75,7 +79,9 @@ public struct ReportDocument: Sendable {
     public init(bytes: [UInt8]) throws(ReportError) {
         var bytes = bytes
         if bytes.first == UInt8(ascii: "<") {
-            guard let embedded = ReportHTML.embeddedDocument(in: bytes) else { throw .malformed("the page holds no report document") }
+            guard let embedded = ReportHTML.embeddedDocument(in: bytes) else {
+                throw .malformed("the page holds no report document")
+            }
             bytes = embedded
         }
         let json: JSONValue
@@ -84,10 +90,13 @@ public struct ReportDocument: Sendable {
         } catch {
             throw .malformed("the report is not JSON: \(error)")
         }
-        guard case .object(let members) = json, let content = members["report"], case .string(let sha)? = members["sha256"],
-              case .object(let fields) = content
+        guard case .object(let members) = json, let content = members["report"],
+            case .string(let sha)? = members["sha256"],
+            case .object(let fields) = content
         else { throw .malformed("a report document is {\"report\": {…}, \"sha256\": \"…\"}") }
-        guard fields["format"] == .string(Report.format) else { throw .malformed("the report's format is not \(Report.format)") }
+        guard fields["format"] == .string(Report.format) else {
+            throw .malformed("the report's format is not \(Report.format)")
+        }
         guard let parameters = fields["parameters"], let checkpoint = fields["checkpoint"] else {
             throw .malformed("the report states no parameters or checkpoint")
         }
@@ -124,7 +133,9 @@ public struct ReportDocument: Sendable {
                 return "\(path): the report has the member \(statedName) where the computation has \(computedName)"
             }
             for key in Set(left.keys).union(right.keys).sorted(by: JSONValue.precedesCanonically) {
-                guard let l = left[key] else { return "\(path).\(key): missing from the report, computed \(right[key]!.canonicalText)" }
+                guard let l = left[key] else {
+                    return "\(path).\(key): missing from the report, computed \(right[key]!.canonicalText)"
+                }
                 guard let r = right[key] else { return "\(path).\(key): in the report, not in the computation" }
                 if let found = difference(l, r, path: "\(path).\(key)") { return found }
             }
@@ -133,7 +144,8 @@ public struct ReportDocument: Sendable {
             for index in 0..<min(left.count, right.count) {
                 if let found = difference(left[index], right[index], path: "\(path)[\(index)]") { return found }
             }
-            return left.count == right.count ? nil : "\(path): the report has \(left.count) items, the computation \(right.count)"
+            return left.count == right.count
+                ? nil : "\(path): the report has \(left.count) items, the computation \(right.count)"
         default:
             let same = stated.canonicalBytes == computed.canonicalBytes
             guard !same else { return nil }
@@ -154,7 +166,9 @@ public struct CheckpointReference: Hashable, Sendable {
     /// Reads the checkpoint a signed note carries (the signature is checked by the
     /// verifier, which knows the trusted key).
     public init(note: String) throws(ReportError) {
-        guard let split = note.range(of: "\n\n") else { throw .malformed("the checkpoint note has no signature block") }
+        guard let split = note.utf8.firstRange(of: "\n\n".utf8) else {
+            throw .malformed("the checkpoint note has no signature block")
+        }
         let body = String(note[..<split.lowerBound]) + "\n"
         let checkpoint: Checkpoint
         do {
@@ -169,7 +183,10 @@ public struct CheckpointReference: Hashable, Sendable {
     }
 
     var json: JSONValue {
-        .object(["origin": .string(origin), "tree_size": .integer(treeSize), "root_hash": .string(rootHash), "note": .string(note)])
+        .object([
+            "origin": .string(origin), "tree_size": .integer(treeSize), "root_hash": .string(rootHash),
+            "note": .string(note),
+        ])
     }
 
     init(json: JSONValue) throws(ReportError) {
@@ -204,7 +221,9 @@ public struct ReportTable: Hashable, Sendable {
 
     /// The cell of `column` in row `index`.
     public func cell(_ index: Int, _ column: String) -> JSONValue? {
-        guard let position = columns.firstIndex(where: { $0.name == column }), rows.indices.contains(index) else { return nil }
+        guard let position = columns.firstIndex(where: { $0.name == column }), rows.indices.contains(index) else {
+            return nil
+        }
         return rows[index][position]
     }
 
@@ -216,9 +235,13 @@ public struct ReportTable: Hashable, Sendable {
     var json: JSONValue {
         .object([
             "name": .string(name), "title": .string(title),
-            "columns": .array(columns.map { column in
-                .object(["name": .string(column.name), "title": .string(column.title), "type": .string(column.type.rawValue)])
-            }),
+            "columns": .array(
+                columns.map { column in
+                    .object([
+                        "name": .string(column.name), "title": .string(column.title),
+                        "type": .string(column.type.rawValue),
+                    ])
+                }),
             "rows": .array(rows.map(JSONValue.array)),
         ])
     }

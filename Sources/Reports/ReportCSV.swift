@@ -15,7 +15,10 @@ public enum ReportCSV {
             var asset: AssetCode?
             if let assetColumn, case .string(let code) = row[assetColumn] { asset = AssetCode(code) }
             let cells = zip(table.columns, row).map { column, cell in
-                quote(ReportCell.text(cell, type: column.type, scale: asset.flatMap { scales[$0] }, guardFormulas: column.type == .text))
+                quote(
+                    ReportCell.text(
+                        cell, type: column.type, scale: asset.flatMap { scales[$0] },
+                        guardFormulas: column.type == .text))
             }
             lines.append(cells.joined(separator: ","))
         }
@@ -24,7 +27,9 @@ public enum ReportCSV {
 
     /// Every table as (file name, CSV text): `<report>-<table>.csv`.
     public static func files(of report: Report) -> [(name: String, text: String)] {
-        report.tables.map { table in ("\(report.parameters.name.rawValue)-\(table.name).csv", text(of: table, scales: report.assetScales)) }
+        report.tables.map { table in
+            ("\(report.parameters.name.rawValue)-\(table.name).csv", text(of: table, scales: report.assetScales))
+        }
     }
 
     /// RFC 4180 quoting, decided and done on UTF-8 bytes: as Characters, `"` followed by
@@ -62,7 +67,9 @@ enum ReportCell {
         return text.unicodeScalars.first { !leadingBlanks.contains($0) }.map(formulaStarts.contains) ?? false
     }
 
-    static func text(_ cell: JSONValue, type: ReportTable.CellType, scale: Int?, guardFormulas: Bool = false) -> String {
+    static func text(
+        _ cell: JSONValue, type: ReportTable.CellType, scale: Int?, guardFormulas: Bool = false
+    ) -> String {
         switch cell {
         case .null: return ""
         case .bool(let value): return value ? "true" : "false"

@@ -53,8 +53,10 @@ enum ReportCharts {
 
     static func svg(width: Int, height: Int, title: String, _ body: String) -> String {
         """
-        <figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)" role="img" aria-label="\(ReportHTML.escape(title))">\
-        <title>\(ReportHTML.escape(title))</title>\(body)</svg><figcaption>\(ReportHTML.escape(title))</figcaption></figure>
+        <figure><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(width) \(height)" \
+        width="\(width)" height="\(height)" role="img" aria-label="\(ReportHTML.escape(title))">\
+        <title>\(ReportHTML.escape(title))</title>\(body)</svg>\
+        <figcaption>\(ReportHTML.escape(title))</figcaption></figure>
         """
     }
 
@@ -67,16 +69,23 @@ enum ReportCharts {
             for (index, row) in rows.enumerated() {
                 let y = 10 + index * rowHeight
                 let contributed = integer(row["contributed"]), received = integer(row["received"])
-                body += "<text x=\"\(label - 8)\" y=\"\(y + 18)\" text-anchor=\"end\">\(ReportHTML.escape(text(row["region"])))</text>"
-                let widthGiven = scaled(contributed, of: maximum, bar), widthReceived = scaled(received, of: maximum, bar)
+                body += "<text x=\"\(label - 8)\" y=\"\(y + 18)\" "
+                body += "text-anchor=\"end\">\(ReportHTML.escape(text(row["region"])))</text>"
+                let widthGiven = scaled(contributed, of: maximum, bar),
+                    widthReceived = scaled(received, of: maximum, bar)
                 body += "<rect x=\"\(label)\" y=\"\(y)\" width=\"\(widthGiven)\" height=\"13\" fill=\"\(giving)\"/>"
-                body += "<text x=\"\(label + widthGiven + 4)\" y=\"\(y + 11)\">\(amount(contributed, asset, report))</text>"
-                body += "<rect x=\"\(label)\" y=\"\(y + 15)\" width=\"\(widthReceived)\" height=\"13\" fill=\"\(receiving)\"/>"
-                body += "<text x=\"\(label + widthReceived + 4)\" y=\"\(y + 26)\">\(amount(received, asset, report))</text>"
+                body +=
+                    "<text x=\"\(label + widthGiven + 4)\" y=\"\(y + 11)\">\(amount(contributed, asset, report))</text>"
+                body += "<rect x=\"\(label)\" y=\"\(y + 15)\" width=\"\(widthReceived)\" height=\"13\" "
+                body += "fill=\"\(receiving)\"/>"
+                body +=
+                    "<text x=\"\(label + widthReceived + 4)\" y=\"\(y + 26)\">\(amount(received, asset, report))</text>"
             }
             let height = 30 + rows.count * rowHeight
-            body += "<rect x=\"\(label)\" y=\"\(height - 16)\" width=\"10\" height=\"10\" fill=\"\(giving)\"/><text x=\"\(label + 14)\" y=\"\(height - 7)\">contributed</text>"
-            body += "<rect x=\"\(label + 110)\" y=\"\(height - 16)\" width=\"10\" height=\"10\" fill=\"\(receiving)\"/><text x=\"\(label + 124)\" y=\"\(height - 7)\">received</text>"
+            body += "<rect x=\"\(label)\" y=\"\(height - 16)\" width=\"10\" height=\"10\" fill=\"\(giving)\"/><text "
+            body += "x=\"\(label + 14)\" y=\"\(height - 7)\">contributed</text>"
+            body += "<rect x=\"\(label + 110)\" y=\"\(height - 16)\" width=\"10\" height=\"10\" fill=\"\(receiving)\"/>"
+            body += "<text x=\"\(label + 124)\" y=\"\(height - 7)\">received</text>"
             return svg(width: 720, height: height, title: "Contributed and received per region, \(asset)", body)
         }
     }
@@ -114,20 +123,30 @@ enum ReportCharts {
                 sourceOffset[from, default: 0] += thickness
                 targetOffset[to, default: 0] += thickness
                 let x0 = left + nodeWidth, x1 = right, middle = (x0 + x1) / 2
-                body += "<path d=\"M\(x0),\(y0) C\(middle),\(y0) \(middle),\(y1) \(x1),\(y1) L\(x1),\(y1 + thickness) C\(middle),\(y1 + thickness) \(middle),\(y0 + thickness) \(x0),\(y0 + thickness) Z\" fill=\"\(receiving)\" fill-opacity=\"0.35\"><title>\(ReportHTML.escape("\(from) → \(to): \(amount(integer(row["amount"]), asset, report)) \(asset)"))</title></path>"
+                let flow = amount(integer(row["amount"]), asset, report)
+                let title = ReportHTML.escape("\(from) → \(to): \(flow) \(asset)")
+                body += "<path d=\"M\(x0),\(y0) C\(middle),\(y0) \(middle),\(y1) \(x1),\(y1) L\(x1),\(y1 + thickness) "
+                body += "C\(middle),\(y1 + thickness) \(middle),\(y0 + thickness) \(x0),\(y0 + thickness) Z\" "
+                body += "fill=\"\(receiving)\" fill-opacity=\"0.35\"><title>\(title)</title></path>"
             }
             for name in sources {
                 guard let node = sourceNodes[name] else { continue }
-                body += "<rect x=\"\(left)\" y=\"\(node.y)\" width=\"\(nodeWidth)\" height=\"\(node.height)\" fill=\"\(giving)\"/>"
-                body += "<text x=\"\(left - 6)\" y=\"\(node.y + node.height / 2 + 4)\" text-anchor=\"end\">\(ReportHTML.escape(name))</text>"
+                body += "<rect x=\"\(left)\" y=\"\(node.y)\" width=\"\(nodeWidth)\" height=\"\(node.height)\" "
+                body += "fill=\"\(giving)\"/>"
+                body += "<text x=\"\(left - 6)\" y=\"\(node.y + node.height / 2 + 4)\" "
+                body += "text-anchor=\"end\">\(ReportHTML.escape(name))</text>"
             }
             for name in targets {
                 guard let node = targetNodes[name] else { continue }
-                body += "<rect x=\"\(right)\" y=\"\(node.y)\" width=\"\(nodeWidth)\" height=\"\(node.height)\" fill=\"\(receiving)\"/>"
-                body += "<text x=\"\(right + nodeWidth + 6)\" y=\"\(node.y + node.height / 2 + 4)\">\(ReportHTML.escape(name))</text>"
+                body += "<rect x=\"\(right)\" y=\"\(node.y)\" width=\"\(nodeWidth)\" height=\"\(node.height)\" "
+                body += "fill=\"\(receiving)\"/>"
+                body += "<text x=\"\(right + nodeWidth + 6)\" "
+                body += "y=\"\(node.y + node.height / 2 + 4)\">\(ReportHTML.escape(name))</text>"
             }
             let height = 20 + span + gap * max(sources.count, targets.count)
-            return svg(width: 760, height: height, title: "Flows from giving regions (left) to receiving regions (right), \(asset)", body)
+            return svg(
+                width: 760, height: height,
+                title: "Flows from giving regions (left) to receiving regions (right), \(asset)", body)
         }
     }
 
@@ -135,17 +154,24 @@ enum ReportCharts {
     static func fulfilmentOverTime(_ report: Report) -> [String] {
         byAsset(report, "over_time").map { asset, rows in
             let columnWidth = 56, plot = 200, top = 20
-            var body = "<line x1=\"40\" y1=\"\(top + plot)\" x2=\"\(50 + rows.count * columnWidth)\" y2=\"\(top + plot)\" stroke=\"#888\"/>"
-            body += "<text x=\"34\" y=\"\(top + 4)\" text-anchor=\"end\">100 %</text><text x=\"34\" y=\"\(top + plot + 4)\" text-anchor=\"end\">0 %</text>"
+            var body = "<line x1=\"40\" y1=\"\(top + plot)\" x2=\"\(50 + rows.count * columnWidth)\" "
+            body += "y2=\"\(top + plot)\" stroke=\"#888\"/>"
+            body += "<text x=\"34\" y=\"\(top + 4)\" text-anchor=\"end\">100 %</text><text x=\"34\" "
+            body += "y=\"\(top + plot + 4)\" text-anchor=\"end\">0 %</text>"
             for (index, row) in rows.enumerated() {
                 let pledged = integer(row["pledged"]), paid = min(integer(row["paid"]), integer(row["pledged"]))
                 let height = scaled(paid, of: pledged, plot)
                 let x = 50 + index * columnWidth
-                body += "<rect x=\"\(x)\" y=\"\(top + plot - height)\" width=\"\(columnWidth - 14)\" height=\"\(height)\" fill=\"\(giving)\"/>"
-                body += "<text x=\"\(x + (columnWidth - 14) / 2)\" y=\"\(top + plot + 16)\" text-anchor=\"middle\">\(ReportHTML.escape(text(row["quarter"])))</text>"
-                body += "<text x=\"\(x + (columnWidth - 14) / 2)\" y=\"\(top + plot - height - 4)\" text-anchor=\"middle\">\(ReportHTML.escape(text(row["fulfilment_rate"])))</text>"
+                body += "<rect x=\"\(x)\" y=\"\(top + plot - height)\" width=\"\(columnWidth - 14)\" "
+                body += "height=\"\(height)\" fill=\"\(giving)\"/>"
+                body += "<text x=\"\(x + (columnWidth - 14) / 2)\" y=\"\(top + plot + 16)\" "
+                body += "text-anchor=\"middle\">\(ReportHTML.escape(text(row["quarter"])))</text>"
+                body += "<text x=\"\(x + (columnWidth - 14) / 2)\" y=\"\(top + plot - height - 4)\" "
+                body += "text-anchor=\"middle\">\(ReportHTML.escape(text(row["fulfilment_rate"])))</text>"
             }
-            return svg(width: max(320, 70 + rows.count * columnWidth), height: top + plot + 30, title: "Fulfilment by quarter pledged (paid ÷ pledged), \(asset)", body)
+            return svg(
+                width: max(320, 70 + rows.count * columnWidth), height: top + plot + 30,
+                title: "Fulfilment by quarter pledged (paid ÷ pledged), \(asset)", body)
         }
     }
 
@@ -158,9 +184,12 @@ enum ReportCharts {
             for (index, row) in rows.enumerated() {
                 let y = 10 + index * 26
                 let width = scaled(integer(row["amount"]), of: maximum, bar)
-                body += "<text x=\"\(label - 8)\" y=\"\(y + 14)\" text-anchor=\"end\">\(ReportHTML.escape(text(row["bucket"]))) days</text>"
+                body += "<text x=\"\(label - 8)\" y=\"\(y + 14)\" "
+                body += "text-anchor=\"end\">\(ReportHTML.escape(text(row["bucket"]))) days</text>"
                 body += "<rect x=\"\(label)\" y=\"\(y)\" width=\"\(width)\" height=\"18\" fill=\"#c62828\"/>"
-                body += "<text x=\"\(label + width + 4)\" y=\"\(y + 14)\">\(amount(integer(row["amount"]), asset, report)) (\(integer(row["instalments"])) instalments)</text>"
+                body += "<text x=\"\(label + width + 4)\" "
+                body += "y=\"\(y + 14)\">\(amount(integer(row["amount"]), asset, report)) "
+                body += "(\(integer(row["instalments"])) instalments)</text>"
             }
             return svg(width: 720, height: 20 + rows.count * 26, title: "Overdue ageing, \(asset)", body)
         }

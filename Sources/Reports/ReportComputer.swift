@@ -25,7 +25,8 @@ public struct ReportComputer {
         _ parameters: ReportParameters, book: ReportBook, checkpoint: CheckpointReference,
         privateData: [MemberID: MemberPrivateData] = [:]
     ) throws(ReportError) -> Report {
-        precondition(book.asOf == parameters.asOf && book.from == parameters.from, "the book was gathered for these parameters")
+        precondition(
+            book.asOf == parameters.asOf && book.from == parameters.from, "the book was gathered for these parameters")
         guard book.entryCount == checkpoint.treeSize else {
             throw .malformed("the book holds \(book.entryCount) entries, the checkpoint \(checkpoint.treeSize)")
         }
@@ -44,7 +45,12 @@ public struct ReportComputer {
         }
         if let currency = parameters.currency, parameters.name != .trialBalance {
             tables += computer.conversionTables(currency)
-            notes.append("Amounts are in \(currency), converted at the latest rate recorded on or before \(book.reportDate?.description ?? "the report date") (rounded half to even per figure). Amounts in assets without such a rate are left out of every converted figure and listed under gaps; counts still include them.")
+            notes.append(
+                "Amounts are in \(currency), converted at the latest rate recorded on or "
+                    + "before \(book.reportDate?.description ?? "the report date") (rounded half to even per figure). "
+                    + "Amounts in assets without such a rate are left out of every converted figure and listed under "
+                    + "gaps; counts still include them."
+            )
             if !computer.outOfRange.isEmpty {
                 notes.append(
                     "Converted figures beyond the ledger's amount range (±\(Limits.amountMagnitudeMax) minor units) "
@@ -56,7 +62,9 @@ public struct ReportComputer {
         summary["report_date"] = book.reportDate.map { .string($0.description) } ?? .null
         var scales: [AssetCode: Int] = [:]
         for asset in computer.mentionedAssets { scales[asset] = book.assetScales[asset] }
-        return Report(parameters: parameters, checkpoint: checkpoint, assetScales: scales, summary: summary, tables: tables, notes: notes)
+        return Report(
+            parameters: parameters, checkpoint: checkpoint, assetScales: scales, summary: summary, tables: tables,
+            notes: notes)
     }
 
     private init(
@@ -66,12 +74,16 @@ public struct ReportComputer {
         self.parameters = parameters
         self.privateData = privateData
         if let reference = parameters.fund {
-            guard let fund = book.fund(named: reference) else { throw .unknown("no fund \(reference) in the log up to this checkpoint") }
+            guard let fund = book.fund(named: reference) else {
+                throw .unknown("no fund \(reference) in the log up to this checkpoint")
+            }
             self.fund = fund
         } else {
             fund = nil
         }
-        converter = try parameters.currency.map { currency throws(ReportError) in try CurrencyConverter(book: book, currency: currency) }
+        converter = try parameters.currency.map { currency throws(ReportError) in
+            try CurrencyConverter(book: book, currency: currency)
+        }
     }
 
     // MARK: Shared helpers
@@ -144,7 +156,9 @@ public struct ReportComputer {
     }
 
     /// Adds `values` into `bag[asset]` element by element, checked.
-    static func accumulate(_ values: [Int64], into bag: inout [AssetCode: [Int64]], asset: AssetCode) throws(ReportError) {
+    static func accumulate(
+        _ values: [Int64], into bag: inout [AssetCode: [Int64]], asset: AssetCode
+    ) throws(ReportError) {
         var current = bag[asset] ?? [Int64](repeating: 0, count: values.count)
         for (position, value) in values.enumerated() { try Sum.add(value, to: &current[position], "total") }
         bag[asset] = current

@@ -16,14 +16,16 @@ public enum ReportHTML {
         let name = report.parameters.name
         var html = """
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <html lang="en"><head><meta charset="utf-8">\
+            <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escape(name.title))</title>
             <style>
             body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1d2329}
             h1{margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px solid #d0d7de}
             table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-variant-numeric:tabular-nums}
             th,td{border-bottom:1px solid #e4e8ec;padding:.25rem .6rem;text-align:left}td.n{text-align:right}
-            th{background:#f4f6f8}.proof{background:#f4f8f4;border:1px solid #b8d8b8;padding:.5rem 1rem;border-radius:6px}
+            th{background:#f4f6f8}\
+            .proof{background:#f4f8f4;border:1px solid #b8d8b8;padding:.5rem 1rem;border-radius:6px}
             code,pre{font:13px ui-monospace,monospace;overflow-wrap:anywhere;white-space:pre-wrap}
             dl{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem}dt{font-weight:600}
             svg{max-width:100%;height:auto}svg text{font:12px system-ui,sans-serif}
@@ -36,13 +38,16 @@ public enum ReportHTML {
             <dt>Root hash</dt><dd><code>\(escape(report.checkpoint.rootHash))</code></dd>
             <dt>Report SHA-256</dt><dd><code>\(report.sha256)</code></dd></dl>
             <p>Save this page and run:</p><pre>\(escape(verifyCommand))</pre>
-            <details><summary>Signed checkpoint</summary><pre>\(escape(report.checkpoint.note))</pre></details></section>
+            <details><summary>Signed checkpoint</summary>\
+            <pre>\(escape(report.checkpoint.note))</pre></details></section>
 
             """
         if !report.summary.isEmpty {
             html += "<h2>Summary</h2><dl>"
             for (key, value) in report.summary.sorted(by: { $0.key < $1.key }) {
-                html += "<dt>\(escape(key.replacingOccurrences(of: "_", with: " ").capitalizedFirst))</dt><dd>\(escape(ReportCell.text(value, type: .text, scale: nil)))</dd>"
+                html +=
+                    "<dt>\(escape(key.replacing("_", with: " ").capitalizedFirst))</dt>"
+                        + "<dd>\(escape(ReportCell.text(value, type: .text, scale: nil)))</dd>"
             }
             html += "</dl>\n"
         }
@@ -94,7 +99,8 @@ public enum ReportHTML {
         parts.append(parameters.fund.map { "fund \($0)" } ?? "all funds")
         if let member = parameters.member, parameters.name == .memberStatements { parts.append("member \(member)") }
         parts.append(parameters.currency.map { "in \($0)" } ?? "each asset on its own")
-        parts.append(parameters.audience == .public ? "public version (anonymous members by pseudonym)" : "auditor version")
+        parts.append(
+            parameters.audience == .public ? "public version (anonymous members by pseudonym)" : "auditor version")
         return parts.joined(separator: " · ")
     }
 
@@ -102,15 +108,21 @@ public enum ReportHTML {
         var html = "<h2>\(escape(table.title))</h2>"
         guard !table.rows.isEmpty else { return html + "<p>None.</p>\n" }
         let numeric: Set<ReportTable.CellType> = [.amount, .integer, .ratio]
-        html += "<table><thead><tr>" + table.columns.map { "<th>\(escape($0.title))</th>" }.joined() + "</tr></thead><tbody>"
+        html +=
+            "<table><thead><tr>" + table.columns.map { "<th>\(escape($0.title))</th>" }.joined()
+            + "</tr></thead><tbody>"
         let assetColumn = table.columns.firstIndex { $0.name == "asset" }
         for row in table.rows {
             var scale: Int?
-            if let assetColumn, case .string(let code) = row[assetColumn], let asset = AssetCode(code) { scale = scales[asset] }
-            html += "<tr>" + zip(table.columns, row).map { column, cell in
-                let text = escape(ReportCell.text(cell, type: column.type, scale: scale))
-                return numeric.contains(column.type) ? "<td class=\"n\">\(text)</td>" : "<td>\(text)</td>"
-            }.joined() + "</tr>"
+            if let assetColumn, case .string(let code) = row[assetColumn], let asset = AssetCode(code) {
+                scale = scales[asset]
+            }
+            html +=
+                "<tr>"
+                + zip(table.columns, row).map { column, cell in
+                    let text = escape(ReportCell.text(cell, type: column.type, scale: scale))
+                    return numeric.contains(column.type) ? "<td class=\"n\">\(text)</td>" : "<td>\(text)</td>"
+                }.joined() + "</tr>"
         }
         return html + "</tbody></table>\n"
     }

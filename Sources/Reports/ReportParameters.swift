@@ -20,7 +20,10 @@ public struct ReportParameters: Hashable, Sendable {
     public let currency: AssetCode?
     public let audience: Audience
 
-    public init(name: ReportName, asOf: LocalDate? = nil, from: LocalDate? = nil, fund: String? = nil, member: String? = nil, currency: AssetCode? = nil, audience: Audience = .public) {
+    public init(
+        name: ReportName, asOf: LocalDate? = nil, from: LocalDate? = nil, fund: String? = nil, member: String? = nil,
+        currency: AssetCode? = nil, audience: Audience = .public
+    ) {
         self.name = name
         self.asOf = asOf
         self.from = from
@@ -53,7 +56,9 @@ public struct ReportParameters: Hashable, Sendable {
 
     /// Reads the parameters a report states.
     public init(json: JSONValue) throws(ReportError) {
-        guard case .object(let members) = json, members.count == 7 else { throw .malformed("parameters must be an object of seven fields") }
+        guard case .object(let members) = json, members.count == 7 else {
+            throw .malformed("parameters must be an object of seven fields")
+        }
         func text(_ key: String) throws(ReportError) -> String? {
             switch members[key] {
             case .string(let value): return value
@@ -61,7 +66,9 @@ public struct ReportParameters: Hashable, Sendable {
             default: throw .malformed("parameters.\(key) must be a string or null")
             }
         }
-        guard let nameText = try text("name"), let name = ReportName(rawValue: nameText) else { throw .malformed("parameters.name is not a report") }
+        guard let nameText = try text("name"), let name = ReportName(rawValue: nameText) else {
+            throw .malformed("parameters.name is not a report")
+        }
         guard let audienceText = try text("audience"), let audience = Audience(rawValue: audienceText) else {
             throw .malformed("parameters.audience must be public or auditor")
         }
@@ -75,7 +82,9 @@ public struct ReportParameters: Hashable, Sendable {
             guard let code = AssetCode(value) else { throw .malformed("parameters.currency is not an asset code") }
             currency = code
         }
-        self.init(name: name, asOf: try date("as_of"), from: try date("from"), fund: try text("fund"), member: try text("member"), currency: currency, audience: audience)
+        self.init(
+            name: name, asOf: try date("as_of"), from: try date("from"), fund: try text("fund"),
+            member: try text("member"), currency: currency, audience: audience)
     }
 }
 

@@ -1,0 +1,74 @@
+// Goal: each framework stays behind the one module that owns it (GRDB in LedgerStorage;
+// Hummingbird, NIO and ServiceLifecycle in LedgerAPI and the benchmark's echo baseline), the
+// pure modules import only each other and swift-crypto, and every module a file imports is
+// declared among its target's dependencies in Package.swift (so `MemberImportVisibility`
+// can be turned on without surprises).
+import Testing
+
+@Suite struct ImportRulesTests {
+    /// The modules whose code must stay pure: no I/O, no framework, no clock.
+    static let pureModules: Set<String> = ["LedgerCore", "FundCore", "AuditLog", "Reports"]
+    /// What a pure module may import: the other pure modules, and swift-crypto (hashing and
+    /// Ed25519 over byte arrays, no I/O).
+    static let pureImportsAllowed: Set<String> = pureModules.union(["Crypto"])
+
+    /// Framework modules, and the only `Sources/` targets that may import them.
+    static func ownersOf(framework module: String) -> Set<String>? {
+        if module == "GRDB" { return ["LedgerStorage"] }
+        let http = module.hasPrefix("Hummingbird") || module.hasPrefix("NIO") || module == "ServiceLifecycle"
+        return http ? ["LedgerAPI", "LedgerBench"] : nil
+    }
+
+    /// Modules of the toolchain and the system, which need no entry in Package.swift.
+    static let systemModules: Set<String> = [
+        "Swift", "_Concurrency", "_StringProcessing", "RegexBuilder", "Observation", "Synchronization",
+        "Foundation", "FoundationEssentials", "FoundationNetworking", "FoundationXML", "Dispatch",
+        "Glibc", "Musl", "Darwin", "Android", "Bionic", "WinSDK", "ucrt", "os", "SQLite3", "CSQLite",
+        "Testing", "XCTest",
+    ]
+
+    @Test func frameworksAreImportedOnlyByTheirOwners() {
+        for file in SourceTree.sources {
+            for found in file.imports {
+                guard let owners = Self.ownersOf(framework: found.module), !owners.contains(file.topFolder) else {
+                    continue
+                }
+                let list = owners.sorted().joined(separator: ", ")
+                Issue.record("\(file.path):\(found.line): imports \(found.module), which only \(list) may import")
+            }
+        }
+    }
+
+    @Test func pureModulesImportOnlyPureModulesAndCrypto() {
+        var checked = 0
+        for file in SourceTree.sources where Self.pureModules.contains(file.topFolder) {
+            checked += 1
+            for found in file.imports where !Self.pureImportsAllowed.contains(found.module) {
+                Issue.record("""
+                    \(file.path):\(found.line): the pure module \(file.topFolder) imports \(found.module); \
+                    it may import only \(Self.pureImportsAllowed.sorted().joined(separator: ", "))
+                    """)
+            }
+        }
+        #expect(checked > 40)
+    }
+
+    @Test func everyImportedModuleIsDeclared() {
+        let targets = SourceTree.manifest.targets
+        #expect(targets.count >= 10)
+        for file in SourceTree.sources + SourceTree.tests {
+            guard let target = targets.first(where: { file.path.hasPrefix($0.path + "/") }) else {
+                Issue.record("\(file.path):1: belongs to no target of Package.swift")
+                continue
+            }
+            for found in file.imports {
+                let module = found.module
+                guard !Self.systemModules.contains(module), !target.dependencies.contains(module) else { continue }
+                Issue.record("""
+                    \(file.path):\(found.line): imports \(module), which the target \(target.name) \
+                    does not declare in Package.swift
+                    """)
+            }
+        }
+    }
+}
