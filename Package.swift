@@ -56,6 +56,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // What the HTTP server and the offline commands share: report cache and report
+        // verification, import, server configuration. No Hummingbird, no NIO.
+        .target(
+            name: "LedgerApplication",
+            dependencies: [
+                "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "Reports",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The only importer of Hummingbird: routes, DTOs, problem+json.
         .target(
             name: "LedgerAPI",
@@ -63,6 +73,7 @@ let package = Package(
                 "LedgerCore",
                 "FundCore",
                 "LedgerStorage",
+                "LedgerApplication",
                 "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -81,6 +92,7 @@ let package = Package(
                 "LedgerCore",
                 "AuditLog",
                 "LedgerStorage",
+                "LedgerApplication",
                 "LedgerAPI",
                 "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -88,13 +100,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Benchmark driver for scripts/bench: store-level write throughput.
+        // Benchmark driver for scripts/bench: store-level write throughput, and the HTTP
+        // echo baseline (the same stack without the ledger).
         .executableTarget(
             name: "LedgerBench",
             dependencies: [
                 "FundCore",
                 "LedgerCore",
                 "LedgerStorage",
+                "LedgerApplication",
+                "LedgerAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -124,7 +140,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerAPI", "Reports", "LedgerTestSupport"],
+            dependencies: [
+                "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerApplication", "Reports",
+                "LedgerTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -132,10 +151,17 @@ let package = Package(
             dependencies: ["LedgerCore", "FundCore", "LedgerStorage", "LedgerTestSupport"],
             swiftSettings: strictSettings
         ),
+        // The application layer without the HTTP module: configuration, import, export paging.
+        .testTarget(
+            name: "LedgerApplicationTests",
+            dependencies: ["LedgerCore", "LedgerStorage", "LedgerApplication", "Reports", "LedgerTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "LedgerAPITests",
             dependencies: [
-                "LedgerCore", "FundCore", "LedgerStorage", "LedgerAPI", "Reports", "LedgerTestSupport",
+                "LedgerCore", "FundCore", "LedgerStorage", "LedgerApplication", "LedgerAPI", "Reports",
+                "LedgerTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings
