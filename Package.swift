@@ -58,6 +58,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // What the HTTP server and the offline commands share: report cache and report
+        // verification, import, server configuration. No Hummingbird, no NIO.
+        .target(
+            name: "LedgerApplication",
+            dependencies: [
+                "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "Reports",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The only importer of Hummingbird: routes, DTOs, problem+json.
         .target(
             name: "LedgerAPI",
@@ -66,6 +76,7 @@ let package = Package(
                 "FundCore",
                 "AuditLog",
                 "LedgerStorage",
+                "LedgerApplication",
                 "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -86,6 +97,7 @@ let package = Package(
                 "FundCore",
                 "AuditLog",
                 "LedgerStorage",
+                "LedgerApplication",
                 "LedgerAPI",
                 "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -93,13 +105,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Benchmark driver for scripts/bench: store-level write throughput.
+        // Benchmark driver for scripts/bench: store-level write throughput, and the HTTP
+        // echo baseline (the same stack without the ledger).
         .executableTarget(
             name: "LedgerBench",
             dependencies: [
                 "FundCore",
                 "LedgerCore",
                 "LedgerStorage",
+                "LedgerApplication",
+                "LedgerAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -131,7 +147,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerAPI", "Reports", "LedgerTestSupport"],
+            dependencies: [
+                "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerApplication", "Reports",
+                "LedgerTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -143,10 +162,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The application layer without the HTTP module: configuration, import, export paging.
+        .testTarget(
+            name: "LedgerApplicationTests",
+            dependencies: ["LedgerCore", "LedgerStorage", "LedgerApplication", "Reports", "LedgerTestSupport"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "LedgerAPITests",
             dependencies: [
-                "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerAPI", "Reports", "LedgerTestSupport",
+                "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerApplication", "LedgerAPI", "Reports",
+                "LedgerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LedgerAPI
+import LedgerApplication
 import LedgerStorage
 import Logging
 
@@ -13,7 +13,7 @@ struct CommonsLedger: AsyncParsableCommand {
         abstract: "The book of record of a global solidarity fund: a double-entry ledger with an HTTP API.",
         subcommands: [
             Serve.self, Migrate.self, Keygen.self, Verify.self, Keys.self, Demo.self, Import.self, Export.self,
-            ReportCommand.self, VerifyReport.self, EchoServer.self,
+            ReportCommand.self, VerifyReport.self,
         ],
         defaultSubcommand: Serve.self
     )
@@ -21,7 +21,10 @@ struct CommonsLedger: AsyncParsableCommand {
 
 /// Options every subcommand that touches a database shares.
 struct ConfigurationOptions: ParsableArguments {
-    @Option(help: "Configuration file (JSON). Default: $COMMONS_LEDGER_CONFIG, else config/commons-ledger.json when present.")
+    @Option(help: """
+        Configuration file (JSON). Default: $COMMONS_LEDGER_CONFIG, \
+        else config/commons-ledger.json when present.
+        """)
     var config: String?
 
     @Option(help: "SQLite database file (overrides config and COMMONS_LEDGER_DATABASE).")
@@ -64,41 +67,6 @@ struct ConfigurationOptions: ParsableArguments {
         var logger = Logger(label: "commons-ledger")
         logger.logLevel = configuration.logLevel
         return logger
-    }
-}
-
-/// `commons-ledger serve`: migrate the database and serve the HTTP API until SIGTERM/SIGINT.
-struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Serve the HTTP API (migrates the database first).")
-
-    @OptionGroup var options: ConfigurationOptions
-
-    @Option(help: "Interface to listen on (default 127.0.0.1).")
-    var host: String?
-
-    @Option(help: "TCP port to listen on (default 8080; 0 picks a free port).")
-    var port: String?
-
-    @Option(help: "PEM certificate chain: serve HTTPS (needs --tls-key).")
-    var tlsCertificate: String?
-
-    @Option(help: "PEM private key for --tls-certificate.")
-    var tlsKey: String?
-
-    func run() async throws {
-        var configuration = try options.resolve(host: host, port: port)
-        configuration.tlsCertificatePath = tlsCertificate ?? configuration.tlsCertificatePath
-        configuration.tlsKeyPath = tlsKey ?? configuration.tlsKeyPath
-        let logger = options.makeLogger(configuration)
-        let metrics = LedgerMetrics()
-        metrics.bootstrapMetricsSystem()
-        let app = try await buildApplication(configuration: configuration, metrics: metrics, logger: logger) { key, token in
-            print("""
-                First start: created an admin API key (\(key.id)). Its token is shown only now; keep it safe:
-                \(token)
-                """)
-        }
-        try await app.runService()
     }
 }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LedgerAPI
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 
@@ -8,7 +8,10 @@ import LedgerStorage
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fill a fresh database with a demo fund (members, funds, pledges, contributions, grants).",
-        discussion: "Everything is written through the same store methods the API uses, so the audit log, the trial balance and `verify` all hold."
+        discussion: """
+            Everything is written through the same store methods the API uses, \
+            so the audit log, the trial balance and `verify` all hold.
+            """
     )
 
     @OptionGroup var options: ConfigurationOptions
@@ -22,7 +25,10 @@ struct Demo: AsyncParsableCommand {
     @Flag(help: "Skip fsync while generating (benchmark books only: a crash may lose the last commits).")
     var unsynced = false
 
-    @Option(help: "Activity multiplier (1–3000): about 500 transactions per unit over 36 months; benchmarks use hundreds.")
+    @Option(help: """
+        Activity multiplier (1–3000): about 500 transactions per unit over 36 months; \
+        benchmarks use hundreds.
+        """)
     var scale = 1
 
     func run() async throws {
@@ -33,7 +39,8 @@ struct Demo: AsyncParsableCommand {
         guard (1...120).contains(months) else { throw ValidationError("--months must be between 1 and 120") }
         guard (1...3_000).contains(scale) else { throw ValidationError("--scale must be between 1 and 3000") }
         try FileManager.default.createDirectory(
-            at: URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent(), withIntermediateDirectories: true
+            at: URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent(),
+            withIntermediateDirectories: true
         )
         let clock = DemoFund.Clock()
         let store = try SQLiteLedgerStore.openSigned(

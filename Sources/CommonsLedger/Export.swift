@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LedgerApplication
 import LedgerStorage
 import Reports
 
@@ -16,10 +17,6 @@ struct Export: AsyncParsableCommand {
             is written to FILE.partial and renamed to FILE only once complete.
             """
     )
-
-    /// Log entries read per page: one short read transaction each, about 10 MB of entries
-    /// at the largest entry size, so neither memory nor the reader's snapshot grows with the book.
-    static let pageSize = 10_000
 
     /// Entries between two progress lines on standard error.
     static let progressInterval: Int64 = 100_000
@@ -40,57 +37,17 @@ struct Export: AsyncParsableCommand {
 
     func run() async throws {
         guard let dialect = JournalDialect(rawValue: format) else {
-            throw ValidationError("--format must be one of \(JournalDialect.allCases.map(\.rawValue).joined(separator: ", "))")
+            let dialects = JournalDialect.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--format must be one of \(dialects)")
         }
         let store = try Keys.openStoreReadOnly(options)
         defer { try? store.close() }
         let started = ContinuousClock.now
-
         let partialPath = output.map { $0 + ".partial" }
-        let handle: FileHandle
-        if let partialPath {
-            guard FileManager.default.createFile(atPath: partialPath, contents: nil) else {
-                throw ValidationError("cannot create \(partialPath)")
-            }
-            guard let file = FileHandle(forWritingAtPath: partialPath) else { throw ValidationError("cannot open \(partialPath)") }
-            handle = file
-        } else {
-            handle = FileHandle.standardOutput
-        }
-        var writer = BufferedWriter(handle: handle, capacity: Self.outputBufferBytes)
-        var export = JournalExport(dialect: dialect)
-
-        var start: Int64 = 0
-        var end: Int64?
-        var nextProgress = Self.progressInterval
+        let handle = try openOutput(partialPath)
+        let summary: JournalExporter<SQLiteLedgerStore>.Summary
         do {
-            while true {
-                let page = try await store.logEntries(start: start, end: end, limit: Self.pageSize)
-                if end == nil {
-                    // Fix the end at the first page: entries recorded during the export are not part of it.
-                    end = page.treeSize
-                    try writer.write(export.header(notes: try await headerNotes(store: store, treeSize: page.treeSize)))
-                }
-                for entry in page.entries {
-                    guard entry.index == start else {
-                        throw ExportFailure(detail: "log entry \(start) expected, \(entry.index) read")
-                    }
-                    do {
-                        try writer.write(try export.text(forEntry: entry.data))
-                    } catch let error as JournalExportError {
-                        throw ExportFailure(detail: "log entry \(entry.index): \(error)")
-                    }
-                    start += 1
-                    if start >= nextProgress {
-                        nextProgress += Self.progressInterval
-                        if !quiet { FileHandle.standardError.write(Data("exported \(start) of \(end ?? start) log entries\n".utf8)) }
-                    }
-                }
-                guard let next = page.nextStart else { break }
-                start = next
-            }
-            try writer.write(export.trailer())
-            try writer.flush()
+            summary = try await write(JournalExporter(store: store, dialect: dialect), to: handle)
             if let output, let partialPath {
                 try handle.close()
                 if FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
@@ -106,32 +63,40 @@ struct Export: AsyncParsableCommand {
         if !quiet {
             let elapsed = (ContinuousClock.now - started).components
             let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-            FileHandle.standardError.write(Data(
-                "exported \(export.transactionCount) transactions from \(start) log entries as \(dialect.rawValue) in \(String(format: "%.2f", seconds)) s\n".utf8
-            ))
+            let line = "exported \(summary.transactions) transactions from \(summary.entries) log entries "
+                + "as \(dialect.rawValue) in \(String(format: "%.2f", seconds)) s\n"
+            FileHandle.standardError.write(Data(line.utf8))
         }
     }
 
-    /// The journal's opening comments: what was exported, and the signed root that covers
-    /// exactly that log when the latest checkpoint is at the same size.
-    func headerNotes(store: SQLiteLedgerStore, treeSize: Int64) async throws -> [String] {
-        var notes = [
-            treeSize == 0 ? "The audit log is empty." : "Log entries 0 to \(treeSize - 1) (tree size \(treeSize)); each transaction's id is in its id tag.",
-        ]
-        if let checkpoint = try await store.latestCheckpoint(), checkpoint.treeSize == treeSize {
-            let lines = checkpoint.note.split(separator: "\n", omittingEmptySubsequences: false)
-            if lines.count >= 3 {
-                notes.append("Signed checkpoint of this log: origin \(lines[0]), tree size \(lines[1]), root hash \(lines[2]).")
-            }
+    /// The file the journal is written to (`FILE.partial` with --output), or standard output.
+    func openOutput(_ partialPath: String?) throws -> FileHandle {
+        guard let partialPath else { return FileHandle.standardOutput }
+        guard FileManager.default.createFile(atPath: partialPath, contents: nil) else {
+            throw ValidationError("cannot create \(partialPath)")
         }
-        return notes
+        guard let file = FileHandle(forWritingAtPath: partialPath) else {
+            throw ValidationError("cannot open \(partialPath)")
+        }
+        return file
     }
-}
 
-/// Why an export stopped; the partial output is removed.
-struct ExportFailure: Error, CustomStringConvertible {
-    let detail: String
-    var description: String { "export failed: \(detail)" }
+    /// Runs `exporter` into `handle` through a large buffer, with a progress line on
+    /// standard error every `progressInterval` entries.
+    func write(
+        _ exporter: JournalExporter<SQLiteLedgerStore>, to handle: FileHandle
+    ) async throws -> JournalExporter<SQLiteLedgerStore>.Summary {
+        var writer = BufferedWriter(handle: handle, capacity: Self.outputBufferBytes)
+        var nextProgress = Self.progressInterval
+        let quiet = quiet
+        let summary = try await exporter.run(write: { try writer.write($0) }) { read, total in
+            guard read >= nextProgress else { return }
+            nextProgress += Self.progressInterval
+            if !quiet { FileHandle.standardError.write(Data("exported \(read) of \(total) log entries\n".utf8)) }
+        }
+        try writer.flush()
+        return summary
+    }
 }
 
 /// Collects text and writes it in large blocks.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LedgerAPI
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 
@@ -33,14 +34,21 @@ struct Import: AsyncParsableCommand {
     var author = "import"
 
     func run() async throws {
-        guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 10000") }
+        guard (1...10_000).contains(batchSize) else {
+            throw ValidationError("--batch-size must be between 1 and 10000")
+        }
         let author = author.trimmingCharacters(in: .whitespaces)
-        guard !author.isEmpty, author.count <= 200 else { throw ValidationError("--author must be 1 to 200 characters") }
+        guard !author.isEmpty, author.count <= 200 else {
+            throw ValidationError("--author must be 1 to 200 characters")
+        }
         let configuration = try options.resolve()
         let store = try Keys.openStore(options)
         defer { try? store.close() }
+        // Lines are read as the batch API reads its items: the reader comes from the HTTP
+        // module, where the request shapes live.
         let importer = TransactionImport(
-            store: store, limits: configuration.limits, principal: Principal(keyID: nil, name: author, role: nil), batchSize: batchSize
+            store: store, limits: configuration.limits, principal: Principal(keyID: nil, name: author, role: nil),
+            batchSize: batchSize, reader: BatchItemLineReader<SQLiteLedgerStore>()
         )
         let started = ContinuousClock.now
         var reported = 0
@@ -56,7 +64,10 @@ struct Import: AsyncParsableCommand {
             print("… and \(summary.rejectedCount - summary.rejections.count) more rejected lines")
         }
         if summary.rolledBack {
-            print("atomic import refused: nothing was written (\(summary.lines) lines read, \(summary.rejectedCount) rejected)")
+            print(
+                "atomic import refused: nothing was written "
+                    + "(\(summary.lines) lines read, \(summary.rejectedCount) rejected)"
+            )
         } else {
             print(
                 "\(summary.lines) lines read: \(summary.imported) imported, \(summary.replayed) already recorded, "

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LedgerAPI
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 
@@ -16,7 +16,9 @@ struct Keys: AsyncParsableCommand {
     /// `verify-report --database`): nothing is migrated, created or written, so these
     /// commands are safe on an auditor's copy.
     static func openStoreReadOnly(_ options: ConfigurationOptions) throws -> SQLiteLedgerStore {
-        try SQLiteLedgerStore.openReadOnly(path: try options.resolve().databasePath, logger: .init(label: "commons-ledger"))
+        try SQLiteLedgerStore.openReadOnly(
+            path: try options.resolve().databasePath, logger: .init(label: "commons-ledger")
+        )
     }
 
     /// The verifier key of the signing key beside `databasePath`, for the offline checks
@@ -32,7 +34,8 @@ struct Keys: AsyncParsableCommand {
     static func openStore(_ options: ConfigurationOptions) throws -> SQLiteLedgerStore {
         let configuration = try options.resolve()
         try FileManager.default.createDirectory(
-            at: URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent(), withIntermediateDirectories: true
+            at: URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent(),
+            withIntermediateDirectories: true
         )
         // The same key checks as `serve`: a missing or replaced signing key is refused.
         return try SQLiteLedgerStore.openSigned(
@@ -65,9 +68,13 @@ struct Keys: AsyncParsableCommand {
         var expires: String?
 
         func run() async throws {
-            guard let role = Role(rawValue: role) else { throw ValidationError("role must be admin, treasurer, approver or auditor") }
+            guard let role = Role(rawValue: role) else {
+                throw ValidationError("role must be admin, treasurer, approver or auditor")
+            }
             let expiresAt = try expires.map { text in
-                guard let time = Timestamp(text) else { throw ValidationError("--expires must look like 2027-01-31T00:00:00.000000Z") }
+                guard let time = Timestamp(text) else {
+                    throw ValidationError("--expires must look like 2027-01-31T00:00:00.000000Z")
+                }
                 return time
             }
             let holder = try holder()

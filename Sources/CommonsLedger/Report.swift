@@ -5,16 +5,19 @@ import Foundation
 import FoundationNetworking
 #endif
 import FundCore
-import LedgerAPI
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 import Reports
 
 /// `commons-ledger report NAME`: compute a report offline from the database's audit log.
 struct ReportCommand: AsyncParsableCommand {
+    /// The report names, for help and errors.
+    static var names: String { ReportName.allCases.map(\.rawValue).joined(separator: ", ") }
+
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Compute a report from the audit log: \(ReportName.allCases.map(\.rawValue).joined(separator: ", ")).",
+        abstract: "Compute a report from the audit log: \(ReportCommand.names).",
         discussion: """
             The report is computed from the log entries up to a signed checkpoint (the latest, or --tree-size) \
             and states that checkpoint and its own SHA-256; `commons-ledger verify-report` recomputes it. \
@@ -61,10 +64,14 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let reportName = ReportName(rawValue: name) else {
-            throw ValidationError("no report \(name); reports are \(ReportName.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError("no report \(name); reports are \(Self.names)")
         }
-        guard let format = ["json", "csv", "html"].first(where: { $0 == self.format }) else { throw ValidationError("--format must be json, csv or html") }
-        guard let audience = ReportParameters.Audience(rawValue: audience) else { throw ValidationError("--audience must be public or auditor") }
+        guard let format = ["json", "csv", "html"].first(where: { $0 == self.format }) else {
+            throw ValidationError("--format must be json, csv or html")
+        }
+        guard let audience = ReportParameters.Audience(rawValue: audience) else {
+            throw ValidationError("--audience must be public or auditor")
+        }
         func date(_ text: String?, _ option: String) throws -> LocalDate? {
             guard let text else { return nil }
             guard let date = LocalDate(text) else { throw ValidationError("\(option) must be a date YYYY-MM-DD") }
@@ -72,12 +79,14 @@ struct ReportCommand: AsyncParsableCommand {
         }
         var currencyCode: AssetCode?
         if let currency {
-            guard let code = AssetCode(currency) else { throw ValidationError("--currency must be an asset code such as USD") }
+            guard let code = AssetCode(currency) else {
+                throw ValidationError("--currency must be an asset code such as USD")
+            }
             currencyCode = code
         }
         let parameters = ReportParameters(
-            name: reportName, asOf: try date(asOf, "--as-of"), from: try date(from, "--from"), fund: fund, member: member,
-            currency: currencyCode, audience: audience
+            name: reportName, asOf: try date(asOf, "--as-of"), from: try date(from, "--from"), fund: fund,
+            member: member, currency: currencyCode, audience: audience
         )
         let store = try Keys.openStoreReadOnly(options)
         defer { try? store.close() }
@@ -94,23 +103,28 @@ struct ReportCommand: AsyncParsableCommand {
         case "json":
             try write(Data(report.document.canonicalBytes + [0x0A]), to: output)
         case "html":
-            let command = "commons-ledger verify-report \(output.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "\(reportName.rawValue).html") --database \(databasePath)"
+            let page = output.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "\(reportName.rawValue).html"
+            let command = "commons-ledger verify-report \(page) --database \(databasePath)"
             try write(Data(ReportHTML.page(report, verifyCommand: command).utf8), to: output)
         default:
             if let output {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 for file in ReportCSV.files(of: report) {
-                    try write(Data(file.text.utf8), to: URL(fileURLWithPath: output).appendingPathComponent(file.name).path)
+                    let path = URL(fileURLWithPath: output).appendingPathComponent(file.name).path
+                    try write(Data(file.text.utf8), to: path)
                 }
             } else {
                 let wanted = table ?? report.tables.first?.name ?? ""
                 guard let chosen = report.table(wanted) else {
-                    throw ValidationError("\(reportName.rawValue) has the tables \(report.tables.map(\.name).joined(separator: ", "))")
+                    let tables = report.tables.map(\.name).joined(separator: ", ")
+                    throw ValidationError("\(reportName.rawValue) has the tables \(tables)")
                 }
                 try write(Data(ReportCSV.text(of: chosen, scales: report.assetScales).utf8), to: nil)
             }
         }
-        FileHandle.standardError.write(Data("\(reportName.rawValue): \(report.checkpoint.treeSize) entries, sha256 \(report.sha256), \(elapsed)\n".utf8))
+        let summary = "\(reportName.rawValue): \(report.checkpoint.treeSize) entries, "
+            + "sha256 \(report.sha256), \(elapsed)\n"
+        FileHandle.standardError.write(Data(summary.utf8))
     }
 
     func write(_ data: Data, to path: String?) throws {
@@ -118,7 +132,9 @@ struct ReportCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(data)
             return
         }
-        guard FileManager.default.createFile(atPath: path, contents: data) else { throw ValidationError("cannot write \(path)") }
+        guard FileManager.default.createFile(atPath: path, contents: data) else {
+            throw ValidationError("cannot write \(path)")
+        }
     }
 }
 
@@ -144,11 +160,16 @@ struct VerifyReport: AsyncParsableCommand {
     @Option(help: "Base URL of a running server to verify against instead.")
     var url: String?
 
-    @Option(help: "Verifier key you trust (vkey text or a file containing it); default: the database's or the server's.")
+    @Option(help: """
+        Verifier key you trust (vkey text or a file containing it); \
+        default: the database's or the server's.
+        """)
     var key: String?
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ValidationError("cannot read \(file)")
+        }
         let outcome: ReportVerification.Outcome
         do {
             if let database {
@@ -174,12 +195,16 @@ struct VerifyReport: AsyncParsableCommand {
     }
 
     func trusted(fallback: () throws -> String) throws -> [NoteVerifier] {
-        let text = try key.map { key in FileManager.default.contents(atPath: key).map { String(decoding: $0, as: UTF8.self) } ?? key } ?? fallback()
+        let text = try key.map { key in
+            FileManager.default.contents(atPath: key).map { String(decoding: $0, as: UTF8.self) } ?? key
+        } ?? fallback()
         return [try NoteVerifier(verifierKey: text.trimmingCharacters(in: .whitespacesAndNewlines))]
     }
 
     func verifyOffline(_ bytes: [UInt8], database: String) async throws -> ReportVerification.Outcome {
-        guard FileManager.default.fileExists(atPath: database) else { throw ValidationError("no database at \(database)") }
+        guard FileManager.default.fileExists(atPath: database) else {
+            throw ValidationError("no database at \(database)")
+        }
         var options = try ConfigurationOptions.parse(["--database", database])
         options.database = database
         let store = try Keys.openStoreReadOnly(options)
@@ -197,7 +222,9 @@ struct VerifyReport: AsyncParsableCommand {
     func verifyOnline(_ bytes: [UInt8], base: String) async throws -> ReportVerification.Outcome {
         let document = try ReportDocument(bytes: bytes)
         guard document.parameters.audience == .public else {
-            throw ValidationError("an auditor report names anonymous members from the private records: verify it with --database")
+            throw ValidationError(
+                "an auditor report names anonymous members from the private records: verify it with --database"
+            )
         }
         let server = ServerLog(base: base)
         let serverKey = key == nil ? try await server.verifierKey() : ""

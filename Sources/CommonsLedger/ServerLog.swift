@@ -16,7 +16,8 @@ struct ServerLog {
         guard let url = URL(string: base + path) else { throw ValidationError("bad URL \(base)\(path)") }
         let (data, response) = try await URLSession.shared.data(from: url)
         guard (response as? HTTPURLResponse)?.statusCode == 200 else {
-            throw AuditFailure(index: nil, detail: "GET \(path) answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            throw AuditFailure(index: nil, detail: "GET \(path) answered \(status)")
         }
         return data
     }

@@ -4,7 +4,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import LedgerAPI
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 
@@ -40,7 +40,9 @@ struct Verify: AsyncParsableCommand {
 
     func run() async throws {
         let saved = try since.map { path -> String in
-            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("cannot read \(path)")
+            }
             return String(decoding: data, as: UTF8.self)
         }
         do {
@@ -79,7 +81,11 @@ struct Verify: AsyncParsableCommand {
             guard !quiet else { return }
             FileHandle.standardError.write(Data("verified \(done) of \(total) entries\n".utf8))
         }
-        print("OK: \(report.entries) entries, \(report.transactions) transactions, \(report.checkpoints) checkpoints verified in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+        let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
+        print(
+            "OK: \(report.entries) entries, \(report.transactions) transactions, "
+                + "\(report.checkpoints) checkpoints verified in \(seconds) s"
+        )
         print("root \(report.root)")
     }
 
@@ -110,28 +116,43 @@ struct Verify: AsyncParsableCommand {
         var auditor = LogAuditor(rootSizes: Set([checkpoint.treeSize] + (savedCheckpoint.map { [$0.treeSize] } ?? [])))
         while auditor.treeSize < checkpoint.treeSize {
             let page = try await server.entries(start: auditor.treeSize, end: checkpoint.treeSize)
-            guard !page.isEmpty else { throw AuditFailure(index: auditor.treeSize, detail: "the server returned no entries") }
+            guard !page.isEmpty else {
+                throw AuditFailure(index: auditor.treeSize, detail: "the server returned no entries")
+            }
             for entry in page {
                 try auditor.consume(index: entry.index, data: entry.data)
             }
-            if !quiet { FileHandle.standardError.write(Data("verified \(auditor.treeSize) of \(checkpoint.treeSize) entries\n".utf8)) }
+            if !quiet {
+                let line = "verified \(auditor.treeSize) of \(checkpoint.treeSize) entries\n"
+                FileHandle.standardError.write(Data(line.utf8))
+            }
         }
         _ = try auditor.check(checkpointNote: note, verifiers: verifiers)
         if let savedCheckpoint {
             guard savedCheckpoint.treeSize <= checkpoint.treeSize else {
-                throw AuditFailure(index: nil, detail: "the saved checkpoint is larger than the server's log: entries were removed")
+                throw AuditFailure(
+                    index: nil, detail: "the saved checkpoint is larger than the server's log: entries were removed"
+                )
             }
             struct Proof: Decodable { let hashes: [String] }
-            let proofData = try await get("/v1/log/proof/consistency?first=\(savedCheckpoint.treeSize)&second=\(checkpoint.treeSize)")
+            let proofData = try await get(
+                "/v1/log/proof/consistency?first=\(savedCheckpoint.treeSize)&second=\(checkpoint.treeSize)"
+            )
             let proof = try JSONDecoder().decode(Proof.self, from: proofData).hashes.map { try Hash(base64: $0) }
             guard MerkleVerifier.verifyConsistency(
                 first: savedCheckpoint.treeSize, second: checkpoint.treeSize,
                 firstRoot: savedCheckpoint.rootHash, secondRoot: checkpoint.rootHash, proof: proof
             ), auditor.roots[savedCheckpoint.treeSize] == savedCheckpoint.rootHash else {
-                throw AuditFailure(index: nil, detail: "the server's log is not consistent with the saved checkpoint: history was rewritten")
+                throw AuditFailure(
+                    index: nil,
+                    detail: "the server's log is not consistent with the saved checkpoint: history was rewritten"
+                )
             }
         }
-        print("OK: \(checkpoint.treeSize) entries from \(base) verified against \(checkpoint.origin), root \(checkpoint.rootHash.base64EncodedString)")
+        print(
+            "OK: \(checkpoint.treeSize) entries from \(base) verified against \(checkpoint.origin), "
+                + "root \(checkpoint.rootHash.base64EncodedString)"
+        )
         if let unpinned { print(unpinned) }
     }
 }

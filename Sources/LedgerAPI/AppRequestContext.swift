@@ -1,4 +1,5 @@
 public import Hummingbird
+public import LedgerApplication
 public import LedgerCore
 public import NIOCore
 

@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+public import LedgerApplication
 import NIOCore
 public import LedgerCore
 public import LedgerStorage
@@ -62,7 +63,7 @@ public func buildRouter<Store: LedgerStore>(
 /// direct peer's address comes from (the connection; router tests, which have none,
 /// inject their own).
 public func buildApplication(
-    configuration: ServerConfiguration,
+    configuration: LedgerApplication.ServerConfiguration,
     clock: any LedgerClock = SystemClock(),
     identifiers: any IdentifierSource = SystemIdentifierSource(),
     metrics: LedgerMetrics = LedgerMetrics(),
@@ -160,7 +161,7 @@ struct StoreService: Service {
 /// whose admin keys were all revoked or expired gets none: minting one at every restart
 /// would undo an incident's "revoke every admin key"; the operator creates one offline.
 func ensureFirstAdminKey(
-    store: SQLiteLedgerStore, configuration: ServerConfiguration, logger: Logger,
+    store: SQLiteLedgerStore, configuration: LedgerApplication.ServerConfiguration, logger: Logger,
     onFirstAdminToken: @Sendable (APIKey, String) -> Void
 ) async throws {
     if try await store.hasNoKeys() {

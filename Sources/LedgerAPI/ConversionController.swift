@@ -1,5 +1,6 @@
 import FundCore
 import Hummingbird
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 

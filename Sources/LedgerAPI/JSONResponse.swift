@@ -1,9 +1,9 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 import LedgerStorage
 
 /// Encodes response bodies: snake_case keys (declared per DTO), sorted for stable bytes.
-enum JSONResponse {
+public enum JSONResponse {
     static func bytes(_ value: some Encodable) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -14,7 +14,7 @@ enum JSONResponse {
         make(status: status, body: try bytes(value))
     }
 
-    static func make(status: HTTPResponse.Status, body: [UInt8], headers: HTTPFields = [:]) -> Response {
+    public static func make(status: HTTPResponse.Status, body: [UInt8], headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))

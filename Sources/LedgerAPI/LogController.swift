@@ -1,6 +1,7 @@
 import AuditLog
 import Foundation
 import Hummingbird
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 

@@ -1,6 +1,7 @@
 import Foundation
 import FundCore
 import Hummingbird
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 

@@ -62,7 +62,7 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
 
     // MARK: Problems raised by the HTTP layer itself
 
-    static func malformedJSON(_ detail: String) -> Problem {
+    public static func malformedJSON(_ detail: String) -> Problem {
         Problem(status: .badRequest, code: "malformed_json", title: "The body is not valid JSON", detail: detail)
     }
 

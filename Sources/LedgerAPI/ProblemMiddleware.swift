@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 import LedgerCore
 import LedgerStorage
 import Logging
@@ -9,8 +9,10 @@ import NIOCore
 /// Rejections and problems become their 4xx answer; anything else is an infrastructure
 /// failure, logged with the request id and answered with a bare 500 so no SQL, path or
 /// stack trace leaves the server.
-struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let problem as Problem {

@@ -1,4 +1,5 @@
 import Hummingbird
+import LedgerApplication
 public import LedgerCore
 
 /// A token bucket per name (an API key, or a client address): `burst` requests at once,

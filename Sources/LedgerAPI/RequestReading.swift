@@ -1,18 +1,19 @@
 import Crypto
 import Foundation
-import Hummingbird
+public import Hummingbird
+public import LedgerApplication
 import LedgerCore
 import LedgerStorage
 import NIOCore
 
 /// The request-reading rules every route shares: content type, body size, idempotency
 /// keys, pagination and date parameters. Each failure is a 4xx problem before any work.
-enum RequestReading {
+public enum RequestReading {
     /// The request body, at most `limits.bodyBytesMax` bytes (413 beyond).
     ///
     /// A non-empty body must be declared as JSON (415 otherwise); an empty body is
     /// allowed only when `allowsEmpty` (actions such as close and reverse).
-    static func body(of request: Request, limits: RequestLimits, allowsEmpty: Bool = false) async throws -> [UInt8] {
+    public static func body(of request: Request, limits: RequestLimits, allowsEmpty: Bool = false) async throws -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limits.bodyBytesMax {
             throw Problem.bodyTooLarge(limits.bodyBytesMax)
         }

@@ -1,5 +1,6 @@
 import Crypto
 import Hummingbird
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 

@@ -1,143 +1,14 @@
 import ArgumentParser
-import Foundation
-import LedgerCore
-import LedgerStorage
-import Logging
 
-/// `ledger-bench`: measures committed ledger transactions per second through the store
-/// (no HTTP), on a fresh database file with `synchronous = FULL`. Run by `scripts/bench`.
+/// `ledger-bench`: the benchmark driver `scripts/bench` runs. `store` (the default) times
+/// committed transactions through the store; `echo-server` serves the HTTP baseline the
+/// API's write path is compared with. The baseline lives here, not in the shipped binary.
 @main
 struct LedgerBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger-bench",
-        abstract: "Committed transactions per second through SQLiteLedgerStore."
+        abstract: "Benchmark driver: store throughput, and the HTTP echo baseline.",
+        subcommands: [StoreBench.self, EchoServer.self],
+        defaultSubcommand: StoreBench.self
     )
-
-    @Option(help: "Transactions to record.")
-    var count = 2_000
-
-    @Option(help: "Concurrent writers (tasks) submitting transactions.")
-    var concurrency = 1
-
-    @Option(help: "Database file to create (must not exist).")
-    var database: String
-
-    @Option(help: "Transactions per database transaction (1 = one commit per transaction; >1 uses the batch path).")
-    var batch = 1
-
-    @Option(help: "Income accounts the contributions are spread over (a chart of this many accounts plus the bank).")
-    var accounts = 1
-
-    @Option(help: "Days of 2026 the transactions are spread over, in order (1 = all on 1 January).")
-    var days = 1
-
-    @Flag(help: "Afterwards, time the trial balance as of each quarter's end (best of three, through the store).")
-    var trialBalance = false
-
-    @Option(help: "Instead: time one page of the pledge list by status on a book of this many pledges.")
-    var pledges: Int?
-
-    @Option(help: "With --pledges: one pledge in this many is paid in full.")
-    var paidEvery = 100
-
-    @Option(help: "With --pledges: the page size.")
-    var pageSize = 50
-
-    func run() async throws {
-        guard !FileManager.default.fileExists(atPath: database) else {
-            throw ValidationError("\(database) exists; the benchmark needs a fresh file")
-        }
-        if let pledges {
-            guard pledges >= 1, paidEvery >= 1, (1...Limits.pageSizeMax).contains(pageSize) else {
-                throw ValidationError("--pledges ≥ 1, --paid-every ≥ 1, --page-size 1…\(Limits.pageSizeMax)")
-            }
-            let bench = PledgeListBench(database: database, pledges: pledges, paidEvery: paidEvery, pageSize: pageSize)
-            try await bench.run()
-            return
-        }
-        // The key goes beside the database, where `commons-ledger verify` looks for it.
-        let keyPath = LogSigner.defaultPath(besideDatabase: database)
-        let store = try SQLiteLedgerStore(
-            path: database, clock: SystemClock(), identifiers: SystemIdentifierSource(),
-            signer: try LogSigner.loadOrCreate(path: keyPath, origin: "bench").signer, logger: Logger(label: "bench")
-        )
-        try store.migrate()
-        _ = try await store.registerAsset(AssetDraft(code: "USD", scale: 2), by: .system, idempotency: nil)
-        _ = try await store.openAccount(AccountDraft(code: "assets:bank:usd", type: "asset", constraint: "no_negative"), by: .system, idempotency: nil)
-        guard accounts >= 1, (1...365).contains(days) else { throw ValidationError("--accounts ≥ 1 and --days 1…365") }
-        let incomeAccounts = accounts == 1 ? ["income:contributions"] : (0..<accounts).map { "income:contributions:m\($0)" }
-        for code in incomeAccounts {
-            _ = try await store.openAccount(AccountDraft(code: code, type: "income"), by: .system, idempotency: nil)
-        }
-        let firstDay = LocalDate(year: 2026, month: 1, day: 1)!.daysSinceEpoch
-        let perWriter = count / concurrency
-        let days = days
-        /// The `index`th transaction of a writer: the next income account, on its day of the year.
-        @Sendable func draft(_ index: Int) -> TransactionDraft {
-            let date = LocalDate(daysSinceEpoch: firstDay + Int64(index * days / max(perWriter, 1)))!
-            return TransactionDraft(date: date.description, description: "benchmark contribution", postings: [
-                PostingDraft(account: "assets:bank:usd", asset: "USD", amount: 125),
-                PostingDraft(account: incomeAccounts[index % incomeAccounts.count], asset: "USD", amount: -125),
-            ])
-        }
-        let clock = ContinuousClock()
-        let start = clock.now
-        let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
-            for _ in 0..<concurrency {
-                group.addTask {
-                    var latencies: [Duration] = []
-                    latencies.reserveCapacity(perWriter)
-                    var remaining = perWriter
-                    while remaining > 0 {
-                        let size = min(batch, remaining)
-                        let began = clock.now
-                        let first = perWriter - remaining
-                        if batch == 1 {
-                            _ = try await store.recordTransaction(draft(first), by: .system, idempotency: nil)
-                        } else {
-                            let items = (first..<first + size).map { (draft: draft($0), idempotency: Idempotency<LedgerTransaction>?.none) }
-                            _ = try await store.recordTransactions(items, atomic: false, by: .system)
-                        }
-                        let took = clock.now - began
-                        latencies.append(contentsOf: repeatElement(took, count: size))
-                        remaining -= size
-                    }
-                    return latencies
-                }
-            }
-            var all: [Duration] = []
-            for try await part in group { all += part }
-            return all.sorted()
-        }
-        let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        func milliseconds(_ duration: Duration) -> String {
-            String(format: "%.2f", Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15)
-        }
-        let balances = try await store.balances(of: .code(AccountCode("assets:bank:usd")!), asOf: nil)
-        guard balances?.balances.first?.balance.minorUnits == Int64(latencies.count) * 125 else {
-            throw ValidationError("balance does not match the recorded transactions")
-        }
-        var trialBalanceLines: [String] = []
-        if trialBalance {
-            for asOf in ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"] {
-                var best = Duration.seconds(3600)
-                var lines = 0
-                for _ in 0..<3 {
-                    let began = clock.now
-                    let trial = try await store.trialBalance(asOf: LocalDate(asOf))
-                    best = min(best, clock.now - began)
-                    lines = trial.sections.reduce(0) { $0 + $1.lines.count }
-                    guard trial.isBalanced else { throw ValidationError("the trial balance as of \(asOf) does not balance") }
-                }
-                trialBalanceLines.append("trial balance as_of=\(asOf): \(milliseconds(best)) ms (\(lines) lines, best of 3, store)")
-            }
-        }
-        try store.close()
-        let rate = String(format: "%8.0f", Double(latencies.count) / seconds)
-        let p50 = milliseconds(latencies[latencies.count / 2])
-        let p99 = milliseconds(latencies[latencies.count * 99 / 100])
-        print("store  concurrency=\(concurrency) batch=\(batch) transactions=\(latencies.count) committed/s=\(rate) p50=\(p50)ms p99=\(p99)ms (audit log included)")
-        for line in trialBalanceLines { print(line) }
-    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LedgerAPI
+import LedgerApplication
 import LedgerCore
 import LedgerTestSupport
 import Logging

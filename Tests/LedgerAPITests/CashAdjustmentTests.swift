@@ -10,6 +10,7 @@ import FundCore
 import Hummingbird
 import HummingbirdTesting
 import LedgerAPI
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 import LedgerTestSupport

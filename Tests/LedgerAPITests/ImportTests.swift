@@ -5,6 +5,7 @@
 // audit log still verifies afterwards.
 import Foundation
 import LedgerAPI
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 import LedgerTestSupport

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LedgerAPI
+import LedgerApplication
 import Testing
 
 @Suite struct LimitsTests {

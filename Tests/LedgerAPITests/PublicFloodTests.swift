@@ -8,6 +8,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LedgerAPI
+import LedgerApplication
 import LedgerCore
 import LedgerTestSupport
 import Reports

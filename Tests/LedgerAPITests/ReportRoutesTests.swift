@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LedgerAPI
+import LedgerApplication
 import LedgerCore
 import Testing
 

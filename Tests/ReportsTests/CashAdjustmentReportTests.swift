@@ -4,7 +4,7 @@
 // reader cannot handle would break every report of the book for good.) The adjustments'
 // money is in the figures: computed by hand.
 import FundCore
-import LedgerAPI
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 import LedgerTestSupport

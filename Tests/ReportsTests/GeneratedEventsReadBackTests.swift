@@ -18,7 +18,7 @@
 import AuditLog
 import Foundation
 import FundCore
-import LedgerAPI
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 import LedgerTestSupport

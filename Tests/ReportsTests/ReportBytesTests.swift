@@ -4,7 +4,7 @@
 // HTML escapes a quote followed by a combining mark; CSV quotes such a cell and guards
 // formulas after blanks and in fullwidth forms.
 import FundCore
-import LedgerAPI
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 import Reports

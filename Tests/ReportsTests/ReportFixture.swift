@@ -16,7 +16,7 @@
 // USD to the named beneficiary "Clinic" requested 20:00, approved 21:00, paid 23:00; G3
 // 5000 XOF to A requested 23:00, approved 23:30, never paid.
 import FundCore
-import LedgerAPI
+import LedgerApplication
 public import LedgerCore
 import LedgerStorage
 import LedgerTestSupport

@@ -4,7 +4,7 @@
 // mismatch naming the first difference.
 import AuditLog
 import FundCore
-import LedgerAPI
+import LedgerApplication
 import LedgerCore
 import LedgerStorage
 import LedgerTestSupport

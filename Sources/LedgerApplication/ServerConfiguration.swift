@@ -140,7 +140,9 @@ extension ServerConfiguration {
             configuration.tlsCertificatePath = file.tlsCertificate ?? configuration.tlsCertificatePath
             configuration.tlsKeyPath = file.tlsKey ?? configuration.tlsKeyPath
             for (name, value) in file.limits ?? [:] {
-                guard configuration.limits.set(name, value) else { throw Invalid(description: "unknown limit \"\(name)\"") }
+                guard configuration.limits.set(name, value) else {
+                    throw Invalid(description: "unknown limit \"\(name)\"")
+                }
             }
             try configuration.applyProxies(file.trustedProxies, header: file.clientAddressHeader)
         }
@@ -152,7 +154,8 @@ extension ServerConfiguration {
             }
         }
         if let problem = configuration.limits.problem { throw Invalid(description: problem) }
-        configuration.tlsCertificatePath = environment["COMMONS_LEDGER_TLS_CERTIFICATE"] ?? configuration.tlsCertificatePath
+        configuration.tlsCertificatePath =
+            environment["COMMONS_LEDGER_TLS_CERTIFICATE"] ?? configuration.tlsCertificatePath
         configuration.tlsKeyPath = environment["COMMONS_LEDGER_TLS_KEY"] ?? configuration.tlsKeyPath
         // COMMONS_LEDGER_TRUSTED_PROXIES=10.0.0.0/8,::1 (empty: none).
         try configuration.applyProxies(
@@ -181,7 +184,8 @@ extension ServerConfiguration {
 
     /// Overrides the fields that are given, validating each.
     public mutating func apply(
-        host: String?, port: String?, database: String?, logLevel: String?, logKey: String? = nil, logOrigin: String? = nil
+        host: String?, port: String?, database: String?, logLevel: String?,
+        logKey: String? = nil, logOrigin: String? = nil
     ) throws {
         if let logKey {
             guard !logKey.isEmpty else { throw Invalid(description: "log key path must not be empty") }
@@ -209,7 +213,9 @@ extension ServerConfiguration {
         }
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel) else {
-                throw Invalid(description: "log level must be one of trace, debug, info, notice, warning, error, critical")
+                throw Invalid(
+                    description: "log level must be one of trace, debug, info, notice, warning, error, critical"
+                )
             }
             self.logLevel = level
         }

@@ -46,6 +46,7 @@ public struct RequestLimits: Sendable, Equatable {
     /// the memory bound, as a book's size grows with its facts, not with its entries.
     public var reportBookFactsMax = 2_000_000
 
+    /// The defaults (see `standard`).
     public init() {}
 
     /// The defaults.
@@ -76,11 +77,14 @@ public struct RequestLimits: Sendable, Equatable {
 
     /// The first setting outside its allowed range, described; `nil` when all are valid.
     public var problem: String? {
-        bounds.first { !$0.range.contains($0.value) }.map { "limits.\($0.name) must be between \($0.range.lowerBound) and \($0.range.upperBound), not \($0.value)" }
+        bounds.first { !$0.range.contains($0.value) }.map {
+            "limits.\($0.name) must be between \($0.range.lowerBound) and \($0.range.upperBound), not \($0.value)"
+        }
     }
 
-    /// Sets the named setting; false for an unknown name.
-    mutating func set(_ name: String, _ value: Int) -> Bool {
+    /// Sets the named setting; false for an unknown name. The configuration file and the
+    /// environment name limits by these snake_case names.
+    public mutating func set(_ name: String, _ value: Int) -> Bool {
         switch name {
         case "body_bytes_max": bodyBytesMax = value
         case "postings_max": postingsMax = value
@@ -104,8 +108,9 @@ public struct RequestLimits: Sendable, Equatable {
         return true
     }
 
-    /// Every field of a transaction request that exceeds a limit.
-    func problems(postings: Int, description: String?, metadata: JSONValue?) -> [FieldProblem] {
+    /// Every field of a transaction request that exceeds a limit (the API and the importer
+    /// check a transaction alike).
+    public func problems(postings: Int, description: String?, metadata: JSONValue?) -> [FieldProblem] {
         var problems: [FieldProblem] = []
         if postings > postingsMax {
             problems.append(FieldProblem(field: "postings", detail: "must hold at most \(postingsMax) postings"))
@@ -115,12 +120,14 @@ public struct RequestLimits: Sendable, Equatable {
         return problems
     }
 
-    func problems(text: String?, field: String) -> [FieldProblem] {
+    /// The problem of a free-text field longer than `stringLengthMax`, if any.
+    public func problems(text: String?, field: String) -> [FieldProblem] {
         guard let text, text.count > stringLengthMax else { return [] }
         return [FieldProblem(field: field, detail: "must be at most \(stringLengthMax) characters")]
     }
 
-    func problems(metadata: JSONValue?, field: String = "metadata") -> [FieldProblem] {
+    /// The problem of a metadata object too deep or too large, if any.
+    public func problems(metadata: JSONValue?, field: String = "metadata") -> [FieldProblem] {
         guard let metadata else { return [] }
         if metadata.depth > metadataDepthMax {
             return [FieldProblem(field: field, detail: "must nest at most \(metadataDepthMax) levels")]
@@ -132,14 +139,16 @@ public struct RequestLimits: Sendable, Equatable {
     }
 
     /// Throws `validation_failed` for any problem.
-    static func enforce(_ problems: [FieldProblem]) throws {
+    public static func enforce(_ problems: [FieldProblem]) throws {
         guard problems.isEmpty else { throw Rejection.invalidFields(problems) }
     }
 }
 
 /// Unicode normalisation at the edge: names and descriptions are stored in NFC, so the
 /// same text typed on two keyboards is the same text in the books.
-enum UnicodeText {
-    static func nfc(_ text: String) -> String { text.precomposedStringWithCanonicalMapping }
-    static func nfc(_ text: String?) -> String? { text.map(nfc) }
+public enum UnicodeText {
+    /// `text` in NFC.
+    public static func nfc(_ text: String) -> String { text.precomposedStringWithCanonicalMapping }
+    /// `text` in NFC, when there is one.
+    public static func nfc(_ text: String?) -> String? { text.map(nfc) }
 }

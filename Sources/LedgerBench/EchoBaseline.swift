@@ -1,14 +1,18 @@
-public import Hummingbird
+import Hummingbird
+import LedgerAPI
+import LedgerApplication
 import LedgerCore
-public import Logging
+import Logging
 
 /// The benchmark's baseline: the same HTTP stack, middleware and JSON work as a write —
 /// read the body within the limits, parse it strictly, answer 201 with its canonical
 /// bytes — but no ledger, no database, no fsync. `scripts/bench` loads it with the same
 /// request as `POST /v1/transactions`, so the write path reads as a ratio of what the
-/// stack itself can do on the machine. Served by `commons-ledger echo-server`, never by
-/// the ledger's own server.
-public func buildEchoApplication(host: String, port: Int, limits: RequestLimits = .standard, logger: Logger) -> some ApplicationProtocol {
+/// stack itself can do on the machine. Served by `ledger-bench echo-server`, never by the
+/// shipped binary.
+func buildEchoApplication(
+    host: String, port: Int, limits: RequestLimits = .standard, logger: Logger
+) -> some ApplicationProtocol {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: ProblemMiddleware())
@@ -22,5 +26,8 @@ public func buildEchoApplication(host: String, port: Int, limits: RequestLimits 
         }
         return JSONResponse.make(status: .created, body: value.canonicalBytes)
     }
-    return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "commons-ledger-echo"), logger: logger)
+    let configuration = ApplicationConfiguration(
+        address: .hostname(host, port: port), serverName: "commons-ledger-echo"
+    )
+    return Application(router: router, configuration: configuration, logger: logger)
 }

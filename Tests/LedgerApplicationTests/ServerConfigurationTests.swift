@@ -1,7 +1,7 @@
 // Goal: configuration layers as documented — built-in defaults, then the JSON file,
 // then COMMONS_LEDGER_* variables — and config/commons-ledger.json states the defaults.
 import Foundation
-import LedgerAPI
+import LedgerApplication
 import Testing
 
 @Suite struct ServerConfigurationTests {

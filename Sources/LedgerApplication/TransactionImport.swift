@@ -15,22 +15,36 @@ public import LedgerStorage
 /// is one database transaction: the first bad line rolls everything back.
 public struct TransactionImport<Store: LedgerStore>: Sendable {
     /// Idempotency keys of imported lines live apart from the API's.
-    static var keyNamespace: String { "import/" }
+    public static var keyNamespace: String { "import/" }
 
+    /// The store the lines are recorded in.
     public let store: Store
+    /// The operator's limits, applied to each line as to a request.
     public let limits: RequestLimits
+    /// Who the audit log records as the author of the imported transactions.
     public let principal: Principal
+    /// Lines per database transaction (and signed checkpoint), 1 to 10,000.
     public let batchSize: Int
+    /// Reads one line as the API reads a batch item (the front end supplies it: the
+    /// request shapes live with the wire contract).
+    public let reader: any ImportLineReader
 
-    public init(store: Store, limits: RequestLimits = .standard, principal: Principal, batchSize: Int = 1_000) {
+    /// An importer into `store`; `batchSize` is clamped to 1...10,000.
+    public init(
+        store: Store, limits: RequestLimits = .standard, principal: Principal, batchSize: Int = 1_000,
+        reader: any ImportLineReader
+    ) {
         self.store = store
         self.limits = limits
         self.principal = principal
         self.batchSize = max(1, min(batchSize, 10_000))
+        self.reader = reader
     }
 
     /// Imports the file at `path`; `progress` is called after every committed batch.
-    public func run(path: String, atomic: Bool = false, progress: (ImportSummary) -> Void = { _ in }) async throws -> ImportSummary {
+    public func run(
+        path: String, atomic: Bool = false, progress: (ImportSummary) -> Void = { _ in }
+    ) async throws -> ImportSummary {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw ImportError.unreadable(path) }
         defer { try? handle.close() }
         var reader = LineReader(handle: handle, lineBytesMax: limits.bodyBytesMax)
@@ -41,28 +55,8 @@ public struct TransactionImport<Store: LedgerStore>: Sendable {
         // one after another, in file order).
         var inFlight: InFlightBatch?
         while let (number, read) = try reader.next() {
-            let bytes: [UInt8]
-            switch read {
-            case .failure(let rejected):
-                summary.lines += 1
-                summary.reject(line: rejected.line, reason: rejected.reason)
-                continue
-            case .success(let line):
-                guard line.contains(where: { !Self.isBlank($0) }) else { continue }
-                bytes = line
-            }
-            summary.lines += 1
-            do {
-                let item = try JSONRequest.decode(
-                    TransactionController<Store>.BatchRequest.Item.self, from: bytes, depthMax: limits.jsonDepthMax
-                )
-                let checked = try TransactionController<Store>.batchItem(item, field: "", limits: limits, keyNamespace: Self.keyNamespace)
-                if !checked.problems.isEmpty { throw Problem.invalidRequest(checked.problems) }
-                pending.append(PendingLine(line: number, draft: checked.draft, idempotency: checked.idempotency))
-            } catch let problem as Problem {
-                summary.reject(line: number, reason: Self.reason(problem))
-                continue
-            }
+            guard let line = try self.line(number, read, into: &summary) else { continue }
+            pending.append(line)
             if !atomic, pending.count >= batchSize {
                 if let previous = inFlight {
                     try await previous.finish(into: &summary)
@@ -72,29 +66,62 @@ public struct TransactionImport<Store: LedgerStore>: Sendable {
                 pending.removeAll(keepingCapacity: true)
             }
         }
-        guard atomic else {
-            if let previous = inFlight {
-                try await previous.finish(into: &summary)
-                progress(summary)
-            }
-            if !pending.isEmpty {
-                try await start(pending).finish(into: &summary)
-                progress(summary)
-            }
-            summary.rejections.sort { $0.line < $1.line }
-            return summary
+        if atomic { return try await writeAtomically(pending, summary: summary, progress: progress) }
+        if let previous = inFlight {
+            try await previous.finish(into: &summary)
+            progress(summary)
         }
+        if !pending.isEmpty {
+            try await start(pending).finish(into: &summary)
+            progress(summary)
+        }
+        summary.rejections.sort { $0.line < $1.line }
+        return summary
+    }
+
+    /// One line read from the file, checked: the line to record, or `nil` for a blank
+    /// line or one rejected (counted in `summary`).
+    private func line(
+        _ number: Int, _ read: Result<[UInt8], ImportRejectedLine>, into summary: inout ImportSummary
+    ) throws -> PendingLine? {
+        let bytes: [UInt8]
+        switch read {
+        case .failure(let rejected):
+            summary.lines += 1
+            summary.reject(line: rejected.line, reason: rejected.reason)
+            return nil
+        case .success(let line):
+            guard line.contains(where: { !Self.isBlank($0) }) else { return nil }
+            bytes = line
+        }
+        summary.lines += 1
+        do {
+            let read = try reader.read(bytes, limits: limits, keyNamespace: Self.keyNamespace)
+            return PendingLine(line: number, draft: read.draft, idempotency: read.idempotency)
+        } catch let refusal as ImportLineRefusal {
+            summary.reject(line: number, reason: refusal.reason)
+            return nil
+        }
+    }
+
+    /// Writes the whole file as one database transaction, unless a line was already
+    /// rejected: the first refusal rolls everything back.
+    private func writeAtomically(
+        _ pending: [PendingLine], summary: ImportSummary, progress: (ImportSummary) -> Void
+    ) async throws -> ImportSummary {
+        var summary = summary
         guard summary.rejectedCount == 0 else {
             summary.rolledBack = true
             return summary
         }
         do {
-            let outcomes = try await store.recordTransactions(pending.map { ($0.draft, $0.idempotency) }, atomic: true, by: principal)
+            let items = pending.map { ($0.draft, $0.idempotency) }
+            let outcomes = try await store.recordTransactions(items, atomic: true, by: principal)
             for outcome in outcomes {
                 if case .replayed = outcome { summary.replayed += 1 } else { summary.imported += 1 }
             }
         } catch let failure as BatchRejection {
-            summary.reject(line: pending[failure.index].line, reason: Self.reason(Problem(failure.rejection)))
+            summary.reject(line: pending[failure.index].line, reason: Self.reason(failure.rejection))
             summary.rolledBack = true
         }
         progress(summary)
@@ -108,9 +135,8 @@ public struct TransactionImport<Store: LedgerStore>: Sendable {
         let idempotency: Idempotency<LedgerTransaction>?
     }
 
-    /// Records one batch (each line alone: a rejected line is rolled back by itself) and
-    /// empties it.
-    /// A batch handed to the store, whose outcomes are counted when it is finished.
+    /// A batch handed to the store (each line alone: a rejected line is rolled back by
+    /// itself), whose outcomes are counted when it is finished.
     struct InFlightBatch {
         let lines: [PendingLine]
         let write: Task<[BatchItemOutcome], any Error>
@@ -121,7 +147,8 @@ public struct TransactionImport<Store: LedgerStore>: Sendable {
                 switch outcome {
                 case .applied: summary.imported += 1
                 case .replayed: summary.replayed += 1
-                case .rejected(let rejection): summary.reject(line: item.line, reason: TransactionImport.reason(Problem(rejection)))
+                case .rejected(let rejection):
+                    summary.reject(line: item.line, reason: TransactionImport.reason(rejection))
                 }
             }
         }
@@ -132,21 +159,71 @@ public struct TransactionImport<Store: LedgerStore>: Sendable {
         let store = store
         let principal = principal
         let items = lines.map { ($0.draft, $0.idempotency) }
-        return InFlightBatch(lines: lines, write: Task { try await store.recordTransactions(items, atomic: false, by: principal) })
+        let write = Task { try await store.recordTransactions(items, atomic: false, by: principal) }
+        return InFlightBatch(lines: lines, write: write)
     }
 
-    /// A problem as one line of text: its code, then the fields it names or its detail.
-    static func reason(_ problem: Problem) -> String {
-        guard !problem.errors.isEmpty else { return "\(problem.code): \(problem.detail)" }
-        return "\(problem.code): " + problem.errors.map { "\($0.field) \($0.detail)" }.joined(separator: "; ")
+    /// A rejection as one line of text, from the one table of codes (`Rejection.text`).
+    static func reason(_ rejection: Rejection) -> String {
+        let text = rejection.text
+        return ImportLineRefusal(code: text.code, detail: text.detail, errors: text.errors).reason
     }
 
     static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
 }
 
+/// Reads one line of an import file as the API reads one item of
+/// `POST /v1/transactions/batch`, so that a line of an import means what a batch item
+/// means. The HTTP module provides it, where the request shapes live.
+public protocol ImportLineReader: Sendable {
+    /// The line's draft and idempotency claim (its key under `keyNamespace`), or the
+    /// refusal the API would answer for it as a batch item.
+    /// Any other error stops the import.
+    func read(_ line: [UInt8], limits: RequestLimits, keyNamespace: String) throws -> ImportLine
+}
+
+/// A line read and checked, ready for its batch.
+public struct ImportLine: Sendable {
+    /// The transaction to record.
+    public let draft: TransactionDraft
+    /// Its idempotency claim, when the line carries a key.
+    public let idempotency: Idempotency<LedgerTransaction>?
+
+    /// A line ready for its batch.
+    public init(draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?) {
+        self.draft = draft
+        self.idempotency = idempotency
+    }
+}
+
+/// Why a line was refused before it reached the store (broken JSON, unknown or mistyped
+/// fields, limits): the code, detail and fields the API would answer.
+public struct ImportLineRefusal: Error, Sendable, Equatable {
+    /// The stable snake_case code, as the API would answer it.
+    public let code: String
+    /// This refusal's detail.
+    public let detail: String
+    /// The offending fields, when the refusal names any.
+    public let errors: [FieldProblem]
+
+    /// A refusal with `code`, `detail` and the fields it names.
+    public init(code: String, detail: String, errors: [FieldProblem] = []) {
+        self.code = code
+        self.detail = detail
+        self.errors = errors
+    }
+
+    /// The refusal as one line of text: its code, then the fields it names or its detail.
+    public var reason: String {
+        guard !errors.isEmpty else { return "\(code): \(detail)" }
+        return "\(code): " + errors.map { "\($0.field) \($0.detail)" }.joined(separator: "; ")
+    }
+}
+
 /// A line that was not recorded, and why.
 public struct ImportRejectedLine: Error, Sendable, Equatable, CustomStringConvertible {
     public let line: Int
+    /// The reason: a code (`Rejection.text`'s, or the refusal's), then fields or detail.
     public let reason: String
     public var description: String { "line \(line): \(reason)" }
 }
@@ -170,12 +247,15 @@ public struct ImportSummary: Sendable, Equatable {
 
     mutating func reject(line: Int, reason: String) {
         rejectedCount += 1
-        if rejections.count < Self.rejectionsKept { rejections.append(ImportRejectedLine(line: line, reason: reason)) }
+        if rejections.count < Self.rejectionsKept {
+            rejections.append(ImportRejectedLine(line: line, reason: reason))
+        }
     }
 }
 
 /// Why an import could not run at all (a line's problems are in the summary instead).
 public enum ImportError: Error, CustomStringConvertible {
+    /// The file cannot be opened for reading.
     case unreadable(String)
 
     public var description: String {
@@ -222,9 +302,14 @@ struct LineReader {
         }
     }
 
-    private mutating func finish(_ line: [UInt8], tooLong: Bool) -> (number: Int, line: Result<[UInt8], ImportRejectedLine>) {
+    private mutating func finish(
+        _ line: [UInt8], tooLong: Bool
+    ) -> (number: Int, line: Result<[UInt8], ImportRejectedLine>) {
         number += 1
-        if tooLong { return (number, .failure(ImportRejectedLine(line: number, reason: "line_too_long: longer than \(lineBytesMax) bytes"))) }
+        if tooLong {
+            let reason = "line_too_long: longer than \(lineBytesMax) bytes"
+            return (number, .failure(ImportRejectedLine(line: number, reason: reason)))
+        }
         var bytes = line
         if number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if bytes.last == 0x0D { bytes.removeLast() }

@@ -1,13 +1,12 @@
 import ArgumentParser
-import LedgerAPI
+import Hummingbird
 import Logging
 
-/// `commons-ledger echo-server`: the benchmark's HTTP baseline (see `buildEchoApplication`).
+/// `ledger-bench echo-server`: the benchmark's HTTP baseline (see `buildEchoApplication`).
 struct EchoServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "echo-server",
-        abstract: "Benchmark baseline: parse and echo JSON over the same HTTP stack, without the ledger.",
-        shouldDisplay: false
+        abstract: "Benchmark baseline: parse and echo JSON over the same HTTP stack, without the ledger."
     )
 
     @Option(help: "TCP port to listen on.")
