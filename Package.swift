@@ -56,6 +56,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The wire contract: schema/openapi.yaml (and its JSON form) as package resources. Rooted
+        // at the package because SwiftPM bundles only files inside a target's folder; `sources`
+        // keeps every other file of the package out of it (no exclude list to keep in step).
+        .target(
+            name: "WireContract",
+            path: ".",
+            sources: ["Sources/WireContract"],
+            resources: [.copy("schema/openapi.yaml"), .copy("schema/openapi.json")],
+            swiftSettings: strictSettings
+        ),
         // The only importer of Hummingbird: routes, DTOs, problem+json.
         .target(
             name: "LedgerAPI",
@@ -64,6 +74,7 @@ let package = Package(
                 "FundCore",
                 "LedgerStorage",
                 "Reports",
+                "WireContract",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

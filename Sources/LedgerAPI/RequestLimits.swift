@@ -76,7 +76,9 @@ public struct RequestLimits: Sendable, Equatable {
 
     /// The first setting outside its allowed range, described; `nil` when all are valid.
     public var problem: String? {
-        bounds.first { !$0.range.contains($0.value) }.map { "limits.\($0.name) must be between \($0.range.lowerBound) and \($0.range.upperBound), not \($0.value)" }
+        bounds.first { !$0.range.contains($0.value) }.map {
+            "limits.\($0.name) must be between \($0.range.lowerBound) and \($0.range.upperBound), not \($0.value)"
+        }
     }
 
     /// Sets the named setting; false for an unknown name.
