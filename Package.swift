@@ -58,10 +58,13 @@ let package = Package(
         ),
         // The wire contract: schema/openapi.yaml (and its JSON form) as package resources. Rooted
         // at the package because SwiftPM bundles only files inside a target's folder; `sources`
-        // keeps every other file of the package out of it (no exclude list to keep in step).
+        // keeps other modules' code out, `exclude` silences the unhandled-files warning.
         .target(
             name: "WireContract",
             path: ".",
+            exclude: ["Tests", "scripts", "docs", "config", "README.md", "schema/migrations"]
+                + ["AuditLog", "CommonsLedger", "FundCore", "LedgerAPI", "LedgerBench", "LedgerCore", "LedgerStorage",
+                   "LedgerTestSupport", "Reports"].map { "Sources/\($0)" },
             sources: ["Sources/WireContract"],
             resources: [.copy("schema/openapi.yaml"), .copy("schema/openapi.json")],
             swiftSettings: strictSettings
