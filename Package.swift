@@ -68,6 +68,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The wire contract: schema/openapi.yaml (and its JSON form) as package resources. Rooted
+        // at the package because SwiftPM bundles only files inside a target's folder; `sources`
+        // keeps other modules' code out, `exclude` silences the unhandled-files warning.
+        .target(
+            name: "WireContract",
+            path: ".",
+            exclude: ["Tests", "scripts", "docs", "config", "README.md", "schema/migrations"]
+                + ["AuditLog", "CommonsLedger", "FundCore", "LedgerAPI", "LedgerApplication", "LedgerBench", "LedgerCore", "LedgerEngine", "LedgerStorage",
+                   "LedgerTestSupport", "Reports"].map { "Sources/\($0)" },
+            sources: ["Sources/WireContract"],
+            resources: [.copy("schema/openapi.yaml"), .copy("schema/openapi.json")],
+            swiftSettings: strictSettings
+        ),
         // The only importer of Hummingbird: routes, DTOs, problem+json.
         .target(
             name: "LedgerAPI",
@@ -78,6 +91,7 @@ let package = Package(
                 "LedgerStorage",
                 "LedgerApplication",
                 "Reports",
+                "WireContract",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

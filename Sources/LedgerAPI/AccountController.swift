@@ -19,7 +19,8 @@ struct AccountController<Store: LedgerStore> {
 
         static var shape: JSONShape {
             .object([
-                "code": .value, "type": .value, "allowed_assets": .array(.value), "constraint": .value, "metadata": .any,
+                "code": .value, "type": .value, "allowed_assets": .array(.value), "constraint": .value,
+                "metadata": .any,
             ])
         }
 
@@ -30,68 +31,94 @@ struct AccountController<Store: LedgerStore> {
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        let render: @Sendable (Account) throws -> StoredResponse = {
-            StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Account($0)))
+        group.post("/v1/accounts", use: open)
+        group.get("/v1/accounts", use: list)
+        group.get("/v1/accounts/{account}", use: get)
+        group.post("/v1/accounts/{account}/close", use: close)
+        group.get("/v1/accounts/{account}/balances", use: balances)
+        group.get("/v1/accounts/{account}/register", use: register)
+    }
+
+    /// The stored rendering of what the route creates, also replayed for a repeated idempotency key.
+    var render: @Sendable (Account) throws -> StoredResponse {
+        { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Account($0))) }
+    }
+
+    /// `POST /v1/accounts`.
+    @Sendable func open(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await RequestReading.body(of: request, limits: limits)
+        let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
+        let draft = AccountDraft(
+            code: create.code, type: create.type, allowedAssets: create.allowedAssets,
+            constraint: create.constraint, metadata: create.metadata
+        )
+        try RequestLimits.enforce(limits.problems(metadata: create.metadata))
+        let principal = try context.requirePrincipal()
+        let outcome = try await store.openAccount(
+            draft, by: principal,
+            idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
+        )
+        return try JSONResponse.response(outcome, render: render)
+    }
+
+    /// `GET /v1/accounts`.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let page = try await store.accounts(page: try RequestReading.page(request, limits: limits))
+        return try JSONResponse.response(Representation.List(page, Representation.Account.init))
+    }
+
+    /// `GET /v1/accounts/{account}`.
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let reference = try Self.reference(context)
+        guard let account = try await store.account(reference) else {
+            throw Rejection.notFound(resource: "account", reference: reference.description)
         }
-        group.post("/v1/accounts") { request, context in
-            let body = try await RequestReading.body(of: request, limits: limits)
-            let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
-            let draft = AccountDraft(
-                code: create.code, type: create.type, allowedAssets: create.allowedAssets,
-                constraint: create.constraint, metadata: create.metadata
-            )
-            try RequestLimits.enforce(limits.problems(metadata: create.metadata))
-            let principal = try context.requirePrincipal()
-            let outcome = try await store.openAccount(
-                draft, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
-            )
-            return try JSONResponse.response(outcome, render: render)
+        return try JSONResponse.response(Representation.Account(account))
+    }
+
+    /// `POST /v1/accounts/{account}/close`.
+    @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let reference = try Self.reference(context)
+        let body = try await RequestReading.body(of: request, limits: limits, allowsEmpty: true)
+        if !body.isEmpty { _ = try JSONRequest.decode(EmptyRequest.self, from: body, depthMax: limits.jsonDepthMax) }
+        let closed: @Sendable (Account) throws -> StoredResponse = {
+            StoredResponse(status: 200, body: try JSONResponse.bytes(Representation.Account($0)))
         }
-        group.get("/v1/accounts") { request, _ in
-            let page = try await store.accounts(page: try RequestReading.page(request, limits: limits))
-            return try JSONResponse.response(Representation.List(page, Representation.Account.init))
+        let principal = try context.requirePrincipal()
+        let outcome = try await store.closeAccount(
+            reference, by: principal,
+            idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: closed)
+        )
+        return try JSONResponse.response(outcome, render: closed)
+    }
+
+    /// `GET /v1/accounts/{account}/balances`.
+    @Sendable func balances(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let reference = try Self.reference(context)
+        let asOf = try RequestReading.date(request, "as_of")
+        guard let balances = try await store.balances(of: reference, asOf: asOf) else {
+            throw Rejection.notFound(resource: "account", reference: reference.description)
         }
-        group.get("/v1/accounts/{account}") { _, context in
-            let reference = try Self.reference(context)
-            guard let account = try await store.account(reference) else {
-                throw Rejection.notFound(resource: "account", reference: reference.description)
+        return try JSONResponse.response(Representation.Balances(balances))
+    }
+
+    /// `GET /v1/accounts/{account}/register`.
+    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let reference = try Self.reference(context)
+        var filter = RegisterFilter(
+            from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to")
+        )
+        if let text = request.uri.queryParameters.get("asset") {
+            guard let asset = AssetCode(String(text)) else {
+                throw Problem.invalidParameter("asset", "must match [A-Z0-9_]{2,16}")
             }
-            return try JSONResponse.response(Representation.Account(account))
+            filter.asset = asset
         }
-        group.post("/v1/accounts/{account}/close") { request, context in
-            let reference = try Self.reference(context)
-            let body = try await RequestReading.body(of: request, limits: limits, allowsEmpty: true)
-            if !body.isEmpty { _ = try JSONRequest.decode(EmptyRequest.self, from: body, depthMax: limits.jsonDepthMax) }
-            let closed: @Sendable (Account) throws -> StoredResponse = {
-                StoredResponse(status: 200, body: try JSONResponse.bytes(Representation.Account($0)))
-            }
-            let principal = try context.requirePrincipal()
-            let outcome = try await store.closeAccount(
-                reference, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: closed)
-            )
-            return try JSONResponse.response(outcome, render: closed)
+        let pageRequest = try RequestReading.page(request, limits: limits)
+        guard let page = try await store.register(of: reference, filter: filter, page: pageRequest) else {
+            throw Rejection.notFound(resource: "account", reference: reference.description)
         }
-        group.get("/v1/accounts/{account}/balances") { request, context in
-            let reference = try Self.reference(context)
-            guard let balances = try await store.balances(of: reference, asOf: try RequestReading.date(request, "as_of")) else {
-                throw Rejection.notFound(resource: "account", reference: reference.description)
-            }
-            return try JSONResponse.response(Representation.Balances(balances))
-        }
-        group.get("/v1/accounts/{account}/register") { request, context in
-            let reference = try Self.reference(context)
-            var filter = RegisterFilter(from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to"))
-            if let text = request.uri.queryParameters.get("asset") {
-                guard let asset = AssetCode(String(text)) else {
-                    throw Problem.invalidParameter("asset", "must match [A-Z0-9_]{2,16}")
-                }
-                filter.asset = asset
-            }
-            guard let page = try await store.register(of: reference, filter: filter, page: try RequestReading.page(request, limits: limits)) else {
-                throw Rejection.notFound(resource: "account", reference: reference.description)
-            }
-            return try JSONResponse.response(Representation.List(page, Representation.RegisterLine.init))
-        }
+        return try JSONResponse.response(Representation.List(page, Representation.RegisterLine.init))
     }
 
     private static func reference(_ context: some RequestContext) throws -> AccountReference {

@@ -8,6 +8,7 @@ public import LedgerCore
 public import LedgerStorage
 public import Logging
 import ServiceLifecycle
+import WireContract
 
 /// The router with every route of the API, over any store.
 ///
@@ -72,6 +73,8 @@ public func buildApplication(
     logger: Logger,
     onFirstAdminToken: @Sendable (APIKey, String) -> Void
 ) async throws -> some ApplicationProtocol {
+    // A server without its contract is a packaging fault: refuse to start, not to answer.
+    _ = try OpenAPIDocument.bundled.get()
     let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let keyPath = configuration.resolvedLogKeyPath
@@ -107,32 +110,44 @@ public func buildApplication(
     // A connection that sends nothing for this long is closed: slow or stalled clients
     // cannot hold the server's connections.
     var server = HTTPServerBuilder.http1(
-        configuration: HTTP1Channel.Configuration(idleTimeout: TimeAmount.seconds(Int64(configuration.limits.requestTimeoutSeconds)))
+        configuration: HTTP1Channel.Configuration(
+            idleTimeout: TimeAmount.seconds(Int64(configuration.limits.requestTimeoutSeconds))
+        )
     )
     try configuration.checkTLS()
     if let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath {
         let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
         let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-        let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)
+        )
         server = try .tls(server, tlsConfiguration: tls)
         logger.info("TLS on: HTTPS only", metadata: ["certificate": "\(certificatePath)"])
     }
     return Application(
         router: router,
         server: server,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "commons-ledger"),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "commons-ledger"
+        ),
         services: [StoreService(store: store, logger: logger)],
         onServerRunning: { channel in
-            let address = channel.localAddress.map { "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)" }
+            let address = channel.localAddress.map {
+                "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)"
+            }
             let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
-            logger.info("commons-ledger listening on \(scheme)://\(address ?? "\(configuration.host):\(configuration.port)")")
+            let listening = address ?? "\(configuration.host):\(configuration.port)"
+            logger.info("commons-ledger listening on \(scheme)://\(listening)")
             // Replay the log into the report book in the background, so the first report
             // after a restart does not pay for a whole replay.
             Task {
                 let started = ContinuousClock.now
                 do {
                     let size = try await LogReports.warm(store: store, cache: reportCache)
-                    logger.info("report book ready", metadata: ["entries": "\(size)", "duration": "\(ContinuousClock.now - started)"])
+                    logger.info(
+                        "report book ready",
+                        metadata: ["entries": "\(size)", "duration": "\(ContinuousClock.now - started)"]
+                    )
                 } catch {
                     logger.warning("report book not warmed", metadata: ["error": "\(error)"])
                 }

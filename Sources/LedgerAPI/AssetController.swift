@@ -29,31 +29,40 @@ struct AssetController<Store: LedgerStore> {
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.post("/v1/assets") { request, context in
-            let body = try await RequestReading.body(of: request, limits: limits)
-            let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
-            let render: @Sendable (Asset) throws -> StoredResponse = {
-                StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Asset($0)))
-            }
-            let name = UnicodeText.nfc(create.name)
-            try RequestLimits.enforce(limits.problems(text: name, field: "name"))
-            let principal = try context.requirePrincipal()
-            let outcome = try await store.registerAsset(
-                AssetDraft(code: create.code, scale: create.scale, name: name), by: principal,
-                idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
-            )
-            return try JSONResponse.response(outcome, render: render)
+        group.post("/v1/assets", use: create)
+        group.get("/v1/assets", use: list)
+        group.get("/v1/assets/{code}", use: get)
+    }
+
+    /// `POST /v1/assets`.
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await RequestReading.body(of: request, limits: limits)
+        let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
+        let render: @Sendable (Asset) throws -> StoredResponse = {
+            StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Asset($0)))
         }
-        group.get("/v1/assets") { request, _ in
-            let page = try await store.assets(page: try RequestReading.page(request, limits: limits))
-            return try JSONResponse.response(Representation.List(page, Representation.Asset.init))
+        let name = UnicodeText.nfc(create.name)
+        try RequestLimits.enforce(limits.problems(text: name, field: "name"))
+        let principal = try context.requirePrincipal()
+        let outcome = try await store.registerAsset(
+            AssetDraft(code: create.code, scale: create.scale, name: name), by: principal,
+            idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
+        )
+        return try JSONResponse.response(outcome, render: render)
+    }
+
+    /// `GET /v1/assets`.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let page = try await store.assets(page: try RequestReading.page(request, limits: limits))
+        return try JSONResponse.response(Representation.List(page, Representation.Asset.init))
+    }
+
+    /// `GET /v1/assets/{code}`.
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let text = try RequestReading.pathParameter(context, "code")
+        guard let code = AssetCode(text), let asset = try await store.asset(code) else {
+            throw Rejection.notFound(resource: "asset", reference: text)
         }
-        group.get("/v1/assets/{code}") { _, context in
-            let text = try RequestReading.pathParameter(context, "code")
-            guard let code = AssetCode(text), let asset = try await store.asset(code) else {
-                throw Rejection.notFound(resource: "asset", reference: text)
-            }
-            return try JSONResponse.response(Representation.Asset(asset))
-        }
+        return try JSONResponse.response(Representation.Asset(asset))
     }
 }

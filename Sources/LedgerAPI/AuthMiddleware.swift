@@ -14,7 +14,9 @@ struct AuthMiddleware<Store: LedgerStore>: RouterMiddleware {
     let store: Store
     let rateLimits: RateLimits
 
-    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
         // Unknown routes fall through to the 404.
         guard let path = context.endpointPath else { return try await next(request, context) }
         var context = context
@@ -23,7 +25,8 @@ struct AuthMiddleware<Store: LedgerStore>: RouterMiddleware {
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
                 throw Problem.unauthenticated("use Authorization: Bearer <token>")
             }
-            guard let key = try await store.authenticate(token: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+            let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+            guard let key = try await store.authenticate(token: token) else {
                 if let refusal = await rateLimits.refusal(address: context.clientAddress) { throw refusal }
                 throw Problem.unauthenticated("the API key is unknown, revoked or expired")
             }
@@ -35,7 +38,8 @@ struct AuthMiddleware<Store: LedgerStore>: RouterMiddleware {
             if context.principal == nil {
                 throw Problem.unauthenticated("this route needs an API key")
             }
-            throw Problem.forbidden("role \(context.principal?.role?.rawValue ?? "none") may not \(request.method.rawValue) \(path)")
+            let role = context.principal?.role?.rawValue ?? "none"
+            throw Problem.forbidden("role \(role) may not \(request.method.rawValue) \(path)")
         }
         return try await next(request, context)
     }

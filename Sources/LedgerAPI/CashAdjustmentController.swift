@@ -41,58 +41,9 @@ struct CashAdjustmentController<Store: LedgerStore> {
     }
 
     // A step's request and answer have the disbursement steps' shape (an optional reason;
-    // kind, principal with person, time, transaction, reason): one definition serves both.
+    // kind, principal with person, time, transaction, reason): one definition serves both
+    // (the answer's is `Representation.StepBody`).
     typealias StepRequest = DisbursementController<Store>.StepRequest
-    typealias PrincipalBody = DisbursementController<Store>.PrincipalBody
-    typealias StepBody = DisbursementController<Store>.StepBody
-
-    struct AdjustmentBody: Encodable, Sendable {
-        let id: String
-        let fundID: String
-        let asset: String
-        let amount: Int64
-        let counterAccount: String
-        let date: String
-        let reason: String
-        let status: String
-        let needsApproval: Bool
-        let requestedBy: PrincipalBody
-        let requestedAt: String
-        let steps: [StepBody]
-        let transactionIDs: [String]
-
-        init(_ view: CashAdjustmentView) {
-            let adjustment = view.adjustment
-            id = adjustment.id.rawValue
-            fundID = adjustment.fundID.rawValue
-            asset = adjustment.asset.rawValue
-            amount = adjustment.amount.minorUnits
-            counterAccount = adjustment.counterAccount.rawValue
-            date = adjustment.date.description
-            reason = adjustment.reason
-            status = view.state.rawValue
-            needsApproval = adjustment.needsApproval
-            requestedBy = PrincipalBody(adjustment.requestedBy)
-            requestedAt = adjustment.requestedAt.description
-            steps = view.steps.map {
-                StepBody(
-                    kind: $0.kind.rawValue, principal: PrincipalBody($0.principal), at: $0.at.description,
-                    transactionID: $0.transactionID?.rawValue, reason: $0.reason
-                )
-            }
-            transactionIDs = view.transactionIDs.map(\.rawValue)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case id, asset, amount, date, reason, status, steps
-            case fundID = "fund_id"
-            case counterAccount = "counter_account"
-            case needsApproval = "needs_approval"
-            case requestedBy = "requested_by"
-            case requestedAt = "requested_at"
-            case transactionIDs = "transaction_ids"
-        }
-    }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("/v1/funds/{id}/cash-adjustments", use: request)
@@ -130,7 +81,7 @@ struct CashAdjustmentController<Store: LedgerStore> {
         let page = try await store.cashAdjustments(
             filter: filter, page: try RequestReading.page(request, limits: limits)
         )
-        return try JSONResponse.response(Representation.List(page, AdjustmentBody.init))
+        return try JSONResponse.response(Representation.List(page, Representation.AdjustmentBody.init))
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -138,7 +89,7 @@ struct CashAdjustmentController<Store: LedgerStore> {
         guard let view = try await store.cashAdjustment(id) else {
             throw Rejection.notFound(resource: "cash adjustment", reference: id.rawValue)
         }
-        return try JSONResponse.response(AdjustmentBody(view))
+        return try JSONResponse.response(Representation.AdjustmentBody(view))
     }
 
     func step(_ kind: CashAdjustmentStep.Kind, request: Request, context: AppRequestContext) async throws -> Response {
@@ -160,7 +111,7 @@ struct CashAdjustmentController<Store: LedgerStore> {
     }
 
     static func render(status: Int) -> @Sendable (CashAdjustmentView) throws -> StoredResponse {
-        { StoredResponse(status: status, body: try JSONResponse.bytes(AdjustmentBody($0))) }
+        { StoredResponse(status: status, body: try JSONResponse.bytes(Representation.AdjustmentBody($0))) }
     }
 
     static func adjustmentID(_ context: AppRequestContext) throws -> CashAdjustmentID {

@@ -19,7 +19,10 @@ struct ConversionController<Store: LedgerStore> {
         let date: String
 
         static var shape: JSONShape {
-            .object(["from_asset": .value, "from_amount": .integer, "to_asset": .value, "to_amount": .integer, "date": .value])
+            .object([
+                "from_asset": .value, "from_amount": .integer, "to_asset": .value, "to_amount": .integer,
+                "date": .value,
+            ])
         }
 
         init(from decoder: any Decoder) throws {
@@ -50,109 +53,69 @@ struct ConversionController<Store: LedgerStore> {
         static var shape: JSONShape { .object(["base": .value, "quote": .value, "date": .value, "rate": .value]) }
     }
 
-    struct ConversionBody: Encodable, Sendable {
-        let id: String
-        let fundID: String
-        let fromAsset: String
-        let fromAmount: Int64
-        let toAsset: String
-        let toAmount: Int64
-        let date: String
-        let transactionIDs: [String]
-        let createdAt: String
-
-        init(_ view: ConversionView) {
-            let conversion = view.conversion
-            id = conversion.id
-            fundID = conversion.fundID.rawValue
-            fromAsset = conversion.fromAsset.rawValue
-            fromAmount = conversion.fromAmount.minorUnits
-            toAsset = conversion.toAsset.rawValue
-            toAmount = conversion.toAmount.minorUnits
-            date = conversion.date.description
-            transactionIDs = [view.transactionID.rawValue]
-            createdAt = conversion.createdAt.description
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case id, date
-            case fundID = "fund_id"
-            case fromAsset = "from_asset"
-            case fromAmount = "from_amount"
-            case toAsset = "to_asset"
-            case toAmount = "to_amount"
-            case transactionIDs = "transaction_ids"
-            case createdAt = "created_at"
-        }
-    }
-
-    struct RateBody: Encodable, Sendable {
-        let base: String
-        let quote: String
-        let date: String
-        let rate: String
-        let recordedAt: String
-
-        init(_ rate: ExchangeRate) {
-            base = rate.base.rawValue
-            quote = rate.quote.rawValue
-            date = rate.date.description
-            self.rate = rate.rate.description
-            recordedAt = rate.recordedAt.description
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case base, quote, date, rate
-            case recordedAt = "recorded_at"
-        }
-    }
-
-    struct RateList: Encodable, Sendable {
-        let items: [RateBody]
-    }
-
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        let renderConversion: @Sendable (ConversionView) throws -> StoredResponse = {
-            StoredResponse(status: 201, body: try JSONResponse.bytes(ConversionBody($0)))
-        }
-        group.post("/v1/funds/{id}/conversions") { request, context in
-            let fund = try RequestReading.pathParameter(context, "id")
-            let body = try await RequestReading.body(of: request, limits: limits)
-            let create = try JSONRequest.decode(ConversionRequest.self, from: body, depthMax: limits.jsonDepthMax)
-            let principal = try context.requirePrincipal()
-            let outcome = try await store.recordConversion(
-                fund: fund, fromAsset: create.fromAsset, fromAmount: create.fromAmount, toAsset: create.toAsset, toAmount: create.toAmount,
-                date: create.date, by: principal,
-                idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: renderConversion)
+        group.post("/v1/funds/{id}/conversions", use: convert)
+        group.post("/v1/fx-rates", use: recordRate)
+        group.get("/v1/fx-rates", use: listRates)
+    }
+
+    /// The stored rendering of what the route creates, also replayed for a repeated idempotency key.
+    var renderConversion: @Sendable (ConversionView) throws -> StoredResponse {
+        { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.ConversionBody($0))) }
+    }
+
+    /// The stored rendering of what the route creates, also replayed for a repeated idempotency key.
+    var renderRate: @Sendable (ExchangeRate) throws -> StoredResponse {
+        { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.RateBody($0))) }
+    }
+
+    /// `POST /v1/funds/{id}/conversions`.
+    @Sendable func convert(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let fund = try RequestReading.pathParameter(context, "id")
+        let body = try await RequestReading.body(of: request, limits: limits)
+        let create = try JSONRequest.decode(ConversionRequest.self, from: body, depthMax: limits.jsonDepthMax)
+        let principal = try context.requirePrincipal()
+        let outcome = try await store.recordConversion(
+            fund: fund, fromAsset: create.fromAsset, fromAmount: create.fromAmount, toAsset: create.toAsset,
+            toAmount: create.toAmount,
+            date: create.date, by: principal,
+            idempotency: try RequestReading.idempotency(
+                request, body: body, principal: principal, render: renderConversion
             )
-            return try JSONResponse.response(outcome, render: renderConversion)
-        }
-        let renderRate: @Sendable (ExchangeRate) throws -> StoredResponse = {
-            StoredResponse(status: 201, body: try JSONResponse.bytes(RateBody($0)))
-        }
-        group.post("/v1/fx-rates") { request, context in
-            let body = try await RequestReading.body(of: request, limits: limits)
-            let create = try JSONRequest.decode(RateRequest.self, from: body, depthMax: limits.jsonDepthMax)
-            let principal = try context.requirePrincipal()
-            let outcome = try await store.recordExchangeRate(
-                base: create.base, quote: create.quote, date: create.date, rate: create.rate, by: principal,
-                idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: renderRate)
-            )
-            return try JSONResponse.response(outcome, render: renderRate)
-        }
-        group.get("/v1/fx-rates") { request, _ in
-            let query = request.uri.queryParameters
-            var base: AssetCode?
-            var quote: AssetCode?
-            if let text = query.get("base") {
-                guard let code = AssetCode(String(text)) else { throw Problem.invalidParameter("base", "must match [A-Z0-9_]{2,16}") }
-                base = code
+        )
+        return try JSONResponse.response(outcome, render: renderConversion)
+    }
+
+    /// `POST /v1/fx-rates`.
+    @Sendable func recordRate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await RequestReading.body(of: request, limits: limits)
+        let create = try JSONRequest.decode(RateRequest.self, from: body, depthMax: limits.jsonDepthMax)
+        let principal = try context.requirePrincipal()
+        let outcome = try await store.recordExchangeRate(
+            base: create.base, quote: create.quote, date: create.date, rate: create.rate, by: principal,
+            idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: renderRate)
+        )
+        return try JSONResponse.response(outcome, render: renderRate)
+    }
+
+    /// `GET /v1/fx-rates`.
+    @Sendable func listRates(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var base: AssetCode?
+        var quote: AssetCode?
+        if let text = query.get("base") {
+            guard let code = AssetCode(String(text)) else {
+                throw Problem.invalidParameter("base", "must match [A-Z0-9_]{2,16}")
             }
-            if let text = query.get("quote") {
-                guard let code = AssetCode(String(text)) else { throw Problem.invalidParameter("quote", "must match [A-Z0-9_]{2,16}") }
-                quote = code
-            }
-            return try JSONResponse.response(RateList(items: try await store.exchangeRates(base: base, quote: quote).map(RateBody.init)))
+            base = code
         }
+        if let text = query.get("quote") {
+            guard let code = AssetCode(String(text)) else {
+                throw Problem.invalidParameter("quote", "must match [A-Z0-9_]{2,16}")
+            }
+            quote = code
+        }
+        let rates = try await store.exchangeRates(base: base, quote: quote)
+        return try JSONResponse.response(Representation.RateList(items: rates.map(Representation.RateBody.init)))
     }
 }

@@ -100,28 +100,41 @@ protocol RequestBody: Decodable, Sendable {
 enum JSONRequest {
     /// Decodes `bytes` as `Body`: 400 `malformed_json` for broken JSON, 400
     /// `invalid_request` naming each unknown, missing or mistyped field.
+    ///
+    /// The usual body is parsed once: the core's strict parser (whole numbers, no duplicate
+    /// names, several times faster than Foundation's tree) reads it, the shape is checked on
+    /// that tree and the DTO is decoded from the same tree (`JSONValueDecoder`). A body the
+    /// strict parser refuses goes the Foundation way, which names fractions and nesting
+    /// problems by field; only that rare body is read by Foundation's tree and decoder.
     static func decode<Body: RequestBody>(_ type: Body.Type, from bytes: [UInt8], depthMax: Int = 16) throws -> Body {
-        // The core's strict parser reads the usual body (whole numbers, no duplicate
-        // names) several times faster than Foundation's tree; whatever it refuses goes
-        // the Foundation way, which names fractions and nesting problems by field —
-        // except a repeated member name, refused here whatever else the body holds.
-        if let parsed = try? JSONParser.parse(bytes) {
-            try checkShape(parsed, of: Body.self, depthMax: depthMax)
-        } else {
-            // Foundation keeps one of two members with the same name without a word, so
-            // the check and the decoder could read different values: refuse duplicates first.
-            if let path = JSONParser.duplicateMember(in: bytes) {
-                let problem = FieldProblem(field: path, detail: "appears more than once in its object")
-                throw Problem.invalidRequest([problem])
-            }
-            let json: Any
-            do {
-                json = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
-            } catch {
-                throw Problem.malformedJSON("the body does not parse as JSON")
-            }
-            try checkShape(FoundationJSON(value: json), of: Body.self, depthMax: depthMax)
+        guard let parsed = try? JSONParser.parse(bytes) else {
+            return try decodeWithFoundation(Body.self, from: bytes, depthMax: depthMax)
         }
+        try checkShape(parsed, of: Body.self, depthMax: depthMax)
+        do {
+            return try JSONValueDecoder.decode(Body.self, from: parsed)
+        } catch let error as DecodingError {
+            throw Problem.invalidRequest([fieldProblem(error)])
+        }
+    }
+
+    /// A body the strict parser refuses (fractions, exponents, repeated names, broken JSON).
+    static func decodeWithFoundation<Body: RequestBody>(
+        _ type: Body.Type, from bytes: [UInt8], depthMax: Int
+    ) throws -> Body {
+        // Foundation keeps one of two members with the same name without a word, so
+        // the check and the decoder could read different values: refuse duplicates first.
+        if let path = JSONParser.duplicateMember(in: bytes) {
+            let problem = FieldProblem(field: path, detail: "appears more than once in its object")
+            throw Problem.invalidRequest([problem])
+        }
+        let json: Any
+        do {
+            json = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+        } catch {
+            throw Problem.malformedJSON("the body does not parse as JSON")
+        }
+        try checkShape(FoundationJSON(value: json), of: Body.self, depthMax: depthMax)
         do {
             return try JSONDecoder().decode(Body.self, from: Data(bytes))
         } catch let error as DecodingError {
@@ -135,7 +148,8 @@ enum JSONRequest {
             throw Problem.invalidRequest([FieldProblem(field: "(body)", detail: "must be a JSON object")])
         }
         guard json.depth <= depthMax else {
-            throw Problem.invalidRequest([FieldProblem(field: "(body)", detail: "must nest at most \(depthMax) levels")])
+            let problem = FieldProblem(field: "(body)", detail: "must nest at most \(depthMax) levels")
+            throw Problem.invalidRequest([problem])
         }
         let unknown = Body.shape.unknownFields(in: json)
         guard unknown.isEmpty else { throw Problem.invalidRequest(unknown) }
@@ -188,7 +202,9 @@ extension KeyedDecodingContainer {
         do {
             return try decode(Value.self, forKey: key)
         } catch DecodingError.dataCorrupted {
-            throw DecodingError.typeMismatch(Value.self, .init(codingPath: codingPath + [key], debugDescription: "not a whole number within 64 bits"))
+            throw DecodingError.typeMismatch(
+                Value.self, .init(codingPath: codingPath + [key], debugDescription: "not a whole number within 64 bits")
+            )
         }
     }
 }

@@ -35,82 +35,56 @@ struct KeyController<Store: LedgerStore> {
         }
     }
 
-    /// A key as the API shows it; `token` only in the creation response. The key's and
-    /// its person's names are staff members' personal data: shown to admins only.
-    struct KeyBody: Encodable, Sendable {
-        let id: String
-        let name: String?
-        let role: String
-        let personID: String
-        let personName: String?
-        let createdAt: String
-        let expiresAt: String?
-        let revokedAt: String?
-        let token: String?
-
-        init(_ key: APIKey, token: String? = nil, personName: String? = nil, showsNames: Bool = true) {
-            id = key.id
-            name = showsNames ? key.name : nil
-            role = key.role.rawValue
-            personID = key.personID.rawValue
-            self.personName = showsNames ? personName : nil
-            createdAt = key.createdAt.description
-            expiresAt = key.expiresAt?.description
-            revokedAt = key.revokedAt?.description
-            self.token = token
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case id, name, role, token
-            case personID = "person_id"
-            case personName = "person_name"
-            case createdAt = "created_at"
-            case expiresAt = "expires_at"
-            case revokedAt = "revoked_at"
-        }
-    }
-
-    struct KeyList: Encodable, Sendable {
-        let items: [KeyBody]
-    }
-
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.post("/v1/keys") { request, context in
-            guard request.headers[.idempotencyKey] == nil else {
-                throw Problem(
-                    status: .badRequest, code: "invalid_idempotency_key", title: "Key creation cannot be replayed",
-                    detail: "a key's token is shown once and never stored, so POST /v1/keys takes no Idempotency-Key"
-                )
-            }
-            let body = try await RequestReading.body(of: request, limits: limits)
-            let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
-            var problems: [FieldProblem] = []
-            let role = Role(rawValue: create.role)
-            if role == nil { problems.append(FieldProblem(field: "role", detail: "must be one of admin, treasurer, approver, auditor")) }
-            var expiresAt: Timestamp?
-            if let text = create.expiresAt {
-                expiresAt = Timestamp(text)
-                if expiresAt == nil { problems.append(FieldProblem(field: "expires_at", detail: "must be a UTC timestamp like 2027-01-31T00:00:00.000000Z")) }
-            }
-            let name = UnicodeText.nfc(create.name)
-            problems += limits.problems(text: name, field: "name")
-            problems += limits.problems(text: create.personName, field: "person_name")
-            let holder = Self.holder(create, keyName: name, problems: &problems)
-            guard problems.isEmpty, let role else { throw Rejection.invalidFields(problems) }
-            let (key, token) = try await store.createKey(
-                name: name, role: role, holder: holder, expiresAt: expiresAt, by: try context.requirePrincipal()
-            )
-            return try JSONResponse.response(KeyBody(key, token: token, personName: try await personNames()[key.personID]), status: .created)
-        }
+        group.post("/v1/keys", use: create)
         group.get("/v1/keys", use: self.list)
-        group.post("/v1/keys/{id}/revoke") { request, context in
-            let id = try RequestReading.pathParameter(context, "id")
-            let body = try await RequestReading.body(of: request, limits: limits, allowsEmpty: true)
-            if !body.isEmpty { _ = try JSONRequest.decode(EmptyRequest.self, from: body, depthMax: limits.jsonDepthMax) }
-            guard APIKey.isWellFormedID(id) else { throw Rejection.notFound(resource: "key", reference: id) }
-            let key = try await store.revokeKey(id: id, by: try context.requirePrincipal())
-            return try JSONResponse.response(KeyBody(key, personName: try await personNames()[key.personID]))
+        group.post("/v1/keys/{id}/revoke", use: revoke)
+    }
+
+    /// `POST /v1/keys`.
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard request.headers[.idempotencyKey] == nil else {
+            throw Problem.invalidIdempotencyKey(
+                title: "Key creation cannot be replayed",
+                detail: "a key's token is shown once and never stored, so POST /v1/keys takes no Idempotency-Key"
+            )
         }
+        let body = try await RequestReading.body(of: request, limits: limits)
+        let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
+        var problems: [FieldProblem] = []
+        let role = Role(rawValue: create.role)
+        if role == nil {
+            problems.append(FieldProblem(field: "role", detail: "must be one of admin, treasurer, approver, auditor"))
+        }
+        var expiresAt: Timestamp?
+        if let text = create.expiresAt {
+            expiresAt = Timestamp(text)
+            if expiresAt == nil {
+                let detail = "must be a UTC timestamp like 2027-01-31T00:00:00.000000Z"
+                problems.append(FieldProblem(field: "expires_at", detail: detail))
+            }
+        }
+        let name = UnicodeText.nfc(create.name)
+        problems += limits.problems(text: name, field: "name")
+        problems += limits.problems(text: create.personName, field: "person_name")
+        let holder = Self.holder(create, keyName: name, problems: &problems)
+        guard problems.isEmpty, let role else { throw Rejection.invalidFields(problems) }
+        let (key, token) = try await store.createKey(
+            name: name, role: role, holder: holder, expiresAt: expiresAt, by: try context.requirePrincipal()
+        )
+        let personName = try await personNames()[key.personID]
+        let created = Representation.KeyBody(key, token: token, personName: personName)
+        return try JSONResponse.response(created, status: .created)
+    }
+
+    /// `POST /v1/keys/{id}/revoke`.
+    @Sendable func revoke(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try RequestReading.pathParameter(context, "id")
+        let body = try await RequestReading.body(of: request, limits: limits, allowsEmpty: true)
+        if !body.isEmpty { _ = try JSONRequest.decode(EmptyRequest.self, from: body, depthMax: limits.jsonDepthMax) }
+        guard APIKey.isWellFormedID(id) else { throw Rejection.notFound(resource: "key", reference: id) }
+        let key = try await store.revokeKey(id: id, by: try context.requirePrincipal())
+        return try JSONResponse.response(Representation.KeyBody(key, personName: try await personNames()[key.personID]))
     }
 
     /// `GET /v1/keys`: every key with its person; names for admins only (auditors check
@@ -118,8 +92,8 @@ struct KeyController<Store: LedgerStore> {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let showsNames = context.principal?.role == .admin
         let names = showsNames ? try await personNames() : [:]
-        return try JSONResponse.response(KeyList(items: try await store.keys().map { key in
-            KeyBody(key, personName: names[key.personID], showsNames: showsNames)
+        return try JSONResponse.response(Representation.KeyList(items: try await store.keys().map { key in
+            Representation.KeyBody(key, personName: names[key.personID], showsNames: showsNames)
         }))
     }
 
@@ -134,7 +108,8 @@ struct KeyController<Store: LedgerStore> {
         }
         if let text = create.personID {
             guard let id = PersonID(text) else {
-                problems.append(FieldProblem(field: "person_id", detail: "must be prs_ followed by 32 lowercase hex digits"))
+                let detail = "must be prs_ followed by 32 lowercase hex digits"
+                problems.append(FieldProblem(field: "person_id", detail: detail))
                 return .newPerson(name: keyName)
             }
             return .person(id)

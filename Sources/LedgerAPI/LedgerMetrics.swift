@@ -26,8 +26,10 @@ public final class LedgerMetrics: Sendable {
             help: "Write requests committed together in one database transaction (group commit)."
         )
         let durations: [Duration] = [
-            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
-            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+            .microseconds(100), .microseconds(250), .microseconds(500),
+            .milliseconds(1), .milliseconds(2), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .seconds(1),
         ]
         commitSeconds = registry.makeDurationHistogram(
             name: "commons_ledger_commit_seconds", buckets: durations,
@@ -37,7 +39,9 @@ public final class LedgerMetrics: Sendable {
             name: "commons_ledger_commit_sync_seconds", buckets: durations,
             help: "Time of the COMMIT alone, which waits for fsync (synchronous = FULL)."
         )
-        logEntries = registry.makeGauge(name: "commons_ledger_log_entries", help: "Entries in the audit log at the latest signed checkpoint.")
+        logEntries = registry.makeGauge(
+            name: "commons_ledger_log_entries", help: "Entries in the audit log at the latest signed checkpoint."
+        )
         checkpointAgeSeconds = registry.makeGauge(
             name: "commons_ledger_checkpoint_age_seconds", help: "Seconds since the latest checkpoint was signed."
         )
@@ -59,10 +63,14 @@ public final class LedgerMetrics: Sendable {
         // swift-metrics labels are dotted (`http.server.request.duration`); Prometheus
         // names are not.
         factory.nameAndLabelSanitizer = { name, labels in
-            (name.replacingOccurrences(of: ".", with: "_"), labels.map { ($0.replacingOccurrences(of: ".", with: "_"), $1) })
+            (
+                name.replacingOccurrences(of: ".", with: "_"),
+                labels.map { ($0.replacingOccurrences(of: ".", with: "_"), $1) }
+            )
         }
         factory.defaultDurationHistogramBuckets = [
-            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+            .milliseconds(1), .milliseconds(2), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50),
             .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
         ]
         MetricsSystem.bootstrap(factory)

@@ -23,47 +23,10 @@ struct MemberController<Store: LedgerStore> {
         let contact: JSONValue?
 
         static var shape: JSONShape {
-            .object(["name": .value, "kind": .value, "country": .value, "region": .value, "visibility": .value, "contact": .any])
-        }
-    }
-
-    /// A member as the API shows it to `viewer`.
-    struct MemberBody: Encodable, Sendable {
-        let id: String
-        /// Absent in the public view of an anonymous member, and once its private data is erased.
-        let kind: String?
-        let country: String?
-        let region: String?
-        let visibility: String
-        /// The public name, or the pseudonym of an anonymous member (private views: the real name).
-        let name: String
-        let pseudonym: String
-        let registeredAt: String
-        let privateDataCommitment: String
-        let privateDataErasedAt: String?
-        let contact: JSONValue?
-
-        init(_ view: MemberView, showsPrivate: Bool) {
-            let member = view.member
-            id = member.id.rawValue
-            let profile = showsPrivate ? member.profile : member.publicProfile
-            kind = profile?.kind.rawValue
-            country = profile?.country.rawValue
-            region = profile?.region
-            visibility = member.visibility.rawValue
-            name = showsPrivate ? (member.name ?? member.pseudonym) : member.publicName
-            pseudonym = member.pseudonym
-            registeredAt = member.registeredAt.description
-            privateDataCommitment = Data(view.commitment).base64EncodedString()
-            privateDataErasedAt = view.erasedAt?.description
-            contact = showsPrivate ? view.privateData?.contact : nil
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case id, kind, country, region, visibility, name, pseudonym, contact
-            case registeredAt = "registered_at"
-            case privateDataCommitment = "private_data_commitment"
-            case privateDataErasedAt = "private_data_erased_at"
+            .object([
+                "name": .value, "kind": .value, "country": .value, "region": .value, "visibility": .value,
+                "contact": .any,
+            ])
         }
     }
 
@@ -72,39 +35,60 @@ struct MemberController<Store: LedgerStore> {
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.post("/v1/members") { request, context in
-            let body = try await RequestReading.body(of: request, limits: limits)
-            let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
-            let name = UnicodeText.nfc(create.name)
-            let region = UnicodeText.nfc(create.region)
-            try RequestLimits.enforce(limits.problems(metadata: create.contact, field: "contact"))
-            let principal = try context.requirePrincipal()
-            // The creation response is stored for idempotent replays, which must not outlive
-            // an erasure: it holds only what the public may see.
-            let render: @Sendable (MemberView) throws -> StoredResponse = {
-                StoredResponse(status: 201, body: try JSONResponse.bytes(MemberBody($0, showsPrivate: false)))
-            }
-            let draft = MemberDraft(name: name, kind: create.kind, country: create.country, region: region, visibility: create.visibility, contact: create.contact)
-            let outcome = try await store.registerMember(
-                draft, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
+        group.post("/v1/members", use: register)
+        group.get("/v1/members", use: list)
+        group.get("/v1/members/{id}", use: get)
+        group.delete("/v1/members/{id}/private-data", use: erasePrivateData)
+    }
+
+    /// `POST /v1/members`.
+    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await RequestReading.body(of: request, limits: limits)
+        let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
+        let name = UnicodeText.nfc(create.name)
+        let region = UnicodeText.nfc(create.region)
+        try RequestLimits.enforce(limits.problems(metadata: create.contact, field: "contact"))
+        let principal = try context.requirePrincipal()
+        // The creation response is stored for idempotent replays, which must not outlive
+        // an erasure: it holds only what the public may see.
+        let render: @Sendable (MemberView) throws -> StoredResponse = {
+            StoredResponse(
+                status: 201, body: try JSONResponse.bytes(Representation.MemberBody($0, showsPrivate: false))
             )
-            return try JSONResponse.response(outcome, render: render)
         }
-        group.get("/v1/members") { request, context in
-            let page = try await store.members(page: try RequestReading.page(request, limits: limits))
-            let showsPrivate = Self.showsPrivate(context)
-            return try JSONResponse.response(Representation.List(page) { MemberBody($0, showsPrivate: showsPrivate) })
+        let draft = MemberDraft(
+            name: name, kind: create.kind, country: create.country, region: region, visibility: create.visibility,
+            contact: create.contact
+        )
+        let outcome = try await store.registerMember(
+            draft, by: principal,
+            idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
+        )
+        return try JSONResponse.response(outcome, render: render)
+    }
+
+    /// `GET /v1/members`.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let page = try await store.members(page: try RequestReading.page(request, limits: limits))
+        let showsPrivate = Self.showsPrivate(context)
+        let list = Representation.List(page) { Representation.MemberBody($0, showsPrivate: showsPrivate) }
+        return try JSONResponse.response(list)
+    }
+
+    /// `GET /v1/members/{id}`.
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Self.memberID(context)
+        guard let view = try await store.member(id) else {
+            throw Rejection.notFound(resource: "member", reference: id.rawValue)
         }
-        group.get("/v1/members/{id}") { _, context in
-            let id = try Self.memberID(context)
-            guard let view = try await store.member(id) else { throw Rejection.notFound(resource: "member", reference: id.rawValue) }
-            return try JSONResponse.response(MemberBody(view, showsPrivate: Self.showsPrivate(context)))
-        }
-        group.delete("/v1/members/{id}/private-data") { _, context in
-            let id = try Self.memberID(context)
-            let view = try await store.erasePrivateData(of: id, by: try context.requirePrincipal())
-            return try JSONResponse.response(MemberBody(view, showsPrivate: true))
-        }
+        return try JSONResponse.response(Representation.MemberBody(view, showsPrivate: Self.showsPrivate(context)))
+    }
+
+    /// `DELETE /v1/members/{id}/private-data`.
+    @Sendable func erasePrivateData(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Self.memberID(context)
+        let view = try await store.erasePrivateData(of: id, by: try context.requirePrincipal())
+        return try JSONResponse.response(Representation.MemberBody(view, showsPrivate: true))
     }
 
     static func memberID(_ context: AppRequestContext) throws -> MemberID {
@@ -141,64 +125,47 @@ struct FundController<Store: LedgerStore> {
         }
     }
 
-    struct FundBody: Encodable, Sendable {
-        let id: String
-        let code: String
-        let name: String
-        let assets: [String]
-        let twoApprovalsAbove: [String: Int64]
-        let cashAdjustmentApprovalAbove: [String: Int64]
-        let accounts: [String: String]
-        let createdAt: String
-
-        init(_ fund: Fund) {
-            id = fund.id.rawValue
-            code = fund.code
-            name = fund.name
-            assets = fund.assets.map(\.rawValue)
-            twoApprovalsAbove = Dictionary(uniqueKeysWithValues: fund.twoApprovalsAbove.map { ($0.key.rawValue, $0.value.minorUnits) })
-            cashAdjustmentApprovalAbove = Dictionary(uniqueKeysWithValues: fund.cashAdjustmentApprovalAbove.map { ($0.key.rawValue, $0.value.minorUnits) })
-            var accounts = ["conversion": fund.chart.conversion.rawValue]
-            for asset in fund.assets { accounts["cash_\(asset.rawValue)"] = fund.chart.cash(asset).rawValue }
-            self.accounts = accounts
-            createdAt = fund.createdAt.description
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case id, code, name, assets, accounts
-            case twoApprovalsAbove = "two_approvals_above"
-            case cashAdjustmentApprovalAbove = "cash_adjustment_approval_above"
-            case createdAt = "created_at"
-        }
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("/v1/funds", use: open)
+        group.get("/v1/funds", use: list)
+        group.get("/v1/funds/{id}", use: get)
     }
 
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        let render: @Sendable (Fund) throws -> StoredResponse = {
-            StoredResponse(status: 201, body: try JSONResponse.bytes(FundBody($0)))
+    /// The stored rendering of what the route creates, also replayed for a repeated idempotency key.
+    var render: @Sendable (Fund) throws -> StoredResponse {
+        { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.FundBody($0))) }
+    }
+
+    /// `POST /v1/funds`.
+    @Sendable func open(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await RequestReading.body(of: request, limits: limits)
+        let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
+        let name = UnicodeText.nfc(create.name)
+        try RequestLimits.enforce(limits.problems(text: name, field: "name"))
+        let principal = try context.requirePrincipal()
+        let draft = FundDraft(
+            code: create.code, name: name, assets: create.assets, twoApprovalsAbove: create.twoApprovalsAbove ?? [:],
+            cashAdjustmentApprovalAbove: create.cashAdjustmentApprovalAbove ?? [:]
+        )
+        let outcome = try await store.createFund(
+            draft, by: principal,
+            idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
+        )
+        return try JSONResponse.response(outcome, render: render)
+    }
+
+    /// `GET /v1/funds`.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let page = try await store.funds(page: try RequestReading.page(request, limits: limits))
+        return try JSONResponse.response(Representation.List(page, Representation.FundBody.init))
+    }
+
+    /// `GET /v1/funds/{id}`.
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let reference = try RequestReading.pathParameter(context, "id")
+        guard let fund = try await store.fund(reference) else {
+            throw Rejection.notFound(resource: "fund", reference: reference)
         }
-        group.post("/v1/funds") { request, context in
-            let body = try await RequestReading.body(of: request, limits: limits)
-            let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
-            let name = UnicodeText.nfc(create.name)
-            try RequestLimits.enforce(limits.problems(text: name, field: "name"))
-            let principal = try context.requirePrincipal()
-            let draft = FundDraft(
-                code: create.code, name: name, assets: create.assets, twoApprovalsAbove: create.twoApprovalsAbove ?? [:],
-                cashAdjustmentApprovalAbove: create.cashAdjustmentApprovalAbove ?? [:]
-            )
-            let outcome = try await store.createFund(
-                draft, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
-            )
-            return try JSONResponse.response(outcome, render: render)
-        }
-        group.get("/v1/funds") { request, _ in
-            let page = try await store.funds(page: try RequestReading.page(request, limits: limits))
-            return try JSONResponse.response(Representation.List(page, FundBody.init))
-        }
-        group.get("/v1/funds/{id}") { _, context in
-            let reference = try RequestReading.pathParameter(context, "id")
-            guard let fund = try await store.fund(reference) else { throw Rejection.notFound(resource: "fund", reference: reference) }
-            return try JSONResponse.response(FundBody(fund))
-        }
+        return try JSONResponse.response(Representation.FundBody(fund))
     }
 }

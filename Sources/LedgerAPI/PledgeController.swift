@@ -37,7 +37,8 @@ struct PledgeController<Store: LedgerStore> {
 
         static var shape: JSONShape {
             .object([
-                "member_id": .value, "fund_id": .value, "asset": .value, "amount": .integer, "due_date": .value, "date": .value,
+                "member_id": .value, "fund_id": .value, "asset": .value, "amount": .integer, "due_date": .value,
+                "date": .value,
                 "instalments": .array(.object(["due_date": .value, "amount": .integer])),
             ])
         }
@@ -104,178 +105,119 @@ struct PledgeController<Store: LedgerStore> {
         }
     }
 
-    struct InstalmentBody: Encodable, Sendable {
-        let dueDate: String
-        let amount: Int64
-
-        enum CodingKeys: String, CodingKey {
-            case amount
-            case dueDate = "due_date"
-        }
-    }
-
-    struct PledgeBody: Encodable, Sendable {
-        let id: String
-        let memberID: String
-        let fundID: String
-        let asset: String
-        let amount: Int64
-        let date: String
-        let dueDate: String
-        let instalments: [InstalmentBody]
-        let status: String
-        let paid: Int64
-        let writtenOff: Int64
-        let outstanding: Int64
-        let cancellationReason: String?
-        let transactionIDs: [String]
-        let createdAt: String
-
-        init(_ view: PledgeView) {
-            id = view.pledge.id.rawValue
-            memberID = view.pledge.memberID.rawValue
-            fundID = view.pledge.fundID.rawValue
-            asset = view.pledge.asset.rawValue
-            amount = view.pledge.amount.minorUnits
-            date = view.pledge.date.description
-            dueDate = view.pledge.dueDate.description
-            instalments = view.pledge.instalments.map { InstalmentBody(dueDate: $0.dueDate.description, amount: $0.amount.minorUnits) }
-            status = view.status.state.rawValue
-            paid = view.status.paid
-            writtenOff = view.status.writtenOff
-            outstanding = view.status.outstanding
-            cancellationReason = view.cancellationReason
-            transactionIDs = view.transactionIDs.map(\.rawValue)
-            createdAt = view.pledge.createdAt.description
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case id, asset, amount, date, instalments, status, paid, outstanding
-            case memberID = "member_id"
-            case fundID = "fund_id"
-            case dueDate = "due_date"
-            case writtenOff = "written_off"
-            case cancellationReason = "cancellation_reason"
-            case transactionIDs = "transaction_ids"
-            case createdAt = "created_at"
-        }
-    }
-
-    struct ContributionBody: Encodable, Sendable {
-        let id: String
-        let memberID: String
-        let fundID: String
-        let asset: String
-        let amount: Int64
-        let date: String
-        let pledgeID: String?
-        let appliedToPledge: Int64
-        let transactionIDs: [String]
-        let createdAt: String
-
-        init(_ view: ContributionView) {
-            id = view.contribution.id.rawValue
-            memberID = view.contribution.memberID.rawValue
-            fundID = view.contribution.fundID.rawValue
-            asset = view.contribution.asset.rawValue
-            amount = view.contribution.amount.minorUnits
-            date = view.contribution.date.description
-            pledgeID = view.contribution.pledgeID?.rawValue
-            appliedToPledge = view.appliedToPledge
-            transactionIDs = [view.transactionID.rawValue]
-            createdAt = view.contribution.createdAt.description
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case id, asset, amount, date
-            case memberID = "member_id"
-            case fundID = "fund_id"
-            case pledgeID = "pledge_id"
-            case appliedToPledge = "applied_to_pledge"
-            case transactionIDs = "transaction_ids"
-            case createdAt = "created_at"
-        }
-    }
-
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        let renderPledge: @Sendable (PledgeView) throws -> StoredResponse = {
-            StoredResponse(status: 201, body: try JSONResponse.bytes(PledgeBody($0)))
+        group.post("/v1/pledges", use: makePledge)
+        group.get("/v1/pledges", use: listPledges)
+        group.get("/v1/pledges/{id}", use: getPledge)
+        group.post("/v1/pledges/{id}/cancel", use: cancelPledge)
+        group.post("/v1/contributions", use: recordContribution)
+        group.get("/v1/contributions", use: listContributions)
+        group.get("/v1/contributions/{id}", use: getContribution)
+    }
+
+    /// The stored rendering of what the route creates, also replayed for a repeated idempotency key.
+    var renderPledge: @Sendable (PledgeView) throws -> StoredResponse {
+        { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.PledgeBody($0))) }
+    }
+
+    /// The stored rendering of what the route creates, also replayed for a repeated idempotency key.
+    var renderContribution: @Sendable (ContributionView) throws -> StoredResponse {
+        { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.ContributionBody($0))) }
+    }
+
+    /// `POST /v1/pledges`.
+    @Sendable func makePledge(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await RequestReading.body(of: request, limits: limits)
+        let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
+        let principal = try context.requirePrincipal()
+        let draft = PledgeDraft(
+            memberID: create.memberID, fundID: create.fundID, asset: create.asset, amount: create.amount,
+            dueDate: create.dueDate,
+            date: create.date, instalments: create.instalments?.map { ($0.dueDate, $0.amount) }
+        )
+        let outcome = try await store.makePledge(
+            draft, by: principal,
+            idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: renderPledge)
+        )
+        return try JSONResponse.response(outcome, render: renderPledge)
+    }
+
+    /// `GET /v1/pledges`.
+    @Sendable func listPledges(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var filter = PledgeFilter(
+            memberID: query.get("member_id"), fundID: query.get("fund_id"),
+            from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to")
+        )
+        filter.state = try RequestReading.choice(request, "status", as: PledgeStatus.State.self)
+        let page = try await store.pledges(filter: filter, page: try RequestReading.page(request, limits: limits))
+        return try JSONResponse.response(Representation.List(page, Representation.PledgeBody.init))
+    }
+
+    /// `GET /v1/pledges/{id}`.
+    @Sendable func getPledge(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Self.pledgeID(context)
+        guard let view = try await store.pledge(id) else {
+            throw Rejection.notFound(resource: "pledge", reference: id.rawValue)
         }
-        group.post("/v1/pledges") { request, context in
-            let body = try await RequestReading.body(of: request, limits: limits)
-            let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
-            let principal = try context.requirePrincipal()
-            let draft = PledgeDraft(
-                memberID: create.memberID, fundID: create.fundID, asset: create.asset, amount: create.amount, dueDate: create.dueDate,
-                date: create.date, instalments: create.instalments?.map { ($0.dueDate, $0.amount) }
+        return try JSONResponse.response(Representation.PledgeBody(view))
+    }
+
+    /// `POST /v1/pledges/{id}/cancel`.
+    @Sendable func cancelPledge(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Self.pledgeID(context)
+        let body = try await RequestReading.body(of: request, limits: limits)
+        let cancel = try JSONRequest.decode(CancelRequest.self, from: body, depthMax: limits.jsonDepthMax)
+        let reason = UnicodeText.nfc(cancel.reason)
+        try RequestLimits.enforce(limits.problems(text: reason, field: "reason"))
+        let principal = try context.requirePrincipal()
+        let render: @Sendable (PledgeView) throws -> StoredResponse = {
+            StoredResponse(status: 200, body: try JSONResponse.bytes(Representation.PledgeBody($0)))
+        }
+        let outcome = try await store.cancelPledge(
+            id, reason: reason, by: principal,
+            idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
+        )
+        return try JSONResponse.response(outcome, render: render)
+    }
+
+    /// `POST /v1/contributions`.
+    @Sendable func recordContribution(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await RequestReading.body(of: request, limits: limits)
+        let create = try JSONRequest.decode(ContributionRequest.self, from: body, depthMax: limits.jsonDepthMax)
+        let principal = try context.requirePrincipal()
+        let draft = ContributionDraft(
+            memberID: create.memberID, fundID: create.fundID, asset: create.asset, amount: create.amount,
+            date: create.date,
+            pledgeID: create.pledgeID, splitExcess: create.splitExcess ?? false
+        )
+        let outcome = try await store.recordContribution(
+            draft, by: principal,
+            idempotency: try RequestReading.idempotency(
+                request, body: body, principal: principal, render: renderContribution
             )
-            let outcome = try await store.makePledge(
-                draft, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: renderPledge)
-            )
-            return try JSONResponse.response(outcome, render: renderPledge)
+        )
+        return try JSONResponse.response(outcome, render: renderContribution)
+    }
+
+    /// `GET /v1/contributions`.
+    @Sendable func listContributions(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let filter = ContributionFilter(
+            memberID: query.get("member_id"), fundID: query.get("fund_id"), pledgeID: query.get("pledge_id"),
+            from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to")
+        )
+        let page = try await store.contributions(filter: filter, page: try RequestReading.page(request, limits: limits))
+        return try JSONResponse.response(Representation.List(page, Representation.ContributionBody.init))
+    }
+
+    /// `GET /v1/contributions/{id}`.
+    @Sendable func getContribution(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let text = try RequestReading.pathParameter(context, "id")
+        guard let id = ContributionID(text), let view = try await store.contribution(id) else {
+            throw Rejection.notFound(resource: "contribution", reference: text)
         }
-        group.get("/v1/pledges") { request, _ in
-            let query = request.uri.queryParameters
-            var filter = PledgeFilter(
-                memberID: query.get("member_id"), fundID: query.get("fund_id"),
-                from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to")
-            )
-            filter.state = try RequestReading.choice(request, "status", as: PledgeStatus.State.self)
-            let page = try await store.pledges(filter: filter, page: try RequestReading.page(request, limits: limits))
-            return try JSONResponse.response(Representation.List(page, PledgeBody.init))
-        }
-        group.get("/v1/pledges/{id}") { _, context in
-            let id = try Self.pledgeID(context)
-            guard let view = try await store.pledge(id) else { throw Rejection.notFound(resource: "pledge", reference: id.rawValue) }
-            return try JSONResponse.response(PledgeBody(view))
-        }
-        group.post("/v1/pledges/{id}/cancel") { request, context in
-            let id = try Self.pledgeID(context)
-            let body = try await RequestReading.body(of: request, limits: limits)
-            let cancel = try JSONRequest.decode(CancelRequest.self, from: body, depthMax: limits.jsonDepthMax)
-            let reason = UnicodeText.nfc(cancel.reason)
-            try RequestLimits.enforce(limits.problems(text: reason, field: "reason"))
-            let principal = try context.requirePrincipal()
-            let render: @Sendable (PledgeView) throws -> StoredResponse = {
-                StoredResponse(status: 200, body: try JSONResponse.bytes(PledgeBody($0)))
-            }
-            let outcome = try await store.cancelPledge(
-                id, reason: reason, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
-            )
-            return try JSONResponse.response(outcome, render: render)
-        }
-        let renderContribution: @Sendable (ContributionView) throws -> StoredResponse = {
-            StoredResponse(status: 201, body: try JSONResponse.bytes(ContributionBody($0)))
-        }
-        group.post("/v1/contributions") { request, context in
-            let body = try await RequestReading.body(of: request, limits: limits)
-            let create = try JSONRequest.decode(ContributionRequest.self, from: body, depthMax: limits.jsonDepthMax)
-            let principal = try context.requirePrincipal()
-            let draft = ContributionDraft(
-                memberID: create.memberID, fundID: create.fundID, asset: create.asset, amount: create.amount, date: create.date,
-                pledgeID: create.pledgeID, splitExcess: create.splitExcess ?? false
-            )
-            let outcome = try await store.recordContribution(
-                draft, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: renderContribution)
-            )
-            return try JSONResponse.response(outcome, render: renderContribution)
-        }
-        group.get("/v1/contributions") { request, _ in
-            let query = request.uri.queryParameters
-            let filter = ContributionFilter(
-                memberID: query.get("member_id"), fundID: query.get("fund_id"), pledgeID: query.get("pledge_id"),
-                from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to")
-            )
-            let page = try await store.contributions(filter: filter, page: try RequestReading.page(request, limits: limits))
-            return try JSONResponse.response(Representation.List(page, ContributionBody.init))
-        }
-        group.get("/v1/contributions/{id}") { _, context in
-            let text = try RequestReading.pathParameter(context, "id")
-            guard let id = ContributionID(text), let view = try await store.contribution(id) else {
-                throw Rejection.notFound(resource: "contribution", reference: text)
-            }
-            return try JSONResponse.response(ContributionBody(view))
-        }
+        return try JSONResponse.response(Representation.ContributionBody(view))
     }
 
     static func pledgeID(_ context: AppRequestContext) throws -> PledgeID {

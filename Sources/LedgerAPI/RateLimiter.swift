@@ -102,9 +102,9 @@ struct RateLimits: Sendable {
     func refusal(address: IPAddress?) async -> Problem? {
         // No address (router tests, a Unix socket): one bucket shared by all such callers.
         guard let addresses, let wait = await addresses.take(for: address?.bucketName ?? "unknown") else { return nil }
-        return Problem(
-            status: .tooManyRequests, code: "rate_limited", title: "Too many requests from this address",
-            detail: "retry in \(wait) s, or send an API key", headers: [.retryAfter: String(wait)]
+        return Problem.rateLimited(
+            title: "Too many requests from this address", detail: "retry in \(wait) s, or send an API key",
+            waitSeconds: wait
         )
     }
 }
@@ -134,9 +134,8 @@ struct RateLimitMiddleware: RouterMiddleware {
     ) async throws -> Response {
         if let key = context.principal?.keyID {
             if let limiter = limits.keys, let wait = await limiter.take(for: key) {
-                throw Problem(
-                    status: .tooManyRequests, code: "rate_limited", title: "Too many requests for this key",
-                    detail: "retry in \(wait) s", headers: [.retryAfter: String(wait)]
+                throw Problem.rateLimited(
+                    title: "Too many requests for this key", detail: "retry in \(wait) s", waitSeconds: wait
                 )
             }
         } else if let refusal = await limits.refusal(address: context.clientAddress) {

@@ -1,7 +1,9 @@
 import LedgerCore
 import LedgerStorage
 
-/// The JSON shapes of the API's responses, built from core values.
+/// The JSON shapes of the API's responses, built from core values: the one home of every
+/// response body (ledger ones here, the fund's in `Representations+Fund.swift`, the log's
+/// and keys' in `Representations+Log.swift`); controllers only choose which to send.
 ///
 /// Keys are snake_case and spelled out; amounts are integers in minor units.
 enum Representation {
@@ -87,7 +89,10 @@ enum Representation {
             description = transaction.description
             metadata = transaction.metadata
             postings = transaction.postings.map {
-                Posting(account: $0.accountCode.rawValue, accountID: $0.accountID.rawValue, asset: $0.asset.rawValue, amount: $0.amount.minorUnits)
+                Posting(
+                    account: $0.accountCode.rawValue, accountID: $0.accountID.rawValue, asset: $0.asset.rawValue,
+                    amount: $0.amount.minorUnits
+                )
             }
             recordedAt = transaction.recordedAt.description
             reverses = transaction.reversesID?.rawValue
@@ -205,7 +210,10 @@ enum Representation {
                     asset: section.asset.rawValue, debitTotal: section.debitTotal, creditTotal: section.creditTotal,
                     isBalanced: section.isBalanced,
                     lines: section.lines.map {
-                        Line(accountID: $0.accountID.rawValue, account: $0.accountCode.rawValue, type: $0.accountType.rawValue, balance: $0.balance.minorUnits)
+                        Line(
+                            accountID: $0.accountID.rawValue, account: $0.accountCode.rawValue,
+                            type: $0.accountType.rawValue, balance: $0.balance.minorUnits
+                        )
                     }
                 )
             }

@@ -31,7 +31,8 @@ public enum RequestReading {
 
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased()
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first?
+            .trimmingCharacters(in: .whitespaces).lowercased()
         return mediaType == "application/json"
     }
 
@@ -43,24 +44,28 @@ public enum RequestReading {
     /// Keys are scoped to the principal: two keys holders using the same key text never
     /// see each other's responses.
     static func idempotency<Value: Sendable>(
-        _ request: Request, body: [UInt8], principal: Principal, render: @escaping @Sendable (Value) throws -> StoredResponse
+        _ request: Request, body: [UInt8], principal: Principal,
+        render: @escaping @Sendable (Value) throws -> StoredResponse
     ) throws -> Idempotency<Value>? {
         guard let key = request.headers[.idempotencyKey] else { return nil }
         guard isValidIdempotencyKey(key) else {
-            throw Problem(
-                status: .badRequest, code: "invalid_idempotency_key", title: "The Idempotency-Key header is invalid",
+            throw Problem.invalidIdempotencyKey(
+                title: "The Idempotency-Key header is invalid",
                 detail: "use 1 to \(Limits.idempotencyKeyLengthMax) visible ASCII characters, e.g. a UUID"
             )
         }
         var hasher = SHA256()
         hasher.update(data: Array("\(request.method.rawValue) \(request.uri.path)\n".utf8))
         hasher.update(data: body)
-        return Idempotency(key: "\(principal.keyID ?? "system")/\(key)", fingerprint: Array(hasher.finalize()), render: render)
+        return Idempotency(
+            key: "\(principal.keyID ?? "system")/\(key)", fingerprint: Array(hasher.finalize()), render: render
+        )
     }
 
     /// Whether `key` is 1 to 255 visible ASCII characters.
     static func isValidIdempotencyKey(_ key: String) -> Bool {
-        !key.isEmpty && key.utf8.count <= Limits.idempotencyKeyLengthMax && key.unicodeScalars.allSatisfy { $0.value >= 0x21 && $0.value <= 0x7e }
+        !key.isEmpty && key.utf8.count <= Limits.idempotencyKeyLengthMax
+            && key.unicodeScalars.allSatisfy { $0.value >= 0x21 && $0.value <= 0x7e }
     }
 
     /// The `limit` and `cursor` query parameters as a page request.
@@ -102,7 +107,8 @@ public enum RequestReading {
         guard let text = request.uri.queryParameters.get(name) else { return nil }
         guard let value = Choice(rawValue: text) else {
             let names = Choice.allCases.map(\.rawValue)
-            throw Problem.invalidParameter(name, "must be \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")")
+            let choices = "\(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")"
+            throw Problem.invalidParameter(name, "must be \(choices)")
         }
         return value
     }

@@ -84,117 +84,137 @@ struct TransactionController<Store: LedgerStore> {
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        let render: @Sendable (LedgerTransaction) throws -> StoredResponse = {
-            StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Transaction($0)))
-        }
-        group.post("/v1/transactions") { request, context in
-            let body = try await RequestReading.body(of: request, limits: limits)
-            let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
-            if case .object(let metadata)? = create.metadata {
-                let reserved = SQLiteLedgerStore.fundMetadataKeys.filter { metadata[$0] != nil }
-                guard reserved.isEmpty else {
-                    throw Rejection.invalidFields(reserved.map { FieldProblem(field: "metadata.\($0)", detail: "is reserved for the fund's own steps") })
-                }
+        group.post("/v1/transactions", use: record)
+        group.post("/v1/transactions/batch", use: recordBatch)
+        group.get("/v1/transactions", use: list)
+        group.get("/v1/transactions/{id}", use: get)
+        group.post("/v1/transactions/{id}/reverse", use: reverse)
+    }
+
+    /// The stored rendering of what the route creates, also replayed for a repeated idempotency key.
+    var render: @Sendable (LedgerTransaction) throws -> StoredResponse {
+        { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Transaction($0))) }
+    }
+
+    /// `POST /v1/transactions`.
+    @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await RequestReading.body(of: request, limits: limits)
+        let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
+        if case .object(let metadata)? = create.metadata {
+            let reserved = SQLiteLedgerStore.fundMetadataKeys.filter { metadata[$0] != nil }
+            guard reserved.isEmpty else {
+                throw Rejection.invalidFields(reserved.map {
+                    FieldProblem(field: "metadata.\($0)", detail: "is reserved for the fund's own steps")
+                })
             }
-            let description = UnicodeText.nfc(create.description)
-            try RequestLimits.enforce(limits.problems(postings: create.postings.count, description: description, metadata: create.metadata))
-            let draft = TransactionDraft(
-                date: create.date, description: description, metadata: create.metadata,
-                postings: create.postings.map { PostingDraft(account: $0.account, asset: $0.asset, amount: $0.amount) }
+        }
+        let description = UnicodeText.nfc(create.description)
+        try RequestLimits.enforce(
+            limits.problems(postings: create.postings.count, description: description, metadata: create.metadata)
+        )
+        let draft = TransactionDraft(
+            date: create.date, description: description, metadata: create.metadata,
+            postings: create.postings.map { PostingDraft(account: $0.account, asset: $0.asset, amount: $0.amount) }
+        )
+        let principal = try context.requirePrincipal()
+        let outcome = try await store.recordTransaction(
+            draft, by: principal,
+            idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
+        )
+        return try JSONResponse.response(outcome, render: render)
+    }
+
+    /// `POST /v1/transactions/batch`.
+    @Sendable func recordBatch(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await RequestReading.body(of: request, limits: limits)
+        let batch = try JSONRequest.decode(BatchRequest.self, from: body, depthMax: limits.jsonDepthMax)
+        guard (1...Self.batchSizeMax).contains(batch.transactions.count) else {
+            let detail = "must hold between 1 and \(Self.batchSizeMax) transactions"
+            throw Rejection.invalidFields([FieldProblem(field: "transactions", detail: detail)])
+        }
+        let principal = try context.requirePrincipal()
+        var items: [(draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?)] = []
+        var problems: [FieldProblem] = []
+        for (index, item) in batch.transactions.enumerated() {
+            let checked = try Self.batchItem(
+                item, field: "transactions[\(index)].", limits: limits,
+                keyNamespace: "\(principal.keyID ?? "system")/batch/"
             )
-            let principal = try context.requirePrincipal()
-            let outcome = try await store.recordTransaction(
-                draft, by: principal, idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
-            )
-            return try JSONResponse.response(outcome, render: render)
+            problems += checked.problems
+            items.append((checked.draft, checked.idempotency))
         }
-        group.post("/v1/transactions/batch") { request, context in
-            let body = try await RequestReading.body(of: request, limits: limits)
-            let batch = try JSONRequest.decode(BatchRequest.self, from: body, depthMax: limits.jsonDepthMax)
-            guard (1...Self.batchSizeMax).contains(batch.transactions.count) else {
-                throw Rejection.invalidFields([FieldProblem(field: "transactions", detail: "must hold between 1 and \(Self.batchSizeMax) transactions")])
+        try RequestLimits.enforce(problems)
+        let atomic = batch.atomic ?? false
+        // An atomic batch's BatchRejection reaches HTTP through Problem.mapping.
+        let outcomes = try await store.recordTransactions(items, atomic: atomic, by: principal)
+        var results: [JSONValue] = []
+        for (index, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .applied(let transaction):
+                let json = try JSONParser.parse(JSONResponse.bytes(Representation.Transaction(transaction)))
+                results.append(.object(["index": .integer(Int64(index)), "status": .integer(201), "transaction": json]))
+            case .replayed(let stored):
+                results.append(.object([
+                    "index": .integer(Int64(index)), "status": .integer(Int64(stored.status)), "replayed": .bool(true),
+                    "transaction": try JSONParser.parse(stored.body),
+                ]))
+            case .rejected(let rejection):
+                let problem = Problem(rejection)
+                results.append(.object([
+                    "index": .integer(Int64(index)), "status": .integer(Int64(problem.status.code)),
+                    "problem": problem.json(instance: request.uri.path),
+                ]))
             }
-            let principal = try context.requirePrincipal()
-            var items: [(draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?)] = []
-            var problems: [FieldProblem] = []
-            for (index, item) in batch.transactions.enumerated() {
-                let checked = try Self.batchItem(
-                    item, field: "transactions[\(index)].", limits: limits, keyNamespace: "\(principal.keyID ?? "system")/batch/"
-                )
-                problems += checked.problems
-                items.append((checked.draft, checked.idempotency))
-            }
-            try RequestLimits.enforce(problems)
-            let atomic = batch.atomic ?? false
-            let outcomes: [BatchItemOutcome]
-            do {
-                outcomes = try await store.recordTransactions(items, atomic: atomic, by: principal)
-            } catch let failure as BatchRejection {
-                let problem = Problem(failure.rejection)
-                throw Problem(
-                    status: problem.status, code: problem.code, title: problem.title,
-                    detail: "transactions[\(failure.index)]: \(problem.detail); nothing was written",
-                    errors: [FieldProblem(field: "transactions[\(failure.index)]", detail: problem.detail)] + problem.errors
-                )
-            }
-            var results: [JSONValue] = []
-            for (index, outcome) in outcomes.enumerated() {
-                switch outcome {
-                case .applied(let transaction):
-                    let json = try JSONParser.parse(JSONResponse.bytes(Representation.Transaction(transaction)))
-                    results.append(.object(["index": .integer(Int64(index)), "status": .integer(201), "transaction": json]))
-                case .replayed(let stored):
-                    results.append(.object([
-                        "index": .integer(Int64(index)), "status": .integer(Int64(stored.status)), "replayed": .bool(true),
-                        "transaction": try JSONParser.parse(stored.body),
-                    ]))
-                case .rejected(let rejection):
-                    let problem = Problem(rejection)
-                    results.append(.object([
-                        "index": .integer(Int64(index)), "status": .integer(Int64(problem.status.code)),
-                        "problem": problem.json(instance: request.uri.path),
-                    ]))
-                }
-            }
-            let response = JSONValue.object(["atomic": .bool(atomic), "results": .array(results)])
-            return JSONResponse.make(status: .ok, body: response.canonicalBytes)
         }
-        group.get("/v1/transactions") { request, _ in
-            var filter = TransactionFilter(from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to"))
-            if let text = request.uri.queryParameters.get("account") {
-                filter.account = try RequestReading.accountReference(String(text), parameter: "account")
-            }
-            let page = try await store.transactions(filter: filter, page: try RequestReading.page(request, limits: limits))
-            return try JSONResponse.response(Representation.List(page, Representation.Transaction.init))
+        let response = JSONValue.object(["atomic": .bool(atomic), "results": .array(results)])
+        return JSONResponse.make(status: .ok, body: response.canonicalBytes)
+    }
+
+    /// `GET /v1/transactions`.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var filter = TransactionFilter(
+            from: try RequestReading.date(request, "from"), to: try RequestReading.date(request, "to")
+        )
+        if let text = request.uri.queryParameters.get("account") {
+            filter.account = try RequestReading.accountReference(String(text), parameter: "account")
         }
-        group.get("/v1/transactions/{id}") { _, context in
-            let id = try Self.transactionID(context)
-            guard let transaction = try await store.transaction(id) else {
-                throw Rejection.notFound(resource: "transaction", reference: id.rawValue)
-            }
-            return try JSONResponse.response(Representation.Transaction(transaction))
+        let page = try await store.transactions(filter: filter, page: try RequestReading.page(request, limits: limits))
+        return try JSONResponse.response(Representation.List(page, Representation.Transaction.init))
+    }
+
+    /// `GET /v1/transactions/{id}`.
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Self.transactionID(context)
+        guard let transaction = try await store.transaction(id) else {
+            throw Rejection.notFound(resource: "transaction", reference: id.rawValue)
         }
-        group.post("/v1/transactions/{id}/reverse") { request, context in
-            let id = try Self.transactionID(context)
-            let body = try await RequestReading.body(of: request, limits: limits, allowsEmpty: true)
-            var reverse = ReverseRequest(date: nil, description: nil)
-            if !body.isEmpty { reverse = try JSONRequest.decode(ReverseRequest.self, from: body, depthMax: limits.jsonDepthMax) }
-            let description = UnicodeText.nfc(reverse.description)
-            try RequestLimits.enforce(limits.problems(text: description, field: "description"))
-            var date: LocalDate?
-            if let text = reverse.date {
-                guard let parsed = LocalDate(text) else {
-                    throw Rejection.invalidFields([FieldProblem(field: "date", detail: "must be a calendar date YYYY-MM-DD")])
-                }
-                date = parsed
-            }
-            let principal = try context.requirePrincipal()
-            let outcome = try await store.reverseTransaction(
-                id, date: date, description: description, by: principal,
-                idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
-            )
-            return try JSONResponse.response(outcome, render: render)
+        return try JSONResponse.response(Representation.Transaction(transaction))
+    }
+
+    /// `POST /v1/transactions/{id}/reverse`.
+    @Sendable func reverse(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try Self.transactionID(context)
+        let body = try await RequestReading.body(of: request, limits: limits, allowsEmpty: true)
+        var reverse = ReverseRequest(date: nil, description: nil)
+        if !body.isEmpty {
+            reverse = try JSONRequest.decode(ReverseRequest.self, from: body, depthMax: limits.jsonDepthMax)
         }
+        let description = UnicodeText.nfc(reverse.description)
+        try RequestLimits.enforce(limits.problems(text: description, field: "description"))
+        var date: LocalDate?
+        if let text = reverse.date {
+            guard let parsed = LocalDate(text) else {
+                let problem = FieldProblem(field: "date", detail: "must be a calendar date YYYY-MM-DD")
+                throw Rejection.invalidFields([problem])
+            }
+            date = parsed
+        }
+        let principal = try context.requirePrincipal()
+        let outcome = try await store.reverseTransaction(
+            id, date: date, description: description, by: principal,
+            idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
+        )
+        return try JSONResponse.response(outcome, render: render)
     }
 
     /// One batch item read as the API reads it: the fields it breaks (named after the prefix `field`)
@@ -210,7 +230,8 @@ struct TransactionController<Store: LedgerStore> {
             .map { FieldProblem(field: field + $0.field, detail: $0.detail) }
         if case .object(let metadata)? = item.metadata {
             for key in SQLiteLedgerStore.fundMetadataKeys where metadata[key] != nil {
-                problems.append(FieldProblem(field: "\(field)metadata.\(key)", detail: "is reserved for the fund's own steps"))
+                let detail = "is reserved for the fund's own steps"
+                problems.append(FieldProblem(field: "\(field)metadata.\(key)", detail: detail))
             }
         }
         let draft = TransactionDraft(
@@ -227,7 +248,8 @@ struct TransactionController<Store: LedgerStore> {
         var idempotency: Idempotency<LedgerTransaction>?
         if let key = item.idempotencyKey {
             guard RequestReading.isValidIdempotencyKey(key) else {
-                throw Problem.invalidRequest([FieldProblem(field: "\(field)idempotency_key", detail: "must be 1 to 255 visible ASCII characters")])
+                let detail = "must be 1 to 255 visible ASCII characters"
+                throw Problem.invalidRequest([FieldProblem(field: "\(field)idempotency_key", detail: detail)])
             }
             idempotency = Idempotency(
                 key: keyNamespace + key, fingerprint: fingerprint(of: item),
@@ -242,7 +264,9 @@ struct TransactionController<Store: LedgerStore> {
         let value = JSONValue.object([
             "date": .string(item.date), "description": item.description.map(JSONValue.string) ?? .null,
             "metadata": item.metadata ?? .null,
-            "postings": .array(item.postings.map { .object(["account": .string($0.account), "asset": .string($0.asset), "amount": .integer($0.amount)]) }),
+            "postings": .array(item.postings.map {
+                .object(["account": .string($0.account), "asset": .string($0.asset), "amount": .integer($0.amount)])
+            }),
         ])
         var hasher = SHA256()
         hasher.update(data: Array("POST /v1/transactions/batch item\n".utf8))

@@ -30,8 +30,27 @@ public struct RejectionText: Hashable, Sendable {
 }
 
 extension Rejection {
-    /// The rejection's code, title and detail: the one place each case is explained.
+    /// The rejection's code, title and detail: the one place each case is explained,
+    /// grouped by what the request ran into (each group one short switch).
     public var text: RejectionText {
+        switch self {
+        case .invalidFields, .unbalanced, .unknownAccount, .unknownAsset, .assetNotAllowed, .accountClosed,
+             .balanceConstraintViolated, .amountOverflow, .totalOverflow:
+            return postingText
+        case .accountNotEmpty, .assetExists, .accountExists, .accountAlreadyClosed, .alreadyReversed,
+             .idempotencyKeyReused, .keyAlreadyRevoked, .notFound:
+            return bookText
+        case .fundExists, .privateDataErased, .beneficiaryNotErasable, .anonymousState, .unknownReference,
+             .assetNotInFund, .pledgeMismatch, .managedByFund, .fundAccount:
+            return fundText
+        case .overpayment, .nothingOutstanding, .disbursementState, .selfApproval, .alreadyApproved,
+             .cashAdjustmentState, .rateExists:
+            return fundStepText
+        }
+    }
+
+    /// A posting or transaction breaks the ledger's rules (validation, balances, accounts, assets).
+    private var postingText: RejectionText {
         switch self {
         case .invalidFields(let problems):
             return RejectionText(
@@ -79,17 +98,34 @@ extension Rejection {
                 kind: .unprocessable, code: "amount_overflow", title: "A balance would overflow",
                 detail: "the totals in \(asset) exceed 64 bits"
             )
+        default:
+            preconditionFailure("\(self) is explained by another group of `text`")
+        }
+    }
+
+    /// The request conflicts with the book's state, or names what it does not hold.
+    private var bookText: RejectionText {
+        switch self {
         case .accountNotEmpty(let account, let asset):
             return RejectionText(
                 kind: .unprocessable, code: "account_not_empty", title: "The account still holds a balance",
                 detail: "account \(account) holds a non-zero \(asset) balance; move it before closing"
             )
         case .assetExists(let code):
-            return RejectionText(kind: .conflict, code: "asset_exists", title: "The asset already exists", detail: "asset \(code) is already registered")
+            return RejectionText(
+                kind: .conflict, code: "asset_exists", title: "The asset already exists",
+                detail: "asset \(code) is already registered"
+            )
         case .accountExists(let code):
-            return RejectionText(kind: .conflict, code: "account_exists", title: "The account already exists", detail: "account \(code) already exists")
+            return RejectionText(
+                kind: .conflict, code: "account_exists", title: "The account already exists",
+                detail: "account \(code) already exists"
+            )
         case .accountAlreadyClosed(let account):
-            return RejectionText(kind: .conflict, code: "account_already_closed", title: "The account is already closed", detail: "account \(account) is already closed")
+            return RejectionText(
+                kind: .conflict, code: "account_already_closed", title: "The account is already closed",
+                detail: "account \(account) is already closed"
+            )
         case .alreadyReversed(let transaction, let reversal):
             return RejectionText(
                 kind: .conflict, code: "already_reversed", title: "The transaction is already reversed",
@@ -97,15 +133,38 @@ extension Rejection {
             )
         case .idempotencyKeyReused(let key):
             return RejectionText(
-                kind: .conflict, code: "idempotency_key_reused", title: "The idempotency key was used for another request",
+                kind: .conflict, code: "idempotency_key_reused",
+                title: "The idempotency key was used for another request",
                 detail: "Idempotency-Key \(key) was first used with a different method, path or body"
             )
         case .keyAlreadyRevoked(let id):
-            return RejectionText(kind: .conflict, code: "key_already_revoked", title: "The key is already revoked", detail: "key \(id) is already revoked")
+            return RejectionText(
+                kind: .conflict, code: "key_already_revoked", title: "The key is already revoked",
+                detail: "key \(id) is already revoked"
+            )
+        case .notFound(let resource, let reference):
+            return RejectionText(
+                kind: .notFound, code: "not_found", title: "The resource does not exist",
+                detail: "no \(resource) \(reference)"
+            )
+        default:
+            preconditionFailure("\(self) is explained by another group of `text`")
+        }
+    }
+
+    /// The fund's members, funds and the ledger's protection of their accounts.
+    private var fundText: RejectionText {
+        switch self {
         case .fundExists(let code):
-            return RejectionText(kind: .conflict, code: "fund_exists", title: "The fund already exists", detail: "fund \(code) already exists")
+            return RejectionText(
+                kind: .conflict, code: "fund_exists", title: "The fund already exists",
+                detail: "fund \(code) already exists"
+            )
         case .privateDataErased(let member):
-            return RejectionText(kind: .conflict, code: "private_data_erased", title: "The private data is already erased", detail: "member \(member)'s private data was erased before")
+            return RejectionText(
+                kind: .conflict, code: "private_data_erased", title: "The private data is already erased",
+                detail: "member \(member)'s private data was erased before"
+            )
         case .beneficiaryNotErasable(let id, let detail):
             return RejectionText(
                 kind: .conflict, code: "beneficiary_not_erasable", title: "The beneficiary's name cannot be erased",
@@ -119,11 +178,15 @@ extension Rejection {
             )
         case .unknownReference(let field, let reference):
             return RejectionText(
-                kind: .unprocessable, code: "unknown_reference", title: "The request names something that does not exist",
+                kind: .unprocessable, code: "unknown_reference",
+                title: "The request names something that does not exist",
                 detail: "\(field): no \(reference)", errors: [FieldProblem(field: field, detail: "names nothing")]
             )
         case .assetNotInFund(let fund, let asset):
-            return RejectionText(kind: .unprocessable, code: "asset_not_in_fund", title: "The fund does not hold this asset", detail: "fund \(fund) holds no \(asset)")
+            return RejectionText(
+                kind: .unprocessable, code: "asset_not_in_fund", title: "The fund does not hold this asset",
+                detail: "fund \(fund) holds no \(asset)"
+            )
         case .pledgeMismatch(let field, let detail):
             return RejectionText(
                 kind: .unprocessable, code: "pledge_mismatch", title: "The contribution does not match its pledge",
@@ -132,44 +195,67 @@ extension Rejection {
         case .managedByFund(let transaction, let step):
             return RejectionText(
                 kind: .conflict, code: "managed_by_fund", title: "The transaction belongs to a fund step",
-                detail: "transaction \(transaction) records a \(step); correct it through the fund's own routes (a pledge is cancelled, a disbursement cancelled, a conversion converted back)"
+                detail: "transaction \(transaction) records a \(step); correct it through the fund's own routes (a "
+                    + "pledge is cancelled, a disbursement cancelled, a conversion converted back)"
             )
         case .fundAccount(let account):
             return RejectionText(
                 kind: .unprocessable, code: "fund_account", title: "The account is kept by the fund's own steps",
-                detail: "\(account) is a fund's account: only the fund's own steps take money out of its cash or post to its conversion, pledge, contribution or grant accounts; record the step through /v1/pledges, /v1/contributions, /v1/disbursements, /v1/funds/{id}/conversions or /v1/funds/{id}/cash-adjustments"
+                detail: "\(account) is a fund's account: only the fund's own steps take money out of its cash or post "
+                    + "to its conversion, pledge, contribution or grant accounts; record the step through /v1/pledges, "
+                    + "/v1/contributions, /v1/disbursements, /v1/funds/{id}/conversions or "
+                    + "/v1/funds/{id}/cash-adjustments"
             )
+        default:
+            preconditionFailure("\(self) is explained by another group of `text`")
+        }
+    }
+
+    /// The fund's steps: pledges, contributions, four-eyes disbursements and adjustments, rates.
+    private var fundStepText: RejectionText {
+        switch self {
         case .overpayment(let outstanding):
             return RejectionText(
                 kind: .unprocessable, code: "overpayment", title: "The contribution pays more than is outstanding",
-                detail: "the pledge needs \(outstanding) more minor units; send split_excess: true to keep the rest as an unpledged contribution"
+                detail: "the pledge needs \(outstanding) more minor units; send split_excess: true to keep the rest as "
+                    + "an unpledged contribution"
             )
         case .nothingOutstanding(let pledge):
-            return RejectionText(kind: .unprocessable, code: "nothing_outstanding", title: "Nothing is left to cancel", detail: "pledge \(pledge) has nothing outstanding")
+            return RejectionText(
+                kind: .unprocessable, code: "nothing_outstanding", title: "Nothing is left to cancel",
+                detail: "pledge \(pledge) has nothing outstanding"
+            )
         case .disbursementState(let id, let state, let action):
             return RejectionText(
-                kind: .conflict, code: "invalid_disbursement_state", title: "The disbursement cannot take this step now",
+                kind: .conflict, code: "invalid_disbursement_state",
+                title: "The disbursement cannot take this step now",
                 detail: "disbursement \(id) is \(state); it cannot \(action)"
             )
         case .selfApproval(let id):
             return RejectionText(
                 kind: .unprocessable, code: "self_approval", title: "A requester cannot approve their own request",
-                detail: "\(Rejection.stepSubject(id)) \(id) was requested by this key's person (with this key or another of theirs); another person must approve it"
+                detail: "\(Rejection.stepSubject(id)) \(id) was requested by this key's person (with this key or "
+                    + "another of theirs); another person must approve it"
             )
         case .alreadyApproved(let id):
             return RejectionText(
                 kind: .conflict, code: "already_approved", title: "This person already approved",
-                detail: "disbursement \(id) needs its second approval from a different person, not another key of the same person"
+                detail: "disbursement \(id) needs its second approval from a different person, not another key of the "
+                    + "same person"
             )
         case .cashAdjustmentState(let id, let state, let action):
             return RejectionText(
-                kind: .conflict, code: "invalid_cash_adjustment_state", title: "The cash adjustment cannot take this step now",
+                kind: .conflict, code: "invalid_cash_adjustment_state",
+                title: "The cash adjustment cannot take this step now",
                 detail: "cash adjustment \(id) is \(state); it cannot \(action)"
             )
         case .rateExists(let pair, let date):
-            return RejectionText(kind: .conflict, code: "rate_exists", title: "A rate is already recorded", detail: "\(pair) on \(date) is already recorded; rates are never changed")
-        case .notFound(let resource, let reference):
-            return RejectionText(kind: .notFound, code: "not_found", title: "The resource does not exist", detail: "no \(resource) \(reference)")
+            return RejectionText(
+                kind: .conflict, code: "rate_exists", title: "A rate is already recorded",
+                detail: "\(pair) on \(date) is already recorded; rates are never changed"
+            )
+        default:
+            preconditionFailure("\(self) is explained by another group of `text`")
         }
     }
 

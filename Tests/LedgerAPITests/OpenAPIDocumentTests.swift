@@ -30,12 +30,15 @@ import Testing
         let problem = ((document["components"] as? [String: Any])?["schemas"] as? [String: Any])?["Problem"] as? [String: Any]
         let code = (problem?["properties"] as? [String: Any])?["code"] as? [String: Any]
         let documented = Set(try #require(code?["enum"] as? [String]))
-        // Every problem the API builds names its code as `code: "…"` in Sources/LedgerAPI.
-        let sources = Self.root.appendingPathComponent("Sources/LedgerAPI")
+        // Every problem the API builds names its code as `code: "…"`: the HTTP layer's in
+        // Sources/LedgerAPI, the business rejections' in LedgerCore's RejectionText.swift.
         var raised: Set<String> = []
-        for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) where file.hasSuffix(".swift") {
-            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
-            for match in text.matches(of: /code: "([a-z_]+)"/) { raised.insert(String(match.output.1)) }
+        for folder in ["Sources/LedgerAPI", "Sources/LedgerCore"] {
+            let sources = Self.root.appendingPathComponent(folder)
+            for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) where file.hasSuffix(".swift") {
+                let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+                for match in text.matches(of: /code: "([a-z_]+)"/) { raised.insert(String(match.output.1)) }
+            }
         }
         #expect(raised.count > 30)
         #expect(raised.subtracting(documented).isEmpty, "codes missing from the Problem schema's list: \(raised.subtracting(documented).sorted())")
@@ -64,10 +67,10 @@ import Testing
         try await TestServer().run { client in
             let servedYAML = try await client.call(.get, "/openapi.yaml")
             #expect(servedYAML.status == .ok)
-            #expect(servedYAML.text == yaml, "embedded YAML drifted: run scripts/embed-resources")
+            #expect(servedYAML.text == yaml, "served YAML is not schema/openapi.yaml")
             let servedJSON = try await client.call(.get, "/openapi.json")
             #expect(servedJSON.headers[.contentType] == "application/json")
-            #expect(servedJSON.body == Array(json), "embedded JSON drifted: run scripts/embed-resources")
+            #expect(servedJSON.body == Array(json), "served JSON is not schema/openapi.json")
         }
     }
 }
