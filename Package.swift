@@ -45,6 +45,8 @@ let package = Package(
             dependencies: ["LedgerCore", "FundCore", "AuditLog", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
+        // Store-agnostic engine: group commit, log append, checkpoints, idempotency; no GRDB.
+        .target(name: "LedgerEngine", dependencies: ["LedgerCore", "FundCore", "AuditLog"], swiftSettings: strictSettings),
         // The only importer of GRDB: SQLite schema, migrations and the serialized writer.
         .target(
             name: "LedgerStorage",
@@ -52,6 +54,7 @@ let package = Package(
                 "LedgerCore",
                 "FundCore",
                 "AuditLog",
+                "LedgerEngine",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -167,6 +170,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "LedgerEngineTests", dependencies: ["LedgerEngine", "LedgerCore", "AuditLog"], swiftSettings: strictSettings),
         .testTarget(
             name: "LedgerStorageTests",
             dependencies: [

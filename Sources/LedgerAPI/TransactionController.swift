@@ -1,4 +1,5 @@
 import Crypto
+import FundCore
 import Hummingbird
 import LedgerApplication
 import LedgerCore
@@ -100,14 +101,9 @@ struct TransactionController<Store: LedgerStore> {
     @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await RequestReading.body(of: request, limits: limits)
         let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
-        if case .object(let metadata)? = create.metadata {
-            let reserved = SQLiteLedgerStore.fundMetadataKeys.filter { metadata[$0] != nil }
-            guard reserved.isEmpty else {
-                throw Rejection.invalidFields(reserved.map {
-                    FieldProblem(field: "metadata.\($0)", detail: "is reserved for the fund's own steps")
-                })
-            }
-        }
+        // The engine refuses reserved keys for every caller; checked here first only so
+        // they are reported alone, before the body's limits (as documented).
+        try ReservedMetadata.refuse(create.metadata)
         let description = UnicodeText.nfc(create.description)
         try RequestLimits.enforce(
             limits.problems(postings: create.postings.count, description: description, metadata: create.metadata)
@@ -228,12 +224,7 @@ struct TransactionController<Store: LedgerStore> {
         let description = UnicodeText.nfc(item.description)
         var problems = limits.problems(postings: item.postings.count, description: description, metadata: item.metadata)
             .map { FieldProblem(field: field + $0.field, detail: $0.detail) }
-        if case .object(let metadata)? = item.metadata {
-            for key in SQLiteLedgerStore.fundMetadataKeys where metadata[key] != nil {
-                let detail = "is reserved for the fund's own steps"
-                problems.append(FieldProblem(field: "\(field)metadata.\(key)", detail: detail))
-            }
-        }
+        problems += ReservedMetadata.problems(in: item.metadata, fieldPrefix: field)
         let draft = TransactionDraft(
             date: item.date, description: description, metadata: item.metadata,
             postings: item.postings.map { PostingDraft(account: $0.account, asset: $0.asset, amount: $0.amount) }

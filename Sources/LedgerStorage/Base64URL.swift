@@ -8,7 +8,8 @@ enum Base64URL {
         var index = 0
         while index < bytes.count {
             let chunk = Array(bytes[index..<min(index + 3, bytes.count)])
-            let value = (UInt32(chunk[0]) << 16) | (chunk.count > 1 ? UInt32(chunk[1]) << 8 : 0) | (chunk.count > 2 ? UInt32(chunk[2]) : 0)
+            let value = (UInt32(chunk[0]) << 16) | (chunk.count > 1 ? UInt32(chunk[1]) << 8 : 0)
+                | (chunk.count > 2 ? UInt32(chunk[2]) : 0)
             output.append(alphabet[Int((value >> 18) & 63)])
             output.append(alphabet[Int((value >> 12) & 63)])
             if chunk.count > 1 { output.append(alphabet[Int((value >> 6) & 63)]) }

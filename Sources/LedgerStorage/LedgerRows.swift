@@ -34,7 +34,9 @@ enum LedgerRows {
 
     /// The text in column `index`, parsed: for hot paths that read by position (a
     /// lookup by name lower-cases and hashes the name for every row).
-    static func parse<Value>(_ row: Row, atIndex index: Int, table: String, _ parse: (String) -> Value?) throws -> Value {
+    static func parse<Value>(
+        _ row: Row, atIndex index: Int, table: String, _ parse: (String) -> Value?
+    ) throws -> Value {
         guard let value = parse(try row.decode(String.self, atIndex: index)) else {
             throw StorageError.corruptRow(table: table, detail: "column \(index) does not parse")
         }
@@ -152,7 +154,8 @@ enum LedgerRows {
             )
         case .code(let code):
             row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT \(accountColumns) FROM accounts WHERE code = ?"), arguments: [code.rawValue]
+                db.cachedStatement(sql: "SELECT \(accountColumns) FROM accounts WHERE code = ?"),
+                arguments: [code.rawValue]
             )
         }
         return try row.map { try account(db, from: $0) }

@@ -3,165 +3,257 @@ public import FundCore
 public import LedgerCore
 
 /// The book of record as the HTTP layer sees it: named writes, each one atomic and
-/// durable before it returns, and reads that never wait on writes.
+/// durable before it returns, and reads that never wait on writes — every role below,
+/// composed.
 ///
 /// SQLite (`SQLiteLedgerStore`) is the default backend; a PostgreSQL backend implements
 /// this protocol without touching the core or the routes. Methods throw `Rejection` for
 /// business rule violations (nothing was written) and other errors for infrastructure
 /// failures.
-public protocol LedgerStore: Sendable {
+///
+/// Split by role (`LedgerWrites`, `LedgerReads`, `FundSteps`, `FundReads`, `KeyStore`,
+/// `LogReads`) so a caller that only reads names only what it uses.
+public protocol LedgerStore: LedgerWrites, LedgerReads, FundSteps, FundReads, KeyStore, LogReads {}
+
+/// The ledger's named writes: each one atomic (one database transaction, with its log
+/// entry) and durable before it returns; a refusal is a `Rejection` and nothing was written.
+public protocol LedgerWrites: Sendable {
     /// Registers an asset.
-    func registerAsset(_ draft: AssetDraft, by principal: Principal, idempotency: Idempotency<Asset>?) async throws -> WriteOutcome<Asset>
-    /// The asset with `code`, if registered.
-    func asset(_ code: AssetCode) async throws -> Asset?
-    /// Assets in code order, after the cursor.
-    func assets(page: PageRequest) async throws -> Page<Asset>
+    func registerAsset(
+        _ draft: AssetDraft, by principal: Principal, idempotency: Idempotency<Asset>?
+    ) async throws -> WriteOutcome<Asset>
 
     /// Opens an account.
-    func openAccount(_ draft: AccountDraft, by principal: Principal, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account>
-    /// The account named by `reference`, if it exists.
-    func account(_ reference: AccountReference) async throws -> Account?
-    /// Accounts in opening order, after the cursor.
-    func accounts(page: PageRequest) async throws -> Page<Account>
+    func openAccount(
+        _ draft: AccountDraft, by principal: Principal, idempotency: Idempotency<Account>?
+    ) async throws -> WriteOutcome<Account>
+
     /// Closes an account whose balances are all zero.
-    func closeAccount(_ reference: AccountReference, by principal: Principal, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account>
+    func closeAccount(
+        _ reference: AccountReference, by principal: Principal, idempotency: Idempotency<Account>?
+    ) async throws -> WriteOutcome<Account>
 
     /// Records a balanced transaction.
-    func recordTransaction(_ draft: TransactionDraft, by principal: Principal, idempotency: Idempotency<LedgerTransaction>?) async throws -> WriteOutcome<LedgerTransaction>
+    func recordTransaction(
+        _ draft: TransactionDraft, by principal: Principal, idempotency: Idempotency<LedgerTransaction>?
+    ) async throws -> WriteOutcome<LedgerTransaction>
+
     /// Records many transactions in one database transaction, each with its own result
     /// (or all-or-nothing when `atomic`).
     func recordTransactions(
-        _ items: [(draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?)], atomic: Bool, by principal: Principal
+        _ items: [(draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?)], atomic: Bool,
+        by principal: Principal
     ) async throws -> [BatchItemOutcome]
+
     /// Records the reversal of transaction `id`, dated `date` (today when `nil`).
     func reverseTransaction(
         _ id: TransactionID, date: LocalDate?, description: String?, by principal: Principal,
         idempotency: Idempotency<LedgerTransaction>?
     ) async throws -> WriteOutcome<LedgerTransaction>
+}
+
+/// Reads of the ledger (assets, accounts, transactions, balances): never wait on writes.
+public protocol LedgerReads: Sendable {
+    /// The asset with `code`, if registered.
+    func asset(_ code: AssetCode) async throws -> Asset?
+
+    /// Assets in code order, after the cursor.
+    func assets(page: PageRequest) async throws -> Page<Asset>
+
+    /// The account named by `reference`, if it exists.
+    func account(_ reference: AccountReference) async throws -> Account?
+
+    /// Accounts in opening order, after the cursor.
+    func accounts(page: PageRequest) async throws -> Page<Account>
+
     /// The transaction with `id`, if recorded.
     func transaction(_ id: TransactionID) async throws -> LedgerTransaction?
+
     /// Transactions in (date, recording) order, filtered and after the cursor.
     func transactions(filter: TransactionFilter, page: PageRequest) async throws -> Page<LedgerTransaction>
 
     /// An account's balances per asset, current or at the end of `asOf`; `nil` for an unknown account.
     func balances(of reference: AccountReference, asOf: LocalDate?) async throws -> AccountBalances?
+
     /// An account's postings in (asset, date, recording) order with their running balance;
     /// `nil` for an unknown account.
-    func register(of reference: AccountReference, filter: RegisterFilter, page: PageRequest) async throws -> Page<RegisterLine>?
+    func register(
+        of reference: AccountReference, filter: RegisterFilter, page: PageRequest
+    ) async throws -> Page<RegisterLine>?
+
     /// Every non-zero balance, current or at the end of `asOf`, with debit and credit totals per asset.
     func trialBalance(asOf: LocalDate?) async throws -> TrialBalance
 
     /// Throws unless the store can serve reads and writes.
     func checkReadiness() async throws
+}
 
-    // MARK: The fund's domain
-
+/// The fund's steps (members, funds, pledges, contributions, disbursements, cash
+/// adjustments, conversions, rates): each one write, atomic and durable, logged as a fund event.
+public protocol FundSteps: Sendable {
     /// Registers a member; private data is kept apart and committed to in the log.
-    func registerMember(_ draft: MemberDraft, by principal: Principal, idempotency: Idempotency<MemberView>?) async throws -> WriteOutcome<MemberView>
-    /// The member with `id`, with private data unless erased.
-    func member(_ id: MemberID) async throws -> MemberView?
-    /// Members in id order, after the cursor.
-    func members(page: PageRequest) async throws -> Page<MemberView>
+    func registerMember(
+        _ draft: MemberDraft, by principal: Principal, idempotency: Idempotency<MemberView>?
+    ) async throws -> WriteOutcome<MemberView>
+
     /// Erases a member's private data; the commitment and the log stay verifiable.
     func erasePrivateData(of id: MemberID, by principal: Principal) async throws -> MemberView
+
     /// Creates a fund and opens its standing accounts.
-    func createFund(_ draft: FundDraft, by principal: Principal, idempotency: Idempotency<Fund>?) async throws -> WriteOutcome<Fund>
-    /// The fund with this id or code.
-    func fund(_ reference: String) async throws -> Fund?
-    /// Funds in creation order, after the cursor.
-    func funds(page: PageRequest) async throws -> Page<Fund>
+    func createFund(
+        _ draft: FundDraft, by principal: Principal, idempotency: Idempotency<Fund>?
+    ) async throws -> WriteOutcome<Fund>
 
     /// Records a pledge: its receivable against the member's contribution income.
-    func makePledge(_ draft: PledgeDraft, by principal: Principal, idempotency: Idempotency<PledgeView>?) async throws -> WriteOutcome<PledgeView>
-    /// The pledge with its status as of today.
-    func pledge(_ id: PledgeID) async throws -> PledgeView?
-    /// Pledges in creation order, filtered, after the cursor.
-    func pledges(filter: PledgeFilter, page: PageRequest) async throws -> Page<PledgeView>
+    func makePledge(
+        _ draft: PledgeDraft, by principal: Principal, idempotency: Idempotency<PledgeView>?
+    ) async throws -> WriteOutcome<PledgeView>
+
     /// Writes off a pledge's unpaid rest, with a reason.
-    func cancelPledge(_ id: PledgeID, reason: String, by principal: Principal, idempotency: Idempotency<PledgeView>?) async throws -> WriteOutcome<PledgeView>
+    func cancelPledge(
+        _ id: PledgeID, reason: String, by principal: Principal, idempotency: Idempotency<PledgeView>?
+    ) async throws -> WriteOutcome<PledgeView>
+
     /// Records money received from a member, against a pledge or not.
-    func recordContribution(_ draft: ContributionDraft, by principal: Principal, idempotency: Idempotency<ContributionView>?) async throws -> WriteOutcome<ContributionView>
-    /// The contribution with `id`.
-    func contribution(_ id: ContributionID) async throws -> ContributionView?
-    /// Contributions in recording order, filtered, after the cursor.
-    func contributions(filter: ContributionFilter, page: PageRequest) async throws -> Page<ContributionView>
+    func recordContribution(
+        _ draft: ContributionDraft, by principal: Principal, idempotency: Idempotency<ContributionView>?
+    ) async throws -> WriteOutcome<ContributionView>
 
     /// Records a request for a grant (no money moves yet).
-    func requestDisbursement(_ draft: DisbursementDraft, by principal: Principal, idempotency: Idempotency<DisbursementView>?) async throws -> WriteOutcome<DisbursementView>
+    func requestDisbursement(
+        _ draft: DisbursementDraft, by principal: Principal, idempotency: Idempotency<DisbursementView>?
+    ) async throws -> WriteOutcome<DisbursementView>
+
     /// Approves, rejects, pays or cancels a disbursement.
     func takeDisbursementStep(
-        _ id: DisbursementID, _ kind: DisbursementStep.Kind, reason: String?, by principal: Principal, idempotency: Idempotency<DisbursementView>?
+        _ id: DisbursementID, _ kind: DisbursementStep.Kind, reason: String?, by principal: Principal,
+        idempotency: Idempotency<DisbursementView>?
     ) async throws -> WriteOutcome<DisbursementView>
+
     /// Erases the private name of a disbursement's beneficiary; the commitment stays.
     func eraseBeneficiary(of id: DisbursementID, by principal: Principal) async throws -> DisbursementView
-    /// The disbursement with its steps and state.
-    func disbursement(_ id: DisbursementID) async throws -> DisbursementView?
-    /// Disbursements in request order, filtered, after the cursor.
-    func disbursements(filter: DisbursementFilter, page: PageRequest) async throws -> Page<DisbursementView>
 
     /// Asks to take money out of a fund's cash to an account outside every fund (a bank
     /// fee, a correction): posted at once up to the fund's limit, otherwise on approval.
     func requestCashAdjustment(
-        fund reference: String, _ draft: CashAdjustmentDraft, by principal: Principal, idempotency: Idempotency<CashAdjustmentView>?
+        fund reference: String, _ draft: CashAdjustmentDraft, by principal: Principal,
+        idempotency: Idempotency<CashAdjustmentView>?
     ) async throws -> WriteOutcome<CashAdjustmentView>
+
     /// Approves (posts) or rejects a waiting cash adjustment; never by its requester.
     func takeCashAdjustmentStep(
         _ id: CashAdjustmentID, _ kind: CashAdjustmentStep.Kind, reason: String?, by principal: Principal,
         idempotency: Idempotency<CashAdjustmentView>?
     ) async throws -> WriteOutcome<CashAdjustmentView>
-    /// The cash adjustment with its steps and state.
-    func cashAdjustment(_ id: CashAdjustmentID) async throws -> CashAdjustmentView?
-    /// Cash adjustments in request order, filtered, after the cursor.
-    func cashAdjustments(filter: CashAdjustmentFilter, page: PageRequest) async throws -> Page<CashAdjustmentView>
 
     /// Converts a fund's cash from one asset to another, through its conversion account.
     func recordConversion(
         fund reference: String, fromAsset: String, fromAmount: Int64, toAsset: String, toAmount: Int64, date: String,
         by principal: Principal, idempotency: Idempotency<ConversionView>?
     ) async throws -> WriteOutcome<ConversionView>
+
     /// Records an exchange rate for reporting (never changes ledger amounts).
-    func recordExchangeRate(base: String, quote: String, date: String, rate: String, by principal: Principal, idempotency: Idempotency<ExchangeRate>?) async throws -> WriteOutcome<ExchangeRate>
+    func recordExchangeRate(
+        base: String, quote: String, date: String, rate: String, by principal: Principal,
+        idempotency: Idempotency<ExchangeRate>?
+    ) async throws -> WriteOutcome<ExchangeRate>
+}
+
+/// Reads of the fund's domain: members, funds and the state of their steps.
+public protocol FundReads: Sendable {
+    /// The member with `id`, with private data unless erased.
+    func member(_ id: MemberID) async throws -> MemberView?
+
+    /// Members in id order, after the cursor.
+    func members(page: PageRequest) async throws -> Page<MemberView>
+
+    /// The fund with this id or code.
+    func fund(_ reference: String) async throws -> Fund?
+
+    /// Funds in creation order, after the cursor.
+    func funds(page: PageRequest) async throws -> Page<Fund>
+
+    /// The pledge with its status as of today.
+    func pledge(_ id: PledgeID) async throws -> PledgeView?
+
+    /// Pledges in creation order, filtered, after the cursor.
+    func pledges(filter: PledgeFilter, page: PageRequest) async throws -> Page<PledgeView>
+
+    /// The contribution with `id`.
+    func contribution(_ id: ContributionID) async throws -> ContributionView?
+
+    /// Contributions in recording order, filtered, after the cursor.
+    func contributions(filter: ContributionFilter, page: PageRequest) async throws -> Page<ContributionView>
+
+    /// The disbursement with its steps and state.
+    func disbursement(_ id: DisbursementID) async throws -> DisbursementView?
+
+    /// Disbursements in request order, filtered, after the cursor.
+    func disbursements(filter: DisbursementFilter, page: PageRequest) async throws -> Page<DisbursementView>
+
+    /// The cash adjustment with its steps and state.
+    func cashAdjustment(_ id: CashAdjustmentID) async throws -> CashAdjustmentView?
+
+    /// Cash adjustments in request order, filtered, after the cursor.
+    func cashAdjustments(filter: CashAdjustmentFilter, page: PageRequest) async throws -> Page<CashAdjustmentView>
+
     /// Recorded rates, optionally for one base and/or quote.
     func exchangeRates(base: AssetCode?, quote: AssetCode?) async throws -> [ExchangeRate]
+}
 
-    // MARK: API keys
-
+/// API keys and the people who hold them: issue, list, revoke, authenticate.
+public protocol KeyStore: Sendable {
     /// Issues a key held by `holder` (a new person or an existing one); returns it with its
     /// token, which is never stored or shown again.
     func createKey(
         name: String, role: Role, holder: KeyHolder, expiresAt: Timestamp?, by principal: Principal
     ) async throws -> (key: APIKey, token: String)
+
     /// Everyone who holds or held a key, with their names (for admins only).
     func people() async throws -> [Person]
+
     /// Every key, in creation order.
     func keys() async throws -> [APIKey]
+
     /// Revokes a key; it is refused from then on.
     func revokeKey(id: String, by principal: Principal) async throws -> APIKey
+
     /// The active key a bearer token belongs to, or `nil` (unknown, malformed, revoked, expired).
     func authenticate(token: String) async throws -> APIKey?
+}
 
-    // MARK: Audit log
-
+/// Reads of the audit log: entries, signed checkpoints and proofs, and the private
+/// records auditors' reports need.
+public protocol LogReads: Sendable {
     /// The verifier key (C2SP vkey text) of the log's checkpoint signer.
     var logVerifierKey: String { get }
+
     /// The newest signed checkpoint, `nil` before the first change.
     func latestCheckpoint() async throws -> StoredCheckpoint?
+
     /// Signed checkpoints in tree-size order, after the cursor.
     func checkpoints(page: PageRequest) async throws -> Page<StoredCheckpoint>
+
     /// Entries from `start` up to `end` (exclusive, clamped to the log), at most `limit`.
     func logEntries(start: Int64, end: Int64?, limit: Int) async throws -> LogEntryPage
+
     /// The signed checkpoint stored for exactly `treeSize` entries, if one was signed.
     func checkpoint(treeSize: Int64) async throws -> StoredCheckpoint?
+
     /// Members' private records (erased ones are gone) — anonymous members' names and
     /// profiles — for auditor reports; never part of the log.
     func privateMemberData() async throws -> [MemberID: MemberPrivateData]
+
     /// RFC 9162 inclusion proof of entry `index` in the tree of `treeSize` entries.
     func inclusionProof(index: Int64, treeSize: Int64) async throws -> [Hash]
+
     /// RFC 9162 consistency proof between two tree sizes.
     func consistencyProof(first: Int64, second: Int64) async throws -> [Hash]
+
     /// A transaction's entry with its inclusion proof against the latest checkpoint.
     func transactionProof(_ id: TransactionID) async throws -> TransactionProof?
 }
+
 
 /// What a write did: applied now, or replayed from an earlier request with the same
 /// idempotency key (in which case nothing was written).
@@ -310,7 +402,7 @@ public struct RegisterLine: Sendable, Equatable {
     public let runningBalance: Int64
 }
 
-extension LedgerStore {
+extension KeyStore {
     /// Issues a key for a new person named like the key: how keys were made before
     /// people existed (the demo, the first admin key, tests).
     public func createKey(

@@ -82,9 +82,11 @@ public enum LogKeyError: Error, Equatable, CustomStringConvertible {
         case .malformed(let path): "\(path) is not a signer key (PRIVATE+KEY+name+id+key)"
         case .missing(let path, let entries):
             "refusing to start: the audit log has \(entries) entries but the signing key \(path) is missing; "
-                + "restore the key that signed it from your backup (a new key would be a new identity auditors cannot check)"
+                + "restore the key that signed it from your backup "
+                + "(a new key would be a new identity auditors cannot check)"
         case .doesNotVerify(let path, let size):
-            "refusing to start: the signing key \(path) does not verify the latest signed checkpoint (tree size \(size)); "
+            "refusing to start: the signing key \(path) does not verify the latest signed checkpoint "
+                + "(tree size \(size)); "
                 + "it was replaced — restore the key that signed the log from your backup"
         }
     }

@@ -65,13 +65,16 @@ extension SQLiteLedgerStore {
     static func person(_ db: Database, for holder: KeyHolder, newID: PersonID, at now: Timestamp) throws -> Person {
         switch holder {
         case .person(let id):
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM people WHERE id = ?"), arguments: [id.rawValue]) else {
+            guard let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM people WHERE id = ?"), arguments: [id.rawValue]
+            ) else {
                 throw Rejection.unknownReference(field: "person_id", reference: id.rawValue)
             }
             return try person(from: row)
         case .newPerson(let name):
             try db.execute(
-                sql: "INSERT INTO people (id, name, created_at) VALUES (?, ?, ?)", arguments: [newID.rawValue, name, now.description]
+                sql: "INSERT INTO people (id, name, created_at) VALUES (?, ?, ?)",
+                arguments: [newID.rawValue, name, now.description]
             )
             return Person(id: newID, name: name, createdAt: now)
         }
@@ -80,7 +83,8 @@ extension SQLiteLedgerStore {
     /// Everyone who holds or held a key, in creation order (admins only: names are private).
     public func people() async throws -> [Person] {
         try await pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM people ORDER BY created_at, id")).map(Self.person(from:))
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM people ORDER BY created_at, id"))
+                .map(Self.person(from:))
         }
     }
 
@@ -99,7 +103,9 @@ extension SQLiteLedgerStore {
                 """),
             arguments: [keyID]
         ), let salt = try row.decode(Data?.self, forColumn: "salt") else { return nil }
-        let names = KeyPrivateData(keyName: try LedgerRows.text(row, "key_name"), personName: try LedgerRows.text(row, "person_name"))
+        let names = KeyPrivateData(
+            keyName: try LedgerRows.text(row, "key_name"), personName: try LedgerRows.text(row, "person_name")
+        )
         return privateDataCommitment(salt: [UInt8](salt), data: names.canonicalBytes)
     }
 
@@ -119,13 +125,16 @@ extension SQLiteLedgerStore {
 
     public func keys() async throws -> [APIKey] {
         try await pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: Self.keySelect + " ORDER BY k.created_at, k.id")).map(Self.key(from:))
+            try Row.fetchAll(db.cachedStatement(sql: Self.keySelect + " ORDER BY k.created_at, k.id"))
+                .map(Self.key(from:))
         }
     }
 
     public func revokeKey(id: String, by principal: Principal) async throws -> APIKey {
         let outcome: WriteOutcome<APIKey> = try await write(idempotency: nil) { db, now in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.keySelect + " WHERE k.id = ?"), arguments: [id]) else {
+            guard let row = try Row.fetchOne(
+                db.cachedStatement(sql: Self.keySelect + " WHERE k.id = ?"), arguments: [id]
+            ) else {
                 throw Rejection.notFound(resource: "key", reference: id)
             }
             let key = try Self.key(from: row)
@@ -172,12 +181,15 @@ extension SQLiteLedgerStore {
     static func key(from row: Row) throws -> APIKey {
         func time(_ column: String) throws -> Timestamp? {
             try row.decode(String?.self, forColumn: column).map { text in
-                guard let value = Timestamp(text) else { throw StorageError.corruptRow(table: "api_keys", detail: "\(column) does not parse") }
+                guard let value = Timestamp(text) else {
+                    throw StorageError.corruptRow(table: "api_keys", detail: "\(column) does not parse")
+                }
                 return value
             }
         }
         let id = try LedgerRows.text(row, "id")
-        guard APIKey.isWellFormedID(id), let role = Role(rawValue: try LedgerRows.text(row, "role")), let created = try time("created_at") else {
+        guard APIKey.isWellFormedID(id), let role = Role(rawValue: try LedgerRows.text(row, "role")),
+              let created = try time("created_at") else {
             throw StorageError.corruptRow(table: "api_keys", detail: "id, role or created_at does not parse")
         }
         let personText = try row.decode(String?.self, forColumn: "person_id")

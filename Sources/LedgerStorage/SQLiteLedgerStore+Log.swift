@@ -10,30 +10,41 @@ extension SQLiteLedgerStore {
 
     public func latestCheckpoint() async throws -> StoredCheckpoint? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT tree_size, note, created_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1"))
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT tree_size, note, created_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1
+                """))
                 .map(StoredCheckpoint.init(row:))
         }
     }
 
     public func checkpoint(treeSize: Int64) async throws -> StoredCheckpoint? {
         try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT tree_size, note, created_at FROM log_checkpoints WHERE tree_size = ?"), arguments: [treeSize])
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT tree_size, note, created_at FROM log_checkpoints WHERE tree_size = ?"),
+                arguments: [treeSize]
+            )
                 .map(StoredCheckpoint.init(row:))
         }
     }
 
     public func checkpoints(page: PageRequest) async throws -> Page<StoredCheckpoint> {
         let after = try page.cursor.map { cursor in
-            guard cursor.fields.count == 2, cursor.fields[0] == "checkpoint", let size = Int64(cursor.fields[1]) else { throw InvalidCursor() }
+            guard cursor.fields.count == 2, cursor.fields[0] == "checkpoint", let size = Int64(cursor.fields[1]) else {
+                throw InvalidCursor()
+            }
             return size
         } ?? Int64(-1)
         return try await pool.read { db in
             let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT tree_size, note, created_at FROM log_checkpoints WHERE tree_size > ? ORDER BY tree_size LIMIT ?"),
+                db.cachedStatement(sql: """
+                    SELECT tree_size, note, created_at FROM log_checkpoints
+                    WHERE tree_size > ? ORDER BY tree_size LIMIT ?
+                    """),
                 arguments: [after, page.limit + 1]
             )
             let items = try rows.prefix(page.limit).map(StoredCheckpoint.init(row:))
-            let next = rows.count > page.limit ? items.last.map { PageCursor(fields: ["checkpoint", String($0.treeSize)]) } : nil
+            let next = rows.count > page.limit
+                ? items.last.map { PageCursor(fields: ["checkpoint", String($0.treeSize)]) } : nil
             return Page(items: items, nextCursor: next)
         }
     }
@@ -52,7 +63,10 @@ extension SQLiteLedgerStore {
                 arguments: [start, stop]
             )
             let entries = try rows.map { row in
-                StoredLogEntry(index: try LedgerRows.integer(row, "idx"), data: [UInt8](try row.decode(Data.self, forColumn: "data")))
+                StoredLogEntry(
+                    index: try LedgerRows.integer(row, "idx"),
+                    data: [UInt8](try row.decode(Data.self, forColumn: "data"))
+                )
             }
             let requestedEnd = min(end ?? size, size)
             return LogEntryPage(entries: entries, treeSize: size, nextStart: stop < requestedEnd ? stop : nil)
@@ -85,16 +99,23 @@ extension SQLiteLedgerStore {
                 db.cachedStatement(sql: "SELECT idx FROM log_subjects WHERE subject = ?"), arguments: [id.rawValue]
             ) else { return nil }
             guard let checkpoint = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT tree_size, note, created_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1")
+                db.cachedStatement(sql: """
+                    SELECT tree_size, note, created_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1
+                    """)
             ).map(StoredCheckpoint.init(row:)) else {
                 throw StorageError.corruptRow(table: "log_checkpoints", detail: "no checkpoint covers a logged entry")
             }
-            guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM log_entries WHERE idx = ?"), arguments: [index]) else {
+            guard let data = try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT data FROM log_entries WHERE idx = ?"), arguments: [index]
+            ) else {
                 throw StorageError.corruptRow(table: "log_entries", detail: "subject points at a missing entry")
             }
             let nodes = SQLiteMerkleNodes(db: db)
             let hashes = try MerkleProofs.inclusionProof(index: index, treeSize: checkpoint.treeSize, source: nodes)
-            return TransactionProof(entry: StoredLogEntry(index: index, data: [UInt8](data)), treeSize: checkpoint.treeSize, hashes: hashes, checkpoint: checkpoint)
+            return TransactionProof(
+                entry: StoredLogEntry(index: index, data: [UInt8](data)), treeSize: checkpoint.treeSize, hashes: hashes,
+                checkpoint: checkpoint
+            )
         }
     }
 

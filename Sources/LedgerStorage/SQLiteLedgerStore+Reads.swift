@@ -17,11 +17,14 @@ extension SQLiteLedgerStore {
         } ?? ""
         return try await pool.read { db in
             let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT \(LedgerRows.assetColumns) FROM assets WHERE code > ? ORDER BY code LIMIT ?"),
+                db.cachedStatement(sql: """
+                    SELECT \(LedgerRows.assetColumns) FROM assets WHERE code > ? ORDER BY code LIMIT ?
+                    """),
                 arguments: [after, page.limit + 1]
             )
             let assets = try rows.prefix(page.limit).map(LedgerRows.asset(from:))
-            let next = rows.count > page.limit ? assets.last.map { PageCursor(fields: ["asset", $0.code.rawValue]) } : nil
+            let next = rows.count > page.limit
+                ? assets.last.map { PageCursor(fields: ["asset", $0.code.rawValue]) } : nil
             return Page(items: assets, nextCursor: next)
         }
     }
@@ -39,11 +42,14 @@ extension SQLiteLedgerStore {
         } ?? Int64(0)
         return try await pool.read { db in
             let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT \(LedgerRows.accountColumns) FROM accounts WHERE seq > ? ORDER BY seq LIMIT ?"),
+                db.cachedStatement(sql: """
+                    SELECT \(LedgerRows.accountColumns) FROM accounts WHERE seq > ? ORDER BY seq LIMIT ?
+                    """),
                 arguments: [after, page.limit + 1]
             )
             let stored = try rows.prefix(page.limit).map { try LedgerRows.account(db, from: $0) }
-            let next = rows.count > page.limit ? stored.last.map { PageCursor(fields: ["account", String($0.seq)]) } : nil
+            let next = rows.count > page.limit
+                ? stored.last.map { PageCursor(fields: ["account", String($0.seq)]) } : nil
             return Page(items: stored.map(\.account), nextCursor: next)
         }
     }
@@ -96,7 +102,9 @@ extension SQLiteLedgerStore {
             let transactions = try rows.map { try LedgerRows.transaction(db, from: $0) }
             var next: PageCursor?
             if hasMore, let last = rows.last, let transaction = transactions.last {
-                next = PageCursor(fields: ["transaction", transaction.date.description, String(try LedgerRows.integer(last, "seq"))])
+                next = PageCursor(fields: [
+                    "transaction", transaction.date.description, String(try LedgerRows.integer(last, "seq")),
+                ])
             }
             return Page(items: transactions, nextCursor: next)
         }
@@ -113,7 +121,9 @@ extension SQLiteLedgerStore {
             for row in rows {
                 let asset = try LedgerRows.parse(row, "asset", table: "balances", AssetCode.init)
                 if let asOf {
-                    guard let closing = try Self.closing(db, accountSeq: stored.seq, asset: asset, asOf: asOf) else { continue }
+                    guard let closing = try Self.closing(db, accountSeq: stored.seq, asset: asset, asOf: asOf) else {
+                        continue
+                    }
                     lines.append(.init(asset: asset, balance: closing))
                 } else {
                     lines.append(.init(asset: asset, balance: try LedgerRows.amount(row, "balance", table: "balances")))
@@ -140,10 +150,13 @@ extension SQLiteLedgerStore {
         }
     }
 
-    public func register(of reference: AccountReference, filter: RegisterFilter, page: PageRequest) async throws -> Page<RegisterLine>? {
+    public func register(
+        of reference: AccountReference, filter: RegisterFilter, page: PageRequest
+    ) async throws -> Page<RegisterLine>? {
         let after = try page.cursor.map { cursor in
             guard cursor.fields.count == 5, cursor.fields[0] == "register", AssetCode(cursor.fields[1]) != nil,
-                  LocalDate(cursor.fields[2]) != nil, let seq = Int64(cursor.fields[3]), let position = Int64(cursor.fields[4])
+                  LocalDate(cursor.fields[2]) != nil, let seq = Int64(cursor.fields[3]),
+                  let position = Int64(cursor.fields[4])
             else { throw InvalidCursor() }
             return (asset: cursor.fields[1], date: cursor.fields[2], seq: seq, position: position)
         } ?? (asset: "", date: "", seq: Int64(0), position: Int64(-1))
@@ -186,7 +199,8 @@ extension SQLiteLedgerStore {
             if rows.count > page.limit, let last = rows.prefix(page.limit).last {
                 next = PageCursor(fields: [
                     "register", try LedgerRows.text(last, "asset"), try LedgerRows.text(last, "date"),
-                    String(try LedgerRows.integer(last, "transaction_seq")), String(try LedgerRows.integer(last, "position")),
+                    String(try LedgerRows.integer(last, "transaction_seq")),
+                    String(try LedgerRows.integer(last, "position")),
                 ])
             }
             return Page(items: lines, nextCursor: next)
@@ -217,7 +231,8 @@ extension SQLiteLedgerStore {
             var entries: [(asset: AssetCode, line: TrialBalance.Line)] = []
             let rows = try Row.fetchCursor(statement, arguments: arguments)
             while let row = try rows.next() {
-                entries.append((try LedgerRows.parse(row, atIndex: 0, table: "balances", AssetCode.init), TrialBalance.Line(
+                let asset = try LedgerRows.parse(row, atIndex: 0, table: "balances", AssetCode.init)
+                entries.append((asset, TrialBalance.Line(
                     accountID: try LedgerRows.parse(row, atIndex: 2, table: "accounts", AccountID.init),
                     accountCode: try LedgerRows.parse(row, atIndex: 3, table: "accounts", AccountCode.init),
                     accountType: try LedgerRows.parse(row, atIndex: 4, table: "accounts", AccountType.init(rawValue:)),

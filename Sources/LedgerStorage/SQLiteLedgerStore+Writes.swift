@@ -2,11 +2,14 @@ import Foundation
 import FundCore
 import GRDB
 public import LedgerCore
+import LedgerEngine
 
 /// The named writes. Each runs inside `write(idempotency:_:)`: one database transaction,
 /// committed and synced before the method returns, rolled back whole on any error.
 extension SQLiteLedgerStore {
-    public func registerAsset(_ draft: AssetDraft, by principal: Principal, idempotency: Idempotency<Asset>?) async throws -> WriteOutcome<Asset> {
+    public func registerAsset(
+        _ draft: AssetDraft, by principal: Principal, idempotency: Idempotency<Asset>?
+    ) async throws -> WriteOutcome<Asset> {
         return try await write(idempotency: idempotency) { db, now in
             let asset = try draft.validated(at: now)
             guard try LedgerRows.asset(db, code: asset.code) == nil else {
@@ -19,7 +22,9 @@ extension SQLiteLedgerStore {
         }
     }
 
-    public func openAccount(_ draft: AccountDraft, by principal: Principal, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account> {
+    public func openAccount(
+        _ draft: AccountDraft, by principal: Principal, idempotency: Idempotency<Account>?
+    ) async throws -> WriteOutcome<Account> {
         let identifiers = self.identifiers
         return try await write(idempotency: idempotency) { db, now in
             let account = try draft.validated(id: AccountID(bytes: identifiers.nextIdentifierBytes()), at: now)
@@ -51,14 +56,18 @@ extension SQLiteLedgerStore {
         }
     }
 
-    public func closeAccount(_ reference: AccountReference, by principal: Principal, idempotency: Idempotency<Account>?) async throws -> WriteOutcome<Account> {
+    public func closeAccount(
+        _ reference: AccountReference, by principal: Principal, idempotency: Idempotency<Account>?
+    ) async throws -> WriteOutcome<Account> {
         return try await write(idempotency: idempotency) { db, now in
             guard let stored = try LedgerRows.account(db, reference: reference) else {
                 throw Rejection.notFound(resource: "account", reference: reference.description)
             }
             guard !stored.account.isClosed else { throw Rejection.accountAlreadyClosed(account: stored.account.code) }
             if let text = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT asset FROM balances WHERE account_seq = ? AND balance <> 0 ORDER BY asset LIMIT 1"),
+                db.cachedStatement(sql: """
+                    SELECT asset FROM balances WHERE account_seq = ? AND balance <> 0 ORDER BY asset LIMIT 1
+                    """),
                 arguments: [stored.seq]
             ) {
                 guard let asset = AssetCode(text) else {
@@ -79,8 +88,9 @@ extension SQLiteLedgerStore {
     public func recordTransaction(
         _ draft: TransactionDraft, by principal: Principal, idempotency: Idempotency<LedgerTransaction>?
     ) async throws -> WriteOutcome<LedgerTransaction> {
-        // Stateless rules are checked before entering the serialized writer.
-        let checked = try draft.checked()
+        // Stateless rules (reserved metadata keys first) are checked before entering the
+        // serialized writer, for every caller: the engine's one rule for raw transactions.
+        let checked = try RawTransactionRule.checked(draft)
         let identifiers = self.identifiers
         let accountMemo = self.accountMemo
         return try await write(idempotency: idempotency) { db, now in
@@ -96,10 +106,12 @@ extension SQLiteLedgerStore {
     /// Resolves a checked draft against the ledger, writes it and appends its log entry:
     /// the part of recording a transaction that single and batch writes share.
     static func record(
-        _ draft: CheckedTransactionDraft, id: TransactionID, by principal: Principal, at now: Timestamp, in db: Database,
-        log: inout AuditLogWriter, lookups: inout BatchLookups
+        _ draft: CheckedTransactionDraft, id: TransactionID, by principal: Principal, at now: Timestamp,
+        in db: Database, log: inout AuditLogWriter, lookups: inout BatchLookups
     ) throws -> LedgerTransaction {
-        let (transaction, balances) = try insertTransaction(draft, id: id, at: now, in: db, lookups: &lookups, refusingFundStepAccounts: true)
+        let (transaction, balances) = try insertTransaction(
+            draft, id: id, at: now, in: db, lookups: &lookups, refusingFundStepAccounts: true
+        )
         try log.append(db, event: .transactionRecorded(transaction), balances: balances, by: principal, at: now)
         return transaction
     }
@@ -128,19 +140,42 @@ extension SQLiteLedgerStore {
     /// transaction (`refusingFundStepAccounts`) may not post to the accounts a fund opened,
     /// except to bring money into its cash — only the fund's steps do the rest.
     static func insertTransaction(
-        _ draft: CheckedTransactionDraft, id: TransactionID, at now: Timestamp, in db: Database, lookups: inout BatchLookups,
-        refusingFundStepAccounts: Bool = false
+        _ draft: CheckedTransactionDraft, id: TransactionID, at now: Timestamp, in db: Database,
+        lookups: inout BatchLookups, refusingFundStepAccounts: Bool = false
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
+        let accounts = try resolveAccounts(of: draft, in: db, lookups: &lookups)
+        let assets = try registeredAssets(of: draft, in: db, lookups: &lookups)
+        let transaction = try draft.resolved(
+            id: id, recordedAt: now, accounts: accounts.mapValues(\.account), registeredAssets: assets
+        )
+        let byID = Dictionary(accounts.values.map { ($0.account.id, $0) }, uniquingKeysWith: { first, _ in first })
+        if refusingFundStepAccounts { try refuseRawFundPostings(transaction, accounts: byID) }
+        let balances = try TransactionWriter.insert(db, transaction: transaction, reversesSeq: nil, accounts: byID)
+        return (transaction, balances)
+    }
+
+    /// The accounts the draft names that exist, read through the batch's lookups.
+    private static func resolveAccounts(
+        of draft: CheckedTransactionDraft, in db: Database, lookups: inout BatchLookups
+    ) throws -> [AccountReference: LedgerRows.StoredAccount] {
         var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
         for reference in draft.accountReferences {
             if let known = lookups.accounts[reference] {
                 accounts[reference] = known
-            } else if let stored = try lookups.memo?.confirmed(db, reference: reference) ?? LedgerRows.account(db, reference: reference) {
+            } else if let stored = try lookups.memo?.confirmed(db, reference: reference)
+                ?? LedgerRows.account(db, reference: reference) {
                 accounts[reference] = stored
                 lookups.accounts[reference] = stored
                 lookups.memo?.remember(stored, for: reference)
             }
         }
+        return accounts
+    }
+
+    /// The draft's assets that are registered, read through the batch's lookups.
+    private static func registeredAssets(
+        of draft: CheckedTransactionDraft, in db: Database, lookups: inout BatchLookups
+    ) throws -> Set<AssetCode> {
         var assets: Set<AssetCode> = []
         for asset in Set(draft.postings.map(\.asset)) {
             if lookups.assets.contains(asset) {
@@ -150,17 +185,15 @@ extension SQLiteLedgerStore {
                 lookups.assets.insert(asset)
             }
         }
-        let transaction = try draft.resolved(id: id, recordedAt: now, accounts: accounts.mapValues(\.account), registeredAssets: assets)
-        let byID = Dictionary(accounts.values.map { ($0.account.id, $0) }, uniquingKeysWith: { first, _ in first })
-        if refusingFundStepAccounts { try refuseRawFundPostings(transaction, accounts: byID) }
-        let balances = try TransactionWriter.insert(db, transaction: transaction, reversesSeq: nil, accounts: byID)
-        return (transaction, balances)
+        return assets
     }
 
     /// Refuses a raw transaction that posts to an account a fund opened (its metadata
     /// names the fund, not merely its code) other than money coming into the fund's cash:
     /// see `FundChart.allowsRawPosting(toFundAccount:amount:)`.
-    static func refuseRawFundPostings(_ transaction: LedgerTransaction, accounts: [AccountID: LedgerRows.StoredAccount]) throws {
+    static func refuseRawFundPostings(
+        _ transaction: LedgerTransaction, accounts: [AccountID: LedgerRows.StoredAccount]
+    ) throws {
         for posting in transaction.postings {
             guard let stored = accounts[posting.accountID], isFundOpened(stored.account),
                   !FundChart.allowsRawPosting(toFundAccount: posting.accountCode, amount: posting.amount)
@@ -186,12 +219,16 @@ extension SQLiteLedgerStore {
         }
         let identifiers = self.identifiers
         return try await write(idempotency: idempotency) { db, now in
-            if let (_, original) = try LedgerRows.transaction(db, id: id) { try Self.refuseFundOwned(original, in: db) }
+            if let (_, original) = try LedgerRows.transaction(db, id: id) {
+                try Self.refuseFundOwned(original, in: db)
+            }
             let (reversal, balances) = try Self.insertReversal(
                 of: id, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), date: date ?? now.date,
                 description: description, at: now, in: db, refusingFundPostings: true
             )
-            try AuditLogWriter.append(db, event: .transactionRecorded(reversal), balances: balances, by: principal, at: now)
+            try AuditLogWriter.append(
+                db, event: .transactionRecorded(reversal), balances: balances, by: principal, at: now
+            )
             guard let (_, recorded) = try LedgerRows.transaction(db, id: reversal.id) else {
                 preconditionFailure("a transaction read back in its own write transaction exists")
             }
@@ -203,8 +240,8 @@ extension SQLiteLedgerStore {
     /// A raw reversal (`refusingFundPostings`) obeys the raw transactions' rule: it may
     /// not take money out of a fund's cash either (reversing a raw inflow would).
     static func insertReversal(
-        of original: TransactionID, id: TransactionID, date: LocalDate, description: String?, at now: Timestamp, in db: Database,
-        refusingFundPostings: Bool = false
+        of original: TransactionID, id: TransactionID, date: LocalDate, description: String?, at now: Timestamp,
+        in db: Database, refusingFundPostings: Bool = false
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         guard let (seq, transaction) = try LedgerRows.transaction(db, id: original) else {
             throw Rejection.notFound(resource: "transaction", reference: original.rawValue)
@@ -213,17 +250,16 @@ extension SQLiteLedgerStore {
             throw Rejection.alreadyReversed(transaction: original, reversal: reversal)
         }
         return try insertReversalUnchecked(
-            of: transaction, seq: seq, id: id, date: date, description: description, at: now, in: db, refusingFundPostings: refusingFundPostings
+            of: transaction, seq: seq, id: id, date: date, description: description, at: now, in: db,
+            refusingFundPostings: refusingFundPostings
         )
     }
 
     /// Refuses to reverse, through the raw ledger, a transaction a fund step owns: its
     /// state (a pledge's, a disbursement's) is derived from it.
     static func refuseFundOwned(_ transaction: LedgerTransaction, in db: Database) throws {
-        if case .object(let metadata) = transaction.metadata {
-            for key in fundMetadataKeys where metadata[key] != nil && metadata[key] != .null {
-                throw Rejection.managedByFund(transaction: transaction.id, step: String(key.dropLast(3)))
-            }
+        if let step = ReservedMetadata.owningStep(of: transaction.metadata) {
+            throw Rejection.managedByFund(transaction: transaction.id, step: step)
         }
         // Reversing a fund step's reversal would re-book the step behind the fund's back.
         if let original = transaction.reversesID, let (_, reversed) = try LedgerRows.transaction(db, id: original) {
@@ -231,12 +267,14 @@ extension SQLiteLedgerStore {
         }
     }
 
-    /// Metadata keys that mark a transaction as a fund step's; raw transactions may not use them.
-    public static let fundMetadataKeys = ["pledge_id", "contribution_id", "disbursement_id", "conversion_id", "cash_adjustment_id"]
+    /// Metadata keys that mark a transaction as a fund step's; raw transactions may not use
+    /// them. The list and the rule live in FundCore (`ReservedMetadata`); kept here for
+    /// callers that still name it.
+    public static var fundMetadataKeys: [String] { ReservedMetadata.keys }
 
     private static func insertReversalUnchecked(
-        of transaction: LedgerTransaction, seq: Int64, id: TransactionID, date: LocalDate, description: String?, at now: Timestamp, in db: Database,
-        refusingFundPostings: Bool
+        of transaction: LedgerTransaction, seq: Int64, id: TransactionID, date: LocalDate, description: String?,
+        at now: Timestamp, in db: Database, refusingFundPostings: Bool
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         let reversal = transaction.reversal(id: id, date: date, description: description, recordedAt: now)
         var accounts: [AccountID: LedgerRows.StoredAccount] = [:]
@@ -251,78 +289,4 @@ extension SQLiteLedgerStore {
         let balances = try TransactionWriter.insert(db, transaction: reversal, reversesSeq: seq, accounts: accounts)
         return (reversal, balances)
     }
-}
-
-extension SQLiteLedgerStore {
-    /// Records many transactions in one database transaction: one fsync and one signed
-    /// checkpoint for the whole batch, one log entry per transaction.
-    ///
-    /// Each item keeps its own result: a rejected item is rolled back alone (a savepoint)
-    /// and its neighbours are still recorded — unless `atomic`, when the first rejection
-    /// rolls back the whole batch and is thrown as `BatchRejection`. An item with an
-    /// idempotency key already used for the same item is replayed, not written again.
-    public func recordTransactions(
-        _ items: [(draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?)], atomic: Bool, by principal: Principal
-    ) async throws -> [BatchItemOutcome] {
-        let checked = items.map { item in Result { () throws(Rejection) in try item.draft.checked() } }
-        if atomic, let index = checked.firstIndex(where: { if case .failure = $0 { true } else { false } }),
-           case .failure(let rejection) = checked[index] {
-            throw BatchRejection(index: index, rejection: rejection)
-        }
-        let identifiers = self.identifiers
-        let signer = self.signer
-        let clock = self.clock
-        let accountMemo = self.accountMemo
-        return try await pool.write { db in
-            let now = clock.now()
-            var log = try AuditLogWriter(db)
-            var lookups = BatchLookups(memo: accountMemo)
-            var results: [BatchItemOutcome] = []
-            results.reserveCapacity(items.count)
-            for (index, item) in checked.enumerated() {
-                guard case .success(let draft) = item else {
-                    if case .failure(let rejection) = item { results.append(.rejected(rejection)) }
-                    continue
-                }
-                let idempotency = items[index].idempotency
-                var outcome: BatchItemOutcome?
-                try db.inSavepoint {
-                    do {
-                        if let idempotency, let stored = try Self.storedResponse(db, for: idempotency) {
-                            outcome = .replayed(stored)
-                            return .commit
-                        }
-                        let transaction = try Self.record(
-                            draft, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), by: principal, at: now, in: db,
-                            log: &log, lookups: &lookups
-                        )
-                        if let idempotency { try Self.store(idempotency, value: transaction, at: now, in: db) }
-                        outcome = .applied(transaction)
-                        return .commit
-                    } catch let rejection as Rejection {
-                        if atomic { throw BatchRejection(index: index, rejection: rejection) }
-                        outcome = .rejected(rejection)
-                        return .rollback
-                    }
-                }
-                if let outcome { results.append(outcome) }
-            }
-            try log.signCheckpoint(db, at: now, signer: signer)
-            return results
-        }
-    }
-}
-
-/// What became of one item of a batch.
-public enum BatchItemOutcome: Sendable {
-    case applied(LedgerTransaction)
-    /// The item's idempotency key was used before for the same item: its stored response.
-    case replayed(StoredResponse)
-    case rejected(Rejection)
-}
-
-/// The item that made an atomic batch fail, and why; nothing of the batch was written.
-public struct BatchRejection: Error, Sendable {
-    public let index: Int
-    public let rejection: Rejection
 }

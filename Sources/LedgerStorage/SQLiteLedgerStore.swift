@@ -2,6 +2,7 @@ import Foundation
 import AuditLog
 import GRDB
 public import LedgerCore
+import LedgerEngine
 public import Logging
 
 /// The ledger on one SQLite file: WAL mode, `synchronous = FULL`, one serialized writer
@@ -11,7 +12,8 @@ public import Logging
 /// the ledger rows, updates the derived balances and stores the idempotency key together,
 /// and returns only after SQLite has committed and synced. Concurrent single writes are
 /// committed in groups, each in its own savepoint, one fsync and one signed checkpoint
-/// per group (`GroupCommitter`); GRDB's `DatabasePool` runs all writes on one serial queue.
+/// per group (the engine's `GroupCommitter`, over `SQLiteWriteRunner`); GRDB's
+/// `DatabasePool` runs all writes on one serial queue.
 public final class SQLiteLedgerStore: LedgerStore {
     let pool: DatabasePool
     let clock: any LedgerClock
@@ -19,7 +21,7 @@ public final class SQLiteLedgerStore: LedgerStore {
     let signer: LogSigner
     let logger: Logger
     /// The serialized writer: single writes are committed in groups (`GroupCommitter`).
-    let committer: GroupCommitter
+    let committer: GroupCommitter<SQLiteWriteRunner>
     /// How the group commits went: counts, sizes, time.
     public let commitStatistics: CommitStatistics
     /// Accounts resolved by earlier writes, confirmed before each reuse.
@@ -36,7 +38,10 @@ public final class SQLiteLedgerStore: LedgerStore {
         path: String, clock: any LedgerClock, identifiers: any IdentifierSource, signer: LogSigner, logger: Logger,
         durability: Durability = .synced
     ) throws {
-        try self.init(path: path, clock: clock, identifiers: identifiers, signer: signer, logger: logger, durability: durability, readOnly: false)
+        try self.init(
+            path: path, clock: clock, identifiers: identifiers, signer: signer, logger: logger, durability: durability,
+            readOnly: false
+        )
     }
 
     /// Opens an existing database for reading only — reports, exports and checks on an
@@ -47,8 +52,8 @@ public final class SQLiteLedgerStore: LedgerStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StorageError.missingDatabase(path) }
         // A key that signs nothing: a read-only store never commits, so never signs.
         let store = try SQLiteLedgerStore(
-            path: path, clock: SystemClock(), identifiers: SystemIdentifierSource(), signer: try LogSigner.generate(origin: "read-only"),
-            logger: logger, durability: .synced, readOnly: true
+            path: path, clock: SystemClock(), identifiers: SystemIdentifierSource(),
+            signer: try LogSigner.generate(origin: "read-only"), logger: logger, durability: .synced, readOnly: true
         )
         let applied = try store.appliedMigrations()
         let known = Migrations.all.map(\.name)
@@ -100,7 +105,9 @@ public final class SQLiteLedgerStore: LedgerStore {
         self.logger = logger
         let statistics = CommitStatistics()
         commitStatistics = statistics
-        committer = GroupCommitter(pool: pool, clock: clock, signer: signer) { statistics.record($0) }
+        committer = GroupCommitter(runner: SQLiteWriteRunner(pool: pool), clock: clock, signer: signer.signer) {
+            statistics.record($0)
+        }
     }
 
     /// Whether a commit waits for the disk (`synchronous = FULL`) or not.
@@ -155,45 +162,35 @@ public final class SQLiteLedgerStore: LedgerStore {
     ///
     /// With a key: a stored response for the same request is returned without writing;
     /// the same key with a different request is `Rejection.idempotencyKeyReused`; a new
-    /// key is stored with the rendered response in the same transaction as the change.
+    /// key is stored with the rendered response in the same transaction as the change
+    /// (the engine's `IdempotentWrite`).
     func write<Value: Sendable>(
         idempotency: Idempotency<Value>?,
         _ body: @escaping @Sendable (Database, Timestamp) throws -> Value
     ) async throws -> WriteOutcome<Value> {
-        try await committer.submit { db, now in
-            if let idempotency, let stored = try Self.storedResponse(db, for: idempotency) {
-                return .replayed(stored)
-            }
-            let value = try body(db, now)
-            if let idempotency { try Self.store(idempotency, value: value, at: now, in: db) }
-            return .applied(value)
+        try await committer.submit { statements, now in
+            try Self.guarded(statements, idempotency, at: now) { try body(statements.db, now) }
         }
     }
 
-    /// The response stored under the key, when the same request used it before; throws
-    /// `idempotencyKeyReused` when another request did.
-    static func storedResponse<Value>(_ db: Database, for idempotency: Idempotency<Value>) throws -> StoredResponse? {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT fingerprint, status, response_body FROM idempotency_keys WHERE key = ?"),
-            arguments: [idempotency.key]
-        ) else { return nil }
-        let fingerprint: Data = try row.decode(forColumn: "fingerprint")
-        guard [UInt8](fingerprint) == idempotency.fingerprint else {
-            throw Rejection.idempotencyKeyReused(key: idempotency.key)
+    /// Runs `body` unless `idempotency` replays an earlier identical request; stores the
+    /// rendered response of an applied write under its key.
+    static func guarded<Value>(
+        _ statements: SQLiteStatements, _ idempotency: Idempotency<Value>?, at now: Timestamp,
+        _ body: () throws -> Value
+    ) throws -> WriteOutcome<Value> {
+        guard let idempotency else { return .applied(try body()) }
+        let result = try IdempotentWrite.run(
+            statements, key: (idempotency.key, idempotency.fingerprint), at: now,
+            render: { value in
+                let response = try idempotency.render(value)
+                return (response.status, response.body)
+            },
+            body
+        )
+        switch result {
+        case .applied(let value): return .applied(value)
+        case .replayed(let record): return .replayed(StoredResponse(status: record.status, body: record.body))
         }
-        let status: Int = try row.decode(forColumn: "status")
-        let body: Data = try row.decode(forColumn: "response_body")
-        return StoredResponse(status: status, body: [UInt8](body))
-    }
-
-    /// Stores the rendered response of a newly applied write under its key.
-    static func store<Value>(_ idempotency: Idempotency<Value>, value: Value, at now: Timestamp, in db: Database) throws {
-        let response = try idempotency.render(value)
-        try db.cachedStatement(sql: """
-            INSERT INTO idempotency_keys (key, fingerprint, status, response_body, created_at)
-            VALUES (?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                idempotency.key, Data(idempotency.fingerprint), response.status, Data(response.body), now.description,
-            ])
     }
 }

@@ -16,9 +16,11 @@ public enum StorageError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .corruptRow(let table, let detail): "corrupt row in \(table): \(detail)"
-        case .unknownMigrations(let names): "database has migrations this build does not know: \(names.joined(separator: ", "))"
+        case .unknownMigrations(let names):
+            "database has migrations this build does not know: \(names.joined(separator: ", "))"
         case .pendingMigrations(let names):
-            "database lacks migrations \(names.joined(separator: ", ")); opened read-only it is not migrated: run commons-ledger migrate on it first"
+            "database lacks migrations \(names.joined(separator: ", ")); "
+                + "opened read-only it is not migrated: run commons-ledger migrate on it first"
         case .missingDatabase(let path): "no database at \(path)"
         }
     }

@@ -50,3 +50,91 @@ import Testing
         #expect(try await ledger.store.balances(of: .code(AccountCode("assets:bank:usd")!), asOf: nil)?.balances.first?.balance.minorUnits == 1275)
     }
 }
+
+// Goal: a batch goes through the same group commit as single writes — it is one request
+// of a group (one job whose savepoint covers its items), it can share its commit with
+// single writes, and its refusal (an item alone, or an atomic batch whole) never fails
+// the single writes committed with it.
+@Suite struct BatchGroupCommitTests {
+    @Test func aBatchIsOneRequestOfTheGroupCommit() async throws {
+        let ledger = try await BatchTests.ledger()
+        let store = ledger.store
+        let before = store.commitStatistics.snapshot
+        let results = try await store.recordTransactions(
+            [BatchTests.draft(100), BatchTests.draft(-500), BatchTests.draft(50)].map { ($0, nil) }, atomic: false,
+            by: .system
+        )
+        #expect(results.count == 3)
+        let after = store.commitStatistics.snapshot
+        #expect(after.commits - before.commits == 1)
+        #expect(after.requests - before.requests == 1)
+    }
+
+    @Test func batchesAndSingleWritesShareCommitsAndKeepTheirOutcomes() async throws {
+        let ledger = try await BatchTests.ledger()
+        let store = ledger.store
+        let before = store.commitStatistics.snapshot
+        // 60 single gifts of 1.00, 10 batches of two gifts of 0.10, and 10 atomic batches
+        // whose second item overdraws the bank: each refused whole, alone.
+        let applied = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<80 {
+                group.addTask {
+                    switch index % 8 {
+                    case 6:
+                        let items = [BatchTests.draft(10), BatchTests.draft(10)].map {
+                            ($0, nil as Idempotency<LedgerTransaction>?)
+                        }
+                        let results = try await store.recordTransactions(items, atomic: false, by: .system)
+                        return results.count { if case .applied = $0 { true } else { false } }
+                    case 7:
+                        let items = [BatchTests.draft(7), BatchTests.draft(-1_000_000)].map {
+                            ($0, nil as Idempotency<LedgerTransaction>?)
+                        }
+                        do {
+                            _ = try await store.recordTransactions(items, atomic: true, by: .system)
+                            return -1_000
+                        } catch let refusal as BatchRejection {
+                            #expect(refusal.index == 1)
+                            return 0
+                        }
+                    default:
+                        _ = try await store.recordTransaction(BatchTests.draft(100), by: .system, idempotency: nil)
+                        return 1
+                    }
+                }
+            }
+            var total = 0
+            for try await count in group { total += count }
+            return total
+        }
+        #expect(applied == 60 + 20)
+        let balance = try await store.balances(of: .code(AccountCode("assets:bank:usd")!), asOf: nil)
+        #expect(balance?.balances.first?.balance.minorUnits == 6_200)  // 60 × 1.00 + 20 × 0.10
+        let after = store.commitStatistics.snapshot
+        #expect(after.requests - before.requests == 80)
+        #expect(after.commits - before.commits < 80, "batches and single writes arriving together share a commit")
+        // 1 asset + 2 accounts + 80 recorded transactions, and nothing of the atomic batches.
+        #expect(try await store.logEntries(start: 0, end: nil, limit: 100).treeSize == 83)
+        try store.close()
+        _ = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+    }
+
+    @Test func aReservedMetadataKeyIsRefusedForEveryCallerNullIncluded() async throws {
+        let ledger = try await BatchTests.ledger()
+        var draft = BatchTests.draft(100)
+        draft.metadata = .object(["pledge_id": .null])
+        let expected = Rejection.invalidFields([
+            FieldProblem(field: "metadata.pledge_id", detail: "is reserved for the fund's own steps"),
+        ])
+        await #expect(throws: expected) {
+            _ = try await ledger.store.recordTransaction(draft, by: .system, idempotency: nil)
+        }
+        let results = try await ledger.store.recordTransactions(
+            [(draft, nil), (BatchTests.draft(5), nil)], atomic: false, by: .system
+        )
+        guard case .rejected(let rejection) = results[0], case .applied = results[1] else {
+            Issue.record("the reserved key refuses its item alone"); return
+        }
+        #expect(rejection == expected)
+    }
+}
