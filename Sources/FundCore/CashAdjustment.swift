@@ -146,7 +146,8 @@ public struct CashAdjustmentDraft: Sendable, Equatable {
 
     /// The checked fields (the store resolves the fund and the counter account).
     public func checked() throws(Rejection)
-        -> (asset: AssetCode, amount: Amount, counterAccount: AccountCode, date: LocalDate) {
+        -> (asset: AssetCode, amount: Amount, counterAccount: AccountCode, date: LocalDate)
+    {
         var problems: [FieldProblem] = []
         let asset = AssetCode(self.asset)
         if asset == nil { problems.append(.init(field: "asset", detail: "must match [A-Z0-9_]{2,16}")) }

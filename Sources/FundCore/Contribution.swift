@@ -13,7 +13,10 @@ public struct Contribution: Hashable, Sendable {
     public let pledgeID: PledgeID?
     public let createdAt: Timestamp
 
-    public init(id: ContributionID, memberID: MemberID, fundID: FundID, asset: AssetCode, amount: Amount, date: LocalDate, pledgeID: PledgeID?, createdAt: Timestamp) {
+    public init(
+        id: ContributionID, memberID: MemberID, fundID: FundID, asset: AssetCode, amount: Amount, date: LocalDate,
+        pledgeID: PledgeID?, createdAt: Timestamp
+    ) {
         self.id = id
         self.memberID = memberID
         self.fundID = fundID
@@ -56,7 +59,10 @@ public struct ContributionDraft: Sendable, Equatable {
     /// contribution; without it, paying more than is outstanding is refused.
     public var splitExcess: Bool
 
-    public init(memberID: String, fundID: String, asset: String, amount: Int64, date: String, pledgeID: String? = nil, splitExcess: Bool = false) {
+    public init(
+        memberID: String, fundID: String, asset: String, amount: Int64, date: String, pledgeID: String? = nil,
+        splitExcess: Bool = false
+    ) {
         self.memberID = memberID
         self.fundID = fundID
         self.asset = asset
@@ -72,7 +78,9 @@ public struct ContributionDraft: Sendable, Equatable {
         let asset = AssetCode(self.asset)
         if asset == nil { problems.append(.init(field: "asset", detail: "must match [A-Z0-9_]{2,16}")) }
         let amount = Amount(minorUnits: self.amount)
-        if amount == nil || self.amount <= 0 { problems.append(.init(field: "amount", detail: "must be a positive number of minor units")) }
+        if amount == nil || self.amount <= 0 {
+            problems.append(.init(field: "amount", detail: "must be a positive number of minor units"))
+        }
         let date = LocalDate(self.date)
         if date == nil { problems.append(.init(field: "date", detail: "must be a calendar date YYYY-MM-DD")) }
         guard problems.isEmpty, let asset, let amount, let date else { throw .invalidFields(problems) }

@@ -12,7 +12,10 @@ public struct Conversion: Hashable, Sendable {
     public let date: LocalDate
     public let createdAt: Timestamp
 
-    public init(id: String, fundID: FundID, fromAsset: AssetCode, fromAmount: Amount, toAsset: AssetCode, toAmount: Amount, date: LocalDate, createdAt: Timestamp) {
+    public init(
+        id: String, fundID: FundID, fromAsset: AssetCode, fromAmount: Amount, toAsset: AssetCode, toAmount: Amount,
+        date: LocalDate, createdAt: Timestamp
+    ) {
         self.id = id
         self.fundID = fundID
         self.fromAsset = fromAsset
@@ -28,25 +31,36 @@ public struct Conversion: Hashable, Sendable {
         .object([
             "id": .string(id), "fund_id": .string(fundID.rawValue), "from_asset": .string(fromAsset.rawValue),
             "from_amount": .integer(fromAmount.minorUnits), "to_asset": .string(toAsset.rawValue),
-            "to_amount": .integer(toAmount.minorUnits), "date": .string(date.description), "created_at": .string(createdAt.description),
+            "to_amount": .integer(toAmount.minorUnits), "date": .string(date.description),
+            "created_at": .string(createdAt.description),
         ])
     }
 
     /// Checks a conversion request's fields.
-    public static func check(fromAsset: String, fromAmount: Int64, toAsset: String, toAmount: Int64, date: String) throws(Rejection) -> (AssetCode, Amount, AssetCode, Amount, LocalDate) {
+    public static func check(
+        fromAsset: String, fromAmount: Int64, toAsset: String, toAmount: Int64, date: String
+    ) throws(Rejection) -> (AssetCode, Amount, AssetCode, Amount, LocalDate) {
         var problems: [FieldProblem] = []
         let from = AssetCode(fromAsset)
         let to = AssetCode(toAsset)
         if from == nil { problems.append(.init(field: "from_asset", detail: "must match [A-Z0-9_]{2,16}")) }
         if to == nil { problems.append(.init(field: "to_asset", detail: "must match [A-Z0-9_]{2,16}")) }
-        if let from, let to, from == to { problems.append(.init(field: "to_asset", detail: "must differ from from_asset")) }
+        if let from, let to, from == to {
+            problems.append(.init(field: "to_asset", detail: "must differ from from_asset"))
+        }
         let fromValue = Amount(minorUnits: fromAmount)
         let toValue = Amount(minorUnits: toAmount)
-        if fromValue == nil || fromAmount <= 0 { problems.append(.init(field: "from_amount", detail: "must be a positive number of minor units")) }
-        if toValue == nil || toAmount <= 0 { problems.append(.init(field: "to_amount", detail: "must be a positive number of minor units")) }
+        if fromValue == nil || fromAmount <= 0 {
+            problems.append(.init(field: "from_amount", detail: "must be a positive number of minor units"))
+        }
+        if toValue == nil || toAmount <= 0 {
+            problems.append(.init(field: "to_amount", detail: "must be a positive number of minor units"))
+        }
         let day = LocalDate(date)
         if day == nil { problems.append(.init(field: "date", detail: "must be a calendar date YYYY-MM-DD")) }
-        guard problems.isEmpty, let from, let to, let fromValue, let toValue, let day else { throw .invalidFields(problems) }
+        guard problems.isEmpty, let from, let to, let fromValue, let toValue, let day else {
+            throw .invalidFields(problems)
+        }
         return (from, fromValue, to, toValue, day)
     }
 }
@@ -81,13 +95,17 @@ public struct ExchangeRate: Hashable, Sendable {
 
     /// Checks a rate request: distinct codes, a date, and a positive plain decimal of at
     /// most 18 integer and 18 fractional digits.
-    public static func check(base: String, quote: String, date: String, rate: String, at time: Timestamp) throws(Rejection) -> ExchangeRate {
+    public static func check(
+        base: String, quote: String, date: String, rate: String, at time: Timestamp
+    ) throws(Rejection) -> ExchangeRate {
         var problems: [FieldProblem] = []
         let baseCode = AssetCode(base)
         let quoteCode = AssetCode(quote)
         if baseCode == nil { problems.append(.init(field: "base", detail: "must match [A-Z0-9_]{2,16}")) }
         if quoteCode == nil { problems.append(.init(field: "quote", detail: "must match [A-Z0-9_]{2,16}")) }
-        if let baseCode, let quoteCode, baseCode == quoteCode { problems.append(.init(field: "quote", detail: "must differ from base")) }
+        if let baseCode, let quoteCode, baseCode == quoteCode {
+            problems.append(.init(field: "quote", detail: "must differ from base"))
+        }
         let day = LocalDate(date)
         if day == nil { problems.append(.init(field: "date", detail: "must be a calendar date YYYY-MM-DD")) }
         let decimal = DecimalRate(rate)

@@ -68,7 +68,8 @@ public struct Disbursement: Hashable, Sendable {
     /// commitment (`beneficiary` null); older requests as they were, name in clear.
     public var details: JSONValue {
         var members: [String: JSONValue] = [
-            "id": .string(id.rawValue), "fund_id": .string(fundID.rawValue), "member_id": recipient.memberID.map { .string($0.rawValue) } ?? .null,
+            "id": .string(id.rawValue), "fund_id": .string(fundID.rawValue),
+            "member_id": recipient.memberID.map { .string($0.rawValue) } ?? .null,
             "beneficiary": recipient.beneficiary.map(JSONValue.string) ?? .null,
             "asset": .string(asset.rawValue), "amount": .integer(amount.minorUnits), "purpose": .string(purpose),
             "requested_at": .string(requestedAt.description),
@@ -94,19 +95,27 @@ public struct Disbursement: Hashable, Sendable {
     }
 
     /// Checks that `principal` may take `kind` now; throws the exact rejection otherwise.
-    public func check(_ kind: DisbursementStep.Kind, by principal: Principal, after steps: [DisbursementStep], approvalsNeeded: Int) throws(Rejection) {
+    public func check(
+        _ kind: DisbursementStep.Kind, by principal: Principal, after steps: [DisbursementStep], approvalsNeeded: Int
+    ) throws(Rejection) {
         let state = Self.state(after: steps, approvalsNeeded: approvalsNeeded)
         switch kind {
         case .approve:
-            guard state == .requested else { throw .disbursementState(id: id.rawValue, state: state.rawValue, action: kind.rawValue) }
+            guard state == .requested else {
+                throw .disbursementState(id: id.rawValue, state: state.rawValue, action: kind.rawValue)
+            }
             try FourEyes.check(
                 approver: principal, requester: requestedBy,
                 approvedBefore: steps.filter { $0.kind == .approve }.map(\.principal), subject: id.rawValue
             )
         case .reject:
-            guard state == .requested else { throw .disbursementState(id: id.rawValue, state: state.rawValue, action: kind.rawValue) }
+            guard state == .requested else {
+                throw .disbursementState(id: id.rawValue, state: state.rawValue, action: kind.rawValue)
+            }
         case .pay:
-            guard state == .approved else { throw .disbursementState(id: id.rawValue, state: state.rawValue, action: kind.rawValue) }
+            guard state == .approved else {
+                throw .disbursementState(id: id.rawValue, state: state.rawValue, action: kind.rawValue)
+            }
         case .cancel:
             guard state == .requested || state == .approved else {
                 throw .disbursementState(id: id.rawValue, state: state.rawValue, action: kind.rawValue)
@@ -185,7 +194,9 @@ public struct DisbursementDraft: Sendable, Equatable {
     public var amount: Int64
     public var purpose: String
 
-    public init(fundID: String, memberID: String?, beneficiary: String? = nil, asset: String, amount: Int64, purpose: String) {
+    public init(
+        fundID: String, memberID: String?, beneficiary: String? = nil, asset: String, amount: Int64, purpose: String
+    ) {
         self.fundID = fundID
         self.memberID = memberID
         self.beneficiary = beneficiary
@@ -200,12 +211,19 @@ public struct DisbursementDraft: Sendable, Equatable {
         let asset = AssetCode(self.asset)
         if asset == nil { problems.append(.init(field: "asset", detail: "must match [A-Z0-9_]{2,16}")) }
         let amount = Amount(minorUnits: self.amount)
-        if amount == nil || self.amount <= 0 { problems.append(.init(field: "amount", detail: "must be a positive number of minor units")) }
-        if let problem = TextRules.problem(in: purpose, field: "purpose", lengthMax: Limits.descriptionLengthMax) { problems.append(problem) }
-        if (memberID == nil) == (beneficiary == nil) {
-            problems.append(.init(field: "member_id", detail: "give either member_id or beneficiary, not both and not neither"))
+        if amount == nil || self.amount <= 0 {
+            problems.append(.init(field: "amount", detail: "must be a positive number of minor units"))
         }
-        if let beneficiary, let problem = TextRules.problem(in: beneficiary, field: "beneficiary", lengthMax: MemberDraft.nameLengthMax) {
+        if let problem = TextRules.problem(in: purpose, field: "purpose", lengthMax: Limits.descriptionLengthMax) {
+            problems.append(problem)
+        }
+        if (memberID == nil) == (beneficiary == nil) {
+            problems.append(
+                .init(field: "member_id", detail: "give either member_id or beneficiary, not both and not neither"))
+        }
+        if let beneficiary,
+            let problem = TextRules.problem(in: beneficiary, field: "beneficiary", lengthMax: MemberDraft.nameLengthMax)
+        {
             problems.append(problem)
         }
         guard problems.isEmpty, let asset, let amount else { throw .invalidFields(problems) }

@@ -49,7 +49,8 @@ public struct Fund: Hashable, Sendable {
     }
 
     private static func amounts(_ values: [AssetCode: Amount]) -> JSONValue {
-        .object(Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, JSONValue.integer($0.value.minorUnits)) }))
+        .object(
+            Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, JSONValue.integer($0.value.minorUnits)) }))
     }
 }
 
@@ -70,27 +71,37 @@ public struct FundChart: Hashable, Sendable {
     public let fundCode: String
 
     /// `assets:<fund>:cash:<asset>` — the fund's money; `no_negative`.
-    public func cash(_ asset: AssetCode) -> AccountCode { code("assets:\(fundCode):cash:\(asset.rawValue.lowercased())") }
+    public func cash(_ asset: AssetCode) -> AccountCode {
+        code("assets:\(fundCode):cash:\(asset.rawValue.lowercased())")
+    }
     /// `equity:<fund>:conversion` — both legs of a currency conversion pass through it.
     public var conversion: AccountCode { code("equity:\(fundCode):conversion") }
     /// `assets:<fund>:pledges:<member>` — what a member has promised and not yet paid.
     public func pledges(_ member: MemberID) -> AccountCode { code("assets:\(fundCode):pledges:\(member.rawValue)") }
     /// `income:<fund>:contributions:<member>` — what a member gave (pledged or not).
-    public func contributions(_ member: MemberID) -> AccountCode { code("income:\(fundCode):contributions:\(member.rawValue)") }
+    public func contributions(_ member: MemberID) -> AccountCode {
+        code("income:\(fundCode):contributions:\(member.rawValue)")
+    }
     /// `expenses:<fund>:grants:<member>` — grants approved for a member.
     public func grants(_ member: MemberID) -> AccountCode { code("expenses:\(fundCode):grants:\(member.rawValue)") }
     /// The grant expense account of a disbursement's recipient (a member's own, or the
     /// fund's shared `…:grants:beneficiaries`).
-    public func grants(to recipient: Disbursement.Recipient) -> AccountCode { code("expenses:\(fundCode):grants:\(recipient.accountSegment)") }
+    public func grants(to recipient: Disbursement.Recipient) -> AccountCode {
+        code("expenses:\(fundCode):grants:\(recipient.accountSegment)")
+    }
     /// The grants-payable account of a disbursement's recipient.
     public func grantsPayable(to recipient: Disbursement.Recipient) -> AccountCode {
         code("liabilities:\(fundCode):grants-payable:\(recipient.accountSegment)")
     }
     /// `liabilities:<fund>:grants-payable:<member>` — approved grants not yet paid; `no_negative`.
-    public func grantsPayable(_ member: MemberID) -> AccountCode { code("liabilities:\(fundCode):grants-payable:\(member.rawValue)") }
+    public func grantsPayable(_ member: MemberID) -> AccountCode {
+        code("liabilities:\(fundCode):grants-payable:\(member.rawValue)")
+    }
 
     private func code(_ text: String) -> AccountCode {
-        guard let code = AccountCode(text) else { preconditionFailure("fund and member codes make valid account codes") }
+        guard let code = AccountCode(text) else {
+            preconditionFailure("fund and member codes make valid account codes")
+        }
         return code
     }
 
@@ -120,7 +131,9 @@ public struct FundChart: Hashable, Sendable {
         let segments = code.rawValue.split(separator: ":")
         guard segments.count >= 4 else { return false }
         switch (segments[0], segments[2]) {
-        case ("assets", "pledges"), ("income", "contributions"), ("expenses", "grants"), ("liabilities", "grants-payable"): return true
+        case ("assets", "pledges"), ("income", "contributions"), ("expenses", "grants"),
+            ("liabilities", "grants-payable"):
+            return true
         default: return false
         }
     }
@@ -152,11 +165,15 @@ public struct FundDraft: Sendable, Equatable {
     /// Checks every field; whether the assets are registered is the store's to check.
     public func validated(id: FundID, at time: Timestamp) throws(Rejection) -> Fund {
         var problems: [FieldProblem] = []
-        let isCode = !code.isEmpty && code.utf8.count <= Self.codeLengthMax
+        let isCode =
+            !code.isEmpty && code.utf8.count <= Self.codeLengthMax
             && code.utf8.first.map { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) } == true
             && code.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d }
         if !isCode {
-            problems.append(.init(field: "code", detail: "must be 1 to \(Self.codeLengthMax) of [a-z0-9-], starting with a letter or digit"))
+            problems.append(
+                .init(
+                    field: "code",
+                    detail: "must be 1 to \(Self.codeLengthMax) of [a-z0-9-], starting with a letter or digit"))
         }
         if let problem = TextRules.problem(in: name, field: "name", lengthMax: 200) { problems.append(problem) }
         if assets.isEmpty || assets.count > Limits.allowedAssetsMax {
@@ -172,12 +189,16 @@ public struct FundDraft: Sendable, Equatable {
             // The cash account's last segment is the lowercased code, and account-code
             // segments start with a letter or digit.
             if AccountCode("assets:x:cash:\(asset.rawValue.lowercased())") == nil {
-                problems.append(.init(field: "assets[\(index)]", detail: "must start with a letter or digit to name the fund's cash account"))
+                problems.append(
+                    .init(
+                        field: "assets[\(index)]",
+                        detail: "must start with a letter or digit to name the fund's cash account"))
                 continue
             }
             codes.append(asset)
         }
-        let thresholds = Self.amounts(twoApprovalsAbove, field: "two_approvals_above", assets: codes, problems: &problems)
+        let thresholds = Self.amounts(
+            twoApprovalsAbove, field: "two_approvals_above", assets: codes, problems: &problems)
         let adjustmentLimits = Self.amounts(
             cashAdjustmentApprovalAbove, field: "cash_adjustment_approval_above", assets: codes, problems: &problems
         )

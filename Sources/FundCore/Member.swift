@@ -98,7 +98,9 @@ public struct MemberDraft: Sendable, Equatable {
     /// Private contact data (address, phone, e-mail …), a JSON object.
     public var contact: JSONValue?
 
-    public init(name: String, kind: String, country: String, region: String, visibility: String, contact: JSONValue? = nil) {
+    public init(
+        name: String, kind: String, country: String, region: String, visibility: String, contact: JSONValue? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.country = country
@@ -112,16 +114,27 @@ public struct MemberDraft: Sendable, Equatable {
     public static let regionLengthMax = 100
 
     /// Checks every field; returns the member and its private data, or every problem at once.
-    public func validated(id: MemberID, at time: Timestamp) throws(Rejection) -> (member: Member, privateData: MemberPrivateData) {
+    public func validated(
+        id: MemberID, at time: Timestamp
+    ) throws(Rejection) -> (member: Member, privateData: MemberPrivateData) {
         var problems: [FieldProblem] = []
-        if let problem = TextRules.problem(in: name, field: "name", lengthMax: Self.nameLengthMax) { problems.append(problem) }
-        if let problem = TextRules.problem(in: region, field: "region", lengthMax: Self.regionLengthMax) { problems.append(problem) }
+        if let problem = TextRules.problem(in: name, field: "name", lengthMax: Self.nameLengthMax) {
+            problems.append(problem)
+        }
+        if let problem = TextRules.problem(in: region, field: "region", lengthMax: Self.regionLengthMax) {
+            problems.append(problem)
+        }
         let kind = Member.Kind(rawValue: self.kind)
         if kind == nil {
-            problems.append(.init(field: "kind", detail: "must be one of \(Member.Kind.allCases.map(\.rawValue).joined(separator: ", "))"))
+            problems.append(
+                .init(
+                    field: "kind",
+                    detail: "must be one of \(Member.Kind.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
         let country = CountryCode(self.country)
-        if country == nil { problems.append(.init(field: "country", detail: "must be an ISO 3166-1 alpha-2 code such as KE")) }
+        if country == nil {
+            problems.append(.init(field: "country", detail: "must be an ISO 3166-1 alpha-2 code such as KE"))
+        }
         let visibility = Member.Visibility(rawValue: self.visibility)
         if visibility == nil { problems.append(.init(field: "visibility", detail: "must be public or anonymous")) }
         let contact = self.contact ?? .object([:])
@@ -179,7 +192,8 @@ public struct MemberPrivateData: Hashable, Sendable {
         if case .string(let text)? = members["name"] { name = text }
         var profile: Member.Profile?
         if case .string(let kindText)? = members["kind"], case .string(let countryText)? = members["country"],
-           case .string(let region)? = members["region"] {
+            case .string(let region)? = members["region"]
+        {
             guard let kind = Member.Kind(rawValue: kindText), let country = CountryCode(countryText) else { return nil }
             profile = Member.Profile(kind: kind, country: country, region: region)
         }

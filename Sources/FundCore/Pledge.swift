@@ -20,7 +20,10 @@ public struct Pledge: Hashable, Sendable {
     public let instalments: [Instalment]
     public let createdAt: Timestamp
 
-    public init(id: PledgeID, memberID: MemberID, fundID: FundID, asset: AssetCode, amount: Amount, date: LocalDate, instalments: [Instalment], createdAt: Timestamp) {
+    public init(
+        id: PledgeID, memberID: MemberID, fundID: FundID, asset: AssetCode, amount: Amount, date: LocalDate,
+        instalments: [Instalment], createdAt: Timestamp
+    ) {
         precondition(!instalments.isEmpty, "a pledge has at least one instalment")
         self.id = id
         self.date = date
@@ -63,7 +66,10 @@ public struct Pledge: Hashable, Sendable {
             "id": .string(id.rawValue), "member_id": .string(memberID.rawValue), "fund_id": .string(fundID.rawValue),
             "asset": .string(asset.rawValue), "amount": .integer(amount.minorUnits), "date": .string(date.description),
             "due_date": .string(dueDate.description),
-            "instalments": .array(instalments.map { .object(["due_date": .string($0.dueDate.description), "amount": .integer($0.amount.minorUnits)]) }),
+            "instalments": .array(
+                instalments.map {
+                    .object(["due_date": .string($0.dueDate.description), "amount": .integer($0.amount.minorUnits)])
+                }),
             "created_at": .string(createdAt.description),
         ])
     }
@@ -121,7 +127,10 @@ public struct PledgeDraft: Sendable, Equatable {
     /// Optional split: (due date, amount) pairs that must sum to `amount`.
     public var instalments: [(dueDate: String, amount: Int64)]?
 
-    public init(memberID: String, fundID: String, asset: String, amount: Int64, dueDate: String, date: String? = nil, instalments: [(dueDate: String, amount: Int64)]? = nil) {
+    public init(
+        memberID: String, fundID: String, asset: String, amount: Int64, dueDate: String, date: String? = nil,
+        instalments: [(dueDate: String, amount: Int64)]? = nil
+    ) {
         self.date = date
         self.memberID = memberID
         self.fundID = fundID
@@ -132,7 +141,8 @@ public struct PledgeDraft: Sendable, Equatable {
     }
 
     public static func == (lhs: PledgeDraft, rhs: PledgeDraft) -> Bool {
-        lhs.memberID == rhs.memberID && lhs.fundID == rhs.fundID && lhs.asset == rhs.asset && lhs.amount == rhs.amount && lhs.date == rhs.date
+        lhs.memberID == rhs.memberID && lhs.fundID == rhs.fundID && lhs.asset == rhs.asset && lhs.amount == rhs.amount
+            && lhs.date == rhs.date
             && lhs.dueDate == rhs.dueDate && lhs.instalments?.map(\.dueDate) == rhs.instalments?.map(\.dueDate)
             && lhs.instalments?.map(\.amount) == rhs.instalments?.map(\.amount)
     }
@@ -141,30 +151,43 @@ public struct PledgeDraft: Sendable, Equatable {
     public static let instalmentsMax = 120
 
     /// The checked fields: asset, amount, instalments (the store resolves member and fund).
-    public func checked() throws(Rejection) -> (asset: AssetCode, amount: Amount, date: LocalDate?, instalments: [Pledge.Instalment]) {
+    public func checked() throws(Rejection) -> (
+        asset: AssetCode, amount: Amount, date: LocalDate?, instalments: [Pledge.Instalment]
+    ) {
         var problems: [FieldProblem] = []
         let asset = AssetCode(self.asset)
         if asset == nil { problems.append(.init(field: "asset", detail: "must match [A-Z0-9_]{2,16}")) }
         let amount = Amount(minorUnits: self.amount)
-        if amount == nil || self.amount <= 0 { problems.append(.init(field: "amount", detail: "must be a positive number of minor units")) }
+        if amount == nil || self.amount <= 0 {
+            problems.append(.init(field: "amount", detail: "must be a positive number of minor units"))
+        }
         let due = LocalDate(dueDate)
         if due == nil { problems.append(.init(field: "due_date", detail: "must be a calendar date YYYY-MM-DD")) }
         let pledged = date.flatMap(LocalDate.init)
-        if date != nil && pledged == nil { problems.append(.init(field: "date", detail: "must be a calendar date YYYY-MM-DD")) }
-        if let pledged, let due, due < pledged { problems.append(.init(field: "due_date", detail: "must not precede the pledge's date")) }
+        if date != nil && pledged == nil {
+            problems.append(.init(field: "date", detail: "must be a calendar date YYYY-MM-DD"))
+        }
+        if let pledged, let due, due < pledged {
+            problems.append(.init(field: "due_date", detail: "must not precede the pledge's date"))
+        }
         var instalments: [Pledge.Instalment] = []
         if let split = self.instalments {
             if split.isEmpty || split.count > Self.instalmentsMax {
-                problems.append(.init(field: "instalments", detail: "must hold between 1 and \(Self.instalmentsMax) instalments"))
+                problems.append(
+                    .init(field: "instalments", detail: "must hold between 1 and \(Self.instalmentsMax) instalments"))
             }
             var total: Int64 = 0
             for (index, part) in split.enumerated() {
-                guard let date = LocalDate(part.dueDate), let value = Amount(minorUnits: part.amount), part.amount > 0 else {
-                    problems.append(.init(field: "instalments[\(index)]", detail: "needs a calendar date and a positive amount"))
+                guard let date = LocalDate(part.dueDate), let value = Amount(minorUnits: part.amount), part.amount > 0
+                else {
+                    problems.append(
+                        .init(field: "instalments[\(index)]", detail: "needs a calendar date and a positive amount"))
                     continue
                 }
                 if let last = instalments.last, date <= last.dueDate {
-                    problems.append(.init(field: "instalments[\(index)].due_date", detail: "must come after the previous instalment"))
+                    problems.append(
+                        .init(
+                            field: "instalments[\(index)].due_date", detail: "must come after the previous instalment"))
                 }
                 total = total &+ part.amount
                 instalments.append(Pledge.Instalment(dueDate: date, amount: value))

@@ -17,32 +17,22 @@ extension SQLiteLedgerStore {
         let identifiers = self.identifiers
         return try await write(idempotency: idempotency) { db, now in
             let fund = try Self.fundOrNotFound(db, reference: reference)
-            guard fund.assets.contains(checked.asset) else {
-                throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset)
-            }
-            let counter = try Self.counterAccount(db, code: checked.counterAccount)
-            let postedToday = try Self.postedWithoutApproval(db, fund: fund, asset: checked.asset, on: now.date)
-            let adjustment = CashAdjustment(
-                id: CashAdjustmentID(bytes: identifiers.nextIdentifierBytes()), fundID: fund.id, asset: checked.asset,
-                amount: checked.amount, counterAccount: checked.counterAccount, date: checked.date,
-                reason: draft.reason,
-                needsApproval: CashAdjustment.needsApproval(
-                    amount: checked.amount, asset: checked.asset, postedToday: postedToday, in: fund
-                ),
-                requestedBy: principal, requestedAt: now
+            let counter = try LedgerRows.account(db, reference: .code(checked.counterAccount))?.account
+            let requesting = try CashAdjustmentSteps.request(
+                checked, reason: draft.reason, fund: fund, counter: counter,
+                postedToday: try Self.postedWithoutApproval(db, fund: fund, asset: checked.asset, on: now.date),
+                by: principal, identifiers: identifiers, at: now
             )
-            var recorded: (LedgerTransaction, [BalanceSnapshot])?
-            if !adjustment.needsApproval {
-                let transactionID = TransactionID(bytes: identifiers.nextIdentifierBytes())
-                recorded = try Self.post(adjustment, fund: fund, id: transactionID, at: now, in: db)
+            let adjustment = requesting.adjustment
+            let recorded = try requesting.transaction.map { draft in
+                try Self.post(
+                    draft, of: adjustment, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db)
             }
+            guard let counter else { preconditionFailure("the rule refuses a missing counter account") }
             try Self.insert(adjustment, counter: counter, transaction: recorded?.0.id, in: db)
-            let action = FundAction(
-                kind: "cash_adjustment.requested", subject: adjustment.id.rawValue, details: adjustment.details,
-                accountsOpened: [], transaction: recorded?.0
-            )
             try AuditLogWriter.append(
-                db, event: .fundAction(action), balances: recorded?.1 ?? [], by: principal, at: now
+                db, event: .fundAction(requesting.action(transaction: recorded?.0)), balances: recorded?.1 ?? [],
+                by: principal, at: now
             )
             guard let view = try Self.cashAdjustmentView(db, id: adjustment.id) else {
                 preconditionFailure("just written")
@@ -57,35 +47,28 @@ extension SQLiteLedgerStore {
         _ id: CashAdjustmentID, _ kind: CashAdjustmentStep.Kind, reason: String?, by principal: Principal,
         idempotency: Idempotency<CashAdjustmentView>?
     ) async throws -> WriteOutcome<CashAdjustmentView> {
-        if let reason,
-           let problem = TextRules.problem(in: reason, field: "reason", lengthMax: Limits.descriptionLengthMax) {
-            throw Rejection.invalidFields([problem])
-        }
+        try StepReason.check(reason)
         let identifiers = self.identifiers
         return try await write(idempotency: idempotency) { db, now in
             guard let view = try Self.cashAdjustmentView(db, id: id) else {
                 throw Rejection.notFound(resource: "cash adjustment", reference: id.rawValue)
             }
-            try view.adjustment.check(kind, by: principal, after: view.steps)
-            var recorded: (LedgerTransaction, [BalanceSnapshot])?
-            if kind == .approve {
-                let fund = try Self.fund(db, reference: view.adjustment.fundID.rawValue)
-                let transactionID = TransactionID(bytes: identifiers.nextIdentifierBytes())
-                recorded = try Self.post(view.adjustment, fund: fund, id: transactionID, at: now, in: db)
+            let stepping = try CashAdjustmentSteps.take(
+                kind, on: view.adjustment, after: view.steps,
+                fund: try Self.fund(db, reference: view.adjustment.fundID.rawValue),
+                by: principal, reason: reason, at: now
+            )
+            let recorded = try stepping.transaction.map { draft in
+                try Self.post(
+                    draft, of: view.adjustment, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now,
+                    in: db
+                )
             }
-            let step = CashAdjustmentStep(
-                kind: kind, principal: principal, at: now, transactionID: recorded?.0.id, reason: reason
-            )
-            let position = view.steps.count
-            try Self.insert(step, of: id, position: position, in: db)
-            let action = FundAction(
-                kind: "cash_adjustment.\(kind == .approve ? "approved" : "rejected")",
-                subject: "\(id.rawValue)#\(position)",
-                details: Self.stepDetails(id: id, position: position, step: step), accountsOpened: [],
-                transaction: recorded?.0
-            )
+            let step = stepping.step(transaction: recorded?.0.id)
+            try Self.insert(step, of: id, position: stepping.position, in: db)
             try AuditLogWriter.append(
-                db, event: .fundAction(action), balances: recorded?.1 ?? [], by: principal, at: now
+                db, event: .fundAction(stepping.action(step: step, transaction: recorded?.0)),
+                balances: recorded?.1 ?? [], by: principal, at: now
             )
             guard let updated = try Self.cashAdjustmentView(db, id: id) else { preconditionFailure("exists") }
             return updated
@@ -112,7 +95,7 @@ extension SQLiteLedgerStore {
             )
             return try SequencePage.fill(rows, limit: page.limit, list: "cash_adjustment") { row in
                 guard let id = CashAdjustmentID(try LedgerRows.text(row, "id")),
-                      let view = try Self.cashAdjustmentView(db, id: id)
+                    let view = try Self.cashAdjustmentView(db, id: id)
                 else { return nil }
                 if let state = filter.state, view.state != state { return nil }
                 return view
@@ -144,13 +127,15 @@ extension SQLiteLedgerStore {
     static func postedWithoutApproval(
         _ db: Database, fund: Fund, asset: AssetCode, on day: LocalDate
     ) throws -> Amount {
-        let sum = try Int64.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT coalesce(sum(amount), 0) FROM cash_adjustments
-                WHERE fund_id = ? AND asset = ? AND needs_approval = 0 AND substr(requested_at, 1, 10) = ?
-                """),
-            arguments: [fund.id.rawValue, asset.rawValue, day.description]
-        ) ?? 0
+        let sum =
+            try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT coalesce(sum(amount), 0) FROM cash_adjustments
+                        WHERE fund_id = ? AND asset = ? AND needs_approval = 0 AND substr(requested_at, 1, 10) = ?
+                        """),
+                arguments: [fund.id.rawValue, asset.rawValue, day.description]
+            ) ?? 0
         // Each was within the limit, itself at most 2^53 − 1, so the sum is too.
         guard let amount = Amount(minorUnits: sum) else {
             throw StorageError.corruptRow(table: "cash_adjustments", detail: "daily sum is out of range")
@@ -158,32 +143,21 @@ extension SQLiteLedgerStore {
         return amount
     }
 
-    /// The account a cash adjustment pays into: it must exist and lie outside every fund,
-    /// so an adjustment can never move one fund's money into another fund's books.
+    /// The account a cash adjustment pays into, checked by the rule again at the write:
+    /// it must exist and lie outside every fund.
     static func counterAccount(_ db: Database, code: AccountCode) throws -> Account {
-        guard let stored = try LedgerRows.account(db, reference: .code(code))?.account else {
-            throw Rejection.unknownReference(field: "counter_account", reference: code.rawValue)
-        }
-        guard !isFundOpened(stored) else { throw Rejection.fundAccount(account: code) }
+        let stored = try LedgerRows.account(db, reference: .code(code))?.account
+        try CashAdjustmentSteps.checkCounter(stored, code: code)
+        guard let stored else { preconditionFailure("checked above") }
         return stored
     }
 
-    /// Writes the adjustment's transaction: the counter account debited, the fund's cash
-    /// credited (`no_negative` refuses more than the cash holds on any date).
+    /// Writes the adjustment's transaction as the rule drew it (`no_negative` on the
+    /// fund's cash refuses more than it holds), re-checking its counter account first.
     static func post(
-        _ adjustment: CashAdjustment, fund: Fund, id: TransactionID, at now: Timestamp, in db: Database
+        _ draft: TransactionDraft, of adjustment: CashAdjustment, id: TransactionID, at now: Timestamp, in db: Database
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         _ = try counterAccount(db, code: adjustment.counterAccount)
-        let asset = adjustment.asset.rawValue
-        let amount = adjustment.amount.minorUnits
-        let draft = TransactionDraft(
-            date: adjustment.date.description, description: "Cash adjustment \(adjustment.id) from fund \(fund.code)",
-            metadata: .object(["cash_adjustment_id": .string(adjustment.id.rawValue)]),
-            postings: [
-                PostingDraft(account: adjustment.counterAccount.rawValue, asset: asset, amount: amount),
-                PostingDraft(account: fund.chart.cash(adjustment.asset).rawValue, asset: asset, amount: -amount),
-            ]
-        )
         return try insertTransaction(try draft.checked(), id: id, at: now, in: db)
     }
 
@@ -231,10 +205,7 @@ extension SQLiteLedgerStore {
     }
 
     static func stepDetails(id: CashAdjustmentID, position: Int, step: CashAdjustmentStep) -> JSONValue {
-        .object([
-            "id": .string(id.rawValue), "step": .integer(Int64(position)), "kind": .string(step.kind.rawValue),
-            "reason": step.reason.map(JSONValue.string) ?? .null, "at": .string(step.at.description),
-        ])
+        CashAdjustmentSteps.details(id: id, position: position, step: step)
     }
 
     static func cashAdjustmentView(_ db: Database, id: CashAdjustmentID) throws -> CashAdjustmentView? {

@@ -9,143 +9,162 @@ public import LedgerCore
 /// rejected or cancelled. Every step is a row, a log entry attributed to its principal,
 /// and — where money moves — one ledger transaction.
 extension SQLiteLedgerStore {
-    public func requestDisbursement(_ draft: DisbursementDraft, by principal: Principal, idempotency: Idempotency<DisbursementView>?) async throws -> WriteOutcome<DisbursementView> {
+    public func requestDisbursement(
+        _ draft: DisbursementDraft, by principal: Principal, idempotency: Idempotency<DisbursementView>?
+    ) async throws -> WriteOutcome<DisbursementView> {
         let checked = try draft.checked()
         let identifiers = self.identifiers
         var generator = SystemRandomNumberGenerator()
         let salt = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        // A beneficiary's name is private data: the row and the log hold a label and a
+        // salted commitment, the name lives in beneficiary_private (erasable).
+        let privateName = draft.beneficiary.map { name in
+            let data = BeneficiaryPrivateData(name: name).canonicalBytes
+            return (data: data, commitment: Self.privateDataCommitment(salt: salt, data: data))
+        }
         return try await write(idempotency: idempotency) { db, now in
             let fund = try Self.fund(db, reference: draft.fundID)
-            guard fund.assets.contains(checked.asset) else { throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset) }
-            let id = DisbursementID(bytes: identifiers.nextIdentifierBytes())
-            // A beneficiary's name is private data: the row and the log hold a label and a
-            // salted commitment, the name lives in beneficiary_private (erasable).
-            var recipient = Disbursement.Recipient.beneficiary(id.beneficiaryLabel)
-            var privateName: (data: [UInt8], commitment: [UInt8])?
-            if let memberID = draft.memberID {
-                guard let memberID = MemberID(memberID), try Self.memberView(db, id: memberID) != nil else {
-                    throw Rejection.unknownReference(field: "member_id", reference: memberID)
-                }
-                recipient = .member(memberID)
-            } else if let name = draft.beneficiary {
-                let data = BeneficiaryPrivateData(name: name).canonicalBytes
-                privateName = (data, Self.privateDataCommitment(salt: salt, data: data))
-            }
-            let disbursement = Disbursement(
-                id: id, fundID: fund.id, recipient: recipient, asset: checked.asset, amount: checked.amount,
-                purpose: checked.purpose, requestedBy: principal, requestedAt: now,
-                beneficiaryCommitment: privateName.map { Data($0.commitment).base64EncodedString() }
+            let disbursement = try DisbursementSteps.request(
+                checked, memberReference: draft.memberID,
+                member: try draft.memberID.flatMap(MemberID.init).flatMap { try Self.memberView(db, id: $0)?.member },
+                beneficiaryCommitment: privateName.map { Data($0.commitment).base64EncodedString() },
+                fund: fund, by: principal, identifiers: identifiers, at: now
             )
-            try db.execute(
-                sql: """
-                    INSERT INTO disbursements (id, fund_id, member_id, beneficiary, asset, amount, purpose, requested_by_key, requested_by_name, requested_by_role, requested_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    disbursement.id.rawValue, fund.id.rawValue, recipient.memberID?.rawValue, recipient.beneficiary, checked.asset.rawValue, checked.amount.minorUnits,
-                    checked.purpose, principal.keyID, principal.name, principal.role?.rawValue, now.description,
-                ]
-            )
-            if let privateName {
-                try db.execute(
-                    sql: "INSERT INTO beneficiary_commitments (disbursement_id, commitment) VALUES (?, ?)",
-                    arguments: [id.rawValue, Data(privateName.commitment)]
-                )
-                try db.execute(
-                    sql: "INSERT INTO beneficiary_private (disbursement_id, salt, data) VALUES (?, ?, ?)",
-                    arguments: [id.rawValue, Data(salt), Data(privateName.data)]
-                )
+            try Self.insert(disbursement, in: db)
+            if disbursement.beneficiaryCommitment != nil, let privateName {
+                try Self.insertPrivateName(of: disbursement.id, salt: salt, privateName, in: db)
             }
             try AuditLogWriter.append(
-                db, event: .fundAction(FundAction(kind: "disbursement.requested", subject: disbursement.id.rawValue, details: disbursement.details, accountsOpened: [], transaction: nil)),
-                balances: [], by: principal, at: now
+                db, event: .fundAction(DisbursementSteps.requested(disbursement)), balances: [], by: principal, at: now
             )
-            guard let view = try Self.disbursementView(db, id: disbursement.id) else { preconditionFailure("just written") }
+            guard let view = try Self.disbursementView(db, id: disbursement.id) else {
+                preconditionFailure("just written")
+            }
             return view
         }
     }
 
+    /// Writes a requested disbursement's row.
+    static func insert(_ disbursement: Disbursement, in db: Database) throws {
+        let requester = disbursement.requestedBy
+        try db.execute(
+            sql: """
+                INSERT INTO disbursements (id, fund_id, member_id, beneficiary, asset, amount, purpose,
+                requested_by_key, requested_by_name, requested_by_role, requested_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                disbursement.id.rawValue, disbursement.fundID.rawValue, disbursement.recipient.memberID?.rawValue,
+                disbursement.recipient.beneficiary, disbursement.asset.rawValue, disbursement.amount.minorUnits,
+                disbursement.purpose, requester.keyID, requester.name, requester.role?.rawValue,
+                disbursement.requestedAt.description,
+            ]
+        )
+    }
+
+    /// Writes a private beneficiary name apart from the public row: its commitment, and the
+    /// name with its salt (erasable).
+    static func insertPrivateName(
+        of id: DisbursementID, salt: [UInt8], _ privateName: (data: [UInt8], commitment: [UInt8]), in db: Database
+    ) throws {
+        try db.execute(
+            sql: "INSERT INTO beneficiary_commitments (disbursement_id, commitment) VALUES (?, ?)",
+            arguments: [id.rawValue, Data(privateName.commitment)]
+        )
+        try db.execute(
+            sql: "INSERT INTO beneficiary_private (disbursement_id, salt, data) VALUES (?, ?, ?)",
+            arguments: [id.rawValue, Data(salt), Data(privateName.data)]
+        )
+    }
+
     /// Takes one step of a disbursement, checked against its state and the principal.
     public func takeDisbursementStep(
-        _ id: DisbursementID, _ kind: DisbursementStep.Kind, reason: String?, by principal: Principal, idempotency: Idempotency<DisbursementView>?
+        _ id: DisbursementID, _ kind: DisbursementStep.Kind, reason: String?, by principal: Principal,
+        idempotency: Idempotency<DisbursementView>?
     ) async throws -> WriteOutcome<DisbursementView> {
-        if let reason, let problem = TextRules.problem(in: reason, field: "reason", lengthMax: Limits.descriptionLengthMax) {
-            throw Rejection.invalidFields([problem])
-        }
+        try StepReason.check(reason)
         let identifiers = self.identifiers
         return try await write(idempotency: idempotency) { db, now in
-            guard let view = try Self.disbursementView(db, id: id) else { throw Rejection.notFound(resource: "disbursement", reference: id.rawValue) }
-            let disbursement = view.disbursement
-            try disbursement.check(kind, by: principal, after: view.steps, approvalsNeeded: view.approvalsNeeded)
-            let fund = try Self.fund(db, reference: disbursement.fundID.rawValue)
-            let recipientName = try disbursement.recipient.memberID.flatMap { try Self.memberView(db, id: $0)?.member.publicName }
-                ?? disbursement.recipient.beneficiary.map(TextRules.removingBidiControls) ?? "a beneficiary"
-            let asset = disbursement.asset.rawValue
-            let amount = disbursement.amount.minorUnits
-            var opened: [Account] = []
-            var recorded: (LedgerTransaction, [BalanceSnapshot])?
-            let transactionID = TransactionID(bytes: identifiers.nextIdentifierBytes())
-            switch kind {
-            case .approve where view.steps.filter({ $0.kind == .approve }).count + 1 == view.approvalsNeeded:
-                // Expense when approved, liability until paid.
-                let grants = try Self.ensureAccount(db, code: fund.chart.grants(to: disbursement.recipient), type: .expense, asset: nil, constraint: nil, fund: fund, at: now, identifiers: identifiers, opened: &opened)
-                let payable = try Self.ensureAccount(db, code: fund.chart.grantsPayable(to: disbursement.recipient), type: .liability, asset: nil, constraint: .noNegative, fund: fund, at: now, identifiers: identifiers, opened: &opened)
-                recorded = try Self.insertTransaction(
-                    TransactionDraft(
-                        date: now.date.description, description: "Grant \(disbursement.id) to \(recipientName) approved",
-                        metadata: .object(["disbursement_id": .string(disbursement.id.rawValue)]),
-                        postings: [
-                            PostingDraft(account: grants.rawValue, asset: asset, amount: amount),
-                            PostingDraft(account: payable.rawValue, asset: asset, amount: -amount),
-                        ]
-                    ).checked(),
-                    id: transactionID, at: now, in: db
-                )
-            case .pay:
-                recorded = try Self.insertTransaction(
-                    TransactionDraft(
-                        date: now.date.description, description: "Grant \(disbursement.id) to \(recipientName) paid",
-                        metadata: .object(["disbursement_id": .string(disbursement.id.rawValue)]),
-                        postings: [
-                            PostingDraft(account: fund.chart.grantsPayable(to: disbursement.recipient).rawValue, asset: asset, amount: amount),
-                            PostingDraft(account: fund.chart.cash(disbursement.asset).rawValue, asset: asset, amount: -amount),
-                        ]
-                    ).checked(),
-                    id: transactionID, at: now, in: db
-                )
-            case .cancel:
-                // Cancelling an approved grant reverses the approval in the ledger.
-                if let approval = view.steps.compactMap(\.transactionID).last {
-                    recorded = try Self.insertReversal(
-                        of: approval, id: transactionID, date: now.date,
-                        description: "Grant \(disbursement.id) cancelled before payment", at: now, in: db
-                    )
-                }
-            case .approve, .reject:
-                break
-            }
-            let position = view.steps.count
-            try db.execute(
-                sql: """
-                    INSERT INTO disbursement_steps (disbursement_id, position, kind, principal_key, principal_name, principal_role, transaction_id, reason, at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    id.rawValue, position, kind.rawValue, principal.keyID, principal.name, principal.role?.rawValue,
-                    recorded?.0.id.rawValue, reason, now.description,
-                ]
+            let state = try Self.disbursementStepState(db, id: id)
+            let stepping = try DisbursementSteps.take(
+                kind, on: state, by: principal, reason: reason, identifiers: identifiers, at: now
             )
-            let step = DisbursementStep(kind: kind, principal: principal, at: now, transactionID: recorded?.0.id, reason: reason)
+            var opened: [Account] = []
+            let recorded = try Self.book(
+                stepping, fund: state.fund, identifiers: identifiers, at: now, opened: &opened, in: db
+            )
+            let step = stepping.step(transaction: recorded?.0.id)
+            try Self.insert(step, of: id, position: stepping.position, in: db)
             try AuditLogWriter.append(
-                db, event: .fundAction(FundAction(
-                    kind: "disbursement.\(Self.pastTense(kind))", subject: "\(id.rawValue)#\(position)",
-                    details: Self.stepDetails(id: id, position: position, step: step), accountsOpened: opened, transaction: recorded?.0
-                )),
+                db, event: .fundAction(stepping.action(step: step, accountsOpened: opened, transaction: recorded?.0)),
                 balances: recorded?.1 ?? [], by: principal, at: now
             )
             guard let updated = try Self.disbursementView(db, id: id) else { preconditionFailure("exists") }
             return updated
         }
+    }
+
+    /// What a disbursement step reads: the disbursement and its steps, its fund, the
+    /// member it pays, and the fund's cash in its asset.
+    static func disbursementStepState(_ db: Database, id: DisbursementID) throws -> DisbursementSteps.State {
+        guard let view = try disbursementView(db, id: id) else {
+            throw Rejection.notFound(resource: "disbursement", reference: id.rawValue)
+        }
+        let disbursement = view.disbursement
+        let fund = try Self.fund(db, reference: disbursement.fundID.rawValue)
+        return DisbursementSteps.State(
+            disbursement: disbursement, steps: view.steps, approvalsNeeded: view.approvalsNeeded, fund: fund,
+            recipientMember: try disbursement.recipient.memberID.flatMap { try memberView(db, id: $0)?.member },
+            cashBalance: try balance(db, of: fund.chart.cash(disbursement.asset), asset: disbursement.asset)
+        )
+    }
+
+    /// The signed balance of `asset` on the account `code`; 0 when nothing was posted.
+    static func balance(_ db: Database, of code: AccountCode, asset: AssetCode) throws -> Int64 {
+        try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT b.balance FROM balances b JOIN accounts a ON a.seq = b.account_seq
+                    WHERE a.code = ? AND b.asset = ?
+                    """),
+            arguments: [code.rawValue, asset.rawValue]
+        ) ?? 0
+    }
+
+    /// Writes the ledger side of a step as the rule booked it.
+    static func book(
+        _ stepping: DisbursementSteps.Stepping, fund: Fund, identifiers: any IdentifierSource, at now: Timestamp,
+        opened: inout [Account], in db: Database
+    ) throws -> (LedgerTransaction, [BalanceSnapshot])? {
+        switch stepping.booking {
+        case .none:
+            return nil
+        case .approval(let grants, let payable, let draft):
+            _ = try ensureAccount(db, grants, fund: fund, at: now, identifiers: identifiers, opened: &opened)
+            _ = try ensureAccount(db, payable, fund: fund, at: now, identifiers: identifiers, opened: &opened)
+            return try insertTransaction(draft.checked(), id: stepping.transactionID, at: now, in: db)
+        case .payment(let draft):
+            return try insertTransaction(draft.checked(), id: stepping.transactionID, at: now, in: db)
+        case .reversal(let approval, let description):
+            return try insertReversal(
+                of: approval, id: stepping.transactionID, date: now.date, description: description, at: now, in: db
+            )
+        }
+    }
+
+    /// Writes a disbursement step's row.
+    static func insert(_ step: DisbursementStep, of id: DisbursementID, position: Int, in db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO disbursement_steps (disbursement_id, position, kind, principal_key, principal_name,
+                principal_role, transaction_id, reason, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                id.rawValue, position, step.kind.rawValue, step.principal.keyID, step.principal.name,
+                step.principal.role?.rawValue, step.transactionID?.rawValue, step.reason, step.at.description,
+            ]
+        )
     }
 
     public func disbursement(_ id: DisbursementID) async throws -> DisbursementView? {
@@ -170,7 +189,7 @@ extension SQLiteLedgerStore {
             )
             return try SequencePage.fill(rows, limit: page.limit, list: "disbursement") { row in
                 guard let id = DisbursementID(try LedgerRows.text(row, "id")),
-                      let view = try Self.disbursementView(db, id: id)
+                    let view = try Self.disbursementView(db, id: id)
                 else { return nil }
                 if let state = filter.state, view.state != state { return nil }
                 return view
@@ -207,19 +226,11 @@ extension SQLiteLedgerStore {
     // MARK: Rows
 
     static func pastTense(_ kind: DisbursementStep.Kind) -> String {
-        switch kind {
-        case .approve: "approved"
-        case .reject: "rejected"
-        case .pay: "paid"
-        case .cancel: "cancelled"
-        }
+        DisbursementSteps.pastTense(kind)
     }
 
     static func stepDetails(id: DisbursementID, position: Int, step: DisbursementStep) -> JSONValue {
-        .object([
-            "id": .string(id.rawValue), "step": .integer(Int64(position)), "kind": .string(step.kind.rawValue),
-            "reason": step.reason.map(JSONValue.string) ?? .null, "at": .string(step.at.description),
-        ])
+        DisbursementSteps.details(id: id, position: position, step: step)
     }
 
     /// The principal a row records, with the person its key belongs to (four eyes
@@ -227,22 +238,29 @@ extension SQLiteLedgerStore {
     static func principal(_ db: Database, _ row: Row, prefix: String) throws -> Principal {
         let keyID = try row.decode(String?.self, forColumn: "\(prefix)_key")
         let person = try keyID.flatMap { keyID in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT person_id FROM api_key_people WHERE key_id = ?"), arguments: [keyID])
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT person_id FROM api_key_people WHERE key_id = ?"), arguments: [keyID])
         }.flatMap { PersonID($0) }
         return Principal(
             keyID: keyID, name: try LedgerRows.text(row, "\(prefix)_name"),
-            role: try row.decode(String?.self, forColumn: "\(prefix)_role").flatMap(Role.init(rawValue:)), personID: person
+            role: try row.decode(String?.self, forColumn: "\(prefix)_role").flatMap(Role.init(rawValue:)),
+            personID: person
         )
     }
 
     static func disbursementView(_ db: Database, id: DisbursementID) throws -> DisbursementView? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM disbursements WHERE id = ?"), arguments: [id.rawValue]) else { return nil }
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM disbursements WHERE id = ?"), arguments: [id.rawValue])
+        else { return nil }
         guard let fundID = FundID(try LedgerRows.text(row, "fund_id")) else {
             throw StorageError.corruptRow(table: "disbursements", detail: "fund_id does not parse")
         }
         let recipient: Disbursement.Recipient
         if let memberText = try row.decode(String?.self, forColumn: "member_id") {
-            guard let memberID = MemberID(memberText) else { throw StorageError.corruptRow(table: "disbursements", detail: "member_id does not parse") }
+            guard let memberID = MemberID(memberText) else {
+                throw StorageError.corruptRow(table: "disbursements", detail: "member_id does not parse")
+            }
             recipient = .member(memberID)
         } else {
             guard let name = try row.decode(String?.self, forColumn: "beneficiary") else {
@@ -252,13 +270,18 @@ extension SQLiteLedgerStore {
         }
         let beneficiary = try beneficiaryRecord(db, id: id)
         let disbursement = Disbursement(
-            id: id, fundID: fundID, recipient: recipient, asset: try LedgerRows.parse(row, "asset", table: "disbursements", AssetCode.init),
-            amount: try LedgerRows.amount(row, "amount", table: "disbursements"), purpose: try LedgerRows.text(row, "purpose"),
+            id: id, fundID: fundID, recipient: recipient,
+            asset: try LedgerRows.parse(row, "asset", table: "disbursements", AssetCode.init),
+            amount: try LedgerRows.amount(row, "amount", table: "disbursements"),
+            purpose: try LedgerRows.text(row, "purpose"),
             requestedBy: try principal(db, row, prefix: "requested_by"),
             requestedAt: try LedgerRows.parse(row, "requested_at", table: "disbursements", Timestamp.init),
             beneficiaryCommitment: beneficiary.map { Data($0.commitment).base64EncodedString() }
         )
-        let steps = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM disbursement_steps WHERE disbursement_id = ? ORDER BY position"), arguments: [id.rawValue]).map { step in
+        let steps = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT * FROM disbursement_steps WHERE disbursement_id = ? ORDER BY position"),
+            arguments: [id.rawValue]
+        ).map { step in
             guard let kind = DisbursementStep.Kind(rawValue: try LedgerRows.text(step, "kind")) else {
                 throw StorageError.corruptRow(table: "disbursement_steps", detail: "kind does not parse")
             }
@@ -269,7 +292,10 @@ extension SQLiteLedgerStore {
                 reason: try step.decode(String?.self, forColumn: "reason")
             )
         }
-        guard let fundRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ?"), arguments: [fundID.rawValue]) else {
+        guard
+            let fundRow = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ?"), arguments: [fundID.rawValue])
+        else {
             throw StorageError.corruptRow(table: "disbursements", detail: "fund is missing")
         }
         let needed = disbursement.approvalsNeeded(in: try fund(db, from: fundRow))
@@ -282,10 +308,12 @@ extension SQLiteLedgerStore {
     /// The private beneficiary of a disbursement: its commitment, the name while it
     /// exists, and when it was erased; `nil` for a member or an older request.
     static func beneficiaryRecord(_ db: Database, id: DisbursementID) throws -> BeneficiaryRecord? {
-        guard let commitment = try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT commitment FROM beneficiary_commitments WHERE disbursement_id = ?"),
-            arguments: [id.rawValue]
-        ) else { return nil }
+        guard
+            let commitment = try Data.fetchOne(
+                db.cachedStatement(sql: "SELECT commitment FROM beneficiary_commitments WHERE disbursement_id = ?"),
+                arguments: [id.rawValue]
+            )
+        else { return nil }
         let data = try Data.fetchOne(
             db.cachedStatement(sql: "SELECT data FROM beneficiary_private WHERE disbursement_id = ?"),
             arguments: [id.rawValue]
@@ -313,29 +341,17 @@ extension SQLiteLedgerStore {
             guard let view = try Self.disbursementView(db, id: id) else {
                 throw Rejection.notFound(resource: "disbursement", reference: id.rawValue)
             }
-            guard let record = view.beneficiary else {
-                let detail = view.disbursement.recipient.memberID != nil
-                    ? "its recipient is a member: erase the member's private data instead"
-                    : "its beneficiary was named before names became private; the name is in the log"
-                throw Rejection.beneficiaryNotErasable(id: id.rawValue, detail: detail)
-            }
-            guard record.erasedAt == nil else {
-                throw Rejection.beneficiaryNotErasable(id: id.rawValue, detail: "the name was erased before")
-            }
+            let action = try DisbursementSteps.eraseBeneficiary(
+                of: view.disbursement, hasPrivateName: view.beneficiary != nil, erasedAt: view.beneficiary?.erasedAt,
+                at: now
+            )
             try db.execute(
                 sql: "INSERT INTO beneficiary_erasures (disbursement_id, erased_at) VALUES (?, ?)",
                 arguments: [id.rawValue, now.description]
             )
             try db.execute(sql: "DELETE FROM beneficiary_private WHERE disbursement_id = ?", arguments: [id.rawValue])
             try Self.forgetFingerprints(db, ofResponsesNaming: id.rawValue)
-            try AuditLogWriter.append(
-                db, event: .fundAction(FundAction(
-                    kind: "disbursement.beneficiary_erased", subject: "\(id.rawValue)#beneficiary_erased",
-                    details: Self.beneficiaryErasureDetails(id: id.rawValue, erasedAt: now.description),
-                    accountsOpened: [], transaction: nil
-                )),
-                balances: [], by: principal, at: now
-            )
+            try AuditLogWriter.append(db, event: .fundAction(action), balances: [], by: principal, at: now)
             guard let erased = try Self.disbursementView(db, id: id) else {
                 preconditionFailure("the disbursement exists")
             }
@@ -348,7 +364,7 @@ extension SQLiteLedgerStore {
 
     /// The details of a `disbursement.beneficiary_erased` entry.
     static func beneficiaryErasureDetails(id: String, erasedAt: String) -> JSONValue {
-        .object(["id": .string(id), "erased_at": .string(erasedAt)])
+        DisbursementSteps.erasureDetails(id: id, erasedAt: erasedAt)
     }
 }
 
@@ -383,7 +399,10 @@ public struct DisbursementFilter: Sendable, Equatable {
     public var from: LocalDate?
     public var to: LocalDate?
 
-    public init(memberID: String? = nil, fundID: String? = nil, state: Disbursement.State? = nil, from: LocalDate? = nil, to: LocalDate? = nil) {
+    public init(
+        memberID: String? = nil, fundID: String? = nil, state: Disbursement.State? = nil, from: LocalDate? = nil,
+        to: LocalDate? = nil
+    ) {
         self.memberID = memberID
         self.fundID = fundID
         self.state = state

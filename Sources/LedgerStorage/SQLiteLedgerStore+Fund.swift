@@ -9,38 +9,53 @@ public import LedgerCore
 /// of accounts). Each write is one database transaction holding the domain rows, any
 /// accounts it opens, and one audit-log entry.
 extension SQLiteLedgerStore {
-    public func registerMember(_ draft: MemberDraft, by principal: Principal, idempotency: Idempotency<MemberView>?) async throws -> WriteOutcome<MemberView> {
+    public func registerMember(
+        _ draft: MemberDraft, by principal: Principal, idempotency: Idempotency<MemberView>?
+    ) async throws -> WriteOutcome<MemberView> {
         let identifiers = self.identifiers
         var generator = SystemRandomNumberGenerator()
         let salt = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return try await write(idempotency: idempotency) { db, now in
-            let (member, privateData) = try draft.validated(id: MemberID(bytes: identifiers.nextIdentifierBytes()), at: now)
-            let data = privateData.canonicalBytes
-            let commitment = Self.privateDataCommitment(salt: salt, data: data)
-            // An anonymous member's profile is private data: only member_private holds it.
-            let profile = member.publicProfile
-            try db.execute(
-                sql: """
-                    INSERT INTO members (id, kind, country, region, visibility, public_name, commitment, registered_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    member.id.rawValue, profile?.kind.rawValue, profile?.country.rawValue, profile?.region,
-                    member.visibility.rawValue,
-                    member.visibility == .public ? member.name : nil, Data(commitment), now.description,
-                ]
+            let registering = try MemberSteps.register(
+                draft, id: MemberID(bytes: identifiers.nextIdentifierBytes()), at: now
             )
-            try db.execute(sql: "INSERT INTO member_private (member_id, salt, data) VALUES (?, ?, ?)", arguments: [member.id.rawValue, Data(salt), Data(data)])
-            let details = Self.details(of: member, recordedProfile: profile, commitment: commitment)
+            let data = registering.privateData.canonicalBytes
+            let commitment = Self.privateDataCommitment(salt: salt, data: data)
+            try Self.insert(registering, salt: salt, data: data, commitment: commitment, at: now, in: db)
             try AuditLogWriter.append(
-                db, event: .fundAction(FundAction(kind: "member.registered", subject: member.id.rawValue, details: details, accountsOpened: [], transaction: nil)),
+                db, event: .fundAction(registering.action(commitment: Data(commitment).base64EncodedString())),
                 balances: [], by: principal, at: now
             )
             return MemberView(
-                member: member, recordedProfile: profile, privateData: privateData, commitment: commitment,
-                erasedAt: nil
+                member: registering.member, recordedProfile: registering.recordedProfile,
+                privateData: registering.privateData, commitment: commitment, erasedAt: nil
             )
         }
+    }
+
+    /// Writes a registered member's rows: the public row (an anonymous member's profile
+    /// is private data: only member_private holds it) and the private data with its salt.
+    static func insert(
+        _ registering: MemberSteps.Registering, salt: [UInt8], data: [UInt8], commitment: [UInt8], at now: Timestamp,
+        in db: Database
+    ) throws {
+        let member = registering.member
+        let profile = registering.recordedProfile
+        try db.execute(
+            sql: """
+                INSERT INTO members (id, kind, country, region, visibility, public_name, commitment, registered_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                member.id.rawValue, profile?.kind.rawValue, profile?.country.rawValue, profile?.region,
+                member.visibility.rawValue,
+                member.visibility == .public ? member.name : nil, Data(commitment), now.description,
+            ]
+        )
+        try db.execute(
+            sql: "INSERT INTO member_private (member_id, salt, data) VALUES (?, ?, ?)",
+            arguments: [member.id.rawValue, Data(salt), Data(data)]
+        )
     }
 
     public func member(_ id: MemberID) async throws -> MemberView? {
@@ -48,14 +63,22 @@ extension SQLiteLedgerStore {
     }
 
     public func members(page: PageRequest) async throws -> Page<MemberView> {
-        let after = try page.cursor.map { cursor in
-            guard cursor.fields.count == 2, cursor.fields[0] == "member", MemberID(cursor.fields[1]) != nil else { throw InvalidCursor() }
-            return cursor.fields[1]
-        } ?? ""
+        let after =
+            try page.cursor.map { cursor in
+                guard cursor.fields.count == 2, cursor.fields[0] == "member", MemberID(cursor.fields[1]) != nil else {
+                    throw InvalidCursor()
+                }
+                return cursor.fields[1]
+            } ?? ""
         return try await pool.read { db in
-            let ids = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?"), arguments: [after, page.limit + 1])
-            let views = try ids.prefix(page.limit).compactMap { text in try MemberID(text).flatMap { try Self.memberView(db, id: $0) } }
-            let next = ids.count > page.limit ? views.last.map { PageCursor(fields: ["member", $0.member.id.rawValue]) } : nil
+            let ids = try String.fetchAll(
+                db.cachedStatement(sql: "SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?"),
+                arguments: [after, page.limit + 1])
+            let views = try ids.prefix(page.limit).compactMap { text in
+                try MemberID(text).flatMap { try Self.memberView(db, id: $0) }
+            }
+            let next =
+                ids.count > page.limit ? views.last.map { PageCursor(fields: ["member", $0.member.id.rawValue]) } : nil
             return Page(items: views, nextCursor: next)
         }
     }
@@ -71,16 +94,17 @@ extension SQLiteLedgerStore {
     /// were at registration, is checkpointed and truncated.
     public func erasePrivateData(of id: MemberID, by principal: Principal) async throws -> MemberView {
         let outcome: WriteOutcome<MemberView> = try await write(idempotency: nil) { db, now in
-            guard let view = try Self.memberView(db, id: id) else { throw Rejection.notFound(resource: "member", reference: id.rawValue) }
-            guard view.erasedAt == nil else { throw Rejection.privateDataErased(member: id.rawValue) }
-            try db.execute(sql: "INSERT INTO member_erasures (member_id, erased_at) VALUES (?, ?)", arguments: [id.rawValue, now.description])
+            guard let view = try Self.memberView(db, id: id) else {
+                throw Rejection.notFound(resource: "member", reference: id.rawValue)
+            }
+            let action = try MemberSteps.erasePrivateData(of: id, erasedAt: view.erasedAt, at: now)
+            try db.execute(
+                sql: "INSERT INTO member_erasures (member_id, erased_at) VALUES (?, ?)",
+                arguments: [id.rawValue, now.description]
+            )
             try db.execute(sql: "DELETE FROM member_private WHERE member_id = ?", arguments: [id.rawValue])
             try Self.forgetRegistrationFingerprint(db, of: id)
-            let details: JSONValue = .object(["id": .string(id.rawValue), "erased_at": .string(now.description)])
-            try AuditLogWriter.append(
-                db, event: .fundAction(FundAction(kind: "member.private_data_erased", subject: "\(id.rawValue)#erased", details: details, accountsOpened: [], transaction: nil)),
-                balances: [], by: principal, at: now
-            )
+            try AuditLogWriter.append(db, event: .fundAction(action), balances: [], by: principal, at: now)
             guard let erased = try Self.memberView(db, id: id) else { preconditionFailure("the member exists") }
             return erased
         }
@@ -138,59 +162,68 @@ extension SQLiteLedgerStore {
     /// How often an erasure tries to truncate the WAL before leaving it to a later one.
     static let walTruncationAttempts = 4
 
-    public func createFund(_ draft: FundDraft, by principal: Principal, idempotency: Idempotency<Fund>?) async throws -> WriteOutcome<Fund> {
+    public func createFund(
+        _ draft: FundDraft, by principal: Principal, idempotency: Idempotency<Fund>?
+    ) async throws -> WriteOutcome<Fund> {
         let identifiers = self.identifiers
         return try await write(idempotency: idempotency) { db, now in
             let fund = try draft.validated(id: FundID(bytes: identifiers.nextIdentifierBytes()), at: now)
-            guard try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM funds WHERE code = ?"), arguments: [fund.code]) == nil else {
-                throw Rejection.fundExists(code: fund.code)
-            }
-            for asset in fund.assets where try LedgerRows.asset(db, code: asset) == nil {
-                throw Rejection.unknownAsset(code: asset.rawValue)
-            }
-            try db.execute(sql: "INSERT INTO funds (id, code, name, created_at) VALUES (?, ?, ?, ?)", arguments: [fund.id.rawValue, fund.code, fund.name, now.description])
-            let seq = db.lastInsertedRowID
-            for asset in fund.assets {
-                try db.execute(
-                    sql: "INSERT INTO fund_assets (fund_seq, asset, two_approvals_above, cash_adjustment_approval_above) VALUES (?, ?, ?, ?)",
-                    arguments: [seq, asset.rawValue, fund.twoApprovalsAbove[asset]?.minorUnits, fund.cashAdjustmentApprovalAbove[asset]?.minorUnits]
-                )
-            }
-            // The fund's standing accounts: cash per asset (never overdrawn) and conversion.
-            var opened: [Account] = fund.assets.map { asset in
-                Account(
-                    id: AccountID(bytes: identifiers.nextIdentifierBytes()), code: fund.chart.cash(asset), type: .asset,
-                    allowedAssets: [asset], constraint: .noNegative, metadata: .object(["fund": .string(fund.id.rawValue)]),
-                    createdAt: now, closedAt: nil
-                )
-            }
-            opened.append(Account(
-                id: AccountID(bytes: identifiers.nextIdentifierBytes()), code: fund.chart.conversion, type: .equity,
-                allowedAssets: fund.assets.sorted(), constraint: nil, metadata: .object(["fund": .string(fund.id.rawValue)]),
-                createdAt: now, closedAt: nil
-            ))
-            for account in opened {
-                guard try LedgerRows.account(db, reference: .code(account.code)) == nil else { throw Rejection.accountExists(code: account.code) }
-                try Self.insert(account, in: db)
-            }
-            try AuditLogWriter.append(
-                db, event: .fundAction(FundAction(kind: "fund.created", subject: fund.id.rawValue, details: fund.details, accountsOpened: opened, transaction: nil)),
-                balances: [], by: principal, at: now
+            let codeIsTaken =
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT 1 FROM funds WHERE code = ?"), arguments: [fund.code]
+                ) != nil
+            let registered = try Set(fund.assets.filter { try LedgerRows.asset(db, code: $0) != nil })
+            let creating = try FundSteps.create(
+                fund, codeIsTaken: codeIsTaken, registeredAssets: registered, identifiers: identifiers, at: now
             )
+            try Self.insert(creating, in: db)
+            try AuditLogWriter.append(db, event: .fundAction(creating.action), balances: [], by: principal, at: now)
             return fund
+        }
+    }
+
+    /// Writes a created fund: its row, its assets with their limits, its standing accounts.
+    static func insert(_ creating: FundSteps.Creating, in db: Database) throws {
+        let fund = creating.fund
+        try db.execute(
+            sql: "INSERT INTO funds (id, code, name, created_at) VALUES (?, ?, ?, ?)",
+            arguments: [fund.id.rawValue, fund.code, fund.name, fund.createdAt.description]
+        )
+        let seq = db.lastInsertedRowID
+        for asset in fund.assets {
+            try db.execute(
+                sql: """
+                    INSERT INTO fund_assets (fund_seq, asset, two_approvals_above, cash_adjustment_approval_above)
+                    VALUES (?, ?, ?, ?)
+                    """,
+                arguments: [
+                    seq, asset.rawValue, fund.twoApprovalsAbove[asset]?.minorUnits,
+                    fund.cashAdjustmentApprovalAbove[asset]?.minorUnits,
+                ]
+            )
+        }
+        for account in creating.accounts {
+            // Stored fact, refused again by the accounts table's unique code.
+            guard try LedgerRows.account(db, reference: .code(account.code)) == nil else {
+                throw Rejection.accountExists(code: account.code)
+            }
+            try insert(account, in: db)
         }
     }
 
     public func privateMemberData() async throws -> [MemberID: MemberPrivateData] {
         try await pool.read { db in
             var records: [MemberID: MemberPrivateData] = [:]
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT member_id, data FROM member_private ORDER BY member_id"))
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT member_id, data FROM member_private ORDER BY member_id"))
             while let row = try rows.next() {
                 guard let id = MemberID(try LedgerRows.text(row, "member_id")),
-                      let data = MemberPrivateData(
-                          canonicalBytes: [UInt8](try row.decode(Data.self, forColumn: "data"))
-                      )
-                else { throw StorageError.corruptRow(table: "member_private", detail: "member id or data does not parse") }
+                    let data = MemberPrivateData(
+                        canonicalBytes: [UInt8](try row.decode(Data.self, forColumn: "data"))
+                    )
+                else {
+                    throw StorageError.corruptRow(table: "member_private", detail: "member id or data does not parse")
+                }
                 records[id] = data
             }
             return records
@@ -199,20 +232,31 @@ extension SQLiteLedgerStore {
 
     public func fund(_ reference: String) async throws -> Fund? {
         try await pool.read { db in
-            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"), arguments: [reference, reference])
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"),
+                arguments: [reference, reference])
             return try row.map { try Self.fund(db, from: $0) }
         }
     }
 
     public func funds(page: PageRequest) async throws -> Page<Fund> {
-        let after = try page.cursor.map { cursor in
-            guard cursor.fields.count == 2, cursor.fields[0] == "fund", let seq = Int64(cursor.fields[1]) else { throw InvalidCursor() }
-            return seq
-        } ?? Int64(0)
+        let after =
+            try page.cursor.map { cursor in
+                guard cursor.fields.count == 2, cursor.fields[0] == "fund", let seq = Int64(cursor.fields[1]) else {
+                    throw InvalidCursor()
+                }
+                return seq
+            } ?? Int64(0)
         return try await pool.read { db in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM funds WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [after, page.limit + 1])
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM funds WHERE seq > ? ORDER BY seq LIMIT ?"),
+                arguments: [after, page.limit + 1])
             let funds = try rows.prefix(page.limit).map { try Self.fund(db, from: $0) }
-            let next = rows.count > page.limit ? try rows.prefix(page.limit).last.map { PageCursor(fields: ["fund", String(try LedgerRows.integer($0, "seq"))]) } : nil
+            let next =
+                rows.count > page.limit
+                ? try rows.prefix(page.limit).last.map {
+                    PageCursor(fields: ["fund", String(try LedgerRows.integer($0, "seq"))])
+                } : nil
             return Page(items: funds, nextCursor: next)
         }
     }
@@ -226,25 +270,20 @@ extension SQLiteLedgerStore {
         Array(SHA256.hash(data: salt + data))
     }
 
-    /// The `member.registered` entry's details. `recordedProfile` is the profile the
-    /// members row holds: a public member's, an anonymous member's only if registered
-    /// before profiles became private; otherwise kind, country and region are null.
+    /// The `member.registered` entry's details (`MemberSteps.details`), from the commitment's bytes.
     static func details(of member: Member, recordedProfile: Member.Profile?, commitment: [UInt8]) -> JSONValue {
-        .object([
-            "id": .string(member.id.rawValue), "kind": recordedProfile.map { .string($0.kind.rawValue) } ?? .null,
-            "country": recordedProfile.map { .string($0.country.rawValue) } ?? .null,
-            "region": recordedProfile.map { .string($0.region) } ?? .null,
-            "visibility": .string(member.visibility.rawValue),
-            "name": member.visibility == .public ? member.name.map(JSONValue.string) ?? .null : .null,
-            "pseudonym": .string(member.pseudonym),
-            "private_data_commitment": .string(Data(commitment).base64EncodedString()),
-            "registered_at": .string(member.registeredAt.description),
-        ])
+        MemberSteps.details(
+            of: member, recordedProfile: recordedProfile, commitment: Data(commitment).base64EncodedString()
+        )
     }
 
     static func memberView(_ db: Database, id: MemberID) throws -> MemberView? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM members WHERE id = ?"), arguments: [id.rawValue]) else { return nil }
-        let privateRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT data FROM member_private WHERE member_id = ?"), arguments: [id.rawValue])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM members WHERE id = ?"), arguments: [id.rawValue])
+        else { return nil }
+        let privateRow = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT data FROM member_private WHERE member_id = ?"), arguments: [id.rawValue])
         let privateData = try privateRow.map { privateRow in
             let bytes = [UInt8](try privateRow.decode(Data.self, forColumn: "data"))
             guard let data = MemberPrivateData(canonicalBytes: bytes) else {
@@ -262,7 +301,10 @@ extension SQLiteLedgerStore {
             name: publicName ?? privateData?.name,
             registeredAt: try LedgerRows.parse(row, "registered_at", table: "members", Timestamp.init)
         )
-        let erasedAt = try String.fetchOne(db.cachedStatement(sql: "SELECT erased_at FROM member_erasures WHERE member_id = ?"), arguments: [id.rawValue]).flatMap(Timestamp.init)
+        let erasedAt = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT erased_at FROM member_erasures WHERE member_id = ?"),
+            arguments: [id.rawValue]
+        ).flatMap(Timestamp.init)
         return MemberView(
             member: member, recordedProfile: recordedProfile, privateData: privateData,
             commitment: [UInt8](try row.decode(Data.self, forColumn: "commitment")), erasedAt: erasedAt
@@ -276,7 +318,7 @@ extension SQLiteLedgerStore {
         let region = try row.decode(String?.self, forColumn: "region")
         if kindText == nil && countryText == nil && region == nil { return nil }
         guard let kind = kindText.flatMap(Member.Kind.init(rawValue:)),
-              let country = countryText.flatMap(CountryCode.init), let region
+            let country = countryText.flatMap(CountryCode.init), let region
         else {
             throw StorageError.corruptRow(table: "members", detail: "kind, country or region does not parse")
         }
@@ -286,7 +328,12 @@ extension SQLiteLedgerStore {
     static func fund(_ db: Database, from row: Row) throws -> Fund {
         let seq = try LedgerRows.integer(row, "seq")
         let assetRows = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT asset, two_approvals_above, cash_adjustment_approval_above FROM fund_assets WHERE fund_seq = ? ORDER BY asset"),
+            db.cachedStatement(
+                sql: """
+                    SELECT asset, two_approvals_above, cash_adjustment_approval_above FROM fund_assets
+                    WHERE fund_seq = ? ORDER BY asset
+                    """
+            ),
             arguments: [seq]
         )
         var assets: [AssetCode] = []
@@ -295,17 +342,22 @@ extension SQLiteLedgerStore {
         for assetRow in assetRows {
             let asset = try LedgerRows.parse(assetRow, "asset", table: "fund_assets", AssetCode.init)
             assets.append(asset)
-            if let value = try assetRow.decode(Int64?.self, forColumn: "two_approvals_above"), let amount = Amount(minorUnits: value) {
+            if let value = try assetRow.decode(Int64?.self, forColumn: "two_approvals_above"),
+                let amount = Amount(minorUnits: value)
+            {
                 thresholds[asset] = amount
             }
-            if let value = try assetRow.decode(Int64?.self, forColumn: "cash_adjustment_approval_above"), let amount = Amount(minorUnits: value) {
+            if let value = try assetRow.decode(Int64?.self, forColumn: "cash_adjustment_approval_above"),
+                let amount = Amount(minorUnits: value)
+            {
                 adjustmentLimits[asset] = amount
             }
         }
         return Fund(
             id: try LedgerRows.parse(row, "id", table: "funds", FundID.init), code: try LedgerRows.text(row, "code"),
             name: try LedgerRows.text(row, "name"), assets: assets, twoApprovalsAbove: thresholds,
-            cashAdjustmentApprovalAbove: adjustmentLimits, createdAt: try LedgerRows.parse(row, "created_at", table: "funds", Timestamp.init)
+            cashAdjustmentApprovalAbove: adjustmentLimits,
+            createdAt: try LedgerRows.parse(row, "created_at", table: "funds", Timestamp.init)
         )
     }
 }

@@ -7,50 +7,53 @@ public import LedgerCore
 /// records one ledger transaction and appends one fund-action log entry; a pledge's
 /// status is read from its receivable account, never from a counter.
 extension SQLiteLedgerStore {
-    public func makePledge(_ draft: PledgeDraft, by principal: Principal, idempotency: Idempotency<PledgeView>?) async throws -> WriteOutcome<PledgeView> {
+    public func makePledge(
+        _ draft: PledgeDraft, by principal: Principal, idempotency: Idempotency<PledgeView>?
+    ) async throws -> WriteOutcome<PledgeView> {
         let checked = try draft.checked()
         let identifiers = self.identifiers
         return try await write(idempotency: idempotency) { db, now in
             let (member, fund) = try Self.memberAndFund(db, memberID: draft.memberID, fundID: draft.fundID)
-            guard fund.assets.contains(checked.asset) else { throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset) }
-            let pledge = Pledge(
-                id: PledgeID(bytes: identifiers.nextIdentifierBytes()), memberID: member.id, fundID: fund.id, asset: checked.asset,
-                amount: checked.amount, date: checked.date ?? now.date, instalments: checked.instalments, createdAt: now
-            )
-            var opened: [Account] = []
-            let receivable = try Self.ensureAccount(db, code: pledge.receivable(in: fund), type: .asset, asset: checked.asset, constraint: .noNegative, fund: fund, at: now, identifiers: identifiers, opened: &opened)
-            let income = try Self.ensureAccount(db, code: fund.chart.contributions(member.id), type: .income, asset: nil, constraint: nil, fund: fund, at: now, identifiers: identifiers, opened: &opened)
-            // Non-profit practice: an unconditional pledge is income when made.
-            let (transaction, balances) = try Self.insertTransaction(
-                TransactionDraft(
-                    date: pledge.date.description, description: "Pledge \(pledge.id) by \(member.publicName)",
-                    metadata: .object(["pledge_id": .string(pledge.id.rawValue), "fund_id": .string(fund.id.rawValue)]),
-                    postings: [
-                        PostingDraft(account: receivable.rawValue, asset: checked.asset.rawValue, amount: checked.amount.minorUnits),
-                        PostingDraft(account: income.rawValue, asset: checked.asset.rawValue, amount: -checked.amount.minorUnits),
-                    ]
-                ).checked(),
-                id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db
-            )
-            guard let account = try LedgerRows.account(db, reference: .code(receivable)) else { preconditionFailure("just opened") }
-            try db.execute(
-                sql: """
-                    INSERT INTO pledges (id, member_id, fund_id, asset, amount, date, due_date, instalments, account_id, transaction_id, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    pledge.id.rawValue, member.id.rawValue, fund.id.rawValue, pledge.asset.rawValue, pledge.amount.minorUnits,
-                    pledge.date.description, pledge.dueDate.description, Self.instalmentsJSON(pledge).canonicalText, account.account.id.rawValue,
-                    transaction.id.rawValue, now.description,
-                ]
-            )
-            try AuditLogWriter.append(
-                db, event: .fundAction(FundAction(kind: "pledge.made", subject: pledge.id.rawValue, details: pledge.details, accountsOpened: opened, transaction: transaction)),
-                balances: balances, by: principal, at: now
-            )
-            guard let view = try Self.pledgeView(db, id: pledge.id, today: now.date) else { preconditionFailure("just written") }
-            return view
+            let making = try PledgeSteps.make(checked, member: member, fund: fund, identifiers: identifiers, at: now)
+            return try Self.persist(making, fund: fund, by: principal, identifiers: identifiers, at: now, in: db)
         }
+    }
+
+    /// Writes a pledge the rule made: its accounts, its transaction, its row, its entry.
+    static func persist(
+        _ making: PledgeSteps.Making, fund: Fund, by principal: Principal, identifiers: any IdentifierSource,
+        at now: Timestamp, in db: Database
+    ) throws -> PledgeView {
+        var opened: [Account] = []
+        let receivable = try ensureAccount(
+            db, making.receivable, fund: fund, at: now, identifiers: identifiers, opened: &opened)
+        _ = try ensureAccount(db, making.income, fund: fund, at: now, identifiers: identifiers, opened: &opened)
+        let (transaction, balances) = try insertTransaction(
+            making.transaction.checked(), id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db
+        )
+        guard let account = try LedgerRows.account(db, reference: .code(receivable)) else {
+            preconditionFailure("just opened")
+        }
+        let pledge = making.pledge
+        try db.execute(
+            sql: """
+                INSERT INTO pledges (id, member_id, fund_id, asset, amount, date, due_date, instalments, account_id,
+                transaction_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                pledge.id.rawValue, pledge.memberID.rawValue, pledge.fundID.rawValue, pledge.asset.rawValue,
+                pledge.amount.minorUnits, pledge.date.description, pledge.dueDate.description,
+                instalmentsJSON(pledge).canonicalText, account.account.id.rawValue, transaction.id.rawValue,
+                now.description,
+            ]
+        )
+        try AuditLogWriter.append(
+            db, event: .fundAction(making.action(accountsOpened: opened, transaction: transaction)),
+            balances: balances, by: principal, at: now
+        )
+        guard let view = try pledgeView(db, id: pledge.id, today: now.date) else { preconditionFailure("just written") }
+        return view
     }
 
     public func pledge(_ id: PledgeID) async throws -> PledgeView? {
@@ -84,7 +87,7 @@ extension SQLiteLedgerStore {
             )
             return try SequencePage.fill(rows, limit: page.limit, list: "pledge") { row in
                 guard let id = PledgeID(try LedgerRows.text(row, "id")),
-                      let view = try Self.pledgeView(db, id: id, today: today)
+                    let view = try Self.pledgeView(db, id: id, today: today)
                 else { return nil }
                 if let state = filter.state, view.status.state != state { return nil }
                 return view
@@ -120,41 +123,39 @@ extension SQLiteLedgerStore {
 
     /// Writes off what is still outstanding on a pledge, with a reason: its own ledger
     /// transaction (the receivable against the contribution income it had booked).
-    public func cancelPledge(_ id: PledgeID, reason: String, by principal: Principal, idempotency: Idempotency<PledgeView>?) async throws -> WriteOutcome<PledgeView> {
-        if let problem = TextRules.problem(in: reason, field: "reason", lengthMax: Limits.descriptionLengthMax) {
-            throw Rejection.invalidFields([problem])
-        }
+    public func cancelPledge(
+        _ id: PledgeID, reason: String, by principal: Principal, idempotency: Idempotency<PledgeView>?
+    ) async throws -> WriteOutcome<PledgeView> {
+        try StepReason.check(reason)
         let identifiers = self.identifiers
         return try await write(idempotency: idempotency) { db, now in
-            guard let view = try Self.pledgeView(db, id: id, today: now.date) else { throw Rejection.notFound(resource: "pledge", reference: id.rawValue) }
-            guard view.status.outstanding > 0, let outstanding = Amount(minorUnits: view.status.outstanding) else {
-                throw Rejection.nothingOutstanding(pledge: id.rawValue)
+            guard let view = try Self.pledgeView(db, id: id, today: now.date) else {
+                throw Rejection.notFound(resource: "pledge", reference: id.rawValue)
             }
-            let (member, fund) = try Self.memberAndFund(db, memberID: view.pledge.memberID.rawValue, fundID: view.pledge.fundID.rawValue)
+            let (member, fund) = try Self.memberAndFund(
+                db, memberID: view.pledge.memberID.rawValue, fundID: view.pledge.fundID.rawValue
+            )
+            let cancelling = try PledgeSteps.cancel(
+                view.pledge, status: view.status, reason: reason, member: member, fund: fund, at: now
+            )
             let (transaction, balances) = try Self.insertTransaction(
-                TransactionDraft(
-                    // Never before the pledge itself; the reason is in the log entry's details.
-                    date: max(now.date, view.pledge.date).description, description: "Cancelled rest of pledge \(id)",
-                    metadata: .object(["pledge_id": .string(id.rawValue), "write_off": .bool(true)]),
-                    postings: [
-                        PostingDraft(account: fund.chart.contributions(member.id).rawValue, asset: view.pledge.asset.rawValue, amount: outstanding.minorUnits),
-                        PostingDraft(account: view.pledge.receivable(in: fund).rawValue, asset: view.pledge.asset.rawValue, amount: -outstanding.minorUnits),
-                    ]
-                ).checked(),
-                id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db
+                cancelling.transaction.checked(), id: TransactionID(bytes: identifiers.nextIdentifierBytes()),
+                at: now, in: db
             )
             try db.execute(
-                sql: "INSERT INTO pledge_cancellations (pledge_id, reason, transaction_id, cancelled_at) VALUES (?, ?, ?, ?)",
+                sql: """
+                    INSERT INTO pledge_cancellations (pledge_id, reason, transaction_id, cancelled_at)
+                    VALUES (?, ?, ?, ?)
+                    """,
                 arguments: [id.rawValue, reason, transaction.id.rawValue, now.description]
             )
-            let details: JSONValue = .object([
-                "id": .string(id.rawValue), "reason": .string(reason), "cancelled_at": .string(now.description),
-            ])
             try AuditLogWriter.append(
-                db, event: .fundAction(FundAction(kind: "pledge.cancelled", subject: "\(id.rawValue)#cancelled", details: details, accountsOpened: [], transaction: transaction)),
+                db, event: .fundAction(cancelling.action(transaction: transaction)),
                 balances: balances, by: principal, at: now
             )
-            guard let cancelled = try Self.pledgeView(db, id: id, today: now.date) else { preconditionFailure("exists") }
+            guard let cancelled = try Self.pledgeView(db, id: id, today: now.date) else {
+                preconditionFailure("exists")
+            }
             return cancelled
         }
     }
@@ -162,79 +163,72 @@ extension SQLiteLedgerStore {
     /// Records money received: cash in; against a pledge it reduces that pledge's
     /// receivable (any excess only with `splitExcess`, as unpledged income), otherwise it
     /// is contribution income directly.
-    public func recordContribution(_ draft: ContributionDraft, by principal: Principal, idempotency: Idempotency<ContributionView>?) async throws -> WriteOutcome<ContributionView> {
+    public func recordContribution(
+        _ draft: ContributionDraft, by principal: Principal, idempotency: Idempotency<ContributionView>?
+    ) async throws -> WriteOutcome<ContributionView> {
         let checked = try draft.checked()
         let identifiers = self.identifiers
         return try await write(idempotency: idempotency) { db, now in
             let (member, fund) = try Self.memberAndFund(db, memberID: draft.memberID, fundID: draft.fundID)
-            guard fund.assets.contains(checked.asset) else { throw Rejection.assetNotInFund(fund: fund.code, asset: checked.asset) }
-            var pledge: PledgeView?
-            if let text = draft.pledgeID {
-                guard let id = PledgeID(text), let view = try Self.pledgeView(db, id: id, today: now.date) else {
-                    throw Rejection.unknownReference(field: "pledge_id", reference: text)
-                }
-                guard view.pledge.memberID == member.id else { throw Rejection.pledgeMismatch(field: "member_id", detail: "differs from the pledge's") }
-                guard view.pledge.fundID == fund.id else { throw Rejection.pledgeMismatch(field: "fund_id", detail: "differs from the pledge's") }
-                guard view.pledge.asset == checked.asset else { throw Rejection.pledgeMismatch(field: "asset", detail: "differs from the pledge's") }
-                guard checked.date >= view.pledge.date else {
-                    throw Rejection.pledgeMismatch(field: "date", detail: "is earlier than the pledge's date \(view.pledge.date)")
-                }
-                pledge = view
-            }
-            let contribution = Contribution(
-                id: ContributionID(bytes: identifiers.nextIdentifierBytes()), memberID: member.id, fundID: fund.id, asset: checked.asset,
-                amount: checked.amount, date: checked.date, pledgeID: pledge?.pledge.id, createdAt: now
+            let contributing = try PledgeSteps.contribute(
+                checked, pledgeReference: draft.pledgeID,
+                pledge: try Self.pledgeState(db, reference: draft.pledgeID, today: now.date),
+                splitExcess: draft.splitExcess, member: member, fund: fund, identifiers: identifiers, at: now
             )
-            var opened: [Account] = []
-            let income = try Self.ensureAccount(db, code: fund.chart.contributions(member.id), type: .income, asset: nil, constraint: nil, fund: fund, at: now, identifiers: identifiers, opened: &opened)
-            let asset = checked.asset.rawValue
-            var postings = [PostingDraft(account: fund.chart.cash(checked.asset).rawValue, asset: asset, amount: checked.amount.minorUnits)]
-            var toPledge: Int64 = 0
-            if let pledge {
-                toPledge = min(checked.amount.minorUnits, max(0, pledge.status.outstanding))
-                let excess = checked.amount.minorUnits - toPledge
-                if excess > 0 && !draft.splitExcess { throw Rejection.overpayment(outstanding: max(0, pledge.status.outstanding)) }
-                if toPledge > 0 {
-                    postings.append(PostingDraft(account: pledge.pledge.receivable(in: fund).rawValue, asset: asset, amount: -toPledge))
-                }
-                if excess > 0 { postings.append(PostingDraft(account: income.rawValue, asset: asset, amount: -excess)) }
-            } else {
-                postings.append(PostingDraft(account: income.rawValue, asset: asset, amount: -checked.amount.minorUnits))
-            }
-            let (transaction, balances) = try Self.insertTransaction(
-                TransactionDraft(
-                    date: checked.date.description, description: "Contribution \(contribution.id) from \(member.publicName)",
-                    metadata: .object([
-                        "contribution_id": .string(contribution.id.rawValue),
-                        "pledge_id": contribution.pledgeID.map { .string($0.rawValue) } ?? .null,
-                    ]),
-                    postings: postings
-                ).checked(),
-                id: TransactionID(bytes: identifiers.nextIdentifierBytes()), at: now, in: db
-            )
-            try db.execute(
-                sql: """
-                    INSERT INTO contributions (id, member_id, fund_id, asset, amount, date, pledge_id, transaction_id, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    contribution.id.rawValue, member.id.rawValue, fund.id.rawValue, asset, contribution.amount.minorUnits,
-                    contribution.date.description, contribution.pledgeID?.rawValue, transaction.id.rawValue, now.description,
-                ]
-            )
-            try AuditLogWriter.append(
-                db, event: .fundAction(FundAction(kind: "contribution.received", subject: contribution.id.rawValue, details: contribution.details, accountsOpened: opened, transaction: transaction)),
-                balances: balances, by: principal, at: now
-            )
-            return ContributionView(contribution: contribution, transactionID: transaction.id, appliedToPledge: toPledge)
+            return try Self.persist(contributing, fund: fund, by: principal, identifiers: identifiers, at: now, in: db)
         }
     }
 
+    /// The pledge a contribution names and its status today; `nil` when it names none
+    /// (the rule refuses a reference that finds nothing).
+    static func pledgeState(_ db: Database, reference: String?, today: LocalDate) throws -> PledgeSteps.PledgeState? {
+        guard let id = reference.flatMap(PledgeID.init), let view = try pledgeView(db, id: id, today: today) else {
+            return nil
+        }
+        return (view.pledge, view.status)
+    }
+
+    /// Writes a contribution the rule decided: the income account, the transaction, the
+    /// row and the entry.
+    static func persist(
+        _ contributing: PledgeSteps.Contributing, fund: Fund, by principal: Principal,
+        identifiers: any IdentifierSource, at now: Timestamp, in db: Database
+    ) throws -> ContributionView {
+        var opened: [Account] = []
+        _ = try ensureAccount(db, contributing.income, fund: fund, at: now, identifiers: identifiers, opened: &opened)
+        let (transaction, balances) = try insertTransaction(
+            contributing.transaction.checked(), id: TransactionID(bytes: identifiers.nextIdentifierBytes()),
+            at: now, in: db
+        )
+        let contribution = contributing.contribution
+        try db.execute(
+            sql: """
+                INSERT INTO contributions (id, member_id, fund_id, asset, amount, date, pledge_id, transaction_id,
+                created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                contribution.id.rawValue, contribution.memberID.rawValue, contribution.fundID.rawValue,
+                contribution.asset.rawValue, contribution.amount.minorUnits, contribution.date.description,
+                contribution.pledgeID?.rawValue, transaction.id.rawValue, now.description,
+            ]
+        )
+        try AuditLogWriter.append(
+            db, event: .fundAction(contributing.action(accountsOpened: opened, transaction: transaction)),
+            balances: balances, by: principal, at: now
+        )
+        return ContributionView(
+            contribution: contribution, transactionID: transaction.id, appliedToPledge: contributing.appliedToPledge
+        )
+    }
+
     public func contributions(filter: ContributionFilter, page: PageRequest) async throws -> Page<ContributionView> {
-        let after = try page.cursor.map { cursor in
-            guard cursor.fields.count == 2, cursor.fields[0] == "contribution", let seq = Int64(cursor.fields[1]) else { throw InvalidCursor() }
-            return seq
-        } ?? Int64(0)
+        let after =
+            try page.cursor.map { cursor in
+                guard cursor.fields.count == 2, cursor.fields[0] == "contribution", let seq = Int64(cursor.fields[1])
+                else { throw InvalidCursor() }
+                return seq
+            } ?? Int64(0)
         return try await pool.read { db in
             let rows = try Row.fetchAll(
                 db,
@@ -244,14 +238,19 @@ extension SQLiteLedgerStore {
                     AND (? IS NULL OR pledge_id = ?) AND date >= ? AND date <= ? ORDER BY seq LIMIT ?
                     """,
                 arguments: [
-                    after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID, filter.pledgeID, filter.pledgeID,
+                    after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID,
+                    filter.pledgeID, filter.pledgeID,
                     filter.from?.description ?? "", filter.to?.description ?? "9999-12-31", page.limit + 1,
                 ]
             )
             let views = try rows.prefix(page.limit).compactMap { row in
                 try ContributionID(try LedgerRows.text(row, "id")).flatMap { try Self.contributionView(db, id: $0) }
             }
-            let next = rows.count > page.limit ? try rows.prefix(page.limit).last.map { PageCursor(fields: ["contribution", String(try LedgerRows.integer($0, "seq"))]) } : nil
+            let next =
+                rows.count > page.limit
+                ? try rows.prefix(page.limit).last.map {
+                    PageCursor(fields: ["contribution", String(try LedgerRows.integer($0, "seq"))])
+                } : nil
             return Page(items: views, nextCursor: next)
         }
     }
@@ -267,7 +266,10 @@ extension SQLiteLedgerStore {
         guard let id = MemberID(memberID), let member = try memberView(db, id: id)?.member else {
             throw Rejection.unknownReference(field: "member_id", reference: memberID)
         }
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"), arguments: [fundID, fundID]) else {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"), arguments: [fundID, fundID])
+        else {
             throw Rejection.unknownReference(field: "fund_id", reference: fundID)
         }
         return (member, try fund(db, from: row))
@@ -275,7 +277,11 @@ extension SQLiteLedgerStore {
 
     /// The fund named by id or code, or `unknown_reference` on `fund_id`.
     static func fund(_ db: Database, reference: String) throws -> Fund {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"), arguments: [reference, reference]) else {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"),
+                arguments: [reference, reference])
+        else {
             throw Rejection.unknownReference(field: "fund_id", reference: reference)
         }
         return try fund(db, from: row)
@@ -289,91 +295,142 @@ extension SQLiteLedgerStore {
     /// `account_exists`: adopting it would let raw postings move a pledge's or a grant's
     /// balance behind the fund's back.
     static func ensureAccount(
-        _ db: Database, code: AccountCode, type: AccountType, asset: AssetCode?, constraint: BalanceConstraint?, fund: Fund,
+        _ db: Database, code: AccountCode, type: AccountType, asset: AssetCode?, constraint: BalanceConstraint?,
+        fund: Fund,
         at now: Timestamp, identifiers: any IdentifierSource, opened: inout [Account]
     ) throws -> AccountCode {
         if let existing = try LedgerRows.account(db, reference: .code(code))?.account {
-            guard existing.type == type, existing.allowedAssets == asset.map({ [$0] }), existing.constraint == constraint,
-                  existing.metadata == .object(["fund": .string(fund.id.rawValue)])
+            guard existing.type == type, existing.allowedAssets == asset.map({ [$0] }),
+                existing.constraint == constraint,
+                existing.metadata == .object(["fund": .string(fund.id.rawValue)])
             else { throw Rejection.accountExists(code: code) }
             return code
         }
         let account = Account(
-            id: AccountID(bytes: identifiers.nextIdentifierBytes()), code: code, type: type, allowedAssets: asset.map { [$0] },
-            constraint: constraint, metadata: .object(["fund": .string(fund.id.rawValue)]), createdAt: now, closedAt: nil
+            id: AccountID(bytes: identifiers.nextIdentifierBytes()), code: code, type: type,
+            allowedAssets: asset.map { [$0] },
+            constraint: constraint, metadata: .object(["fund": .string(fund.id.rawValue)]), createdAt: now,
+            closedAt: nil
         )
         try insert(account, in: db)
         opened.append(account)
         return code
     }
 
+    /// The account `plan` names, opened now (and added to `opened`) if it does not exist;
+    /// see `ensureAccount(_:code:type:asset:constraint:fund:at:identifiers:opened:)`.
+    static func ensureAccount(
+        _ db: Database, _ plan: FundAccountPlan, fund: Fund, at now: Timestamp, identifiers: any IdentifierSource,
+        opened: inout [Account]
+    ) throws -> AccountCode {
+        try ensureAccount(
+            db, code: plan.code, type: plan.type, asset: plan.asset, constraint: plan.constraint, fund: fund, at: now,
+            identifiers: identifiers, opened: &opened
+        )
+    }
+
     static func instalmentsJSON(_ pledge: Pledge) -> JSONValue {
-        .array(pledge.instalments.map { .object(["due_date": .string($0.dueDate.description), "amount": .integer($0.amount.minorUnits)]) })
+        .array(
+            pledge.instalments.map {
+                .object(["due_date": .string($0.dueDate.description), "amount": .integer($0.amount.minorUnits)])
+            })
     }
 
     static func pledgeView(_ db: Database, id: PledgeID, today: LocalDate) throws -> PledgeView? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM pledges WHERE id = ?"), arguments: [id.rawValue]) else { return nil }
-        guard let memberID = MemberID(try LedgerRows.text(row, "member_id")), let fundID = FundID(try LedgerRows.text(row, "fund_id")),
-              case .array(let parts)? = try? JSONParser.parse(Array(try LedgerRows.text(row, "instalments").utf8))
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM pledges WHERE id = ?"), arguments: [id.rawValue])
+        else { return nil }
+        guard let memberID = MemberID(try LedgerRows.text(row, "member_id")),
+            let fundID = FundID(try LedgerRows.text(row, "fund_id")),
+            case .array(let parts)? = try? JSONParser.parse(Array(try LedgerRows.text(row, "instalments").utf8))
         else { throw StorageError.corruptRow(table: "pledges", detail: "member, fund or instalments do not parse") }
         let instalments = try parts.map { part -> Pledge.Instalment in
-            guard case .object(let fields) = part, case .string(let date)? = fields["due_date"], let due = LocalDate(date),
-                  case .integer(let value)? = fields["amount"], let amount = Amount(minorUnits: value)
+            guard case .object(let fields) = part, case .string(let date)? = fields["due_date"],
+                let due = LocalDate(date),
+                case .integer(let value)? = fields["amount"], let amount = Amount(minorUnits: value)
             else { throw StorageError.corruptRow(table: "pledges", detail: "instalment does not parse") }
             return Pledge.Instalment(dueDate: due, amount: amount)
         }
-        guard !instalments.isEmpty, try LedgerRows.text(row, "due_date") == instalments[instalments.count - 1].dueDate.description else {
+        guard !instalments.isEmpty,
+            try LedgerRows.text(row, "due_date") == instalments[instalments.count - 1].dueDate.description
+        else {
             throw StorageError.corruptRow(table: "pledges", detail: "due_date is not the last instalment's date")
         }
         let pledge = Pledge(
-            id: id, memberID: memberID, fundID: fundID, asset: try LedgerRows.parse(row, "asset", table: "pledges", AssetCode.init),
+            id: id, memberID: memberID, fundID: fundID,
+            asset: try LedgerRows.parse(row, "asset", table: "pledges", AssetCode.init),
             amount: try LedgerRows.amount(row, "amount", table: "pledges"),
             date: try LedgerRows.parse(row, "date", table: "pledges", LocalDate.init), instalments: instalments,
             createdAt: try LedgerRows.parse(row, "created_at", table: "pledges", Timestamp.init)
         )
         // From the ledger: the receivable's postings, split by what moved them.
         let accountID = try LedgerRows.text(row, "account_id")
-        let cancellation = try Row.fetchOne(db.cachedStatement(sql: "SELECT transaction_id FROM pledge_cancellations WHERE pledge_id = ?"), arguments: [id.rawValue])
+        let cancellation = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT transaction_id FROM pledge_cancellations WHERE pledge_id = ?"),
+            arguments: [id.rawValue])
         let cancellationTransaction = try cancellation.map { try LedgerRows.text($0, "transaction_id") }
-        let movements = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT t.id AS transaction_id, p.amount FROM postings p
-            JOIN accounts a ON a.seq = p.account_seq JOIN transactions t ON t.seq = p.transaction_seq
-            WHERE a.id = ? AND p.amount < 0
-            """), arguments: [accountID])
+        let movements = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT t.id AS transaction_id, p.amount FROM postings p
+                    JOIN accounts a ON a.seq = p.account_seq JOIN transactions t ON t.seq = p.transaction_seq
+                    WHERE a.id = ? AND p.amount < 0
+                    """), arguments: [accountID])
         var paid: Int64 = 0
         var writtenOff: Int64 = 0
         for movement in movements {
             let amount = -(try LedgerRows.integer(movement, "amount"))
-            if try LedgerRows.text(movement, "transaction_id") == cancellationTransaction { writtenOff += amount } else { paid += amount }
+            if try LedgerRows.text(movement, "transaction_id") == cancellationTransaction {
+                writtenOff += amount
+            } else {
+                paid += amount
+            }
         }
-        let contributionIDs = try String.fetchAll(db.cachedStatement(sql: "SELECT transaction_id FROM contributions WHERE pledge_id = ? ORDER BY seq"), arguments: [id.rawValue])
+        let contributionIDs = try String.fetchAll(
+            db.cachedStatement(sql: "SELECT transaction_id FROM contributions WHERE pledge_id = ? ORDER BY seq"),
+            arguments: [id.rawValue])
         var transactions = [try LedgerRows.text(row, "transaction_id")] + contributionIDs
         if let cancellationTransaction { transactions.append(cancellationTransaction) }
         return PledgeView(
             pledge: pledge, status: PledgeStatus(pledge: pledge, paid: paid, writtenOff: writtenOff, today: today),
             transactionIDs: transactions.compactMap(TransactionID.init),
-            cancellationReason: try String.fetchOne(db.cachedStatement(sql: "SELECT reason FROM pledge_cancellations WHERE pledge_id = ?"), arguments: [id.rawValue])
+            cancellationReason: try String.fetchOne(
+                db.cachedStatement(sql: "SELECT reason FROM pledge_cancellations WHERE pledge_id = ?"),
+                arguments: [id.rawValue])
         )
     }
 
     static func contributionView(_ db: Database, id: ContributionID) throws -> ContributionView? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM contributions WHERE id = ?"), arguments: [id.rawValue]) else { return nil }
-        guard let memberID = MemberID(try LedgerRows.text(row, "member_id")), let fundID = FundID(try LedgerRows.text(row, "fund_id")),
-              let transactionID = TransactionID(try LedgerRows.text(row, "transaction_id"))
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM contributions WHERE id = ?"), arguments: [id.rawValue])
+        else { return nil }
+        guard let memberID = MemberID(try LedgerRows.text(row, "member_id")),
+            let fundID = FundID(try LedgerRows.text(row, "fund_id")),
+            let transactionID = TransactionID(try LedgerRows.text(row, "transaction_id"))
         else { throw StorageError.corruptRow(table: "contributions", detail: "ids do not parse") }
         let pledgeID = try row.decode(String?.self, forColumn: "pledge_id").flatMap(PledgeID.init)
         let contribution = Contribution(
-            id: id, memberID: memberID, fundID: fundID, asset: try LedgerRows.parse(row, "asset", table: "contributions", AssetCode.init),
+            id: id, memberID: memberID, fundID: fundID,
+            asset: try LedgerRows.parse(row, "asset", table: "contributions", AssetCode.init),
             amount: try LedgerRows.amount(row, "amount", table: "contributions"),
             date: try LedgerRows.parse(row, "date", table: "contributions", LocalDate.init), pledgeID: pledgeID,
             createdAt: try LedgerRows.parse(row, "created_at", table: "contributions", Timestamp.init)
         )
         var applied: Int64 = 0
-        if let pledgeID, let pledgeRow = try Row.fetchOne(db.cachedStatement(sql: "SELECT account_id FROM pledges WHERE id = ?"), arguments: [pledgeID.rawValue]) {
-            applied = -(try Int64.fetchOne(db.cachedStatement(sql: """
-                SELECT coalesce(sum(p.amount), 0) FROM postings p JOIN accounts a ON a.seq = p.account_seq
-                JOIN transactions t ON t.seq = p.transaction_seq WHERE a.id = ? AND t.id = ?
-                """), arguments: [try LedgerRows.text(pledgeRow, "account_id"), transactionID.rawValue]) ?? 0)
+        if let pledgeID,
+            let pledgeRow = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT account_id FROM pledges WHERE id = ?"), arguments: [pledgeID.rawValue])
+        {
+            applied =
+                -(try Int64.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT coalesce(sum(p.amount), 0) FROM postings p JOIN accounts a ON a.seq = p.account_seq
+                            JOIN transactions t ON t.seq = p.transaction_seq WHERE a.id = ? AND t.id = ?
+                            """), arguments: [try LedgerRows.text(pledgeRow, "account_id"), transactionID.rawValue])
+                ?? 0)
         }
         return ContributionView(contribution: contribution, transactionID: transactionID, appliedToPledge: applied)
     }
@@ -404,7 +461,10 @@ public struct PledgeFilter: Sendable, Equatable {
     public var from: LocalDate?
     public var to: LocalDate?
 
-    public init(memberID: String? = nil, fundID: String? = nil, state: PledgeStatus.State? = nil, from: LocalDate? = nil, to: LocalDate? = nil) {
+    public init(
+        memberID: String? = nil, fundID: String? = nil, state: PledgeStatus.State? = nil, from: LocalDate? = nil,
+        to: LocalDate? = nil
+    ) {
         self.memberID = memberID
         self.fundID = fundID
         self.state = state
@@ -421,7 +481,10 @@ public struct ContributionFilter: Sendable, Equatable {
     public var from: LocalDate?
     public var to: LocalDate?
 
-    public init(memberID: String? = nil, fundID: String? = nil, pledgeID: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil) {
+    public init(
+        memberID: String? = nil, fundID: String? = nil, pledgeID: String? = nil, from: LocalDate? = nil,
+        to: LocalDate? = nil
+    ) {
         self.memberID = memberID
         self.fundID = fundID
         self.pledgeID = pledgeID

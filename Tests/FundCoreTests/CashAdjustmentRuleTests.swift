@@ -19,13 +19,16 @@ import Testing
         cashAdjustmentApprovalAbove: [AssetCode("USD")!: Amount(minorUnits: 2_000)!], createdAt: at
     )
 
-    static func adjustment(_ amount: Int64, _ asset: String = "USD", by requester: Principal = treasurer) -> CashAdjustment {
+    static func adjustment(
+        _ amount: Int64, _ asset: String = "USD", by requester: Principal = treasurer
+    ) -> CashAdjustment {
         let asset = AssetCode(asset)!
         let amount = Amount(minorUnits: amount)!
         return CashAdjustment(
             id: CashAdjustmentID(bytes: Array(repeating: 2, count: 16)), fundID: fund.id, asset: asset, amount: amount,
             counterAccount: AccountCode("expenses:bank-fees")!, date: LocalDate("2026-11-30")!, reason: "Account fee",
-            needsApproval: CashAdjustment.needsApproval(amount: amount, asset: asset, in: fund), requestedBy: requester, requestedAt: at
+            needsApproval: CashAdjustment.needsApproval(amount: amount, asset: asset, in: fund), requestedBy: requester,
+            requestedAt: at
         )
     }
 
@@ -33,42 +36,53 @@ import Testing
         CashAdjustmentStep(kind: kind, principal: principal, at: at, transactionID: nil, reason: nil)
     }
 
-    @Test(arguments: [
-        // Into the fund's cash: allowed; out of it, or any movement of its other accounts: refused.
-        ("assets:health:cash:usd", 500, true),
-        ("assets:health:cash:usd", -500, false),
-        ("equity:health:conversion", 500, false),
-        ("equity:health:conversion", -500, false),
-        ("assets:health:pledges:mem_00000000000000000000000000000001:plg_00000000000000000000000000000001", 500, false),
-        ("income:health:contributions:mem_00000000000000000000000000000001", -500, false),
-        ("expenses:health:grants:beneficiaries", 500, false),
-        ("liabilities:health:grants-payable:beneficiaries", -500, false),
-        // A fund account with one segment more is not the cash account.
-        ("assets:health:cash:usd:extra", 500, false),
-    ] as [(String, Int64, Bool)])
+    @Test(
+        arguments: [
+            // Into the fund's cash: allowed; out of it, or any movement of its other accounts: refused.
+            ("assets:health:cash:usd", 500, true),
+            ("assets:health:cash:usd", -500, false),
+            ("equity:health:conversion", 500, false),
+            ("equity:health:conversion", -500, false),
+            (
+                "assets:health:pledges:mem_00000000000000000000000000000001:plg_00000000000000000000000000000001", 500,
+                false
+            ),
+            ("income:health:contributions:mem_00000000000000000000000000000001", -500, false),
+            ("expenses:health:grants:beneficiaries", 500, false),
+            ("liabilities:health:grants-payable:beneficiaries", -500, false),
+            // A fund account with one segment more is not the cash account.
+            ("assets:health:cash:usd:extra", 500, false),
+        ] as [(String, Int64, Bool)])
     func rawPostingsToAFundsAccounts(code: String, amount: Int64, allowed: Bool) {
-        #expect(FundChart.allowsRawPosting(toFundAccount: AccountCode(code)!, amount: Amount(minorUnits: amount)!) == allowed)
+        #expect(
+            FundChart.allowsRawPosting(toFundAccount: AccountCode(code)!, amount: Amount(minorUnits: amount)!)
+                == allowed)
     }
 
-    @Test(arguments: [
-        (2_000, "USD", false),   // at the limit: posts at once
-        (2_001, "USD", true),    // above it: waits
-        (1, "EUR", true),        // no limit for the asset: always waits
-    ] as [(Int64, String, Bool)])
+    @Test(
+        arguments: [
+            (2_000, "USD", false),  // at the limit: posts at once
+            (2_001, "USD", true),  // above it: waits
+            (1, "EUR", true),  // no limit for the asset: always waits
+        ] as [(Int64, String, Bool)])
     func theFundsLimitDecidesWhetherAnApproverIsNeeded(amount: Int64, asset: String, needsApproval: Bool) {
         let adjustment = Self.adjustment(amount, asset)
         #expect(adjustment.needsApproval == needsApproval)
         #expect(adjustment.state(after: []) == (needsApproval ? .requested : .posted))
     }
 
-    @Test(arguments: [
-        (500, 1_500, false),     // 15.00 already today + 5.00 = the limit: posts at once
-        (501, 1_500, true),      // one cent beyond the day's allowance: waits
-        (1, 2_000, true),        // the allowance is used up: even a cent waits
-    ] as [(Int64, Int64, Bool)])
-    func theLimitIsADailyAllowanceSoSmallRequestsCannotDrainTheCash(amount: Int64, postedToday: Int64, needsApproval: Bool) {
+    @Test(
+        arguments: [
+            (500, 1_500, false),  // 15.00 already today + 5.00 = the limit: posts at once
+            (501, 1_500, true),  // one cent beyond the day's allowance: waits
+            (1, 2_000, true),  // the allowance is used up: even a cent waits
+        ] as [(Int64, Int64, Bool)])
+    func theLimitIsADailyAllowanceSoSmallRequestsCannotDrainTheCash(
+        amount: Int64, postedToday: Int64, needsApproval: Bool
+    ) {
         let decision = CashAdjustment.needsApproval(
-            amount: Amount(minorUnits: amount)!, asset: AssetCode("USD")!, postedToday: Amount(minorUnits: postedToday)!, in: Self.fund
+            amount: Amount(minorUnits: amount)!, asset: AssetCode("USD")!,
+            postedToday: Amount(minorUnits: postedToday)!, in: Self.fund
         )
         #expect(decision == needsApproval)
     }
@@ -92,34 +106,66 @@ import Testing
             try atOnce.check(kind, by: Self.approver, after: [])
         }
         let waiting = Self.adjustment(50_000)
-        #expect(throws: Rejection.cashAdjustmentState(id: waiting.id.rawValue, state: "rejected", action: kind.rawValue)) {
+        #expect(
+            throws: Rejection.cashAdjustmentState(id: waiting.id.rawValue, state: "rejected", action: kind.rawValue)
+        ) {
             try waiting.check(kind, by: Self.approver, after: [Self.step(.reject)])
         }
-        #expect(throws: Rejection.cashAdjustmentState(id: waiting.id.rawValue, state: "posted", action: kind.rawValue)) {
+        #expect(throws: Rejection.cashAdjustmentState(id: waiting.id.rawValue, state: "posted", action: kind.rawValue))
+        {
             try waiting.check(kind, by: Self.approver, after: [Self.step(.approve)])
         }
     }
 
     @Test(arguments: [
-        (CashAdjustmentDraft(asset: "usd", amount: 100, counterAccount: "expenses:bank-fees", date: "2026-11-30", reason: "Fee"), "asset"),
-        (CashAdjustmentDraft(asset: "USD", amount: 0, counterAccount: "expenses:bank-fees", date: "2026-11-30", reason: "Fee"), "amount"),
-        (CashAdjustmentDraft(asset: "USD", amount: -100, counterAccount: "expenses:bank-fees", date: "2026-11-30", reason: "Fee"), "amount"),
-        (CashAdjustmentDraft(asset: "USD", amount: 100, counterAccount: "Expenses", date: "2026-11-30", reason: "Fee"), "counter_account"),
-        (CashAdjustmentDraft(asset: "USD", amount: 100, counterAccount: "expenses:bank-fees", date: "2026-02-30", reason: "Fee"), "date"),
-        (CashAdjustmentDraft(asset: "USD", amount: 100, counterAccount: "expenses:bank-fees", date: "2026-11-30", reason: ""), "reason"),
+        (
+            CashAdjustmentDraft(
+                asset: "usd", amount: 100, counterAccount: "expenses:bank-fees", date: "2026-11-30", reason: "Fee"),
+            "asset"
+        ),
+        (
+            CashAdjustmentDraft(
+                asset: "USD", amount: 0, counterAccount: "expenses:bank-fees", date: "2026-11-30", reason: "Fee"),
+            "amount"
+        ),
+        (
+            CashAdjustmentDraft(
+                asset: "USD", amount: -100, counterAccount: "expenses:bank-fees", date: "2026-11-30", reason: "Fee"),
+            "amount"
+        ),
+        (
+            CashAdjustmentDraft(
+                asset: "USD", amount: 100, counterAccount: "Expenses", date: "2026-11-30", reason: "Fee"),
+            "counter_account"
+        ),
+        (
+            CashAdjustmentDraft(
+                asset: "USD", amount: 100, counterAccount: "expenses:bank-fees", date: "2026-02-30", reason: "Fee"),
+            "date"
+        ),
+        (
+            CashAdjustmentDraft(
+                asset: "USD", amount: 100, counterAccount: "expenses:bank-fees", date: "2026-11-30", reason: ""),
+            "reason"
+        ),
     ])
     func aDraftNamesItsBadField(draft: CashAdjustmentDraft, field: String) {
         #expect(throws: Rejection.self) { try draft.checked() }
         do {
             _ = try draft.checked()
         } catch {
-            guard case .invalidFields(let problems) = error else { Issue.record("not invalid fields: \(error)"); return }
+            guard case .invalidFields(let problems) = error else {
+                Issue.record("not invalid fields: \(error)")
+                return
+            }
             #expect(problems.map(\.field) == [field])
         }
     }
 
     @Test func theLimitIsLoggedOnlyWhenSetSoOlderFundEntriesKeepTheirBytes() {
-        let plain = Fund(id: Self.fund.id, code: "health", name: "Health", assets: Self.fund.assets, twoApprovalsAbove: [:], createdAt: Self.at)
+        let plain = Fund(
+            id: Self.fund.id, code: "health", name: "Health", assets: Self.fund.assets, twoApprovalsAbove: [:],
+            createdAt: Self.at)
         guard case .object(let members) = plain.details, case .object(let limited) = Self.fund.details else {
             Issue.record("fund details are objects")
             return
@@ -129,11 +175,15 @@ import Testing
     }
 
     @Test func aFundsLimitMustNameItsAssetsAndStayInRange() {
-        let draft = FundDraft(code: "health", name: "Health", assets: ["USD"], cashAdjustmentApprovalAbove: ["EUR": 100, "USD": -1])
-        #expect(throws: Rejection.invalidFields([
-            FieldProblem(field: "cash_adjustment_approval_above.EUR", detail: "must name one of the fund's assets"),
-            FieldProblem(field: "cash_adjustment_approval_above.USD", detail: "must be between 0 and 9007199254740991"),
-        ])) {
+        let draft = FundDraft(
+            code: "health", name: "Health", assets: ["USD"], cashAdjustmentApprovalAbove: ["EUR": 100, "USD": -1])
+        #expect(
+            throws: Rejection.invalidFields([
+                FieldProblem(field: "cash_adjustment_approval_above.EUR", detail: "must name one of the fund's assets"),
+                FieldProblem(
+                    field: "cash_adjustment_approval_above.USD", detail: "must be between 0 and 9007199254740991"),
+            ])
+        ) {
             try draft.validated(id: Self.fund.id, at: Self.at)
         }
     }

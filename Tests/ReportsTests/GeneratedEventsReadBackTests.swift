@@ -60,11 +60,14 @@ import Testing
         #expect(documented.count >= 24, "\(documented.sorted())")
         // Each fund action the store writes names its kind as a literal `kind: "noun.verb"`
         // (or `"noun.\(…)"` for a step's past tense, whose kinds the generated logs show).
-        let sources = Self.root.appendingPathComponent("Sources/LedgerStorage")
+        // The fund steps' kinds live with their rules in FundCore/Steps.
         var literals: Set<String> = []
-        for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) where file.hasSuffix(".swift") {
-            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
-            for match in text.matches(of: /kind: "([a-z_]+\.[a-z_]+)"/) { literals.insert(String(match.output.1)) }
+        for folder in ["Sources/LedgerStorage", "Sources/FundCore/Steps"] {
+            let sources = Self.root.appendingPathComponent(folder)
+            for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) where file.hasSuffix(".swift") {
+                let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+                for match in text.matches(of: /kind: "([a-z_]+\.[a-z_]+)"/) { literals.insert(String(match.output.1)) }
+            }
         }
         #expect(literals.count >= 10, "\(literals.sorted())")
         #expect(literals.isSubset(of: documented), "undocumented kinds: \(literals.subtracting(documented).sorted())")
