@@ -170,7 +170,10 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "LedgerEngineTests", dependencies: ["LedgerEngine", "LedgerCore", "AuditLog"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "LedgerEngineTests", dependencies: ["LedgerEngine", "LedgerCore", "FundCore", "AuditLog"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "LedgerStorageTests",
             dependencies: [

@@ -18,7 +18,9 @@ public enum ReservedMetadata {
     /// none when `metadata` is absent or not an object.
     public static func problems(in metadata: JSONValue?, fieldPrefix: String = "") -> [FieldProblem] {
         guard case .object(let members)? = metadata else { return [] }
-        return keys.filter { members[$0] != nil }.map { FieldProblem(field: "\(fieldPrefix)metadata.\($0)", detail: detail) }
+        return keys.filter { members[$0] != nil }.map {
+            FieldProblem(field: "\(fieldPrefix)metadata.\($0)", detail: detail)
+        }
     }
 
     /// Throws `invalidFields` listing only the reserved keys present, when there are any.

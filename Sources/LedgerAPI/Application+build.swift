@@ -75,22 +75,7 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     // A server without its contract is a packaging fault: refuse to start, not to answer.
     _ = try OpenAPIDocument.bundled.get()
-    let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let keyPath = configuration.resolvedLogKeyPath
-    let (store, createdKey, applied) = try SQLiteLedgerStore.openSigned(
-        path: configuration.databasePath, keyPath: keyPath, origin: configuration.logOrigin, clock: clock,
-        identifiers: identifiers, logger: logger
-    )
-    if let createdKey {
-        logger.notice(
-            "created the log signing key", metadata: ["path": "\(keyPath)", "verifier_key": "\(createdKey.verifierKey)"]
-        )
-    }
-    logger.info("audit log verifier key \(store.logVerifierKey)")
-    if !applied.isEmpty {
-        logger.info("migrated database", metadata: ["migrations": "\(applied.joined(separator: ","))"])
-    }
+    let store = try openStore(configuration: configuration, clock: clock, identifiers: identifiers, logger: logger)
     try await ensureFirstAdminKey(
         store: store, configuration: configuration, logger: logger, onFirstAdminToken: onFirstAdminToken
     )
@@ -107,23 +92,7 @@ public func buildApplication(
     // application owns info, so the framework's logger starts at notice.
     var frameworkLogger = logger
     frameworkLogger.logLevel = max(logger.logLevel, .notice)
-    // A connection that sends nothing for this long is closed: slow or stalled clients
-    // cannot hold the server's connections.
-    var server = HTTPServerBuilder.http1(
-        configuration: HTTP1Channel.Configuration(
-            idleTimeout: TimeAmount.seconds(Int64(configuration.limits.requestTimeoutSeconds))
-        )
-    )
-    try configuration.checkTLS()
-    if let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath {
-        let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
-        let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
-        let tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)
-        )
-        server = try .tls(server, tlsConfiguration: tls)
-        logger.info("TLS on: HTTPS only", metadata: ["certificate": "\(certificatePath)"])
-    }
+    let server = try httpServer(configuration: configuration, logger: logger)
     return Application(
         router: router,
         server: server,
@@ -155,6 +124,55 @@ public func buildApplication(
         },
         logger: frameworkLogger
     )
+}
+
+/// Opens the database with its signing key checked (creating both on first start) and
+/// logs the verifier key and any migrations applied.
+func openStore(
+    configuration: LedgerApplication.ServerConfiguration, clock: any LedgerClock, identifiers: any IdentifierSource,
+    logger: Logger
+) throws -> SQLiteLedgerStore {
+    let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let keyPath = configuration.resolvedLogKeyPath
+    let (store, createdKey, applied) = try SQLiteLedgerStore.openSigned(
+        path: configuration.databasePath, keyPath: keyPath, origin: configuration.logOrigin, clock: clock,
+        identifiers: identifiers, logger: logger
+    )
+    if let createdKey {
+        logger.notice(
+            "created the log signing key", metadata: ["path": "\(keyPath)", "verifier_key": "\(createdKey.verifierKey)"]
+        )
+    }
+    logger.info("audit log verifier key \(store.logVerifierKey)")
+    if !applied.isEmpty {
+        logger.info("migrated database", metadata: ["migrations": "\(applied.joined(separator: ","))"])
+    }
+    return store
+}
+
+/// The HTTP/1 server, with TLS when a certificate and key are configured.
+func httpServer(
+    configuration: LedgerApplication.ServerConfiguration, logger: Logger
+) throws -> HTTPServerBuilder {
+    // A connection that sends nothing for this long is closed: slow or stalled clients
+    // cannot hold the server's connections.
+    var server = HTTPServerBuilder.http1(
+        configuration: HTTP1Channel.Configuration(
+            idleTimeout: TimeAmount.seconds(Int64(configuration.limits.requestTimeoutSeconds))
+        )
+    )
+    try configuration.checkTLS()
+    if let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
+        let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)
+        )
+        server = try .tls(server, tlsConfiguration: tls)
+        logger.info("TLS on: HTTPS only", metadata: ["certificate": "\(certificatePath)"])
+    }
+    return server
 }
 
 /// Keeps the store open while the server runs and closes it cleanly afterwards.

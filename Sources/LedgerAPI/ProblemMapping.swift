@@ -1,5 +1,6 @@
 import Hummingbird
 public import LedgerCore
+import LedgerApplication
 import LedgerStorage
 import NIOCore
 import Reports

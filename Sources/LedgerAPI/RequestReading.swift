@@ -13,7 +13,9 @@ public enum RequestReading {
     ///
     /// A non-empty body must be declared as JSON (415 otherwise); an empty body is
     /// allowed only when `allowsEmpty` (actions such as close and reverse).
-    public static func body(of request: Request, limits: RequestLimits, allowsEmpty: Bool = false) async throws -> [UInt8] {
+    public static func body(
+        of request: Request, limits: RequestLimits, allowsEmpty: Bool = false
+    ) async throws -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limits.bodyBytesMax {
             throw Problem.bodyTooLarge(limits.bodyBytesMax)
         }

@@ -11,9 +11,9 @@ public import LedgerCore
 /// business rule violations (nothing was written) and other errors for infrastructure
 /// failures.
 ///
-/// Split by role (`LedgerWrites`, `LedgerReads`, `FundSteps`, `FundReads`, `KeyStore`,
+/// Split by role (`LedgerWrites`, `LedgerReads`, `FundWrites`, `FundReads`, `KeyStore`,
 /// `LogReads`) so a caller that only reads names only what it uses.
-public protocol LedgerStore: LedgerWrites, LedgerReads, FundSteps, FundReads, KeyStore, LogReads {}
+public protocol LedgerStore: LedgerWrites, LedgerReads, FundWrites, FundReads, KeyStore, LogReads {}
 
 /// The ledger's named writes: each one atomic (one database transaction, with its log
 /// entry) and durable before it returns; a refusal is a `Rejection` and nothing was written.
@@ -90,7 +90,7 @@ public protocol LedgerReads: Sendable {
 
 /// The fund's steps (members, funds, pledges, contributions, disbursements, cash
 /// adjustments, conversions, rates): each one write, atomic and durable, logged as a fund event.
-public protocol FundSteps: Sendable {
+public protocol FundWrites: Sendable {
     /// Registers a member; private data is kept apart and committed to in the log.
     func registerMember(
         _ draft: MemberDraft, by principal: Principal, idempotency: Idempotency<MemberView>?

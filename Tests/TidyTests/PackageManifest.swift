@@ -37,7 +37,9 @@ struct PackageManifest {
             let arguments = Array(tokens[(index + 3)..<close])
             guard let name = Self.string(after: "name", in: arguments) else { continue }
             let isTest = tokens[index + 1].text == "testTarget"
-            let path = Self.string(after: "path", in: arguments) ?? (isTest ? "Tests/" : "Sources/") + name
+            var path = Self.string(after: "path", in: arguments) ?? (isTest ? "Tests/" : "Sources/") + name
+            // A target rooted at the package (to bundle files from schema/) names its code in `sources:`.
+            if path == ".", let sources = Self.firstString(inArrayAfter: "sources", in: arguments) { path = sources }
             let dependencies = Self.dependencies(in: arguments)
             targets.append(Target(name: name, isTest: isTest, path: path, dependencies: dependencies))
         }
@@ -55,6 +57,15 @@ struct PackageManifest {
                 arguments[index + 2].kind == .string {
                 return unquoted(arguments[index + 2].text)
             }
+        }
+        return nil
+    }
+
+    /// The first string of the `label: [...]` array among the call's own arguments.
+    static func firstString(inArrayAfter label: String, in arguments: [SourceToken]) -> String? {
+        for index in arguments.indices.dropLast(3)
+        where arguments[index].text == label && arguments[index + 1].text == ":" && arguments[index + 2].text == "[" {
+            return arguments[index + 3].kind == .string ? unquoted(arguments[index + 3].text) : nil
         }
         return nil
     }
