@@ -45,6 +45,8 @@ public final class GroupCommitter<Runner: WriteTransactionRunner>: Sendable {
 
     /// One request: its work inside the transaction, and how to answer it afterwards.
     private struct Job: Sendable {
+        /// Whether the job runs in a savepoint of its own (see `submit`).
+        let isIsolated: Bool
         let run: @Sendable (Runner.Statements, Timestamp) throws -> Void
         let finish: @Sendable (Result<Void, any Error>) -> Void
     }
@@ -57,12 +59,20 @@ public final class GroupCommitter<Runner: WriteTransactionRunner>: Sendable {
     /// Runs `body` in the next group's transaction (in its own savepoint) and returns its
     /// value once the group is durable; throws what `body` threw (its savepoint rolled
     /// back), or the commit's own failure.
+    ///
+    /// `isolated: false` is for a job that isolates its own parts (a non-atomic batch puts
+    /// each item in a savepoint and keeps every rejection inside it): it runs without a
+    /// savepoint of its own, because on SQLite a savepoint held open around many nested ones
+    /// keeps the statement journal growing until it is released (a batch of 1,000 ran at half
+    /// speed). Anything such a job throws fails its whole group, neighbours included.
     public func submit<Value: Sendable>(
+        isolated: Bool = true,
         _ body: @escaping @Sendable (Runner.Statements, Timestamp) throws -> Value
     ) async throws -> Value {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
             let box = Box<Value>()
             let job = Job(
+                isIsolated: isolated,
                 run: { statements, now in box.value = try body(statements, now) },
                 finish: { result in
                     switch result {
@@ -119,7 +129,7 @@ public final class GroupCommitter<Runner: WriteTransactionRunner>: Sendable {
         let bodyEnded = Box<ContinuousClock.Instant>()
         do {
             let outcomes = try await runner.inWriteTransaction { statements -> [Result<Void, any Error>] in
-                let outcomes = Self.run(jobs, in: statements, clock: clock)
+                let outcomes = try Self.run(jobs, in: statements, clock: clock)
                 // One checkpoint over the group's entries (none if nothing was appended:
                 // the checkpoint of that size exists already and is kept).
                 try LogAppender(statements).signCheckpoint(statements, at: clock.now(), signer: signer)
@@ -137,13 +147,19 @@ public final class GroupCommitter<Runner: WriteTransactionRunner>: Sendable {
         ))
     }
 
-    /// Runs each job in its own savepoint: a job that throws is rolled back alone.
+    /// Runs each isolated job in its own savepoint: a job that throws is rolled back alone.
+    /// A job that isolates its own parts runs bare; what it throws fails the group.
     private static func run(
         _ jobs: [Job], in statements: Runner.Statements, clock: any LedgerClock
-    ) -> [Result<Void, any Error>] {
+    ) throws -> [Result<Void, any Error>] {
         var outcomes: [Result<Void, any Error>] = []
         outcomes.reserveCapacity(jobs.count)
         for job in jobs {
+            guard job.isIsolated else {
+                try job.run(statements, clock.now())
+                outcomes.append(.success(()))
+                continue
+            }
             do {
                 try statements.inSavepoint { try job.run(statements, clock.now()) }
                 outcomes.append(.success(()))

@@ -28,7 +28,11 @@ extension SQLiteLedgerStore {
             items: zip(checked, items).map { ($0, $1.idempotency) }, atomic: atomic, principal: principal,
             identifiers: identifiers, accountMemo: accountMemo
         )
-        return try await committer.submit { statements, now in try batch.record(in: statements, at: now) }
+        // Atomic: the job's savepoint covers every item (a rejection rolls back the batch).
+        // Otherwise each item is its own savepoint, directly in the group's transaction.
+        return try await committer.submit(isolated: atomic) { statements, now in
+            try batch.record(in: statements, at: now)
+        }
     }
 
     /// One batch as a group-commit job: its checked items and how to record them.
@@ -65,19 +69,21 @@ extension SQLiteLedgerStore {
             _ draft: CheckedTransactionDraft, index: Int, idempotency: Idempotency<LedgerTransaction>?,
             in statements: SQLiteStatements, at now: Timestamp, log: inout AuditLogWriter, lookups: inout BatchLookups
         ) throws -> BatchItemOutcome {
-            do {
-                return try statements.inSavepoint {
-                    let outcome = try SQLiteLedgerStore.guarded(statements, idempotency, at: now) {
-                        try SQLiteLedgerStore.record(
-                            draft, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), by: principal, at: now,
-                            in: statements.db, log: &log, lookups: &lookups
-                        )
-                    }
-                    switch outcome {
-                    case .applied(let transaction): return BatchItemOutcome.applied(transaction)
-                    case .replayed(let stored): return BatchItemOutcome.replayed(stored)
-                    }
+            func write() throws -> BatchItemOutcome {
+                let outcome = try SQLiteLedgerStore.guarded(statements, idempotency, at: now) {
+                    try SQLiteLedgerStore.record(
+                        draft, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), by: principal, at: now,
+                        in: statements.db, log: &log, lookups: &lookups
+                    )
                 }
+                switch outcome {
+                case .applied(let transaction): return .applied(transaction)
+                case .replayed(let stored): return .replayed(stored)
+                }
+            }
+            do {
+                // Atomic items need no savepoint of their own: the job's covers them all.
+                return atomic ? try write() : try statements.inSavepoint(write)
             } catch let rejection as Rejection {
                 if atomic { throw BatchRejection(index: index, rejection: rejection) }
                 return .rejected(rejection)
