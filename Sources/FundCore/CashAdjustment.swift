@@ -56,16 +56,6 @@ public struct CashAdjustment: Hashable, Sendable {
         return overflow || total > limit.minorUnits
     }
 
-    /// The request as the audit log records it.
-    public var details: JSONValue {
-        .object([
-            "id": .string(id.rawValue), "fund_id": .string(fundID.rawValue), "asset": .string(asset.rawValue),
-            "amount": .integer(amount.minorUnits), "counter_account": .string(counterAccount.rawValue),
-            "date": .string(date.description), "reason": .string(reason), "needs_approval": .bool(needsApproval),
-            "requested_at": .string(requestedAt.description),
-        ])
-    }
-
     /// Where an adjustment stands.
     public enum State: String, Sendable, CaseIterable {
         case requested, posted, rejected

@@ -27,14 +27,6 @@ public struct Contribution: Hashable, Sendable {
         self.createdAt = createdAt
     }
 
-    /// The contribution as the audit log records it.
-    public var details: JSONValue {
-        .object([
-            "id": .string(id.rawValue), "member_id": .string(memberID.rawValue), "fund_id": .string(fundID.rawValue),
-            "asset": .string(asset.rawValue), "amount": .integer(amount.minorUnits), "date": .string(date.description),
-            "pledge_id": pledgeID.map { .string($0.rawValue) } ?? .null, "created_at": .string(createdAt.description),
-        ])
-    }
 }
 
 /// Identifies a contribution, `ctb_` + 32 hex digits.

@@ -26,16 +26,6 @@ public struct Conversion: Hashable, Sendable {
         self.createdAt = createdAt
     }
 
-    /// The conversion as the audit log records it.
-    public var details: JSONValue {
-        .object([
-            "id": .string(id), "fund_id": .string(fundID.rawValue), "from_asset": .string(fromAsset.rawValue),
-            "from_amount": .integer(fromAmount.minorUnits), "to_asset": .string(toAsset.rawValue),
-            "to_amount": .integer(toAmount.minorUnits), "date": .string(date.description),
-            "created_at": .string(createdAt.description),
-        ])
-    }
-
     /// Checks a conversion request's fields.
     public static func check(
         fromAsset: String, fromAmount: Int64, toAsset: String, toAmount: Int64, date: String
@@ -76,21 +66,15 @@ public struct ExchangeRate: Hashable, Sendable {
     public let rate: DecimalRate
     public let recordedAt: Timestamp
 
+    /// The rate's key, `BASE/QUOTE@date`: one rate per pair and day (a later one replaces it).
+    public var key: String { "\(base)/\(quote)@\(date)" }
+
     public init(base: AssetCode, quote: AssetCode, date: LocalDate, rate: DecimalRate, recordedAt: Timestamp) {
         self.base = base
         self.quote = quote
         self.date = date
         self.rate = rate
         self.recordedAt = recordedAt
-    }
-
-    /// The rate as the audit log records it.
-    public var details: JSONValue {
-        .object([
-            "id": .string("\(base)/\(quote)@\(date)"), "base": .string(base.rawValue), "quote": .string(quote.rawValue),
-            "date": .string(date.description), "rate": .string(rate.description),
-            "recorded_at": .string(recordedAt.description),
-        ])
     }
 
     /// Checks a rate request: distinct codes, a date, and a positive plain decimal of at

@@ -64,23 +64,6 @@ public struct Disbursement: Hashable, Sendable {
         return amount > threshold ? 2 : 1
     }
 
-    /// The request as the audit log records it: a private beneficiary name only as its
-    /// commitment (`beneficiary` null); older requests as they were, name in clear.
-    public var details: JSONValue {
-        var members: [String: JSONValue] = [
-            "id": .string(id.rawValue), "fund_id": .string(fundID.rawValue),
-            "member_id": recipient.memberID.map { .string($0.rawValue) } ?? .null,
-            "beneficiary": recipient.beneficiary.map(JSONValue.string) ?? .null,
-            "asset": .string(asset.rawValue), "amount": .integer(amount.minorUnits), "purpose": .string(purpose),
-            "requested_at": .string(requestedAt.description),
-        ]
-        if let beneficiaryCommitment {
-            members["beneficiary"] = .null
-            members["beneficiary_commitment"] = .string(beneficiaryCommitment)
-        }
-        return .object(members)
-    }
-
     /// Where the disbursement stands.
     public enum State: String, Sendable, CaseIterable {
         case requested, approved, paid, rejected, cancelled

@@ -39,8 +39,8 @@ extension FourEyes {
 
         /// The fund steps that wait for approval, and their approvals (a cash adjustment
         /// posted at once within the fund's allowance has no approval to check).
-        static let requestKinds: Set<String> = ["disbursement.requested", "cash_adjustment.requested"]
-        static let approvalKinds: Set<String> = ["disbursement.approved", "cash_adjustment.approved"]
+        static let requestKinds: Set<LogEntryKind> = [.disbursementRequested, .cashAdjustmentRequested]
+        static let approvalKinds: Set<LogEntryKind> = [.disbursementApproved, .cashAdjustmentApproved]
 
         public init() {}
 

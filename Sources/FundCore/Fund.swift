@@ -32,26 +32,6 @@ public struct Fund: Hashable, Sendable {
 
     /// The fund's chart of accounts (see docs/fund-chart.md for why it is shaped so).
     public var chart: FundChart { FundChart(fundCode: code) }
-
-    /// The fund as the audit log records it. The cash-adjustment limit is written only
-    /// when set, so the entries of funds created before it existed keep their bytes.
-    public var details: JSONValue {
-        var members: [String: JSONValue] = [
-            "id": .string(id.rawValue), "code": .string(code), "name": .string(name),
-            "assets": .array(assets.map { .string($0.rawValue) }),
-            "two_approvals_above": Self.amounts(twoApprovalsAbove),
-            "created_at": .string(createdAt.description),
-        ]
-        if !cashAdjustmentApprovalAbove.isEmpty {
-            members["cash_adjustment_approval_above"] = Self.amounts(cashAdjustmentApprovalAbove)
-        }
-        return .object(members)
-    }
-
-    private static func amounts(_ values: [AssetCode: Amount]) -> JSONValue {
-        .object(
-            Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, JSONValue.integer($0.value.minorUnits)) }))
-    }
 }
 
 /// Identifies a fund, `fnd_` + 32 hex digits.

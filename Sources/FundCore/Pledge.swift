@@ -60,19 +60,6 @@ public struct Pledge: Hashable, Sendable {
         return code
     }
 
-    /// The pledge as the audit log records it.
-    public var details: JSONValue {
-        .object([
-            "id": .string(id.rawValue), "member_id": .string(memberID.rawValue), "fund_id": .string(fundID.rawValue),
-            "asset": .string(asset.rawValue), "amount": .integer(amount.minorUnits), "date": .string(date.description),
-            "due_date": .string(dueDate.description),
-            "instalments": .array(
-                instalments.map {
-                    .object(["due_date": .string($0.dueDate.description), "amount": .integer($0.amount.minorUnits)])
-                }),
-            "created_at": .string(createdAt.description),
-        ])
-    }
 }
 
 /// Identifies a pledge, `plg_` + 32 hex digits.

@@ -10,7 +10,7 @@ public struct LedgerReplay: Sendable {
     /// Recorded transactions, with the id of their reversal once one is recorded.
     public private(set) var transactions: [TransactionID: TransactionID?] = [:]
     /// How many fund actions of each kind were replayed.
-    public private(set) var fundActions: [String: Int] = [:]
+    public private(set) var fundActions: [LogEntryKind: Int] = [:]
     /// API keys by id, with their revocation once recorded.
     public private(set) var keys: [String: APIKey] = [:]
     private var accountCodes: Set<AccountCode> = []
@@ -44,7 +44,8 @@ public struct LedgerReplay: Sendable {
             }
             accounts[account.id] = Account(
                 id: account.id, code: account.code, type: account.type, allowedAssets: account.allowedAssets,
-                constraint: account.constraint, metadata: account.metadata, createdAt: account.createdAt, closedAt: closing.closedAt
+                constraint: account.constraint, metadata: account.metadata, createdAt: account.createdAt,
+                closedAt: closing.closedAt
             )
             return []
         case .transactionRecorded(let transaction):
@@ -61,22 +62,29 @@ public struct LedgerReplay: Sendable {
             keys[key.id] = key
             return []
         case .keyRevoked(let key):
-            guard let known = keys[key.id], known.revokedAt == nil else { throw .violation("revoking unknown or revoked key \(key.id)") }
+            guard let known = keys[key.id], known.revokedAt == nil else {
+                throw .violation("revoking unknown or revoked key \(key.id)")
+            }
             keys[key.id] = key
             return []
         }
     }
 
     private mutating func applyTransaction(_ transaction: LedgerTransaction) throws(ReplayError) -> [BalanceSnapshot] {
-        guard transactions[transaction.id] == nil else { throw .violation("transaction \(transaction.id) recorded twice") }
+        guard transactions[transaction.id] == nil else {
+            throw .violation("transaction \(transaction.id) recorded twice")
+        }
         var sums: [AssetCode: Int64] = [:]
         for posting in transaction.postings {
             guard let account = accounts[posting.accountID], account.code == posting.accountCode else {
                 throw .violation("transaction \(transaction.id) posts to unknown account \(posting.accountCode)")
             }
-            guard !account.isClosed else { throw .violation("transaction \(transaction.id) posts to closed account \(account.code)") }
+            guard !account.isClosed else {
+                throw .violation("transaction \(transaction.id) posts to closed account \(account.code)")
+            }
             guard assets[posting.asset] != nil, account.allows(posting.asset) else {
-                throw .violation("transaction \(transaction.id) posts \(posting.asset) to \(account.code), which does not take it")
+                throw .violation(
+                    "transaction \(transaction.id) posts \(posting.asset) to \(account.code), which does not take it")
             }
             sums[posting.asset, default: 0] &+= posting.amount.minorUnits
         }

@@ -19,7 +19,10 @@ public struct LogEntry: Hashable, Sendable {
     /// Who made the change (key id and name, never a token).
     public let principal: Principal
 
-    public init(index: Int64, recordedAt: Timestamp, event: LedgerEvent, previousHash: String?, balances: [BalanceSnapshot], principal: Principal) {
+    public init(
+        index: Int64, recordedAt: Timestamp, event: LedgerEvent, previousHash: String?, balances: [BalanceSnapshot],
+        principal: Principal
+    ) {
         precondition(index >= 0, "log indices start at 0")
         precondition((index == 0) == (previousHash == nil), "only the first entry has no predecessor")
         self.index = index
@@ -36,16 +39,19 @@ public struct LogEntry: Hashable, Sendable {
             "version": .integer(Self.formatVersion),
             "index": .integer(index),
             "recorded_at": .string(recordedAt.description),
-            "kind": .string(event.kind),
+            "kind": .string(event.kind.rawValue),
             "payload": event.payload,
             "previous_hash": previousHash.map(JSONValue.string) ?? .null,
             "principal": principal.json,
-            "balances": .array(balances.map { snapshot in
-                .object([
-                    "account_id": .string(snapshot.key.accountID.rawValue), "account": .string(snapshot.accountCode.rawValue),
-                    "asset": .string(snapshot.key.asset.rawValue), "balance": .integer(snapshot.balance.minorUnits),
-                ])
-            }),
+            "balances": .array(
+                balances.map { snapshot in
+                    .object([
+                        "account_id": .string(snapshot.key.accountID.rawValue),
+                        "account": .string(snapshot.accountCode.rawValue),
+                        "asset": .string(snapshot.key.asset.rawValue),
+                        "balance": .integer(snapshot.balance.minorUnits),
+                    ])
+                }),
         ])
     }
 
@@ -55,22 +61,31 @@ public struct LogEntry: Hashable, Sendable {
     /// Reads an entry from its JSON; throws unless every field has the recorded form.
     public init(json: JSONValue) throws(LogEntryError) {
         let fields = try JSONFields(json, context: "entry")
-        guard try fields.integer("version") == Self.formatVersion else { throw .malformed("entry: unknown format version") }
+        guard try fields.integer("version") == Self.formatVersion else {
+            throw .malformed("entry: unknown format version")
+        }
         guard let payload = fields.members["payload"] else { throw .malformed("entry: payload missing") }
         let index = try fields.integer("index")
         let previousHash = try fields.optionalString("previous_hash")
-        guard index >= 0, (index == 0) == (previousHash == nil) else { throw .malformed("entry: index and previous_hash disagree") }
+        guard index >= 0, (index == 0) == (previousHash == nil) else {
+            throw .malformed("entry: index and previous_hash disagree")
+        }
         let balances = try (fields.optionalArray("balances") ?? []).map { value throws(LogEntryError) in
             let balance = try JSONFields(value, context: "entry balance")
-            guard let accountID = AccountID(try balance.string("account_id")), let code = AccountCode(try balance.string("account")),
-                  let asset = AssetCode(try balance.string("asset")), let amount = Amount(minorUnits: try balance.integer("balance"))
+            guard let accountID = AccountID(try balance.string("account_id")),
+                let code = AccountCode(try balance.string("account")),
+                let asset = AssetCode(try balance.string("asset")),
+                let amount = Amount(minorUnits: try balance.integer("balance"))
             else { throw .malformed("entry: invalid balance") }
-            return BalanceSnapshot(key: BalanceKey(accountID: accountID, asset: asset), accountCode: code, balance: amount)
+            return BalanceSnapshot(
+                key: BalanceKey(accountID: accountID, asset: asset), accountCode: code, balance: amount)
         }
         guard let principal = fields.members["principal"] else { throw .malformed("entry: principal missing") }
+        let kindText = try fields.string("kind")
+        guard let kind = LogEntryKind(rawValue: kindText) else { throw .malformed("unknown entry kind \(kindText)") }
         self.init(
             index: index, recordedAt: try fields.timestamp("recorded_at"),
-            event: try LedgerEvent(kind: try fields.string("kind"), payload: payload),
+            event: try LedgerEvent(kind: kind, payload: payload),
             previousHash: previousHash, balances: balances, principal: try Principal(json: principal)
         )
     }

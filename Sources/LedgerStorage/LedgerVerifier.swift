@@ -55,114 +55,166 @@ public struct LedgerVerifier {
         defer { try? queue.close() }
         return try queue.read { db in
             let total = try SQLiteMerkleNodes(db: db).currentTreeSize()
-            let checkpointRows = try Row.fetchAll(db.cachedStatement(sql: "SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size"))
+            let checkpointRows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size"))
             var sizes = Set(try checkpointRows.map { try LedgerRows.integer($0, "tree_size") })
-            var saved: Checkpoint?
-            if let savedCheckpoint {
-                do {
-                    saved = try Checkpoint(parsing: try SignedNote.open(savedCheckpoint, verifiers: verifiers).text)
-                } catch {
-                    throw AuditFailure(index: nil, detail: "the saved checkpoint does not verify with the given key: \(error)")
-                }
-                if let saved { sizes.insert(saved.treeSize) }
-            }
+            let saved = try savedCheckpoint.map(openSaved)
+            if let saved { sizes.insert(saved.treeSize) }
             var auditor = LogAuditor(rootSizes: sizes)
-            var transactionCount = 0
-
-            var stream = try TransactionStream(db)
-            // Entries are parsed and hashed by two threads, chunk by chunk in turn, ahead of
-            // the checks that need everything before them (the chain, the replay, the
-            // tables), which run here and take the chunks back in order.
-            let pipes = (0..<Self.parsingThreads).map { _ in EntryPipe() }
-            let path = self.path
-            for (worker, pipe) in pipes.enumerated() {
-                Thread { Self.parseEntries(path: path, below: total, worker: worker, into: pipe) }.start()
-            }
-            defer { for pipe in pipes { pipe.close() } }
-            var chunk = 0
-            reading: while true {
-                let parsedEntries: [LogAuditor.ParsedEntry]
-                let failure: (any Error)?
-                switch pipes[chunk % pipes.count].take() {
-                case .chunk(let entries, let error): (parsedEntries, failure) = (entries, error)
-                case .end: break reading
-                }
-                let pipe = pipes[chunk % pipes.count]
-                chunk += 1
-                // Handed back once checked, so the thread that built the entries frees
-                // them: freeing across threads contends on the allocator's arena lock.
-                defer { pipe.giveBack(parsedEntries) }
-                for parsed in parsedEntries {
-                    let index = parsed.index
-                    let entry = parsed.entry
-                    let before = auditor.frontier
-                    try auditor.accept(parsed)
-                    try Self.checkNodes(db, before: before, leafHash: parsed.leafHash)
-                    var logged: LedgerTransaction?
-                    switch entry.event {
-                    case .transactionRecorded(let transaction): logged = transaction
-                    case .fundAction(let action):
-                        for account in action.accountsOpened {
-                            try Self.compareWithTables(db, entry: LogEntry(
-                                index: entry.index, recordedAt: entry.recordedAt, event: .accountOpened(account),
-                                previousHash: entry.previousHash, balances: [], principal: entry.principal
-                            ))
-                        }
-                        logged = action.transaction
-                        try Self.compareDomainRows(db, action: action, index: entry.index)
-                    default: try Self.compareWithTables(db, entry: entry)
-                    }
-                    if let transaction = logged {
-                        // Transactions are stored in log order: compare by walking both in step.
-                        transactionCount += 1
-                        guard let stored = try stream.next(), ExactText.same(stored, transaction) else {
-                            throw AuditFailure(index: entry.index, detail: "transaction \(transaction.id) in the tables differs from the log")
-                        }
-                    }
-                    if index % progressInterval == progressInterval - 1 { progress(index + 1, total) }
-                }
-                // The chunk's entries before a bad one were checked first, in order.
-                if let failure { throw failure }
-            }
+            let transactionCount = try checkEntries(
+                db, total: total, auditor: &auditor, progressInterval: progressInterval, progress: progress
+            )
             progress(auditor.treeSize, total)
-
-            // Signatures are checked on every core (one checkpoint per commit: as many as
-            // entries in a book written one request at a time); roots here, in order.
-            let notes = try checkpointRows.map { (size: try LedgerRows.integer($0, "tree_size"), note: try LedgerRows.text($0, "note")) }
-            let opened = LockedResults<Result<Checkpoint, AuditFailure>>(count: notes.count)
-            let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-            let verifiers = self.verifiers
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for position in stride(from: worker, to: notes.count, by: workers) {
-                    opened.set(position, Result { () throws(AuditFailure) in try LogAuditor.open(checkpointNote: notes[position].note, verifiers: verifiers) })
-                }
-            }
-            for (position, stored) in notes.enumerated() {
-                guard let result = opened.value(position) else { preconditionFailure("every checkpoint was opened") }
-                let checkpoint = try auditor.checkRoot(of: try result.get())
-                guard checkpoint.treeSize == stored.size else {
-                    throw AuditFailure(index: nil, detail: "the checkpoint stored for tree size \(stored.size) signs size \(checkpoint.treeSize)")
-                }
-            }
-            if let saved {
-                guard saved.treeSize <= auditor.treeSize else {
-                    throw AuditFailure(index: auditor.treeSize, detail: "the saved checkpoint covers \(saved.treeSize) entries; the log now has \(auditor.treeSize): entries were removed")
-                }
-                guard auditor.roots[saved.treeSize] == saved.rootHash else {
-                    throw AuditFailure(index: nil, detail: "the log is not consistent with the saved checkpoint at size \(saved.treeSize): history was rewritten")
-                }
-            }
-            let storedNodes = try Int64.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM log_nodes")) ?? 0
-            let expectedNodes = Self.interiorNodeCount(treeSize: auditor.treeSize)
-            guard storedNodes == expectedNodes else {
-                throw AuditFailure(index: nil, detail: "log_nodes holds \(storedNodes) nodes; a tree of \(auditor.treeSize) entries has \(expectedNodes)")
-            }
+            try checkCheckpoints(checkpointRows, auditor: auditor)
+            if let saved { try Self.checkSaved(saved, auditor: auditor) }
+            try Self.checkNodeCount(db, auditor: auditor)
             try Self.compareTotals(db, replay: auditor.replay, transactionCount: transactionCount)
             try Self.checkOrphanPrivateRows(db)
             try Self.checkDailyBalances(db)
             return Report(
                 entries: auditor.treeSize, checkpoints: checkpointRows.count, transactions: transactionCount,
                 root: auditor.frontier.root.base64EncodedString
+            )
+        }
+    }
+
+    /// The checkpoint a reader saved earlier, opened with the trusted keys.
+    private func openSaved(_ note: String) throws -> Checkpoint {
+        do {
+            return try Checkpoint(parsing: try SignedNote.open(note, verifiers: verifiers).text)
+        } catch {
+            throw AuditFailure(index: nil, detail: "the saved checkpoint does not verify with the given key: \(error)")
+        }
+    }
+
+    /// Every entry, in order: parsed and hashed ahead by two threads, then checked here
+    /// against everything before it (the chain, the replay, the tables). Returns how many
+    /// transactions the log records.
+    private func checkEntries(
+        _ db: Database, total: Int64, auditor: inout LogAuditor, progressInterval: Int64,
+        progress: (Int64, Int64) -> Void
+    ) throws -> Int {
+        var stream = try TransactionStream(db)
+        var transactionCount = 0
+        let pipes = (0..<Self.parsingThreads).map { _ in EntryPipe() }
+        let path = self.path
+        for (worker, pipe) in pipes.enumerated() {
+            Thread { Self.parseEntries(path: path, below: total, worker: worker, into: pipe) }.start()
+        }
+        defer { for pipe in pipes { pipe.close() } }
+        var chunk = 0
+        reading: while true {
+            let pipe = pipes[chunk % pipes.count]
+            let parsedEntries: [LogAuditor.ParsedEntry]
+            let failure: (any Error)?
+            switch pipe.take() {
+            case .chunk(let entries, let error): (parsedEntries, failure) = (entries, error)
+            case .end: break reading
+            }
+            chunk += 1
+            // Handed back once checked, so the thread that built the entries frees
+            // them: freeing across threads contends on the allocator's arena lock.
+            defer { pipe.giveBack(parsedEntries) }
+            for parsed in parsedEntries {
+                if try Self.checkEntry(db, parsed, auditor: &auditor, transactions: &stream) { transactionCount += 1 }
+                let index = parsed.index
+                if index % progressInterval == progressInterval - 1 { progress(index + 1, total) }
+            }
+            // The chunk's entries before a bad one were checked first, in order.
+            if let failure { throw failure }
+        }
+        return transactionCount
+    }
+
+    /// One entry against the log so far, the Merkle nodes and the tables; true when it
+    /// records a transaction (compared with the next stored one: both are in log order).
+    private static func checkEntry(
+        _ db: Database, _ parsed: LogAuditor.ParsedEntry, auditor: inout LogAuditor,
+        transactions stream: inout TransactionStream
+    ) throws -> Bool {
+        let entry = parsed.entry
+        let before = auditor.frontier
+        try auditor.accept(parsed)
+        try checkNodes(db, before: before, leafHash: parsed.leafHash)
+        var logged: LedgerTransaction?
+        switch entry.event {
+        case .transactionRecorded(let transaction): logged = transaction
+        case .fundAction(let action):
+            for account in action.accountsOpened {
+                let opening = LogEntry(
+                    index: entry.index, recordedAt: entry.recordedAt, event: .accountOpened(account),
+                    previousHash: entry.previousHash, balances: [], principal: entry.principal
+                )
+                try compareWithTables(db, entry: opening)
+            }
+            logged = action.transaction
+            try compareDomainRows(db, action: action, index: entry.index)
+        default: try compareWithTables(db, entry: entry)
+        }
+        guard let transaction = logged else { return false }
+        guard let stored = try stream.next(), ExactText.same(stored, transaction) else {
+            throw AuditFailure(
+                index: entry.index, detail: "transaction \(transaction.id) in the tables differs from the log")
+        }
+        return true
+    }
+
+    /// Every stored checkpoint: its signature (on every core: one checkpoint per commit
+    /// can mean as many as entries), then its root against the log's, in order.
+    private func checkCheckpoints(_ rows: [Row], auditor: LogAuditor) throws {
+        let notes = try rows.map {
+            (size: try LedgerRows.integer($0, "tree_size"), note: try LedgerRows.text($0, "note"))
+        }
+        let opened = LockedResults<Result<Checkpoint, AuditFailure>>(count: notes.count)
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let verifiers = self.verifiers
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for position in stride(from: worker, to: notes.count, by: workers) {
+                opened.set(
+                    position,
+                    Result { () throws(AuditFailure) in
+                        try LogAuditor.open(checkpointNote: notes[position].note, verifiers: verifiers)
+                    })
+            }
+        }
+        for (position, stored) in notes.enumerated() {
+            guard let result = opened.value(position) else { preconditionFailure("every checkpoint was opened") }
+            let checkpoint = try auditor.checkRoot(of: try result.get())
+            guard checkpoint.treeSize == stored.size else {
+                throw AuditFailure(
+                    index: nil,
+                    detail: "the checkpoint stored for tree size \(stored.size) signs size \(checkpoint.treeSize)")
+            }
+        }
+    }
+
+    /// The log still holds the saved checkpoint's entries, unchanged.
+    private static func checkSaved(_ saved: Checkpoint, auditor: LogAuditor) throws {
+        guard saved.treeSize <= auditor.treeSize else {
+            throw AuditFailure(
+                index: auditor.treeSize,
+                detail: "the saved checkpoint covers \(saved.treeSize) entries; the log now has "
+                    + "\(auditor.treeSize): entries were removed"
+            )
+        }
+        guard auditor.roots[saved.treeSize] == saved.rootHash else {
+            throw AuditFailure(
+                index: nil,
+                detail: "the log is not consistent with the saved checkpoint at size \(saved.treeSize): "
+                    + "history was rewritten"
+            )
+        }
+    }
+
+    /// Exactly the interior nodes a tree of the log's size has.
+    private static func checkNodeCount(_ db: Database, auditor: LogAuditor) throws {
+        let storedNodes = try Int64.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM log_nodes")) ?? 0
+        let expectedNodes = interiorNodeCount(treeSize: auditor.treeSize)
+        guard storedNodes == expectedNodes else {
+            throw AuditFailure(
+                index: nil,
+                detail: "log_nodes holds \(storedNodes) nodes; a tree of \(auditor.treeSize) entries has "
+                    + "\(expectedNodes)"
             )
         }
     }
@@ -189,14 +241,24 @@ public struct LedgerVerifier {
                     entries.reserveCapacity(Int(chunkSize))
                     do {
                         let rows = try Row.fetchCursor(
-                            db.cachedStatement(sql: "SELECT idx, data, leaf_hash FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx"),
+                            db.cachedStatement(
+                                sql: """
+                                    SELECT idx, data, leaf_hash FROM log_entries WHERE idx >= ? AND idx < ?
+                                    ORDER BY idx
+                                    """),
                             arguments: [start, min(start + chunkSize, total)]
                         )
                         while let row = try rows.next() {
                             let index = try row.decode(Int64.self, atIndex: 0)
-                            let parsed = try LogAuditor.parse(index: index, data: [UInt8](try row.decode(Data.self, atIndex: 1)))
-                            guard try row.withUnsafeData(atIndex: 2, { $0?.elementsEqual(parsed.leafHash.bytes) ?? false }) else {
-                                throw AuditFailure(index: index, detail: "stored leaf hash does not match the entry's bytes: the entry was altered")
+                            let parsed = try LogAuditor.parse(
+                                index: index, data: [UInt8](try row.decode(Data.self, atIndex: 1)))
+                            guard
+                                try row.withUnsafeData(
+                                    atIndex: 2, { $0?.elementsEqual(parsed.leafHash.bytes) ?? false })
+                            else {
+                                throw AuditFailure(
+                                    index: index,
+                                    detail: "stored leaf hash does not match the entry's bytes: the entry was altered")
                             }
                             entries.append(parsed)
                         }
@@ -221,10 +283,13 @@ public struct LedgerVerifier {
         var frontier = before
         for node in frontier.append(leafHash: leafHash) where node.level > 0 {
             let stored = try Data.fetchOne(
-                db.cachedStatement(sql: "SELECT hash FROM log_nodes WHERE level = ? AND idx = ?"), arguments: [node.level, node.index]
+                db.cachedStatement(sql: "SELECT hash FROM log_nodes WHERE level = ? AND idx = ?"),
+                arguments: [node.level, node.index]
             )
             guard let stored, [UInt8](stored) == node.hash.bytes else {
-                throw AuditFailure(index: before.treeSize, detail: "stored Merkle node (level \(node.level), index \(node.index)) is missing or differs")
+                throw AuditFailure(
+                    index: before.treeSize,
+                    detail: "stored Merkle node (level \(node.level), index \(node.index)) is missing or differs")
             }
         }
     }
@@ -240,27 +305,31 @@ public struct LedgerVerifier {
         return count
     }
 
-
     /// The table row of what the entry records must say exactly what the entry says.
     static func compareWithTables(_ db: Database, entry: LogEntry) throws {
         switch entry.event {
         case .assetRegistered(let asset):
             guard let stored = try LedgerRows.asset(db, code: asset.code), stored == asset,
-                  ExactText.same(stored.name, asset.name)
+                ExactText.same(stored.name, asset.name)
             else {
-                throw AuditFailure(index: entry.index, detail: "asset \(asset.code) in the assets table differs from the log")
+                throw AuditFailure(
+                    index: entry.index, detail: "asset \(asset.code) in the assets table differs from the log")
             }
         case .accountOpened(let account):
             guard let stored = try LedgerRows.account(db, reference: .id(account.id))?.account,
-                  stored.code == account.code, stored.type == account.type, stored.allowedAssets == account.allowedAssets,
-                  stored.constraint == account.constraint, ExactText.same(stored.metadata, account.metadata),
-                  stored.createdAt == account.createdAt
+                stored.code == account.code, stored.type == account.type, stored.allowedAssets == account.allowedAssets,
+                stored.constraint == account.constraint, ExactText.same(stored.metadata, account.metadata),
+                stored.createdAt == account.createdAt
             else {
-                throw AuditFailure(index: entry.index, detail: "account \(account.code) in the accounts table differs from the log")
+                throw AuditFailure(
+                    index: entry.index, detail: "account \(account.code) in the accounts table differs from the log")
             }
         case .accountClosed(let account):
-            guard let stored = try LedgerRows.account(db, reference: .id(account.id))?.account, stored.closedAt == account.closedAt else {
-                throw AuditFailure(index: entry.index, detail: "account \(account.code) is not closed in the table as the log records")
+            guard let stored = try LedgerRows.account(db, reference: .id(account.id))?.account,
+                stored.closedAt == account.closedAt
+            else {
+                throw AuditFailure(
+                    index: entry.index, detail: "account \(account.code) is not closed in the table as the log records")
             }
         case .keyCreated(let key), .keyRevoked(let key):
             try compareKey(db, key, index: entry.index)
@@ -271,17 +340,22 @@ public struct LedgerVerifier {
             do {
                 stored = try LedgerRows.transaction(db, id: transaction.id)?.transaction
             } catch {
-                throw AuditFailure(index: entry.index, detail: "transaction \(transaction.id) does not read back from the tables: \(error)")
+                throw AuditFailure(
+                    index: entry.index,
+                    detail: "transaction \(transaction.id) does not read back from the tables: \(error)")
             }
             guard let stored else {
-                throw AuditFailure(index: entry.index, detail: "transaction \(transaction.id) is in the log but not in the tables")
+                throw AuditFailure(
+                    index: entry.index, detail: "transaction \(transaction.id) is in the log but not in the tables")
             }
             let comparable = LedgerTransaction(
                 id: stored.id, date: stored.date, description: stored.description, metadata: stored.metadata,
-                postings: stored.postings, recordedAt: stored.recordedAt, reversesID: stored.reversesID, reversedByID: nil
+                postings: stored.postings, recordedAt: stored.recordedAt, reversesID: stored.reversesID,
+                reversedByID: nil
             )
             guard ExactText.same(comparable, transaction) else {
-                throw AuditFailure(index: entry.index, detail: "transaction \(transaction.id) in the tables differs from the log")
+                throw AuditFailure(
+                    index: entry.index, detail: "transaction \(transaction.id) in the tables differs from the log")
             }
         }
     }
@@ -290,14 +364,17 @@ public struct LedgerVerifier {
     /// (logged in clear before people existed) or its commitment, which must also be
     /// SHA-256(salt || the key and person names) as the private tables hold them.
     static func compareKey(_ db: Database, _ key: APIKey, index: Int64) throws {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: SQLiteLedgerStore.keySelect + " WHERE k.id = ?"), arguments: [key.id]
-        ) else {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: SQLiteLedgerStore.keySelect + " WHERE k.id = ?"), arguments: [key.id]
+            )
+        else {
             throw AuditFailure(index: index, detail: "key \(key.id) is in the log but not in the api_keys table")
         }
         let stored = try SQLiteLedgerStore.key(from: row)
         let comparable = APIKey(
-            id: stored.id, name: key.commitment == nil ? stored.name : nil, role: stored.role, personID: stored.personID,
+            id: stored.id, name: key.commitment == nil ? stored.name : nil, role: stored.role,
+            personID: stored.personID,
             commitment: stored.commitment, createdAt: stored.createdAt, expiresAt: stored.expiresAt,
             revokedAt: key.revokedAt == nil ? nil : stored.revokedAt
         )
@@ -306,124 +383,49 @@ public struct LedgerVerifier {
         }
         guard let commitment = key.commitment else { return }
         guard try SQLiteLedgerStore.keyCommitment(db, keyID: key.id) == commitment else {
-            throw AuditFailure(index: index, detail: "key \(key.id): the names and salt kept privately do not match the logged commitment")
-        }
-    }
-
-    /// The domain rows a fund action wrote must say exactly what its entry says.
-    static func compareDomainRows(_ db: Database, action: FundAction, index: Int64) throws {
-        do {
-            try compareDomainRowsUnchecked(db, action: action, index: index)
-        } catch let failure as AuditFailure {
-            throw failure
-        } catch {
-            throw AuditFailure(index: index, detail: "\(action.kind) \(action.subject) does not read back from the tables: \(error)")
-        }
-    }
-
-    private static func compareDomainRowsUnchecked(_ db: Database, action: FundAction, index: Int64) throws {
-        let stored: JSONValue?
-        switch action.kind {
-        case "member.registered":
-            try checkMemberPrivateData(db, id: action.subject, index: index)
-            stored = try MemberID(action.subject).flatMap { try SQLiteLedgerStore.memberView(db, id: $0) }
-                .map { view in
-                    SQLiteLedgerStore.details(
-                        of: view.member, recordedProfile: view.recordedProfile, commitment: view.commitment
-                    )
-                }
-        case "member.private_data_erased":
-            let id = String(action.subject.prefix { $0 != "#" })
-            stored = try String.fetchOne(db.cachedStatement(sql: "SELECT erased_at FROM member_erasures WHERE member_id = ?"), arguments: [id])
-                .map { .object(["id": .string(id), "erased_at": .string($0)]) }
-        case "fund.created":
-            stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ?"), arguments: [action.subject])
-                .map { try SQLiteLedgerStore.fund(db, from: $0).details }
-        case "pledge.made":
-            stored = try PledgeID(action.subject).flatMap { try SQLiteLedgerStore.pledgeView(db, id: $0, today: LocalDate(year: 2000, month: 1, day: 1)!) }?.pledge.details
-        case "pledge.cancelled":
-            let id = String(action.subject.prefix { $0 != "#" })
-            stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT reason, cancelled_at FROM pledge_cancellations WHERE pledge_id = ?"), arguments: [id]).map {
-                .object(["id": .string(id), "reason": .string(try LedgerRows.text($0, "reason")), "cancelled_at": .string(try LedgerRows.text($0, "cancelled_at"))])
-            }
-        case "contribution.received":
-            stored = try ContributionID(action.subject).flatMap { try SQLiteLedgerStore.contributionView(db, id: $0) }?.contribution.details
-        case "disbursement.requested":
-            try checkBeneficiaryPrivateData(db, id: action.subject, index: index)
-            stored = try DisbursementID(action.subject).flatMap { try SQLiteLedgerStore.disbursementView(db, id: $0) }?.disbursement.details
-        case "disbursement.beneficiary_erased":
-            let id = String(action.subject.prefix { $0 != "#" })
-            stored = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT erased_at FROM beneficiary_erasures WHERE disbursement_id = ?"),
-                arguments: [id]
-            ).map { SQLiteLedgerStore.beneficiaryErasureDetails(id: id, erasedAt: $0) }
-        case "disbursement.approved", "disbursement.rejected", "disbursement.paid", "disbursement.cancelled":
-            // The entry's details name the disbursement and the step's position.
-            guard case .object(let fields) = action.details, case .integer(let step)? = fields["step"],
-                  let id = DisbursementID(String(action.subject.prefix { $0 != "#" })), let position = Int(exactly: step),
-                  let view = try SQLiteLedgerStore.disbursementView(db, id: id), position >= 0, position < view.steps.count
-            else { stored = nil; break }
-            stored = SQLiteLedgerStore.stepDetails(id: id, position: position, step: view.steps[position])
-        case "cash_adjustment.requested":
-            stored = try CashAdjustmentID(action.subject).flatMap { try SQLiteLedgerStore.cashAdjustmentView(db, id: $0) }?.adjustment.details
-        case "cash_adjustment.approved", "cash_adjustment.rejected":
-            guard case .object(let fields) = action.details, case .integer(let step)? = fields["step"],
-                  let id = CashAdjustmentID(String(action.subject.prefix { $0 != "#" })), let position = Int(exactly: step),
-                  let view = try SQLiteLedgerStore.cashAdjustmentView(db, id: id), position >= 0, position < view.steps.count
-            else { stored = nil; break }
-            stored = SQLiteLedgerStore.stepDetails(id: id, position: position, step: view.steps[position])
-        case "conversion.recorded":
-            stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM conversions WHERE id = ?"), arguments: [action.subject]).map { row in
-                guard let fundID = FundID(try LedgerRows.text(row, "fund_id")) else { throw StorageError.corruptRow(table: "conversions", detail: "fund_id") }
-                return Conversion(
-                    id: action.subject, fundID: fundID, fromAsset: try LedgerRows.parse(row, "from_asset", table: "conversions", AssetCode.init),
-                    fromAmount: try LedgerRows.amount(row, "from_amount", table: "conversions"),
-                    toAsset: try LedgerRows.parse(row, "to_asset", table: "conversions", AssetCode.init),
-                    toAmount: try LedgerRows.amount(row, "to_amount", table: "conversions"),
-                    date: try LedgerRows.parse(row, "date", table: "conversions", LocalDate.init),
-                    createdAt: try LedgerRows.parse(row, "created_at", table: "conversions", Timestamp.init)
-                ).details
-            }
-        case "fx_rate.recorded":
-            guard case .object(let fields) = action.details, case .string(let base)? = fields["base"], case .string(let quote)? = fields["quote"],
-                  case .string(let date)? = fields["date"]
-            else { stored = nil; break }
-            stored = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM fx_rates WHERE base = ? AND quote = ? AND date = ?"), arguments: [base, quote, date])
-                .map { try SQLiteLedgerStore.exchangeRate(from: $0).details }
-        default:
-            throw AuditFailure(index: index, detail: "unknown fund action \(action.kind)")
-        }
-        guard let stored, ExactText.same(stored, action.details) else {
-            throw AuditFailure(index: index, detail: "\(action.kind) \(action.subject) in the tables differs from the log")
+            throw AuditFailure(
+                index: index,
+                detail: "key \(key.id): the names and salt kept privately do not match the logged commitment")
         }
     }
 
     /// No rows beyond what the log records, and current balances equal to the replay's.
     static func compareTotals(_ db: Database, replay: LedgerReplay, transactionCount: Int) throws {
+        let steps = replay.fundActions
         let tables: [(String, Int)] = [
             ("assets", replay.assets.count), ("accounts", replay.accounts.count), ("transactions", transactionCount),
             ("api_keys", replay.keys.count),
-            ("members", replay.fundActions["member.registered", default: 0]),
-            ("member_erasures", replay.fundActions["member.private_data_erased", default: 0]),
-            ("funds", replay.fundActions["fund.created", default: 0]),
-            ("pledges", replay.fundActions["pledge.made", default: 0]),
-            ("pledge_cancellations", replay.fundActions["pledge.cancelled", default: 0]),
-            ("contributions", replay.fundActions["contribution.received", default: 0]),
-            ("disbursements", replay.fundActions["disbursement.requested", default: 0]),
-            ("beneficiary_erasures", replay.fundActions["disbursement.beneficiary_erased", default: 0]),
-            ("conversions", replay.fundActions["conversion.recorded", default: 0]),
-            ("fx_rates", replay.fundActions["fx_rate.recorded", default: 0]),
-            ("disbursement_steps", ["approved", "rejected", "paid", "cancelled"].reduce(0) { $0 + replay.fundActions["disbursement.\($1)", default: 0] }),
-            ("cash_adjustments", replay.fundActions["cash_adjustment.requested", default: 0]),
-            ("cash_adjustment_steps", ["approved", "rejected"].reduce(0) { $0 + replay.fundActions["cash_adjustment.\($1)", default: 0] }),
+            ("members", steps[.memberRegistered, default: 0]),
+            ("member_erasures", steps[.memberPrivateDataErased, default: 0]),
+            ("funds", steps[.fundCreated, default: 0]),
+            ("pledges", steps[.pledgeMade, default: 0]),
+            ("pledge_cancellations", steps[.pledgeCancelled, default: 0]),
+            ("contributions", steps[.contributionReceived, default: 0]),
+            ("disbursements", steps[.disbursementRequested, default: 0]),
+            ("beneficiary_erasures", steps[.disbursementBeneficiaryErased, default: 0]),
+            ("conversions", steps[.conversionRecorded, default: 0]),
+            ("fx_rates", steps[.exchangeRateRecorded, default: 0]),
+            (
+                "disbursement_steps",
+                [.disbursementApproved, .disbursementRejected, .disbursementPaid, .disbursementCancelled]
+                    .reduce(0) { $0 + steps[$1, default: 0] }
+            ),
+            ("cash_adjustments", steps[.cashAdjustmentRequested, default: 0]),
+            (
+                "cash_adjustment_steps",
+                [.cashAdjustmentApproved, .cashAdjustmentRejected].reduce(0) { $0 + steps[$1, default: 0] }
+            ),
         ]
         for (table, expected) in tables {
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
             guard count == expected else {
-                throw AuditFailure(index: nil, detail: "the \(table) table has \(count) rows; the log records \(expected)")
+                throw AuditFailure(
+                    index: nil, detail: "the \(table) table has \(count) rows; the log records \(expected)")
             }
         }
-        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT a.id, b.asset, b.balance FROM balances b JOIN accounts a ON a.seq = b.account_seq"))
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT a.id, b.asset, b.balance FROM balances b JOIN accounts a ON a.seq = b.account_seq"))
         var stored: [BalanceKey: Int64] = [:]
         for row in rows {
             let key = BalanceKey(
@@ -435,7 +437,11 @@ public struct LedgerVerifier {
         let replayed = replay.balances.mapValues(\.minorUnits)
         guard stored == replayed else {
             let key = Set(stored.keys).union(replayed.keys).sorted().first { stored[$0] != replayed[$0] }
-            throw AuditFailure(index: nil, detail: "balance of \(key.map { "\($0.accountID) \($0.asset)" } ?? "?") is \(key.flatMap { stored[$0] }.map(String.init) ?? "missing") in the tables; the log gives \(key.flatMap { replayed[$0] }.map(String.init) ?? "none")")
+            let name = key.map { "\($0.accountID) \($0.asset)" } ?? "?"
+            let inTables = key.flatMap { stored[$0] }.map(String.init) ?? "missing"
+            let inLog = key.flatMap { replayed[$0] }.map(String.init) ?? "none"
+            throw AuditFailure(
+                index: nil, detail: "balance of \(name) is \(inTables) in the tables; the log gives \(inLog)")
         }
     }
 
@@ -446,37 +452,20 @@ public struct LedgerVerifier {
     /// be exactly the next closing row, and no closing row may be left over. Constant
     /// memory whatever the book's size.
     static func checkDailyBalances(_ db: Database) throws {
-        let postings = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT account_seq, asset, date, amount, day_running FROM postings
-            ORDER BY account_seq, asset, date, transaction_seq, position
-            """))
-        let days = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT account_seq, asset, date, day_change, closing FROM balance_days ORDER BY account_seq, asset, date
-            """))
-        /// The day being summed: its key, its change so far and the closing so far.
-        struct Day {
-            let account: Int64
-            let asset: String
-            let date: String
-            var change: Int64
-            var closing: Int64
-        }
-        /// The day's closing row must be the next one and say what the postings gave.
-        func compare(_ day: Day) throws {
-            let key = "account #\(day.account) \(day.asset) on \(day.date)"
-            guard let row = try days.next() else {
-                throw AuditFailure(index: nil, detail: "balance_days has no closing for \(key), which has postings")
-            }
-            let stored = (account: try row.decode(Int64.self, atIndex: 0), asset: try row.decode(String.self, atIndex: 1),
-                          date: try row.decode(String.self, atIndex: 2))
-            guard stored.account == day.account, stored.asset == day.asset, stored.date == day.date else {
-                throw AuditFailure(index: nil, detail: "balance_days holds a closing for account #\(stored.account) \(stored.asset) on \(stored.date) where the postings give \(key)")
-            }
-            guard try row.decode(Int64.self, atIndex: 3) == day.change, try row.decode(Int64.self, atIndex: 4) == day.closing else {
-                throw AuditFailure(index: nil, detail: "the daily closing of \(key) does not match the postings")
-            }
-        }
-        var day: Day?
+        let postings = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT account_seq, asset, date, amount, day_running FROM postings
+                    ORDER BY account_seq, asset, date, transaction_seq, position
+                    """))
+        let closings = DailyClosings(
+            rows: try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        SELECT account_seq, asset, date, day_change, closing FROM balance_days
+                        ORDER BY account_seq, asset, date
+                        """)))
+        var day: DailyClosings.Day?
         while let row = try postings.next() {
             let account = try row.decode(Int64.self, atIndex: 0)
             let asset = try row.decode(String.self, atIndex: 1)
@@ -484,24 +473,69 @@ public struct LedgerVerifier {
             let amount = try row.decode(Int64.self, atIndex: 3)
             if var current = day, current.account == account, current.asset == asset {
                 if current.date != date {
-                    try compare(current)
-                    current = Day(account: account, asset: asset, date: date, change: 0, closing: current.closing)
+                    try closings.compare(current)
+                    current = .init(account: account, asset: asset, date: date, change: 0, closing: current.closing)
                 }
                 current.change &+= amount
                 current.closing &+= amount
                 day = current
             } else {
-                if let previous = day { try compare(previous) }
-                day = Day(account: account, asset: asset, date: date, change: amount, closing: amount)
+                if let previous = day { try closings.compare(previous) }
+                day = .init(account: account, asset: asset, date: date, change: amount, closing: amount)
             }
             guard try row.decode(Int64.self, atIndex: 4) == day?.change else {
-                throw AuditFailure(index: nil, detail: "a posting's running sum for account #\(account) \(asset) on \(date) does not match the postings")
+                let key = "account #\(account) \(asset) on \(date)"
+                throw AuditFailure(index: nil, detail: "a posting's running sum for \(key) does not match the postings")
             }
         }
-        if let last = day { try compare(last) }
-        if let extra = try days.next() {
-            throw AuditFailure(index: nil, detail: "balance_days holds a closing for account #\(try extra.decode(Int64.self, atIndex: 0)) \(try extra.decode(String.self, atIndex: 1)) on \(try extra.decode(String.self, atIndex: 2)) without postings")
+        if let last = day { try closings.compare(last) }
+        try closings.expectEnd()
+    }
+}
+
+/// The `balance_days` rows, walked in step with the days the postings give.
+private struct DailyClosings {
+    /// The day being summed: its key, its change so far and the closing so far.
+    struct Day {
+        let account: Int64
+        let asset: String
+        let date: String
+        var change: Int64
+        var closing: Int64
+    }
+
+    let rows: RowCursor
+
+    /// The day's closing row must be the next one and say what the postings gave.
+    func compare(_ day: Day) throws {
+        let key = "account #\(day.account) \(day.asset) on \(day.date)"
+        guard let row = try rows.next() else {
+            throw AuditFailure(index: nil, detail: "balance_days has no closing for \(key), which has postings")
         }
+        let stored = try Self.key(row)
+        guard stored == key else {
+            throw AuditFailure(
+                index: nil, detail: "balance_days holds a closing for \(stored) where the postings give \(key)"
+            )
+        }
+        guard try row.decode(Int64.self, atIndex: 3) == day.change,
+            try row.decode(Int64.self, atIndex: 4) == day.closing
+        else {
+            throw AuditFailure(index: nil, detail: "the daily closing of \(key) does not match the postings")
+        }
+    }
+
+    /// No closing row may be left once the postings end.
+    func expectEnd() throws {
+        guard let extra = try rows.next() else { return }
+        let key = try Self.key(extra)
+        throw AuditFailure(index: nil, detail: "balance_days holds a closing for \(key) without postings")
+    }
+
+    private static func key(_ row: Row) throws -> String {
+        let account = try row.decode(Int64.self, atIndex: 0)
+        let asset = try row.decode(String.self, atIndex: 1)
+        return "account #\(account) \(asset) on \(try row.decode(String.self, atIndex: 2))"
     }
 }
 
@@ -513,16 +547,20 @@ private struct TransactionStream {
     var pendingPosting: Row?
 
     init(_ db: Database) throws {
-        transactions = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT t.seq, t.id, t.date, t.description, t.metadata, t.recorded_at, original.id AS reverses_id
-            FROM transactions t LEFT JOIN transactions original ON original.seq = t.reverses_seq
-            ORDER BY t.seq
-            """))
-        postings = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT p.transaction_seq, a.id AS account_id, a.code AS account_code, p.asset, p.amount
-            FROM postings p JOIN accounts a ON a.seq = p.account_seq
-            ORDER BY p.transaction_seq, p.position
-            """))
+        transactions = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT t.seq, t.id, t.date, t.description, t.metadata, t.recorded_at, original.id AS reverses_id
+                    FROM transactions t LEFT JOIN transactions original ON original.seq = t.reverses_seq
+                    ORDER BY t.seq
+                    """))
+        postings = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT p.transaction_seq, a.id AS account_id, a.code AS account_code, p.asset, p.amount
+                    FROM postings p JOIN accounts a ON a.seq = p.account_seq
+                    ORDER BY p.transaction_seq, p.position
+                    """))
     }
 
     /// The next stored transaction as the log would record it (without `reversedByID`),
@@ -540,12 +578,13 @@ private struct TransactionStream {
             guard postingSeq == seq else { continue }
             let amount = try LedgerRows.amount(posting, atIndex: 4, table: "postings")
             guard !amount.isZero else { throw StorageError.corruptRow(table: "postings", detail: "amount is zero") }
-            list.append(Posting(
-                accountID: try LedgerRows.parse(posting, atIndex: 1, table: "accounts", AccountID.init),
-                accountCode: try LedgerRows.parse(posting, atIndex: 2, table: "accounts", AccountCode.init),
-                asset: try LedgerRows.parse(posting, atIndex: 3, table: "postings", AssetCode.init),
-                amount: amount
-            ))
+            list.append(
+                Posting(
+                    accountID: try LedgerRows.parse(posting, atIndex: 1, table: "accounts", AccountID.init),
+                    accountCode: try LedgerRows.parse(posting, atIndex: 2, table: "accounts", AccountCode.init),
+                    asset: try LedgerRows.parse(posting, atIndex: 3, table: "postings", AssetCode.init),
+                    amount: amount
+                ))
         }
         guard list.count >= Limits.postingsMin else { return nil }
         return LedgerTransaction(

@@ -64,9 +64,13 @@ public struct LogAuditor: Sendable {
 
     /// Checks the next entry and returns it parsed, with its leaf hash.
     @discardableResult
-    public mutating func consume(index: Int64, data: [UInt8]) throws(AuditFailure) -> (entry: LogEntry, leafHash: Hash) {
+    public mutating func consume(index: Int64, data: [UInt8]) throws(AuditFailure) -> (entry: LogEntry, leafHash: Hash)
+    {
         guard index == treeSize else {
-            throw AuditFailure(index: treeSize, detail: "expected entry \(treeSize), found entry \(index): entries are missing or out of order")
+            throw AuditFailure(
+                index: treeSize,
+                detail: "expected entry \(treeSize), found entry \(index): entries "
+                    + "are missing or out of order")
         }
         let parsed = try Self.parse(index: index, data: data)
         try accept(parsed)
@@ -80,10 +84,16 @@ public struct LogAuditor: Sendable {
         let index = parsed.index
         let entry = parsed.entry
         guard index == treeSize else {
-            throw AuditFailure(index: treeSize, detail: "expected entry \(treeSize), found entry \(index): entries are missing or out of order")
+            throw AuditFailure(
+                index: treeSize,
+                detail: "expected entry \(treeSize), found entry \(index): entries "
+                    + "are missing or out of order")
         }
         guard entry.previousHash == previousLeafHash?.base64EncodedString else {
-            throw AuditFailure(index: index, detail: "previous_hash does not match the hash of entry \(index - 1): the chain is broken")
+            throw AuditFailure(
+                index: index,
+                detail: "previous_hash does not match the hash of entry \(index - 1): "
+                    + "the chain is broken")
         }
         let balances: [BalanceSnapshot]
         do {
@@ -92,7 +102,10 @@ public struct LogAuditor: Sendable {
             throw AuditFailure(index: index, detail: "replay refuses the entry: \(error)")
         }
         guard balances == entry.balances else {
-            throw AuditFailure(index: index, detail: "entry states balances \(Self.describe(entry.balances)); replay computes \(Self.describe(balances))")
+            throw AuditFailure(
+                index: index,
+                detail: "entry states balances \(Self.describe(entry.balances)); replay "
+                    + "computes \(Self.describe(balances))")
         }
         do {
             try fourEyes.accept(entry)
@@ -131,23 +144,31 @@ public struct LogAuditor: Sendable {
     /// must already have been consumed).
     public func checkRoot(of checkpoint: Checkpoint) throws(AuditFailure) -> Checkpoint {
         guard checkpoint.treeSize <= treeSize else {
-            throw AuditFailure(index: treeSize, detail: "checkpoint for \(checkpoint.treeSize) entries, but the log has only \(treeSize): entries were removed")
+            throw AuditFailure(
+                index: treeSize,
+                detail: "checkpoint for \(checkpoint.treeSize) entries, but the log "
+                    + "has only \(treeSize): entries were removed")
         }
         guard let root = roots[checkpoint.treeSize] else {
             // A signed note stored under another tree size than the one it signs.
-            throw AuditFailure(index: nil, detail: "a stored checkpoint signs tree size \(checkpoint.treeSize), which is not the size it is stored under")
+            throw AuditFailure(
+                index: nil,
+                detail: "a stored checkpoint signs tree size \(checkpoint.treeSize), "
+                    + "which is not the size it is stored under")
         }
         guard root == checkpoint.rootHash else {
             throw AuditFailure(
                 index: checkpoint.treeSize - 1,
-                detail: "checkpoint at size \(checkpoint.treeSize) signs root \(checkpoint.rootHash.base64EncodedString); the entries give \(root.base64EncodedString)"
+                detail: "checkpoint at size \(checkpoint.treeSize) signs root "
+                    + "\(checkpoint.rootHash.base64EncodedString); the entries give \(root.base64EncodedString)"
             )
         }
         return checkpoint
     }
 
     static func describe(_ balances: [BalanceSnapshot]) -> String {
-        "[" + balances.map { "\($0.accountCode) \($0.key.asset) \($0.balance.minorUnits)" }.joined(separator: ", ") + "]"
+        "[" + balances.map { "\($0.accountCode) \($0.key.asset) \($0.balance.minorUnits)" }.joined(separator: ", ")
+            + "]"
     }
 }
 

@@ -204,10 +204,6 @@ extension SQLiteLedgerStore {
         )
     }
 
-    static func stepDetails(id: CashAdjustmentID, position: Int, step: CashAdjustmentStep) -> JSONValue {
-        CashAdjustmentSteps.details(id: id, position: position, step: step)
-    }
-
     static func cashAdjustmentView(_ db: Database, id: CashAdjustmentID) throws -> CashAdjustmentView? {
         let sql = """
             SELECT c.*, a.code AS counter_code FROM cash_adjustments c JOIN accounts a ON a.id = c.counter_account

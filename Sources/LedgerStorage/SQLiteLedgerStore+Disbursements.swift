@@ -225,14 +225,6 @@ extension SQLiteLedgerStore {
 
     // MARK: Rows
 
-    static func pastTense(_ kind: DisbursementStep.Kind) -> String {
-        DisbursementSteps.pastTense(kind)
-    }
-
-    static func stepDetails(id: DisbursementID, position: Int, step: DisbursementStep) -> JSONValue {
-        DisbursementSteps.details(id: id, position: position, step: step)
-    }
-
     /// The principal a row records, with the person its key belongs to (four eyes
     /// compares people).
     static func principal(_ db: Database, _ row: Row, prefix: String) throws -> Principal {
@@ -360,11 +352,6 @@ extension SQLiteLedgerStore {
         guard case .applied(let view) = outcome else { preconditionFailure("erasure takes no idempotency key") }
         try await truncateWriteAheadLog()
         return view
-    }
-
-    /// The details of a `disbursement.beneficiary_erased` entry.
-    static func beneficiaryErasureDetails(id: String, erasedAt: String) -> JSONValue {
-        DisbursementSteps.erasureDetails(id: id, erasedAt: erasedAt)
     }
 }
 

@@ -270,13 +270,6 @@ extension SQLiteLedgerStore {
         Array(SHA256.hash(data: salt + data))
     }
 
-    /// The `member.registered` entry's details (`MemberSteps.details`), from the commitment's bytes.
-    static func details(of member: Member, recordedProfile: Member.Profile?, commitment: [UInt8]) -> JSONValue {
-        MemberSteps.details(
-            of: member, recordedProfile: recordedProfile, commitment: Data(commitment).base64EncodedString()
-        )
-    }
-
     static func memberView(_ db: Database, id: MemberID) throws -> MemberView? {
         guard
             let row = try Row.fetchOne(

@@ -109,11 +109,12 @@ public struct JournalExport: Sendable {
     /// from), then what the dialect needs before any directive.
     public mutating func header(notes: [String]) -> String {
         var text = ""
-        let title = switch dialect {
-        case .ledger: "ledger-cli"
-        case .hledger: "hledger"
-        case .beancount: "beancount"
-        }
+        let title =
+            switch dialect {
+            case .ledger: "ledger-cli"
+            case .hledger: "hledger"
+            case .beancount: "beancount"
+            }
         text += "; Commons Ledger journal export for \(title).\n"
         for note in notes {
             text += "; \(Self.sanitized(note))\n"
@@ -207,7 +208,7 @@ public struct JournalExport: Sendable {
                 text += try accountDeclaration(account)
             }
             if let transaction = action.transaction {
-                text += try transactionText(transaction, action: action.kind)
+                text += try transactionText(transaction, action: action.kind.rawValue)
             }
             return text
         case .keyCreated, .keyRevoked:
@@ -224,7 +225,10 @@ public struct JournalExport: Sendable {
             return declaration("commodity \(number) \(symbol(asset.code))  ; \(Self.sanitized(asset.name))\n")
         case .ledger:
             let number = asset.scale == 0 ? "1000" : "1000." + String(repeating: "0", count: asset.scale)
-            return declaration("commodity \(symbol(asset.code))\n    note \(Self.sanitized(asset.name))\n    format \(number) \(symbol(asset.code))\n")
+            return declaration(
+                "commodity \(symbol(asset.code))\n    note \(Self.sanitized(asset.name))\n"
+                    + "    format \(number) \(symbol(asset.code))\n"
+            )
         case .beancount:
             var text = "\(asset.createdAt.date) commodity \(BeancountNames.commodity(asset.code))\n"
             text += "  name: \(Self.beancountString(asset.name))\n"
@@ -238,10 +242,11 @@ public struct JournalExport: Sendable {
         for asset in account.allowedAssets ?? [] where scales[asset] == nil {
             throw .unknownAsset(asset)
         }
-        let name = switch dialect {
-        case .ledger, .hledger: account.code.rawValue
-        case .beancount: BeancountNames.account(code: account.code, type: account.type)
-        }
+        let name =
+            switch dialect {
+            case .ledger, .hledger: account.code.rawValue
+            case .beancount: BeancountNames.account(code: account.code, type: account.type)
+            }
         if accounts[account.id] == nil {
             accountOrder.append(account.id)
         }
@@ -259,7 +264,9 @@ public struct JournalExport: Sendable {
         }
     }
 
-    private mutating func transactionText(_ transaction: LedgerTransaction, action: String?) throws(JournalExportError) -> String {
+    private mutating func transactionText(
+        _ transaction: LedgerTransaction, action: String?
+    ) throws(JournalExportError) -> String {
         // Resolve every posting first, so a bad one leaves no half-written transaction.
         var lines: [(name: String, number: String, symbol: String)] = []
         lines.reserveCapacity(transaction.postings.count)
@@ -303,18 +310,14 @@ public struct JournalExport: Sendable {
             for tag in tags {
                 text += "\(indent); \(tag.key): \(tag.value.plainText)\n"
             }
-            if leftOut > 0 {
-                text += "\(indent); \(leftOut) metadata member\(leftOut == 1 ? "" : "s") not written here (nested or not tag-shaped), see the audit log\n"
-            }
+            text += Self.leftOutNote(leftOut, indent: indent)
         case .beancount:
             indent = "  "
             text += "\(transaction.date) * \(Self.beancountString(Self.sanitized(transaction.description)))\n"
             for tag in tags {
                 text += "\(indent)\(tag.key): \(tag.value.beancountText)\n"
             }
-            if leftOut > 0 {
-                text += "\(indent); \(leftOut) metadata member\(leftOut == 1 ? "" : "s") not written here (nested or not tag-shaped), see the audit log\n"
-            }
+            text += Self.leftOutNote(leftOut, indent: indent)
         }
         for line in lines {
             let padding = max(2, Self.amountColumn - line.name.utf8.count - line.number.utf8.count)
@@ -323,6 +326,13 @@ public struct JournalExport: Sendable {
         text += "\n"
         transactionCount += 1
         return text
+    }
+
+    /// The comment that says how many metadata members the transaction left out; empty for none.
+    private static func leftOutNote(_ leftOut: Int, indent: String) -> String {
+        guard leftOut > 0 else { return "" }
+        return "\(indent); \(leftOut) metadata member\(leftOut == 1 ? "" : "s") not written here (nested or "
+            + "not tag-shaped), see the audit log\n"
     }
 
     /// Returns a declaration's text and notes that a blank line must follow before a transaction.
@@ -395,10 +405,11 @@ public struct JournalExport: Sendable {
     static func isTagKey(_ key: String) -> Bool {
         let bytes = key.utf8
         guard let first = bytes.first, bytes.count <= metadataKeyLengthMax,
-              first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z")
+            first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z")
         else { return false }
         return bytes.allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
                 || byte == UInt8(ascii: "_")
         }
     }
@@ -408,7 +419,8 @@ public struct JournalExport: Sendable {
     /// The commodity symbol for hledger and ledger: the code itself, double-quoted when it
     /// contains a digit (both tools read an unquoted digit as part of the number).
     func symbol(_ code: AssetCode) -> String {
-        code.rawValue.utf8.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) ? "\"\(code.rawValue)\"" : code.rawValue
+        code.rawValue.utf8.contains(where: { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+            ? "\"\(code.rawValue)\"" : code.rawValue
     }
 
     /// hledger's account type code: Asset, Liability, Equity, Revenue, eXpense.

@@ -55,7 +55,7 @@ public struct ReportBook: Sendable {
             try post(transaction)
         case .fundAction(let action):
             for account in action.accountsOpened { open(account) }
-            try applyFundAction(action, recordedAt: entry.recordedAt)
+            try applyFundAction(action)
             if let transaction = action.transaction { try post(transaction) }
         case .accountClosed, .keyCreated, .keyRevoked:
             break
@@ -83,7 +83,8 @@ public struct ReportBook: Sendable {
     private mutating func open(_ account: Account) {
         let segments = account.code.rawValue.split(separator: ":", maxSplits: 2)
         accounts[account.id] = AccountFacts(
-            id: account.id, code: account.code, type: account.type, fundCode: segments.count > 1 ? String(segments[1]) : nil
+            id: account.id, code: account.code, type: account.type,
+            fundCode: segments.count > 1 ? String(segments[1]) : nil
         )
     }
 
@@ -93,117 +94,115 @@ public struct ReportBook: Sendable {
         for posting in transaction.postings {
             let key = BalanceKey(accountID: posting.accountID, asset: posting.asset)
             try Sum.add(posting.amount.minorUnits, to: &balances[key, default: 0], "balance of \(posting.accountCode)")
-            if inPeriod { try Sum.add(posting.amount.minorUnits, to: &periodMovements[key, default: 0], "movement of \(posting.accountCode)") }
+            if inPeriod {
+                try Sum.add(
+                    posting.amount.minorUnits, to: &periodMovements[key, default: 0],
+                    "movement of \(posting.accountCode)")
+            }
         }
     }
 
-    // MARK: Fund actions
+    // MARK: Fund steps
 
-    private mutating func applyFundAction(_ action: FundAction, recordedAt: Timestamp) throws(ReportError) {
-        let details = try Details(action.details, kind: action.kind)
-        switch action.kind {
-        case "fund.created":
-            guard let id = FundID(try details.string("id")) else { throw .malformed("\(action.kind): fund id") }
-            let fund = FundFacts(id: id, code: try details.string("code"), name: try details.string("name"))
-            funds[id] = fund
-            fundByCode[fund.code] = id
-        case "member.registered":
-            guard let id = MemberID(try details.string("id")),
-                  let visibility = Member.Visibility(rawValue: try details.string("visibility"))
-            else { throw .malformed("\(action.kind): member id or visibility") }
-            // Kind, country and region are null for anonymous members registered since
-            // they became private data; older entries hold them (and public ones always).
-            let kindText = try details.optionalString("kind")
-            let kind = kindText.flatMap(Member.Kind.init(rawValue:))
-            let country = try details.optionalString("country")
-            let region = try details.optionalString("region")
-            guard (kindText == nil) == (kind == nil), (kind == nil) == (country == nil),
-                  (kind == nil) == (region == nil), kind != nil || visibility == .anonymous
-            else { throw .malformed("\(action.kind): member kind, country or region") }
+    /// Adds a fund step's facts, read through `FundEvent` (the one decoder, checked against
+    /// the writer's encoder). Steps that move money only through their transaction
+    /// (conversions, cash adjustments) or not at all (erasures) add nothing here.
+    private mutating func applyFundAction(_ action: FundAction) throws(ReportError) {
+        let event: FundEvent
+        do {
+            event = try FundEvent(action)
+        } catch {
+            throw .malformed("\(action.kind): \(error)")
+        }
+        switch event {
+        case .fundCreated(let fund):
+            funds[fund.id] = FundFacts(id: fund.id, code: fund.code, name: fund.name)
+            fundByCode[fund.code] = fund.id
+        case .memberRegistered(let member):
             // Every member in the log counts, whatever `asOf`: registration is when the
             // fund learnt of a member, and back-dated pledges and gifts need their giver.
-            members[id] = MemberFacts(
-                id: id, kind: kind, country: country, region: region,
-                visibility: visibility, publicName: visibility == .public ? try details.optionalString("name") : nil
+            members[member.id] = MemberFacts(
+                id: member.id, kind: member.profile?.kind, country: member.profile?.country.rawValue,
+                region: member.profile?.region, visibility: member.visibility, publicName: member.name
             )
-        case "pledge.made":
-            guard let id = PledgeID(try details.string("id")), let member = MemberID(try details.string("member_id")),
-                  let fund = FundID(try details.string("fund_id")), let asset = AssetCode(try details.string("asset"))
-            else { throw .malformed("\(action.kind): ids or asset") }
-            let date = try details.date("date")
-            guard counts(date) else { return }
-            let instalments = try details.array("instalments").map { value throws(ReportError) in
-                let part = try Details(value, kind: "\(action.kind) instalment")
-                return Instalment(dueDate: try part.date("due_date"), amount: try part.integer("amount"))
-            }
-            // The receivable is the account the pledge's own transaction debits.
-            let receivable = action.transaction?.postings.first { $0.amount.minorUnits > 0 }?.accountID
-            pledges[id] = PledgeFacts(
-                id: id, memberID: member, fundID: fund, asset: asset, amount: try details.integer("amount"), date: date,
-                instalments: instalments
+        case .pledgeMade(let pledge):
+            addPledge(pledge, transaction: action.transaction)
+        case .pledgeCancelled(let cancellation):
+            try writeOff(cancellation.pledgeID, transaction: action.transaction)
+        case .contributionReceived(let contribution):
+            try addContribution(contribution, transaction: action.transaction)
+        case .disbursementRequested(let request):
+            guard counts(request.requestedAt.date) else { return }
+            disbursements[request.id] = DisbursementFacts(
+                id: request.id, fundID: request.fundID, memberID: request.recipient.memberID, asset: request.asset,
+                amount: request.amount.minorUnits, requestedAt: request.requestedAt
             )
-            if let receivable { pledgeByReceivable[receivable] = id }
-        case "pledge.cancelled":
-            guard let id = PledgeID(try details.string("id")) else { throw .malformed("\(action.kind): pledge id") }
-            guard let transaction = action.transaction, counts(transaction.date) else { return }
-            for posting in transaction.postings where posting.amount.minorUnits < 0 {
-                guard pledgeByReceivable[posting.accountID] == id, var pledge = pledges[id] else { continue }
-                try Sum.add(-posting.amount.minorUnits, to: &pledge.writtenOff, "write-offs of \(id)")
-                pledges[id] = pledge
+        case .disbursementStep(let step):
+            guard counts(step.at.date), disbursements[step.id] != nil else { return }
+            switch step.kind {
+            // The approval that records the grant's transaction is the final one.
+            case .approve: if action.transaction != nil { disbursements[step.id]?.approvedAt = step.at }
+            case .pay: disbursements[step.id]?.paidAt = step.at
+            case .reject: disbursements[step.id]?.isRejected = true
+            case .cancel: disbursements[step.id]?.isCancelled = true
             }
-        case "contribution.received":
-            guard let member = MemberID(try details.string("member_id")), let fund = FundID(try details.string("fund_id")),
-                  let asset = AssetCode(try details.string("asset"))
-            else { throw .malformed("\(action.kind): ids or asset") }
-            let date = try details.date("date")
-            guard counts(date) else { return }
-            try Sum.add(try details.integer("amount"), to: &contributions[ContributionKey(memberID: member, fundID: fund, asset: asset), default: 0], "contributions")
-            // What paid a pledge is what left its receivable (an excess stays unpledged income).
-            for posting in action.transaction?.postings ?? [] where posting.amount.minorUnits < 0 {
-                guard let id = pledgeByReceivable[posting.accountID], var pledge = pledges[id] else { continue }
-                try Sum.add(-posting.amount.minorUnits, to: &pledge.paid, "payments of \(id)")
-                pledge.payments.append(Movement(date: date, amount: -posting.amount.minorUnits))
-                pledges[id] = pledge
-            }
-        case "disbursement.requested":
-            guard let id = DisbursementID(try details.string("id")), let fund = FundID(try details.string("fund_id")),
-                  let asset = AssetCode(try details.string("asset"))
-            else { throw .malformed("\(action.kind): ids or asset") }
-            let requestedAt = try details.timestamp("requested_at")
-            guard counts(requestedAt.date) else { return }
-            disbursements[id] = DisbursementFacts(
-                id: id, fundID: fund, memberID: try details.optionalString("member_id").flatMap(MemberID.init),
-                asset: asset, amount: try details.integer("amount"), requestedAt: requestedAt
-            )
-        case "disbursement.approved", "disbursement.rejected", "disbursement.paid", "disbursement.cancelled":
-            guard let id = DisbursementID(try details.string("id")) else { throw .malformed("\(action.kind): disbursement id") }
-            let at = try details.timestamp("at")
-            guard counts(at.date), disbursements[id] != nil else { return }
-            switch action.kind {
-            case "disbursement.approved":
-                // The approval that records the grant's transaction is the final one.
-                if action.transaction != nil { disbursements[id]?.approvedAt = at }
-            case "disbursement.paid": disbursements[id]?.paidAt = at
-            case "disbursement.rejected": disbursements[id]?.isRejected = true
-            default: disbursements[id]?.isCancelled = true
-            }
-        case "fx_rate.recorded":
-            guard let base = AssetCode(try details.string("base")), let quote = AssetCode(try details.string("quote")),
-                  let rate = DecimalRate(try details.string("rate"))
-            else { throw .malformed("\(action.kind): codes or rate") }
-            let pair = RatePair(base: base, quote: quote)
-            let recorded = RecordedRate(date: try details.date("date"), rate: rate)
-            var list = rates[pair, default: []]
-            // Keep date order; a later entry for the same date replaces the earlier one.
-            list.removeAll { $0.date == recorded.date }
-            let position = list.firstIndex { $0.date > recorded.date } ?? list.count
-            list.insert(recorded, at: position)
-            rates[pair] = list
-        default:
-            // Conversions, erasures and other steps move money only through their
-            // transaction (posted above) or not at all.
+        case .exchangeRateRecorded(let rate):
+            addRate(rate)
+        case .memberPrivateDataErased, .disbursementBeneficiaryErased, .conversionRecorded, .cashAdjustmentRequested,
+            .cashAdjustmentStep:
             break
         }
+    }
+
+    private mutating func addPledge(_ pledge: Pledge, transaction: LedgerTransaction?) {
+        guard counts(pledge.date) else { return }
+        pledges[pledge.id] = PledgeFacts(
+            id: pledge.id, memberID: pledge.memberID, fundID: pledge.fundID, asset: pledge.asset,
+            amount: pledge.amount.minorUnits, date: pledge.date,
+            instalments: pledge.instalments.map { Instalment(dueDate: $0.dueDate, amount: $0.amount.minorUnits) }
+        )
+        // The receivable is the account the pledge's own transaction debits.
+        if let receivable = transaction?.postings.first(where: { $0.amount.minorUnits > 0 })?.accountID {
+            pledgeByReceivable[receivable] = pledge.id
+        }
+    }
+
+    /// A cancellation writes off what its transaction credits to the pledge's receivable.
+    private mutating func writeOff(_ id: PledgeID, transaction: LedgerTransaction?) throws(ReportError) {
+        guard let transaction, counts(transaction.date) else { return }
+        for posting in transaction.postings where posting.amount.minorUnits < 0 {
+            guard pledgeByReceivable[posting.accountID] == id, var pledge = pledges[id] else { continue }
+            try Sum.add(-posting.amount.minorUnits, to: &pledge.writtenOff, "write-offs of \(id)")
+            pledges[id] = pledge
+        }
+    }
+
+    private mutating func addContribution(
+        _ contribution: Contribution, transaction: LedgerTransaction?
+    ) throws(ReportError) {
+        guard counts(contribution.date) else { return }
+        let key = ContributionKey(
+            memberID: contribution.memberID, fundID: contribution.fundID, asset: contribution.asset)
+        try Sum.add(contribution.amount.minorUnits, to: &contributions[key, default: 0], "contributions")
+        // What paid a pledge is what left its receivable (an excess stays unpledged income).
+        for posting in transaction?.postings ?? [] where posting.amount.minorUnits < 0 {
+            guard let id = pledgeByReceivable[posting.accountID], var pledge = pledges[id] else { continue }
+            try Sum.add(-posting.amount.minorUnits, to: &pledge.paid, "payments of \(id)")
+            pledge.payments.append(Movement(date: contribution.date, amount: -posting.amount.minorUnits))
+            pledges[id] = pledge
+        }
+    }
+
+    /// Keeps each pair's rates in date order; a later entry for the same date replaces
+    /// the earlier one.
+    private mutating func addRate(_ rate: ExchangeRate) {
+        let pair = RatePair(base: rate.base, quote: rate.quote)
+        let recorded = RecordedRate(date: rate.date, rate: rate.rate)
+        var list = rates[pair, default: []]
+        list.removeAll { $0.date == recorded.date }
+        let position = list.firstIndex { $0.date > recorded.date } ?? list.count
+        list.insert(recorded, at: position)
+        rates[pair] = list
     }
 }
 
@@ -305,49 +304,4 @@ public struct RatePair: Hashable, Sendable {
 public struct RecordedRate: Hashable, Sendable {
     public let date: LocalDate
     public let rate: DecimalRate
-}
-
-/// Typed access to a fund action's details.
-struct Details {
-    let members: [String: JSONValue]
-    let kind: String
-
-    init(_ value: JSONValue, kind: String) throws(ReportError) {
-        guard case .object(let members) = value else { throw .malformed("\(kind): details are not an object") }
-        self.members = members
-        self.kind = kind
-    }
-
-    func string(_ key: String) throws(ReportError) -> String {
-        guard case .string(let text) = members[key] else { throw .malformed("\(kind): \(key) is not a string") }
-        return text
-    }
-
-    func optionalString(_ key: String) throws(ReportError) -> String? {
-        switch members[key] {
-        case .string(let text): return text
-        case .null, nil: return nil
-        default: throw .malformed("\(kind): \(key) is not a string or null")
-        }
-    }
-
-    func integer(_ key: String) throws(ReportError) -> Int64 {
-        guard case .integer(let value) = members[key] else { throw .malformed("\(kind): \(key) is not an integer") }
-        return value
-    }
-
-    func array(_ key: String) throws(ReportError) -> [JSONValue] {
-        guard case .array(let values) = members[key] else { throw .malformed("\(kind): \(key) is not an array") }
-        return values
-    }
-
-    func date(_ key: String) throws(ReportError) -> LocalDate {
-        guard let date = LocalDate(try string(key)) else { throw .malformed("\(kind): \(key) is not a date") }
-        return date
-    }
-
-    func timestamp(_ key: String) throws(ReportError) -> Timestamp {
-        guard let time = Timestamp(try string(key)) else { throw .malformed("\(kind): \(key) is not a timestamp") }
-        return time
-    }
 }

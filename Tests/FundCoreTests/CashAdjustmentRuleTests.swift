@@ -166,7 +166,9 @@ import Testing
         let plain = Fund(
             id: Self.fund.id, code: "health", name: "Health", assets: Self.fund.assets, twoApprovalsAbove: [:],
             createdAt: Self.at)
-        guard case .object(let members) = plain.details, case .object(let limited) = Self.fund.details else {
+        guard case .object(let members) = FundEvent.fundCreated(plain).details,
+            case .object(let limited) = FundEvent.fundCreated(Self.fund).details
+        else {
             Issue.record("fund details are objects")
             return
         }

@@ -77,13 +77,13 @@ import Testing
         #expect(approval.transaction?.postings.map(\.amount) == [50_000, -50_000])
         let step = approval.step(transaction: TransactionID("txn_00000000000000000000000000000002"))
         let action = approval.action(step: step, transaction: nil)
-        #expect(action.kind == "cash_adjustment.approved")
+        #expect(action.kind == .cashAdjustmentApproved)
         #expect(action.subject == "adj_00000000000000000000000000000001#0")
         let rejection = try CashAdjustmentSteps.take(
             .reject, on: waiting, after: [], fund: Self.fund, by: F.treasurer, reason: "Not ours", at: F.now
         )
         #expect(rejection.transaction == nil)
-        #expect(rejection.action(step: rejection.step(transaction: nil), transaction: nil).kind == "cash_adjustment.rejected")
+        #expect(rejection.action(step: rejection.step(transaction: nil), transaction: nil).kind == .cashAdjustmentRejected)
     }
 
     @Test(arguments: [

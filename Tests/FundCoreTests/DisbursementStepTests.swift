@@ -54,7 +54,7 @@ import Testing
         )
         #expect(forBeneficiary.recipient == .beneficiary("Beneficiary 00000000"))
         #expect(forBeneficiary.beneficiaryCommitment == "c29tZQ==")
-        #expect(DisbursementSteps.requested(forBeneficiary).kind == "disbursement.requested")
+        #expect(DisbursementSteps.requested(forBeneficiary).kind == .disbursementRequested)
     }
 
     @Test(arguments: [("EUR", "mem_000000000000000000000000000000a1", true), ("KES", "mem_000000000000000000000000000000c3", false)])
@@ -170,7 +170,7 @@ import Testing
         #expect(description == "Grant \(Self.id) cancelled before payment")
         let step = cancel.step(transaction: TransactionID("txn_00000000000000000000000000000008"))
         let action = cancel.action(step: step, accountsOpened: [], transaction: nil)
-        #expect(action.kind == "disbursement.cancelled")
+        #expect(action.kind == .disbursementCancelled)
         #expect(action.subject == "\(Self.id)#1")
         #expect(action.details == .object([
             "id": .string(Self.id), "step": .integer(1), "kind": .string("cancel"), "reason": .null,
@@ -199,7 +199,7 @@ import Testing
             #expect(throws: Rejection.beneficiaryNotErasable(id: Self.id, detail: refusal)) { try erase() }
         } else {
             let action = try erase()
-            #expect(action.kind == "disbursement.beneficiary_erased")
+            #expect(action.kind == .disbursementBeneficiaryErased)
             #expect(action.subject == "\(Self.id)#beneficiary_erased")
         }
     }

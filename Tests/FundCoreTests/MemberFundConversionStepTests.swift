@@ -28,7 +28,7 @@ import Testing
         #expect(hidden.recordedProfile == nil)
         #expect(hidden.privateData.name == "Quiet Collective")
         let action = hidden.action(commitment: "Y29tbWl0bWVudA==")
-        #expect(action.kind == "member.registered")
+        #expect(action.kind == .memberRegistered)
         #expect(action.subject == "mem_00000000000000000000000000000001")
         #expect(action.details == .object([
             "id": .string("mem_00000000000000000000000000000001"), "kind": .null, "country": .null, "region": .null,
@@ -49,7 +49,7 @@ import Testing
     @Test func privateDataIsErasedOnce() throws {
         let id = F.amina.id
         let action = try MemberSteps.erasePrivateData(of: id, erasedAt: nil, at: F.now)
-        #expect(action.kind == "member.private_data_erased")
+        #expect(action.kind == .memberPrivateDataErased)
         #expect(action.subject == "mem_000000000000000000000000000000a1#erased")
         #expect(throws: Rejection.privateDataErased(member: "mem_000000000000000000000000000000a1")) {
             try MemberSteps.erasePrivateData(of: id, erasedAt: F.now, at: F.now)
@@ -72,7 +72,7 @@ import Testing
         ])
         #expect(creating.accounts.map(\.constraint) == [.noNegative, .noNegative, nil])
         #expect(creating.accounts[2].allowedAssets == [F.kes, F.usd])
-        #expect(creating.action.kind == "fund.created")
+        #expect(creating.action.kind == .fundCreated)
         #expect(creating.action.accountsOpened == creating.accounts)
     }
 
@@ -147,7 +147,7 @@ import Testing
 
     @Test func aRateIsRecordedOncePerPairAndDay() throws {
         let action = try ConversionSteps.recordRate(try Self.rate(), registeredAssets: [F.usd, F.kes], isRecorded: false)
-        #expect(action.kind == "fx_rate.recorded")
+        #expect(action.kind == .exchangeRateRecorded)
         #expect(action.subject == "USD/KES@2026-11-29")
         #expect(throws: Rejection.rateExists(pair: "USD/KES", date: "2026-11-29")) {
             try ConversionSteps.recordRate(try Self.rate(), registeredAssets: [F.usd, F.kes], isRecorded: true)

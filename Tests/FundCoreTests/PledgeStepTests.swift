@@ -84,7 +84,7 @@ import Testing
         #expect(cancelling.transaction.postings.map(\.amount) == [30_000, -30_000])
         #expect(cancelling.transaction.postings[0].account == "income:climate:contributions:mem_000000000000000000000000000000a1")
         let action = cancelling.action(transaction: Self.anyTransaction)
-        #expect(action.kind == "pledge.cancelled")
+        #expect(action.kind == .pledgeCancelled)
         #expect(action.subject == "plg_00000000000000000000000000000001#cancelled")
     }
 

@@ -80,14 +80,14 @@ import Testing
         // The grant (entry 11) states the balances it touched, after it: computed by hand,
         // 125,000 + 40,000 + 9,900 + 310,000 − 50,000 = 434,900 in the USD bank.
         let grant = try LogEntry(json: JSONDecoder().decode(JSONValue.self, from: Data(entries[11].data)))
-        #expect(grant.event.kind == "transaction.recorded")
+        #expect(grant.event.kind == .transactionRecorded)
         let stated = Dictionary(uniqueKeysWithValues: grant.balances.map { ("\($0.accountCode) \($0.key.asset)", $0.balance.minorUnits) })
         #expect(stated == [
             "assets:bank:usd USD": 434_900, "expenses:grants USD": 50_000,
             "assets:bank:eur EUR": 1_000, "income:contributions EUR": -1_000,
         ])
         let reversal = try LogEntry(json: JSONDecoder().decode(JSONValue.self, from: Data(entries[12].data)))
-        #expect(reversal.event.kind == "transaction.reversed")
+        #expect(reversal.event.kind == .transactionReversed)
         let text = String(decoding: entries[0].data, as: UTF8.self)
         #expect(text.hasPrefix(#"{"balances":[],"index":0,"kind":"asset.registered","payload":{"code":"USD","#))
     }

@@ -37,7 +37,7 @@ import Testing
         ))
     }
 
-    static func step(_ kind: String, subject: String) -> LedgerEvent {
+    static func step(_ kind: LogEntryKind, subject: String) -> LedgerEvent {
         .fundAction(FundAction(
             kind: kind, subject: subject, details: .object(["id": .string(subject)]), accountsOpened: [], transaction: nil
         ))
@@ -75,9 +75,9 @@ import Testing
             (Self.created("5", person: Self.person("a"), role: .approver), .system),
         ]
         let requester = Self.acting("1", .treasurer, person: Self.person("a"))
-        let request = (Self.step("disbursement.requested", subject: Self.dsb), requester)
+        let request = (Self.step(.disbursementRequested, subject: Self.dsb), requester)
         func approval(_ digit: Character, _ position: Int) -> (LedgerEvent, Principal) {
-            (Self.step("disbursement.approved", subject: "\(Self.dsb)#\(position)"), Self.acting(digit, .approver))
+            (Self.step(.disbursementApproved, subject: "\(Self.dsb)#\(position)"), Self.acting(digit, .approver))
         }
         #expect(Self.audit(keys + [request, approval("2", 0), approval("4", 1)]) == nil)
         // Two keys of person b: one pair of eyes.
@@ -87,7 +87,7 @@ import Testing
         #expect(Self.audit(keys + [request, approval("5", 0)])?.description.contains("selfApproval") == true)
         // An entry may not claim another person for a key than its key.created entry.
         let lender = Self.acting("3", .approver, person: Self.person("c"))
-        let lent = (Self.step("disbursement.approved", subject: "\(Self.dsb)#0"), lender)
+        let lent = (Self.step(.disbursementApproved, subject: "\(Self.dsb)#0"), lender)
         #expect(Self.audit(keys + [request, lent])?.description.contains("was created for") == true)
     }
 
@@ -97,11 +97,11 @@ import Testing
             (Self.created("2", person: nil, role: .approver), .system),
             (Self.created("3", person: nil, role: .approver), .system),
         ]
-        let request = (Self.step("disbursement.requested", subject: Self.dsb), Self.acting("1", .treasurer))
-        let first = (Self.step("disbursement.approved", subject: "\(Self.dsb)#0"), Self.acting("2", .approver))
-        let second = (Self.step("disbursement.approved", subject: "\(Self.dsb)#1"), Self.acting("3", .approver))
+        let request = (Self.step(.disbursementRequested, subject: Self.dsb), Self.acting("1", .treasurer))
+        let first = (Self.step(.disbursementApproved, subject: "\(Self.dsb)#0"), Self.acting("2", .approver))
+        let second = (Self.step(.disbursementApproved, subject: "\(Self.dsb)#1"), Self.acting("3", .approver))
         #expect(Self.audit(keys + [request, first, second]) == nil)
-        let own = (Self.step("disbursement.approved", subject: "\(Self.dsb)#0"), Self.acting("1", .treasurer))
+        let own = (Self.step(.disbursementApproved, subject: "\(Self.dsb)#0"), Self.acting("1", .treasurer))
         #expect(Self.audit(keys + [request, own]) != nil)
     }
 

@@ -82,7 +82,7 @@ enum TinyBook {
                 createdAt: time("2026-01-20T10:00:00"), closedAt: time("2026-01-20T10:00:00")
             )),
             .fundAction(FundAction(
-                kind: "conversion.made", subject: "cnv_1", details: .object(["id": .string("cnv_1")]), accountsOpened: [conversion],
+                kind: .conversionRecorded, subject: "cnv_1", details: .object(["id": .string("cnv_1")]), accountsOpened: [conversion],
                 transaction: recorded(6, "2026-01-16", "Convert 500 JPY to 3.50 USD", metadata: ["conversion_id": .string("cnv_1")], [
                     posting(wallet, jpy, -500), posting(conversion, jpy, 500), posting(conversion, usd, -350), posting(wallet, usd, 350),
                 ])
@@ -186,7 +186,7 @@ enum TinyBookJournal {
 
         2026-01-16 * Convert 500 JPY to 3.50 USD
             ; id: txn_00000000000000000000000000000006
-            ; action: conversion.made
+            ; action: conversion.recorded
             ; conversion_id: cnv_1
             assets:wallet                                           -500 JPY
             equity:conversion                                        500 JPY
@@ -249,7 +249,7 @@ enum TinyBookJournal {
 
         2026-01-16 * Convert 500 JPY to 3.50 USD
             ; id: txn_00000000000000000000000000000006
-            ; action: conversion.made
+            ; action: conversion.recorded
             ; conversion_id: cnv_1
             assets:wallet                                           -500 JPY
             equity:conversion                                        500 JPY
@@ -316,7 +316,7 @@ enum TinyBookJournal {
 
         2026-01-16 * "Convert 500 JPY to 3.50 USD"
           id: "txn_00000000000000000000000000000006"
-          action: "conversion.made"
+          action: "conversion.recorded"
           conversion_id: "cnv_1"
           Assets:Wallet                                           -500 JPY
           Equity:Conversion                                        500 JPY

@@ -18,19 +18,25 @@ import Testing
     static func entries() throws -> [LogEntry] {
         let time = try #require(Timestamp("2026-01-01T00:00:00.000000Z"))
         func member(_ id: String, _ kind: String, _ country: String, _ region: String, visibility: String, name: String?) -> FundAction {
-            FundAction(kind: "member.registered", subject: id, details: .object([
+            FundAction(kind: .memberRegistered, subject: id, details: .object([
                 "id": .string(id), "kind": .string(kind), "country": .string(country), "region": .string(region),
                 "visibility": .string(visibility), "name": name.map(JSONValue.string) ?? .null, "pseudonym": .string(MemberID(id)!.pseudonym),
                 "private_data_commitment": .string("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), "registered_at": .string(time.description),
             ]), accountsOpened: [], transaction: nil)
         }
         func gift(_ id: String, _ amount: Int64) -> FundAction {
-            FundAction(kind: "contribution.received", subject: "ctb_0000000000000000000000000000000\(amount % 10)", details: .object([
-                "member_id": .string(id), "fund_id": .string(fund), "asset": .string("USD"), "amount": .integer(amount), "date": .string("2026-01-01"),
+            let contribution = "ctb_0000000000000000000000000000000\(amount % 10)"
+            return FundAction(kind: .contributionReceived, subject: contribution, details: .object([
+                "id": .string(contribution), "member_id": .string(id), "fund_id": .string(fund), "asset": .string("USD"),
+                "amount": .integer(amount), "date": .string("2026-01-01"), "pledge_id": .null,
+                "created_at": .string(time.description),
             ]), accountsOpened: [], transaction: nil)
         }
         let actions = [
-            FundAction(kind: "fund.created", subject: fund, details: .object(["id": .string(fund), "code": .string("relief"), "name": .string("Relief")]), accountsOpened: [], transaction: nil),
+            FundAction(kind: .fundCreated, subject: fund, details: .object([
+                "id": .string(fund), "code": .string("relief"), "name": .string("Relief"), "assets": .array([.string("USD")]),
+                "two_approvals_above": .object([:]), "created_at": .string(time.description),
+            ]), accountsOpened: [], transaction: nil),
             member(hidden, "community", "SN", "West Africa", visibility: "anonymous", name: nil),
             member(named, "union", "KE", "East Africa", visibility: "public", name: "Dockworkers Union"),
             gift(hidden, 1_001), gift(named, 2_002),

@@ -100,7 +100,7 @@ import Testing
         let events: [LedgerEvent] = [
             .assetRegistered(Asset(code: AssetCode("AAA")!, scale: scales.0, name: "A", createdAt: time)),
             .assetRegistered(Asset(code: AssetCode("BBB")!, scale: scales.1, name: "B", createdAt: time)),
-            .fundAction(FundAction(kind: "fx_rate.recorded", subject: "AAA/BBB@2026-11-25", details: .object([
+            .fundAction(FundAction(kind: .exchangeRateRecorded, subject: "AAA/BBB@2026-11-25", details: .object([
                 "id": .string("AAA/BBB@2026-11-25"), "base": .string("AAA"), "quote": .string("BBB"), "date": .string("2026-11-25"),
                 "rate": .string(rate), "recorded_at": .string(time.description),
             ]), accountsOpened: [], transaction: nil)),

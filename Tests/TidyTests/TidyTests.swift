@@ -24,7 +24,6 @@ import Testing
                     allowedAndLong.insert(key)
                     continue
                 }
-                if TidyAllowList.temporaryLongBodies.contains(key) { continue }
                 Issue.record("""
                     \(file.path):\(body.firstLine): \(body.name) spans \(body.lineCount) lines \
                     (at most \(Self.bodyLinesMax)); split it into named steps
@@ -38,7 +37,6 @@ import Testing
 
     @Test func linesFitInOneHundredTwentyColumns() {
         for file in SourceTree.sources where !file.isGenerated {
-            if TidyAllowList.temporaryLongLineFiles.contains(file.path) { continue }
             for (offset, line) in file.source.lines.enumerated() where line.count > Self.lineColumnsMax {
                 Issue.record("""
                     \(file.path):\(offset + 1): line of \(line.count) columns \

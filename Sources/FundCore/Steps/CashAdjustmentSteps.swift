@@ -15,10 +15,7 @@ public enum CashAdjustmentSteps {
 
         /// The `cash_adjustment.requested` log entry's action.
         public func action(transaction: LedgerTransaction?) -> FundAction {
-            FundAction(
-                kind: "cash_adjustment.requested", subject: adjustment.id.rawValue, details: adjustment.details,
-                accountsOpened: [], transaction: transaction
-            )
+            FundEvent.cashAdjustmentRequested(CashAdjustmentRequest(adjustment)).action(transaction: transaction)
         }
     }
 
@@ -92,12 +89,9 @@ public enum CashAdjustmentSteps {
 
         /// The `cash_adjustment.approved` / `.rejected` log entry's action.
         public func action(step: CashAdjustmentStep, transaction: LedgerTransaction?) -> FundAction {
-            FundAction(
-                kind: "cash_adjustment.\(kind == .approve ? "approved" : "rejected")",
-                subject: "\(adjustmentID.rawValue)#\(position)",
-                details: CashAdjustmentSteps.details(id: adjustmentID, position: position, step: step),
-                accountsOpened: [], transaction: transaction
-            )
+            let logged = LoggedStep(
+                id: adjustmentID, position: position, kind: step.kind, reason: step.reason, at: step.at)
+            return FundEvent.cashAdjustmentStep(logged).action(transaction: transaction)
         }
     }
 
@@ -112,13 +106,5 @@ public enum CashAdjustmentSteps {
             adjustmentID: adjustment.id, kind: kind, position: steps.count, principal: principal, reason: reason,
             at: now, transaction: kind == .approve ? posting(adjustment, in: fund) : nil
         )
-    }
-
-    /// A step's details as the log records them (and `verify` recomputes them).
-    public static func details(id: CashAdjustmentID, position: Int, step: CashAdjustmentStep) -> JSONValue {
-        .object([
-            "id": .string(id.rawValue), "step": .integer(Int64(position)), "kind": .string(step.kind.rawValue),
-            "reason": step.reason.map(JSONValue.string) ?? .null, "at": .string(step.at.description),
-        ])
     }
 }

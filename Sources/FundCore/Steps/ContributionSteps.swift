@@ -15,10 +15,8 @@ extension PledgeSteps {
 
         /// The `contribution.received` log entry's action.
         public func action(accountsOpened: [Account], transaction: LedgerTransaction) -> FundAction {
-            FundAction(
-                kind: "contribution.received", subject: contribution.id.rawValue, details: contribution.details,
-                accountsOpened: accountsOpened, transaction: transaction
-            )
+            FundEvent.contributionReceived(contribution).action(
+                accountsOpened: accountsOpened, transaction: transaction)
         }
     }
 

@@ -13,10 +13,7 @@ public enum ConversionSteps {
 
         /// The `conversion.recorded` log entry's action.
         public func action(transaction: LedgerTransaction) -> FundAction {
-            FundAction(
-                kind: "conversion.recorded", subject: conversion.id, details: conversion.details, accountsOpened: [],
-                transaction: transaction
-            )
+            FundEvent.conversionRecorded(conversion).action(transaction: transaction)
         }
     }
 
@@ -64,9 +61,6 @@ public enum ConversionSteps {
             throw .unknownAsset(code: asset.rawValue)
         }
         guard !isRecorded else { throw .rateExists(pair: "\(rate.base)/\(rate.quote)", date: rate.date.description) }
-        return FundAction(
-            kind: "fx_rate.recorded", subject: "\(rate.base)/\(rate.quote)@\(rate.date)", details: rate.details,
-            accountsOpened: [], transaction: nil
-        )
+        return FundEvent.exchangeRateRecorded(rate).action()
     }
 }

@@ -38,10 +38,7 @@ public enum DisbursementSteps {
 
     /// The `disbursement.requested` log entry's action.
     public static func requested(_ disbursement: Disbursement) -> FundAction {
-        FundAction(
-            kind: "disbursement.requested", subject: disbursement.id.rawValue, details: disbursement.details,
-            accountsOpened: [], transaction: nil
-        )
+        FundEvent.disbursementRequested(DisbursementRequest(disbursement)).action()
     }
 
     // MARK: Steps
@@ -76,16 +73,13 @@ public enum DisbursementSteps {
             DisbursementStep(kind: kind, principal: principal, at: at, transactionID: transaction, reason: reason)
         }
 
-        /// The `disbursement.<past tense>` log entry's action.
+        /// The step's log entry action (`disbursement.approved`, …: `FundEvent.entryKind`).
         public func action(
             step: DisbursementStep, accountsOpened: [Account], transaction: LedgerTransaction?
         ) -> FundAction {
-            FundAction(
-                kind: "disbursement.\(DisbursementSteps.pastTense(kind))",
-                subject: "\(disbursementID.rawValue)#\(position)",
-                details: DisbursementSteps.details(id: disbursementID, position: position, step: step),
-                accountsOpened: accountsOpened, transaction: transaction
-            )
+            let logged = LoggedStep(
+                id: disbursementID, position: position, kind: step.kind, reason: step.reason, at: step.at)
+            return FundEvent.disbursementStep(logged).action(accountsOpened: accountsOpened, transaction: transaction)
         }
     }
 
@@ -187,24 +181,6 @@ public enum DisbursementSteps {
         )
     }
 
-    /// The past tense a step's log kind uses: `disbursement.approved`, ….
-    public static func pastTense(_ kind: DisbursementStep.Kind) -> String {
-        switch kind {
-        case .approve: "approved"
-        case .reject: "rejected"
-        case .pay: "paid"
-        case .cancel: "cancelled"
-        }
-    }
-
-    /// A step's details as the log records them (and `verify` recomputes them).
-    public static func details(id: DisbursementID, position: Int, step: DisbursementStep) -> JSONValue {
-        .object([
-            "id": .string(id.rawValue), "step": .integer(Int64(position)), "kind": .string(step.kind.rawValue),
-            "reason": step.reason.map(JSONValue.string) ?? .null, "at": .string(step.at.description),
-        ])
-    }
-
     // MARK: Erase the beneficiary
 
     /// Erases a private beneficiary's name: refused for a member recipient, for a
@@ -222,14 +198,6 @@ public enum DisbursementSteps {
             throw .beneficiaryNotErasable(id: id, detail: detail)
         }
         guard erasedAt == nil else { throw .beneficiaryNotErasable(id: id, detail: "the name was erased before") }
-        return FundAction(
-            kind: "disbursement.beneficiary_erased", subject: "\(id)#beneficiary_erased",
-            details: erasureDetails(id: id, erasedAt: now.description), accountsOpened: [], transaction: nil
-        )
-    }
-
-    /// The details of a `disbursement.beneficiary_erased` entry.
-    public static func erasureDetails(id: String, erasedAt: String) -> JSONValue {
-        .object(["id": .string(id), "erased_at": .string(erasedAt)])
+        return FundEvent.disbursementBeneficiaryErased(Erasure(id: disbursement.id, erasedAt: now)).action()
     }
 }

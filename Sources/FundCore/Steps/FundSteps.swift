@@ -10,9 +10,7 @@ public enum FundSteps {
 
         /// The `fund.created` log entry's action.
         public var action: FundAction {
-            FundAction(
-                kind: "fund.created", subject: fund.id.rawValue, details: fund.details, accountsOpened: accounts,
-                transaction: nil)
+            FundEvent.fundCreated(fund).action(accountsOpened: accounts)
         }
     }
 

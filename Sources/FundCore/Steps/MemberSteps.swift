@@ -14,11 +14,10 @@ public enum MemberSteps {
         /// The `member.registered` log entry's action, given the base64 of the salted
         /// commitment to `privateData.canonicalBytes`.
         public func action(commitment: String) -> FundAction {
-            FundAction(
-                kind: "member.registered", subject: member.id.rawValue,
-                details: MemberSteps.details(of: member, recordedProfile: recordedProfile, commitment: commitment),
-                accountsOpened: [], transaction: nil
+            FundEvent.memberRegistered(
+                MemberRegistration(member, recordedProfile: recordedProfile, commitment: commitment)
             )
+            .action()
         }
     }
 
@@ -30,32 +29,12 @@ public enum MemberSteps {
         return Registering(member: member, privateData: privateData, recordedProfile: member.publicProfile)
     }
 
-    /// The `member.registered` entry's details. `recordedProfile` is the profile the
-    /// members row holds: a public member's, an anonymous member's only if registered
-    /// before profiles became private; otherwise kind, country and region are null.
-    public static func details(of member: Member, recordedProfile: Member.Profile?, commitment: String) -> JSONValue {
-        .object([
-            "id": .string(member.id.rawValue), "kind": recordedProfile.map { .string($0.kind.rawValue) } ?? .null,
-            "country": recordedProfile.map { .string($0.country.rawValue) } ?? .null,
-            "region": recordedProfile.map { .string($0.region) } ?? .null,
-            "visibility": .string(member.visibility.rawValue),
-            "name": member.visibility == .public ? member.name.map(JSONValue.string) ?? .null : .null,
-            "pseudonym": .string(member.pseudonym),
-            "private_data_commitment": .string(commitment),
-            "registered_at": .string(member.registeredAt.description),
-        ])
-    }
-
     /// Erases member `id`'s private data: refused when erased before (`erasedAt` set).
     /// The commitment stays, so the log and every proof remain verifiable.
     public static func erasePrivateData(
         of id: MemberID, erasedAt: Timestamp?, at now: Timestamp
     ) throws(Rejection) -> FundAction {
         guard erasedAt == nil else { throw .privateDataErased(member: id.rawValue) }
-        return FundAction(
-            kind: "member.private_data_erased", subject: "\(id.rawValue)#erased",
-            details: .object(["id": .string(id.rawValue), "erased_at": .string(now.description)]),
-            accountsOpened: [], transaction: nil
-        )
+        return FundEvent.memberPrivateDataErased(Erasure(id: id, erasedAt: now)).action()
     }
 }

@@ -26,10 +26,7 @@ public enum PledgeSteps {
 
         /// The `pledge.made` log entry's action.
         public func action(accountsOpened: [Account], transaction: LedgerTransaction) -> FundAction {
-            FundAction(
-                kind: "pledge.made", subject: pledge.id.rawValue, details: pledge.details,
-                accountsOpened: accountsOpened, transaction: transaction
-            )
+            FundEvent.pledgeMade(pledge).action(accountsOpened: accountsOpened, transaction: transaction)
         }
     }
 
@@ -73,14 +70,8 @@ public enum PledgeSteps {
 
         /// The `pledge.cancelled` log entry's action; the reason is in its details.
         public func action(transaction: LedgerTransaction) -> FundAction {
-            FundAction(
-                kind: "pledge.cancelled", subject: "\(pledgeID.rawValue)#cancelled",
-                details: .object([
-                    "id": .string(pledgeID.rawValue), "reason": .string(reason),
-                    "cancelled_at": .string(cancelledAt.description),
-                ]),
-                accountsOpened: [], transaction: transaction
-            )
+            FundEvent.pledgeCancelled(PledgeCancellation(pledgeID: pledgeID, reason: reason, cancelledAt: cancelledAt))
+                .action(transaction: transaction)
         }
     }
 
