@@ -6,6 +6,9 @@ import PackageDescription
 let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    // A file uses members only of modules it imports itself, so every dependency is visible
+    // where it is used (and, with the tidy test, declared in this manifest).
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -166,7 +169,7 @@ let package = Package(
             name: "ReportsTests",
             dependencies: [
                 "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerApplication", "Reports",
-                "LedgerTestSupport",
+                "LedgerTestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

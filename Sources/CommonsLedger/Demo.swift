@@ -3,6 +3,7 @@ import Foundation
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import Logging
 
 /// `commons-ledger demo`: fill a fresh database with a believable fund to explore.
 struct Demo: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import Logging
 
 /// `commons-ledger keys`: manage API keys offline, on the database file.
 struct Keys: AsyncParsableCommand {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import LedgerAPI
+import LedgerApplication
+import LedgerCore
 
 /// `commons-ledger serve`: migrate the database and serve the HTTP API until SIGTERM/SIGINT.
 struct Serve: AsyncParsableCommand {
@@ -34,6 +36,6 @@ struct Serve: AsyncParsableCommand {
                 \(token)
                 """)
         }
-        try await app.runService()
+        try await runUntilSignalled(app)
     }
 }

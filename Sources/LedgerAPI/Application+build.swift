@@ -3,10 +3,10 @@ public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 public import LedgerApplication
-import NIOCore
 public import LedgerCore
 public import LedgerStorage
 public import Logging
+import NIOCore
 import ServiceLifecycle
 import WireContract
 
@@ -48,6 +48,13 @@ public func buildRouter<Store: LedgerStore>(
     ConversionController(store: store, limits: limits).addRoutes(to: group)
     MetricsController(store: store, metrics: metrics, clock: clock).addRoutes(to: group)
     return router
+}
+
+/// Runs `app` until SIGTERM or SIGINT, then shuts down gracefully (in-flight requests
+/// are answered first): the command line's one call into the server, so no module but
+/// this one imports Hummingbird.
+public func runUntilSignalled(_ app: some ApplicationProtocol) async throws {
+    try await app.runService()
 }
 
 /// Opens (and migrates) the SQLite store and builds the HTTP application around it.

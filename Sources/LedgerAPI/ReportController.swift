@@ -2,6 +2,7 @@ import Hummingbird
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import Logging
 import Reports
 import WireContract
 

@@ -4,6 +4,7 @@ import Foundation
 public import FundCore
 import GRDB
 public import LedgerCore
+import Logging
 
 /// The fund's domain: members (with erasable private data) and funds (with their chart
 /// of accounts). Each write is one database transaction holding the domain rows, any

@@ -6,6 +6,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LedgerApplication
 import LedgerTestSupport
 import Testing
 

@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import LedgerAPI
 import LedgerApplication
+import LedgerTestSupport
 import Testing
 
 @Suite struct LimitsTests {

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LedgerAPI
+import LedgerTestSupport
 import Testing
 
 @Suite struct MetricsRoutesTests {

@@ -2,6 +2,7 @@
 // document lacks, or a documented route that does not exist, fails the suite — and the
 // served document is the one in schema/.
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import LedgerAPI
 import LedgerTestSupport

@@ -9,6 +9,7 @@ import FundCore
 import LedgerCore
 import LedgerStorage
 import LedgerTestSupport
+import Logging
 import Testing
 
 @Suite struct FundDomainStoreTests {

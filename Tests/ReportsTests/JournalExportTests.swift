@@ -10,6 +10,7 @@ import Foundation
 import LedgerCore
 import LedgerStorage
 import LedgerTestSupport
+import Logging
 import Reports
 import Testing
 

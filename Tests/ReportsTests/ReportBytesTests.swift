@@ -7,6 +7,7 @@ import FundCore
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import LedgerTestSupport
 import Reports
 import Testing
 

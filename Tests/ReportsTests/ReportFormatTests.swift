@@ -1,6 +1,7 @@
 // Goal: the CSV and HTML forms of a report say exactly what its JSON says — decimal
 // amounts in each asset's unit, quoted and formula-guarded CSV cells, escaped HTML with
 // its charts — and the JSON document embedded in a page reads back byte for byte.
+import Foundation
 import FundCore
 import LedgerCore
 import Reports

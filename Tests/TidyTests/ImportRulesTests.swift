@@ -1,8 +1,8 @@
 // Goal: each framework stays behind the one module that owns it (GRDB in LedgerStorage;
 // Hummingbird, NIO and ServiceLifecycle in LedgerAPI and the benchmark's echo baseline), the
 // pure modules import only each other and swift-crypto, and every module a file imports is
-// declared among its target's dependencies in Package.swift (so `MemberImportVisibility`
-// can be turned on without surprises).
+// declared among its target's dependencies in Package.swift, with `MemberImportVisibility`
+// on for every target.
 import Testing
 
 @Suite struct ImportRulesTests {
@@ -70,5 +70,17 @@ import Testing
                     """)
             }
         }
+    }
+
+    /// `MemberImportVisibility` is on for every target, so the compiler refuses a member of
+    /// a module the file does not import itself; with the test above, every module a file
+    /// uses is imported there and declared here.
+    @Test func memberImportVisibilityIsOnForEveryTarget() {
+        let manifest = SourceTree.read("Package.swift")
+        let packageStart = manifest.firstRange(of: "let package = Package(")?.lowerBound ?? manifest.endIndex
+        #expect(manifest[..<packageStart].contains(".enableUpcomingFeature(\"MemberImportVisibility\")"))
+        let targets = SourceTree.manifest.targets.count
+        let strict = manifest.ranges(of: "swiftSettings: strictSettings").count
+        #expect(strict == targets, "\(targets) targets, \(strict) with strictSettings")
     }
 }
