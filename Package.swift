@@ -29,6 +29,9 @@ let package = Package(
         // Already resolved through Hummingbird; declared because LedgerAPI imports NIOCore itself.
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        // Already resolved through Hummingbird; declared because WireContract's problems carry
+        // an HTTP status without importing the server framework.
+        .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
     ],
     targets: [
         // Pure double-entry core: no I/O, no clock, no randomness.
@@ -74,15 +77,23 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // The wire contract: schema/openapi.yaml (and its JSON form) as package resources. Rooted
-        // at the package because SwiftPM bundles only files inside a target's folder; `sources`
+        // The wire contract without the server: schema/openapi.yaml (and its JSON form) as
+        // package resources, request reading and shapes, representations, problems. Rooted at
+        // the package because SwiftPM bundles only files inside a target's folder; `sources`
         // keeps other modules' code out, `exclude` silences the unhandled-files warning.
         .target(
             name: "WireContract",
+            dependencies: [
+                "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerApplication",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: ".",
             exclude: ["Tests", "scripts", "docs", "config", "README.md", "schema/migrations"]
-                + ["AuditLog", "CommonsLedger", "FundCore", "LedgerAPI", "LedgerApplication", "LedgerBench", "LedgerCore", "LedgerEngine", "LedgerStorage",
-                   "LedgerTestSupport", "Reports"].map { "Sources/\($0)" },
+                + [
+                    "AuditLog", "CommonsLedger", "FundCore", "LedgerAPI", "LedgerApplication", "LedgerBench",
+                    "LedgerCore", "LedgerEngine", "LedgerStorage", "LedgerTestSupport", "Reports",
+                ].map { "Sources/\($0)" },
             sources: ["Sources/WireContract"],
             resources: [.copy("schema/openapi.yaml"), .copy("schema/openapi.json")],
             swiftSettings: strictSettings
@@ -119,6 +130,7 @@ let package = Package(
                 "LedgerStorage",
                 "LedgerApplication",
                 "LedgerAPI",
+                "WireContract",
                 "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -135,6 +147,7 @@ let package = Package(
                 "LedgerStorage",
                 "LedgerApplication",
                 "LedgerAPI",
+                "WireContract",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -196,7 +209,7 @@ let package = Package(
             name: "LedgerAPITests",
             dependencies: [
                 "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerApplication", "LedgerAPI", "Reports",
-                "LedgerTestSupport",
+                "LedgerTestSupport", "WireContract",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import LedgerAPI
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import WireContract
 
 /// `commons-ledger import`: record a JSON Lines file of transactions (migrating a fund's
 /// existing books), offline, on the database file.

@@ -2,6 +2,7 @@ import Hummingbird
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import WireContract
 
 /// `/v1/accounts`: open, close and read accounts, their balances and registers.
 /// Paths accept the account's code (`assets:bank:usd`) or its id (`acc_…`).
@@ -10,7 +11,7 @@ struct AccountController<Store: LedgerStore> {
     let limits: RequestLimits
 
     /// `POST /v1/accounts` body.
-    struct CreateRequest: RequestBody {
+    struct CreateRequest: JSONRequestBody {
         let code: String
         let type: String
         let allowedAssets: [String]?
@@ -41,7 +42,7 @@ struct AccountController<Store: LedgerStore> {
 
     /// The stored rendering of what the route creates, also replayed for a repeated idempotency key.
     var render: @Sendable (Account) throws -> StoredResponse {
-        { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Account($0))) }
+        { StoredResponse(status: 201, body: try JSONBody.bytes(Representation.Account($0))) }
     }
 
     /// `POST /v1/accounts`.
@@ -82,7 +83,7 @@ struct AccountController<Store: LedgerStore> {
         let body = try await RequestReading.body(of: request, limits: limits, allowsEmpty: true)
         if !body.isEmpty { _ = try JSONRequest.decode(EmptyRequest.self, from: body, depthMax: limits.jsonDepthMax) }
         let closed: @Sendable (Account) throws -> StoredResponse = {
-            StoredResponse(status: 200, body: try JSONResponse.bytes(Representation.Account($0)))
+            StoredResponse(status: 200, body: try JSONBody.bytes(Representation.Account($0)))
         }
         let principal = try context.requirePrincipal()
         let outcome = try await store.closeAccount(
@@ -127,6 +128,6 @@ struct AccountController<Store: LedgerStore> {
 }
 
 /// The body of an action that takes no fields: `{}` or nothing.
-struct EmptyRequest: RequestBody {
+struct EmptyRequest: JSONRequestBody {
     static var shape: JSONShape { .object([:]) }
 }

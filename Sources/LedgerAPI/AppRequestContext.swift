@@ -2,6 +2,7 @@ public import Hummingbird
 public import LedgerApplication
 public import LedgerCore
 public import NIOCore
+import WireContract
 
 /// The request context of every route: Hummingbird's core context plus the principal
 /// the bearer token authenticated (`nil` for the public).

@@ -2,6 +2,7 @@ import Hummingbird
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import WireContract
 
 /// `/v1/assets`: register and read the units the ledger counts in.
 struct AssetController<Store: LedgerStore> {
@@ -9,7 +10,7 @@ struct AssetController<Store: LedgerStore> {
     let limits: RequestLimits
 
     /// `POST /v1/assets` body.
-    struct CreateRequest: RequestBody {
+    struct CreateRequest: JSONRequestBody {
         let code: String
         let scale: Int
         let name: String?
@@ -39,7 +40,7 @@ struct AssetController<Store: LedgerStore> {
         let body = try await RequestReading.body(of: request, limits: limits)
         let create = try JSONRequest.decode(CreateRequest.self, from: body, depthMax: limits.jsonDepthMax)
         let render: @Sendable (Asset) throws -> StoredResponse = {
-            StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.Asset($0)))
+            StoredResponse(status: 201, body: try JSONBody.bytes(Representation.Asset($0)))
         }
         let name = UnicodeText.nfc(create.name)
         try RequestLimits.enforce(limits.problems(text: name, field: "name"))

@@ -3,6 +3,7 @@ import Hummingbird
 import LedgerCore
 import LedgerStorage
 import Logging
+import WireContract
 
 /// Authenticates the bearer token (if any) and enforces `RoutePolicy` before the route
 /// runs: 401 without a valid key where one is needed, 403 when the key's role may not.

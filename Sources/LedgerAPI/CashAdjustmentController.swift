@@ -3,6 +3,7 @@ import Hummingbird
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import WireContract
 
 /// `/v1/funds/{id}/cash-adjustments` and `/v1/cash-adjustments`: money taken out of a
 /// fund's cash that is neither a grant nor a conversion (a bank fee, a correction).
@@ -14,7 +15,7 @@ struct CashAdjustmentController<Store: LedgerStore> {
     let limits: RequestLimits
 
     /// `POST /v1/funds/{id}/cash-adjustments` body.
-    struct CreateRequest: RequestBody {
+    struct CreateRequest: JSONRequestBody {
         let asset: String
         let amount: Int64
         let counterAccount: String
@@ -111,7 +112,7 @@ struct CashAdjustmentController<Store: LedgerStore> {
     }
 
     static func render(status: Int) -> @Sendable (CashAdjustmentView) throws -> StoredResponse {
-        { StoredResponse(status: status, body: try JSONResponse.bytes(Representation.AdjustmentBody($0))) }
+        { StoredResponse(status: status, body: try JSONBody.bytes(Representation.AdjustmentBody($0))) }
     }
 
     static func adjustmentID(_ context: AppRequestContext) throws -> CashAdjustmentID {

@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 public import LedgerApplication
+import WireContract
 
 /// Decides the address a request comes from, for the per-address rate limit.
 ///

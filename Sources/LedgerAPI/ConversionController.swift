@@ -3,6 +3,7 @@ import Hummingbird
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import WireContract
 
 /// `POST /v1/funds/{id}/conversions` and `/v1/fx-rates`: moving a fund's cash between
 /// currencies, and the exchange rates reports use (rates never change ledger amounts).
@@ -11,7 +12,7 @@ struct ConversionController<Store: LedgerStore> {
     let limits: RequestLimits
 
     /// `POST /v1/funds/{id}/conversions` body.
-    struct ConversionRequest: RequestBody {
+    struct ConversionRequest: JSONRequestBody {
         let fromAsset: String
         let fromAmount: Int64
         let toAsset: String
@@ -44,7 +45,7 @@ struct ConversionController<Store: LedgerStore> {
     }
 
     /// `POST /v1/fx-rates` body; the rate is exact decimal text, never a JSON number.
-    struct RateRequest: RequestBody {
+    struct RateRequest: JSONRequestBody {
         let base: String
         let quote: String
         let date: String
@@ -61,12 +62,12 @@ struct ConversionController<Store: LedgerStore> {
 
     /// The stored rendering of what the route creates, also replayed for a repeated idempotency key.
     var renderConversion: @Sendable (ConversionView) throws -> StoredResponse {
-        { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.ConversionBody($0))) }
+        { StoredResponse(status: 201, body: try JSONBody.bytes(Representation.ConversionBody($0))) }
     }
 
     /// The stored rendering of what the route creates, also replayed for a repeated idempotency key.
     var renderRate: @Sendable (ExchangeRate) throws -> StoredResponse {
-        { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.RateBody($0))) }
+        { StoredResponse(status: 201, body: try JSONBody.bytes(Representation.RateBody($0))) }
     }
 
     /// `POST /v1/funds/{id}/conversions`.

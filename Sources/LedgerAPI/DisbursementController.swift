@@ -4,6 +4,7 @@ import Hummingbird
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import WireContract
 
 /// `/v1/disbursements`: grants requested by treasurers, approved by approvers (two
 /// different ones above the fund's threshold, never the requester), then paid.
@@ -12,7 +13,7 @@ struct DisbursementController<Store: LedgerStore> {
     let limits: RequestLimits
 
     /// `POST /v1/disbursements` body.
-    struct CreateRequest: RequestBody {
+    struct CreateRequest: JSONRequestBody {
         let fundID: String
         let memberID: String?
         let beneficiary: String?
@@ -45,7 +46,7 @@ struct DisbursementController<Store: LedgerStore> {
     }
 
     /// Body of a step: an optional reason.
-    struct StepRequest: RequestBody {
+    struct StepRequest: JSONRequestBody {
         let reason: String?
         static var shape: JSONShape { .object(["reason": .value]) }
     }
@@ -67,7 +68,7 @@ struct DisbursementController<Store: LedgerStore> {
     static func render(status: Int) -> @Sendable (DisbursementView) throws -> StoredResponse {
         {
             StoredResponse(
-                status: status, body: try JSONResponse.bytes(Representation.DisbursementBody($0, showsPrivate: false))
+                status: status, body: try JSONBody.bytes(Representation.DisbursementBody($0, showsPrivate: false))
             )
         }
     }

@@ -1,17 +1,11 @@
-import Foundation
 public import Hummingbird
 import LedgerStorage
+import WireContract
 
-/// Encodes response bodies: snake_case keys (declared per DTO), sorted for stable bytes.
+/// JSON responses: bodies encoded by `JSONBody` (WireContract), sent as `application/json`.
 public enum JSONResponse {
-    static func bytes(_ value: some Encodable) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
-    }
-
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        make(status: status, body: try bytes(value))
+        make(status: status, body: try JSONBody.bytes(value))
     }
 
     public static func make(status: HTTPResponse.Status, body: [UInt8], headers: HTTPFields = [:]) -> Response {

@@ -2,6 +2,7 @@ import Hummingbird
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import WireContract
 
 /// `/v1/keys`: issue, list and revoke API keys (admins; auditors may list).
 ///
@@ -16,7 +17,7 @@ struct KeyController<Store: LedgerStore> {
     /// The key's holder: `person_id` (a person who already holds a key) or `person_name`
     /// (a new person); neither makes a new person named like the key. Four eyes counts
     /// people, so an admin names who will hold the key.
-    struct CreateRequest: RequestBody {
+    struct CreateRequest: JSONRequestBody {
         let name: String
         let role: String
         let expiresAt: String?

@@ -2,6 +2,7 @@ import Foundation
 public import LedgerStorage
 import Metrics
 public import Prometheus
+import WireContract
 
 /// The server's metrics in one Prometheus registry, served at `GET /metrics` in the
 /// Prometheus text format.

@@ -4,6 +4,7 @@ import Hummingbird
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import WireContract
 
 /// `/v1/log`: the transparency endpoints. Anyone may read them; hashes and entry bytes
 /// are standard base64, as in the checkpoints themselves, so an independent
@@ -115,12 +116,5 @@ struct LogController<Store: LedgerStore> {
     static func required(_ request: Request, _ name: String) throws -> Int64 {
         guard let value = try integer(request, name) else { throw Problem.invalidParameter(name, "is required") }
         return value
-    }
-}
-
-/// Standard base64 (RFC 4648 §4, with padding), as checkpoints use.
-enum Base64Text {
-    static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
     }
 }

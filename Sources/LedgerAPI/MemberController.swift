@@ -4,6 +4,7 @@ import Hummingbird
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import WireContract
 
 /// `/v1/members`: register and read the fund's members; erase their private data.
 ///
@@ -14,7 +15,7 @@ struct MemberController<Store: LedgerStore> {
     let limits: RequestLimits
 
     /// `POST /v1/members` body.
-    struct CreateRequest: RequestBody {
+    struct CreateRequest: JSONRequestBody {
         let name: String
         let kind: String
         let country: String
@@ -53,7 +54,7 @@ struct MemberController<Store: LedgerStore> {
         // an erasure: it holds only what the public may see.
         let render: @Sendable (MemberView) throws -> StoredResponse = {
             StoredResponse(
-                status: 201, body: try JSONResponse.bytes(Representation.MemberBody($0, showsPrivate: false))
+                status: 201, body: try JSONBody.bytes(Representation.MemberBody($0, showsPrivate: false))
             )
         }
         let draft = MemberDraft(
@@ -104,7 +105,7 @@ struct FundController<Store: LedgerStore> {
     let limits: RequestLimits
 
     /// `POST /v1/funds` body.
-    struct CreateRequest: RequestBody {
+    struct CreateRequest: JSONRequestBody {
         let code: String
         let name: String
         let assets: [String]
@@ -133,7 +134,7 @@ struct FundController<Store: LedgerStore> {
 
     /// The stored rendering of what the route creates, also replayed for a repeated idempotency key.
     var render: @Sendable (Fund) throws -> StoredResponse {
-        { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.FundBody($0))) }
+        { StoredResponse(status: 201, body: try JSONBody.bytes(Representation.FundBody($0))) }
     }
 
     /// `POST /v1/funds`.

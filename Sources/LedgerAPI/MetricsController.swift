@@ -2,6 +2,7 @@ import Hummingbird
 import LedgerCore
 import LedgerStorage
 import Prometheus
+import WireContract
 
 /// `GET /metrics`: the Prometheus text exposition of `LedgerMetrics`, with the log's
 /// size and the latest checkpoint's age read at scrape time.

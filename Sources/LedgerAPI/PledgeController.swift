@@ -3,6 +3,7 @@ import Hummingbird
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import WireContract
 
 /// `/v1/pledges` and `/v1/contributions`: promises and the money that keeps them.
 struct PledgeController<Store: LedgerStore> {
@@ -10,7 +11,7 @@ struct PledgeController<Store: LedgerStore> {
     let limits: RequestLimits
 
     /// `POST /v1/pledges` body.
-    struct CreateRequest: RequestBody {
+    struct CreateRequest: JSONRequestBody {
         struct InstalmentRequest: Decodable, Sendable {
             let dueDate: String
             let amount: Int64
@@ -63,13 +64,13 @@ struct PledgeController<Store: LedgerStore> {
     }
 
     /// `POST /v1/pledges/{id}/cancel` body.
-    struct CancelRequest: RequestBody {
+    struct CancelRequest: JSONRequestBody {
         let reason: String
         static var shape: JSONShape { .object(["reason": .value]) }
     }
 
     /// `POST /v1/contributions` body.
-    struct ContributionRequest: RequestBody {
+    struct ContributionRequest: JSONRequestBody {
         let memberID: String
         let fundID: String
         let asset: String
@@ -117,12 +118,12 @@ struct PledgeController<Store: LedgerStore> {
 
     /// The stored rendering of what the route creates, also replayed for a repeated idempotency key.
     var renderPledge: @Sendable (PledgeView) throws -> StoredResponse {
-        { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.PledgeBody($0))) }
+        { StoredResponse(status: 201, body: try JSONBody.bytes(Representation.PledgeBody($0))) }
     }
 
     /// The stored rendering of what the route creates, also replayed for a repeated idempotency key.
     var renderContribution: @Sendable (ContributionView) throws -> StoredResponse {
-        { StoredResponse(status: 201, body: try JSONResponse.bytes(Representation.ContributionBody($0))) }
+        { StoredResponse(status: 201, body: try JSONBody.bytes(Representation.ContributionBody($0))) }
     }
 
     /// `POST /v1/pledges`.
@@ -172,7 +173,7 @@ struct PledgeController<Store: LedgerStore> {
         try RequestLimits.enforce(limits.problems(text: reason, field: "reason"))
         let principal = try context.requirePrincipal()
         let render: @Sendable (PledgeView) throws -> StoredResponse = {
-            StoredResponse(status: 200, body: try JSONResponse.bytes(Representation.PledgeBody($0)))
+            StoredResponse(status: 200, body: try JSONBody.bytes(Representation.PledgeBody($0)))
         }
         let outcome = try await store.cancelPledge(
             id, reason: reason, by: principal,

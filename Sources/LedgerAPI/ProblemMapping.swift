@@ -1,9 +1,10 @@
 import Hummingbird
-public import LedgerCore
 import LedgerApplication
+public import LedgerCore
 import LedgerStorage
 import NIOCore
 import Reports
+public import WireContract
 
 /// The one mapping from an error to HTTP: every error that escapes a route becomes its
 /// problem here (`ProblemMiddleware` asks), and a business rejection becomes its status here.

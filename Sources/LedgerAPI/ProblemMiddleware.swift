@@ -1,5 +1,6 @@
 public import Hummingbird
 import Logging
+import WireContract
 
 /// Turns every error that escapes a route into a problem+json response.
 ///

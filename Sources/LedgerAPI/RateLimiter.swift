@@ -1,6 +1,7 @@
 import Hummingbird
 import LedgerApplication
 public import LedgerCore
+import WireContract
 
 /// A token bucket per name (an API key, or a client address): `burst` requests at once,
 /// refilled at `perMinute`.

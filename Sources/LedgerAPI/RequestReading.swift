@@ -5,6 +5,7 @@ public import LedgerApplication
 import LedgerCore
 import LedgerStorage
 import NIOCore
+import WireContract
 
 /// The request-reading rules every route shares: content type, body size, idempotency
 /// keys, pagination and date parameters. Each failure is a 4xx problem before any work.
@@ -50,7 +51,7 @@ public enum RequestReading {
         render: @escaping @Sendable (Value) throws -> StoredResponse
     ) throws -> Idempotency<Value>? {
         guard let key = request.headers[.idempotencyKey] else { return nil }
-        guard isValidIdempotencyKey(key) else {
+        guard IdempotencyKeyText.isValid(key) else {
             throw Problem.invalidIdempotencyKey(
                 title: "The Idempotency-Key header is invalid",
                 detail: "use 1 to \(Limits.idempotencyKeyLengthMax) visible ASCII characters, e.g. a UUID"
@@ -62,12 +63,6 @@ public enum RequestReading {
         return Idempotency(
             key: "\(principal.keyID ?? "system")/\(key)", fingerprint: Array(hasher.finalize()), render: render
         )
-    }
-
-    /// Whether `key` is 1 to 255 visible ASCII characters.
-    static func isValidIdempotencyKey(_ key: String) -> Bool {
-        !key.isEmpty && key.utf8.count <= Limits.idempotencyKeyLengthMax
-            && key.unicodeScalars.allSatisfy { $0.value >= 0x21 && $0.value <= 0x7e }
     }
 
     /// The `limit` and `cursor` query parameters as a page request.

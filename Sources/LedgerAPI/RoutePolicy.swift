@@ -1,4 +1,5 @@
 public import LedgerCore
+import WireContract
 
 /// Who may call each route: the one place access is decided.
 ///

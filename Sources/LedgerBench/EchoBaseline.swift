@@ -3,6 +3,7 @@ import LedgerAPI
 import LedgerApplication
 import LedgerCore
 import Logging
+import WireContract
 
 /// The benchmark's baseline: the same HTTP stack, middleware and JSON work as a write —
 /// read the body within the limits, parse it strictly, answer 201 with its canonical

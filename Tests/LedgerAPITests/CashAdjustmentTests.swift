@@ -15,6 +15,7 @@ import LedgerCore
 import LedgerStorage
 import LedgerTestSupport
 import Testing
+import WireContract
 
 @Suite struct CashAdjustmentTests {
     struct Fixture {

@@ -10,6 +10,7 @@ import LedgerCore
 import LedgerStorage
 import LedgerTestSupport
 import Testing
+import WireContract
 
 @Suite struct ImportTests {
     static func line(_ amount: Int, key: String? = nil, date: String = "2026-11-20") -> String {

@@ -6,6 +6,7 @@ import Foundation
 import LedgerCore
 import LedgerStorage
 import Testing
+@testable import WireContract
 
 @Suite struct JSONValueDecoderTests {
     typealias Transaction = TransactionController<SQLiteLedgerStore>.CreateRequest
@@ -16,7 +17,7 @@ import Testing
     typealias Asset = AssetController<SQLiteLedgerStore>.CreateRequest
 
     /// The field problem (or none) each way of decoding reports for `body`.
-    static func outcomes<Body: RequestBody>(_ type: Body.Type, _ body: String) throws -> (FieldProblem?, FieldProblem?) {
+    static func outcomes<Body: JSONRequestBody>(_ type: Body.Type, _ body: String) throws -> (FieldProblem?, FieldProblem?) {
         let tree = try JSONParser.parse(Array(body.utf8))
         func problem(_ decode: () throws -> Body) -> FieldProblem? {
             do {
@@ -56,7 +57,7 @@ import Testing
         #expect(foundation == once)
     }
 
-    static let otherBodies: [(any RequestBody.Type, String)] = [
+    static let otherBodies: [(any JSONRequestBody.Type, String)] = [
         (Batch.self, #"{"transactions": [{"idempotency_key": 5, "date": "d", "postings": []}]}"#),
         (Batch.self, #"{"atomic": 1, "transactions": []}"#),
         (Batch.self, #"{"atomic": true, "transactions": [{"date": "d", "postings": []}]}"#),

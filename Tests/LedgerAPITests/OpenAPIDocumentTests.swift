@@ -32,9 +32,10 @@ import Testing
         let code = (problem?["properties"] as? [String: Any])?["code"] as? [String: Any]
         let documented = Set(try #require(code?["enum"] as? [String]))
         // Every problem the API builds names its code as `code: "…"`: the HTTP layer's in
-        // Sources/LedgerAPI, the business rejections' in LedgerCore's RejectionText.swift.
+        // WireContract's Problem+HTTP.swift (and the framework's `http_error` in LedgerAPI),
+        // the business rejections' in LedgerCore's RejectionText.swift.
         var raised: Set<String> = []
-        for folder in ["Sources/LedgerAPI", "Sources/LedgerCore"] {
+        for folder in ["Sources/LedgerAPI", "Sources/WireContract", "Sources/LedgerCore"] {
             let sources = Self.root.appendingPathComponent(folder)
             for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) where file.hasSuffix(".swift") {
                 let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)

@@ -1,5 +1,6 @@
 // Goal: each framework stays behind the one module that owns it (GRDB in LedgerStorage;
-// Hummingbird, NIO and ServiceLifecycle in LedgerAPI and the benchmark's echo baseline), the
+// Hummingbird, NIO and ServiceLifecycle in LedgerAPI and the benchmark's echo baseline;
+// HTTPTypes, HTTP's vocabulary without a server, also in WireContract), the
 // pure modules import only each other and swift-crypto, and every module a file imports is
 // declared among its target's dependencies in Package.swift, with `MemberImportVisibility`
 // on for every target.
@@ -15,6 +16,8 @@ import Testing
     /// Framework modules, and the only `Sources/` targets that may import them.
     static func ownersOf(framework module: String) -> Set<String>? {
         if module == "GRDB" { return ["LedgerStorage"] }
+        // HTTP's vocabulary (statuses, header fields) without the server: the wire contract.
+        if module == "HTTPTypes" { return ["WireContract", "LedgerAPI", "LedgerBench"] }
         let http = module.hasPrefix("Hummingbird") || module.hasPrefix("NIO") || module == "ServiceLifecycle"
         return http ? ["LedgerAPI", "LedgerBench"] : nil
     }
@@ -82,5 +85,18 @@ import Testing
         let targets = SourceTree.manifest.targets.count
         let strict = manifest.ranges(of: "swiftSettings: strictSettings").count
         #expect(strict == targets, "\(targets) targets, \(strict) with strictSettings")
+    }
+
+    /// The offline commands (`verify`, `report`, `export`, `import`, `keys`, `demo`) reach
+    /// no HTTP code: only `serve` imports the HTTP module, so an auditor's tools do not
+    /// depend on the server's; and only the HTTP tests import it among the tests.
+    @Test func onlyServeAndTheHTTPTestsImportTheHTTPModule() {
+        for file in SourceTree.sources + SourceTree.tests {
+            let allowed = file.path == "Sources/CommonsLedger/Serve.swift"
+                || ["LedgerAPI", "LedgerAPITests", "LedgerBench"].contains(file.topFolder)
+            for found in file.imports where found.module == "LedgerAPI" && !allowed {
+                Issue.record("\(file.path):\(found.line): imports LedgerAPI; use LedgerApplication or WireContract")
+            }
+        }
     }
 }

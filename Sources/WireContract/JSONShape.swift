@@ -1,9 +1,9 @@
 import Foundation
-import LedgerCore
+public import LedgerCore
 
 /// The set of keys a request body may contain, checked before decoding so an unknown
 /// field is a 400 naming it — a typo in a money field (`"amout"`) never passes silently.
-indirect enum JSONShape: Sendable {
+public indirect enum JSONShape: Sendable {
     /// Any scalar; its type is checked by decoding.
     case value
     /// A whole number within 64 bits. Checked here because Foundation's decoder reports
@@ -92,12 +92,12 @@ struct FoundationJSON: ParsedJSON {
 }
 
 /// A request body type with a declared shape.
-protocol RequestBody: Decodable, Sendable {
+public protocol JSONRequestBody: Decodable, Sendable {
     static var shape: JSONShape { get }
 }
 
 /// Reads and strictly decodes JSON request bodies.
-enum JSONRequest {
+public enum JSONRequest {
     /// Decodes `bytes` as `Body`: 400 `malformed_json` for broken JSON, 400
     /// `invalid_request` naming each unknown, missing or mistyped field.
     ///
@@ -106,7 +106,9 @@ enum JSONRequest {
     /// that tree and the DTO is decoded from the same tree (`JSONValueDecoder`). A body the
     /// strict parser refuses goes the Foundation way, which names fractions and nesting
     /// problems by field; only that rare body is read by Foundation's tree and decoder.
-    static func decode<Body: RequestBody>(_ type: Body.Type, from bytes: [UInt8], depthMax: Int = 16) throws -> Body {
+    public static func decode<Body: JSONRequestBody>(
+        _ type: Body.Type, from bytes: [UInt8], depthMax: Int = 16
+    ) throws -> Body {
         guard let parsed = try? JSONParser.parse(bytes) else {
             return try decodeWithFoundation(Body.self, from: bytes, depthMax: depthMax)
         }
@@ -119,7 +121,7 @@ enum JSONRequest {
     }
 
     /// A body the strict parser refuses (fractions, exponents, repeated names, broken JSON).
-    static func decodeWithFoundation<Body: RequestBody>(
+    static func decodeWithFoundation<Body: JSONRequestBody>(
         _ type: Body.Type, from bytes: [UInt8], depthMax: Int
     ) throws -> Body {
         // Foundation keeps one of two members with the same name without a word, so
@@ -143,7 +145,7 @@ enum JSONRequest {
     }
 
     /// A body must be an object, nest at most `depthMax` levels and hold only known fields.
-    static func checkShape<Body: RequestBody>(_ json: some ParsedJSON, of type: Body.Type, depthMax: Int) throws {
+    static func checkShape<Body: JSONRequestBody>(_ json: some ParsedJSON, of type: Body.Type, depthMax: Int) throws {
         guard json.objectMembers != nil else {
             throw Problem.invalidRequest([FieldProblem(field: "(body)", detail: "must be a JSON object")])
         }
@@ -198,7 +200,9 @@ enum JSONRequest {
 extension KeyedDecodingContainer {
     /// Decodes a whole number, reporting a fraction or a 64-bit overflow as a type
     /// mismatch at this key (Foundation reports those without a coding path).
-    func decodeInteger<Value: FixedWidthInteger & Decodable>(_ type: Value.Type, forKey key: Key) throws -> Value {
+    public func decodeInteger<Value: FixedWidthInteger & Decodable>(
+        _ type: Value.Type, forKey key: Key
+    ) throws -> Value {
         do {
             return try decode(Value.self, forKey: key)
         } catch DecodingError.dataCorrupted {

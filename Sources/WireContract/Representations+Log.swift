@@ -1,26 +1,32 @@
-import AuditLog
+public import AuditLog
 import Foundation
-import FundCore
-import LedgerCore
-import LedgerStorage
+public import FundCore
+public import LedgerCore
+public import LedgerStorage
 
 /// The audit log, its proofs and checkpoints, and API keys as the API shows them.
-extension Representation {
-    struct EntryBody: Encodable, Sendable {
+public extension Representation {
+    public struct EntryBody: Encodable, Sendable {
         let index: Int64
         /// Standard base64 of the exact bytes that were hashed.
         let data: String
 
-        init(_ entry: StoredLogEntry) {
+        public init(_ entry: StoredLogEntry) {
             index = entry.index
             data = Base64Text.encode(entry.data)
         }
     }
 
-    struct EntriesBody: Encodable, Sendable {
+    public struct EntriesBody: Encodable, Sendable {
         let entries: [EntryBody]
         let treeSize: Int64
         let nextCursor: String?
+
+        public init(entries: [EntryBody], treeSize: Int64, nextCursor: String?) {
+            self.entries = entries
+            self.treeSize = treeSize
+            self.nextCursor = nextCursor
+        }
 
         enum CodingKeys: String, CodingKey {
             case entries
@@ -29,10 +35,16 @@ extension Representation {
         }
     }
 
-    struct InclusionBody: Encodable, Sendable {
+    public struct InclusionBody: Encodable, Sendable {
         let index: Int64
         let treeSize: Int64
         let hashes: [String]
+
+        public init(index: Int64, treeSize: Int64, hashes: [String]) {
+            self.index = index
+            self.treeSize = treeSize
+            self.hashes = hashes
+        }
 
         enum CodingKeys: String, CodingKey {
             case index, hashes
@@ -40,18 +52,24 @@ extension Representation {
         }
     }
 
-    struct ConsistencyBody: Encodable, Sendable {
+    public struct ConsistencyBody: Encodable, Sendable {
         let first: Int64
         let second: Int64
         let hashes: [String]
+
+        public init(first: Int64, second: Int64, hashes: [String]) {
+            self.first = first
+            self.second = second
+            self.hashes = hashes
+        }
     }
 
-    struct CheckpointBody: Encodable, Sendable {
+    public struct CheckpointBody: Encodable, Sendable {
         let treeSize: Int64
         let note: String
         let createdAt: String
 
-        init(_ checkpoint: StoredCheckpoint) {
+        public init(_ checkpoint: StoredCheckpoint) {
             treeSize = checkpoint.treeSize
             note = checkpoint.note
             createdAt = checkpoint.createdAt
@@ -64,12 +82,22 @@ extension Representation {
         }
     }
 
-    struct TransactionProofBody: Encodable, Sendable {
+    public struct TransactionProofBody: Encodable, Sendable {
         let transactionID: String
         let entry: EntryBody
         let leafHash: String
         let proof: InclusionBody
         let checkpoint: String
+
+        public init(
+            transactionID: String, entry: EntryBody, leafHash: String, proof: InclusionBody, checkpoint: String
+        ) {
+            self.transactionID = transactionID
+            self.entry = entry
+            self.leafHash = leafHash
+            self.proof = proof
+            self.checkpoint = checkpoint
+        }
 
         enum CodingKeys: String, CodingKey {
             case entry, proof, checkpoint
@@ -80,7 +108,7 @@ extension Representation {
 
     /// A key as the API shows it; `token` only in the creation response. The key's and
     /// its person's names are staff members' personal data: shown to admins only.
-    struct KeyBody: Encodable, Sendable {
+    public struct KeyBody: Encodable, Sendable {
         let id: String
         let name: String?
         let role: String
@@ -91,7 +119,7 @@ extension Representation {
         let revokedAt: String?
         let token: String?
 
-        init(_ key: APIKey, token: String? = nil, personName: String? = nil, showsNames: Bool = true) {
+        public init(_ key: APIKey, token: String? = nil, personName: String? = nil, showsNames: Bool = true) {
             id = key.id
             name = showsNames ? key.name : nil
             role = key.role.rawValue
@@ -113,7 +141,18 @@ extension Representation {
         }
     }
 
-    struct KeyList: Encodable, Sendable {
+    public struct KeyList: Encodable, Sendable {
         let items: [KeyBody]
+
+        public init(items: [KeyBody]) {
+            self.items = items
+        }
+    }
+}
+
+/// Standard base64 (RFC 4648 §4, with padding), as checkpoints use.
+enum Base64Text {
+    static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
     }
 }

@@ -1,4 +1,4 @@
-public import Hummingbird
+public import HTTPTypes
 public import LedgerCore
 
 /// An RFC 9457 problem: every error response of the API is one of these, sent as
@@ -7,8 +7,9 @@ public import LedgerCore
 /// `code` is stable and listed in the OpenAPI document; `type` is the URN built from it.
 /// Nothing here ever carries SQL, a file path or a stack trace. The problems the HTTP layer
 /// raises itself are listed in `Problem+HTTP.swift`; every error reaches its problem through
-/// `Problem.mapping` (`ProblemMapping.swift`).
-public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
+/// `Problem.mapping` (LedgerAPI's `ProblemMapping.swift`), and LedgerAPI sends it
+/// (`Problem+Response.swift`); this module knows HTTP statuses but not the server.
+public struct Problem: Error, Equatable, Sendable {
     public let status: HTTPResponse.Status
     /// The stable snake_case identifier of the problem kind.
     public let code: String
@@ -36,17 +37,8 @@ public struct Problem: Error, HTTPResponseError, Equatable, Sendable {
     /// The problem's `type` URI.
     public var type: String { "urn:commons-ledger:problem:\(code)" }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var headers = self.headers
-        headers[.contentType] = "application/problem+json"
-        return Response(
-            status: status, headers: headers,
-            body: .init(byteBuffer: ByteBuffer(bytes: json(instance: request.uri.path).canonicalBytes))
-        )
-    }
-
     /// The problem+json body, for `instance` (the request path).
-    func json(instance: String) -> JSONValue {
+    public func json(instance: String) -> JSONValue {
         var object: [String: JSONValue] = [
             "type": .string(type),
             "title": .string(title),

@@ -4,9 +4,9 @@ public import LedgerStorage
 
 /// Reads a line of `commons-ledger import` exactly as `POST /v1/transactions/batch` reads
 /// one item: strict JSON, the item's shape, the operator's limits, the reserved metadata
-/// keys, the draft's own checks and the idempotency key. It lives here because the request
-/// shapes and their problems live with the wire contract; the importer itself (streaming,
-/// batches, the rejected-lines report) is `LedgerApplication.TransactionImport`.
+/// keys, the draft's own checks and the idempotency key (`TransactionRequests.batchItem`).
+/// The importer itself (streaming, batches, the rejected-lines report) is
+/// `LedgerApplication.TransactionImport`.
 public struct BatchItemLineReader<Store: LedgerStore>: ImportLineReader {
     public init() {}
 
@@ -14,9 +14,9 @@ public struct BatchItemLineReader<Store: LedgerStore>: ImportLineReader {
     public func read(_ line: [UInt8], limits: RequestLimits, keyNamespace: String) throws -> ImportLine {
         do {
             let item = try JSONRequest.decode(
-                TransactionController<Store>.BatchRequest.Item.self, from: line, depthMax: limits.jsonDepthMax
+                TransactionRequests.Batch.Item.self, from: line, depthMax: limits.jsonDepthMax
             )
-            let checked = try TransactionController<Store>.batchItem(
+            let checked = try TransactionRequests.batchItem(
                 item, field: "", limits: limits, keyNamespace: keyNamespace
             )
             if !checked.problems.isEmpty { throw Problem.invalidRequest(checked.problems) }

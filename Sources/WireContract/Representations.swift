@@ -1,19 +1,19 @@
-import LedgerCore
-import LedgerStorage
+public import LedgerCore
+public import LedgerStorage
 
 /// The JSON shapes of the API's responses, built from core values: the one home of every
 /// response body (ledger ones here, the fund's in `Representations+Fund.swift`, the log's
 /// and keys' in `Representations+Log.swift`); controllers only choose which to send.
 ///
 /// Keys are snake_case and spelled out; amounts are integers in minor units.
-enum Representation {
-    struct Asset: Encodable, Sendable {
+public enum Representation {
+    public struct Asset: Encodable, Sendable {
         let code: String
         let scale: Int
         let name: String
         let createdAt: String
 
-        init(_ asset: LedgerCore.Asset) {
+        public init(_ asset: LedgerCore.Asset) {
             code = asset.code.rawValue
             scale = asset.scale
             name = asset.name
@@ -26,7 +26,7 @@ enum Representation {
         }
     }
 
-    struct Account: Encodable, Sendable {
+    public struct Account: Encodable, Sendable {
         let id: String
         let code: String
         let type: String
@@ -38,7 +38,7 @@ enum Representation {
         let closedAt: String?
         let isClosed: Bool
 
-        init(_ account: LedgerCore.Account) {
+        public init(_ account: LedgerCore.Account) {
             id = account.id.rawValue
             code = account.code.rawValue
             type = account.type.rawValue
@@ -61,7 +61,7 @@ enum Representation {
         }
     }
 
-    struct Posting: Encodable, Sendable {
+    public struct Posting: Encodable, Sendable {
         let account: String
         let accountID: String
         let asset: String
@@ -73,7 +73,7 @@ enum Representation {
         }
     }
 
-    struct Transaction: Encodable, Sendable {
+    public struct Transaction: Encodable, Sendable {
         let id: String
         let date: String
         let description: String
@@ -83,7 +83,7 @@ enum Representation {
         let reverses: String?
         let reversedBy: String?
 
-        init(_ transaction: LedgerTransaction) {
+        public init(_ transaction: LedgerTransaction) {
             id = transaction.id.rawValue
             date = transaction.date.description
             description = transaction.description
@@ -106,11 +106,11 @@ enum Representation {
         }
     }
 
-    struct List<Item: Encodable & Sendable>: Encodable, Sendable {
+    public struct List<Item: Encodable & Sendable>: Encodable, Sendable {
         let items: [Item]
         let nextCursor: String?
 
-        init<Source>(_ page: Page<Source>, _ transform: (Source) -> Item) {
+        public init<Source>(_ page: Page<Source>, _ transform: (Source) -> Item) {
             items = page.items.map(transform)
             nextCursor = page.nextCursor?.encoded
         }
@@ -121,8 +121,8 @@ enum Representation {
         }
     }
 
-    struct Balances: Encodable, Sendable {
-        struct Line: Encodable, Sendable {
+    public struct Balances: Encodable, Sendable {
+        public struct Line: Encodable, Sendable {
             let asset: String
             let balance: Int64
         }
@@ -132,7 +132,7 @@ enum Representation {
         let asOf: String?
         let balances: [Line]
 
-        init(_ balances: AccountBalances) {
+        public init(_ balances: AccountBalances) {
             accountID = balances.account.id.rawValue
             account = balances.account.code.rawValue
             asOf = balances.asOf?.description
@@ -146,7 +146,7 @@ enum Representation {
         }
     }
 
-    struct RegisterLine: Encodable, Sendable {
+    public struct RegisterLine: Encodable, Sendable {
         let transactionID: String
         let date: String
         let description: String
@@ -154,7 +154,7 @@ enum Representation {
         let amount: Int64
         let runningBalance: Int64
 
-        init(_ line: LedgerStorage.RegisterLine) {
+        public init(_ line: LedgerStorage.RegisterLine) {
             transactionID = line.transactionID.rawValue
             date = line.date.description
             description = line.description
@@ -170,8 +170,8 @@ enum Representation {
         }
     }
 
-    struct TrialBalance: Encodable, Sendable {
-        struct Line: Encodable, Sendable {
+    public struct TrialBalance: Encodable, Sendable {
+        public struct Line: Encodable, Sendable {
             let accountID: String
             let account: String
             let type: String
@@ -183,7 +183,7 @@ enum Representation {
             }
         }
 
-        struct Section: Encodable, Sendable {
+        public struct Section: Encodable, Sendable {
             let asset: String
             let debitTotal: Int64
             let creditTotal: Int64
@@ -202,7 +202,7 @@ enum Representation {
         let isBalanced: Bool
         let assets: [Section]
 
-        init(_ trialBalance: LedgerCore.TrialBalance) {
+        public init(_ trialBalance: LedgerCore.TrialBalance) {
             asOf = trialBalance.asOf?.description
             isBalanced = trialBalance.isBalanced
             assets = trialBalance.sections.map { section in

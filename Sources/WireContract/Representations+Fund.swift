@@ -1,13 +1,13 @@
 import Foundation
-import FundCore
-import LedgerCore
-import LedgerStorage
+public import FundCore
+public import LedgerCore
+public import LedgerStorage
 
 /// Members, funds, pledges, contributions, disbursements, cash adjustments, conversions and rates
 /// as the API shows them.
-extension Representation {
+public extension Representation {
     /// A member as the API shows it to `viewer`.
-    struct MemberBody: Encodable, Sendable {
+    public struct MemberBody: Encodable, Sendable {
         let id: String
         /// Absent in the public view of an anonymous member, and once its private data is erased.
         let kind: String?
@@ -22,7 +22,7 @@ extension Representation {
         let privateDataErasedAt: String?
         let contact: JSONValue?
 
-        init(_ view: MemberView, showsPrivate: Bool) {
+        public init(_ view: MemberView, showsPrivate: Bool) {
             let member = view.member
             id = member.id.rawValue
             let profile = showsPrivate ? member.profile : member.publicProfile
@@ -46,7 +46,7 @@ extension Representation {
         }
     }
 
-    struct FundBody: Encodable, Sendable {
+    public struct FundBody: Encodable, Sendable {
         let id: String
         let code: String
         let name: String
@@ -56,7 +56,7 @@ extension Representation {
         let accounts: [String: String]
         let createdAt: String
 
-        init(_ fund: Fund) {
+        public init(_ fund: Fund) {
             id = fund.id.rawValue
             code = fund.code
             name = fund.name
@@ -81,7 +81,7 @@ extension Representation {
         }
     }
 
-    struct InstalmentBody: Encodable, Sendable {
+    public struct InstalmentBody: Encodable, Sendable {
         let dueDate: String
         let amount: Int64
 
@@ -91,7 +91,7 @@ extension Representation {
         }
     }
 
-    struct PledgeBody: Encodable, Sendable {
+    public struct PledgeBody: Encodable, Sendable {
         let id: String
         let memberID: String
         let fundID: String
@@ -108,7 +108,7 @@ extension Representation {
         let transactionIDs: [String]
         let createdAt: String
 
-        init(_ view: PledgeView) {
+        public init(_ view: PledgeView) {
             id = view.pledge.id.rawValue
             memberID = view.pledge.memberID.rawValue
             fundID = view.pledge.fundID.rawValue
@@ -140,7 +140,7 @@ extension Representation {
         }
     }
 
-    struct ContributionBody: Encodable, Sendable {
+    public struct ContributionBody: Encodable, Sendable {
         let id: String
         let memberID: String
         let fundID: String
@@ -152,7 +152,7 @@ extension Representation {
         let transactionIDs: [String]
         let createdAt: String
 
-        init(_ view: ContributionView) {
+        public init(_ view: ContributionView) {
             id = view.contribution.id.rawValue
             memberID = view.contribution.memberID.rawValue
             fundID = view.contribution.fundID.rawValue
@@ -176,7 +176,7 @@ extension Representation {
         }
     }
 
-    struct StepBody: Encodable, Sendable {
+    public struct StepBody: Encodable, Sendable {
         let kind: String
         let principal: PrincipalBody
         let at: String
@@ -190,13 +190,13 @@ extension Representation {
     }
 
     /// Who took a step, with the person four eyes counted.
-    struct PrincipalBody: Encodable, Sendable {
+    public struct PrincipalBody: Encodable, Sendable {
         let keyID: String?
         let name: String
         let role: String?
         let personID: String?
 
-        init(_ principal: Principal) {
+        public init(_ principal: Principal) {
             keyID = principal.keyID
             name = principal.name
             role = principal.role?.rawValue
@@ -212,7 +212,7 @@ extension Representation {
 
     /// A disbursement as `viewer` may see it: a private beneficiary's name only in the
     /// private view (admins, auditors) until erased; everyone else sees its label.
-    struct DisbursementBody: Encodable, Sendable {
+    public struct DisbursementBody: Encodable, Sendable {
         let id: String
         let fundID: String
         let memberID: String?
@@ -230,7 +230,7 @@ extension Representation {
         let steps: [StepBody]
         let transactionIDs: [String]
 
-        init(_ view: DisbursementView, showsPrivate: Bool) {
+        public init(_ view: DisbursementView, showsPrivate: Bool) {
             let disbursement = view.disbursement
             id = disbursement.id.rawValue
             fundID = disbursement.fundID.rawValue
@@ -269,7 +269,7 @@ extension Representation {
         }
     }
 
-    struct AdjustmentBody: Encodable, Sendable {
+    public struct AdjustmentBody: Encodable, Sendable {
         let id: String
         let fundID: String
         let asset: String
@@ -284,7 +284,7 @@ extension Representation {
         let steps: [StepBody]
         let transactionIDs: [String]
 
-        init(_ view: CashAdjustmentView) {
+        public init(_ view: CashAdjustmentView) {
             let adjustment = view.adjustment
             id = adjustment.id.rawValue
             fundID = adjustment.fundID.rawValue
@@ -317,7 +317,7 @@ extension Representation {
         }
     }
 
-    struct ConversionBody: Encodable, Sendable {
+    public struct ConversionBody: Encodable, Sendable {
         let id: String
         let fundID: String
         let fromAsset: String
@@ -328,7 +328,7 @@ extension Representation {
         let transactionIDs: [String]
         let createdAt: String
 
-        init(_ view: ConversionView) {
+        public init(_ view: ConversionView) {
             let conversion = view.conversion
             id = conversion.id
             fundID = conversion.fundID.rawValue
@@ -353,14 +353,14 @@ extension Representation {
         }
     }
 
-    struct RateBody: Encodable, Sendable {
+    public struct RateBody: Encodable, Sendable {
         let base: String
         let quote: String
         let date: String
         let rate: String
         let recordedAt: String
 
-        init(_ rate: ExchangeRate) {
+        public init(_ rate: ExchangeRate) {
             base = rate.base.rawValue
             quote = rate.quote.rawValue
             date = rate.date.description
@@ -374,7 +374,11 @@ extension Representation {
         }
     }
 
-    struct RateList: Encodable, Sendable {
+    public struct RateList: Encodable, Sendable {
         let items: [RateBody]
+
+        public init(items: [RateBody]) {
+            self.items = items
+        }
     }
 }
