@@ -1,6 +1,6 @@
-public import AuditLog
+import AuditLog
 import Foundation
-public import FundCore
+import FundCore
 public import LedgerCore
 public import LedgerStorage
 public import Reports

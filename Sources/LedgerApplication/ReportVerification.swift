@@ -1,7 +1,7 @@
 public import AuditLog
 import Foundation
 public import FundCore
-public import LedgerCore
+import LedgerCore
 public import LedgerStorage
 public import Reports
 

@@ -1,4 +1,4 @@
-public import FundCore
+import FundCore
 import Foundation
 public import LedgerCore
 

@@ -1,8 +1,8 @@
-public import AuditLog
+import AuditLog
 import Foundation
 import GRDB
 import FundCore
-public import LedgerCore
+import LedgerCore
 
 /// `commons-ledger verify` on a database file: re-checks the audit log from its bytes
 /// and the ledger tables against it, trusting neither.

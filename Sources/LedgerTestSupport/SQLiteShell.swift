@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Runs SQL against a database file with the `sqlite3` command-line shell — the way an
 /// operator (or an attacker with file access) would, bypassing the service entirely.

@@ -1,4 +1,4 @@
-public import AuditLog
+import AuditLog
 import Crypto
 public import LedgerCore
 

@@ -1,5 +1,5 @@
 public import FundCore
-public import LedgerCore
+import LedgerCore
 
 /// Computes a report from a `ReportBook`: the one place figures are made, used by the
 /// server, the CLI and `verify-report` alike.

@@ -1,4 +1,4 @@
-public import LedgerCore
+import LedgerCore
 
 /// A report as one self-contained HTML page for people: the figures as tables, SVG charts
 /// where a picture helps (contributed against received per region, the flows between

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The API's OpenAPI 3.1 document, read from the package resources `schema/openapi.yaml`
 /// and `schema/openapi.json`.

@@ -5,7 +5,7 @@ public import LedgerStorage
 
 /// Members, funds, pledges, contributions, disbursements, cash adjustments, conversions and rates
 /// as the API shows them.
-public extension Representation {
+extension Representation {
     /// A member as the API shows it to `viewer`.
     public struct MemberBody: Encodable, Sendable {
         let id: String

@@ -1,11 +1,11 @@
-public import AuditLog
+import AuditLog
 import Foundation
-public import FundCore
+import FundCore
 public import LedgerCore
 public import LedgerStorage
 
 /// The audit log, its proofs and checkpoints, and API keys as the API shows them.
-public extension Representation {
+extension Representation {
     public struct EntryBody: Encodable, Sendable {
         let index: Int64
         /// Standard base64 of the exact bytes that were hashed.

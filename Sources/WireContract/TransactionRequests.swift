@@ -1,5 +1,5 @@
 import Crypto
-public import FundCore
+import FundCore
 public import LedgerApplication
 public import LedgerCore
 public import LedgerStorage

@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LedgerAPI
+import LedgerCore
 import LedgerTestSupport
 import Logging
 import Testing
