@@ -209,7 +209,21 @@ extension ServerConfiguration {
         }
         if let database {
             guard !database.isEmpty else { throw Invalid(description: "database path must not be empty") }
-            databasePath = database
+            let location: DatabaseLocation
+            do {
+                location = try DatabaseLocation(database)
+            } catch {
+                throw Invalid(description: "database: \(error.description)")
+            }
+            // The PostgreSQL backend (issue 15) is not wired to the commands yet: refuse the
+            // URL rather than create a SQLite file named after it.
+            guard case .sqlite(let path) = location else {
+                throw Invalid(
+                    description: "database \(location): this version stores the ledger in a SQLite file only; "
+                        + "PostgreSQL support is not finished"
+                )
+            }
+            databasePath = path
         }
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel) else {

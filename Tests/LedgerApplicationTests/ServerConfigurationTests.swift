@@ -60,10 +60,26 @@ import Testing
         (#"{"port": "x"}"#, [:]),
         ("{}", ["COMMONS_LEDGER_PORT": "70000"]),
         ("{}", ["COMMONS_LEDGER_LOG_LEVEL": "loud"]),
+        ("{}", ["COMMONS_LEDGER_DATABASE": "mysql://u@h/db"]),
+        (#"{"database": "postgres://u@h:99999/db"}"#, [:]),
     ])
     func invalidSettingsAreRefused(file: String, environment: [String: String]) {
         #expect(throws: ServerConfiguration.Invalid.self) {
             try ServerConfiguration.load(fileContents: Array(file.utf8), environment: environment)
+        }
+    }
+
+    /// Until the PostgreSQL backend is wired to the commands, a postgres:// URL is refused
+    /// (never taken for a file name), and the refusal does not print its password.
+    @Test func aPostgresURLIsRefusedWithoutItsPassword() {
+        do {
+            _ = try ServerConfiguration.load(
+                fileContents: Array("{}".utf8), environment: ["COMMONS_LEDGER_DATABASE": "postgres://u:topsecret@db/fund"]
+            )
+            Issue.record("accepted")
+        } catch {
+            #expect("\(error)".contains("postgres://u:***@db:5432/fund"))
+            #expect(!"\(error)".contains("topsecret"))
         }
     }
 }
