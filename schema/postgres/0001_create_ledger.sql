@@ -33,11 +33,14 @@
 -- Text must compare byte by byte, as SQLite's BINARY collation does: reports order by
 -- codes and names, and balances are found with `date > ?` on ISO text. A database
 -- created with a linguistic collation would give other orders than SQLite, silently.
+-- (An ICU database reports LC_COLLATE C but sorts by its ICU locale: refused too.)
 DO $$
 BEGIN
-    IF (SELECT datcollate FROM pg_database WHERE datname = current_database())
-           NOT IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8')
-       OR pg_encoding_to_char((SELECT encoding FROM pg_database WHERE datname = current_database())) <> 'UTF8' THEN
+    IF NOT EXISTS (SELECT 1 FROM pg_database
+                   WHERE datname = current_database()
+                     AND datlocprovider = 'c'
+                     AND datcollate IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8')
+                     AND pg_encoding_to_char(encoding) = 'UTF8') THEN
         RAISE EXCEPTION 'the ledger database must be UTF8 with the C collation (bytewise text order, as SQLite)'
             USING HINT = 'CREATE DATABASE ... ENCODING ''UTF8'' LC_COLLATE ''C'' LC_CTYPE ''C'' TEMPLATE template0';
     END IF;
