@@ -32,6 +32,11 @@ let package = Package(
         // Already resolved through Hummingbird; declared because WireContract's problems carry
         // an HTTP status without importing the server framework.
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
+        // The PostgreSQL client (issue 15), imported only by PostgresStorage.
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        // Already resolved through postgres-nio; declared because PostgresStorage builds the
+        // TLS configuration of its connections itself.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
     ],
     targets: [
         // Pure double-entry core: no I/O, no clock, no randomness.
@@ -92,10 +97,22 @@ let package = Package(
             exclude: ["Tests", "scripts", "docs", "config", "README.md", "schema/migrations"]
                 + [
                     "AuditLog", "CommonsLedger", "FundCore", "LedgerAPI", "LedgerApplication", "LedgerBench",
-                    "LedgerCore", "LedgerEngine", "LedgerStorage", "LedgerTestSupport", "Reports",
+                    "LedgerCore", "LedgerEngine", "LedgerStorage", "LedgerTestSupport", "PostgresStorage", "Reports",
                 ].map { "Sources/\($0)" },
             sources: ["Sources/WireContract"],
             resources: [.copy("schema/openapi.yaml"), .copy("schema/openapi.json")],
+            swiftSettings: strictSettings
+        ),
+        // The PostgreSQL backend (issue 15, under way): the only importer of PostgresNIO.
+        // Today: connections from a checked URL and the schema/postgres migrations.
+        .target(
+            name: "PostgresStorage",
+            dependencies: [
+                "LedgerCore", "LedgerApplication",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // The only importer of Hummingbird: routes, DTOs, problem+json.
@@ -195,6 +212,16 @@ let package = Package(
             dependencies: [
                 "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Against a real PostgreSQL server that scripts/test starts (COMMONS_LEDGER_TEST_POSTGRES_URL).
+        .testTarget(
+            name: "PostgresStorageTests",
+            dependencies: [
+                "LedgerCore", "LedgerApplication", "PostgresStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -1,6 +1,7 @@
 // Goal: each framework stays behind the one module that owns it (GRDB in LedgerStorage;
 // Hummingbird, NIO and ServiceLifecycle in LedgerAPI and the benchmark's echo baseline;
-// HTTPTypes, HTTP's vocabulary without a server, also in WireContract), the
+// HTTPTypes, HTTP's vocabulary without a server, also in WireContract; PostgresNIO in
+// PostgresStorage), the
 // pure modules import only each other and swift-crypto, and every module a file imports is
 // declared among its target's dependencies in Package.swift, with `MemberImportVisibility`
 // on for every target.
@@ -18,6 +19,9 @@ import Testing
         if module == "GRDB" { return ["LedgerStorage"] }
         // HTTP's vocabulary (statuses, header fields) without the server: the wire contract.
         if module == "HTTPTypes" { return ["WireContract", "LedgerAPI", "LedgerBench"] }
+        if module == "PostgresNIO" { return ["PostgresStorage"] }
+        // TLS for the server (LedgerAPI) and for connections to PostgreSQL.
+        if module == "NIOSSL" { return ["LedgerAPI", "LedgerBench", "PostgresStorage"] }
         let http = module.hasPrefix("Hummingbird") || module.hasPrefix("NIO") || module == "ServiceLifecycle"
         return http ? ["LedgerAPI", "LedgerBench"] : nil
     }

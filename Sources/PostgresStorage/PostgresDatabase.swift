@@ -1,0 +1,63 @@
+public import LedgerApplication
+public import Logging
+import NIOSSL
+public import PostgresNIO
+
+/// A PostgreSQL database the ledger runs on: a connection pool (`PostgresClient`) built from
+/// a checked `PostgresURL`, and the one place that turns the URL's TLS mode into the
+/// client's. Its logger never sees the password (postgres-nio logs no credentials, and the
+/// URL is only ever printed through `PostgresURL.description`).
+///
+/// The pool runs while `run(_:)`'s body runs, so no connection outlives its caller.
+public struct LedgerPostgresDatabase: Sendable {
+    public let url: PostgresURL
+    let logger: Logger
+
+    public init(url: PostgresURL, logger: Logger) {
+        self.url = url
+        self.logger = logger
+    }
+
+    /// The pool's configuration: a Unix socket (`DIR/.s.PGSQL.PORT`, as libpq names it) or a
+    /// host and port; `disable` sends in clear, `require` encrypts without checking the
+    /// certificate (as libpq's `require`), `verify-full` checks it against the system roots
+    /// and the host name.
+    public var configuration: PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        if url.isUnixSocket {
+            configuration = PostgresClient.Configuration(
+                unixSocketPath: "\(url.host)/.s.PGSQL.\(url.port)", username: url.user, password: url.password,
+                database: url.database
+            )
+        } else {
+            configuration = PostgresClient.Configuration(
+                host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+                tls: Self.tls(url.tls)
+            )
+        }
+        configuration.options.connectTimeout = .seconds(Int64(url.connectTimeoutSeconds))
+        configuration.options.additionalStartupParameters = [("application_name", "commons-ledger")]
+        return configuration
+    }
+
+    static func tls(_ mode: PostgresURL.TLSMode) -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable:
+            return .disable
+        case .require:
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            return .require(tls)
+        case .verifyFull:
+            return .require(.makeClientConfiguration())
+        }
+    }
+
+    /// Runs `body` with a running pool, then shuts the pool down.
+    public func run<Value: Sendable>(_ body: (PostgresClient) async throws -> Value) async throws -> Value {
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        return try await body(client)
+    }
+}
