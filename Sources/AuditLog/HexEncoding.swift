@@ -2,11 +2,11 @@
 ///
 /// Why our own: a few lines, no Foundation, and decoding rejects anything but
 /// an even number of hexadecimal digits.
-enum HexEncoding {
+public enum HexEncoding {
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Encodes bytes as lowercase hexadecimal text.
-    static func encode(_ bytes: some Collection<UInt8>) -> String {
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count * 2)
         for byte in bytes {
@@ -17,7 +17,7 @@ enum HexEncoding {
     }
 
     /// Decodes hexadecimal text of either case; `nil` for anything else.
-    static func decode(_ text: some StringProtocol) -> [UInt8]? {
+    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         let input = Array(text.utf8)
         guard input.count % 2 == 0 else {
             return nil
@@ -38,7 +38,7 @@ enum HexEncoding {
     }
 
     /// The value of one hexadecimal digit, or `nil`.
-    static func value(ofDigit digit: UInt8) -> UInt8? {
+    public static func value(ofDigit digit: UInt8) -> UInt8? {
         switch digit {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10

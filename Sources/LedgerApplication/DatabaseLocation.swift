@@ -1,3 +1,5 @@
+import AuditLog
+
 /// Where the ledger lives: a SQLite file (a plain path, the default) or a PostgreSQL
 /// database (a `postgres://` or `postgresql://` URL), as `--database`, the `database`
 /// configuration key and `COMMONS_LEDGER_DATABASE` give it.
@@ -210,7 +212,9 @@ public struct PostgresURL: Equatable, Sendable, CustomStringConvertible {
                 bytes.append(byte)
                 continue
             }
-            guard let high = utf8.next().flatMap(hexValue), let low = utf8.next().flatMap(hexValue) else {
+            guard let high = utf8.next().flatMap(HexEncoding.value(ofDigit:)),
+                let low = utf8.next().flatMap(HexEncoding.value(ofDigit:))
+            else {
                 throw Invalid("the \(what) has a malformed %-escape")
             }
             bytes.append(high << 4 | low)
@@ -219,14 +223,5 @@ public struct PostgresURL: Equatable, Sendable, CustomStringConvertible {
             throw Invalid("the \(what) is not valid UTF-8 text")
         }
         return decoded
-    }
-
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -92,30 +92,7 @@ import Testing
     static func storedEntries(_ path: String) throws -> [[UInt8]] {
         let output = try SQLiteShell.execute(path: path, sql: "SELECT hex(data) FROM log_entries ORDER BY idx;")
         return try output.split(separator: "\n").map { line in
-            try #require(HexText.bytes(line))
-        }
-    }
-}
-
-/// Upper-case hex as the sqlite3 shell prints it.
-enum HexText {
-    static func bytes(_ text: Substring) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(digits.count / 2)
-        for position in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = value(digits[position]), let low = value(digits[position + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
-    }
-
-    private static func value(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
+            try #require(HexEncoding.decode(line))
         }
     }
 }
