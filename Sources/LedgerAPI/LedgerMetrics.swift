@@ -23,8 +23,11 @@ public final class LedgerMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         commitRequests = registry.makeValueHistogram(
-            name: "commons_ledger_commit_requests", buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
-            help: "Write requests committed together in one database transaction (group commit)."
+            descriptor: Self.name(
+                "commit", unit: "requests",
+                help: "Write requests committed together in one database transaction (group commit)."
+            ),
+            buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
         )
         let durations: [Duration] = [
             .microseconds(100), .microseconds(250), .microseconds(500),
@@ -33,19 +36,34 @@ public final class LedgerMetrics: Sendable {
             .seconds(1),
         ]
         commitSeconds = registry.makeDurationHistogram(
-            name: "commons_ledger_commit_seconds", buckets: durations,
-            help: "Time of one group commit: the requests' work, the log entries, the checkpoint and the COMMIT."
+            descriptor: Self.name(
+                "commit", unit: "seconds",
+                help: "Time of one group commit: the requests' work, the log entries, the checkpoint and the COMMIT."
+            ),
+            buckets: durations
         )
         commitSyncSeconds = registry.makeDurationHistogram(
-            name: "commons_ledger_commit_sync_seconds", buckets: durations,
-            help: "Time of the COMMIT alone, which waits for fsync (synchronous = FULL)."
+            descriptor: Self.name(
+                "commit_sync", unit: "seconds",
+                help: "Time of the COMMIT alone, which waits for fsync (synchronous = FULL)."
+            ),
+            buckets: durations
         )
         logEntries = registry.makeGauge(
-            name: "commons_ledger_log_entries", help: "Entries in the audit log at the latest signed checkpoint."
+            descriptor: Self.name(
+                "log", unit: "entries", help: "Entries in the audit log at the latest signed checkpoint."
+            )
         )
         checkpointAgeSeconds = registry.makeGauge(
-            name: "commons_ledger_checkpoint_age_seconds", help: "Seconds since the latest checkpoint was signed."
+            descriptor: Self.name(
+                "checkpoint_age", unit: "seconds", help: "Seconds since the latest checkpoint was signed."
+            )
         )
+    }
+
+    /// `commons_ledger_<name>_<unit>`: every metric of ours under one namespace.
+    private static func name(_ name: String, unit: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "commons_ledger", metricName: name, unitName: unit, helpText: help)
     }
 
     /// Records every commit of `store`'s writer.

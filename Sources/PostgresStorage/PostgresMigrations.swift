@@ -11,8 +11,8 @@ public import PostgresNIO
 /// first takes one transaction-scoped advisory lock, so they apply one after another and
 /// each skips what another already applied.
 public enum PostgresMigrations {
-    /// The advisory lock key migrations serialize on (an arbitrary constant of this program:
-    /// "commons-ledger migrations" hashed once, written here so it never changes).
+    /// The advisory lock key migrations serialize on: a constant of this program (the ASCII
+    /// bytes of "clmigrat"), never to change, so every version's runners take the same lock.
     static let lockKey: Int64 = 0x636C_6D69_6772_6174
 
     /// Applies every pending migration; returns the names applied now.
