@@ -94,7 +94,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: ".",
-            exclude: ["Tests", "scripts", "docs", "config", "README.md", "schema/migrations"]
+            exclude: ["Tests", "scripts", "docs", "config", "README.md", "schema/migrations", "schema/postgres"]
                 + [
                     "AuditLog", "CommonsLedger", "FundCore", "LedgerAPI", "LedgerApplication", "LedgerBench",
                     "LedgerCore", "LedgerEngine", "LedgerStorage", "LedgerTestSupport", "PostgresStorage", "Reports",
