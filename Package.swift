@@ -58,6 +58,9 @@ let package = Package(
         ),
         // Store-agnostic engine: group commit, log append, checkpoints, idempotency; no GRDB.
         .target(name: "LedgerEngine", dependencies: ["LedgerCore", "FundCore", "AuditLog"], swiftSettings: strictSettings),
+        // The SQL both engines speak, without either engine: values, rows, the connection
+        // protocol the store's statements are written against, `?` → `$n`. No I/O.
+        .target(name: "LedgerSQL", swiftSettings: strictSettings),
         // The only importer of GRDB: SQLite schema, migrations and the serialized writer.
         .target(
             name: "LedgerStorage",
@@ -66,6 +69,7 @@ let package = Package(
                 "FundCore",
                 "AuditLog",
                 "LedgerEngine",
+                "LedgerSQL",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -97,7 +101,8 @@ let package = Package(
             exclude: ["Tests", "scripts", "docs", "config", "README.md", "schema/migrations", "schema/postgres"]
                 + [
                     "AuditLog", "CommonsLedger", "FundCore", "LedgerAPI", "LedgerApplication", "LedgerBench",
-                    "LedgerCore", "LedgerEngine", "LedgerStorage", "LedgerTestSupport", "PostgresStorage", "Reports",
+                    "LedgerCore", "LedgerEngine", "LedgerSQL", "LedgerStorage", "LedgerTestSupport", "PostgresStorage",
+                    "Reports",
                 ].map { "Sources/\($0)" },
             sources: ["Sources/WireContract"],
             resources: [.copy("schema/openapi.yaml"), .copy("schema/openapi.json")],
@@ -108,7 +113,7 @@ let package = Package(
         .target(
             name: "PostgresStorage",
             dependencies: [
-                "LedgerCore", "LedgerApplication",
+                "LedgerCore", "AuditLog", "LedgerEngine", "LedgerSQL", "LedgerStorage", "LedgerApplication",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -207,6 +212,7 @@ let package = Package(
             name: "LedgerEngineTests", dependencies: ["LedgerEngine", "LedgerCore", "FundCore", "AuditLog"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "LedgerSQLTests", dependencies: ["LedgerSQL"], swiftSettings: strictSettings),
         .testTarget(
             name: "LedgerStorageTests",
             dependencies: [
@@ -220,7 +226,8 @@ let package = Package(
         .testTarget(
             name: "PostgresStorageTests",
             dependencies: [
-                "LedgerCore", "LedgerApplication", "PostgresStorage",
+                "LedgerCore", "AuditLog", "LedgerEngine", "LedgerSQL", "LedgerStorage", "LedgerApplication",
+                "PostgresStorage", "LedgerTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

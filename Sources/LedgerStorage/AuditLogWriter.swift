@@ -44,32 +44,3 @@ struct AuditLogWriter {
         try writer.append(db, event: event, balances: balances, by: principal, at: time)
     }
 }
-
-/// The stored Merkle tree of one database connection, as the AuditLog module reads it:
-/// leaf hashes from `log_entries`, complete interior nodes from `log_nodes`.
-struct SQLiteMerkleNodes: MerkleNodeSource {
-    let db: Database
-
-    func currentTreeSize() throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(idx) + 1, 0) FROM log_entries")) ?? 0
-    }
-
-    func leafHash(index: Int64) throws -> Hash {
-        guard let data = try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT leaf_hash FROM log_entries WHERE idx = ?"), arguments: [index]
-        ) else {
-            throw MerkleTreeError.missingNode(level: 0, index: index)
-        }
-        return try Hash(bytes: [UInt8](data))
-    }
-
-    func node(level: Int, index: Int64) throws -> Hash {
-        if level == 0 { return try leafHash(index: index) }
-        guard let data = try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT hash FROM log_nodes WHERE level = ? AND idx = ?"), arguments: [level, index]
-        ) else {
-            throw MerkleTreeError.missingNode(level: level, index: index)
-        }
-        return try Hash(bytes: [UInt8](data))
-    }
-}

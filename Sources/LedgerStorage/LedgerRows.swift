@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LedgerCore
+import LedgerSQL
 
 /// Reads and decodes ledger rows inside any database access, read or write.
 ///
@@ -9,15 +10,17 @@ import LedgerCore
 enum LedgerRows {
     // MARK: Decoding
 
-    static func text(_ row: Row, _ column: String) throws -> String {
-        try row.decode(String.self, forColumn: column)
+    static func text(_ row: some SQLRow, _ column: String) throws -> String {
+        try row.value(String.self, named: column)
     }
 
-    static func integer(_ row: Row, _ column: String) throws -> Int64 {
-        try row.decode(Int64.self, forColumn: column)
+    static func integer(_ row: some SQLRow, _ column: String) throws -> Int64 {
+        try row.value(Int64.self, named: column)
     }
 
-    static func parse<Value>(_ row: Row, _ column: String, table: String, _ parse: (String) -> Value?) throws -> Value {
+    static func parse<Value>(
+        _ row: some SQLRow, _ column: String, table: String, _ parse: (String) -> Value?
+    ) throws -> Value {
         let raw = try text(row, column)
         guard let value = parse(raw) else {
             throw StorageError.corruptRow(table: table, detail: "\(column) does not parse")
@@ -25,7 +28,7 @@ enum LedgerRows {
         return value
     }
 
-    static func amount(_ row: Row, _ column: String, table: String) throws -> Amount {
+    static func amount(_ row: some SQLRow, _ column: String, table: String) throws -> Amount {
         guard let amount = Amount(minorUnits: try integer(row, column)) else {
             throw StorageError.corruptRow(table: table, detail: "\(column) is out of range")
         }
@@ -35,29 +38,29 @@ enum LedgerRows {
     /// The text in column `index`, parsed: for hot paths that read by position (a
     /// lookup by name lower-cases and hashes the name for every row).
     static func parse<Value>(
-        _ row: Row, atIndex index: Int, table: String, _ parse: (String) -> Value?
+        _ row: some SQLRow, atIndex index: Int, table: String, _ parse: (String) -> Value?
     ) throws -> Value {
-        guard let value = parse(try row.decode(String.self, atIndex: index)) else {
+        guard let value = parse(try row.value(String.self, at: index)) else {
             throw StorageError.corruptRow(table: table, detail: "column \(index) does not parse")
         }
         return value
     }
 
     /// The amount in column `index`: for hot paths that read by position.
-    static func amount(_ row: Row, atIndex index: Int, table: String) throws -> Amount {
-        guard let amount = Amount(minorUnits: try row.decode(Int64.self, atIndex: index)) else {
+    static func amount(_ row: some SQLRow, atIndex index: Int, table: String) throws -> Amount {
+        guard let amount = Amount(minorUnits: try row.value(Int64.self, at: index)) else {
             throw StorageError.corruptRow(table: table, detail: "column \(index) is out of range")
         }
         return amount
     }
 
-    static func metadata(_ row: Row, _ column: String, table: String) throws -> JSONValue {
+    static func metadata(_ row: some SQLRow, _ column: String, table: String) throws -> JSONValue {
         try metadata(parsing: try text(row, column), column: column, table: table)
     }
 
     /// The metadata in column `index`: for hot paths that read by position.
-    static func metadata(_ row: Row, atIndex index: Int, table: String) throws -> JSONValue {
-        try metadata(parsing: try row.decode(String.self, atIndex: index), column: "column \(index)", table: table)
+    static func metadata(_ row: some SQLRow, atIndex index: Int, table: String) throws -> JSONValue {
+        try metadata(parsing: try row.value(String.self, at: index), column: "column \(index)", table: table)
     }
 
     private static func metadata(parsing raw: String, column: String, table: String) throws -> JSONValue {

@@ -9,7 +9,7 @@ import Testing
 
 @Suite struct ImportRulesTests {
     /// The modules whose code must stay pure: no I/O, no framework, no clock.
-    static let pureModules: Set<String> = ["LedgerCore", "FundCore", "AuditLog", "Reports"]
+    static let pureModules: Set<String> = ["LedgerCore", "FundCore", "AuditLog", "Reports", "LedgerSQL"]
     /// What a pure module may import: the other pure modules, and swift-crypto (hashing and
     /// Ed25519 over byte arrays, no I/O).
     static let pureImportsAllowed: Set<String> = pureModules.union(["Crypto"])

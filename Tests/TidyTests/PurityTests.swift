@@ -43,7 +43,7 @@ import Testing
     ]
 
     /// The pure modules checked by token. None needs an exception today.
-    static let pureModules = ["LedgerCore", "FundCore", "AuditLog", "Reports"]
+    static let pureModules = ["LedgerCore", "FundCore", "AuditLog", "Reports", "LedgerSQL"]
 
     @Test(arguments: pureModules)
     func pureModuleUsesNoFloatingPointClockRandomnessOrForcedTry(module: String) {

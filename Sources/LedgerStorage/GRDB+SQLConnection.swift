@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+public import LedgerSQL
+
+/// GRDB's connection as the store's SQL sees it (`SQLConnection`): every statement is
+/// prepared once and cached by its text, as the SQLite store always did
+/// (`cachedStatement`), and rows are GRDB's own.
+extension Database: SQLConnection {
+    typealias Row = GRDB.Row
+
+    var dialect: SQLDialect { .sqlite }
+
+    func execute(_ sql: String, _ arguments: SQLArguments) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments.statementArguments)
+    }
+
+    func fetchAll(_ sql: String, _ arguments: SQLArguments) throws -> [GRDB.Row] {
+        try GRDB.Row.fetchAll(cachedStatement(sql: sql), arguments: arguments.statementArguments)
+    }
+
+    func fetchOne(_ sql: String, _ arguments: SQLArguments) throws -> GRDB.Row? {
+        try GRDB.Row.fetchOne(cachedStatement(sql: sql), arguments: arguments.statementArguments)
+    }
+
+    /// The row handed to `body` is reused for the next one (a GRDB cursor's): read it,
+    /// don't keep it.
+    func forEachRow(
+        _ sql: String, _ arguments: SQLArguments, _ body: (GRDB.Row) throws -> Bool
+    ) throws {
+        let rows = try GRDB.Row.fetchCursor(cachedStatement(sql: sql), arguments: arguments.statementArguments)
+        while let row = try rows.next() {
+            guard try body(row) else { return }
+        }
+    }
+
+    func inSavepoint<Value>(_ body: () throws -> Value) throws -> Value {
+        var value: Value?
+        try inSavepoint {
+            value = try body()
+            return .commit
+        }
+        guard let value else { preconditionFailure("a savepoint that committed ran its body") }
+        return value
+    }
+}
+
+extension GRDB.Row: SQLRow {
+    func sqlValue(named column: String) throws(SQLDecodingError) -> SQLValue {
+        guard hasColumn(column) else { throw .missingColumn(column) }
+        return try Self.sqlValue(self[column] as (any DatabaseValueConvertible)?)
+    }
+
+    func sqlValue(atIndex index: Int) throws(SQLDecodingError) -> SQLValue {
+        guard index >= 0, index < count else { throw .missingColumn("#\(index)") }
+        return try Self.sqlValue(self[index] as (any DatabaseValueConvertible)?)
+    }
+
+    /// SQLite's storage classes as the ledger's: a REAL is never written by the ledger, so
+    /// one is refused rather than rounded.
+    private static func sqlValue(_ stored: (any DatabaseValueConvertible)?) throws(SQLDecodingError) -> SQLValue {
+        switch stored?.databaseValue.storage ?? .null {
+        case .null: return .null
+        case .int64(let value): return .integer(value)
+        case .string(let value): return .text(value)
+        case .blob(let value): return .blob([UInt8](value))
+        case .double: throw SQLDecodingError(detail: "a REAL where the ledger writes none")
+        }
+    }
+}
+
+extension SQLArguments {
+    /// The same values as GRDB binds them.
+    var statementArguments: StatementArguments {
+        StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
+            switch value {
+            case .null: return nil
+            case .integer(let integer): return integer
+            case .text(let text): return text
+            case .blob(let bytes): return Data(bytes)
+            }
+        })
+    }
+}
