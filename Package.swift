@@ -115,6 +115,8 @@ let package = Package(
             dependencies: [
                 "LedgerCore", "AuditLog", "LedgerEngine", "LedgerSQL", "LedgerStorage", "LedgerApplication",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],

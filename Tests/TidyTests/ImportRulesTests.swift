@@ -22,6 +22,8 @@ import Testing
         if module == "PostgresNIO" { return ["PostgresStorage"] }
         // TLS for the server (LedgerAPI) and for connections to PostgreSQL.
         if module == "NIOSSL" { return ["LedgerAPI", "LedgerBench", "PostgresStorage"] }
+        // The event loops and blocking threads of the PostgreSQL client.
+        if module == "NIOCore" || module == "NIOPosix" { return ["LedgerAPI", "LedgerBench", "PostgresStorage"] }
         let http = module.hasPrefix("Hummingbird") || module.hasPrefix("NIO") || module == "ServiceLifecycle"
         return http ? ["LedgerAPI", "LedgerBench"] : nil
     }
