@@ -47,7 +47,7 @@ extension SQLConnection {
         guard let row = try fetchOne(sql, arguments) else { return nil }
         let value = try row.sqlValue(atIndex: 0)
         if case .null = value { return nil }
-        return try Value(sqlValue: value)
+        return try row.value(Value.self, at: 0)
     }
 
     /// The first column of every row, decoded as `type`.
@@ -73,6 +73,15 @@ public enum SQLDialect: Sendable, Hashable {
         switch self {
         case .sqlite: return "json_extract(\(column), '$[\(index)].\(key)')"
         case .postgresql: return "(\(column)::json -> \(index) ->> '\(key)')"
+        }
+    }
+
+    /// A condition true when the bytes in `column` contain the bytes of the one `?`
+    /// argument it holds.
+    public func bytesContain(_ column: String) -> String {
+        switch self {
+        case .sqlite: return "instr(\(column), ?) > 0"
+        case .postgresql: return "position(? IN \(column)) > 0"
         }
     }
 }

@@ -1,6 +1,6 @@
 import AuditLog
 import Foundation
-import GRDB
+import LedgerSQL
 import LedgerCore
 import LedgerEngine
 
@@ -14,8 +14,8 @@ struct AuditLogWriter {
     private var appender: LogAppender
 
     /// Picks up the log where the database has it (see `LogAppender.init`).
-    init(_ db: Database) throws {
-        appender = try LogAppender(SQLiteStatements(db: db))
+    init(_ db: some SQLConnection) throws {
+        appender = try LogAppender(SQLStatements(db: db))
     }
 
     /// The number of entries, including those appended by this writer.
@@ -25,20 +25,22 @@ struct AuditLogWriter {
     /// Merkle nodes it completes. Returns the entry's index.
     @discardableResult
     mutating func append(
-        _ db: Database, event: LedgerEvent, balances: [BalanceSnapshot], by principal: Principal, at time: Timestamp
+        _ db: some SQLConnection, event: LedgerEvent, balances: [BalanceSnapshot], by principal: Principal,
+        at time: Timestamp
     ) throws -> Int64 {
-        try appender.append(SQLiteStatements(db: db), event: event, balances: balances, by: principal, at: time)
+        try appender.append(SQLStatements(db: db), event: event, balances: balances, by: principal, at: time)
     }
 
     /// Signs and stores a checkpoint over the tree as it now stands (once per commit).
-    func signCheckpoint(_ db: Database, at time: Timestamp, signer: LogSigner) throws {
-        try appender.signCheckpoint(SQLiteStatements(db: db), at: time, signer: signer.signer)
+    func signCheckpoint(_ db: some SQLConnection, at time: Timestamp, signer: LogSigner) throws {
+        try appender.signCheckpoint(SQLStatements(db: db), at: time, signer: signer.signer)
     }
 
     /// Appends one event: the log side of a single write. The checkpoint is signed once
     /// per commit by the writer that commits (`GroupCommitter`), over every entry of it.
     static func append(
-        _ db: Database, event: LedgerEvent, balances: [BalanceSnapshot], by principal: Principal, at time: Timestamp
+        _ db: some SQLConnection, event: LedgerEvent, balances: [BalanceSnapshot], by principal: Principal,
+        at time: Timestamp
     ) throws {
         var writer = try AuditLogWriter(db)
         try writer.append(db, event: event, balances: balances, by: principal, at: time)

@@ -74,7 +74,7 @@ enum LedgerRows {
 
     static let assetColumns = "code, scale, name, created_at"
 
-    static func asset(from row: Row) throws -> Asset {
+    static func asset(from row: some SQLRow) throws -> Asset {
         let scale = try integer(row, "scale")
         guard Limits.assetScaleRange.contains(Int(scale)) else {
             throw StorageError.corruptRow(table: "assets", detail: "scale out of range")
@@ -87,10 +87,8 @@ enum LedgerRows {
         )
     }
 
-    static func asset(_ db: Database, code: AssetCode) throws -> Asset? {
-        let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT \(assetColumns) FROM assets WHERE code = ?"), arguments: [code.rawValue]
-        )
+    static func asset(_ db: some SQLConnection, code: AssetCode) throws -> Asset? {
+        let row = try db.fetchOne("SELECT \(assetColumns) FROM assets WHERE code = ?", [code.rawValue])
         return try row.map(asset(from:))
     }
 
@@ -104,11 +102,10 @@ enum LedgerRows {
         let account: Account
     }
 
-    static func account(_ db: Database, from row: Row) throws -> StoredAccount {
+    static func account(_ db: some SQLConnection, from row: some SQLRow) throws -> StoredAccount {
         let seq = try integer(row, "seq")
-        let allowed = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT asset FROM account_allowed_assets WHERE account_seq = ? ORDER BY asset"),
-            arguments: [seq]
+        let allowed = try db.fetchValues(
+            String.self, "SELECT asset FROM account_allowed_assets WHERE account_seq = ? ORDER BY asset", [seq]
         )
         var allowedAssets: [AssetCode]?
         if !allowed.isEmpty {
@@ -119,7 +116,7 @@ enum LedgerRows {
                 return code
             }
         }
-        let constraintText = try row.decode(String?.self, forColumn: "constraint_kind")
+        let constraintText = try row.value(String?.self, named: "constraint_kind")
         var constraint: BalanceConstraint?
         if let constraintText {
             guard let parsed = BalanceConstraint(rawValue: constraintText) else {
@@ -127,7 +124,7 @@ enum LedgerRows {
             }
             constraint = parsed
         }
-        let closedText = try row.decode(String?.self, forColumn: "closed_at")
+        let closedText = try row.value(String?.self, named: "closed_at")
         var closedAt: Timestamp?
         if let closedText {
             guard let parsed = Timestamp(closedText) else {
@@ -148,20 +145,13 @@ enum LedgerRows {
         return StoredAccount(seq: seq, account: account)
     }
 
-    static func account(_ db: Database, reference: AccountReference) throws -> StoredAccount? {
-        let row: Row?
-        switch reference {
-        case .id(let id):
-            row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT \(accountColumns) FROM accounts WHERE id = ?"), arguments: [id.rawValue]
-            )
-        case .code(let code):
-            row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT \(accountColumns) FROM accounts WHERE code = ?"),
-                arguments: [code.rawValue]
-            )
+    static func account(_ db: some SQLConnection, reference: AccountReference) throws -> StoredAccount? {
+        let (column, value) = switch reference {
+        case .id(let id): ("id", id.rawValue)
+        case .code(let code): ("code", code.rawValue)
         }
-        return try row.map { try account(db, from: $0) }
+        return try db.fetchOne("SELECT \(accountColumns) FROM accounts WHERE \(column) = ?", [value])
+            .map { try account(db, from: $0) }
     }
 
     // MARK: Transactions
@@ -174,16 +164,13 @@ enum LedgerRows {
         LEFT JOIN transactions reversal ON reversal.reverses_seq = t.seq
         """
 
-    static func transaction(_ db: Database, from row: Row) throws -> LedgerTransaction {
+    static func transaction(_ db: some SQLConnection, from row: some SQLRow) throws -> LedgerTransaction {
         let seq = try integer(row, "seq")
-        let postingRows = try Row.fetchAll(
-            db.cachedStatement(sql: """
+        let postingRows = try db.fetchAll("""
                 SELECT a.id AS account_id, a.code AS account_code, p.asset, p.amount
                 FROM postings p JOIN accounts a ON a.seq = p.account_seq
                 WHERE p.transaction_seq = ? ORDER BY p.position
-                """),
-            arguments: [seq]
-        )
+                """, [seq])
         let postings = try postingRows.map { posting in
             let amount = try amount(posting, "amount", table: "postings")
             guard !amount.isZero else { throw StorageError.corruptRow(table: "postings", detail: "amount is zero") }
@@ -197,8 +184,8 @@ enum LedgerRows {
         guard postings.count >= Limits.postingsMin else {
             throw StorageError.corruptRow(table: "postings", detail: "transaction has fewer than two postings")
         }
-        let reversesText = try row.decode(String?.self, forColumn: "reverses_id")
-        let reversedByText = try row.decode(String?.self, forColumn: "reversed_by_id")
+        let reversesText = try row.value(String?.self, named: "reverses_id")
+        let reversedByText = try row.value(String?.self, named: "reversed_by_id")
         return LedgerTransaction(
             id: try parse(row, "id", table: "transactions", TransactionID.init),
             date: try parse(row, "date", table: "transactions", LocalDate.init),
@@ -211,10 +198,10 @@ enum LedgerRows {
         )
     }
 
-    static func transaction(_ db: Database, id: TransactionID) throws -> (seq: Int64, transaction: LedgerTransaction)? {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "\(transactionSelect) WHERE t.id = ?"), arguments: [id.rawValue]
-        ) else { return nil }
+    static func transaction(
+        _ db: some SQLConnection, id: TransactionID
+    ) throws -> (seq: Int64, transaction: LedgerTransaction)? {
+        guard let row = try db.fetchOne("\(transactionSelect) WHERE t.id = ?", [id.rawValue]) else { return nil }
         return (try integer(row, "seq"), try transaction(db, from: row))
     }
 }
@@ -234,12 +221,11 @@ final class AccountMemo: @unchecked Sendable {
     static let capacity = 8_192
 
     /// The remembered account for `reference`, if the database still holds it unchanged.
-    func confirmed(_ db: Database, reference: AccountReference) throws -> LedgerRows.StoredAccount? {
+    func confirmed(_ db: some SQLConnection, reference: AccountReference) throws -> LedgerRows.StoredAccount? {
         guard let known = lock.withLock({ accounts[reference] }) else { return nil }
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT closed_at FROM accounts WHERE seq = ? AND id = ?"),
-            arguments: [known.seq, known.account.id.rawValue]
-        ), try row.decode(String?.self, atIndex: 0) == known.account.closedAt?.description else { return nil }
+        guard let row = try db.fetchOne(
+            "SELECT closed_at FROM accounts WHERE seq = ? AND id = ?", [known.seq, known.account.id.rawValue]
+        ), try row.value(String?.self, at: 0) == known.account.closedAt?.description else { return nil }
         return known
     }
 

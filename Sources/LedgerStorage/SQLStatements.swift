@@ -1,44 +1,44 @@
-package import AuditLog
+public import AuditLog
 import Foundation
-import GRDB
-package import LedgerCore
-package import LedgerEngine
-package import LedgerSQL
+public import GRDB
+public import LedgerCore
+public import LedgerEngine
+public import LedgerSQL
 
 /// The engine's storage interface (`WriteStatements`) over any `SQLConnection`: the
 /// statements of one open write transaction, written once in SQL both SQLite and
 /// PostgreSQL accept. The fund and ledger files reach the same transaction through `db`.
-package struct SQLStatements<Connection: SQLConnection>: WriteStatements {
-    package let db: Connection
+public struct SQLStatements<Connection: SQLConnection>: WriteStatements {
+    public let db: Connection
 
-    package init(db: Connection) {
+    public init(db: Connection) {
         self.db = db
     }
 
-    package func inSavepoint<Value>(_ body: () throws -> Value) throws -> Value {
+    public func inSavepoint<Value>(_ body: () throws -> Value) throws -> Value {
         try db.inSavepoint(body)
     }
 
-    package func currentTreeSize() throws -> Int64 {
+    public func currentTreeSize() throws -> Int64 {
         try SQLMerkleNodes(db: db).currentTreeSize()
     }
 
-    package func node(level: Int, index: Int64) throws -> Hash {
+    public func node(level: Int, index: Int64) throws -> Hash {
         try SQLMerkleNodes(db: db).node(level: level, index: index)
     }
 
-    package func insertLogEntry(index: Int64, bytes: [UInt8], leafHash: Hash, subject: String) throws {
+    public func insertLogEntry(index: Int64, bytes: [UInt8], leafHash: Hash, subject: String) throws {
         try db.execute(
             "INSERT INTO log_entries (idx, data, leaf_hash) VALUES (?, ?, ?)", [index, bytes, leafHash.bytes]
         )
         try db.execute("INSERT INTO log_subjects (subject, idx) VALUES (?, ?)", [subject, index])
     }
 
-    package func insertLogNode(level: Int, index: Int64, hash: Hash) throws {
+    public func insertLogNode(level: Int, index: Int64, hash: Hash) throws {
         try db.execute("INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)", [level, index, hash.bytes])
     }
 
-    package func insertCheckpoint(treeSize: Int64, note: String, at time: Timestamp) throws {
+    public func insertCheckpoint(treeSize: Int64, note: String, at time: Timestamp) throws {
         try db.execute(
             """
             INSERT INTO log_checkpoints (tree_size, note, created_at) VALUES (?, ?, ?)
@@ -48,7 +48,7 @@ package struct SQLStatements<Connection: SQLConnection>: WriteStatements {
         )
     }
 
-    package func idempotencyRecord(key: String) throws -> IdempotencyRecord? {
+    public func idempotencyRecord(key: String) throws -> IdempotencyRecord? {
         guard let row = try db.fetchOne(
             "SELECT fingerprint, status, response_body FROM idempotency_keys WHERE key = ?", [key]
         ) else { return nil }
@@ -59,7 +59,7 @@ package struct SQLStatements<Connection: SQLConnection>: WriteStatements {
         )
     }
 
-    package func insertIdempotencyRecord(key: String, _ record: IdempotencyRecord, at time: Timestamp) throws {
+    public func insertIdempotencyRecord(key: String, _ record: IdempotencyRecord, at time: Timestamp) throws {
         try db.execute(
             """
             INSERT INTO idempotency_keys (key, fingerprint, status, response_body, created_at)
@@ -71,15 +71,15 @@ package struct SQLStatements<Connection: SQLConnection>: WriteStatements {
 }
 
 /// The statements of one SQLite write transaction.
-typealias SQLiteStatements = SQLStatements<Database>
+public typealias SQLiteStatements = SQLStatements<Database>
 
 /// SQLite's serialized writer for the engine: GRDB's `DatabasePool` runs every write
 /// transaction on one serial queue and returns after the commit (synced: `synchronous =
 /// FULL`).
-struct SQLiteWriteRunner: WriteTransactionRunner {
+public struct SQLiteWriteRunner: WriteTransactionRunner {
     let pool: DatabasePool
 
-    func inWriteTransaction<Value: Sendable>(
+    public func inWriteTransaction<Value: Sendable>(
         _ body: @escaping @Sendable (SQLiteStatements) throws -> Value
     ) async throws -> Value {
         try await pool.write { db in try body(SQLiteStatements(db: db)) }
@@ -88,24 +88,24 @@ struct SQLiteWriteRunner: WriteTransactionRunner {
 
 /// The stored Merkle tree as the AuditLog module reads it, over any connection: leaf
 /// hashes from `log_entries`, complete interior nodes from `log_nodes`.
-package struct SQLMerkleNodes<Connection: SQLConnection>: MerkleNodeSource {
-    package let db: Connection
+public struct SQLMerkleNodes<Connection: SQLConnection>: MerkleNodeSource {
+    public let db: Connection
 
-    package init(db: Connection) {
+    public init(db: Connection) {
         self.db = db
     }
 
-    package func currentTreeSize() throws -> Int64 {
+    public func currentTreeSize() throws -> Int64 {
         try db.fetchValue(Int64.self, "SELECT coalesce(max(idx) + 1, 0) FROM log_entries") ?? 0
     }
 
-    package func leafHash(index: Int64) throws -> Hash {
+    public func leafHash(index: Int64) throws -> Hash {
         guard let bytes = try db.fetchValue([UInt8].self, "SELECT leaf_hash FROM log_entries WHERE idx = ?", [index])
         else { throw MerkleTreeError.missingNode(level: 0, index: index) }
         return try Hash(bytes: bytes)
     }
 
-    package func node(level: Int, index: Int64) throws -> Hash {
+    public func node(level: Int, index: Int64) throws -> Hash {
         if level == 0 { return try leafHash(index: index) }
         guard let bytes = try db.fetchValue(
             [UInt8].self, "SELECT hash FROM log_nodes WHERE level = ? AND idx = ?", [level, index]

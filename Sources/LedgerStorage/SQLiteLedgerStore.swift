@@ -1,31 +1,68 @@
 import Foundation
 import AuditLog
-import GRDB
+public import GRDB
 public import LedgerCore
 import LedgerEngine
+import LedgerSQL
 public import Logging
 
 /// The ledger on one SQLite file: WAL mode, `synchronous = FULL`, one serialized writer
-/// and a pool of readers that never wait on it.
-///
-/// Every public write method is exactly one database transaction: it validates, writes
-/// the ledger rows, updates the derived balances and stores the idempotency key together,
-/// and returns only after SQLite has committed and synced. Concurrent single writes are
-/// committed in groups, each in its own savepoint, one fsync and one signed checkpoint
-/// per group (the engine's `GroupCommitter`, over `SQLiteWriteRunner`); GRDB's
-/// `DatabasePool` runs all writes on one serial queue.
-public final class SQLiteLedgerStore: LedgerStore {
+/// (GRDB's `DatabasePool` runs all writes on one serial queue) and a pool of readers that
+/// never wait on it. The default engine: nothing to install.
+public typealias SQLiteLedgerStore = SQLLedgerStore<SQLiteEngine>
+
+/// SQLite as the store's engine: GRDB's `DatabasePool` over one file.
+public struct SQLiteEngine: SQLEngine {
     let pool: DatabasePool
-    let clock: any LedgerClock
-    let identifiers: any IdentifierSource
-    let signer: LogSigner
-    let logger: Logger
-    /// The serialized writer: single writes are committed in groups (`GroupCommitter`).
-    let committer: GroupCommitter<SQLiteWriteRunner>
-    /// How the group commits went: counts, sizes, time.
-    public let commitStatistics: CommitStatistics
-    /// Accounts resolved by earlier writes, confirmed before each reuse.
-    let accountMemo = AccountMemo()
+
+    public var writeRunner: SQLiteWriteRunner { SQLiteWriteRunner(pool: pool) }
+
+    public func read<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {
+        try await pool.read { db in try body(db) }
+    }
+
+    /// Copies every committed page into the main file and truncates the WAL to nothing,
+    /// so no frame written before (a registration's name and contact) survives there
+    /// (`secure_delete` already zeroes the freed pages of the main file).
+    /// A reader holding an old snapshot keeps a checkpoint from finishing: each attempt
+    /// waits at most `walTruncationWaitMilliseconds` for readers (the writer, and so every
+    /// commit, waits with it), then the writer is let go before the next; after the last
+    /// it is left to a later erasure or the close, with a warning.
+    public func forgetErasedData(logger: Logger) async {
+        do {
+            for attempt in 1...Self.walTruncationAttempts {
+                if try await !truncationIsBusy() { return }
+                if attempt < Self.walTruncationAttempts { try await Task.sleep(for: .milliseconds(100 * attempt)) }
+            }
+        } catch {
+            logger.warning("the WAL could not be truncated after an erasure", metadata: ["error": "\(error)"])
+            return
+        }
+        logger.warning("the WAL could not be truncated after an erasure: a reader held an old snapshot")
+    }
+
+    /// One `wal_checkpoint(TRUNCATE)`: true when a reader kept it from finishing.
+    private func truncationIsBusy() async throws -> Bool {
+        try await pool.writeWithoutTransaction { db in
+            let usual = try db.fetchValue(Int.self, "PRAGMA busy_timeout") ?? 0
+            try db.execute("PRAGMA busy_timeout = \(Self.walTruncationWaitMilliseconds)")
+            defer { try? db.execute("PRAGMA busy_timeout = \(usual)") }
+            // One row: busy (1 when a reader kept the checkpoint from finishing), frames, checkpointed.
+            return try db.fetchOne("PRAGMA wal_checkpoint(TRUNCATE)", []).map { row -> Bool in
+                try row.value(Int64.self, at: 0) != 0
+            } ?? true
+        }
+    }
+
+    /// How long one truncation attempt waits for readers, holding the writer.
+    static let walTruncationWaitMilliseconds = 500
+    /// How often an erasure tries to truncate the WAL before leaving it to a later one.
+    static let walTruncationAttempts = 4
+}
+
+/// Opening, migrating and closing the SQLite file.
+extension SQLLedgerStore where Engine == SQLiteEngine {
+    var pool: DatabasePool { engine.pool }
 
     /// Opens (creating if needed) the database at `path`. Call `migrate()` before use.
     ///
@@ -64,7 +101,7 @@ public final class SQLiteLedgerStore: LedgerStore {
         return store
     }
 
-    private init(
+    private convenience init(
         path: String, clock: any LedgerClock, identifiers: any IdentifierSource, signer: LogSigner, logger: Logger,
         durability: Durability, readOnly: Bool
     ) throws {
@@ -82,32 +119,26 @@ public final class SQLiteLedgerStore: LedgerStore {
         configuration.busyMode = .timeout(10)
         let synchronous = durability == .synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF"
         configuration.prepareDatabase { db in
-            try db.execute(sql: synchronous)
+            try db.execute(synchronous)
             // Erased private data must be gone from the file, not left in free space:
             // deleted content is overwritten with zeros (Debian's build happens to set
             // this by default; others do not).
-            try db.execute(sql: "PRAGMA secure_delete = ON")
+            try db.execute("PRAGMA secure_delete = ON")
             // The writer's savepoints (one per request of a group, one per batch item)
             // journal every page they first touch; in a temporary file that is a pwrite
             // per page (a fifth of the batch path's time), in memory a copy. Readers keep
             // the default, so a large sort never grows a reader's memory.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
+            if !db.configuration.readonly { try db.execute("PRAGMA temp_store = MEMORY") }
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        let pool = try DatabasePool(path: path, configuration: configuration)
         // GRDB switches the writer to WAL *after* `prepareDatabase` and sets NORMAL with it,
         // which syncs the WAL only at checkpoints: a power cut could lose acknowledged
         // commits. A ledger acknowledges only what is synced, so the writer — the one
         // connection whose setting decides it — is set again here (checked by a test).
-        if !readOnly { try pool.writeWithoutTransaction { db in try db.execute(sql: synchronous) } }
-        self.clock = clock
-        self.identifiers = identifiers
-        self.signer = signer
-        self.logger = logger
-        let statistics = CommitStatistics()
-        commitStatistics = statistics
-        committer = GroupCommitter(runner: SQLiteWriteRunner(pool: pool), clock: clock, signer: signer.signer) {
-            statistics.record($0)
-        }
+        if !readOnly { try pool.writeWithoutTransaction { db in try db.execute(synchronous) } }
+        self.init(
+            engine: SQLiteEngine(pool: pool), clock: clock, identifiers: identifiers, signer: signer, logger: logger
+        )
     }
 
     /// Whether a commit waits for the disk (`synchronous = FULL`) or not.
@@ -145,52 +176,17 @@ public final class SQLiteLedgerStore: LedgerStore {
         try pool.close()
     }
 
-    public func checkReadiness() async throws {
-        _ = try await pool.read { db in try Int.fetchOne(db.cachedStatement(sql: "SELECT 1")) }
-    }
-
     /// The current value of an SQLite pragma on a reader (or on the writer), for tests
     /// and diagnostics.
     public func pragma(_ name: String, onWriter: Bool = false) throws -> String? {
         precondition(name.allSatisfy { $0.isLetter || $0 == "_" }, "pragma names are identifiers")
-        if onWriter { return try pool.write { db in try String.fetchOne(db, sql: "PRAGMA \(name)") } }
-        return try pool.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
-    }
-
-    /// Runs `body` in the next group commit's transaction (in its own savepoint), guarded
-    /// by an optional idempotency key; returns once that transaction is durable.
-    ///
-    /// With a key: a stored response for the same request is returned without writing;
-    /// the same key with a different request is `Rejection.idempotencyKeyReused`; a new
-    /// key is stored with the rendered response in the same transaction as the change
-    /// (the engine's `IdempotentWrite`).
-    func write<Value: Sendable>(
-        idempotency: Idempotency<Value>?,
-        _ body: @escaping @Sendable (Database, Timestamp) throws -> Value
-    ) async throws -> WriteOutcome<Value> {
-        try await committer.submit { statements, now in
-            try Self.guarded(statements, idempotency, at: now) { try body(statements.db, now) }
-        }
-    }
-
-    /// Runs `body` unless `idempotency` replays an earlier identical request; stores the
-    /// rendered response of an applied write under its key.
-    static func guarded<Value>(
-        _ statements: SQLiteStatements, _ idempotency: Idempotency<Value>?, at now: Timestamp,
-        _ body: () throws -> Value
-    ) throws -> WriteOutcome<Value> {
-        guard let idempotency else { return .applied(try body()) }
-        let result = try IdempotentWrite.run(
-            statements, key: (idempotency.key, idempotency.fingerprint), at: now,
-            render: { value in
-                let response = try idempotency.render(value)
-                return (response.status, response.body)
-            },
-            body
-        )
-        switch result {
-        case .applied(let value): return .applied(value)
-        case .replayed(let record): return .replayed(StoredResponse(status: record.status, body: record.body))
+        let value = onWriter
+            ? try pool.write { db in try db.fetchValue(SQLValue.self, "PRAGMA \(name)") }
+            : try pool.read { db in try db.fetchValue(SQLValue.self, "PRAGMA \(name)") }
+        switch value {
+        case .integer(let integer): return String(integer)
+        case .text(let text): return text
+        case .null, .blob, nil: return nil
         }
     }
 }

@@ -1,4 +1,4 @@
-import GRDB
+import LedgerSQL
 
 /// A page of a list ordered by its table's `seq`, filled row by row: the one definition
 /// the pledge, disbursement and cash-adjustment lists share, whose status filters SQL can
@@ -16,22 +16,26 @@ enum SequencePage {
         return seq
     }
 
-    /// Up to `limit` views of `rows` (each with its `seq`, in `seq` order); `view` gives a
-    /// row's view, or `nil` to pass it over. Finding one more view than fits means there
-    /// is another page, which starts after the last `seq` kept.
-    static func fill<View: Sendable>(
-        _ rows: RowCursor, limit: Int, list name: String, view: (Row) throws -> View?
+    /// Up to `limit` views of the rows `sql` selects (each with its `seq`, in `seq` order);
+    /// `view` gives a row's view, or `nil` to pass it over. Finding one more view than fits
+    /// means there is another page, which starts after the last `seq` kept.
+    static func fill<View: Sendable, Connection: SQLConnection>(
+        _ db: Connection, _ sql: String, _ arguments: SQLArguments, limit: Int, list name: String,
+        view: (Connection.Row) throws -> View?
     ) throws -> Page<View> {
         var views: [View] = []
         var last: Int64 = 0
-        while let row = try rows.next() {
-            guard let item = try view(row) else { continue }
+        var next: PageCursor?
+        try db.forEachRow(sql, arguments) { row in
+            guard let item = try view(row) else { return true }
             guard views.count < limit else {
-                return Page(items: views, nextCursor: PageCursor(fields: [name, String(last)]))
+                next = PageCursor(fields: [name, String(last)])
+                return false
             }
             views.append(item)
             last = try LedgerRows.integer(row, "seq")
+            return true
         }
-        return Page(items: views, nextCursor: nil)
+        return Page(items: views, nextCursor: next)
     }
 }

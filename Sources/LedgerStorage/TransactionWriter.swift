@@ -1,7 +1,7 @@
 import GRDB
-package import LedgerCore
-package import LedgerEngine
-import LedgerSQL
+public import LedgerCore
+public import LedgerEngine
+public import LedgerSQL
 
 /// Writes one resolved transaction and keeps the derived balances in step, inside the
 /// caller's database transaction: the engine's `LedgerWriter` over this transaction's
@@ -13,11 +13,11 @@ import LedgerSQL
 enum TransactionWriter {
     /// Writes the transaction and returns every balance it touched, as it now stands.
     static func insert(
-        _ db: Database, transaction: LedgerTransaction, reversesSeq: Int64?,
+        _ db: some SQLConnection, transaction: LedgerTransaction, reversesSeq: Int64?,
         accounts: [AccountID: LedgerRows.StoredAccount]
     ) throws -> [BalanceSnapshot] {
         try LedgerWriter.insert(
-            SQLiteStatements(db: db), transaction: transaction, reversesSeq: reversesSeq,
+            SQLStatements(db: db), transaction: transaction, reversesSeq: reversesSeq,
             accounts: accounts.mapValues { (seq: $0.seq, account: $0.account) }
         )
     }
@@ -26,7 +26,7 @@ enum TransactionWriter {
 /// The ledger's write statements (`LedgerWriteStatements`) over any connection: the
 /// `balances`, `balance_days`, `postings` and `transactions` tables.
 extension SQLStatements: LedgerWriteStatements {
-    package func balanceBefore(accountSeq: Int64, asset: AssetCode, date day: LocalDate) throws -> BalancePlan.Before {
+    public func balanceBefore(accountSeq: Int64, asset: AssetCode, date day: LocalDate) throws -> BalancePlan.Before {
         let date = day.description
         let key: SQLArguments = [accountSeq, asset.rawValue]
         // The current balance (read by column position: this runs per posting key on the
@@ -89,7 +89,7 @@ extension SQLStatements: LedgerWriteStatements {
         return (.zero, amount)
     }
 
-    package func laterClosingRange(accountSeq: Int64, asset: AssetCode, after date: LocalDate) throws
+    public func laterClosingRange(accountSeq: Int64, asset: AssetCode, after date: LocalDate) throws
         -> (low: Amount, high: Amount)? {
         let later = try db.fetchOne(
             """
@@ -106,7 +106,7 @@ extension SQLStatements: LedgerWriteStatements {
         return (lowAmount, highAmount)
     }
 
-    package func insertTransaction(
+    public func insertTransaction(
         _ transaction: LedgerTransaction, reversesSeq: Int64?, postings: [(accountSeq: Int64, dayRunning: Amount)]
     ) throws {
         let date = transaction.date.description
@@ -135,7 +135,7 @@ extension SQLStatements: LedgerWriteStatements {
         )
     }
 
-    package func writeBalance(_ plan: BalancePlan, accountSeq: Int64, date day: LocalDate) throws {
+    public func writeBalance(_ plan: BalancePlan, accountSeq: Int64, date day: LocalDate) throws {
         let date = day.description
         let key: SQLArguments = [accountSeq, plan.change.key.asset.rawValue]
         try db.execute(

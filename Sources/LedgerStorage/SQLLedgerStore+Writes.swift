@@ -2,11 +2,12 @@ import Foundation
 import FundCore
 import GRDB
 public import LedgerCore
+import LedgerSQL
 import LedgerEngine
 
 /// The named writes. Each runs inside `write(idempotency:_:)`: one database transaction,
 /// committed and synced before the method returns, rolled back whole on any error.
-extension SQLiteLedgerStore {
+extension SQLLedgerStore {
     public func registerAsset(
         _ draft: AssetDraft, by principal: Principal, idempotency: Idempotency<Asset>?
     ) async throws -> WriteOutcome<Asset> {
@@ -15,8 +16,10 @@ extension SQLiteLedgerStore {
             guard try LedgerRows.asset(db, code: asset.code) == nil else {
                 throw Rejection.assetExists(code: asset.code)
             }
-            try db.cachedStatement(sql: "INSERT INTO assets (code, scale, name, created_at) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [asset.code.rawValue, asset.scale, asset.name, asset.createdAt.description])
+            try db.execute(
+                "INSERT INTO assets (code, scale, name, created_at) VALUES (?, ?, ?, ?)",
+                [asset.code.rawValue, asset.scale, asset.name, asset.createdAt.description]
+            )
             try AuditLogWriter.append(db, event: .assetRegistered(asset), balances: [], by: principal, at: now)
             return asset
         }
@@ -41,18 +44,22 @@ extension SQLiteLedgerStore {
     }
 
     /// Writes a validated account whose code is free and whose assets are registered.
-    static func insert(_ account: Account, in db: Database) throws {
-        try db.cachedStatement(sql: """
+    static func insert(_ account: Account, in db: some SQLConnection) throws {
+        let seq = try db.fetchValue(
+            Int64.self,
+            """
             INSERT INTO accounts (id, code, type, constraint_kind, metadata, created_at, closed_at)
-            VALUES (?, ?, ?, ?, ?, ?, NULL)
-            """).execute(arguments: [
+            VALUES (?, ?, ?, ?, ?, ?, NULL) RETURNING seq
+            """,
+            [
                 account.id.rawValue, account.code.rawValue, account.type.rawValue, account.constraint?.rawValue,
                 account.metadata.canonicalText, account.createdAt.description,
-            ])
-        let seq = db.lastInsertedRowID
+            ]
+        )
         for asset in account.allowedAssets ?? [] {
-            try db.cachedStatement(sql: "INSERT INTO account_allowed_assets (account_seq, asset) VALUES (?, ?)")
-                .execute(arguments: [seq, asset.rawValue])
+            try db.execute(
+                "INSERT INTO account_allowed_assets (account_seq, asset) VALUES (?, ?)", [seq, asset.rawValue]
+            )
         }
     }
 
@@ -64,19 +71,15 @@ extension SQLiteLedgerStore {
                 throw Rejection.notFound(resource: "account", reference: reference.description)
             }
             guard !stored.account.isClosed else { throw Rejection.accountAlreadyClosed(account: stored.account.code) }
-            if let text = try String.fetchOne(
-                db.cachedStatement(sql: """
+            if let text = try db.fetchValue(String.self, """
                     SELECT asset FROM balances WHERE account_seq = ? AND balance <> 0 ORDER BY asset LIMIT 1
-                    """),
-                arguments: [stored.seq]
-            ) {
+                    """, [stored.seq]) {
                 guard let asset = AssetCode(text) else {
                     throw StorageError.corruptRow(table: "balances", detail: "asset does not parse")
                 }
                 throw Rejection.accountNotEmpty(account: stored.account.code, asset: asset)
             }
-            try db.cachedStatement(sql: "UPDATE accounts SET closed_at = ? WHERE seq = ?")
-                .execute(arguments: [now.description, stored.seq])
+            try db.execute("UPDATE accounts SET closed_at = ? WHERE seq = ?", [now.description, stored.seq])
             guard let closed = try LedgerRows.account(db, reference: reference) else {
                 preconditionFailure("an account read back in its own write transaction exists")
             }
@@ -107,7 +110,7 @@ extension SQLiteLedgerStore {
     /// the part of recording a transaction that single and batch writes share.
     static func record(
         _ draft: CheckedTransactionDraft, id: TransactionID, by principal: Principal, at now: Timestamp,
-        in db: Database, log: inout AuditLogWriter, lookups: inout BatchLookups
+        in db: some SQLConnection, log: inout AuditLogWriter, lookups: inout BatchLookups
     ) throws -> LedgerTransaction {
         let (transaction, balances) = try insertTransaction(
             draft, id: id, at: now, in: db, lookups: &lookups, refusingFundStepAccounts: true
@@ -119,7 +122,7 @@ extension SQLiteLedgerStore {
     /// Resolves a checked draft against the ledger and writes it, without a log entry:
     /// for callers whose own entry carries the transaction (fund actions).
     static func insertTransaction(
-        _ draft: CheckedTransactionDraft, id: TransactionID, at now: Timestamp, in db: Database
+        _ draft: CheckedTransactionDraft, id: TransactionID, at now: Timestamp, in db: some SQLConnection
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         var lookups = BatchLookups()
         return try insertTransaction(draft, id: id, at: now, in: db, lookups: &lookups)
@@ -140,7 +143,7 @@ extension SQLiteLedgerStore {
     /// transaction (`refusingFundStepAccounts`) may not post to the accounts a fund opened,
     /// except to bring money into its cash — only the fund's steps do the rest.
     static func insertTransaction(
-        _ draft: CheckedTransactionDraft, id: TransactionID, at now: Timestamp, in db: Database,
+        _ draft: CheckedTransactionDraft, id: TransactionID, at now: Timestamp, in db: some SQLConnection,
         lookups: inout BatchLookups, refusingFundStepAccounts: Bool = false
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         let accounts = try resolveAccounts(of: draft, in: db, lookups: &lookups)
@@ -156,7 +159,7 @@ extension SQLiteLedgerStore {
 
     /// The accounts the draft names that exist, read through the batch's lookups.
     private static func resolveAccounts(
-        of draft: CheckedTransactionDraft, in db: Database, lookups: inout BatchLookups
+        of draft: CheckedTransactionDraft, in db: some SQLConnection, lookups: inout BatchLookups
     ) throws -> [AccountReference: LedgerRows.StoredAccount] {
         var accounts: [AccountReference: LedgerRows.StoredAccount] = [:]
         for reference in draft.accountReferences {
@@ -174,7 +177,7 @@ extension SQLiteLedgerStore {
 
     /// The draft's assets that are registered, read through the batch's lookups.
     private static func registeredAssets(
-        of draft: CheckedTransactionDraft, in db: Database, lookups: inout BatchLookups
+        of draft: CheckedTransactionDraft, in db: some SQLConnection, lookups: inout BatchLookups
     ) throws -> Set<AssetCode> {
         var assets: Set<AssetCode> = []
         for asset in Set(draft.postings.map(\.asset)) {
@@ -241,7 +244,7 @@ extension SQLiteLedgerStore {
     /// not take money out of a fund's cash either (reversing a raw inflow would).
     static func insertReversal(
         of original: TransactionID, id: TransactionID, date: LocalDate, description: String?, at now: Timestamp,
-        in db: Database, refusingFundPostings: Bool = false
+        in db: some SQLConnection, refusingFundPostings: Bool = false
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         guard let (seq, transaction) = try LedgerRows.transaction(db, id: original) else {
             throw Rejection.notFound(resource: "transaction", reference: original.rawValue)
@@ -257,7 +260,7 @@ extension SQLiteLedgerStore {
 
     /// Refuses to reverse, through the raw ledger, a transaction a fund step owns: its
     /// state (a pledge's, a disbursement's) is derived from it.
-    static func refuseFundOwned(_ transaction: LedgerTransaction, in db: Database) throws {
+    static func refuseFundOwned(_ transaction: LedgerTransaction, in db: some SQLConnection) throws {
         if let step = ReservedMetadata.owningStep(of: transaction.metadata) {
             throw Rejection.managedByFund(transaction: transaction.id, step: step)
         }
@@ -274,7 +277,7 @@ extension SQLiteLedgerStore {
 
     private static func insertReversalUnchecked(
         of transaction: LedgerTransaction, seq: Int64, id: TransactionID, date: LocalDate, description: String?,
-        at now: Timestamp, in db: Database, refusingFundPostings: Bool
+        at now: Timestamp, in db: some SQLConnection, refusingFundPostings: Bool
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         let reversal = transaction.reversal(id: id, date: date, description: description, recordedAt: now)
         var accounts: [AccountID: LedgerRows.StoredAccount] = [:]

@@ -4,12 +4,13 @@ import Foundation
 public import FundCore
 import GRDB
 public import LedgerCore
+import LedgerSQL
 import Logging
 
 /// The fund's domain: members (with erasable private data) and funds (with their chart
 /// of accounts). Each write is one database transaction holding the domain rows, any
 /// accounts it opens, and one audit-log entry.
-extension SQLiteLedgerStore {
+extension SQLLedgerStore {
     public func registerMember(
         _ draft: MemberDraft, by principal: Principal, idempotency: Idempotency<MemberView>?
     ) async throws -> WriteOutcome<MemberView> {
@@ -38,29 +39,25 @@ extension SQLiteLedgerStore {
     /// is private data: only member_private holds it) and the private data with its salt.
     static func insert(
         _ registering: MemberSteps.Registering, salt: [UInt8], data: [UInt8], commitment: [UInt8], at now: Timestamp,
-        in db: Database
+        in db: some SQLConnection
     ) throws {
         let member = registering.member
         let profile = registering.recordedProfile
-        try db.execute(
-            sql: """
+        try db.execute("""
                 INSERT INTO members (id, kind, country, region, visibility, public_name, commitment, registered_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """, [
                 member.id.rawValue, profile?.kind.rawValue, profile?.country.rawValue, profile?.region,
                 member.visibility.rawValue,
-                member.visibility == .public ? member.name : nil, Data(commitment), now.description,
-            ]
-        )
+                member.visibility == .public ? member.name : nil, commitment, now.description,
+            ])
         try db.execute(
-            sql: "INSERT INTO member_private (member_id, salt, data) VALUES (?, ?, ?)",
-            arguments: [member.id.rawValue, Data(salt), Data(data)]
+            "INSERT INTO member_private (member_id, salt, data) VALUES (?, ?, ?)", [member.id.rawValue, salt, data]
         )
     }
 
     public func member(_ id: MemberID) async throws -> MemberView? {
-        try await pool.read { db in try Self.memberView(db, id: id) }
+        try await engine.read { db in try Self.memberView(db, id: id) }
     }
 
     public func members(page: PageRequest) async throws -> Page<MemberView> {
@@ -71,10 +68,10 @@ extension SQLiteLedgerStore {
                 }
                 return cursor.fields[1]
             } ?? ""
-        return try await pool.read { db in
-            let ids = try String.fetchAll(
-                db.cachedStatement(sql: "SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?"),
-                arguments: [after, page.limit + 1])
+        return try await engine.read { db in
+            let ids = try db.fetchValues(
+                String.self, "SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?", [after, page.limit + 1]
+            )
             let views = try ids.prefix(page.limit).compactMap { text in
                 try MemberID(text).flatMap { try Self.memberView(db, id: $0) }
             }
@@ -100,68 +97,40 @@ extension SQLiteLedgerStore {
             }
             let action = try MemberSteps.erasePrivateData(of: id, erasedAt: view.erasedAt, at: now)
             try db.execute(
-                sql: "INSERT INTO member_erasures (member_id, erased_at) VALUES (?, ?)",
-                arguments: [id.rawValue, now.description]
+                "INSERT INTO member_erasures (member_id, erased_at) VALUES (?, ?)", [id.rawValue, now.description]
             )
-            try db.execute(sql: "DELETE FROM member_private WHERE member_id = ?", arguments: [id.rawValue])
+            try db.execute("DELETE FROM member_private WHERE member_id = ?", [id.rawValue])
             try Self.forgetRegistrationFingerprint(db, of: id)
             try AuditLogWriter.append(db, event: .fundAction(action), balances: [], by: principal, at: now)
             guard let erased = try Self.memberView(db, id: id) else { preconditionFailure("the member exists") }
             return erased
         }
         guard case .applied(let view) = outcome else { preconditionFailure("erasure takes no idempotency key") }
-        try await truncateWriteAheadLog()
+        await engine.forgetErasedData(logger: logger)
         return view
     }
 
     /// Zeroes the fingerprint of the request that registered `id`: the stored response of
     /// a member's creation is the only one whose top-level `id` is the member's.
-    static func forgetRegistrationFingerprint(_ db: Database, of id: MemberID) throws {
+    static func forgetRegistrationFingerprint(_ db: some SQLConnection, of id: MemberID) throws {
         try forgetFingerprints(db, ofResponsesNaming: id.rawValue)
     }
 
     /// Zeroes the fingerprints (SHA-256 of method, path and body) of the requests whose
     /// stored response has `id` as its top-level `"id"`: a fingerprint confirms a guessed
     /// body, so it must not outlive the private data the body held. The key stays taken.
-    static func forgetFingerprints(_ db: Database, ofResponsesNaming id: String) throws {
-        let marker = Data("\"id\":\"\(id)\"".utf8)
+    static func forgetFingerprints(_ db: some SQLConnection, ofResponsesNaming id: String) throws {
+        let marker = Array("\"id\":\"\(id)\"".utf8)
+        let zeroes = [UInt8](repeating: 0, count: 32)
         try db.execute(
-            sql: """
-                UPDATE idempotency_keys SET fingerprint = zeroblob(32)
-                WHERE instr(response_body, ?) > 0 AND fingerprint IS NOT zeroblob(32)
-                """,
-            arguments: [marker]
+            """
+            UPDATE idempotency_keys SET fingerprint = ?
+            WHERE \(db.dialect.bytesContain("response_body")) AND fingerprint <> ?
+            """,
+            [zeroes, marker, zeroes]
         )
     }
 
-    /// Copies every committed page into the main file and truncates the WAL to nothing,
-    /// so no frame written before (a registration's name and contact) survives there.
-    /// A reader holding an old snapshot keeps a checkpoint from finishing: each attempt
-    /// waits at most `walTruncationWaitMilliseconds` for readers (the writer, and so every
-    /// commit, waits with it), then the writer is let go before the next; after the last
-    /// it is left to a later erasure or the close, with a warning.
-    func truncateWriteAheadLog() async throws {
-        for attempt in 1...Self.walTruncationAttempts {
-            let isBusy = try await pool.writeWithoutTransaction { db in
-                let usual = try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? 0
-                try db.execute(sql: "PRAGMA busy_timeout = \(Self.walTruncationWaitMilliseconds)")
-                defer { try? db.execute(sql: "PRAGMA busy_timeout = \(usual)") }
-                // One row: busy (1 when a reader kept the checkpoint from finishing), frames, checkpointed.
-                return try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)").map { row -> Bool in
-                    let busy: Int64 = row[0]
-                    return busy != 0
-                } ?? true
-            }
-            if !isBusy { return }
-            if attempt < Self.walTruncationAttempts { try await Task.sleep(for: .milliseconds(100 * attempt)) }
-        }
-        logger.warning("the WAL could not be truncated after an erasure: a reader held an old snapshot")
-    }
-
-    /// How long one truncation attempt waits for readers, holding the writer.
-    static let walTruncationWaitMilliseconds = 500
-    /// How often an erasure tries to truncate the WAL before leaving it to a later one.
-    static let walTruncationAttempts = 4
 
     public func createFund(
         _ draft: FundDraft, by principal: Principal, idempotency: Idempotency<Fund>?
@@ -170,9 +139,7 @@ extension SQLiteLedgerStore {
         return try await write(idempotency: idempotency) { db, now in
             let fund = try draft.validated(id: FundID(bytes: identifiers.nextIdentifierBytes()), at: now)
             let codeIsTaken =
-                try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT 1 FROM funds WHERE code = ?"), arguments: [fund.code]
-                ) != nil
+                try db.fetchValue(Int.self, "SELECT 1 FROM funds WHERE code = ?", [fund.code]) != nil
             let registered = try Set(fund.assets.filter { try LedgerRows.asset(db, code: $0) != nil })
             let creating = try FundSteps.create(
                 fund, codeIsTaken: codeIsTaken, registeredAssets: registered, identifiers: identifiers, at: now
@@ -184,24 +151,20 @@ extension SQLiteLedgerStore {
     }
 
     /// Writes a created fund: its row, its assets with their limits, its standing accounts.
-    static func insert(_ creating: FundSteps.Creating, in db: Database) throws {
+    static func insert(_ creating: FundSteps.Creating, in db: some SQLConnection) throws {
         let fund = creating.fund
-        try db.execute(
-            sql: "INSERT INTO funds (id, code, name, created_at) VALUES (?, ?, ?, ?)",
-            arguments: [fund.id.rawValue, fund.code, fund.name, fund.createdAt.description]
+        let seq = try db.fetchValue(
+            Int64.self, "INSERT INTO funds (id, code, name, created_at) VALUES (?, ?, ?, ?) RETURNING seq",
+            [fund.id.rawValue, fund.code, fund.name, fund.createdAt.description]
         )
-        let seq = db.lastInsertedRowID
         for asset in fund.assets {
-            try db.execute(
-                sql: """
+            try db.execute("""
                     INSERT INTO fund_assets (fund_seq, asset, two_approvals_above, cash_adjustment_approval_above)
                     VALUES (?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """, [
                     seq, asset.rawValue, fund.twoApprovalsAbove[asset]?.minorUnits,
                     fund.cashAdjustmentApprovalAbove[asset]?.minorUnits,
-                ]
-            )
+                ])
         }
         for account in creating.accounts {
             // Stored fact, refused again by the accounts table's unique code.
@@ -213,29 +176,26 @@ extension SQLiteLedgerStore {
     }
 
     public func privateMemberData() async throws -> [MemberID: MemberPrivateData] {
-        try await pool.read { db in
+        try await engine.read { db in
             var records: [MemberID: MemberPrivateData] = [:]
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(sql: "SELECT member_id, data FROM member_private ORDER BY member_id"))
-            while let row = try rows.next() {
+            try db.forEachRow("SELECT member_id, data FROM member_private ORDER BY member_id", []) { row in
                 guard let id = MemberID(try LedgerRows.text(row, "member_id")),
                     let data = MemberPrivateData(
-                        canonicalBytes: [UInt8](try row.decode(Data.self, forColumn: "data"))
+                        canonicalBytes: [UInt8](try row.value([UInt8].self, named: "data"))
                     )
                 else {
                     throw StorageError.corruptRow(table: "member_private", detail: "member id or data does not parse")
                 }
                 records[id] = data
+                return true
             }
             return records
         }
     }
 
     public func fund(_ reference: String) async throws -> Fund? {
-        try await pool.read { db in
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"),
-                arguments: [reference, reference])
+        try await engine.read { db in
+            let row = try db.fetchOne("SELECT * FROM funds WHERE id = ? OR code = ?", [reference, reference])
             return try row.map { try Self.fund(db, from: $0) }
         }
     }
@@ -248,10 +208,10 @@ extension SQLiteLedgerStore {
                 }
                 return seq
             } ?? Int64(0)
-        return try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM funds WHERE seq > ? ORDER BY seq LIMIT ?"),
-                arguments: [after, page.limit + 1])
+        return try await engine.read { db in
+            let rows = try db.fetchAll(
+                "SELECT * FROM funds WHERE seq > ? ORDER BY seq LIMIT ?", [after, page.limit + 1]
+            )
             let funds = try rows.prefix(page.limit).map { try Self.fund(db, from: $0) }
             let next =
                 rows.count > page.limit
@@ -271,15 +231,13 @@ extension SQLiteLedgerStore {
         Array(SHA256.hash(data: salt + data))
     }
 
-    static func memberView(_ db: Database, id: MemberID) throws -> MemberView? {
+    static func memberView(_ db: some SQLConnection, id: MemberID) throws -> MemberView? {
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM members WHERE id = ?"), arguments: [id.rawValue])
+            let row = try db.fetchOne("SELECT * FROM members WHERE id = ?", [id.rawValue])
         else { return nil }
-        let privateRow = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT data FROM member_private WHERE member_id = ?"), arguments: [id.rawValue])
+        let privateRow = try db.fetchOne("SELECT data FROM member_private WHERE member_id = ?", [id.rawValue])
         let privateData = try privateRow.map { privateRow in
-            let bytes = [UInt8](try privateRow.decode(Data.self, forColumn: "data"))
+            let bytes = [UInt8](try privateRow.value([UInt8].self, named: "data"))
             guard let data = MemberPrivateData(canonicalBytes: bytes) else {
                 throw StorageError.corruptRow(table: "member_private", detail: "data does not parse")
             }
@@ -289,27 +247,26 @@ extension SQLiteLedgerStore {
             throw StorageError.corruptRow(table: "members", detail: "visibility does not parse")
         }
         let recordedProfile = try Self.recordedProfile(row)
-        let publicName = try row.decode(String?.self, forColumn: "public_name")
+        let publicName = try row.value(String?.self, named: "public_name")
         let member = Member(
             id: id, visibility: visibility, profile: recordedProfile ?? privateData?.profile,
             name: publicName ?? privateData?.name,
             registeredAt: try LedgerRows.parse(row, "registered_at", table: "members", Timestamp.init)
         )
-        let erasedAt = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT erased_at FROM member_erasures WHERE member_id = ?"),
-            arguments: [id.rawValue]
+        let erasedAt = try db.fetchValue(
+            String.self, "SELECT erased_at FROM member_erasures WHERE member_id = ?", [id.rawValue]
         ).flatMap(Timestamp.init)
         return MemberView(
             member: member, recordedProfile: recordedProfile, privateData: privateData,
-            commitment: [UInt8](try row.decode(Data.self, forColumn: "commitment")), erasedAt: erasedAt
+            commitment: [UInt8](try row.value([UInt8].self, named: "commitment")), erasedAt: erasedAt
         )
     }
 
     /// The kind, country and region a members row holds, all three or none.
-    static func recordedProfile(_ row: Row) throws -> Member.Profile? {
-        let kindText = try row.decode(String?.self, forColumn: "kind")
-        let countryText = try row.decode(String?.self, forColumn: "country")
-        let region = try row.decode(String?.self, forColumn: "region")
+    static func recordedProfile(_ row: some SQLRow) throws -> Member.Profile? {
+        let kindText = try row.value(String?.self, named: "kind")
+        let countryText = try row.value(String?.self, named: "country")
+        let region = try row.value(String?.self, named: "region")
         if kindText == nil && countryText == nil && region == nil { return nil }
         guard let kind = kindText.flatMap(Member.Kind.init(rawValue:)),
             let country = countryText.flatMap(CountryCode.init), let region
@@ -319,29 +276,24 @@ extension SQLiteLedgerStore {
         return Member.Profile(kind: kind, country: country, region: region)
     }
 
-    static func fund(_ db: Database, from row: Row) throws -> Fund {
+    static func fund(_ db: some SQLConnection, from row: some SQLRow) throws -> Fund {
         let seq = try LedgerRows.integer(row, "seq")
-        let assetRows = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
+        let assetRows = try db.fetchAll("""
                     SELECT asset, two_approvals_above, cash_adjustment_approval_above FROM fund_assets
                     WHERE fund_seq = ? ORDER BY asset
-                    """
-            ),
-            arguments: [seq]
-        )
+                    """, [seq])
         var assets: [AssetCode] = []
         var thresholds: [AssetCode: Amount] = [:]
         var adjustmentLimits: [AssetCode: Amount] = [:]
         for assetRow in assetRows {
             let asset = try LedgerRows.parse(assetRow, "asset", table: "fund_assets", AssetCode.init)
             assets.append(asset)
-            if let value = try assetRow.decode(Int64?.self, forColumn: "two_approvals_above"),
+            if let value = try assetRow.value(Int64?.self, named: "two_approvals_above"),
                 let amount = Amount(minorUnits: value)
             {
                 thresholds[asset] = amount
             }
-            if let value = try assetRow.decode(Int64?.self, forColumn: "cash_adjustment_approval_above"),
+            if let value = try assetRow.value(Int64?.self, named: "cash_adjustment_approval_above"),
                 let amount = Amount(minorUnits: value)
             {
                 adjustmentLimits[asset] = amount

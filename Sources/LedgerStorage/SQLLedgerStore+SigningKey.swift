@@ -2,6 +2,7 @@ import AuditLog
 import Foundation
 import GRDB
 public import LedgerCore
+import LedgerSQL
 public import Logging
 
 /// Opening a database together with the key that signs its log, for every command that
@@ -14,7 +15,7 @@ public import Logging
 /// server's key), and a dishonest operator could rewrite history under it. Only a log
 /// with no entry yet gets a new key. Keys are never rotated silently; a rotation would
 /// have to be a logged step, which does not exist yet.
-extension SQLiteLedgerStore {
+extension SQLLedgerStore where Engine == SQLiteEngine {
     /// The store, migrated, with the key at `keyPath`; `createdKey` is the key made for a
     /// log that had no entry (written to `keyPath` with mode 0600), `nil` when loaded.
     /// Throws `LogKeyError.missing` or `.doesNotVerify` (the store is closed first).
@@ -45,8 +46,8 @@ extension SQLiteLedgerStore {
             (
                 // Entries are numbered from 0 without gaps: the last index + 1, one seek
                 // on the primary key (count(*) would scan a million-entry log at start).
-                try Int64.fetchOne(db, sql: "SELECT coalesce(max(idx) + 1, 0) FROM log_entries") ?? 0,
-                try Row.fetchOne(db, sql: "SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1")
+                try db.fetchValue(Int64.self, "SELECT coalesce(max(idx) + 1, 0) FROM log_entries") ?? 0,
+                try db.fetchOne("SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1", [])
             )
         }
         guard entries > 0 || latest != nil else { return }

@@ -2,9 +2,10 @@ import Foundation
 public import FundCore
 import GRDB
 public import LedgerCore
+import LedgerSQL
 
 /// Currency conversions inside a fund and exchange rates for reporting.
-extension SQLiteLedgerStore {
+extension SQLLedgerStore {
     public func recordConversion(
         fund reference: String, fromAsset: String, fromAmount: Int64, toAsset: String, toAmount: Int64, date: String,
         by principal: Principal, idempotency: Idempotency<ConversionView>?
@@ -21,18 +22,15 @@ extension SQLiteLedgerStore {
                 at: now, in: db
             )
             let conversion = converting.conversion
-            try db.execute(
-                sql: """
+            try db.execute("""
                     INSERT INTO conversions (id, fund_id, from_asset, from_amount, to_asset, to_amount, date,
                     transaction_id, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """, [
                     conversion.id, conversion.fundID.rawValue, conversion.fromAsset.rawValue,
                     conversion.fromAmount.minorUnits, conversion.toAsset.rawValue, conversion.toAmount.minorUnits,
                     conversion.date.description, transaction.id.rawValue, now.description,
-                ]
-            )
+                ])
             try AuditLogWriter.append(
                 db, event: .fundAction(converting.action(transaction: transaction)), balances: balances,
                 by: principal, at: now
@@ -50,37 +48,35 @@ extension SQLiteLedgerStore {
             let pair = [exchangeRate.base, exchangeRate.quote]
             let action = try ConversionSteps.recordRate(
                 exchangeRate, registeredAssets: try Set(pair.filter { try LedgerRows.asset(db, code: $0) != nil }),
-                isRecorded: try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT 1 FROM fx_rates WHERE base = ? AND quote = ? AND date = ?"),
-                    arguments: [exchangeRate.base.rawValue, exchangeRate.quote.rawValue, exchangeRate.date.description]
+                isRecorded: try db.fetchValue(
+                    Int.self,
+                    "SELECT 1 FROM fx_rates WHERE base = ? AND quote = ? AND date = ?",
+                    [exchangeRate.base.rawValue, exchangeRate.quote.rawValue, exchangeRate.date.description]
                 ) != nil
             )
-            try db.execute(
-                sql: "INSERT INTO fx_rates (base, quote, date, rate, recorded_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [
+            try db.execute("INSERT INTO fx_rates (base, quote, date, rate, recorded_at) VALUES (?, ?, ?, ?, ?)", [
                     exchangeRate.base.rawValue, exchangeRate.quote.rawValue, exchangeRate.date.description,
                     exchangeRate.rate.description, now.description,
-                ]
-            )
+                ])
             try AuditLogWriter.append(db, event: .fundAction(action), balances: [], by: principal, at: now)
             return exchangeRate
         }
     }
 
     public func exchangeRates(base: AssetCode?, quote: AssetCode?) async throws -> [ExchangeRate] {
-        try await pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM fx_rates WHERE (? IS NULL OR base = ?) AND (? IS NULL OR quote = ?)
-                    ORDER BY base, quote, date LIMIT 1000
-                    """,
-                arguments: [base?.rawValue, base?.rawValue, quote?.rawValue, quote?.rawValue]
+        try await engine.read { db in
+            try db.fetchAll(
+                """
+                SELECT * FROM fx_rates
+                WHERE (CAST(? AS TEXT) IS NULL OR base = ?) AND (CAST(? AS TEXT) IS NULL OR quote = ?)
+                ORDER BY base, quote, date LIMIT 1000
+                """,
+                [base?.rawValue, base?.rawValue, quote?.rawValue, quote?.rawValue]
             ).map(Self.exchangeRate(from:))
         }
     }
 
-    static func exchangeRate(from row: Row) throws -> ExchangeRate {
+    static func exchangeRate(from row: some SQLRow) throws -> ExchangeRate {
         ExchangeRate(
             base: try LedgerRows.parse(row, "base", table: "fx_rates", AssetCode.init),
             quote: try LedgerRows.parse(row, "quote", table: "fx_rates", AssetCode.init),

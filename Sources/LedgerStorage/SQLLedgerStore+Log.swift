@@ -2,27 +2,25 @@ public import AuditLog
 import Foundation
 import GRDB
 public import LedgerCore
+import LedgerSQL
 
 /// Reads of the audit log: entries, checkpoints and proofs, all from one snapshot so a
 /// proof and the tree size it is for always agree.
-extension SQLiteLedgerStore {
+extension SQLLedgerStore {
     public var logVerifierKey: String { signer.verifierKey }
 
     public func latestCheckpoint() async throws -> StoredCheckpoint? {
-        try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: """
+        try await engine.read { db in
+            try db.fetchOne("""
                 SELECT tree_size, note, created_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1
-                """))
+                """, [])
                 .map(StoredCheckpoint.init(row:))
         }
     }
 
     public func checkpoint(treeSize: Int64) async throws -> StoredCheckpoint? {
-        try await pool.read { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT tree_size, note, created_at FROM log_checkpoints WHERE tree_size = ?"),
-                arguments: [treeSize]
-            )
+        try await engine.read { db in
+            try db.fetchOne("SELECT tree_size, note, created_at FROM log_checkpoints WHERE tree_size = ?", [treeSize])
                 .map(StoredCheckpoint.init(row:))
         }
     }
@@ -34,14 +32,11 @@ extension SQLiteLedgerStore {
             }
             return size
         } ?? Int64(-1)
-        return try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: """
+        return try await engine.read { db in
+            let rows = try db.fetchAll("""
                     SELECT tree_size, note, created_at FROM log_checkpoints
                     WHERE tree_size > ? ORDER BY tree_size LIMIT ?
-                    """),
-                arguments: [after, page.limit + 1]
-            )
+                    """, [after, page.limit + 1])
             let items = try rows.prefix(page.limit).map(StoredCheckpoint.init(row:))
             let next = rows.count > page.limit
                 ? items.last.map { PageCursor(fields: ["checkpoint", String($0.treeSize)]) } : nil
@@ -50,22 +45,21 @@ extension SQLiteLedgerStore {
     }
 
     public func logEntries(start: Int64, end: Int64?, limit: Int) async throws -> LogEntryPage {
-        try await pool.read { db in
-            let size = try SQLiteMerkleNodes(db: db).currentTreeSize()
+        try await engine.read { db in
+            let size = try SQLMerkleNodes(db: db).currentTreeSize()
             guard start >= 0 else { throw LogRangeError.invalid("start must not be negative") }
             if let end, end < start { throw LogRangeError.invalid("end must not be below start") }
             guard start < size || (start == 0 && size == 0) else {
                 throw LogRangeError.beyondTree("the log has \(size) entries; start \(start) is past its end")
             }
             let stop = min(end ?? size, size, start + Int64(limit))
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT idx, data FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx"),
-                arguments: [start, stop]
+            let rows = try db.fetchAll(
+                "SELECT idx, data FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx", [start, stop]
             )
             let entries = try rows.map { row in
                 StoredLogEntry(
                     index: try LedgerRows.integer(row, "idx"),
-                    data: [UInt8](try row.decode(Data.self, forColumn: "data"))
+                    data: [UInt8](try row.value([UInt8].self, named: "data"))
                 )
             }
             let requestedEnd = min(end ?? size, size)
@@ -74,8 +68,8 @@ extension SQLiteLedgerStore {
     }
 
     public func inclusionProof(index: Int64, treeSize: Int64) async throws -> [Hash] {
-        try await pool.read { db in
-            let nodes = SQLiteMerkleNodes(db: db)
+        try await engine.read { db in
+            let nodes = SQLMerkleNodes(db: db)
             try Self.checkSize(treeSize, against: try nodes.currentTreeSize())
             guard index >= 0, index < treeSize else {
                 throw LogRangeError.invalid("index must be at least 0 and below tree_size")
@@ -85,8 +79,8 @@ extension SQLiteLedgerStore {
     }
 
     public func consistencyProof(first: Int64, second: Int64) async throws -> [Hash] {
-        try await pool.read { db in
-            let nodes = SQLiteMerkleNodes(db: db)
+        try await engine.read { db in
+            let nodes = SQLMerkleNodes(db: db)
             try Self.checkSize(second, against: try nodes.currentTreeSize())
             guard first >= 0, first <= second else { throw LogRangeError.invalid("first must be between 0 and second") }
             return try MerkleProofs.consistencyProof(first: first, second: second, source: nodes)
@@ -94,23 +88,21 @@ extension SQLiteLedgerStore {
     }
 
     public func transactionProof(_ id: TransactionID) async throws -> TransactionProof? {
-        try await pool.read { db in
-            guard let index = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT idx FROM log_subjects WHERE subject = ?"), arguments: [id.rawValue]
+        try await engine.read { db in
+            guard let index = try db.fetchValue(
+                Int64.self, "SELECT idx FROM log_subjects WHERE subject = ?", [id.rawValue]
             ) else { return nil }
-            guard let checkpoint = try Row.fetchOne(
-                db.cachedStatement(sql: """
+            guard let checkpoint = try db.fetchOne("""
                     SELECT tree_size, note, created_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1
-                    """)
-            ).map(StoredCheckpoint.init(row:)) else {
+                    """, []).map({ try StoredCheckpoint(row: $0) }) else {
                 throw StorageError.corruptRow(table: "log_checkpoints", detail: "no checkpoint covers a logged entry")
             }
-            guard let data = try Data.fetchOne(
-                db.cachedStatement(sql: "SELECT data FROM log_entries WHERE idx = ?"), arguments: [index]
+            guard let data = try db.fetchValue(
+                [UInt8].self, "SELECT data FROM log_entries WHERE idx = ?", [index]
             ) else {
                 throw StorageError.corruptRow(table: "log_entries", detail: "subject points at a missing entry")
             }
-            let nodes = SQLiteMerkleNodes(db: db)
+            let nodes = SQLMerkleNodes(db: db)
             let hashes = try MerkleProofs.inclusionProof(index: index, treeSize: checkpoint.treeSize, source: nodes)
             return TransactionProof(
                 entry: StoredLogEntry(index: index, data: [UInt8](data)), treeSize: checkpoint.treeSize, hashes: hashes,
@@ -132,7 +124,7 @@ public struct StoredCheckpoint: Sendable, Equatable {
     public let note: String
     public let createdAt: String
 
-    init(row: Row) throws {
+    init(row: some SQLRow) throws {
         treeSize = try LedgerRows.integer(row, "tree_size")
         note = try LedgerRows.text(row, "note")
         createdAt = try LedgerRows.text(row, "created_at")

@@ -2,11 +2,12 @@ import Foundation
 public import FundCore
 import GRDB
 public import LedgerCore
+import LedgerSQL
 
 /// Pledges and contributions. Each step opens the accounts it needs (in the same entry),
 /// records one ledger transaction and appends one fund-action log entry; a pledge's
 /// status is read from its receivable account, never from a counter.
-extension SQLiteLedgerStore {
+extension SQLLedgerStore {
     public func makePledge(
         _ draft: PledgeDraft, by principal: Principal, idempotency: Idempotency<PledgeView>?
     ) async throws -> WriteOutcome<PledgeView> {
@@ -22,7 +23,7 @@ extension SQLiteLedgerStore {
     /// Writes a pledge the rule made: its accounts, its transaction, its row, its entry.
     static func persist(
         _ making: PledgeSteps.Making, fund: Fund, by principal: Principal, identifiers: any IdentifierSource,
-        at now: Timestamp, in db: Database
+        at now: Timestamp, in db: some SQLConnection
     ) throws -> PledgeView {
         var opened: [Account] = []
         let receivable = try ensureAccount(
@@ -35,19 +36,16 @@ extension SQLiteLedgerStore {
             preconditionFailure("just opened")
         }
         let pledge = making.pledge
-        try db.execute(
-            sql: """
+        try db.execute("""
                 INSERT INTO pledges (id, member_id, fund_id, asset, amount, date, due_date, instalments, account_id,
                 transaction_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """, [
                 pledge.id.rawValue, pledge.memberID.rawValue, pledge.fundID.rawValue, pledge.asset.rawValue,
                 pledge.amount.minorUnits, pledge.date.description, pledge.dueDate.description,
                 instalmentsJSON(pledge).canonicalText, account.account.id.rawValue, transaction.id.rawValue,
                 now.description,
-            ]
-        )
+            ])
         try AuditLogWriter.append(
             db, event: .fundAction(making.action(accountsOpened: opened, transaction: transaction)),
             balances: balances, by: principal, at: now
@@ -58,34 +56,31 @@ extension SQLiteLedgerStore {
 
     public func pledge(_ id: PledgeID) async throws -> PledgeView? {
         let today = clock.now().date
-        return try await pool.read { db in try Self.pledgeView(db, id: id, today: today) }
+        return try await engine.read { db in try Self.pledgeView(db, id: id, today: today) }
     }
 
     public func pledges(filter: PledgeFilter, page: PageRequest) async throws -> Page<PledgeView> {
         let after = try SequencePage.start(of: page, list: "pledge")
         let today = clock.now().date
-        return try await pool.read { db in
+        return try await engine.read { db in
             // SQL keeps only the candidates for the status asked (from stored facts); the
             // Swift derivation below decides, so a page derives about a page of pledges.
-            let candidates = Self.pledgeCandidates(filter.state, today: today)
-            var arguments: StatementArguments = [
+            let candidates = Self.pledgeCandidates(filter.state, today: today, dialect: db.dialect)
+            var arguments: SQLArguments = [
                 after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID,
                 filter.from?.description ?? "", filter.to?.description ?? "9999-12-31",
             ]
             arguments += candidates.arguments
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
+            return try SequencePage.fill(
+                db, """
                     SELECT p.seq, p.id FROM pledges p
                     LEFT JOIN accounts a ON a.id = p.account_id
                     LEFT JOIN balances b ON b.account_seq = a.seq AND b.asset = p.asset
-                    WHERE p.seq > ? AND (? IS NULL OR p.member_id = ?)
-                    AND (? IS NULL OR p.fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
+                    WHERE p.seq > ? AND (CAST(? AS TEXT) IS NULL OR p.member_id = ?)
+                    AND (CAST(? AS TEXT) IS NULL OR p.fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
                     AND p.date >= ? AND p.date <= ? AND \(candidates.sql) ORDER BY p.seq
                     """,
-                arguments: arguments
-            )
-            return try SequencePage.fill(rows, limit: page.limit, list: "pledge") { row in
+                arguments, limit: page.limit, list: "pledge") { row in
                 guard let id = PledgeID(try LedgerRows.text(row, "id")),
                     let view = try Self.pledgeView(db, id: id, today: today)
                 else { return nil }
@@ -105,13 +100,13 @@ extension SQLiteLedgerStore {
     /// Overdue needs an instalment due by today (the first is the earliest); open needs
     /// none due and nothing paid; partly paid needs the last instalment still ahead.
     static func pledgeCandidates(
-        _ state: PledgeStatus.State?, today: LocalDate
-    ) -> (sql: String, arguments: StatementArguments) {
+        _ state: PledgeStatus.State?, today: LocalDate, dialect: SQLDialect
+    ) -> (sql: String, arguments: SQLArguments) {
         let cancelled = "EXISTS (SELECT 1 FROM pledge_cancellations c WHERE c.pledge_id = p.id)"
-        let firstDue = "json_extract(p.instalments, '$[0].due_date')"
-        let day: StatementArguments = [today.description]
+        let firstDue = dialect.jsonArrayElementText("p.instalments", index: 0, key: "due_date")
+        let day: SQLArguments = [today.description]
         switch state {
-        case nil: return ("1", [])
+        case nil: return ("TRUE", [])
         case .cancelled: return (cancelled, [])
         case .paid: return ("(NOT \(cancelled) AND b.balance <= 0)", [])
         case .overdue: return ("(NOT \(cancelled) AND b.balance > 0 AND \(firstDue) <= ?)", day)
@@ -142,13 +137,10 @@ extension SQLiteLedgerStore {
                 cancelling.transaction.checked(), id: TransactionID(bytes: identifiers.nextIdentifierBytes()),
                 at: now, in: db
             )
-            try db.execute(
-                sql: """
+            try db.execute("""
                     INSERT INTO pledge_cancellations (pledge_id, reason, transaction_id, cancelled_at)
                     VALUES (?, ?, ?, ?)
-                    """,
-                arguments: [id.rawValue, reason, transaction.id.rawValue, now.description]
-            )
+                    """, [id.rawValue, reason, transaction.id.rawValue, now.description])
             try AuditLogWriter.append(
                 db, event: .fundAction(cancelling.action(transaction: transaction)),
                 balances: balances, by: principal, at: now
@@ -181,7 +173,9 @@ extension SQLiteLedgerStore {
 
     /// The pledge a contribution names and its status today; `nil` when it names none
     /// (the rule refuses a reference that finds nothing).
-    static func pledgeState(_ db: Database, reference: String?, today: LocalDate) throws -> PledgeSteps.PledgeState? {
+    static func pledgeState(
+        _ db: some SQLConnection, reference: String?, today: LocalDate
+    ) throws -> PledgeSteps.PledgeState? {
         guard let id = reference.flatMap(PledgeID.init), let view = try pledgeView(db, id: id, today: today) else {
             return nil
         }
@@ -192,7 +186,7 @@ extension SQLiteLedgerStore {
     /// row and the entry.
     static func persist(
         _ contributing: PledgeSteps.Contributing, fund: Fund, by principal: Principal,
-        identifiers: any IdentifierSource, at now: Timestamp, in db: Database
+        identifiers: any IdentifierSource, at now: Timestamp, in db: some SQLConnection
     ) throws -> ContributionView {
         var opened: [Account] = []
         _ = try ensureAccount(db, contributing.income, fund: fund, at: now, identifiers: identifiers, opened: &opened)
@@ -201,18 +195,15 @@ extension SQLiteLedgerStore {
             at: now, in: db
         )
         let contribution = contributing.contribution
-        try db.execute(
-            sql: """
+        try db.execute("""
                 INSERT INTO contributions (id, member_id, fund_id, asset, amount, date, pledge_id, transaction_id,
                 created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """, [
                 contribution.id.rawValue, contribution.memberID.rawValue, contribution.fundID.rawValue,
                 contribution.asset.rawValue, contribution.amount.minorUnits, contribution.date.description,
                 contribution.pledgeID?.rawValue, transaction.id.rawValue, now.description,
-            ]
-        )
+            ])
         try AuditLogWriter.append(
             db, event: .fundAction(contributing.action(accountsOpened: opened, transaction: transaction)),
             balances: balances, by: principal, at: now
@@ -229,20 +220,16 @@ extension SQLiteLedgerStore {
                 else { throw InvalidCursor() }
                 return seq
             } ?? Int64(0)
-        return try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT seq, id FROM contributions WHERE seq > ? AND (? IS NULL OR member_id = ?)
-                    AND (? IS NULL OR fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
-                    AND (? IS NULL OR pledge_id = ?) AND date >= ? AND date <= ? ORDER BY seq LIMIT ?
-                    """,
-                arguments: [
+        return try await engine.read { db in
+            let rows = try db.fetchAll("""
+                    SELECT seq, id FROM contributions WHERE seq > ? AND (CAST(? AS TEXT) IS NULL OR member_id = ?)
+                    AND (CAST(? AS TEXT) IS NULL OR fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
+                    AND (CAST(? AS TEXT) IS NULL OR pledge_id = ?) AND date >= ? AND date <= ? ORDER BY seq LIMIT ?
+                    """, [
                     after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID,
                     filter.pledgeID, filter.pledgeID,
                     filter.from?.description ?? "", filter.to?.description ?? "9999-12-31", page.limit + 1,
-                ]
-            )
+                ])
             let views = try rows.prefix(page.limit).compactMap { row in
                 try ContributionID(try LedgerRows.text(row, "id")).flatMap { try Self.contributionView(db, id: $0) }
             }
@@ -256,19 +243,18 @@ extension SQLiteLedgerStore {
     }
 
     public func contribution(_ id: ContributionID) async throws -> ContributionView? {
-        try await pool.read { db in try Self.contributionView(db, id: id) }
+        try await engine.read { db in try Self.contributionView(db, id: id) }
     }
 
     // MARK: Helpers
 
     /// The member and fund a request names, or `unknown_reference` naming the field.
-    static func memberAndFund(_ db: Database, memberID: String, fundID: String) throws -> (Member, Fund) {
+    static func memberAndFund(_ db: some SQLConnection, memberID: String, fundID: String) throws -> (Member, Fund) {
         guard let id = MemberID(memberID), let member = try memberView(db, id: id)?.member else {
             throw Rejection.unknownReference(field: "member_id", reference: memberID)
         }
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"), arguments: [fundID, fundID])
+            let row = try db.fetchOne("SELECT * FROM funds WHERE id = ? OR code = ?", [fundID, fundID])
         else {
             throw Rejection.unknownReference(field: "fund_id", reference: fundID)
         }
@@ -276,11 +262,9 @@ extension SQLiteLedgerStore {
     }
 
     /// The fund named by id or code, or `unknown_reference` on `fund_id`.
-    static func fund(_ db: Database, reference: String) throws -> Fund {
+    static func fund(_ db: some SQLConnection, reference: String) throws -> Fund {
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?"),
-                arguments: [reference, reference])
+            let row = try db.fetchOne("SELECT * FROM funds WHERE id = ? OR code = ?", [reference, reference])
         else {
             throw Rejection.unknownReference(field: "fund_id", reference: reference)
         }
@@ -295,7 +279,8 @@ extension SQLiteLedgerStore {
     /// `account_exists`: adopting it would let raw postings move a pledge's or a grant's
     /// balance behind the fund's back.
     static func ensureAccount(
-        _ db: Database, code: AccountCode, type: AccountType, asset: AssetCode?, constraint: BalanceConstraint?,
+        _ db: some SQLConnection, code: AccountCode, type: AccountType, asset: AssetCode?,
+        constraint: BalanceConstraint?,
         fund: Fund,
         at now: Timestamp, identifiers: any IdentifierSource, opened: inout [Account]
     ) throws -> AccountCode {
@@ -320,7 +305,8 @@ extension SQLiteLedgerStore {
     /// The account `plan` names, opened now (and added to `opened`) if it does not exist;
     /// see `ensureAccount(_:code:type:asset:constraint:fund:at:identifiers:opened:)`.
     static func ensureAccount(
-        _ db: Database, _ plan: FundAccountPlan, fund: Fund, at now: Timestamp, identifiers: any IdentifierSource,
+        _ db: some SQLConnection, _ plan: FundAccountPlan, fund: Fund, at now: Timestamp,
+        identifiers: any IdentifierSource,
         opened: inout [Account]
     ) throws -> AccountCode {
         try ensureAccount(
@@ -336,10 +322,9 @@ extension SQLiteLedgerStore {
             })
     }
 
-    static func pledgeView(_ db: Database, id: PledgeID, today: LocalDate) throws -> PledgeView? {
+    static func pledgeView(_ db: some SQLConnection, id: PledgeID, today: LocalDate) throws -> PledgeView? {
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM pledges WHERE id = ?"), arguments: [id.rawValue])
+            let row = try db.fetchOne("SELECT * FROM pledges WHERE id = ?", [id.rawValue])
         else { return nil }
         guard let memberID = MemberID(try LedgerRows.text(row, "member_id")),
             let fundID = FundID(try LedgerRows.text(row, "fund_id")),
@@ -366,17 +351,15 @@ extension SQLiteLedgerStore {
         )
         // From the ledger: the receivable's postings, split by what moved them.
         let accountID = try LedgerRows.text(row, "account_id")
-        let cancellation = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT transaction_id FROM pledge_cancellations WHERE pledge_id = ?"),
-            arguments: [id.rawValue])
+        let cancellation = try db.fetchOne(
+            "SELECT transaction_id FROM pledge_cancellations WHERE pledge_id = ?", [id.rawValue]
+        )
         let cancellationTransaction = try cancellation.map { try LedgerRows.text($0, "transaction_id") }
-        let movements = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
+        let movements = try db.fetchAll("""
                     SELECT t.id AS transaction_id, p.amount FROM postings p
                     JOIN accounts a ON a.seq = p.account_seq JOIN transactions t ON t.seq = p.transaction_seq
                     WHERE a.id = ? AND p.amount < 0
-                    """), arguments: [accountID])
+                    """, [accountID])
         var paid: Int64 = 0
         var writtenOff: Int64 = 0
         for movement in movements {
@@ -387,30 +370,29 @@ extension SQLiteLedgerStore {
                 paid += amount
             }
         }
-        let contributionIDs = try String.fetchAll(
-            db.cachedStatement(sql: "SELECT transaction_id FROM contributions WHERE pledge_id = ? ORDER BY seq"),
-            arguments: [id.rawValue])
+        let contributionIDs = try db.fetchValues(
+            String.self, "SELECT transaction_id FROM contributions WHERE pledge_id = ? ORDER BY seq", [id.rawValue]
+        )
         var transactions = [try LedgerRows.text(row, "transaction_id")] + contributionIDs
         if let cancellationTransaction { transactions.append(cancellationTransaction) }
         return PledgeView(
             pledge: pledge, status: PledgeStatus(pledge: pledge, paid: paid, writtenOff: writtenOff, today: today),
             transactionIDs: transactions.compactMap(TransactionID.init),
-            cancellationReason: try String.fetchOne(
-                db.cachedStatement(sql: "SELECT reason FROM pledge_cancellations WHERE pledge_id = ?"),
-                arguments: [id.rawValue])
+            cancellationReason: try db.fetchValue(
+                String.self, "SELECT reason FROM pledge_cancellations WHERE pledge_id = ?", [id.rawValue]
+            )
         )
     }
 
-    static func contributionView(_ db: Database, id: ContributionID) throws -> ContributionView? {
+    static func contributionView(_ db: some SQLConnection, id: ContributionID) throws -> ContributionView? {
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM contributions WHERE id = ?"), arguments: [id.rawValue])
+            let row = try db.fetchOne("SELECT * FROM contributions WHERE id = ?", [id.rawValue])
         else { return nil }
         guard let memberID = MemberID(try LedgerRows.text(row, "member_id")),
             let fundID = FundID(try LedgerRows.text(row, "fund_id")),
             let transactionID = TransactionID(try LedgerRows.text(row, "transaction_id"))
         else { throw StorageError.corruptRow(table: "contributions", detail: "ids do not parse") }
-        let pledgeID = try row.decode(String?.self, forColumn: "pledge_id").flatMap(PledgeID.init)
+        let pledgeID = try row.value(String?.self, named: "pledge_id").flatMap(PledgeID.init)
         let contribution = Contribution(
             id: id, memberID: memberID, fundID: fundID,
             asset: try LedgerRows.parse(row, "asset", table: "contributions", AssetCode.init),
@@ -420,16 +402,13 @@ extension SQLiteLedgerStore {
         )
         var applied: Int64 = 0
         if let pledgeID,
-            let pledgeRow = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT account_id FROM pledges WHERE id = ?"), arguments: [pledgeID.rawValue])
+            let pledgeRow = try db.fetchOne("SELECT account_id FROM pledges WHERE id = ?", [pledgeID.rawValue])
         {
             applied =
-                -(try Int64.fetchOne(
-                    db.cachedStatement(
-                        sql: """
+                -(try db.fetchValue(Int64.self, """
                             SELECT coalesce(sum(p.amount), 0) FROM postings p JOIN accounts a ON a.seq = p.account_seq
                             JOIN transactions t ON t.seq = p.transaction_seq WHERE a.id = ? AND t.id = ?
-                            """), arguments: [try LedgerRows.text(pledgeRow, "account_id"), transactionID.rawValue])
+                            """, [try LedgerRows.text(pledgeRow, "account_id"), transactionID.rawValue])
                 ?? 0)
         }
         return ContributionView(contribution: contribution, transactionID: transactionID, appliedToPledge: applied)

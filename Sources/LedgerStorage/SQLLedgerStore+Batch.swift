@@ -1,8 +1,9 @@
 import GRDB
 public import LedgerCore
+import LedgerSQL
 import LedgerEngine
 
-extension SQLiteLedgerStore {
+extension SQLLedgerStore {
     /// Records many transactions in one group commit: one job of the engine's
     /// `GroupCommitter` whose savepoint covers all its items, so a batch shares the commit
     /// protocol of single writes (one fsync and one signed checkpoint per group, answered
@@ -44,7 +45,7 @@ extension SQLiteLedgerStore {
         let accountMemo: AccountMemo
 
         /// Records every item inside the job's transaction, each in its own savepoint.
-        func record(in statements: SQLiteStatements, at now: Timestamp) throws -> [BatchItemOutcome] {
+        func record(in statements: SQLStatements<Engine.Connection>, at now: Timestamp) throws -> [BatchItemOutcome] {
             var log = try AuditLogWriter(statements.db)
             var lookups = BatchLookups(memo: accountMemo)
             var results: [BatchItemOutcome] = []
@@ -67,11 +68,12 @@ extension SQLiteLedgerStore {
         /// or (atomic) is thrown as `BatchRejection`, rolling back the whole batch.
         private func record(
             _ draft: CheckedTransactionDraft, index: Int, idempotency: Idempotency<LedgerTransaction>?,
-            in statements: SQLiteStatements, at now: Timestamp, log: inout AuditLogWriter, lookups: inout BatchLookups
+            in statements: SQLStatements<Engine.Connection>, at now: Timestamp, log: inout AuditLogWriter,
+            lookups: inout BatchLookups
         ) throws -> BatchItemOutcome {
             func write() throws -> BatchItemOutcome {
-                let outcome = try SQLiteLedgerStore.guarded(statements, idempotency, at: now) {
-                    try SQLiteLedgerStore.record(
+                let outcome = try SQLLedgerStore.guarded(statements, idempotency, at: now) {
+                    try SQLLedgerStore.record(
                         draft, id: TransactionID(bytes: identifiers.nextIdentifierBytes()), by: principal, at: now,
                         in: statements.db, log: &log, lookups: &lookups
                     )

@@ -2,13 +2,14 @@ import Foundation
 public import FundCore
 import GRDB
 public import LedgerCore
+import LedgerSQL
 
 /// Cash adjustments: money taken out of a fund's cash to an account outside every fund
 /// (a bank fee, a correction). A request up to the fund's limit posts at once; a larger
 /// one waits for an approver who is not its requester. Every step is a row, a log entry
 /// attributed to its principal and — where money moves — one ledger transaction, all in
 /// one database transaction.
-extension SQLiteLedgerStore {
+extension SQLLedgerStore {
     public func requestCashAdjustment(
         fund reference: String, _ draft: CashAdjustmentDraft, by principal: Principal,
         idempotency: Idempotency<CashAdjustmentView>?
@@ -76,24 +77,22 @@ extension SQLiteLedgerStore {
     }
 
     public func cashAdjustment(_ id: CashAdjustmentID) async throws -> CashAdjustmentView? {
-        try await pool.read { db in try Self.cashAdjustmentView(db, id: id) }
+        try await engine.read { db in try Self.cashAdjustmentView(db, id: id) }
     }
 
     public func cashAdjustments(
         filter: CashAdjustmentFilter, page: PageRequest
     ) async throws -> Page<CashAdjustmentView> {
         let after = try SequencePage.start(of: page, list: "cash_adjustment")
-        return try await pool.read { db in
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
+        return try await engine.read { db in
+            return try SequencePage.fill(
+                db, """
                     SELECT c.seq, c.id FROM cash_adjustments c WHERE c.seq > ?
-                    AND (? IS NULL OR c.fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
+                    AND (CAST(? AS TEXT) IS NULL OR c.fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
                     AND \(Self.cashAdjustmentCandidates(filter.state)) ORDER BY c.seq
                     """,
-                arguments: [after, filter.fundID, filter.fundID, filter.fundID]
-            )
-            return try SequencePage.fill(rows, limit: page.limit, list: "cash_adjustment") { row in
+                [after, filter.fundID, filter.fundID, filter.fundID], limit: page.limit, list: "cash_adjustment"
+            ) { row in
                 guard let id = CashAdjustmentID(try LedgerRows.text(row, "id")),
                     let view = try Self.cashAdjustmentView(db, id: id)
                 else { return nil }
@@ -113,7 +112,7 @@ extension SQLiteLedgerStore {
             """
         }
         switch state {
-        case nil: return "1"
+        case nil: return "TRUE"
         case .posted: return "(c.needs_approval = 0 OR \(step(.approve)))"
         case .rejected: return "(c.needs_approval = 1 AND \(step(.reject)))"
         case .requested: return "(c.needs_approval = 1 AND NOT \(step(.reject)) AND NOT \(step(.approve)))"
@@ -125,17 +124,13 @@ extension SQLiteLedgerStore {
     /// What adjustments in `asset` took out of `fund`'s cash without an approver on `day`
     /// (UTC, by request time): the part of the fund's daily allowance already used.
     static func postedWithoutApproval(
-        _ db: Database, fund: Fund, asset: AssetCode, on day: LocalDate
+        _ db: some SQLConnection, fund: Fund, asset: AssetCode, on day: LocalDate
     ) throws -> Amount {
         let sum =
-            try Int64.fetchOne(
-                db.cachedStatement(
-                    sql: """
+            try db.fetchValue(Int64.self, """
                         SELECT coalesce(sum(amount), 0) FROM cash_adjustments
                         WHERE fund_id = ? AND asset = ? AND needs_approval = 0 AND substr(requested_at, 1, 10) = ?
-                        """),
-                arguments: [fund.id.rawValue, asset.rawValue, day.description]
-            ) ?? 0
+                        """, [fund.id.rawValue, asset.rawValue, day.description]) ?? 0
         // Each was within the limit, itself at most 2^53 − 1, so the sum is too.
         guard let amount = Amount(minorUnits: sum) else {
             throw StorageError.corruptRow(table: "cash_adjustments", detail: "daily sum is out of range")
@@ -145,7 +140,7 @@ extension SQLiteLedgerStore {
 
     /// The account a cash adjustment pays into, checked by the rule again at the write:
     /// it must exist and lie outside every fund.
-    static func counterAccount(_ db: Database, code: AccountCode) throws -> Account {
+    static func counterAccount(_ db: some SQLConnection, code: AccountCode) throws -> Account {
         let stored = try LedgerRows.account(db, reference: .code(code))?.account
         try CashAdjustmentSteps.checkCounter(stored, code: code)
         guard let stored else { preconditionFailure("checked above") }
@@ -155,16 +150,16 @@ extension SQLiteLedgerStore {
     /// Writes the adjustment's transaction as the rule drew it (`no_negative` on the
     /// fund's cash refuses more than it holds), re-checking its counter account first.
     static func post(
-        _ draft: TransactionDraft, of adjustment: CashAdjustment, id: TransactionID, at now: Timestamp, in db: Database
+        _ draft: TransactionDraft, of adjustment: CashAdjustment, id: TransactionID, at now: Timestamp,
+        in db: some SQLConnection
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         _ = try counterAccount(db, code: adjustment.counterAccount)
         return try insertTransaction(try draft.checked(), id: id, at: now, in: db)
     }
 
     /// The fund named by id or code, or `not_found` (the fund is in the request's path).
-    static func fundOrNotFound(_ db: Database, reference: String) throws -> Fund {
-        let statement = try db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ? OR code = ?")
-        guard let row = try Row.fetchOne(statement, arguments: [reference, reference]) else {
+    static func fundOrNotFound(_ db: some SQLConnection, reference: String) throws -> Fund {
+        guard let row = try db.fetchOne("SELECT * FROM funds WHERE id = ? OR code = ?", [reference, reference]) else {
             throw Rejection.notFound(resource: "fund", reference: reference)
         }
         return try fund(db, from: row)
@@ -173,43 +168,39 @@ extension SQLiteLedgerStore {
     // MARK: Rows
 
     static func insert(
-        _ adjustment: CashAdjustment, counter: Account, transaction: TransactionID?, in db: Database
+        _ adjustment: CashAdjustment, counter: Account, transaction: TransactionID?, in db: some SQLConnection
     ) throws {
-        try db.execute(
-            sql: """
+        try db.execute("""
                 INSERT INTO cash_adjustments (id, fund_id, asset, amount, counter_account, date, reason, needs_approval,
                 transaction_id, requested_by_key, requested_by_name, requested_by_role, requested_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """, [
                 adjustment.id.rawValue, adjustment.fundID.rawValue, adjustment.asset.rawValue,
                 adjustment.amount.minorUnits, counter.id.rawValue, adjustment.date.description, adjustment.reason,
                 adjustment.needsApproval,
                 transaction?.rawValue, adjustment.requestedBy.keyID, adjustment.requestedBy.name,
                 adjustment.requestedBy.role?.rawValue, adjustment.requestedAt.description,
-            ]
-        )
+            ])
     }
 
-    static func insert(_ step: CashAdjustmentStep, of id: CashAdjustmentID, position: Int, in db: Database) throws {
-        try db.execute(
-            sql: """
+    static func insert(
+        _ step: CashAdjustmentStep, of id: CashAdjustmentID, position: Int, in db: some SQLConnection
+    ) throws {
+        try db.execute("""
                 INSERT INTO cash_adjustment_steps (adjustment_id, position, kind, principal_key, principal_name,
                 principal_role, transaction_id, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """, [
                 id.rawValue, position, step.kind.rawValue, step.principal.keyID, step.principal.name,
                 step.principal.role?.rawValue, step.transactionID?.rawValue, step.reason, step.at.description,
-            ]
-        )
+            ])
     }
 
-    static func cashAdjustmentView(_ db: Database, id: CashAdjustmentID) throws -> CashAdjustmentView? {
+    static func cashAdjustmentView(_ db: some SQLConnection, id: CashAdjustmentID) throws -> CashAdjustmentView? {
         let sql = """
             SELECT c.*, a.code AS counter_code FROM cash_adjustments c JOIN accounts a ON a.id = c.counter_account
             WHERE c.id = ?
             """
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id.rawValue]) else { return nil }
+        guard let row = try db.fetchOne(sql, [id.rawValue]) else { return nil }
         let table = "cash_adjustments"
         let adjustment = CashAdjustment(
             id: id, fundID: try LedgerRows.parse(row, "fund_id", table: table, FundID.init),
@@ -222,21 +213,20 @@ extension SQLiteLedgerStore {
             requestedBy: try principal(db, row, prefix: "requested_by"),
             requestedAt: try LedgerRows.parse(row, "requested_at", table: table, Timestamp.init)
         )
-        let stepRows = try db.cachedStatement(
-            sql: "SELECT * FROM cash_adjustment_steps WHERE adjustment_id = ? ORDER BY position"
-        )
-        let steps = try Row.fetchAll(stepRows, arguments: [id.rawValue]).map { step in
+        let steps = try db.fetchAll(
+            "SELECT * FROM cash_adjustment_steps WHERE adjustment_id = ? ORDER BY position", [id.rawValue]
+        ).map { step in
             guard let kind = CashAdjustmentStep.Kind(rawValue: try LedgerRows.text(step, "kind")) else {
                 throw StorageError.corruptRow(table: "cash_adjustment_steps", detail: "kind does not parse")
             }
             return CashAdjustmentStep(
                 kind: kind, principal: try principal(db, step, prefix: "principal"),
                 at: try LedgerRows.parse(step, "at", table: "cash_adjustment_steps", Timestamp.init),
-                transactionID: try step.decode(String?.self, forColumn: "transaction_id").flatMap(TransactionID.init),
-                reason: try step.decode(String?.self, forColumn: "reason")
+                transactionID: try step.value(String?.self, named: "transaction_id").flatMap(TransactionID.init),
+                reason: try step.value(String?.self, named: "reason")
             )
         }
-        let posted = try row.decode(String?.self, forColumn: "transaction_id").flatMap(TransactionID.init)
+        let posted = try row.value(String?.self, named: "transaction_id").flatMap(TransactionID.init)
         return CashAdjustmentView(
             adjustment: adjustment, steps: steps, state: adjustment.state(after: steps),
             transactionIDs: ([posted] + steps.map(\.transactionID)).compactMap { $0 }

@@ -3,12 +3,13 @@ import Foundation
 public import FundCore
 import GRDB
 public import LedgerCore
+import LedgerSQL
 
 /// Disbursements: requested, approved (four eyes per person above the fund's threshold,
 /// checked by `FourEyes` and again by migration 0008's trigger), paid,
 /// rejected or cancelled. Every step is a row, a log entry attributed to its principal,
 /// and — where money moves — one ledger transaction.
-extension SQLiteLedgerStore {
+extension SQLLedgerStore {
     public func requestDisbursement(
         _ draft: DisbursementDraft, by principal: Principal, idempotency: Idempotency<DisbursementView>?
     ) async throws -> WriteOutcome<DisbursementView> {
@@ -45,35 +46,34 @@ extension SQLiteLedgerStore {
     }
 
     /// Writes a requested disbursement's row.
-    static func insert(_ disbursement: Disbursement, in db: Database) throws {
+    static func insert(_ disbursement: Disbursement, in db: some SQLConnection) throws {
         let requester = disbursement.requestedBy
-        try db.execute(
-            sql: """
+        try db.execute("""
                 INSERT INTO disbursements (id, fund_id, member_id, beneficiary, asset, amount, purpose,
                 requested_by_key, requested_by_name, requested_by_role, requested_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """, [
                 disbursement.id.rawValue, disbursement.fundID.rawValue, disbursement.recipient.memberID?.rawValue,
                 disbursement.recipient.beneficiary, disbursement.asset.rawValue, disbursement.amount.minorUnits,
                 disbursement.purpose, requester.keyID, requester.name, requester.role?.rawValue,
                 disbursement.requestedAt.description,
-            ]
-        )
+            ])
     }
 
     /// Writes a private beneficiary name apart from the public row: its commitment, and the
     /// name with its salt (erasable).
     static func insertPrivateName(
-        of id: DisbursementID, salt: [UInt8], _ privateName: (data: [UInt8], commitment: [UInt8]), in db: Database
+        of id: DisbursementID, salt: [UInt8], _ privateName: (
+            data: [UInt8], commitment: [UInt8]
+        ), in db: some SQLConnection
     ) throws {
         try db.execute(
-            sql: "INSERT INTO beneficiary_commitments (disbursement_id, commitment) VALUES (?, ?)",
-            arguments: [id.rawValue, Data(privateName.commitment)]
+            "INSERT INTO beneficiary_commitments (disbursement_id, commitment) VALUES (?, ?)",
+            [id.rawValue, privateName.commitment]
         )
         try db.execute(
-            sql: "INSERT INTO beneficiary_private (disbursement_id, salt, data) VALUES (?, ?, ?)",
-            arguments: [id.rawValue, Data(salt), Data(privateName.data)]
+            "INSERT INTO beneficiary_private (disbursement_id, salt, data) VALUES (?, ?, ?)",
+            [id.rawValue, salt, privateName.data]
         )
     }
 
@@ -106,7 +106,7 @@ extension SQLiteLedgerStore {
 
     /// What a disbursement step reads: the disbursement and its steps, its fund, the
     /// member it pays, and the fund's cash in its asset.
-    static func disbursementStepState(_ db: Database, id: DisbursementID) throws -> DisbursementSteps.State {
+    static func disbursementStepState(_ db: some SQLConnection, id: DisbursementID) throws -> DisbursementSteps.State {
         guard let view = try disbursementView(db, id: id) else {
             throw Rejection.notFound(resource: "disbursement", reference: id.rawValue)
         }
@@ -120,21 +120,17 @@ extension SQLiteLedgerStore {
     }
 
     /// The signed balance of `asset` on the account `code`; 0 when nothing was posted.
-    static func balance(_ db: Database, of code: AccountCode, asset: AssetCode) throws -> Int64 {
-        try Int64.fetchOne(
-            db.cachedStatement(
-                sql: """
+    static func balance(_ db: some SQLConnection, of code: AccountCode, asset: AssetCode) throws -> Int64 {
+        try db.fetchValue(Int64.self, """
                     SELECT b.balance FROM balances b JOIN accounts a ON a.seq = b.account_seq
                     WHERE a.code = ? AND b.asset = ?
-                    """),
-            arguments: [code.rawValue, asset.rawValue]
-        ) ?? 0
+                    """, [code.rawValue, asset.rawValue]) ?? 0
     }
 
     /// Writes the ledger side of a step as the rule booked it.
     static func book(
         _ stepping: DisbursementSteps.Stepping, fund: Fund, identifiers: any IdentifierSource, at now: Timestamp,
-        opened: inout [Account], in db: Database
+        opened: inout [Account], in db: some SQLConnection
     ) throws -> (LedgerTransaction, [BalanceSnapshot])? {
         switch stepping.booking {
         case .none:
@@ -153,41 +149,38 @@ extension SQLiteLedgerStore {
     }
 
     /// Writes a disbursement step's row.
-    static func insert(_ step: DisbursementStep, of id: DisbursementID, position: Int, in db: Database) throws {
-        try db.execute(
-            sql: """
+    static func insert(
+        _ step: DisbursementStep, of id: DisbursementID, position: Int, in db: some SQLConnection
+    ) throws {
+        try db.execute("""
                 INSERT INTO disbursement_steps (disbursement_id, position, kind, principal_key, principal_name,
                 principal_role, transaction_id, reason, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """, [
                 id.rawValue, position, step.kind.rawValue, step.principal.keyID, step.principal.name,
                 step.principal.role?.rawValue, step.transactionID?.rawValue, step.reason, step.at.description,
-            ]
-        )
+            ])
     }
 
     public func disbursement(_ id: DisbursementID) async throws -> DisbursementView? {
-        try await pool.read { db in try Self.disbursementView(db, id: id) }
+        try await engine.read { db in try Self.disbursementView(db, id: id) }
     }
 
     public func disbursements(filter: DisbursementFilter, page: PageRequest) async throws -> Page<DisbursementView> {
         let after = try SequencePage.start(of: page, list: "disbursement")
-        return try await pool.read { db in
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT d.seq, d.id FROM disbursements d WHERE d.seq > ? AND (? IS NULL OR d.member_id = ?)
-                    AND (? IS NULL OR d.fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
+        return try await engine.read { db in
+            return try SequencePage.fill(
+                db, """
+                    SELECT d.seq, d.id FROM disbursements d
+                    WHERE d.seq > ? AND (CAST(? AS TEXT) IS NULL OR d.member_id = ?)
+                    AND (CAST(? AS TEXT) IS NULL OR d.fund_id IN (SELECT id FROM funds WHERE id = ? OR code = ?))
                     AND substr(d.requested_at, 1, 10) >= ? AND substr(d.requested_at, 1, 10) <= ?
                     AND \(Self.disbursementCandidates(filter.state)) ORDER BY d.seq
                     """,
-                arguments: [
+                [
                     after, filter.memberID, filter.memberID, filter.fundID, filter.fundID, filter.fundID,
                     filter.from?.description ?? "", filter.to?.description ?? "9999-12-31",
-                ]
-            )
-            return try SequencePage.fill(rows, limit: page.limit, list: "disbursement") { row in
+                ], limit: page.limit, list: "disbursement") { row in
                 guard let id = DisbursementID(try LedgerRows.text(row, "id")),
                     let view = try Self.disbursementView(db, id: id)
                 else { return nil }
@@ -214,7 +207,7 @@ extension SQLiteLedgerStore {
             """
         let open = "NOT \(step(.cancel)) AND NOT \(step(.reject)) AND NOT \(step(.pay))"
         switch state {
-        case nil: return "1"
+        case nil: return "TRUE"
         case .cancelled: return step(.cancel)
         case .rejected: return "(NOT \(step(.cancel)) AND \(step(.reject)))"
         case .paid: return "(NOT \(step(.cancel)) AND NOT \(step(.reject)) AND \(step(.pay)))"
@@ -227,35 +220,33 @@ extension SQLiteLedgerStore {
 
     /// The principal a row records, with the person its key belongs to (four eyes
     /// compares people).
-    static func principal(_ db: Database, _ row: Row, prefix: String) throws -> Principal {
-        let keyID = try row.decode(String?.self, forColumn: "\(prefix)_key")
+    static func principal(_ db: some SQLConnection, _ row: some SQLRow, prefix: String) throws -> Principal {
+        let keyID = try row.value(String?.self, named: "\(prefix)_key")
         let person = try keyID.flatMap { keyID in
-            try String.fetchOne(
-                db.cachedStatement(sql: "SELECT person_id FROM api_key_people WHERE key_id = ?"), arguments: [keyID])
+            try db.fetchValue(String.self, "SELECT person_id FROM api_key_people WHERE key_id = ?", [keyID])
         }.flatMap { PersonID($0) }
         return Principal(
             keyID: keyID, name: try LedgerRows.text(row, "\(prefix)_name"),
-            role: try row.decode(String?.self, forColumn: "\(prefix)_role").flatMap(Role.init(rawValue:)),
+            role: try row.value(String?.self, named: "\(prefix)_role").flatMap(Role.init(rawValue:)),
             personID: person
         )
     }
 
-    static func disbursementView(_ db: Database, id: DisbursementID) throws -> DisbursementView? {
+    static func disbursementView(_ db: some SQLConnection, id: DisbursementID) throws -> DisbursementView? {
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM disbursements WHERE id = ?"), arguments: [id.rawValue])
+            let row = try db.fetchOne("SELECT * FROM disbursements WHERE id = ?", [id.rawValue])
         else { return nil }
         guard let fundID = FundID(try LedgerRows.text(row, "fund_id")) else {
             throw StorageError.corruptRow(table: "disbursements", detail: "fund_id does not parse")
         }
         let recipient: Disbursement.Recipient
-        if let memberText = try row.decode(String?.self, forColumn: "member_id") {
+        if let memberText = try row.value(String?.self, named: "member_id") {
             guard let memberID = MemberID(memberText) else {
                 throw StorageError.corruptRow(table: "disbursements", detail: "member_id does not parse")
             }
             recipient = .member(memberID)
         } else {
-            guard let name = try row.decode(String?.self, forColumn: "beneficiary") else {
+            guard let name = try row.value(String?.self, named: "beneficiary") else {
                 throw StorageError.corruptRow(table: "disbursements", detail: "neither member nor beneficiary")
             }
             recipient = .beneficiary(name)
@@ -270,9 +261,8 @@ extension SQLiteLedgerStore {
             requestedAt: try LedgerRows.parse(row, "requested_at", table: "disbursements", Timestamp.init),
             beneficiaryCommitment: beneficiary.map { Data($0.commitment).base64EncodedString() }
         )
-        let steps = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM disbursement_steps WHERE disbursement_id = ? ORDER BY position"),
-            arguments: [id.rawValue]
+        let steps = try db.fetchAll(
+            "SELECT * FROM disbursement_steps WHERE disbursement_id = ? ORDER BY position", [id.rawValue]
         ).map { step in
             guard let kind = DisbursementStep.Kind(rawValue: try LedgerRows.text(step, "kind")) else {
                 throw StorageError.corruptRow(table: "disbursement_steps", detail: "kind does not parse")
@@ -280,13 +270,12 @@ extension SQLiteLedgerStore {
             return DisbursementStep(
                 kind: kind, principal: try principal(db, step, prefix: "principal"),
                 at: try LedgerRows.parse(step, "at", table: "disbursement_steps", Timestamp.init),
-                transactionID: try step.decode(String?.self, forColumn: "transaction_id").flatMap(TransactionID.init),
-                reason: try step.decode(String?.self, forColumn: "reason")
+                transactionID: try step.value(String?.self, named: "transaction_id").flatMap(TransactionID.init),
+                reason: try step.value(String?.self, named: "reason")
             )
         }
         guard
-            let fundRow = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ?"), arguments: [fundID.rawValue])
+            let fundRow = try db.fetchOne("SELECT * FROM funds WHERE id = ?", [fundID.rawValue])
         else {
             throw StorageError.corruptRow(table: "disbursements", detail: "fund is missing")
         }
@@ -299,16 +288,14 @@ extension SQLiteLedgerStore {
 
     /// The private beneficiary of a disbursement: its commitment, the name while it
     /// exists, and when it was erased; `nil` for a member or an older request.
-    static func beneficiaryRecord(_ db: Database, id: DisbursementID) throws -> BeneficiaryRecord? {
+    static func beneficiaryRecord(_ db: some SQLConnection, id: DisbursementID) throws -> BeneficiaryRecord? {
         guard
-            let commitment = try Data.fetchOne(
-                db.cachedStatement(sql: "SELECT commitment FROM beneficiary_commitments WHERE disbursement_id = ?"),
-                arguments: [id.rawValue]
+            let commitment = try db.fetchValue(
+                [UInt8].self, "SELECT commitment FROM beneficiary_commitments WHERE disbursement_id = ?", [id.rawValue]
             )
         else { return nil }
-        let data = try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT data FROM beneficiary_private WHERE disbursement_id = ?"),
-            arguments: [id.rawValue]
+        let data = try db.fetchValue(
+            [UInt8].self, "SELECT data FROM beneficiary_private WHERE disbursement_id = ?", [id.rawValue]
         )
         let privateData = try data.map { bytes in
             guard let parsed = BeneficiaryPrivateData(canonicalBytes: [UInt8](bytes)) else {
@@ -316,9 +303,8 @@ extension SQLiteLedgerStore {
             }
             return parsed
         }
-        let erasedAt = try String.fetchOne(
-            db.cachedStatement(sql: "SELECT erased_at FROM beneficiary_erasures WHERE disbursement_id = ?"),
-            arguments: [id.rawValue]
+        let erasedAt = try db.fetchValue(
+            String.self, "SELECT erased_at FROM beneficiary_erasures WHERE disbursement_id = ?", [id.rawValue]
         ).flatMap(Timestamp.init)
         return BeneficiaryRecord(commitment: [UInt8](commitment), privateData: privateData, erasedAt: erasedAt)
     }
@@ -338,10 +324,10 @@ extension SQLiteLedgerStore {
                 at: now
             )
             try db.execute(
-                sql: "INSERT INTO beneficiary_erasures (disbursement_id, erased_at) VALUES (?, ?)",
-                arguments: [id.rawValue, now.description]
+                "INSERT INTO beneficiary_erasures (disbursement_id, erased_at) VALUES (?, ?)",
+                [id.rawValue, now.description]
             )
-            try db.execute(sql: "DELETE FROM beneficiary_private WHERE disbursement_id = ?", arguments: [id.rawValue])
+            try db.execute("DELETE FROM beneficiary_private WHERE disbursement_id = ?", [id.rawValue])
             try Self.forgetFingerprints(db, ofResponsesNaming: id.rawValue)
             try AuditLogWriter.append(db, event: .fundAction(action), balances: [], by: principal, at: now)
             guard let erased = try Self.disbursementView(db, id: id) else {
@@ -350,7 +336,7 @@ extension SQLiteLedgerStore {
             return erased
         }
         guard case .applied(let view) = outcome else { preconditionFailure("erasure takes no idempotency key") }
-        try await truncateWriteAheadLog()
+        await engine.forgetErasedData(logger: logger)
         return view
     }
 }

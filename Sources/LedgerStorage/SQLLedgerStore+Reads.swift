@@ -1,11 +1,12 @@
 import GRDB
 public import LedgerCore
+import LedgerSQL
 
 /// The reads. They run on the reader pool against a WAL snapshot, so they never wait on
 /// the writer and always see a state some write transaction committed.
-extension SQLiteLedgerStore {
+extension SQLLedgerStore {
     public func asset(_ code: AssetCode) async throws -> Asset? {
-        try await pool.read { db in try LedgerRows.asset(db, code: code) }
+        try await engine.read { db in try LedgerRows.asset(db, code: code) }
     }
 
     public func assets(page: PageRequest) async throws -> Page<Asset> {
@@ -15,13 +16,10 @@ extension SQLiteLedgerStore {
             }
             return code.rawValue
         } ?? ""
-        return try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: """
+        return try await engine.read { db in
+            let rows = try db.fetchAll("""
                     SELECT \(LedgerRows.assetColumns) FROM assets WHERE code > ? ORDER BY code LIMIT ?
-                    """),
-                arguments: [after, page.limit + 1]
-            )
+                    """, [after, page.limit + 1])
             let assets = try rows.prefix(page.limit).map(LedgerRows.asset(from:))
             let next = rows.count > page.limit
                 ? assets.last.map { PageCursor(fields: ["asset", $0.code.rawValue]) } : nil
@@ -30,7 +28,7 @@ extension SQLiteLedgerStore {
     }
 
     public func account(_ reference: AccountReference) async throws -> Account? {
-        try await pool.read { db in try LedgerRows.account(db, reference: reference)?.account }
+        try await engine.read { db in try LedgerRows.account(db, reference: reference)?.account }
     }
 
     public func accounts(page: PageRequest) async throws -> Page<Account> {
@@ -40,13 +38,10 @@ extension SQLiteLedgerStore {
             }
             return seq
         } ?? Int64(0)
-        return try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: """
+        return try await engine.read { db in
+            let rows = try db.fetchAll("""
                     SELECT \(LedgerRows.accountColumns) FROM accounts WHERE seq > ? ORDER BY seq LIMIT ?
-                    """),
-                arguments: [after, page.limit + 1]
-            )
+                    """, [after, page.limit + 1])
             let stored = try rows.prefix(page.limit).map { try LedgerRows.account(db, from: $0) }
             let next = rows.count > page.limit
                 ? stored.last.map { PageCursor(fields: ["account", String($0.seq)]) } : nil
@@ -55,7 +50,7 @@ extension SQLiteLedgerStore {
     }
 
     public func transaction(_ id: TransactionID) async throws -> LedgerTransaction? {
-        try await pool.read { db in try LedgerRows.transaction(db, id: id)?.transaction }
+        try await engine.read { db in try LedgerRows.transaction(db, id: id)?.transaction }
     }
 
     public func transactions(filter: TransactionFilter, page: PageRequest) async throws -> Page<LedgerTransaction> {
@@ -67,35 +62,29 @@ extension SQLiteLedgerStore {
         } ?? (date: "", seq: Int64(0))
         let from = filter.from?.description ?? ""
         let to = filter.to?.description ?? "9999-12-31"
-        return try await pool.read { db in
-            var rows: [Row]
+        return try await engine.read { db in
+            var rows: [Engine.Connection.Row]
             if let reference = filter.account {
                 guard let account = try LedgerRows.account(db, reference: reference) else {
                     throw Rejection.notFound(resource: "account", reference: reference.description)
                 }
-                let keys = try Row.fetchAll(
-                    db.cachedStatement(sql: """
+                let keys = try db.fetchAll("""
                         SELECT DISTINCT transaction_seq FROM postings
                         WHERE account_seq = ? AND (date, transaction_seq) > (?, ?) AND date >= ? AND date <= ?
                         ORDER BY date, transaction_seq LIMIT ?
-                        """),
-                    arguments: [account.seq, after.date, after.seq, from, to, page.limit + 1]
-                )
+                        """, [account.seq, after.date, after.seq, from, to, page.limit + 1])
                 rows = try keys.compactMap { key in
-                    try Row.fetchOne(
-                        db.cachedStatement(sql: "\(LedgerRows.transactionSelect) WHERE t.seq = ?"),
-                        arguments: [try LedgerRows.integer(key, "transaction_seq")]
+                    try db.fetchOne(
+                        "\(LedgerRows.transactionSelect) WHERE t.seq = ?",
+                        [try LedgerRows.integer(key, "transaction_seq")]
                     )
                 }
             } else {
-                rows = try Row.fetchAll(
-                    db.cachedStatement(sql: """
+                rows = try db.fetchAll("""
                         \(LedgerRows.transactionSelect)
                         WHERE (t.date, t.seq) > (?, ?) AND t.date >= ? AND t.date <= ?
                         ORDER BY t.date, t.seq LIMIT ?
-                        """),
-                    arguments: [after.date, after.seq, from, to, page.limit + 1]
-                )
+                        """, [after.date, after.seq, from, to, page.limit + 1])
             }
             let hasMore = rows.count > page.limit
             rows = Array(rows.prefix(page.limit))
@@ -111,11 +100,10 @@ extension SQLiteLedgerStore {
     }
 
     public func balances(of reference: AccountReference, asOf: LocalDate?) async throws -> AccountBalances? {
-        try await pool.read { db in
+        try await engine.read { db in
             guard let stored = try LedgerRows.account(db, reference: reference) else { return nil }
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT asset, balance FROM balances WHERE account_seq = ? ORDER BY asset"),
-                arguments: [stored.seq]
+            let rows = try db.fetchAll(
+                "SELECT asset, balance FROM balances WHERE account_seq = ? ORDER BY asset", [stored.seq]
             )
             var lines: [AccountBalances.Line] = []
             for row in rows {
@@ -134,14 +122,13 @@ extension SQLiteLedgerStore {
     }
 
     /// The closing balance at the end of `asOf`: one index seek, `nil` before the first posting.
-    static func closing(_ db: Database, accountSeq: Int64, asset: AssetCode, asOf: LocalDate) throws -> Amount? {
-        let value = try Int64.fetchOne(
-            db.cachedStatement(sql: """
+    static func closing(
+        _ db: some SQLConnection, accountSeq: Int64, asset: AssetCode, asOf: LocalDate
+    ) throws -> Amount? {
+        let value = try db.fetchValue(Int64.self, """
                 SELECT closing FROM balance_days WHERE account_seq = ? AND asset = ? AND date <= ?
                 ORDER BY date DESC LIMIT 1
-                """),
-            arguments: [accountSeq, asset.rawValue, asOf.description]
-        )
+                """, [accountSeq, asset.rawValue, asOf.description])
         return try value.map { value in
             guard let amount = Amount(minorUnits: value) else {
                 throw StorageError.corruptRow(table: "balance_days", detail: "closing out of range")
@@ -160,7 +147,7 @@ extension SQLiteLedgerStore {
             else { throw InvalidCursor() }
             return (asset: cursor.fields[1], date: cursor.fields[2], seq: seq, position: position)
         } ?? (asset: "", date: "", seq: Int64(0), position: Int64(-1))
-        return try await pool.read { db -> Page<RegisterLine>? in
+        return try await engine.read { db -> Page<RegisterLine>? in
             guard let stored = try LedgerRows.account(db, reference: reference) else { return nil }
             var sql = """
                 SELECT p.asset, p.date, p.amount, p.day_running, p.transaction_seq, p.position,
@@ -171,7 +158,7 @@ extension SQLiteLedgerStore {
                 WHERE p.account_seq = ? AND (p.asset, p.date, p.transaction_seq, p.position) > (?, ?, ?, ?)
                   AND p.date >= ? AND p.date <= ?
                 """
-            var arguments: StatementArguments = [
+            var arguments: SQLArguments = [
                 stored.seq, after.asset, after.date, after.seq, after.position,
                 filter.from?.description ?? "", filter.to?.description ?? "9999-12-31",
             ]
@@ -181,7 +168,7 @@ extension SQLiteLedgerStore {
             }
             sql += " ORDER BY p.asset, p.date, p.transaction_seq, p.position LIMIT ?"
             arguments += [page.limit + 1]
-            let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+            let rows = try db.fetchAll(sql, arguments)
             var lines: [RegisterLine] = []
             for row in rows.prefix(page.limit) {
                 let opening = try LedgerRows.integer(row, "opening")
@@ -208,29 +195,28 @@ extension SQLiteLedgerStore {
     }
 
     public func trialBalance(asOf: LocalDate?) async throws -> TrialBalance {
-        try await pool.read { db in
+        try await engine.read { db in
             // One statement either way, and only non-zero balances leave SQLite (a fund's
             // chart holds many settled accounts: a receivable per pledge). As of a date,
             // each balance is its account's last daily closing on or before it: one seek
             // of the (account, asset, date) key per balance.
-            let statement = try asOf == nil
-                ? db.cachedStatement(sql: """
+            let sql = asOf == nil
+                ? """
                     SELECT b.asset, b.balance, a.id, a.code, a.type
                     FROM balances b JOIN accounts a ON a.seq = b.account_seq
                     WHERE b.balance <> 0
-                    """)
-                : db.cachedStatement(sql: """
+                    """
+                : """
                     SELECT b.asset, d.closing, a.id, a.code, a.type
                     FROM balances b JOIN accounts a ON a.seq = b.account_seq
                     JOIN balance_days d ON d.account_seq = b.account_seq AND d.asset = b.asset AND d.date = (
                         SELECT max(x.date) FROM balance_days x
                         WHERE x.account_seq = b.account_seq AND x.asset = b.asset AND x.date <= ?)
                     WHERE d.closing <> 0
-                    """)
-            let arguments: StatementArguments = asOf.map { [$0.description] } ?? []
+                    """
+            let arguments: SQLArguments = asOf.map { [$0.description] } ?? []
             var entries: [(asset: AssetCode, line: TrialBalance.Line)] = []
-            let rows = try Row.fetchCursor(statement, arguments: arguments)
-            while let row = try rows.next() {
+            try db.forEachRow(sql, arguments) { row in
                 let asset = try LedgerRows.parse(row, atIndex: 0, table: "balances", AssetCode.init)
                 entries.append((asset, TrialBalance.Line(
                     accountID: try LedgerRows.parse(row, atIndex: 2, table: "accounts", AccountID.init),
@@ -238,6 +224,7 @@ extension SQLiteLedgerStore {
                     accountType: try LedgerRows.parse(row, atIndex: 4, table: "accounts", AccountType.init(rawValue:)),
                     balance: try LedgerRows.amount(row, atIndex: 1, table: "balances")
                 )))
+                return true
             }
             return try TrialBalance(asOf: asOf, balances: entries)
         }

@@ -2,13 +2,14 @@ import Crypto
 import Foundation
 import GRDB
 public import LedgerCore
+import LedgerSQL
 
 /// API keys: issued, listed, revoked and checked. A token is `<key id>.<secret>`, the
 /// secret 256 random bits in URL-safe base64; only SHA-256 of the secret is stored, and
 /// the stored hash is compared in constant time.
-extension SQLiteLedgerStore {
+extension SQLLedgerStore {
     /// Longest key name, in characters.
-    static let keyNameLengthMax = 200
+    static var keyNameLengthMax: Int { 200 }
 
     /// Issues a key for `holder`. The log records the key's person and a salted
     /// commitment to its key and person names; the names and the salt stay in
@@ -40,19 +41,16 @@ extension SQLiteLedgerStore {
                 id: id, name: name, role: role, personID: person.id, commitment: commitment,
                 createdAt: now, expiresAt: expiresAt, revokedAt: nil
             )
-            try db.execute(
-                sql: """
+            try db.execute("""
                     INSERT INTO api_keys (id, name, role, secret_hash, created_at, expires_at, revoked_at)
                     VALUES (?, ?, ?, ?, ?, ?, NULL)
-                    """,
-                arguments: [
-                    key.id, name, key.role.rawValue, Data(SHA256.hash(data: Array(secretText.utf8))), now.description,
+                    """, [
+                    key.id, name, key.role.rawValue, Array(SHA256.hash(data: Array(secretText.utf8))), now.description,
                     expiresAt?.description,
-                ]
-            )
+                ])
             try db.execute(
-                sql: "INSERT INTO api_key_people (key_id, person_id, salt, commitment) VALUES (?, ?, ?, ?)",
-                arguments: [key.id, person.id.rawValue, Data(salt), Data(commitment)]
+                "INSERT INTO api_key_people (key_id, person_id, salt, commitment) VALUES (?, ?, ?, ?)",
+                [key.id, person.id.rawValue, salt, commitment]
             )
             try AuditLogWriter.append(db, event: .keyCreated(key), balances: [], by: principal, at: now)
             return key
@@ -62,19 +60,18 @@ extension SQLiteLedgerStore {
     }
 
     /// The person a new key is for: `holder`'s existing person, or a new one recorded now.
-    static func person(_ db: Database, for holder: KeyHolder, newID: PersonID, at now: Timestamp) throws -> Person {
+    static func person(
+        _ db: some SQLConnection, for holder: KeyHolder, newID: PersonID, at now: Timestamp
+    ) throws -> Person {
         switch holder {
         case .person(let id):
-            guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM people WHERE id = ?"), arguments: [id.rawValue]
-            ) else {
+            guard let row = try db.fetchOne("SELECT * FROM people WHERE id = ?", [id.rawValue]) else {
                 throw Rejection.unknownReference(field: "person_id", reference: id.rawValue)
             }
             return try person(from: row)
         case .newPerson(let name):
             try db.execute(
-                sql: "INSERT INTO people (id, name, created_at) VALUES (?, ?, ?)",
-                arguments: [newID.rawValue, name, now.description]
+                "INSERT INTO people (id, name, created_at) VALUES (?, ?, ?)", [newID.rawValue, name, now.description]
             )
             return Person(id: newID, name: name, createdAt: now)
         }
@@ -82,34 +79,31 @@ extension SQLiteLedgerStore {
 
     /// Everyone who holds or held a key, in creation order (admins only: names are private).
     public func people() async throws -> [Person] {
-        try await pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM people ORDER BY created_at, id"))
+        try await engine.read { db in
+            try db.fetchAll("SELECT * FROM people ORDER BY created_at, id", [])
                 .map(Self.person(from:))
         }
     }
 
     /// Whether no key was ever created: only then does a start create the first admin key.
     public func hasNoKeys() async throws -> Bool {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM api_keys") == 0 }
+        try await engine.read { db in try db.fetchValue(Int.self, "SELECT count(*) FROM api_keys") == 0 }
     }
 
     /// SHA-256(salt || key and person names) recomputed from the private tables; `nil`
     /// for a key logged with its name in clear (no salt).
-    static func keyCommitment(_ db: Database, keyID: String) throws -> [UInt8]? {
-        guard let row = try Row.fetchOne(
-            db.cachedStatement(sql: """
+    static func keyCommitment(_ db: some SQLConnection, keyID: String) throws -> [UInt8]? {
+        guard let row = try db.fetchOne("""
                 SELECT k.name AS key_name, pe.name AS person_name, p.salt AS salt FROM api_keys k
                 JOIN api_key_people p ON p.key_id = k.id JOIN people pe ON pe.id = p.person_id WHERE k.id = ?
-                """),
-            arguments: [keyID]
-        ), let salt = try row.decode(Data?.self, forColumn: "salt") else { return nil }
+                """, [keyID]), let salt = try row.value([UInt8]?.self, named: "salt") else { return nil }
         let names = KeyPrivateData(
             keyName: try LedgerRows.text(row, "key_name"), personName: try LedgerRows.text(row, "person_name")
         )
         return privateDataCommitment(salt: [UInt8](salt), data: names.canonicalBytes)
     }
 
-    static func person(from row: Row) throws -> Person {
+    static func person(from row: some SQLRow) throws -> Person {
         guard let id = PersonID(try LedgerRows.text(row, "id")),
               let created = Timestamp(try LedgerRows.text(row, "created_at"))
         else { throw StorageError.corruptRow(table: "people", detail: "id or created_at does not parse") }
@@ -118,28 +112,28 @@ extension SQLiteLedgerStore {
 
     /// A key row with its person, salt and commitment (a key without a person row is its
     /// own legacy person).
-    static let keySelect = """
+    static var keySelect: String {
+        """
         SELECT k.*, p.person_id AS person_id, p.salt AS salt, p.commitment AS commitment
         FROM api_keys k LEFT JOIN api_key_people p ON p.key_id = k.id
         """
+    }
 
     public func keys() async throws -> [APIKey] {
-        try await pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: Self.keySelect + " ORDER BY k.created_at, k.id"))
+        try await engine.read { db in
+            try db.fetchAll(Self.keySelect + " ORDER BY k.created_at, k.id", [])
                 .map(Self.key(from:))
         }
     }
 
     public func revokeKey(id: String, by principal: Principal) async throws -> APIKey {
         let outcome: WriteOutcome<APIKey> = try await write(idempotency: nil) { db, now in
-            guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: Self.keySelect + " WHERE k.id = ?"), arguments: [id]
-            ) else {
+            guard let row = try db.fetchOne(Self.keySelect + " WHERE k.id = ?", [id]) else {
                 throw Rejection.notFound(resource: "key", reference: id)
             }
             let key = try Self.key(from: row)
             guard key.revokedAt == nil else { throw Rejection.keyAlreadyRevoked(id: id) }
-            try db.execute(sql: "UPDATE api_keys SET revoked_at = ? WHERE id = ?", arguments: [now.description, id])
+            try db.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", [now.description, id])
             let revoked = key.revoked(at: now)
             try AuditLogWriter.append(db, event: .keyRevoked(revoked), balances: [], by: principal, at: now)
             return revoked
@@ -153,11 +147,9 @@ extension SQLiteLedgerStore {
         guard parts.count == 2, token.utf8.count <= 100, APIKey.isWellFormedID(String(parts[0])) else { return nil }
         let presented = Array(SHA256.hash(data: Array(parts[1].utf8)))
         let now = clock.now()
-        return try await pool.read { db in
-            guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: Self.keySelect + " WHERE k.id = ?"), arguments: [String(parts[0])]
-            ) else { return nil }
-            let stored = [UInt8](try row.decode(Data.self, forColumn: "secret_hash"))
+        return try await engine.read { db in
+            guard let row = try db.fetchOne(Self.keySelect + " WHERE k.id = ?", [String(parts[0])]) else { return nil }
+            let stored = [UInt8](try row.value([UInt8].self, named: "secret_hash"))
             guard Self.constantTimeEqual(stored, presented) else { return nil }
             let key = try Self.key(from: row)
             return key.isActive(at: now) ? key : nil
@@ -178,9 +170,9 @@ extension SQLiteLedgerStore {
         return difference == 0
     }
 
-    static func key(from row: Row) throws -> APIKey {
+    static func key(from row: some SQLRow) throws -> APIKey {
         func time(_ column: String) throws -> Timestamp? {
-            try row.decode(String?.self, forColumn: column).map { text in
+            try row.value(String?.self, named: column).map { text in
                 guard let value = Timestamp(text) else {
                     throw StorageError.corruptRow(table: "api_keys", detail: "\(column) does not parse")
                 }
@@ -192,11 +184,11 @@ extension SQLiteLedgerStore {
               let created = try time("created_at") else {
             throw StorageError.corruptRow(table: "api_keys", detail: "id, role or created_at does not parse")
         }
-        let personText = try row.decode(String?.self, forColumn: "person_id")
+        let personText = try row.value(String?.self, named: "person_id")
         guard let person = personText.map({ PersonID($0) }) ?? PersonID(firstKeyID: id) else {
             throw StorageError.corruptRow(table: "api_key_people", detail: "person_id does not parse")
         }
-        let commitment = try row.decode(Data?.self, forColumn: "commitment").map { [UInt8]($0) }
+        let commitment = try row.value([UInt8]?.self, named: "commitment").map { [UInt8]($0) }
         return APIKey(
             id: id, name: try LedgerRows.text(row, "name"), role: role, personID: person, commitment: commitment,
             createdAt: created, expiresAt: try time("expires_at"), revokedAt: try time("revoked_at")
