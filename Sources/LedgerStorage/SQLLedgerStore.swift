@@ -14,7 +14,7 @@ public import Logging
 /// checkpoint per group (the engine's `GroupCommitter` over the engine's writer).
 /// Reads run in snapshots that never wait on writes.
 public final class SQLLedgerStore<Engine: SQLEngine>: LedgerStore {
-    let engine: Engine
+    package let engine: Engine
     let clock: any LedgerClock
     let identifiers: any IdentifierSource
     let signer: LogSigner

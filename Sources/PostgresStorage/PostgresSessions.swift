@@ -74,6 +74,17 @@ public final class PostgresSessions: Sendable {
         try await transaction(on: readerThreads, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
+    /// Runs `body` on a pooled connection outside any transaction (`VACUUM` refuses to run
+    /// inside one), on a reader thread.
+    func outsideTransaction(_ body: @escaping @Sendable (PostgresSQLConnection) throws -> Void) async throws {
+        let logger = self.logger
+        try await client.withConnection { connection in
+            try await readerThreads.runIfActive {
+                try body(PostgresSQLConnection(connection: connection, logger: logger))
+            }
+        }
+    }
+
     /// One transaction on a pooled connection, its statements run on `threads`: committed
     /// when `body` returns, rolled back when it throws.
     private func transaction<Value: Sendable>(

@@ -1,5 +1,5 @@
-import LedgerEngine
-import LedgerStorage
+public import LedgerEngine
+public import LedgerStorage
 
 /// PostgreSQL's writer for the engine (`WriteTransactionRunner`): each group commit is
 /// one `PostgresSessions.write` transaction — the log head locked first, committed
@@ -8,10 +8,10 @@ import LedgerStorage
 ///
 /// One runner per process keeps group commit per process; `log_head` orders the commits
 /// of several processes writing to one database.
-struct PostgresWriteRunner: WriteTransactionRunner {
+public struct PostgresWriteRunner: WriteTransactionRunner {
     let sessions: PostgresSessions
 
-    func inWriteTransaction<Value: Sendable>(
+    public func inWriteTransaction<Value: Sendable>(
         _ body: @escaping @Sendable (SQLStatements<PostgresSQLConnection>) throws -> Value
     ) async throws -> Value {
         try await sessions.write { db in try body(SQLStatements(db: db)) }

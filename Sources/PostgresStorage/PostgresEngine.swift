@@ -1,0 +1,70 @@
+public import LedgerCore
+import LedgerSQL
+public import LedgerStorage
+public import Logging
+
+/// PostgreSQL as the store's engine (`SQLEngine`): the same SQL as SQLite's, run by
+/// `PostgresSessions` — one writer per process holding `log_head`, snapshot readers.
+public struct PostgresEngine: SQLEngine {
+    let sessions: PostgresSessions
+
+    public var writeRunner: PostgresWriteRunner { PostgresWriteRunner(sessions: sessions) }
+
+    public func read<Value: Sendable>(
+        _ body: @escaping @Sendable (PostgresSQLConnection) throws -> Value
+    ) async throws -> Value {
+        try await sessions.read(body)
+    }
+
+    /// An erasure deletes the private row; PostgreSQL keeps the deleted row version in the
+    /// table's file until it is rewritten, so both private tables are rewritten
+    /// (`VACUUM FULL`: new files, the old ones unlinked). Copies the server keeps outside
+    /// the tables — WAL segments, archived WAL, base backups, standbys' own WAL — expire
+    /// with the operator's retention (docs/postgresql.md).
+    public func forgetErasedData(logger: Logger) async {
+        do {
+            try await sessions.outsideTransaction { db in
+                try db.execute("VACUUM FULL member_private, beneficiary_private", [])
+            }
+        } catch {
+            logger.warning("the private tables were not rewritten after an erasure", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// The ledger on PostgreSQL: the same store, every guarantee enforced by PostgreSQL itself
+/// (`schema/postgres`), for funds that outgrow one machine.
+public typealias PostgresLedgerStore = SQLLedgerStore<PostgresEngine>
+
+extension SQLLedgerStore where Engine == PostgresEngine {
+    /// Connects to `database`, applies the migrations it lacks (once, even with several
+    /// servers starting together) and returns the store with the names applied now.
+    /// Refuses a database with migrations this build does not know.
+    public static func open(
+        database: LedgerPostgresDatabase, clock: any LedgerClock, identifiers: any IdentifierSource,
+        signer: LogSigner, logger: Logger
+    ) async throws -> (store: PostgresLedgerStore, applied: [String]) {
+        let sessions = PostgresSessions(database: database)
+        do {
+            let applied = try await PostgresMigrations.migrate(sessions.client, logger: logger)
+            let known = Set(PostgresMigrations.all.map(\.name))
+            let unknown = try await PostgresMigrations.applied(sessions.client, logger: logger).filter {
+                !known.contains($0)
+            }
+            guard unknown.isEmpty else { throw StorageError.unknownMigrations(unknown) }
+            let store = PostgresLedgerStore(
+                engine: PostgresEngine(sessions: sessions), clock: clock, identifiers: identifiers, signer: signer,
+                logger: logger
+            )
+            return (store, applied)
+        } catch {
+            await sessions.shutdown()
+            throw error
+        }
+    }
+
+    /// Closes the pool once the writes in flight are answered.
+    public func close() async {
+        await engine.sessions.shutdown()
+    }
+}
