@@ -228,8 +228,8 @@ let package = Package(
         .testTarget(
             name: "PostgresStorageTests",
             dependencies: [
-                "LedgerCore", "AuditLog", "LedgerEngine", "LedgerSQL", "LedgerStorage", "LedgerApplication",
-                "PostgresStorage", "LedgerTestSupport",
+                "LedgerCore", "FundCore", "AuditLog", "LedgerEngine", "LedgerSQL", "LedgerStorage",
+                "LedgerApplication", "PostgresStorage", "LedgerTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
