@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "LedgerApplication",
             dependencies: [
-                "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "Reports",
+                "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "PostgresStorage", "Reports",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "PostgresStorage",
             dependencies: [
-                "LedgerCore", "AuditLog", "LedgerEngine", "LedgerSQL", "LedgerStorage", "LedgerApplication",
+                "LedgerCore", "AuditLog", "LedgerEngine", "LedgerSQL", "LedgerStorage",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -182,7 +182,7 @@ let package = Package(
         .target(
             name: "LedgerTestSupport",
             dependencies: [
-                "LedgerCore", "LedgerStorage", "AuditLog", .product(name: "Logging", package: "swift-log"),
+                "LedgerCore", "LedgerStorage", "PostgresStorage", "AuditLog", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -245,7 +245,7 @@ let package = Package(
             name: "LedgerAPITests",
             dependencies: [
                 "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerApplication", "LedgerAPI", "Reports",
-                "LedgerTestSupport", "WireContract",
+                "LedgerTestSupport", "WireContract", "PostgresStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -79,15 +79,9 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.resolve()
         let logger = options.makeLogger(configuration)
-        let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let (store, _, applied) = try SQLiteLedgerStore.openSigned(
-            path: configuration.databasePath, keyPath: configuration.resolvedLogKeyPath,
-            origin: configuration.logOrigin,
-            clock: SystemClock(), identifiers: SystemIdentifierSource(), logger: logger
-        )
-        for name in applied { print("applied \(name)") }
-        print("database \(configuration.databasePath) is at \(try store.appliedMigrations().last ?? "no migration")")
-        try store.close()
+        try await OpenedStore.with(configuration, logger: logger) { opened in
+            for name in opened.applied { print("applied \(name)") }
+            print("database \(configuration.database) is at \(try await opened.latestMigration() ?? "no migration")")
+        }
     }
 }

@@ -34,18 +34,19 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.resolve()
-        guard !FileManager.default.fileExists(atPath: configuration.databasePath) else {
-            throw ValidationError("\(configuration.databasePath) exists; the demo fills a fresh database only")
+        let path = try configuration.sqlitePath(for: "demo")
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("\(path) exists; the demo fills a fresh database only")
         }
         guard (1...120).contains(months) else { throw ValidationError("--months must be between 1 and 120") }
         guard (1...3_000).contains(scale) else { throw ValidationError("--scale must be between 1 and 3000") }
         try FileManager.default.createDirectory(
-            at: URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent(),
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(),
             withIntermediateDirectories: true
         )
         let clock = DemoFund.Clock()
         let store = try SQLiteLedgerStore.openSigned(
-            path: configuration.databasePath, keyPath: configuration.resolvedLogKeyPath,
+            path: path, keyPath: try configuration.resolvedLogKeyPath,
             origin: configuration.logOrigin,
             clock: clock, identifiers: SystemIdentifierSource(), logger: .init(label: "demo"),
             durability: unsynced ? .unsynced : .synced
@@ -54,7 +55,7 @@ struct Demo: AsyncParsableCommand {
         demo.scale = scale
         let summary = try await demo.run(months: months, ending: SystemClock().now().date)
         try store.close()
-        print("demo fund written to \(configuration.databasePath): \(summary)")
-        print("check it: commons-ledger verify --database \(configuration.databasePath)")
+        print("demo fund written to \(path): \(summary)")
+        print("check it: commons-ledger verify --database \(path)")
     }
 }

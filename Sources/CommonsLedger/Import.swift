@@ -3,6 +3,7 @@ import Foundation
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import Logging
 import WireContract
 
 /// `commons-ledger import`: record a JSON Lines file of transactions (migrating a fund's
@@ -42,20 +43,13 @@ struct Import: AsyncParsableCommand {
             throw ValidationError("--author must be 1 to 200 characters")
         }
         let configuration = try options.resolve()
-        let store = try Keys.openStore(options)
-        defer { try? store.close() }
-        // Lines are read as the batch API reads its items: the reader comes from the HTTP
-        // module, where the request shapes live.
-        let importer = TransactionImport(
-            store: store, limits: configuration.limits, principal: Principal(keyID: nil, name: author, role: nil),
-            batchSize: batchSize, reader: BatchItemLineReader<SQLiteLedgerStore>()
+        let run = ImportRun(
+            path: file, atomic: atomic, limits: configuration.limits,
+            principal: Principal(keyID: nil, name: author, role: nil), batchSize: batchSize
         )
         let started = ContinuousClock.now
-        var reported = 0
-        let summary = try await importer.run(path: file, atomic: atomic) { progress in
-            guard progress.lines >= reported + 100_000 else { return }
-            reported = progress.lines
-            FileHandle.standardError.write(Data("\(progress.lines) lines read, \(progress.imported) imported\n".utf8))
+        let summary = try await OpenedStore.with(configuration, logger: .init(label: "commons-ledger")) { opened in
+            try await opened.use(run)
         }
         let elapsed = (ContinuousClock.now - started).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
@@ -76,5 +70,28 @@ struct Import: AsyncParsableCommand {
             )
         }
         if summary.rejectedCount > 0 { throw ExitCode(1) }
+    }
+}
+
+/// One import on the opened store, whichever engine it is on. Lines are read as the batch
+/// API reads its items (the wire contract's reader).
+struct ImportRun: StoreUser {
+    let path: String
+    let atomic: Bool
+    let limits: RequestLimits
+    let principal: Principal
+    let batchSize: Int
+
+    func use<Engine: SQLEngine>(_ store: SQLLedgerStore<Engine>) async throws -> ImportSummary {
+        let importer = TransactionImport(
+            store: store, limits: limits, principal: principal, batchSize: batchSize,
+            reader: BatchItemLineReader<SQLLedgerStore<Engine>>()
+        )
+        var reported = 0
+        return try await importer.run(path: path, atomic: atomic) { progress in
+            guard progress.lines >= reported + 100_000 else { return }
+            reported = progress.lines
+            FileHandle.standardError.write(Data("\(progress.lines) lines read, \(progress.imported) imported\n".utf8))
+        }
     }
 }

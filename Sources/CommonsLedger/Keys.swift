@@ -18,7 +18,7 @@ struct Keys: AsyncParsableCommand {
     /// commands are safe on an auditor's copy.
     static func openStoreReadOnly(_ options: ConfigurationOptions) throws -> SQLiteLedgerStore {
         try SQLiteLedgerStore.openReadOnly(
-            path: try options.resolve().databasePath, logger: .init(label: "commons-ledger")
+            path: try options.resolve().sqlitePath(for: "this command"), logger: .init(label: "commons-ledger")
         )
     }
 
@@ -32,18 +32,14 @@ struct Keys: AsyncParsableCommand {
         return try LogSigner.load(path: keyPath).verifierKey
     }
 
-    static func openStore(_ options: ConfigurationOptions) throws -> SQLiteLedgerStore {
-        let configuration = try options.resolve()
-        try FileManager.default.createDirectory(
-            at: URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent(),
-            withIntermediateDirectories: true
-        )
-        // The same key checks as `serve`: a missing or replaced signing key is refused.
-        return try SQLiteLedgerStore.openSigned(
-            path: configuration.databasePath, keyPath: configuration.resolvedLogKeyPath,
-            origin: configuration.logOrigin,
-            clock: SystemClock(), identifiers: SystemIdentifierSource(), logger: .init(label: "commons-ledger")
-        ).store
+    /// Opens the configured database with the same key checks as `serve` (a missing or
+    /// replaced signing key is refused), runs `body` on it and closes it.
+    static func withStore<Value: Sendable>(
+        _ options: ConfigurationOptions, _ body: (any LedgerStore) async throws -> Value
+    ) async throws -> Value {
+        try await OpenedStore.with(try options.resolve(), logger: .init(label: "commons-ledger")) { opened in
+            try await body(opened.ledger)
+        }
     }
 
     struct Create: AsyncParsableCommand {
@@ -79,11 +75,9 @@ struct Keys: AsyncParsableCommand {
                 return time
             }
             let holder = try holder()
-            let store = try Keys.openStore(options)
-            defer { try? store.close() }
-            let (key, token) = try await store.createKey(
-                name: name, role: role, holder: holder, expiresAt: expiresAt, by: .system
-            )
+            let (key, token) = try await Keys.withStore(options) { store in
+                try await store.createKey(name: name, role: role, holder: holder, expiresAt: expiresAt, by: .system)
+            }
             print("created \(key.role.rawValue) key \(key.id) for \(name), person \(key.personID);", terminator: " ")
             print("the token is shown only now:")
             print(token)
@@ -108,11 +102,11 @@ struct Keys: AsyncParsableCommand {
         @OptionGroup var options: ConfigurationOptions
 
         func run() async throws {
-            let store = try Keys.openStore(options)
-            defer { try? store.close() }
-            let people = try await store.people()
+            let (people, keys) = try await Keys.withStore(options) { store in
+                (try await store.people(), try await store.keys())
+            }
             let names = Dictionary(people.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-            for key in try await store.keys() {
+            for key in keys {
                 let state = key.revokedAt.map { "revoked \($0)" } ?? key.expiresAt.map { "expires \($0)" } ?? "active"
                 let role = key.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
                 print("\(key.id)  \(role)  \(state)  \(key.name ?? "")  \(key.personID) \(names[key.personID] ?? "")")
@@ -129,9 +123,7 @@ struct Keys: AsyncParsableCommand {
         var id: String
 
         func run() async throws {
-            let store = try Keys.openStore(options)
-            defer { try? store.close() }
-            let key = try await store.revokeKey(id: id, by: .system)
+            let key = try await Keys.withStore(options) { store in try await store.revokeKey(id: id, by: .system) }
             print("revoked \(key.id) (\(key.name ?? "")) at \(key.revokedAt.map(\.description) ?? "")")
         }
     }

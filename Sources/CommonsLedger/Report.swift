@@ -98,7 +98,7 @@ struct ReportCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         let elapsed = ContinuousClock.now - started
-        let databasePath = try options.resolve().databasePath
+        let databasePath = try options.resolve().database
         switch format {
         case "json":
             try write(Data(report.document.canonicalBytes + [0x0A]), to: output)

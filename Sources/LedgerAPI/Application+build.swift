@@ -57,7 +57,8 @@ public func runUntilSignalled(_ app: some ApplicationProtocol) async throws {
     try await app.runService()
 }
 
-/// Opens (and migrates) the SQLite store and builds the HTTP application around it.
+/// Opens (and migrates) the configured store — a SQLite file or a PostgreSQL database —
+/// and builds the HTTP application around it.
 ///
 /// The one construction path for `serve` and for every HTTP test. The store is closed
 /// after the HTTP server has drained, on graceful shutdown (SIGTERM/SIGINT).
@@ -65,7 +66,7 @@ public func runUntilSignalled(_ app: some ApplicationProtocol) async throws {
 /// A brand-new database (no key was ever created) gets the first admin key, its token
 /// handed to `onFirstAdminToken` — printed once by `serve`, never stored. The server
 /// refuses to start when the log's signing key is missing or replaced
-/// (`SQLiteLedgerStore.openSigned`).
+/// (`OpenedStore.openSigned`).
 ///
 /// `reportCache` defaults to one with the configured bounds; `peerAddress` is where the
 /// direct peer's address comes from (the connection; router tests, which have none,
@@ -78,84 +79,114 @@ public func buildApplication(
     reportCache: ReportBookCache? = nil,
     peerAddress: ClientAddressResolver.PeerSource = .connection,
     logger: Logger,
-    onFirstAdminToken: @Sendable (APIKey, String) -> Void
+    onFirstAdminToken: @escaping @Sendable (APIKey, String) -> Void
 ) async throws -> some ApplicationProtocol {
     // A server without its contract is a packaging fault: refuse to start, not to answer.
     _ = try OpenAPIDocument.bundled.get()
-    let store = try openStore(configuration: configuration, clock: clock, identifiers: identifiers, logger: logger)
-    try await ensureFirstAdminKey(
-        store: store, configuration: configuration, logger: logger, onFirstAdminToken: onFirstAdminToken
+    let opened = try await openStore(
+        configuration: configuration, clock: clock, identifiers: identifiers, logger: logger
     )
-    metrics.observeCommits(of: store.commitStatistics)
-    let reportCache = reportCache ?? ReportBookCache(bounds: .init(configuration.limits))
-    let clientAddresses = ClientAddressResolver(
-        trustedProxies: configuration.trustedProxies, header: configuration.clientAddressHeader, peer: peerAddress
+    let builder = ApplicationBuilder(
+        configuration: configuration, clock: clock, metrics: metrics,
+        reportCache: reportCache ?? ReportBookCache(bounds: .init(configuration.limits)), peerAddress: peerAddress,
+        logger: logger, onFirstAdminToken: onFirstAdminToken, opened: opened
     )
-    let router = buildRouter(
-        store: store, limits: configuration.limits, clock: clock, reportCache: reportCache, metrics: metrics,
-        clientAddresses: clientAddresses
-    )
-    // Hummingbird logs its own start line and per-request lines at info/debug; the
-    // application owns info, so the framework's logger starts at notice.
-    var frameworkLogger = logger
-    frameworkLogger.logLevel = max(logger.logLevel, .notice)
-    let server = try httpServer(configuration: configuration, logger: logger)
-    return Application(
-        router: router,
-        server: server,
-        configuration: .init(
-            address: .hostname(configuration.host, port: configuration.port), serverName: "commons-ledger"
-        ),
-        services: [StoreService(store: store, logger: logger)],
-        onServerRunning: { channel in
-            let address = channel.localAddress.map {
-                "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)"
-            }
-            let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
-            let listening = address ?? "\(configuration.host):\(configuration.port)"
-            logger.info("commons-ledger listening on \(scheme)://\(listening)")
-            // Replay the log into the report book in the background, so the first report
-            // after a restart does not pay for a whole replay.
-            Task {
-                let started = ContinuousClock.now
-                do {
-                    let size = try await LogReports.warm(store: store, cache: reportCache)
-                    logger.info(
-                        "report book ready",
-                        metadata: ["entries": "\(size)", "duration": "\(ContinuousClock.now - started)"]
-                    )
-                } catch {
-                    logger.warning("report book not warmed", metadata: ["error": "\(error)"])
-                }
-            }
-        },
-        logger: frameworkLogger
-    )
+    do {
+        return try await opened.use(builder)
+    } catch {
+        try? await opened.close()
+        throw error
+    }
 }
 
-/// Opens the database with its signing key checked (creating both on first start) and
-/// logs the verifier key and any migrations applied.
+/// Opens the database with its signing key checked (creating both on first start for
+/// SQLite) and logs the verifier key and any migrations applied.
 func openStore(
     configuration: LedgerApplication.ServerConfiguration, clock: any LedgerClock, identifiers: any IdentifierSource,
     logger: Logger
-) throws -> SQLiteLedgerStore {
-    let directory = URL(fileURLWithPath: configuration.databasePath).deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let keyPath = configuration.resolvedLogKeyPath
-    let (store, createdKey, applied) = try SQLiteLedgerStore.openSigned(
-        path: configuration.databasePath, keyPath: keyPath, origin: configuration.logOrigin, clock: clock,
-        identifiers: identifiers, logger: logger
+) async throws -> OpenedStore {
+    let opened = try await OpenedStore.openSigned(
+        configuration, clock: clock, identifiers: identifiers, logger: logger
     )
-    if let createdKey {
+    if let createdKey = opened.createdKey {
+        let keyPath = try configuration.resolvedLogKeyPath
         logger.notice(
             "created the log signing key", metadata: ["path": "\(keyPath)", "verifier_key": "\(createdKey.verifierKey)"]
         )
     }
-    logger.info("audit log verifier key \(store.logVerifierKey)")
-    if !applied.isEmpty {
-        logger.info("migrated database", metadata: ["migrations": "\(applied.joined(separator: ","))"])
+    logger.info("audit log verifier key \(opened.logVerifierKey)")
+    if !opened.applied.isEmpty {
+        logger.info("migrated database", metadata: ["migrations": "\(opened.applied.joined(separator: ","))"])
     }
-    return store
+    return opened
+}
+
+/// Builds the application around an opened store of either engine.
+struct ApplicationBuilder: StoreUser {
+    let configuration: LedgerApplication.ServerConfiguration
+    let clock: any LedgerClock
+    let metrics: LedgerMetrics
+    let reportCache: ReportBookCache
+    let peerAddress: ClientAddressResolver.PeerSource
+    let logger: Logger
+    let onFirstAdminToken: @Sendable (APIKey, String) -> Void
+    let opened: OpenedStore
+
+    func use<Engine: SQLEngine>(
+        _ store: SQLLedgerStore<Engine>
+    ) async throws -> Application<RouterResponder<AppRequestContext>> {
+        try await ensureFirstAdminKey(
+            store: store, configuration: configuration, logger: logger, onFirstAdminToken: onFirstAdminToken
+        )
+        metrics.observeCommits(of: store.commitStatistics)
+        let clientAddresses = ClientAddressResolver(
+            trustedProxies: configuration.trustedProxies, header: configuration.clientAddressHeader, peer: peerAddress
+        )
+        let router = buildRouter(
+            store: store, limits: configuration.limits, clock: clock, reportCache: reportCache, metrics: metrics,
+            clientAddresses: clientAddresses
+        )
+        // Hummingbird logs its own start line and per-request lines at info/debug; the
+        // application owns info, so the framework's logger starts at notice.
+        var frameworkLogger = logger
+        frameworkLogger.logLevel = max(logger.logLevel, .notice)
+        let server = try httpServer(configuration: configuration, logger: logger)
+        return Application(
+            router: router,
+            server: server,
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "commons-ledger"
+            ),
+            services: [StoreService(store: opened, logger: logger)],
+            onServerRunning: { channel in await announce(channel, store: store) },
+            logger: frameworkLogger
+        )
+    }
+
+    /// Logs where the server listens, then replays the log into the report book in the
+    /// background, so the first report after a restart does not pay for a whole replay.
+    @Sendable func announce(_ channel: any Channel, store: some LedgerStore) async {
+        let configuration = self.configuration
+        let address = channel.localAddress.map {
+            "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)"
+        }
+        let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
+        let listening = address ?? "\(configuration.host):\(configuration.port)"
+        logger.info("commons-ledger listening on \(scheme)://\(listening)")
+        let (logger, reportCache) = (self.logger, self.reportCache)
+        Task {
+            let started = ContinuousClock.now
+            do {
+                let size = try await LogReports.warm(store: store, cache: reportCache)
+                logger.info(
+                    "report book ready",
+                    metadata: ["entries": "\(size)", "duration": "\(ContinuousClock.now - started)"]
+                )
+            } catch {
+                logger.warning("report book not warmed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
 }
 
 /// The HTTP/1 server, with TLS when a certificate and key are configured.
@@ -187,12 +218,12 @@ func httpServer(
 /// Hummingbird shuts services down in reverse order, the HTTP server first, so in-flight
 /// requests finish their writes before the database is closed.
 struct StoreService: Service {
-    let store: SQLiteLedgerStore
+    let store: OpenedStore
     let logger: Logger
 
     func run() async throws {
         try? await gracefulShutdown()
-        try store.close()
+        try await store.close()
         logger.info("database closed")
     }
 }
@@ -200,8 +231,8 @@ struct StoreService: Service {
 /// Creates the first admin key on a database where no key was ever created. A database
 /// whose admin keys were all revoked or expired gets none: minting one at every restart
 /// would undo an incident's "revoke every admin key"; the operator creates one offline.
-func ensureFirstAdminKey(
-    store: SQLiteLedgerStore, configuration: LedgerApplication.ServerConfiguration, logger: Logger,
+func ensureFirstAdminKey<Engine: SQLEngine>(
+    store: SQLLedgerStore<Engine>, configuration: LedgerApplication.ServerConfiguration, logger: Logger,
     onFirstAdminToken: @Sendable (APIKey, String) -> Void
 ) async throws {
     if try await store.hasNoKeys() {
@@ -212,7 +243,7 @@ func ensureFirstAdminKey(
         logger.warning("""
             no active admin key, and none is created at start (that would undo a revocation). Create one offline: \
             commons-ledger keys create --role admin --name NAME --person-name NAME \
-            --database \(configuration.databasePath)
+            --database \(configuration.database)
             """)
     }
 }

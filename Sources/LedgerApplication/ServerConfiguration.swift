@@ -1,5 +1,5 @@
 import Foundation
-import LedgerStorage
+public import LedgerStorage
 public import Logging
 
 /// What the server needs to start: where to listen and which database to serve.
@@ -11,11 +11,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var host: String
     /// TCP port; 0 picks a free one (tests).
     public var port: Int
-    /// Path of the SQLite database file; created with its directory if missing.
-    public var databasePath: String
+    /// The database: a SQLite file (created with its directory if missing) or a
+    /// PostgreSQL database (`postgres://…`).
+    public var database: DatabaseLocation
     /// Lowest level the application logs.
     public var logLevel: Logger.Level
-    /// The audit log's private signing key; `nil` means `log-signing.key` beside the database.
+    /// The audit log's private signing key; `nil` means `log-signing.key` beside a SQLite
+    /// file (a PostgreSQL database has no "beside": its key file must be named).
     public var logKeyPath: String?
     /// The checkpoint origin (and key name) used when a new key is created.
     public var logOrigin: String
@@ -32,12 +34,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var clientAddressHeader = ClientAddressHeader.xForwardedFor
 
     public init(
-        host: String, port: Int, databasePath: String, logLevel: Logger.Level,
+        host: String, port: Int, database: DatabaseLocation, logLevel: Logger.Level,
         logKeyPath: String? = nil, logOrigin: String = "commons-ledger"
     ) {
         self.host = host
         self.port = port
-        self.databasePath = databasePath
+        self.database = database
         self.logLevel = logLevel
         self.logKeyPath = logKeyPath
         self.logOrigin = logOrigin
@@ -52,14 +54,39 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// Where the signing key is read from (or created).
     public var resolvedLogKeyPath: String {
-        logKeyPath ?? LogSigner.defaultPath(besideDatabase: databasePath)
+        get throws {
+            if let logKeyPath { return logKeyPath }
+            switch database {
+            case .sqlite(let path): return LogSigner.defaultPath(besideDatabase: path)
+            case .postgres:
+                throw Invalid(
+                    description: "a PostgreSQL database needs the log's signing key file: --log-key or log_key_path "
+                        + "(every server of the fund uses the same key)"
+                )
+            }
+        }
+    }
+
+    /// The SQLite file, or nil for a PostgreSQL database.
+    public var sqlitePath: String? {
+        guard case .sqlite(let path) = database else { return nil }
+        return path
+    }
+
+    /// The SQLite file for a command that works on the file itself; a clear refusal for a
+    /// PostgreSQL database.
+    public func sqlitePath(for command: String) throws -> String {
+        guard let sqlitePath else {
+            throw Invalid(description: "\(command) works on a SQLite file; \(database) is a PostgreSQL database")
+        }
+        return sqlitePath
     }
 }
 
 extension ServerConfiguration {
     /// The built-in defaults; `config/commons-ledger.json` states the same values.
     public static let defaults = ServerConfiguration(
-        host: "127.0.0.1", port: 8080, databasePath: "./data/ledger.sqlite", logLevel: .info
+        host: "127.0.0.1", port: 8080, database: .sqlite(path: "./data/ledger.sqlite"), logLevel: .info
     )
 
     /// A configuration problem, reported before anything starts.
@@ -209,21 +236,11 @@ extension ServerConfiguration {
         }
         if let database {
             guard !database.isEmpty else { throw Invalid(description: "database path must not be empty") }
-            let location: DatabaseLocation
             do {
-                location = try DatabaseLocation(database)
+                self.database = try DatabaseLocation(database)
             } catch {
                 throw Invalid(description: "database: \(error.description)")
             }
-            // The PostgreSQL backend (issue 15) is not wired to the commands yet: refuse the
-            // URL rather than create a SQLite file named after it.
-            guard case .sqlite(let path) = location else {
-                throw Invalid(
-                    description: "database \(location): this version stores the ledger in a SQLite file only; "
-                        + "PostgreSQL support is not finished"
-                )
-            }
-            databasePath = path
         }
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel) else {

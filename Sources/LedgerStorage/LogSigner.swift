@@ -74,6 +74,9 @@ public enum LogKeyError: Error, Equatable, CustomStringConvertible {
     case missing(String, entries: Int64)
     /// The key file does not verify the latest signed checkpoint: it was replaced.
     case doesNotVerify(String, treeSize: Int64)
+    /// A database several servers share (PostgreSQL) is served only with a key made
+    /// beforehand: servers starting together would otherwise each make their own.
+    case absentForSharedDatabase(String)
 
     public var description: String {
         switch self {
@@ -88,6 +91,10 @@ public enum LogKeyError: Error, Equatable, CustomStringConvertible {
             "refusing to start: the signing key \(path) does not verify the latest signed checkpoint "
                 + "(tree size \(size)); "
                 + "it was replaced — restore the key that signed the log from your backup"
+        case .absentForSharedDatabase(let path):
+            "refusing to start: no signing key at \(path); a PostgreSQL ledger may be served by several servers, "
+                + "which must all sign with one key: create it once with `commons-ledger keygen --key \(path) "
+                + "--origin ORIGIN` and give every server the same file"
         }
     }
 }

@@ -69,7 +69,7 @@ extension SQLLedgerStore {
                     throw Rejection.notFound(resource: "account", reference: reference.description)
                 }
                 let keys = try db.fetchAll("""
-                        SELECT DISTINCT transaction_seq FROM postings
+                        SELECT DISTINCT date, transaction_seq FROM postings
                         WHERE account_seq = ? AND (date, transaction_seq) > (?, ?) AND date >= ? AND date <= ?
                         ORDER BY date, transaction_seq LIMIT ?
                         """, [account.seq, after.date, after.seq, from, to, page.limit + 1])

@@ -30,7 +30,8 @@ extension SQLLedgerStore where Engine == SQLiteEngine {
         )
         do {
             let applied = try store.migrate()
-            try store.checkSigningKey(signer, keyPath: keyPath, isNew: !keyExists)
+            let state = try store.pool.read { db in try SigningState(db) }
+            try state.check(signer, keyPath: keyPath, isNew: !keyExists)
             if !keyExists { try signer.write(path: keyPath) }
             return (store, keyExists ? nil : signer, applied)
         } catch {
@@ -38,27 +39,44 @@ extension SQLLedgerStore where Engine == SQLiteEngine {
             throw error
         }
     }
+}
+
+extension SQLLedgerStore {
+    /// Refuses a key that does not verify the latest stored checkpoint (`LogKeyError`).
+    /// For a backend several servers share, the key file is never created here: one key,
+    /// made once (`commons-ledger keygen`), is given to every server, or two servers
+    /// starting on an empty log would each sign with a key of their own.
+    public func checkSigningKey(_ signer: LogSigner, keyPath: String) async throws {
+        let state = try await engine.read { db in try SigningState(db) }
+        try state.check(signer, keyPath: keyPath, isNew: false)
+    }
+}
+
+/// What the log holds that decides whether a signing key may serve it: its entry count
+/// and its latest signed checkpoint.
+struct SigningState: Sendable {
+    let entries: Int64
+    let latest: StoredCheckpoint?
+
+    init(_ db: some SQLConnection) throws {
+        // Entries are numbered from 0 without gaps: the last index + 1, one seek on the
+        // primary key (count(*) would scan a million-entry log at start).
+        entries = try db.fetchValue(Int64.self, "SELECT coalesce(max(idx) + 1, 0) FROM log_entries") ?? 0
+        latest = try db.fetchOne(
+            "SELECT tree_size, note, created_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1", []
+        ).map { try StoredCheckpoint(row: $0) }
+    }
 
     /// Refuses a new key for a log that already has entries, and a key that does not
     /// verify the latest stored checkpoint.
-    func checkSigningKey(_ signer: LogSigner, keyPath: String, isNew: Bool) throws {
-        let (entries, latest) = try pool.read { db in
-            (
-                // Entries are numbered from 0 without gaps: the last index + 1, one seek
-                // on the primary key (count(*) would scan a million-entry log at start).
-                try db.fetchValue(Int64.self, "SELECT coalesce(max(idx) + 1, 0) FROM log_entries") ?? 0,
-                try db.fetchOne("SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1", [])
-            )
-        }
+    func check(_ signer: LogSigner, keyPath: String, isNew: Bool) throws {
         guard entries > 0 || latest != nil else { return }
         guard !isNew else { throw LogKeyError.missing(keyPath, entries: entries) }
         guard let latest else { return }
-        let size = try LedgerRows.integer(latest, "tree_size")
         do {
-            let note = try LedgerRows.text(latest, "note")
-            _ = try LogAuditor.open(checkpointNote: note, verifiers: [signer.signer.verifier])
+            _ = try LogAuditor.open(checkpointNote: latest.note, verifiers: [signer.signer.verifier])
         } catch {
-            throw LogKeyError.doesNotVerify(keyPath, treeSize: size)
+            throw LogKeyError.doesNotVerify(keyPath, treeSize: latest.treeSize)
         }
     }
 }

@@ -18,7 +18,7 @@ public final class SQLLedgerStore<Engine: SQLEngine>: LedgerStore {
     let clock: any LedgerClock
     let identifiers: any IdentifierSource
     let signer: LogSigner
-    let logger: Logger
+    package let logger: Logger
     /// The serialized writer: single writes are committed in groups (`GroupCommitter`).
     let committer: GroupCommitter<Engine.Runner>
     /// How the group commits went: counts, sizes, time.

@@ -1,4 +1,4 @@
-public import LedgerApplication
+public import LedgerStorage
 public import Logging
 import NIOSSL
 public import PostgresNIO
@@ -59,5 +59,53 @@ public struct LedgerPostgresDatabase: Sendable {
         let running = Task { await client.run() }
         defer { running.cancel() }
         return try await body(client)
+    }
+
+    /// The same server and credentials, another database.
+    public func database(named name: String) -> LedgerPostgresDatabase {
+        LedgerPostgresDatabase(
+            url: PostgresURL(
+                user: url.user, password: url.password, host: url.host, port: url.port, database: name, tls: url.tls,
+                connectTimeoutSeconds: url.connectTimeoutSeconds
+            ),
+            logger: logger
+        )
+    }
+
+    /// Creates a database the ledger's schema accepts — UTF-8 with byte-order collation
+    /// (`schema/postgres/0001` refuses any other: SQLite compares bytes) — on this
+    /// database's server; `name` is a lower-case identifier.
+    public func createDatabase(named name: String) async throws {
+        try Self.checkIdentifier(name)
+        try await run { client in
+            _ = try await client.withConnection { connection in
+                try await connection.query(
+                    PostgresQuery(
+                        unsafeSQL: "CREATE DATABASE \(name) ENCODING 'UTF8' LOCALE 'C' TEMPLATE template0"
+                    ),
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    /// Drops a database of this server, closing its connections first.
+    public func dropDatabase(named name: String) async throws {
+        try Self.checkIdentifier(name)
+        try await run { client in
+            _ = try await client.withConnection { connection in
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger
+                )
+            }
+        }
+    }
+
+    /// Database names are spliced into DDL (which takes no parameters): only
+    /// `[a-z_][a-z0-9_]*`, at most 63 bytes, pass.
+    static func checkIdentifier(_ name: String) throws {
+        let isValid = name.utf8.count <= 63 && name.first.map { $0 == "_" || ("a"..."z").contains($0) } == true
+            && name.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+        guard isValid else { throw PostgresURL.Invalid("\(name) is not a plain database name") }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 public import LedgerCore
 import LedgerSQL
 public import LedgerStorage
@@ -61,6 +62,33 @@ extension SQLLedgerStore where Engine == PostgresEngine {
             await sessions.shutdown()
             throw error
         }
+    }
+
+    /// The store, migrated, with the key at `keyPath`, which must exist
+    /// (`LogKeyError.absentForSharedDatabase`) and verify the latest checkpoint.
+    public static func openSigned(
+        database: LedgerPostgresDatabase, keyPath: String, clock: any LedgerClock, identifiers: any IdentifierSource,
+        logger: Logger
+    ) async throws -> (store: PostgresLedgerStore, applied: [String]) {
+        guard FileManager.default.fileExists(atPath: keyPath) else {
+            throw LogKeyError.absentForSharedDatabase(keyPath)
+        }
+        let signer = try LogSigner.load(path: keyPath)
+        let (store, applied) = try await open(
+            database: database, clock: clock, identifiers: identifiers, signer: signer, logger: logger
+        )
+        do {
+            try await store.checkSigningKey(signer, keyPath: keyPath)
+        } catch {
+            await store.close()
+            throw error
+        }
+        return (store, applied)
+    }
+
+    /// Names of the migrations recorded in the database, in order.
+    public func appliedMigrations() async throws -> [String] {
+        try await PostgresMigrations.applied(engine.sessions.client, logger: logger)
     }
 
     /// Closes the pool once the writes in flight are answered.

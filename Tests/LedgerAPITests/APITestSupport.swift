@@ -4,6 +4,8 @@ import HummingbirdTesting
 import LedgerAPI
 import LedgerApplication
 import LedgerCore
+import LedgerStorage
+import PostgresStorage
 import LedgerTestSupport
 import Logging
 import Testing
@@ -12,7 +14,10 @@ import Testing
 /// the server uses, with a fixed clock and seeded ids.
 struct TestServer {
     let directory: TemporaryDirectory
+    /// The configuration as built; in the PostgreSQL pass its database is replaced by a
+    /// fresh PostgreSQL database at the first `run` (kept for the later runs).
     let configuration: ServerConfiguration
+    private let postgres = PostgresDatabaseBox()
     /// The server's clock, which tests may move forward.
     let clock = FixedClock()
     /// The server's report books, which tests may hold replay slots of.
@@ -23,7 +28,9 @@ struct TestServer {
     ) throws {
         self.reportCache = reportCache
         directory = try TemporaryDirectory()
-        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, databasePath: directory.path("ledger.sqlite"), logLevel: .critical)
+        var configuration = ServerConfiguration(
+            host: "127.0.0.1", port: 0, database: .sqlite(path: directory.path("ledger.sqlite")), logLevel: .critical
+        )
         configuration.limits = limits
         configuration.trustedProxies = try TrustedProxies(trustedProxies)
         self.configuration = configuration
@@ -38,7 +45,7 @@ struct TestServer {
     func run(_ body: @escaping @Sendable (LedgerClient) async throws -> Void) async throws {
         let token = TokenBox()
         let app = try await buildApplication(
-            configuration: configuration, clock: clock, identifiers: SeededIdentifiers(seed: 7), reportCache: reportCache,
+            configuration: try await servedConfiguration(), clock: clock, identifiers: SeededIdentifiers(seed: 7), reportCache: reportCache,
             peerAddress: .init { request, _ in
                 request.headers.first { $0.name.canonicalName == Self.peerHeader }?.value
             },
@@ -49,6 +56,42 @@ struct TestServer {
         try await app.test(.router) { client in
             try await body(LedgerClient(client: client, adminToken: adminToken))
         }
+    }
+}
+
+extension TestServer {
+    /// The configuration `run` serves: as built in the SQLite pass; in the PostgreSQL pass,
+    /// a fresh database (made at the first run, kept for the next) and a signing key file
+    /// made beforehand, as a PostgreSQL ledger requires.
+    func servedConfiguration() async throws -> ServerConfiguration {
+        guard TestBackend.selected == .postgres else { return configuration }
+        var served = configuration
+        let keyPath = logKeyPath
+        served.database = .postgres(try await postgres.database {
+            try LogSigner.generate(origin: served.logOrigin).write(path: keyPath)
+        }.url)
+        served.logKeyPath = keyPath
+        return served
+    }
+
+    /// Where the SQLite pass keeps the signing key; the PostgreSQL pass keeps it there too.
+    var logKeyPath: String {
+        configuration.logKeyPath ?? LogSigner.defaultPath(besideDatabase: directory.path("ledger.sqlite"))
+    }
+}
+
+/// The PostgreSQL database of one test server, made once.
+final class PostgresDatabaseBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: LedgerPostgresDatabase?
+
+    /// The database, made (with `prepare` run once beside it) at the first call.
+    func database(prepare: () throws -> Void) async throws -> LedgerPostgresDatabase {
+        if let made = lock.withLock({ made }) { return made }
+        let fresh = try await TestPostgres.freshDatabase()
+        try prepare()
+        lock.withLock { made = fresh }
+        return fresh
     }
 }
 

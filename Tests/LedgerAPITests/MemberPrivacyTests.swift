@@ -75,9 +75,10 @@ import Testing
         }
     }
 
-    @Test func anErasureLeavesNoTraceInAnyFileOfTheDatabase() async throws {
+    @Test(.enabled(if: TestBackend.isSQLite, "probes the SQLite file and its WAL"))
+    func anErasureLeavesNoTraceInAnyFileOfTheDatabase() async throws {
         let server = try TestServer()
-        let path = server.configuration.databasePath
+        let path = try #require(server.configuration.sqlitePath)
         try await server.run { client in
             let created = try await client.call(.post, "/v1/members", json: Self.body, headers: [.init("Idempotency-Key")!: "register-weavers"])
             #expect(created.status == .created, "\(created.text)")
@@ -103,9 +104,10 @@ import Testing
         }
     }
 
-    @Test func aBeneficiarysNameIsPrivateAndErasableByAnAdmin() async throws {
+    @Test(.enabled(if: TestBackend.isSQLite, "probes the SQLite file and its WAL"))
+    func aBeneficiarysNameIsPrivateAndErasableByAnAdmin() async throws {
         let server = try TestServer()
-        let path = server.configuration.databasePath
+        let path = try #require(server.configuration.sqlitePath)
         try await server.run { client in
             let fixture = try await DisbursementLifecycleTests.setUp(client)
             let auditor = try await client.token(for: "auditor")

@@ -2,6 +2,7 @@
 // then COMMONS_LEDGER_* variables — and config/commons-ledger.json states the defaults.
 import Foundation
 import LedgerApplication
+import LedgerStorage
 import Testing
 
 @Suite struct ServerConfigurationTests {
@@ -11,18 +12,18 @@ import Testing
         #expect(try ServerConfiguration.load(fileContents: Array(file), environment: [:]) == .defaults)
         #expect(ServerConfiguration.defaults.host == "127.0.0.1")
         #expect(ServerConfiguration.defaults.port == 8080)
-        #expect(ServerConfiguration.defaults.databasePath == "./data/ledger.sqlite")
+        #expect(ServerConfiguration.defaults.database == .sqlite(path: "./data/ledger.sqlite"))
     }
 
     @Test func environmentOverridesFileAndFileOverridesDefaults() throws {
         let file = Array(#"{"port": 9000, "database": "/srv/ledger.sqlite"}"#.utf8)
         let fromFile = try ServerConfiguration.load(fileContents: file, environment: [:])
         #expect(fromFile.port == 9000)
-        #expect(fromFile.databasePath == "/srv/ledger.sqlite")
+        #expect(fromFile.database == .sqlite(path: "/srv/ledger.sqlite"))
         let fromEnvironment = try ServerConfiguration.load(fileContents: file, environment: ["COMMONS_LEDGER_PORT": "9100", "COMMONS_LEDGER_HOST": "0.0.0.0"])
         #expect(fromEnvironment.port == 9100)
         #expect(fromEnvironment.host == "0.0.0.0")
-        #expect(fromEnvironment.databasePath == "/srv/ledger.sqlite")
+        #expect(fromEnvironment.database == .sqlite(path: "/srv/ledger.sqlite"))
     }
 
     @Test func limitsComeFromTheFileAndTheEnvironment() throws {
@@ -69,14 +70,30 @@ import Testing
         }
     }
 
-    /// Until the PostgreSQL backend is wired to the commands, a postgres:// URL is refused
-    /// (never taken for a file name), and the refusal does not print its password.
-    @Test func aPostgresURLIsRefusedWithoutItsPassword() {
+    /// A postgres:// URL selects PostgreSQL (never a file of that name); the configuration
+    /// prints it without its password, and a PostgreSQL database has no key "beside" it:
+    /// the key file must be named.
+    @Test func aPostgresURLSelectsPostgreSQLAndHidesItsPassword() throws {
+        let configuration = try ServerConfiguration.load(
+            fileContents: Array("{}".utf8), environment: ["COMMONS_LEDGER_DATABASE": "postgres://u:topsecret@db/fund"]
+        )
+        guard case .postgres(let url) = configuration.database else {
+            Issue.record("a postgres:// URL must select PostgreSQL")
+            return
+        }
+        #expect(url.password == "topsecret")
+        #expect("\(configuration.database)" == "postgres://u:***@db:5432/fund?sslmode=disable")
+        #expect(configuration.sqlitePath == nil)
         do {
-            _ = try ServerConfiguration.load(
-                fileContents: Array("{}".utf8), environment: ["COMMONS_LEDGER_DATABASE": "postgres://u:topsecret@db/fund"]
-            )
-            Issue.record("accepted")
+            _ = try configuration.resolvedLogKeyPath
+            Issue.record("a PostgreSQL database without a named key file")
+        } catch {
+            #expect("\(error)".contains("--log-key"))
+            #expect(!"\(error)".contains("topsecret"))
+        }
+        do {
+            _ = try configuration.sqlitePath(for: "demo")
+            Issue.record("demo on a PostgreSQL database")
         } catch {
             #expect("\(error)".contains("postgres://u:***@db:5432/fund"))
             #expect(!"\(error)".contains("topsecret"))

@@ -5,7 +5,8 @@
 // with COMMONS_LEDGER_REQUIRE_POSTGRES=1 (as scripts/test sets it) a missing server fails
 // instead of skipping. Each test works in a database of its own.
 import Foundation
-import LedgerApplication
+import LedgerStorage
+import LedgerTestSupport
 import Logging
 import PostgresNIO
 @testable import PostgresStorage
@@ -58,39 +59,15 @@ enum PostgresServer {
 
     /// Creates a database with a random name, runs `body` on it, then drops it.
     static func withFreshDatabase(_ body: (LedgerPostgresDatabase) async throws -> Void) async throws {
-        let text = try #require(
-            environment["COMMONS_LEDGER_TEST_POSTGRES_URL"], "scripts/test starts PostgreSQL and sets its URL"
-        )
-        guard case .postgres(let admin) = try DatabaseLocation(text) else {
-            Issue.record("COMMONS_LEDGER_TEST_POSTGRES_URL is not a postgres:// URL")
-            return
-        }
-        let name = "ledger_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        let server = LedgerPostgresDatabase(url: admin, logger: PostgresMigrationTests.logger)
-        try await server.run { client in
-            // UTF-8 and byte-order collation, as schema/postgres/0001 requires (SQLite's order).
-            let create = "CREATE DATABASE \(name) ENCODING 'UTF8' LOCALE 'C' TEMPLATE template0"
-            _ = try await client.withConnection { try await $0.simpleQuery(create).get() }
-        }
-        let url = PostgresURL(
-            user: admin.user, password: admin.password, host: admin.host, port: admin.port, database: name,
-            tls: admin.tls, connectTimeoutSeconds: admin.connectTimeoutSeconds
-        )
+        let database = try await TestPostgres.freshDatabase()
+        let name = database.url.database
         do {
-            try await body(LedgerPostgresDatabase(url: url, logger: PostgresMigrationTests.logger))
+            try await body(database)
         } catch {
-            try? await drop(name, on: server)
+            try? await TestPostgres.server().dropDatabase(named: name)
             throw error
         }
-        try await drop(name, on: server)
-    }
-
-    static func drop(_ name: String, on server: LedgerPostgresDatabase) async throws {
-        try await server.run { client in
-            _ = try await client.withConnection {
-                try await $0.simpleQuery("DROP DATABASE IF EXISTS \(name) WITH (FORCE)").get()
-            }
-        }
+        try await TestPostgres.server().dropDatabase(named: name)
     }
 }
 

@@ -2,7 +2,7 @@
 // postgres:// URL is read as libpq reads it (user, password, host or socket directory,
 // port, database, sslmode), anything doubtful is refused with a reason — and a password
 // never appears in what is printed, whether the URL is accepted or refused.
-import LedgerApplication
+import LedgerStorage
 import Testing
 
 @Suite struct DatabaseLocationTests {

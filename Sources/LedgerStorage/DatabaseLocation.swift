@@ -69,7 +69,7 @@ public struct PostgresURL: Equatable, Sendable, CustomStringConvertible {
     /// Why a database location was refused; its text never holds the password.
     public struct Invalid: Error, Equatable, Sendable, CustomStringConvertible {
         public let description: String
-        init(_ description: String) { self.description = description }
+        public init(_ description: String) { self.description = description }
     }
 
     /// The parameters a URL may carry; any other is refused, so a misspelt `sslmode` never
