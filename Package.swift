@@ -148,6 +148,7 @@ let package = Package(
         .executableTarget(
             name: "CommonsLedger",
             dependencies: [
+                "PostgresStorage",
                 "LedgerCore",
                 "FundCore",
                 "AuditLog",

@@ -7,6 +7,8 @@ import FoundationNetworking
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
+import Logging
+import PostgresStorage
 
 /// `commons-ledger verify`: check the audit log and the books against it, offline on a
 /// database file or against a live server.
@@ -23,7 +25,7 @@ struct Verify: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "SQLite database file to verify offline.")
+    @Option(help: "Database to verify offline: a SQLite file, or a postgres:// URL (then --key is required).")
     var database: String?
 
     @Option(help: "Base URL of a running server to verify instead, e.g. http://127.0.0.1:8080.")
@@ -49,7 +51,10 @@ struct Verify: AsyncParsableCommand {
             if let url {
                 try await verifyServer(url: url, saved: saved)
             } else if let database {
-                try verifyDatabase(path: database, saved: saved)
+                switch try DatabaseLocation(database) {
+                case .sqlite(let path): try verifyDatabase(path: path, saved: saved)
+                case .postgres(let url): try await verifyPostgres(url: url, saved: saved)
+                }
             } else {
                 throw ValidationError("give --database PATH or --url URL")
             }
@@ -81,10 +86,39 @@ struct Verify: AsyncParsableCommand {
             guard !quiet else { return }
             FileHandle.standardError.write(Data("verified \(done) of \(total) entries\n".utf8))
         }
-        let seconds = String(format: "%.2f", Date().timeIntervalSince(started))
+        printReport(report, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// The same checks on a PostgreSQL database, in one snapshot. The key must be given:
+    /// a database URL has no file beside it to take one from.
+    func verifyPostgres(url: PostgresURL, saved: String?) async throws {
+        guard key != nil else {
+            throw ValidationError("verifying a PostgreSQL database needs --key (the log's verifier key)")
+        }
+        let keys = try verifierKeys { "" }
+        let logger = Logger(label: "commons-ledger")
+        let store = try await PostgresLedgerStore.openReadOnly(
+            database: LedgerPostgresDatabase(url: url, logger: logger), logger: logger
+        )
+        let started = Date()
+        let quiet = self.quiet
+        do {
+            let report = try await store.verify(verifierKeys: keys, since: saved) { done, total in
+                guard !quiet else { return }
+                FileHandle.standardError.write(Data("verified \(done) of \(total) entries\n".utf8))
+            }
+            await store.close()
+            printReport(report, seconds: Date().timeIntervalSince(started))
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    func printReport(_ report: LedgerVerifier.Report, seconds: Double) {
         print(
             "OK: \(report.entries) entries, \(report.transactions) transactions, "
-                + "\(report.checkpoints) checkpoints verified in \(seconds) s"
+                + "\(report.checkpoints) checkpoints verified in \(String(format: "%.2f", seconds)) s"
         )
         print("root \(report.root)")
     }

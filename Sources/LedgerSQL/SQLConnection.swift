@@ -11,6 +11,8 @@
 public protocol SQLConnection {
     /// The engine's row type.
     associatedtype Row: SQLRow
+    /// The engine's streaming cursor.
+    associatedtype Cursor: SQLCursor where Cursor.Row == Row
 
     /// Which SQL the connection speaks.
     var dialect: SQLDialect { get }
@@ -31,6 +33,19 @@ public protocol SQLConnection {
     /// Runs `body` in a savepoint: released when `body` returns, rolled back (and the
     /// error rethrown) when it throws. Savepoints nest.
     func inSavepoint<Value>(_ body: () throws -> Value) throws -> Value
+
+    /// A cursor over the rows the statement returns, pulled one at a time and never all
+    /// held at once: for passes over a whole table (`verify`), and for walking two
+    /// ordered results in step. Valid until the transaction ends.
+    func makeCursor(_ sql: String, _ arguments: SQLArguments) throws -> Cursor
+}
+
+/// Rows pulled one by one from a statement (`SQLConnection.makeCursor`).
+public protocol SQLCursor {
+    associatedtype Row: SQLRow
+    /// The next row, or nil after the last. A row may be reused by the next call (GRDB's
+    /// are): `SQLRow.detached()` keeps one.
+    mutating func next() throws -> Row?
 }
 
 extension SQLConnection {

@@ -9,6 +9,8 @@ public protocol SQLRow {
     func sqlValue(named column: String) throws(SQLDecodingError) -> SQLValue
     /// The value at position `index` (0 is the first column).
     func sqlValue(atIndex index: Int) throws(SQLDecodingError) -> SQLValue
+    /// The row with values of its own, safe to keep after its cursor moves on.
+    func detached() -> Self
 }
 
 extension SQLRow {

@@ -33,6 +33,12 @@ extension Database: SQLConnection {
         }
     }
 
+    func makeCursor(_ sql: String, _ arguments: SQLArguments) throws -> GRDBRowCursor {
+        GRDBRowCursor(
+            rows: try GRDB.Row.fetchCursor(cachedStatement(sql: sql), arguments: arguments.statementArguments)
+        )
+    }
+
     func inSavepoint<Value>(_ body: () throws -> Value) throws -> Value {
         var value: Value?
         try inSavepoint {
@@ -44,7 +50,20 @@ extension Database: SQLConnection {
     }
 }
 
+/// GRDB's streaming cursor: each row is read from SQLite as it is asked for.
+struct GRDBRowCursor: SQLCursor {
+    let rows: RowCursor
+
+    mutating func next() throws -> GRDB.Row? {
+        try rows.next()
+    }
+}
+
 extension GRDB.Row: SQLRow {
+    func detached() -> GRDB.Row {
+        copy()
+    }
+
     func sqlValue(named column: String) throws(SQLDecodingError) -> SQLValue {
         guard hasColumn(column) else { throw .missingColumn(column) }
         return try Self.sqlValue(self[column] as (any DatabaseValueConvertible)?)

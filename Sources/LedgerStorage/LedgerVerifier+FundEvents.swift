@@ -2,12 +2,13 @@ import Foundation
 import FundCore
 import GRDB
 import LedgerCore
+import LedgerSQL
 
 extension LedgerVerifier {
     /// The domain rows a fund action wrote must say exactly what its entry says: the entry
     /// is read through `FundEvent` (the one decoder), the rows of the object it names are
     /// read back into the same event, and both are compared through the one encoder.
-    static func compareDomainRows(_ db: Database, action: FundAction, index: Int64) throws {
+    static func compareDomainRows(_ db: some SQLConnection, action: FundAction, index: Int64) throws {
         let logged: FundEvent
         do {
             logged = try FundEvent(action)
@@ -31,7 +32,7 @@ extension LedgerVerifier {
     }
 
     /// The event the tables hold for the object `logged` names; `nil` when they hold none.
-    private static func storedEvent(_ db: Database, logged: FundEvent, index: Int64) throws -> FundEvent? {
+    private static func storedEvent(_ db: some SQLConnection, logged: FundEvent, index: Int64) throws -> FundEvent? {
         switch logged {
         case .memberRegistered(let member):
             try checkMemberPrivateData(db, id: member.id.rawValue, index: index)
@@ -48,9 +49,7 @@ extension LedgerVerifier {
                 .memberPrivateDataErased(Erasure(id: erasure.id, erasedAt: $0))
             }
         case .fundCreated(let fund):
-            return try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM funds WHERE id = ?"), arguments: [fund.id.rawValue]
-            )
+            return try db.fetchOne("SELECT * FROM funds WHERE id = ?", [fund.id.rawValue])
             .map { .fundCreated(try SQLiteLedgerStore.fund(db, from: $0)) }
         case .pledgeMade(let pledge):
             // The status's day does not matter: only the pledge itself is compared.
@@ -84,16 +83,16 @@ extension LedgerVerifier {
     }
 
     /// The tables' form of the steps that convert, record rates and adjust cash.
-    private static func storedMoneyEvent(_ db: Database, logged: FundEvent) throws -> FundEvent? {
+    private static func storedMoneyEvent(_ db: some SQLConnection, logged: FundEvent) throws -> FundEvent? {
         switch logged {
         case .conversionRecorded(let conversion):
-            return try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM conversions WHERE id = ?"), arguments: [conversion.id]
+            return try db.fetchOne(
+                "SELECT * FROM conversions WHERE id = ?", [conversion.id]
             ).map { .conversionRecorded(try storedConversion($0)) }
         case .exchangeRateRecorded(let rate):
-            return try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM fx_rates WHERE base = ? AND quote = ? AND date = ?"),
-                arguments: [rate.base.rawValue, rate.quote.rawValue, rate.date.description]
+            return try db.fetchOne(
+                "SELECT * FROM fx_rates WHERE base = ? AND quote = ? AND date = ?",
+                [rate.base.rawValue, rate.quote.rawValue, rate.date.description]
             ).map { .exchangeRateRecorded(try SQLiteLedgerStore.exchangeRate(from: $0)) }
         case .cashAdjustmentRequested(let request):
             return try SQLiteLedgerStore.cashAdjustmentView(db, id: request.id).map {
@@ -121,11 +120,10 @@ extension LedgerVerifier {
             at: step[keyPath: at])
     }
 
-    private static func storedCancellation(_ db: Database, _ id: PledgeID) throws -> PledgeCancellation? {
+    private static func storedCancellation(_ db: some SQLConnection, _ id: PledgeID) throws -> PledgeCancellation? {
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT reason, cancelled_at FROM pledge_cancellations WHERE pledge_id = ?"),
-                arguments: [id.rawValue]
+            let row = try db.fetchOne(
+                "SELECT reason, cancelled_at FROM pledge_cancellations WHERE pledge_id = ?", [id.rawValue]
             )
         else { return nil }
         let text = try LedgerRows.text(row, "cancelled_at")
@@ -133,7 +131,7 @@ extension LedgerVerifier {
         return PledgeCancellation(pledgeID: id, reason: try LedgerRows.text(row, "reason"), cancelledAt: cancelledAt)
     }
 
-    private static func storedConversion(_ row: Row) throws -> Conversion {
+    private static func storedConversion(_ row: some SQLRow) throws -> Conversion {
         let table = "conversions"
         return Conversion(
             id: try LedgerRows.text(row, "id"), fundID: try LedgerRows.parse(row, "fund_id", table: table, FundID.init),
@@ -148,8 +146,8 @@ extension LedgerVerifier {
 
     /// The time one row holds, only if its text is exactly the canonical form (so a row
     /// rewritten in another form of the same instant still differs from the log).
-    private static func exactTimestamp(_ db: Database, _ sql: String, _ key: String) throws -> Timestamp? {
-        guard let text = try String.fetchOne(db.cachedStatement(sql: sql), arguments: [key]),
+    private static func exactTimestamp(_ db: some SQLConnection, _ sql: String, _ key: String) throws -> Timestamp? {
+        guard let text = try db.fetchValue(String.self, sql, [key]),
             let time = Timestamp(text), time.description == text
         else { return nil }
         return time

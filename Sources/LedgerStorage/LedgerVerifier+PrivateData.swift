@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import LedgerSQL
 
 /// Private data against its commitment: whoever edits a copy of the database (a member's
 /// name, contact or anonymous profile, a beneficiary's name) must not pass `verify`.
@@ -22,19 +22,16 @@ extension LedgerVerifier {
 
     /// A member's private row must hash, with its salt, to the commitment its members row
     /// holds (which the caller compares with the log); once erased, no row may be left.
-    static func checkMemberPrivateData(_ db: Database, id: String, index: Int64) throws {
-        let commitment = try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT commitment FROM members WHERE id = ?"), arguments: [id]
-        )
+    static func checkMemberPrivateData(_ db: some SQLConnection, id: String, index: Int64) throws {
+        let commitment = try db.fetchValue([UInt8].self, "SELECT commitment FROM members WHERE id = ?", [id])
         try checkPrivateData(db, .member, id: id, commitment: commitment.map { [UInt8]($0) }, index: index)
     }
 
     /// A named beneficiary's private row must hash, with its salt, to the commitment in
     /// `beneficiary_commitments` (compared with the log as part of the disbursement).
-    static func checkBeneficiaryPrivateData(_ db: Database, id: String, index: Int64) throws {
-        let commitment = try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT commitment FROM beneficiary_commitments WHERE disbursement_id = ?"),
-            arguments: [id]
+    static func checkBeneficiaryPrivateData(_ db: some SQLConnection, id: String, index: Int64) throws {
+        let commitment = try db.fetchValue(
+            [UInt8].self, "SELECT commitment FROM beneficiary_commitments WHERE disbursement_id = ?", [id]
         )
         try checkPrivateData(db, .beneficiary, id: id, commitment: commitment.map { [UInt8]($0) }, index: index)
     }
@@ -43,18 +40,15 @@ extension LedgerVerifier {
     /// equals `commitment` byte for byte. Erased (an erasure recorded): no row. Without a
     /// commitment (a member recipient, a name logged in clear): no row either.
     static func checkPrivateData(
-        _ db: Database, _ place: PrivateTable, id: String, commitment: [UInt8]?, index: Int64
+        _ db: some SQLConnection, _ place: PrivateTable, id: String, commitment: [UInt8]?, index: Int64
     ) throws {
-        let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT salt, data FROM \(place.table) WHERE \(place.key) = ?"), arguments: [id]
-        )
-        let isErased = try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(place.erasures) WHERE \(place.key) = ?)"),
-            arguments: [id]
+        let row = try db.fetchOne("SELECT salt, data FROM \(place.table) WHERE \(place.key) = ?", [id])
+        let isErased = try db.fetchValue(
+            Bool.self, "SELECT EXISTS (SELECT 1 FROM \(place.erasures) WHERE \(place.key) = ?)", [id]
         ) ?? false
         let subject = "\(place.owner) \(id)"
         guard let commitment, !isErased else {
-            guard row == nil else {
+            guard row.map({ _ in true }) == nil else {
                 let why = isErased ? "was erased" : "has no commitment"
                 throw AuditFailure(index: index, detail: "\(subject) \(why), but \(place.table) still holds a row")
             }
@@ -63,8 +57,8 @@ extension LedgerVerifier {
         guard let row else {
             throw AuditFailure(index: index, detail: "\(subject) has no row in \(place.table) and no recorded erasure")
         }
-        let salt = [UInt8](try row.decode(Data.self, forColumn: "salt"))
-        let data = [UInt8](try row.decode(Data.self, forColumn: "data"))
+        let salt = [UInt8](try row.value([UInt8].self, named: "salt"))
+        let data = [UInt8](try row.value([UInt8].self, named: "data"))
         guard SQLiteLedgerStore.privateDataCommitment(salt: salt, data: data) == commitment else {
             let detail = "\(subject): the private data in \(place.table) does not match the logged commitment"
             throw AuditFailure(index: index, detail: detail)
@@ -72,12 +66,12 @@ extension LedgerVerifier {
     }
 
     /// No private row may belong to nothing: every one is checked through its owner's entry.
-    static func checkOrphanPrivateRows(_ db: Database) throws {
+    static func checkOrphanPrivateRows(_ db: some SQLConnection) throws {
         let owners: [(PrivateTable, String, String)] = [
             (.member, "members", "id"), (.beneficiary, "beneficiary_commitments", "disbursement_id"),
         ]
         for (place, ownerTable, ownerKey) in owners {
-            let orphans = try Int.fetchOne(db, sql: """
+            let orphans = try db.fetchValue(Int.self, """
                 SELECT count(*) FROM \(place.table) WHERE \(place.key) NOT IN (SELECT \(ownerKey) FROM \(ownerTable))
                 """) ?? 0
             guard orphans == 0 else {

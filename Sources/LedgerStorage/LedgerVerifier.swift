@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import FundCore
 import LedgerCore
+public import LedgerSQL
 
 /// `commons-ledger verify` on a database file: re-checks the audit log from its bytes
 /// and the ledger tables against it, trusting neither.
@@ -12,7 +13,7 @@ import LedgerCore
 /// and asset with its table row, and every Merkle node it recomputes with the stored one.
 /// Then it checks every stored checkpoint's signature and root, the checkpoint an
 /// auditor saved earlier (`since`), and the current balances and daily closings.
-public struct LedgerVerifier {
+public struct LedgerVerifier: Sendable {
     /// What a successful verification covered.
     public struct Report: Sendable, Equatable {
         public let entries: Int64
@@ -21,7 +22,9 @@ public struct LedgerVerifier {
         public let root: String
     }
 
-    let path: String
+    /// The SQLite file, for `verify()`; nil for a verifier that checks through a
+    /// connection (`verify(_:)`).
+    let path: String?
     let verifiers: [NoteVerifier]
 
     /// What `verify --url` without `--key` proves, said plainly: the server chose the key
@@ -37,45 +40,85 @@ public struct LedgerVerifier {
         """
     }
 
-    /// A verifier for the database at `path`, trusting checkpoints signed by `verifierKeys`.
+    /// A verifier for the SQLite file at `path`, trusting checkpoints signed by
+    /// `verifierKeys`.
     public init(path: String, verifierKeys: [String]) throws {
         self.path = path
         verifiers = try verifierKeys.map { try NoteVerifier(verifierKey: $0) }
     }
 
-    /// Runs every check; throws the first `AuditFailure`. `progress` is called every
-    /// `progressInterval` entries with the count so far and the total.
+    /// A verifier that checks through a connection (`verify(_:)`), trusting checkpoints
+    /// signed by `verifierKeys`.
+    public init(verifierKeys: [String]) throws {
+        path = nil
+        verifiers = try verifierKeys.map { try NoteVerifier(verifierKey: $0) }
+    }
+
+    /// Runs every check on the SQLite file; throws the first `AuditFailure`. `progress`
+    /// is called every `progressInterval` entries with the count so far and the total.
+    /// Entries are parsed and hashed ahead by two threads with connections of their own.
     public func verify(
         since savedCheckpoint: String? = nil, progressInterval: Int64 = 100_000,
         progress: (Int64, Int64) -> Void = { _, _ in }
     ) throws -> Report {
+        guard let path else { preconditionFailure("a verifier made without a path verifies through a connection") }
         var configuration = Configuration()
         configuration.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
         return try queue.read { db in
-            let total = try SQLiteMerkleNodes(db: db).currentTreeSize()
-            let checkpointRows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size"))
-            var sizes = Set(try checkpointRows.map { try LedgerRows.integer($0, "tree_size") })
-            let saved = try savedCheckpoint.map(openSaved)
-            if let saved { sizes.insert(saved.treeSize) }
-            var auditor = LogAuditor(rootSizes: sizes)
-            let transactionCount = try checkEntries(
-                db, total: total, auditor: &auditor, progressInterval: progressInterval, progress: progress
-            )
-            progress(auditor.treeSize, total)
-            try checkCheckpoints(checkpointRows, auditor: auditor)
-            if let saved { try Self.checkSaved(saved, auditor: auditor) }
-            try Self.checkNodeCount(db, auditor: auditor)
-            try Self.compareTotals(db, replay: auditor.replay, transactionCount: transactionCount)
-            try Self.checkOrphanPrivateRows(db)
-            try Self.checkDailyBalances(db)
-            return Report(
-                entries: auditor.treeSize, checkpoints: checkpointRows.count, transactions: transactionCount,
-                root: auditor.frontier.root.base64EncodedString
+            try verify(
+                db, entries: .parsedAhead(path: path), since: savedCheckpoint, progressInterval: progressInterval,
+                progress: progress
             )
         }
+    }
+
+    /// Runs every check through `db`, inside one read transaction (a consistent snapshot)
+    /// its caller opened: for a database that is not a local file (PostgreSQL). Entries
+    /// are read with a cursor on the same connection.
+    public func verify(
+        _ db: some SQLConnection, since savedCheckpoint: String? = nil, progressInterval: Int64 = 100_000,
+        progress: (Int64, Int64) -> Void = { _, _ in }
+    ) throws -> Report {
+        try verify(
+            db, entries: .cursor, since: savedCheckpoint, progressInterval: progressInterval, progress: progress
+        )
+    }
+
+    /// Where the entries are read from: parsed ahead on threads with their own
+    /// connections to the file, or in order through the checking connection.
+    enum EntrySource {
+        case parsedAhead(path: String)
+        case cursor
+    }
+
+    private func verify(
+        _ db: some SQLConnection, entries source: EntrySource, since savedCheckpoint: String?,
+        progressInterval: Int64, progress: (Int64, Int64) -> Void
+    ) throws -> Report {
+        let total = try SQLMerkleNodes(db: db).currentTreeSize()
+        let checkpoints = try db.fetchAll("SELECT tree_size, note FROM log_checkpoints ORDER BY tree_size", []).map {
+            (size: try LedgerRows.integer($0, "tree_size"), note: try LedgerRows.text($0, "note"))
+        }
+        var sizes = Set(checkpoints.map(\.size))
+        let saved = try savedCheckpoint.map(openSaved)
+        if let saved { sizes.insert(saved.treeSize) }
+        var auditor = LogAuditor(rootSizes: sizes)
+        let transactionCount = try checkEntries(
+            db, from: source, total: total, auditor: &auditor, progressInterval: progressInterval, progress: progress
+        )
+        progress(auditor.treeSize, total)
+        try checkCheckpoints(checkpoints, auditor: auditor)
+        if let saved { try Self.checkSaved(saved, auditor: auditor) }
+        try Self.checkNodeCount(db, auditor: auditor)
+        try Self.compareTotals(db, replay: auditor.replay, transactionCount: transactionCount)
+        try Self.checkOrphanPrivateRows(db)
+        try Self.checkDailyBalances(db)
+        return Report(
+            entries: auditor.treeSize, checkpoints: checkpoints.count, transactions: transactionCount,
+            root: auditor.frontier.root.base64EncodedString
+        )
     }
 
     /// The checkpoint a reader saved earlier, opened with the trusted keys.
@@ -87,17 +130,54 @@ public struct LedgerVerifier {
         }
     }
 
-    /// Every entry, in order: parsed and hashed ahead by two threads, then checked here
-    /// against everything before it (the chain, the replay, the tables). Returns how many
-    /// transactions the log records.
+    /// Every entry, in order, checked against everything before it (the chain, the
+    /// replay, the tables). Returns how many transactions the log records.
     private func checkEntries(
-        _ db: Database, total: Int64, auditor: inout LogAuditor, progressInterval: Int64,
-        progress: (Int64, Int64) -> Void
+        _ db: some SQLConnection, from source: EntrySource, total: Int64, auditor: inout LogAuditor,
+        progressInterval: Int64, progress: (Int64, Int64) -> Void
     ) throws -> Int {
         var stream = try TransactionStream(db)
         var transactionCount = 0
+        try Self.forEachEntry(db, from: source, total: total) { parsed in
+            if try Self.checkEntry(db, parsed, auditor: &auditor, transactions: &stream) { transactionCount += 1 }
+            let index = parsed.index
+            if index % progressInterval == progressInterval - 1 { progress(index + 1, total) }
+        }
+        return transactionCount
+    }
+
+    /// Hands every entry below `total`, parsed and its stored leaf hash checked, to `body`
+    /// in order.
+    private static func forEachEntry(
+        _ db: some SQLConnection, from source: EntrySource, total: Int64,
+        _ body: (LogAuditor.ParsedEntry) throws -> Void
+    ) throws {
+        switch source {
+        case .parsedAhead(let path):
+            try forEachEntryParsedAhead(path: path, total: total, body)
+        case .cursor:
+            var rows = try db.makeCursor(
+                "SELECT idx, data, leaf_hash FROM log_entries WHERE idx < ? ORDER BY idx", [total]
+            )
+            while let row = try rows.next() {
+                let index = try row.value(Int64.self, at: 0)
+                let parsed = try LogAuditor.parse(index: index, data: try row.value([UInt8].self, at: 1))
+                guard try row.value([UInt8].self, at: 2) == parsed.leafHash.bytes else {
+                    throw AuditFailure(
+                        index: index, detail: "stored leaf hash does not match the entry's bytes: the entry was altered"
+                    )
+                }
+                try body(parsed)
+            }
+        }
+    }
+
+    /// The entries of the file at `path`, parsed and hashed ahead by two threads with
+    /// connections of their own, handed to `body` in order.
+    private static func forEachEntryParsedAhead(
+        path: String, total: Int64, _ body: (LogAuditor.ParsedEntry) throws -> Void
+    ) throws {
         let pipes = (0..<Self.parsingThreads).map { _ in EntryPipe() }
-        let path = self.path
         for (worker, pipe) in pipes.enumerated() {
             Thread { Self.parseEntries(path: path, below: total, worker: worker, into: pipe) }.start()
         }
@@ -115,22 +195,17 @@ public struct LedgerVerifier {
             // Handed back once checked, so the thread that built the entries frees
             // them: freeing across threads contends on the allocator's arena lock.
             defer { pipe.giveBack(parsedEntries) }
-            for parsed in parsedEntries {
-                if try Self.checkEntry(db, parsed, auditor: &auditor, transactions: &stream) { transactionCount += 1 }
-                let index = parsed.index
-                if index % progressInterval == progressInterval - 1 { progress(index + 1, total) }
-            }
+            for parsed in parsedEntries { try body(parsed) }
             // The chunk's entries before a bad one were checked first, in order.
             if let failure { throw failure }
         }
-        return transactionCount
     }
 
     /// One entry against the log so far, the Merkle nodes and the tables; true when it
     /// records a transaction (compared with the next stored one: both are in log order).
-    private static func checkEntry(
-        _ db: Database, _ parsed: LogAuditor.ParsedEntry, auditor: inout LogAuditor,
-        transactions stream: inout TransactionStream
+    private static func checkEntry<Connection: SQLConnection>(
+        _ db: Connection, _ parsed: LogAuditor.ParsedEntry, auditor: inout LogAuditor,
+        transactions stream: inout TransactionStream<Connection>
     ) throws -> Bool {
         let entry = parsed.entry
         let before = auditor.frontier
@@ -161,10 +236,7 @@ public struct LedgerVerifier {
 
     /// Every stored checkpoint: its signature (on every core: one checkpoint per commit
     /// can mean as many as entries), then its root against the log's, in order.
-    private func checkCheckpoints(_ rows: [Row], auditor: LogAuditor) throws {
-        let notes = try rows.map {
-            (size: try LedgerRows.integer($0, "tree_size"), note: try LedgerRows.text($0, "note"))
-        }
+    private func checkCheckpoints(_ notes: [(size: Int64, note: String)], auditor: LogAuditor) throws {
         let opened = LockedResults<Result<Checkpoint, AuditFailure>>(count: notes.count)
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let verifiers = self.verifiers
@@ -207,8 +279,8 @@ public struct LedgerVerifier {
     }
 
     /// Exactly the interior nodes a tree of the log's size has.
-    private static func checkNodeCount(_ db: Database, auditor: LogAuditor) throws {
-        let storedNodes = try Int64.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM log_nodes")) ?? 0
+    private static func checkNodeCount(_ db: some SQLConnection, auditor: LogAuditor) throws {
+        let storedNodes = try db.fetchValue(Int64.self, "SELECT count(*) FROM log_nodes") ?? 0
         let expectedNodes = interiorNodeCount(treeSize: auditor.treeSize)
         guard storedNodes == expectedNodes else {
             throw AuditFailure(
@@ -249,9 +321,9 @@ public struct LedgerVerifier {
                             arguments: [start, min(start + chunkSize, total)]
                         )
                         while let row = try rows.next() {
-                            let index = try row.decode(Int64.self, atIndex: 0)
+                            let index = try row.value(Int64.self, at: 0)
                             let parsed = try LogAuditor.parse(
-                                index: index, data: [UInt8](try row.decode(Data.self, atIndex: 1)))
+                                index: index, data: try row.value([UInt8].self, at: 1))
                             guard
                                 try row.withUnsafeData(
                                     atIndex: 2, { $0?.elementsEqual(parsed.leafHash.bytes) ?? false })
@@ -279,12 +351,11 @@ public struct LedgerVerifier {
     /// The nodes appending `leafHash` completes must equal the stored ones. (A point
     /// lookup each: measured faster at 1M entries than a cursor per level, which made
     /// the verification 20 % slower.)
-    static func checkNodes(_ db: Database, before: MerkleFrontier, leafHash: Hash) throws {
+    static func checkNodes(_ db: some SQLConnection, before: MerkleFrontier, leafHash: Hash) throws {
         var frontier = before
         for node in frontier.append(leafHash: leafHash) where node.level > 0 {
-            let stored = try Data.fetchOne(
-                db.cachedStatement(sql: "SELECT hash FROM log_nodes WHERE level = ? AND idx = ?"),
-                arguments: [node.level, node.index]
+            let stored = try db.fetchValue(
+                [UInt8].self, "SELECT hash FROM log_nodes WHERE level = ? AND idx = ?", [node.level, node.index]
             )
             guard let stored, [UInt8](stored) == node.hash.bytes else {
                 throw AuditFailure(
@@ -306,7 +377,7 @@ public struct LedgerVerifier {
     }
 
     /// The table row of what the entry records must say exactly what the entry says.
-    static func compareWithTables(_ db: Database, entry: LogEntry) throws {
+    static func compareWithTables(_ db: some SQLConnection, entry: LogEntry) throws {
         switch entry.event {
         case .assetRegistered(let asset):
             guard let stored = try LedgerRows.asset(db, code: asset.code), stored == asset,
@@ -363,11 +434,9 @@ public struct LedgerVerifier {
     /// A logged key must match its rows: id, role, times and person; and either its name
     /// (logged in clear before people existed) or its commitment, which must also be
     /// SHA-256(salt || the key and person names) as the private tables hold them.
-    static func compareKey(_ db: Database, _ key: APIKey, index: Int64) throws {
+    static func compareKey(_ db: some SQLConnection, _ key: APIKey, index: Int64) throws {
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: SQLiteLedgerStore.keySelect + " WHERE k.id = ?"), arguments: [key.id]
-            )
+            let row = try db.fetchOne(SQLiteLedgerStore.keySelect + " WHERE k.id = ?", [key.id])
         else {
             throw AuditFailure(index: index, detail: "key \(key.id) is in the log but not in the api_keys table")
         }
@@ -390,7 +459,7 @@ public struct LedgerVerifier {
     }
 
     /// No rows beyond what the log records, and current balances equal to the replay's.
-    static func compareTotals(_ db: Database, replay: LedgerReplay, transactionCount: Int) throws {
+    static func compareTotals(_ db: some SQLConnection, replay: LedgerReplay, transactionCount: Int) throws {
         let steps = replay.fundActions
         let tables: [(String, Int)] = [
             ("assets", replay.assets.count), ("accounts", replay.accounts.count), ("transactions", transactionCount),
@@ -417,15 +486,15 @@ public struct LedgerVerifier {
             ),
         ]
         for (table, expected) in tables {
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+            let count = try db.fetchValue(Int.self, "SELECT count(*) FROM \(table)") ?? 0
             guard count == expected else {
                 throw AuditFailure(
                     index: nil, detail: "the \(table) table has \(count) rows; the log records \(expected)")
             }
         }
-        let rows = try Row.fetchAll(
-            db.cachedStatement(
-                sql: "SELECT a.id, b.asset, b.balance FROM balances b JOIN accounts a ON a.seq = b.account_seq"))
+        let rows = try db.fetchAll(
+            "SELECT a.id, b.asset, b.balance FROM balances b JOIN accounts a ON a.seq = b.account_seq", []
+        )
         var stored: [BalanceKey: Int64] = [:]
         for row in rows {
             let key = BalanceKey(
@@ -451,26 +520,29 @@ public struct LedgerVerifier {
     /// index, the closings by their key — and walked in step: each day of postings must
     /// be exactly the next closing row, and no closing row may be left over. Constant
     /// memory whatever the book's size.
-    static func checkDailyBalances(_ db: Database) throws {
-        let postings = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT account_seq, asset, date, amount, day_running FROM postings
-                    ORDER BY account_seq, asset, date, transaction_seq, position
-                    """))
-        let closings = DailyClosings(
-            rows: try Row.fetchCursor(
-                db.cachedStatement(
-                    sql: """
-                        SELECT account_seq, asset, date, day_change, closing FROM balance_days
-                        ORDER BY account_seq, asset, date
-                        """)))
-        var day: DailyClosings.Day?
+    static func checkDailyBalances<Connection: SQLConnection>(_ db: Connection) throws {
+        var postings = try db.makeCursor(
+            """
+            SELECT account_seq, asset, date, amount, day_running FROM postings
+            ORDER BY account_seq, asset, date, transaction_seq, position
+            """,
+            []
+        )
+        var closings = DailyClosings(
+            rows: try db.makeCursor(
+                """
+                SELECT account_seq, asset, date, day_change, closing FROM balance_days
+                ORDER BY account_seq, asset, date
+                """,
+                []
+            )
+        )
+        var day: DailyClosingDay?
         while let row = try postings.next() {
-            let account = try row.decode(Int64.self, atIndex: 0)
-            let asset = try row.decode(String.self, atIndex: 1)
-            let date = try row.decode(String.self, atIndex: 2)
-            let amount = try row.decode(Int64.self, atIndex: 3)
+            let account = try row.value(Int64.self, at: 0)
+            let asset = try row.value(String.self, at: 1)
+            let date = try row.value(String.self, at: 2)
+            let amount = try row.value(Int64.self, at: 3)
             if var current = day, current.account == account, current.asset == asset {
                 if current.date != date {
                     try closings.compare(current)
@@ -483,7 +555,7 @@ public struct LedgerVerifier {
                 if let previous = day { try closings.compare(previous) }
                 day = .init(account: account, asset: asset, date: date, change: amount, closing: amount)
             }
-            guard try row.decode(Int64.self, atIndex: 4) == day?.change else {
+            guard try row.value(Int64.self, at: 4) == day?.change else {
                 let key = "account #\(account) \(asset) on \(date)"
                 throw AuditFailure(index: nil, detail: "a posting's running sum for \(key) does not match the postings")
             }
@@ -493,21 +565,21 @@ public struct LedgerVerifier {
     }
 }
 
-/// The `balance_days` rows, walked in step with the days the postings give.
-private struct DailyClosings {
-    /// The day being summed: its key, its change so far and the closing so far.
-    struct Day {
-        let account: Int64
-        let asset: String
-        let date: String
-        var change: Int64
-        var closing: Int64
-    }
+/// The day being summed: its key, its change so far and the closing so far.
+private struct DailyClosingDay {
+    let account: Int64
+    let asset: String
+    let date: String
+    var change: Int64
+    var closing: Int64
+}
 
-    let rows: RowCursor
+/// The `balance_days` rows, walked in step with the days the postings give.
+private struct DailyClosings<Cursor: SQLCursor> {
+    var rows: Cursor
 
     /// The day's closing row must be the next one and say what the postings gave.
-    func compare(_ day: Day) throws {
+    mutating func compare(_ day: DailyClosingDay) throws {
         let key = "account #\(day.account) \(day.asset) on \(day.date)"
         guard let row = try rows.next() else {
             throw AuditFailure(index: nil, detail: "balance_days has no closing for \(key), which has postings")
@@ -518,61 +590,61 @@ private struct DailyClosings {
                 index: nil, detail: "balance_days holds a closing for \(stored) where the postings give \(key)"
             )
         }
-        guard try row.decode(Int64.self, atIndex: 3) == day.change,
-            try row.decode(Int64.self, atIndex: 4) == day.closing
-        else {
+        guard try row.value(Int64.self, at: 3) == day.change, try row.value(Int64.self, at: 4) == day.closing else {
             throw AuditFailure(index: nil, detail: "the daily closing of \(key) does not match the postings")
         }
     }
 
     /// No closing row may be left once the postings end.
-    func expectEnd() throws {
+    mutating func expectEnd() throws {
         guard let extra = try rows.next() else { return }
         let key = try Self.key(extra)
         throw AuditFailure(index: nil, detail: "balance_days holds a closing for \(key) without postings")
     }
 
-    private static func key(_ row: Row) throws -> String {
-        let account = try row.decode(Int64.self, atIndex: 0)
-        let asset = try row.decode(String.self, atIndex: 1)
-        return "account #\(account) \(asset) on \(try row.decode(String.self, atIndex: 2))"
+    private static func key(_ row: some SQLRow) throws -> String {
+        let account = try row.value(Int64.self, at: 0)
+        let asset = try row.value(String.self, at: 1)
+        return "account #\(account) \(asset) on \(try row.value(String.self, at: 2))"
     }
 }
 
 /// The transactions table and its postings, read in recording order in one pass each —
 /// a merge with the log instead of a lookup per entry.
-private struct TransactionStream {
-    let transactions: RowCursor
-    let postings: RowCursor
-    var pendingPosting: Row?
+private struct TransactionStream<Connection: SQLConnection> {
+    var transactions: Connection.Cursor
+    var postings: Connection.Cursor
+    var pendingPosting: Connection.Row?
 
-    init(_ db: Database) throws {
-        transactions = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT t.seq, t.id, t.date, t.description, t.metadata, t.recorded_at, original.id AS reverses_id
-                    FROM transactions t LEFT JOIN transactions original ON original.seq = t.reverses_seq
-                    ORDER BY t.seq
-                    """))
-        postings = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT p.transaction_seq, a.id AS account_id, a.code AS account_code, p.asset, p.amount
-                    FROM postings p JOIN accounts a ON a.seq = p.account_seq
-                    ORDER BY p.transaction_seq, p.position
-                    """))
+    init(_ db: Connection) throws {
+        transactions = try db.makeCursor(
+            """
+            SELECT t.seq, t.id, t.date, t.description, t.metadata, t.recorded_at, original.id AS reverses_id
+            FROM transactions t LEFT JOIN transactions original ON original.seq = t.reverses_seq
+            ORDER BY t.seq
+            """,
+            []
+        )
+        postings = try db.makeCursor(
+            """
+            SELECT p.transaction_seq, a.id AS account_id, a.code AS account_code, p.asset, p.amount
+            FROM postings p JOIN accounts a ON a.seq = p.account_seq
+            ORDER BY p.transaction_seq, p.position
+            """,
+            []
+        )
     }
 
     /// The next stored transaction as the log would record it (without `reversedByID`),
     /// or `nil` when the table has no more rows. Columns by position, as selected above.
     mutating func next() throws -> LedgerTransaction? {
         guard let row = try transactions.next() else { return nil }
-        let seq = try row.decode(Int64.self, atIndex: 0)
+        let seq = try row.value(Int64.self, at: 0)
         var list: [Posting] = []
         while true {
-            if pendingPosting == nil { pendingPosting = try postings.next()?.copy() }
+            if pendingPosting == nil { pendingPosting = try postings.next()?.detached() }
             guard let posting = pendingPosting else { break }
-            let postingSeq = try posting.decode(Int64.self, atIndex: 0)
+            let postingSeq = try posting.value(Int64.self, at: 0)
             guard postingSeq <= seq else { break }
             pendingPosting = nil
             guard postingSeq == seq else { continue }
@@ -590,11 +662,11 @@ private struct TransactionStream {
         return LedgerTransaction(
             id: try LedgerRows.parse(row, atIndex: 1, table: "transactions", TransactionID.init),
             date: try LedgerRows.parse(row, atIndex: 2, table: "transactions", LocalDate.init),
-            description: try row.decode(String.self, atIndex: 3),
+            description: try row.value(String.self, at: 3),
             metadata: try LedgerRows.metadata(row, atIndex: 4, table: "transactions"),
             postings: list,
             recordedAt: try LedgerRows.parse(row, atIndex: 5, table: "transactions", Timestamp.init),
-            reversesID: try row.decode(String?.self, atIndex: 6).flatMap(TransactionID.init),
+            reversesID: try row.value(String?.self, at: 6).flatMap(TransactionID.init),
             reversedByID: nil
         )
     }

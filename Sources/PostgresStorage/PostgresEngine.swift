@@ -86,6 +86,43 @@ extension SQLLedgerStore where Engine == PostgresEngine {
         return (store, applied)
     }
 
+    /// Opens the database for reading only — `verify`, reports, exports: nothing is
+    /// migrated or written (reads run in READ ONLY transactions) and no signing key is
+    /// read. Refuses a database whose migrations differ from this build's.
+    public static func openReadOnly(
+        database: LedgerPostgresDatabase, logger: Logger
+    ) async throws -> PostgresLedgerStore {
+        let sessions = PostgresSessions(database: database)
+        do {
+            let applied = try await PostgresMigrations.applied(sessions.client, logger: logger)
+            let known = PostgresMigrations.all.map(\.name)
+            let unknown = applied.filter { !known.contains($0) }
+            guard unknown.isEmpty else { throw StorageError.unknownMigrations(unknown) }
+            let pending = known.filter { !applied.contains($0) }
+            guard pending.isEmpty else { throw StorageError.pendingMigrations(pending) }
+            // A key that signs nothing: a read-only store never commits, so never signs.
+            return PostgresLedgerStore(
+                engine: PostgresEngine(sessions: sessions), clock: SystemClock(), identifiers: SystemIdentifierSource(),
+                signer: try LogSigner.generate(origin: "read-only"), logger: logger
+            )
+        } catch {
+            await sessions.shutdown()
+            throw error
+        }
+    }
+
+    /// `verify` on the PostgreSQL database: every check `LedgerVerifier` runs on a SQLite
+    /// file, in one REPEATABLE READ snapshot, trusting checkpoints signed by `verifierKeys`.
+    public func verify(
+        verifierKeys: [String], since savedCheckpoint: String? = nil, progressInterval: Int64 = 100_000,
+        progress: @escaping @Sendable (Int64, Int64) -> Void = { _, _ in }
+    ) async throws -> LedgerVerifier.Report {
+        let verifier = try LedgerVerifier(verifierKeys: verifierKeys)
+        return try await engine.read { db in
+            try verifier.verify(db, since: savedCheckpoint, progressInterval: progressInterval, progress: progress)
+        }
+    }
+
     /// Names of the migrations recorded in the database, in order.
     public func appliedMigrations() async throws -> [String] {
         try await PostgresMigrations.applied(engine.sessions.client, logger: logger)

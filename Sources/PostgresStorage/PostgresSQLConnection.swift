@@ -18,6 +18,8 @@ public final class PostgresSQLConnection: SQLConnection {
     let logger: Logger
     /// Open savepoints, for unique names when they nest.
     private var savepointDepth = 0
+    /// Cursors declared so far, for unique names.
+    private var cursorCount = 0
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -44,6 +46,15 @@ public final class PostgresSQLConnection: SQLConnection {
         for row in try run(sql, arguments) {
             guard try body(row) else { return }
         }
+    }
+
+    /// A server-side cursor (`DECLARE … NO SCROLL CURSOR`), fetched `PostgresRowCursor.
+    /// batchRows` rows at a time: a pass over a million-row table holds one batch.
+    public func makeCursor(_ sql: String, _ arguments: SQLArguments) throws -> PostgresRowCursor {
+        cursorCount += 1
+        let name = "ledger_cursor_\(cursorCount)"
+        try execute("DECLARE \(name) NO SCROLL CURSOR FOR \(sql)", arguments)
+        return PostgresRowCursor(connection: self, name: name)
     }
 
     public func inSavepoint<Value>(_ body: () throws -> Value) throws -> Value {
@@ -123,6 +134,35 @@ public final class PostgresSQLConnection: SQLConnection {
     }
 }
 
+/// Rows of a server-side cursor, fetched a batch at a time.
+public struct PostgresRowCursor: SQLCursor {
+    let connection: PostgresSQLConnection
+    let name: String
+    private var batch: [PostgresSQLRow] = []
+    private var position = 0
+    private var isExhausted = false
+    /// Rows per FETCH: large enough that the round trips do not dominate, small enough
+    /// that a batch of log entries (up to 64 KiB each) stays in a few megabytes.
+    static let batchRows = 256
+
+    init(connection: PostgresSQLConnection, name: String) {
+        self.connection = connection
+        self.name = name
+    }
+
+    public mutating func next() throws -> PostgresSQLRow? {
+        if position == batch.count {
+            guard !isExhausted else { return nil }
+            batch = try connection.fetchAll("FETCH \(Self.batchRows) FROM \(name)", [])
+            position = 0
+            isExhausted = batch.count < Self.batchRows
+            guard !batch.isEmpty else { return nil }
+        }
+        defer { position += 1 }
+        return batch[position]
+    }
+}
+
 /// The names of a result's columns, shared by its rows.
 public final class ColumnNames: Sendable {
     let names: [String]
@@ -150,6 +190,9 @@ public struct PostgresSQLRow: SQLRow {
         guard values.indices.contains(index) else { throw .missingColumn("#\(index)") }
         return values[index]
     }
+
+    /// Its values are its own already.
+    public func detached() -> PostgresSQLRow { self }
 }
 
 /// A statement's text as PostgreSQL takes it, rewritten once per distinct statement.

@@ -17,6 +17,8 @@ import Testing
             guard columns.indices.contains(index) else { throw .missingColumn("#\(index)") }
             return columns[index].1
         }
+
+        func detached() -> Row { self }
     }
 
     let row = Row(columns: [

@@ -10,6 +10,7 @@ import LedgerCore
 import LedgerStorage
 import LedgerTestSupport
 import Logging
+import PostgresNIO
 import PostgresStorage
 import Testing
 
@@ -105,6 +106,10 @@ struct PostgresStoreTests {
             #expect(trial.sections.first?.isBalanced == true)
             // Assets and accounts are logged too: 2 + 3 + 2 transactions.
             #expect(try await Self.audit(store) == 7)
+            // `verify` on the database: the log against the tables, in one snapshot.
+            let report = try await store.verify(verifierKeys: [LogSigner.test.verifierKey])
+            #expect(report.entries == 7)
+            #expect(report.transactions == 2)
             await store.close()
         }
     }
@@ -159,6 +164,47 @@ struct PostgresStoreTests {
         }
     }
 
+    /// Whoever can write to the database (its owner, a superuser who disables the
+    /// triggers) can change rows; `verify` catches each change against the log.
+    @Test(arguments: [
+        "UPDATE balances SET balance = balance + 1 WHERE asset = 'USD' AND balance > 0",
+        "UPDATE balance_days SET closing = closing - 1 WHERE closing > 0",
+        "ALTER TABLE transactions DISABLE TRIGGER USER; UPDATE transactions SET description = 'forged'",
+        "ALTER TABLE postings DISABLE TRIGGER USER; UPDATE postings SET amount = amount * 2",
+        """
+        ALTER TABLE log_subjects DISABLE TRIGGER ALL; ALTER TABLE log_entries DISABLE TRIGGER ALL;
+        DELETE FROM log_subjects WHERE idx = (SELECT max(idx) FROM log_entries);
+        DELETE FROM log_entries WHERE idx = (SELECT max(idx) FROM log_entries)
+        """,
+        """
+        ALTER TABLE log_checkpoints DISABLE TRIGGER USER;
+        UPDATE log_checkpoints SET tree_size = tree_size + 1000 WHERE tree_size = (SELECT max(tree_size) FROM log_checkpoints)
+        """,
+    ])
+    func verifyCatchesTamperingOnPostgreSQL(tampering: String) async throws {
+        try await PostgresServer.withFreshDatabase { database in
+            let store = try await Self.open(database)
+            try await Self.chart(store)
+            _ = try await store.recordTransaction(Self.gift(10_000), by: .system, idempotency: nil)
+            _ = try await store.verify(verifierKeys: [LogSigner.test.verifierKey])
+            try await database.run { client in
+                for statement in tampering.split(separator: ";") {
+                    do {
+                        try await client.query(PostgresQuery(unsafeSQL: String(statement)), logger: Self.quiet)
+                    } catch {
+                        Issue.record("the tampering itself failed: \(String(reflecting: error))")
+                    }
+                }
+            }
+            await #expect(throws: (any Error).self) {
+                try await store.verify(verifierKeys: [LogSigner.test.verifierKey])
+            }
+            await store.close()
+        }
+    }
+
+    static let quiet = Logger(label: "postgres-store-tests", factory: { _ in SwiftLogNoOpLogHandler() })
+
     /// Two stores with pools of their own, as two `serve` processes on one database, write
     /// singles and batches at once: log_head orders their commits into one log.
     @Test func twoServersOnOneDatabaseKeepOneLogInCommitOrder() async throws {
@@ -199,6 +245,8 @@ struct PostgresStoreTests {
             #expect(try await Self.balance(second, "assets:bank") == 2 * 4 * (10 * 100 + 5 * 10))
             // 1 asset pair + 3 accounts = 5 setup entries, then one per acknowledged write.
             #expect(try await Self.audit(first) == Int64(5 + acknowledged.count))
+            let report = try await second.verify(verifierKeys: [LogSigner.test.verifierKey])
+            #expect(report.transactions == acknowledged.count)
             await first.close()
             await second.close()
         }
