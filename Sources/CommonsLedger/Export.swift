@@ -40,14 +40,14 @@ struct Export: AsyncParsableCommand {
             let dialects = JournalDialect.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("--format must be one of \(dialects)")
         }
-        let store = try Keys.openStoreReadOnly(options)
-        defer { try? store.close() }
         let started = ContinuousClock.now
         let partialPath = output.map { $0 + ".partial" }
         let handle = try openOutput(partialPath)
-        let summary: JournalExporter<SQLiteLedgerStore>.Summary
+        let summary: (transactions: Int, entries: Int64)
         do {
-            summary = try await write(JournalExporter(store: store, dialect: dialect), to: handle)
+            summary = try await Keys.withReadOnlyStore(options) { store in
+                try await write(store, dialect: dialect, to: handle)
+            }
             if let output, let partialPath {
                 try handle.close()
                 if FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
@@ -83,9 +83,10 @@ struct Export: AsyncParsableCommand {
 
     /// Runs `exporter` into `handle` through a large buffer, with a progress line on
     /// standard error every `progressInterval` entries.
-    func write(
-        _ exporter: JournalExporter<SQLiteLedgerStore>, to handle: FileHandle
-    ) async throws -> JournalExporter<SQLiteLedgerStore>.Summary {
+    func write<Store: LedgerStore>(
+        _ store: Store, dialect: JournalDialect, to handle: FileHandle
+    ) async throws -> (transactions: Int, entries: Int64) {
+        let exporter = JournalExporter(store: store, dialect: dialect)
         var writer = BufferedWriter(handle: handle, capacity: Self.outputBufferBytes)
         var nextProgress = Self.progressInterval
         let quiet = quiet
@@ -95,7 +96,7 @@ struct Export: AsyncParsableCommand {
             if !quiet { FileHandle.standardError.write(Data("exported \(read) of \(total) log entries\n".utf8)) }
         }
         try writer.flush()
-        return summary
+        return (summary.transactions, summary.entries)
     }
 }
 

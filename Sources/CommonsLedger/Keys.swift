@@ -12,14 +12,13 @@ struct Keys: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Revoke.self]
     )
 
-    /// Opens the configured database with its log key, migrating it if needed.
     /// The configured database opened for reading only (`report`, `export`,
-    /// `verify-report --database`): nothing is migrated, created or written, so these
-    /// commands are safe on an auditor's copy.
-    static func openStoreReadOnly(_ options: ConfigurationOptions) throws -> SQLiteLedgerStore {
-        try SQLiteLedgerStore.openReadOnly(
-            path: try options.resolve().sqlitePath(for: "this command"), logger: .init(label: "commons-ledger")
-        )
+    /// `verify-report --database`), `body` run on it, then closed: nothing is migrated,
+    /// created or written, so these commands are safe on an auditor's copy.
+    static func withReadOnlyStore<Value: Sendable>(
+        _ options: ConfigurationOptions, _ body: (any LedgerStore) async throws -> Value
+    ) async throws -> Value {
+        try await OpenedStore.withReadOnly(try options.resolve(), logger: .init(label: "commons-ledger"), body)
     }
 
     /// The verifier key of the signing key beside `databasePath`, for the offline checks

@@ -88,12 +88,13 @@ struct ReportCommand: AsyncParsableCommand {
             name: reportName, asOf: try date(asOf, "--as-of"), from: try date(from, "--from"), fund: fund,
             member: member, currency: currencyCode, audience: audience
         )
-        let store = try Keys.openStoreReadOnly(options)
-        defer { try? store.close() }
         let started = ContinuousClock.now
         let report: Report
         do {
-            report = try await LogReports.compute(parameters, store: store, treeSize: treeSize)
+            let treeSize = self.treeSize
+            report = try await Keys.withReadOnlyStore(options) { store in
+                try await LogReports.compute(parameters, store: store, treeSize: treeSize)
+            }
         } catch let error as ReportError {
             throw ValidationError(error.description)
         }
@@ -207,15 +208,14 @@ struct VerifyReport: AsyncParsableCommand {
         }
         var options = try ConfigurationOptions.parse(["--database", database])
         options.database = database
-        let store = try Keys.openStoreReadOnly(options)
-        defer { try? store.close() }
-        let records = try await store.privateMemberData()
         // Without --key, the key file beside the database (as `verify` does); never a new one.
-        return try await ReportVerification.verify(
-            document: bytes, verifiers: try trusted(fallback: { try Keys.verifierKey(besideDatabase: database) }),
-            privateData: records
-        ) { start, end in
-            try await store.logEntries(start: start, end: end, limit: 10_000).entries
+        let verifiers = try trusted(fallback: { try Keys.verifierKey(besideDatabase: database) })
+        return try await Keys.withReadOnlyStore(options) { store in
+            try await ReportVerification.verify(
+                document: bytes, verifiers: verifiers, privateData: try await store.privateMemberData()
+            ) { start, end in
+                try await store.logEntries(start: start, end: end, limit: 10_000).entries
+            }
         }
     }
 

@@ -92,6 +92,37 @@ public struct OpenedStore: Sendable {
         }
     }
 
+    /// Opens the configured database for reading only (reports, exports, report
+    /// verification): nothing migrated, created or written, no signing key read — safe on
+    /// an auditor's copy or a read replica.
+    public static func openReadOnly(_ configuration: ServerConfiguration, logger: Logger) async throws -> OpenedStore {
+        switch configuration.database {
+        case .sqlite(let path):
+            let store = try SQLiteLedgerStore.openReadOnly(path: path, logger: logger)
+            return OpenedStore(store: .sqlite(store), createdKey: nil, applied: [])
+        case .postgres(let url):
+            let store = try await PostgresLedgerStore.openReadOnly(
+                database: LedgerPostgresDatabase(url: url, logger: logger), logger: logger
+            )
+            return OpenedStore(store: .postgres(store), createdKey: nil, applied: [])
+        }
+    }
+
+    /// Opens the configured database for reading only, runs `body` with it and closes it.
+    public static func withReadOnly<Value: Sendable>(
+        _ configuration: ServerConfiguration, logger: Logger, _ body: (any LedgerStore) async throws -> Value
+    ) async throws -> Value {
+        let opened = try await openReadOnly(configuration, logger: logger)
+        do {
+            let value = try await body(opened.ledger)
+            try await opened.close()
+            return value
+        } catch {
+            try? await opened.close()
+            throw error
+        }
+    }
+
     /// Runs `user` on the store, whichever engine it is on.
     public func use<User: StoreUser>(_ user: User) async throws -> User.Result {
         switch store {
