@@ -11,6 +11,8 @@ public protocol SQLRow {
     func sqlValue(atIndex index: Int) throws(SQLDecodingError) -> SQLValue
     /// The row with values of its own, safe to keep after its cursor moves on.
     func detached() -> Self
+    /// The columns' names, in order.
+    var sqlColumnNames: [String] { get }
 }
 
 extension SQLRow {

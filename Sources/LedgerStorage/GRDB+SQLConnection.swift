@@ -64,6 +64,10 @@ extension GRDB.Row: SQLRow {
         copy()
     }
 
+    var sqlColumnNames: [String] {
+        Array(columnNames)
+    }
+
     func sqlValue(named column: String) throws(SQLDecodingError) -> SQLValue {
         guard hasColumn(column) else { throw .missingColumn(column) }
         return try Self.sqlValue(self[column] as (any DatabaseValueConvertible)?)

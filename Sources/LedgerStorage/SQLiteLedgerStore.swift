@@ -190,3 +190,18 @@ extension SQLLedgerStore where Engine == SQLiteEngine {
         }
     }
 }
+
+/// Whole-database passes that run outside the group commit (`commons-ledger copy`): one
+/// snapshot to read, one transaction to write, on the calling thread.
+extension SQLLedgerStore where Engine == SQLiteEngine {
+    /// Runs `body` in one read snapshot of the file.
+    public func readSynchronously<Value>(_ body: (Database) throws -> Value) throws -> Value {
+        try pool.read(body)
+    }
+
+    /// Runs `body` in one write transaction, committed (synced) when it returns, rolled
+    /// back when it throws. Waits for the writer: never call it from a group commit.
+    public func writeSynchronously<Value>(_ body: (Database) throws -> Value) throws -> Value {
+        try pool.write(body)
+    }
+}

@@ -45,7 +45,7 @@ extension SQLLedgerStore where Engine == PostgresEngine {
         database: LedgerPostgresDatabase, clock: any LedgerClock, identifiers: any IdentifierSource,
         signer: LogSigner, logger: Logger
     ) async throws -> (store: PostgresLedgerStore, applied: [String]) {
-        let sessions = PostgresSessions(database: database)
+        let sessions = await PostgresSessions.started(database: database)
         do {
             let applied = try await PostgresMigrations.migrate(sessions.client, logger: logger)
             let known = Set(PostgresMigrations.all.map(\.name))
@@ -92,7 +92,7 @@ extension SQLLedgerStore where Engine == PostgresEngine {
     public static func openReadOnly(
         database: LedgerPostgresDatabase, logger: Logger
     ) async throws -> PostgresLedgerStore {
-        let sessions = PostgresSessions(database: database)
+        let sessions = await PostgresSessions.started(database: database)
         do {
             let applied = try await PostgresMigrations.applied(sessions.client, logger: logger)
             let known = PostgresMigrations.all.map(\.name)
@@ -121,6 +121,21 @@ extension SQLLedgerStore where Engine == PostgresEngine {
         return try await engine.read { db in
             try verifier.verify(db, since: savedCheckpoint, progressInterval: progressInterval, progress: progress)
         }
+    }
+
+    /// Runs `body` in one write transaction holding the log head, on a thread that may
+    /// block, outside the group commit (`commons-ledger copy`).
+    public func withWriteTransaction<Value: Sendable>(
+        _ body: @escaping @Sendable (PostgresSQLConnection) throws -> Value
+    ) async throws -> Value {
+        try await engine.sessions.write(body)
+    }
+
+    /// Runs `body` in one REPEATABLE READ, READ ONLY snapshot on a thread that may block.
+    public func withReadTransaction<Value: Sendable>(
+        _ body: @escaping @Sendable (PostgresSQLConnection) throws -> Value
+    ) async throws -> Value {
+        try await engine.sessions.read(body)
     }
 
     /// Names of the migrations recorded in the database, in order.

@@ -193,6 +193,8 @@ public struct PostgresSQLRow: SQLRow {
 
     /// Its values are its own already.
     public func detached() -> PostgresSQLRow { self }
+
+    public var sqlColumnNames: [String] { columns.names }
 }
 
 /// A statement's text as PostgreSQL takes it, rewritten once per distinct statement.

@@ -41,6 +41,15 @@ public final class PostgresSessions: Sendable {
         running = Task { await client.run() }
     }
 
+    /// Sessions whose pool is running before the first transaction asks it for a
+    /// connection (postgres-nio warns of a lease before `run()`; the running task is
+    /// given a moment to start).
+    static func started(database: LedgerPostgresDatabase) async -> PostgresSessions {
+        let sessions = PostgresSessions(database: database)
+        try? await Task.sleep(for: .milliseconds(20))
+        return sessions
+    }
+
     /// Closes the pool and stops the threads.
     public func shutdown() async {
         running.cancel()

@@ -19,6 +19,8 @@ import Testing
         }
 
         func detached() -> Row { self }
+
+        var sqlColumnNames: [String] { columns.map(\.0) }
     }
 
     let row = Row(columns: [
