@@ -34,28 +34,43 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.resolve()
-        let path = try configuration.sqlitePath(for: "demo")
-        guard !FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("\(path) exists; the demo fills a fresh database only")
-        }
         guard (1...120).contains(months) else { throw ValidationError("--months must be between 1 and 120") }
         guard (1...3_000).contains(scale) else { throw ValidationError("--scale must be between 1 and 3000") }
-        try FileManager.default.createDirectory(
-            at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-            withIntermediateDirectories: true
-        )
         let clock = DemoFund.Clock()
-        let store = try SQLiteLedgerStore.openSigned(
-            path: path, keyPath: try configuration.resolvedLogKeyPath,
-            origin: configuration.logOrigin,
-            clock: clock, identifiers: SystemIdentifierSource(), logger: .init(label: "demo"),
-            durability: unsynced ? .unsynced : .synced
-        ).store
+        let summary: String
+        switch configuration.database {
+        case .sqlite(let path):
+            guard !FileManager.default.fileExists(atPath: path) else {
+                throw ValidationError("\(path) exists; the demo fills a fresh database only")
+            }
+            try FileManager.default.createDirectory(
+                at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true
+            )
+            let store = try SQLiteLedgerStore.openSigned(
+                path: path, keyPath: try configuration.resolvedLogKeyPath, origin: configuration.logOrigin,
+                clock: clock, identifiers: SystemIdentifierSource(), logger: .init(label: "demo"),
+                durability: unsynced ? .unsynced : .synced
+            ).store
+            summary = try await fill(store, clock: clock)
+            try store.close()
+        case .postgres:
+            guard !unsynced else { throw ValidationError("--unsynced is for SQLite benchmark books only") }
+            summary = try await OpenedStore.with(configuration, clock: clock, logger: .init(label: "demo")) { opened in
+                guard try await opened.ledger.latestCheckpoint() == nil else {
+                    throw ValidationError("\(configuration.database) holds a ledger; the demo fills a fresh database only")
+                }
+                return try await fill(opened.ledger, clock: clock)
+            }
+        }
+        print("demo fund written to \(configuration.database): \(summary)")
+        let key = configuration.sqlitePath == nil ? " --key VERIFIER_KEY" : ""
+        print("check it: commons-ledger verify --database \(configuration.database)\(key)")
+    }
+
+    /// Runs the demo's months of activity on `store`; its summary line.
+    func fill(_ store: any LedgerStore, clock: DemoFund.Clock) async throws -> String {
         var demo = DemoFund(store: store, clock: clock, seed: seed)
         demo.scale = scale
-        let summary = try await demo.run(months: months, ending: SystemClock().now().date)
-        try store.close()
-        print("demo fund written to \(path): \(summary)")
-        print("check it: commons-ledger verify --database \(path)")
+        return "\(try await demo.run(months: months, ending: SystemClock().now().date))"
     }
 }

@@ -77,10 +77,11 @@ public struct OpenedStore: Sendable {
 
     /// Opens the configured store, runs `body` with it and closes it, whatever `body` did.
     public static func with<Value: Sendable>(
-        _ configuration: ServerConfiguration, logger: Logger, _ body: (OpenedStore) async throws -> Value
+        _ configuration: ServerConfiguration, clock: any LedgerClock = SystemClock(), logger: Logger,
+        _ body: (OpenedStore) async throws -> Value
     ) async throws -> Value {
         let opened = try await openSigned(
-            configuration, clock: SystemClock(), identifiers: SystemIdentifierSource(), logger: logger
+            configuration, clock: clock, identifiers: SystemIdentifierSource(), logger: logger
         )
         do {
             let value = try await body(opened)

@@ -40,7 +40,7 @@ public struct DemoFund {
         }
     }
 
-    let store: SQLiteLedgerStore
+    let store: any LedgerStore
     let clock: Clock
     var random: SplitMix
     /// How many times the base activity (36 members; a few pledges, one gift and up to one
@@ -49,7 +49,7 @@ public struct DemoFund {
     public var scale = 1
 
     /// A demo on `store`, whose clock must be `clock`.
-    public init(store: SQLiteLedgerStore, clock: Clock, seed: UInt64) {
+    public init(store: any LedgerStore, clock: Clock, seed: UInt64) {
         self.store = store
         self.clock = clock
         random = SplitMix(seed: seed)
