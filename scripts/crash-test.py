@@ -4,7 +4,7 @@
     crash-test.py seed    BASE TOKEN
     crash-test.py load    BASE TOKEN WORK ROUND CLIENTS
     crash-test.py check   BASE TOKEN WORK ROUND SAMPLE [--all]
-    crash-test.py summary WORK
+    crash-test.py summary WORK [VERIFY_HEADING]
 
 Files in WORK (one line per transaction, each line written and flushed as it happens):
   acked.csv            key,id,amount   every 201 a load client received (before a crash)
@@ -510,14 +510,15 @@ def check(base, token, work, round_number, sample_size, check_all):
     return 1 if failures else 0
 
 
-def summary(work):
+def summary(work, verify_heading="verify (crashed copy)"):
     """The table at the end: one line per round from load-R.json, check-R.json and the
-    rounds.tsv the shell script writes (round, kill delay, restart seconds, verify result)."""
+    rounds.tsv the shell script writes (round, kill delay, restart seconds, verify result).
+    scripts/ha-test verifies the restarted server rather than a copy, and says so."""
     rows = [line.rstrip("\n").split("\t") for line in open(os.path.join(work, "rounds.tsv"))]
     totals = {"acked": 0, "unknown": 0, "replayed": 0, "recorded_now": 0}
     lost = set()
     print("%-5s %8s %8s %6s %8s %8s %9s %6s %9s  %s" % ("round", "kill at", "acked", "ack/s", "unknown",
-          "recorded", "not rec.", "lost", "restart", "verify (crashed copy)"))
+          "recorded", "not rec.", "lost", "restart", verify_heading))
     for round_number, delay, restart, verify in rows:
         load = json.load(open(os.path.join(work, "load-%s.json" % round_number)))
         checked_path = os.path.join(work, "check-%s.json" % round_number)
@@ -556,7 +557,7 @@ def main(argv):
     if command == "check":
         return check(argv[2], argv[3], argv[4], int(argv[5]), int(argv[6]), "--all" in argv[7:])
     if command == "summary":
-        return summary(argv[2])
+        return summary(*argv[2:4])
     raise SystemExit(__doc__)
 
 
