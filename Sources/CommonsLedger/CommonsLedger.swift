@@ -27,7 +27,7 @@ struct ConfigurationOptions: ParsableArguments {
         """)
     var config: String?
 
-    @Option(help: "SQLite database file (overrides config and COMMONS_LEDGER_DATABASE).")
+    @Option(help: "A SQLite file or a postgres:// URL (overrides config and COMMONS_LEDGER_DATABASE).")
     var database: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")

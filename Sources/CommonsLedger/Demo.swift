@@ -57,7 +57,9 @@ struct Demo: AsyncParsableCommand {
             guard !unsynced else { throw ValidationError("--unsynced is for SQLite benchmark books only") }
             summary = try await OpenedStore.with(configuration, clock: clock, logger: .init(label: "demo")) { opened in
                 guard try await opened.ledger.latestCheckpoint() == nil else {
-                    throw ValidationError("\(configuration.database) holds a ledger; the demo fills a fresh database only")
+                    throw ValidationError(
+                        "\(configuration.database) holds a ledger; the demo fills a fresh database only"
+                    )
                 }
                 return try await fill(opened.ledger, clock: clock)
             }

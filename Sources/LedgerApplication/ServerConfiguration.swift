@@ -60,8 +60,8 @@ public struct ServerConfiguration: Sendable, Equatable {
             case .sqlite(let path): return LogSigner.defaultPath(besideDatabase: path)
             case .postgres:
                 throw Invalid(
-                    description: "a PostgreSQL database needs the log's signing key file: --log-key or log_key_path "
-                        + "(every server of the fund uses the same key)"
+                    description: "a PostgreSQL database needs the log's signing key file: --log-key or the "
+                        + "log_key setting (every server of the fund uses the same key)"
                 )
             }
         }

@@ -22,13 +22,22 @@ public enum PostgresMigrations {
         for migration in all {
             let didApply = try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
-                try await connection.query(
-                    """
-                    CREATE TABLE IF NOT EXISTS schema_migrations
-                        (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
-                    """,
-                    logger: logger
+                // Created only when missing: CREATE … IF NOT EXISTS needs the CREATE privilege
+                // even when the table exists, and a server's role should not hold it.
+                let exists = try await connection.query(
+                    "SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger
                 )
+                var hasTable = false
+                for try await found in exists.decode(Bool.self) { hasTable = found }
+                if !hasTable {
+                    try await connection.query(
+                        """
+                        CREATE TABLE schema_migrations
+                            (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())
+                        """,
+                        logger: logger
+                    )
+                }
                 let name = migration.name
                 let rows = try await connection.query(
                     "SELECT 1 FROM schema_migrations WHERE name = \(name)", logger: logger

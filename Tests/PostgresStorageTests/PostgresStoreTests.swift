@@ -205,6 +205,53 @@ struct PostgresStoreTests {
 
     static let quiet = Logger(label: "postgres-store-tests", factory: { _ in SwiftLogNoOpLogHandler() })
 
+    /// A session that may create temporary tables makes a temporary `postings` holding
+    /// balancing rows and inserts a one-sided transaction into the real tables. Without
+    /// migration 0014 the balance rule summed the temporary rows and this committed; the
+    /// rule now reads the ledger's own table and refuses it (LG002).
+    @Test func aTemporaryTableCannotStandInForTheLedgersTables() async throws {
+        try await PostgresServer.withFreshDatabase { database in
+            let store = try await Self.open(database)
+            try await Self.chart(store)
+            await store.close()
+            let forged = "txn_" + String(repeating: "f", count: 32)
+            let statements = [
+                "BEGIN",
+                "CREATE TEMP TABLE postings (LIKE public.postings)",
+                """
+                INSERT INTO public.postings (transaction_seq, position, account_seq, asset, amount, date, day_running)
+                SELECT 900, 0, seq, 'USD', 500, '2026-11-20', 500 FROM accounts WHERE code = 'assets:bank'
+                """,
+                """
+                INSERT INTO pg_temp.postings (transaction_seq, position, account_seq, asset, amount, date, day_running)
+                SELECT 900, p, seq, 'USD', a, '2026-11-20', a FROM accounts, (VALUES (0, 500), (1, -500)) v(p, a)
+                WHERE code = 'assets:bank'
+                """,
+                """
+                INSERT INTO public.transactions (seq, id, date, description, metadata, recorded_at)
+                VALUES (900, '\(forged)', '2026-11-20', 'one-sided', '{}', '2026-11-20T00:00:00.000000Z')
+                """,
+                "COMMIT",
+            ]
+            let refusal: String? = try await database.run { client in
+                try await client.withConnection { connection in
+                    for statement in statements {
+                        do {
+                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: Self.quiet)
+                        } catch let error as PSQLError {
+                            return error.serverInfo?[.sqlState]
+                        }
+                    }
+                    return nil
+                }
+            }
+            #expect(refusal == "LG002")
+            let reopened = try await PostgresLedgerStore.openReadOnly(database: database, logger: Self.quiet)
+            #expect(try await reopened.transaction(TransactionID(forged)!) == nil)
+            await reopened.close()
+        }
+    }
+
     /// Two stores with pools of their own, as two `serve` processes on one database, write
     /// singles and batches at once: log_head orders their commits into one log.
     @Test func twoServersOnOneDatabaseKeepOneLogInCommitOrder() async throws {
