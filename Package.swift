@@ -170,6 +170,7 @@ let package = Package(
                 "FundCore",
                 "LedgerCore",
                 "LedgerStorage",
+                "PostgresStorage",
                 "LedgerApplication",
                 "LedgerAPI",
                 "WireContract",

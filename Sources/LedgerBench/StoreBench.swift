@@ -3,14 +3,16 @@ import Foundation
 import LedgerCore
 import LedgerStorage
 import Logging
+import PostgresStorage
 
 /// `ledger-bench` (`ledger-bench store`, the default): measures committed ledger
-/// transactions per second through the store (no HTTP), on a fresh database file with
-/// `synchronous = FULL`. Run by `scripts/bench`.
+/// transactions per second through the store (no HTTP), on a fresh SQLite file with
+/// `synchronous = FULL` or an empty PostgreSQL database (`synchronous_commit = on`). Run
+/// by `scripts/bench`.
 struct StoreBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
-        abstract: "Committed transactions per second through SQLiteLedgerStore."
+        abstract: "Committed transactions per second through the store (SQLite file or PostgreSQL URL)."
     )
 
     @Option(help: "Transactions to record.")
@@ -19,7 +21,7 @@ struct StoreBench: AsyncParsableCommand {
     @Option(help: "Concurrent writers (tasks) submitting transactions.")
     var concurrency = 1
 
-    @Option(help: "Database file to create (must not exist).")
+    @Option(help: "Database file to create (must not exist), or an empty PostgreSQL database's URL.")
     var database: String
 
     @Option(help: "Transactions per database transaction (1: one commit each; >1: the batch path).")
@@ -30,6 +32,9 @@ struct StoreBench: AsyncParsableCommand {
 
     @Option(help: "Days of 2026 the transactions are spread over, in order (1 = all on 1 January).")
     var days = 1
+
+    @Option(help: "With a PostgreSQL URL: the log's signing key file (made when missing).")
+    var key: String?
 
     @Flag(help: "Afterwards, time the trial balance as of each quarter's end (best of three, via the store).")
     var trialBalance = false
@@ -44,7 +49,8 @@ struct StoreBench: AsyncParsableCommand {
     var pageSize = 50
 
     func run() async throws {
-        guard !FileManager.default.fileExists(atPath: database) else {
+        let location = try DatabaseLocation(database)
+        if case .sqlite(let path) = location, FileManager.default.fileExists(atPath: path) {
             throw ValidationError("\(database) exists; the benchmark needs a fresh file")
         }
         if let pledges {
@@ -58,7 +64,8 @@ struct StoreBench: AsyncParsableCommand {
         guard accounts >= 1, (1...365).contains(days) else {
             throw ValidationError("--accounts ≥ 1 and --days 1…365")
         }
-        let store = try await openBook()
+        let book = try await openBook(location)
+        let store = book.store
         let clock = ContinuousClock()
         let start = clock.now
         let latencies = try await write(to: store, clock: clock)
@@ -68,7 +75,7 @@ struct StoreBench: AsyncParsableCommand {
             throw ValidationError("balance does not match the recorded transactions")
         }
         let trialBalanceLines = trialBalance ? try await timeTrialBalances(store, clock: clock) : []
-        try store.close()
+        try await book.close()
         let rate = String(format: "%8.0f", Double(latencies.count) / Self.seconds(elapsed))
         let p50 = Self.milliseconds(latencies[latencies.count / 2])
         let p99 = Self.milliseconds(latencies[latencies.count * 99 / 100])
@@ -84,27 +91,47 @@ struct StoreBench: AsyncParsableCommand {
         accounts == 1 ? ["income:contributions"] : (0..<accounts).map { "income:contributions:m\($0)" }
     }
 
-    /// A fresh signed database with USD, the bank and the income accounts.
-    func openBook() async throws -> SQLiteLedgerStore {
-        // The key goes beside the database, where `commons-ledger verify` looks for it.
-        let keyPath = LogSigner.defaultPath(besideDatabase: database)
-        let store = try SQLiteLedgerStore(
-            path: database, clock: SystemClock(), identifiers: SystemIdentifierSource(),
-            signer: try LogSigner.loadOrCreate(path: keyPath, origin: "bench").signer, logger: Logger(label: "bench")
-        )
-        try store.migrate()
+    /// A fresh signed database with USD, the bank and the income accounts, and how to
+    /// close it.
+    func openBook(_ location: DatabaseLocation) async throws -> (store: any LedgerStore, close: () async throws -> Void) {
+        let store: any LedgerStore
+        let close: () async throws -> Void
+        switch location {
+        case .sqlite(let path):
+            // The key goes beside the database, where `commons-ledger verify` looks for it.
+            let keyPath = LogSigner.defaultPath(besideDatabase: path)
+            let sqlite = try SQLiteLedgerStore(
+                path: path, clock: SystemClock(), identifiers: SystemIdentifierSource(),
+                signer: try LogSigner.loadOrCreate(path: keyPath, origin: "bench").signer, logger: Logger(label: "bench")
+            )
+            try sqlite.migrate()
+            (store, close) = (sqlite, { try sqlite.close() })
+        case .postgres(let url):
+            let keyPath = try key ?? { throw ValidationError("a PostgreSQL database needs --key FILE") }()
+            let postgres = try await PostgresLedgerStore.open(
+                database: LedgerPostgresDatabase(url: url, logger: Logger(label: "bench")), clock: SystemClock(),
+                identifiers: SystemIdentifierSource(),
+                signer: try LogSigner.loadOrCreate(path: keyPath, origin: "bench").signer, logger: Logger(label: "bench")
+            ).store
+            (store, close) = (postgres, { await postgres.close() })
+        }
+        try await addChart(to: store)
+        return (store, close)
+    }
+
+    /// USD, the bank and the income accounts.
+    func addChart(to store: any LedgerStore) async throws {
         _ = try await store.registerAsset(AssetDraft(code: "USD", scale: 2), by: .system, idempotency: nil)
         let bank = AccountDraft(code: "assets:bank:usd", type: "asset", constraint: "no_negative")
         _ = try await store.openAccount(bank, by: .system, idempotency: nil)
         for code in incomeAccounts {
             _ = try await store.openAccount(AccountDraft(code: code, type: "income"), by: .system, idempotency: nil)
         }
-        return store
     }
 
     /// Records `count` transactions from `concurrency` writers, `batch` at a time; the
     /// latency of each transaction (its batch's), sorted.
-    func write(to store: SQLiteLedgerStore, clock: ContinuousClock) async throws -> [Duration] {
+    func write(to store: any LedgerStore, clock: ContinuousClock) async throws -> [Duration] {
         let firstDay = LocalDate(year: 2026, month: 1, day: 1)!.daysSinceEpoch
         let perWriter = count / concurrency
         let (days, batch, incomeAccounts) = (days, batch, incomeAccounts)
@@ -147,7 +174,7 @@ struct StoreBench: AsyncParsableCommand {
     }
 
     /// The trial balance as of each quarter's end, best of three, one line each.
-    func timeTrialBalances(_ store: SQLiteLedgerStore, clock: ContinuousClock) async throws -> [String] {
+    func timeTrialBalances(_ store: any LedgerStore, clock: ContinuousClock) async throws -> [String] {
         var lines: [String] = []
         for asOf in ["2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"] {
             var best = Duration.seconds(3600)
