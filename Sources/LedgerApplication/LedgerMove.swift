@@ -1,5 +1,5 @@
 import Foundation
-public import LedgerCore
+import LedgerCore
 public import LedgerStorage
 public import Logging
 import PostgresStorage

@@ -89,7 +89,7 @@ enum LedgerRows {
 
     static func asset(_ db: some SQLConnection, code: AssetCode) throws -> Asset? {
         let row = try db.fetchOne("SELECT \(assetColumns) FROM assets WHERE code = ?", [code.rawValue])
-        return try row.map(asset(from:))
+        return try row.map { try asset(from: $0) }
     }
 
     // MARK: Accounts

@@ -1,7 +1,7 @@
-public import AuditLog
+import AuditLog
 public import LedgerCore
-public import LedgerEngine
-public import LedgerSQL
+import LedgerEngine
+import LedgerSQL
 public import Logging
 
 /// The book of record over a SQL engine: every role of `LedgerStore`, written once over

@@ -1,7 +1,7 @@
 import GRDB
 public import LedgerCore
 public import LedgerEngine
-public import LedgerSQL
+import LedgerSQL
 
 /// Writes one resolved transaction and keeps the derived balances in step, inside the
 /// caller's database transaction: the engine's `LedgerWriter` over this transaction's

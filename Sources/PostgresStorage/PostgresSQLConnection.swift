@@ -2,7 +2,7 @@ import Foundation
 public import LedgerSQL
 import Logging
 import NIOCore
-public import PostgresNIO
+import PostgresNIO
 import Synchronization
 
 /// One PostgreSQL connection as the store's SQL sees it (`SQLConnection`), for the

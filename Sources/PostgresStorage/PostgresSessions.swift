@@ -1,5 +1,5 @@
 import LedgerSQL
-public import Logging
+import Logging
 import NIOPosix
 import PostgresNIO
 
