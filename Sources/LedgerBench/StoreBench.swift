@@ -93,7 +93,9 @@ struct StoreBench: AsyncParsableCommand {
 
     /// A fresh signed database with USD, the bank and the income accounts, and how to
     /// close it.
-    func openBook(_ location: DatabaseLocation) async throws -> (store: any LedgerStore, close: () async throws -> Void) {
+    func openBook(
+        _ location: DatabaseLocation
+    ) async throws -> (store: any LedgerStore, close: () async throws -> Void) {
         let store: any LedgerStore
         let close: () async throws -> Void
         switch location {
@@ -102,7 +104,8 @@ struct StoreBench: AsyncParsableCommand {
             let keyPath = LogSigner.defaultPath(besideDatabase: path)
             let sqlite = try SQLiteLedgerStore(
                 path: path, clock: SystemClock(), identifiers: SystemIdentifierSource(),
-                signer: try LogSigner.loadOrCreate(path: keyPath, origin: "bench").signer, logger: Logger(label: "bench")
+                signer: try LogSigner.loadOrCreate(path: keyPath, origin: "bench").signer,
+                logger: Logger(label: "bench")
             )
             try sqlite.migrate()
             (store, close) = (sqlite, { try sqlite.close() })
@@ -111,7 +114,8 @@ struct StoreBench: AsyncParsableCommand {
             let postgres = try await PostgresLedgerStore.open(
                 database: LedgerPostgresDatabase(url: url, logger: Logger(label: "bench")), clock: SystemClock(),
                 identifiers: SystemIdentifierSource(),
-                signer: try LogSigner.loadOrCreate(path: keyPath, origin: "bench").signer, logger: Logger(label: "bench")
+                signer: try LogSigner.loadOrCreate(path: keyPath, origin: "bench").signer,
+                logger: Logger(label: "bench")
             ).store
             (store, close) = (postgres, { await postgres.close() })
         }

@@ -60,6 +60,29 @@ struct GRDBRowCursor: SQLCursor {
 }
 
 extension GRDB.Row: SQLRow {
+    /// Read as GRDB's own `DatabaseValue` (no existential box on the way), then as the
+    /// ledger's storage classes.
+    func sqlValue(named column: String) throws(SQLDecodingError) -> SQLValue {
+        let stored: DatabaseValue
+        do {
+            stored = try decode(DatabaseValue.self, forColumn: column)
+        } catch {
+            throw .missingColumn(column)
+        }
+        return try Self.sqlValue(stored)
+    }
+
+    func sqlValue(atIndex index: Int) throws(SQLDecodingError) -> SQLValue {
+        guard index >= 0, index < count else { throw .missingColumn("#\(index)") }
+        let stored: DatabaseValue
+        do {
+            stored = try decode(DatabaseValue.self, atIndex: index)
+        } catch {
+            throw .missingColumn("#\(index)")
+        }
+        return try Self.sqlValue(stored)
+    }
+
     func detached() -> GRDB.Row {
         copy()
     }
@@ -68,20 +91,10 @@ extension GRDB.Row: SQLRow {
         Array(columnNames)
     }
 
-    func sqlValue(named column: String) throws(SQLDecodingError) -> SQLValue {
-        guard hasColumn(column) else { throw .missingColumn(column) }
-        return try Self.sqlValue(self[column] as (any DatabaseValueConvertible)?)
-    }
-
-    func sqlValue(atIndex index: Int) throws(SQLDecodingError) -> SQLValue {
-        guard index >= 0, index < count else { throw .missingColumn("#\(index)") }
-        return try Self.sqlValue(self[index] as (any DatabaseValueConvertible)?)
-    }
-
     /// SQLite's storage classes as the ledger's: a REAL is never written by the ledger, so
     /// one is refused rather than rounded.
-    private static func sqlValue(_ stored: (any DatabaseValueConvertible)?) throws(SQLDecodingError) -> SQLValue {
-        switch stored?.databaseValue.storage ?? .null {
+    private static func sqlValue(_ stored: DatabaseValue) throws(SQLDecodingError) -> SQLValue {
+        switch stored.storage {
         case .null: return .null
         case .int64(let value): return .integer(value)
         case .string(let value): return .text(value)
@@ -92,14 +105,14 @@ extension GRDB.Row: SQLRow {
 }
 
 extension SQLArguments {
-    /// The same values as GRDB binds them.
+    /// The same values as GRDB binds them, as `DatabaseValue`s (no existential boxes).
     var statementArguments: StatementArguments {
-        StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
+        StatementArguments(values.map { value -> DatabaseValue in
             switch value {
-            case .null: return nil
-            case .integer(let integer): return integer
-            case .text(let text): return text
-            case .blob(let bytes): return Data(bytes)
+            case .null: return .null
+            case .integer(let integer): return integer.databaseValue
+            case .text(let text): return text.databaseValue
+            case .blob(let bytes): return Data(bytes).databaseValue
             }
         })
     }

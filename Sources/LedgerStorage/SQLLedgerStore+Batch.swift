@@ -14,6 +14,7 @@ extension SQLLedgerStore {
     /// the first rejection rolls back the whole batch (the job's savepoint) and is thrown
     /// as `BatchRejection`. An item with an idempotency key already used for the same item
     /// is replayed, not written again.
+    @_specialize(where Engine == SQLiteEngine)
     public func recordTransactions(
         _ items: [(draft: TransactionDraft, idempotency: Idempotency<LedgerTransaction>?)], atomic: Bool,
         by principal: Principal

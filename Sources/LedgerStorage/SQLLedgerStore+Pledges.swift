@@ -8,6 +8,7 @@ import LedgerSQL
 /// records one ledger transaction and appends one fund-action log entry; a pledge's
 /// status is read from its receivable account, never from a counter.
 extension SQLLedgerStore {
+    @_specialize(where Engine == SQLiteEngine)
     public func makePledge(
         _ draft: PledgeDraft, by principal: Principal, idempotency: Idempotency<PledgeView>?
     ) async throws -> WriteOutcome<PledgeView> {

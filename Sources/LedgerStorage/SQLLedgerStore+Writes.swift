@@ -88,6 +88,7 @@ extension SQLLedgerStore {
         }
     }
 
+    @_specialize(where Engine == SQLiteEngine)
     public func recordTransaction(
         _ draft: TransactionDraft, by principal: Principal, idempotency: Idempotency<LedgerTransaction>?
     ) async throws -> WriteOutcome<LedgerTransaction> {

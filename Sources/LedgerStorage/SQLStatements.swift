@@ -19,14 +19,17 @@ public struct SQLStatements<Connection: SQLConnection>: WriteStatements {
         try db.inSavepoint(body)
     }
 
+    @_specialize(where Connection == Database)
     public func currentTreeSize() throws -> Int64 {
         try SQLMerkleNodes(db: db).currentTreeSize()
     }
 
+    @_specialize(where Connection == Database)
     public func node(level: Int, index: Int64) throws -> Hash {
         try SQLMerkleNodes(db: db).node(level: level, index: index)
     }
 
+    @_specialize(where Connection == Database)
     public func insertLogEntry(index: Int64, bytes: [UInt8], leafHash: Hash, subject: String) throws {
         try db.execute(
             "INSERT INTO log_entries (idx, data, leaf_hash) VALUES (?, ?, ?)", [index, bytes, leafHash.bytes]
@@ -34,10 +37,12 @@ public struct SQLStatements<Connection: SQLConnection>: WriteStatements {
         try db.execute("INSERT INTO log_subjects (subject, idx) VALUES (?, ?)", [subject, index])
     }
 
+    @_specialize(where Connection == Database)
     public func insertLogNode(level: Int, index: Int64, hash: Hash) throws {
         try db.execute("INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)", [level, index, hash.bytes])
     }
 
+    @_specialize(where Connection == Database)
     public func insertCheckpoint(treeSize: Int64, note: String, at time: Timestamp) throws {
         try db.execute(
             """
@@ -48,6 +53,7 @@ public struct SQLStatements<Connection: SQLConnection>: WriteStatements {
         )
     }
 
+    @_specialize(where Connection == Database)
     public func idempotencyRecord(key: String) throws -> IdempotencyRecord? {
         guard let row = try db.fetchOne(
             "SELECT fingerprint, status, response_body FROM idempotency_keys WHERE key = ?", [key]
@@ -59,6 +65,7 @@ public struct SQLStatements<Connection: SQLConnection>: WriteStatements {
         )
     }
 
+    @_specialize(where Connection == Database)
     public func insertIdempotencyRecord(key: String, _ record: IdempotencyRecord, at time: Timestamp) throws {
         try db.execute(
             """

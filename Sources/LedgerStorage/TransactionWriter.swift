@@ -26,6 +26,7 @@ enum TransactionWriter {
 /// The ledger's write statements (`LedgerWriteStatements`) over any connection: the
 /// `balances`, `balance_days`, `postings` and `transactions` tables.
 extension SQLStatements: LedgerWriteStatements {
+    @_specialize(where Connection == Database)
     public func balanceBefore(accountSeq: Int64, asset: AssetCode, date day: LocalDate) throws -> BalancePlan.Before {
         let date = day.description
         let key: SQLArguments = [accountSeq, asset.rawValue]
@@ -89,6 +90,7 @@ extension SQLStatements: LedgerWriteStatements {
         return (.zero, amount)
     }
 
+    @_specialize(where Connection == Database)
     public func laterClosingRange(accountSeq: Int64, asset: AssetCode, after date: LocalDate) throws
         -> (low: Amount, high: Amount)? {
         let later = try db.fetchOne(
@@ -106,6 +108,7 @@ extension SQLStatements: LedgerWriteStatements {
         return (lowAmount, highAmount)
     }
 
+    @_specialize(where Connection == Database)
     public func insertTransaction(
         _ transaction: LedgerTransaction, reversesSeq: Int64?, postings: [(accountSeq: Int64, dayRunning: Amount)]
     ) throws {
@@ -135,6 +138,7 @@ extension SQLStatements: LedgerWriteStatements {
         )
     }
 
+    @_specialize(where Connection == Database)
     public func writeBalance(_ plan: BalancePlan, accountSeq: Int64, date day: LocalDate) throws {
         let date = day.description
         let key: SQLArguments = [accountSeq, plan.change.key.asset.rawValue]
