@@ -46,6 +46,7 @@ extension SQLLedgerStore {
         let accountMemo: AccountMemo
 
         /// Records every item inside the job's transaction, each in its own savepoint.
+        @_specialize(where Engine == SQLiteEngine)
         func record(in statements: SQLStatements<Engine.Connection>, at now: Timestamp) throws -> [BatchItemOutcome] {
             var log = try AuditLogWriter(statements.db)
             var lookups = BatchLookups(memo: accountMemo)
@@ -67,6 +68,7 @@ extension SQLLedgerStore {
 
         /// Records one item in its own savepoint: a rejection rolls back the item alone,
         /// or (atomic) is thrown as `BatchRejection`, rolling back the whole batch.
+        @_specialize(where Engine == SQLiteEngine)
         private func record(
             _ draft: CheckedTransactionDraft, index: Int, idempotency: Idempotency<LedgerTransaction>?,
             in statements: SQLStatements<Engine.Connection>, at now: Timestamp, log: inout AuditLogWriter,
