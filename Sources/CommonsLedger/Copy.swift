@@ -53,12 +53,7 @@ struct Copy: AsyncParsableCommand {
     }
 
     func resolvedKey(_ source: DatabaseLocation) throws -> String {
-        if let key {
-            if let data = FileManager.default.contents(atPath: key) {
-                return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            return key
-        }
+        if let key { return Verify.verifierKey(key) }
         guard case .sqlite(let path) = source else {
             throw ValidationError("copying from PostgreSQL needs --key (the log's verifier key)")
         }

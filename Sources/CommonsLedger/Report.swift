@@ -196,9 +196,7 @@ struct VerifyReport: AsyncParsableCommand {
     }
 
     func trusted(fallback: () throws -> String) throws -> [NoteVerifier] {
-        let text = try key.map { key in
-            FileManager.default.contents(atPath: key).map { String(decoding: $0, as: UTF8.self) } ?? key
-        } ?? fallback()
+        let text = try key.map(Verify.verifierKey) ?? fallback()
         return [try NoteVerifier(verifierKey: text.trimmingCharacters(in: .whitespacesAndNewlines))]
     }
 

@@ -65,12 +65,7 @@ struct Verify: AsyncParsableCommand {
     }
 
     func verifierKeys(fallback: () throws -> String) throws -> [String] {
-        if let key {
-            if let data = FileManager.default.contents(atPath: key) {
-                return [String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)]
-            }
-            return [key]
-        }
+        if let key { return [Self.verifierKey(key)] }
         let fallbackKey = try fallback()
         if !quiet, !fallbackKey.isEmpty {
             FileHandle.standardError.write(Data("note: no --key given; trusting \(fallbackKey)\n".utf8))
@@ -87,6 +82,13 @@ struct Verify: AsyncParsableCommand {
             FileHandle.standardError.write(Data("verified \(done) of \(total) entries\n".utf8))
         }
         printReport(report, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// A verifier key given on the command line: the file of that name when there is one,
+    /// else the key's text itself (`--key` of `verify` and `copy`).
+    static func verifierKey(_ argument: String) -> String {
+        guard let data = FileManager.default.contents(atPath: argument) else { return argument }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The same checks on a PostgreSQL database, in one snapshot. The key must be given:

@@ -76,27 +76,21 @@ public struct LedgerPostgresDatabase: Sendable {
     /// (`schema/postgres/0001` refuses any other: SQLite compares bytes) — on this
     /// database's server; `name` is a lower-case identifier.
     public func createDatabase(named name: String) async throws {
-        try Self.checkIdentifier(name)
-        try await run { client in
-            _ = try await client.withConnection { connection in
-                try await connection.query(
-                    PostgresQuery(
-                        unsafeSQL: "CREATE DATABASE \(name) ENCODING 'UTF8' LOCALE 'C' TEMPLATE template0"
-                    ),
-                    logger: logger
-                )
-            }
-        }
+        try await runDDL(on: name, "CREATE DATABASE \(name) ENCODING 'UTF8' LOCALE 'C' TEMPLATE template0")
     }
 
     /// Drops a database of this server, closing its connections first.
     public func dropDatabase(named name: String) async throws {
+        try await runDDL(on: name, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    }
+
+    /// Runs one statement about the database `name` (checked first: DDL takes no
+    /// parameters, so the name is spliced into the text) on one pooled connection.
+    private func runDDL(on name: String, _ statement: String) async throws {
         try Self.checkIdentifier(name)
         try await run { client in
             _ = try await client.withConnection { connection in
-                try await connection.query(
-                    PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger
-                )
+                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
         }
     }
