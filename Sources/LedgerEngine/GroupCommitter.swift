@@ -120,15 +120,16 @@ public final class GroupCommitter<Runner: WriteTransactionRunner>: Sendable {
         }
     }
 
-    /// Runs one group in one transaction, answers every job after the commit returned
-    /// and reports the commit.
+    /// Runs one group in one transaction, reports the commit, then answers every job (a
+    /// caller that reads the statistics after its answer sees its own commit counted).
     private func commit(_ jobs: [Job]) async {
         let started = ContinuousClock.now
         let clock = self.clock
         let signer = self.signer
         let bodyEnded = Box<ContinuousClock.Instant>()
+        let outcomes: [Result<Void, any Error>]
         do {
-            let outcomes = try await runner.inWriteTransaction { statements -> [Result<Void, any Error>] in
+            outcomes = try await runner.inWriteTransaction { statements -> [Result<Void, any Error>] in
                 let outcomes = try Self.run(jobs, in: statements, clock: clock)
                 // One checkpoint over the group's entries (none if nothing was appended:
                 // the checkpoint of that size exists already and is kept).
@@ -136,15 +137,15 @@ public final class GroupCommitter<Runner: WriteTransactionRunner>: Sendable {
                 bodyEnded.value = ContinuousClock.now
                 return outcomes
             }
-            for (job, outcome) in zip(jobs, outcomes) { job.finish(outcome) }
         } catch {
-            for job in jobs { job.finish(.failure(error)) }
+            outcomes = Array(repeating: .failure(error), count: jobs.count)
         }
         let ended = ContinuousClock.now
         onCommit(GroupCommit(
             requests: jobs.count, seconds: Self.seconds(ended - started),
             syncSeconds: Self.seconds(ended - (bodyEnded.value ?? ended))
         ))
+        for (job, outcome) in zip(jobs, outcomes) { job.finish(outcome) }
     }
 
     /// Runs each isolated job in its own savepoint: a job that throws is rolled back alone.

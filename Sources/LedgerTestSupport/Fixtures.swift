@@ -87,23 +87,7 @@ extension LogSigner {
     }()
 }
 
-/// A migrated store on a fresh temporary file, with a fixed clock and seeded ids.
-public struct TestLedger: Sendable {
-    public let directory: TemporaryDirectory
-    public let store: SQLiteLedgerStore
-    public let clock: FixedClock
-    public var path: String { directory.path("ledger.sqlite") }
-
-    public init(seed: UInt64 = 42) throws {
-        directory = try TemporaryDirectory()
-        clock = FixedClock()
-        store = try SQLiteLedgerStore(
-            path: directory.path("ledger.sqlite"), clock: clock, identifiers: SeededIdentifiers(seed: seed),
-            signer: .test, logger: Logger(label: "test")
-        )
-        try store.migrate()
-    }
-
+extension TestLedger {
     /// Registers assets and opens accounts in one go, for tests that need a chart.
     public func seed(
         assets: [(String, Int)], accounts: [(code: String, type: String, constraint: String?)]

@@ -29,9 +29,12 @@ public final class PostgresSessions: Sendable {
     /// How often a transaction that hit 40001 or 40P01 is run again before giving up.
     static let retriesMax = 8
 
-    /// Connects lazily: the pool opens connections as transactions ask for them.
+    /// Connects lazily: the pool opens connections as transactions ask for them, at most
+    /// one per thread and one for statements outside a transaction (migrations, VACUUM).
     public init(database: LedgerPostgresDatabase, readers: Int = 4) {
-        client = PostgresClient(configuration: database.configuration, backgroundLogger: database.logger)
+        var configuration = database.configuration
+        configuration.options.maximumConnections = readers + 2
+        client = PostgresClient(configuration: configuration, backgroundLogger: database.logger)
         logger = database.logger
         writerThread = NIOThreadPool(numberOfThreads: 1)
         readerThreads = NIOThreadPool(numberOfThreads: readers)
@@ -48,6 +51,14 @@ public final class PostgresSessions: Sendable {
         let sessions = PostgresSessions(database: database)
         try? await Task.sleep(for: .milliseconds(20))
         return sessions
+    }
+
+    /// A store dropped without `close()` still returns its connections and threads (no
+    /// transaction can be running: each one holds the sessions until it ends).
+    deinit {
+        running.cancel()
+        writerThread.shutdownGracefully { _ in }
+        readerThreads.shutdownGracefully { _ in }
     }
 
     /// Closes the pool and stops the threads.

@@ -10,9 +10,9 @@ import LedgerTestSupport
 import Testing
 
 @Suite struct AccessControlTests {
-    @Test func thePolicyCoversEveryRouteAndNothingElse() throws {
-        let ledger = try TestLedger()
-        let routed = Set(buildRouter(store: ledger.store).routes.map { "\($0.method.rawValue) \($0.path.description)" })
+    @Test func thePolicyCoversEveryRouteAndNothingElse() async throws {
+        let ledger = try await TestLedger(backend: .sqlite)
+        let routed = Set(buildRouter(store: try ledger.sqliteStore()).routes.map { "\($0.method.rawValue) \($0.path.description)" })
         #expect(routed == Set(RoutePolicy.table.keys))
     }
 

@@ -189,7 +189,7 @@ import WireContract
     }
 
     @Test func anImportCannotTakeAFundsCashEither() async throws {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger(backend: .sqlite)
         try await ledger.seed(assets: [("USD", 2)], accounts: [("expenses:bank-fees", "expense", nil)])
         let store = ledger.store
         guard case .applied(let fund) = try await store.createFund(FundDraft(code: "health", name: "Health", assets: ["USD"]), by: .system, idempotency: nil),
@@ -198,7 +198,7 @@ import WireContract
         _ = try await store.recordContribution(ContributionDraft(memberID: member.member.id.rawValue, fundID: fund.id.rawValue, asset: "USD", amount: 500_000, date: "2026-11-20"), by: .system, idempotency: nil)
         let path = ledger.directory.path("import.jsonl")
         try Data([Self.attacks[0], Self.attacks[2]].joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
-        let importer = TransactionImport(store: store, limits: .standard, principal: Principal(keyID: nil, name: "import", role: nil), batchSize: 10)
+        let importer = TransactionImport(store: try ledger.sqliteStore(), limits: .standard, principal: Principal(keyID: nil, name: "import", role: nil), batchSize: 10)
         let summary = try await importer.run(path: path)
         #expect(summary.imported == 0)
         #expect(summary.rejections.map(\.line) == [1, 2])

@@ -142,7 +142,7 @@ import Testing
             let other = try await Self.key(client, role: "approver", name: "Priya (approver)", person: "Priya Raman")
             let id = try await Self.request(client, member: member, amount: 250_000, as: .token(treasurer.token))
             func insert(_ position: Int, _ keyID: String) throws {
-                try SQLiteShell.execute(path: path, sql: """
+                try DatabaseShell.execute(path: path, sql: """
                     INSERT INTO disbursement_steps
                         (disbursement_id, position, kind, principal_key, principal_name, principal_role, at)
                     VALUES
@@ -150,13 +150,13 @@ import Testing
                          '2026-11-21T00:00:00.000000Z');
                     """)
             }
-            #expect(throws: SQLiteShell.Failure.self) { try insert(0, ownApprover.keyID) }
-            #expect(throws: SQLiteShell.Failure.self) { try insert(0, treasurer.keyID) }
+            #expect(throws: DatabaseShell.Failure.self) { try insert(0, ownApprover.keyID) }
+            #expect(throws: DatabaseShell.Failure.self) { try insert(0, treasurer.keyID) }
             try insert(0, first.keyID)
-            #expect(throws: SQLiteShell.Failure.self) { try insert(1, second.keyID) }
-            #expect(throws: SQLiteShell.Failure.self) { try insert(1, first.keyID) }
+            #expect(throws: DatabaseShell.Failure.self) { try insert(1, second.keyID) }
+            #expect(throws: DatabaseShell.Failure.self) { try insert(1, first.keyID) }
             try insert(1, other.keyID)
-            let count = try SQLiteShell.scalar(
+            let count = try DatabaseShell.scalar(
                 path: path, sql: "SELECT count(*) FROM disbursement_steps WHERE disbursement_id = '\(id)'"
             )
             #expect(count == "2")

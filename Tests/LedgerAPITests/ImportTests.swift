@@ -19,7 +19,7 @@ import WireContract
     }
 
     static func ledger() async throws -> TestLedger {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger(backend: .sqlite)
         try await ledger.seed(assets: [("USD", 2)], accounts: [("assets:bank:usd", "asset", "no_negative"), ("income:contributions", "income", nil)])
         return ledger
     }
@@ -49,7 +49,7 @@ import WireContract
             Self.line(50, key: "b") + "\r",                            // 8: CRLF
             Self.line(25),                                             // 9: no final newline
         ], in: ledger)
-        let importer = TransactionImport(store: ledger.store, limits: limits, principal: Principal(keyID: nil, name: "import", role: nil), batchSize: 2)
+        let importer = TransactionImport(store: try ledger.sqliteStore(), limits: limits, principal: Principal(keyID: nil, name: "import", role: nil), batchSize: 2)
         var batches = 0
         let summary = try await importer.run(path: path) { _ in batches += 1 }
         #expect(summary.lines == 8)
@@ -70,13 +70,12 @@ import WireContract
         let entries = try await ledger.store.logEntries(start: 0, end: nil, limit: 100)
         #expect(entries.treeSize == 3 + 3 + 1)
         #expect(String(decoding: entries.entries.last!.data, as: UTF8.self).contains(#""name":"import""#))
-        try ledger.store.close()
-        _ = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        _ = try await ledger.verify()
     }
 
     @Test func anAtomicImportWritesAllOrNothing() async throws {
         let ledger = try await Self.ledger()
-        let importer = TransactionImport(store: ledger.store, principal: .system, batchSize: 2)
+        let importer = TransactionImport(store: try ledger.sqliteStore(), principal: .system, batchSize: 2)
         let refused = try await importer.run(path: try Self.write([Self.line(100), Self.line(200), Self.line(-400), Self.line(5)], in: ledger), atomic: true)
         #expect(refused.rolledBack)
         #expect(refused.imported == 0 && refused.rejections.map(\.line) == [3])

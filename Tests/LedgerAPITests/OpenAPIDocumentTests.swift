@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func everyRouteIsDocumentedAndEveryDocumentedRouteExists() async throws {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger(backend: .sqlite)
         let router = buildRouter(store: ledger.store)
         let routed = Set(router.routes.map { route in
             // Hummingbird prints parameters as {name} or :name; the document uses {name}.

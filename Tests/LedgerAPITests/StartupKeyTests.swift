@@ -92,8 +92,8 @@ import Testing
         #expect(try await Self.restart(server) == nil, "a restart minted a new admin key")
         // The file itself, in the SQLite pass: still one key, revoked.
         if let path = server.configuration.sqlitePath, TestBackend.isSQLite {
-            #expect(try SQLiteShell.scalar(path: path, sql: "SELECT count(*) FROM api_keys") == "1")
-            let active = try SQLiteShell.scalar(
+            #expect(try DatabaseShell.scalar(path: path, sql: "SELECT count(*) FROM api_keys") == "1")
+            let active = try DatabaseShell.scalar(
                 path: path, sql: "SELECT count(*) FROM api_keys WHERE revoked_at IS NULL"
             )
             #expect(active == "0")

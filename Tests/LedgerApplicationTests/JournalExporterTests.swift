@@ -11,7 +11,7 @@ import Testing
 
 @Suite struct JournalExporterTests {
     @Test func theJournalCoversTheLogAsOfItsFirstPage() async throws {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         try await ledger.seed(
             assets: [("USD", 2)], accounts: [("assets:bank:usd", "asset", nil), ("income:contributions", "income", nil)]
         )
@@ -22,7 +22,7 @@ import Testing
         _ = try await ledger.store.recordTransaction(draft, by: .system, idempotency: nil)
         var text = ""
         var progress: [String] = []
-        let summary = try await JournalExporter(store: ledger.store, dialect: .hledger).run(
+        let summary = try await JournalExporter(store: try ledger.sqliteStore(), dialect: .hledger).run(
             write: { text += $0 }, progress: { progress.append("\($0)/\($1)") }
         )
         // One asset, two accounts, one transaction: four log entries.
@@ -35,9 +35,9 @@ import Testing
     }
 
     @Test func anEmptyLogIsSaidToBeEmpty() async throws {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         var text = ""
-        let summary = try await JournalExporter(store: ledger.store, dialect: .ledger).run(write: { text += $0 })
+        let summary = try await JournalExporter(store: try ledger.sqliteStore(), dialect: .ledger).run(write: { text += $0 })
         #expect(summary.entries == 0 && summary.transactions == 0)
         #expect(text.hasPrefix("; Commons Ledger journal export for ledger-cli.\n; The audit log is empty.\n"))
     }

@@ -37,7 +37,7 @@ import Testing
     }
 
     static func ledger() async throws -> TestLedger {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         try await ledger.seed(
             assets: [("USD", 2)],
             accounts: [("assets:bank:usd", "asset", "no_negative"), ("income:contributions", "income", nil)]
@@ -45,9 +45,9 @@ import Testing
         return ledger
     }
 
-    static func importer(_ ledger: TestLedger, batchSize: Int = 2) -> TransactionImport<SQLiteLedgerStore> {
+    static func importer(_ ledger: TestLedger, batchSize: Int = 2) throws -> TransactionImport<SQLiteLedgerStore> {
         TransactionImport(
-            store: ledger.store, principal: Principal(keyID: nil, name: "import", role: nil), batchSize: batchSize,
+            store: try ledger.sqliteStore(), principal: Principal(keyID: nil, name: "import", role: nil), batchSize: batchSize,
             reader: CentsReader()
         )
     }

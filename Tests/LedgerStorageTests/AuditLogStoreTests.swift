@@ -13,7 +13,7 @@ import Testing
 @Suite struct AuditLogStoreTests {
     /// A small book: two assets, four accounts, a few transactions, a reversal, a closing.
     static func populated() async throws -> TestLedger {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         try await ledger.seed(
             assets: [("USD", 2), ("EUR", 2)],
             accounts: [
@@ -152,8 +152,7 @@ import Testing
 
     @Test func theVerifierPassesOnAnUntouchedBook() async throws {
         let ledger = try await Self.populated()
-        try ledger.store.close()
-        let report = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        let report = try await ledger.verify()
         #expect(report.entries == 14)
         #expect(report.transactions == 6)
         #expect(report.checkpoints == 14)

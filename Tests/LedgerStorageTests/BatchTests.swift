@@ -15,7 +15,7 @@ import Testing
     }
 
     static func ledger() async throws -> TestLedger {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         try await ledger.seed(assets: [("USD", 2)], accounts: [("assets:bank:usd", "asset", "no_negative"), ("income:contributions", "income", nil)])
         return ledger
     }
@@ -34,8 +34,7 @@ import Testing
         #expect(log.treeSize == 5)
         let checkpoints = try await ledger.store.checkpoints(page: PageRequest(limit: 100, cursor: nil)).items
         #expect(checkpoints.map(\.treeSize) == [1, 2, 3, 5])
-        try ledger.store.close()
-        _ = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        _ = try await ledger.verify()
     }
 
     @Test func anAtomicBatchIsAllOrNothing() async throws {
@@ -59,13 +58,13 @@ import Testing
     @Test func aBatchIsOneRequestOfTheGroupCommit() async throws {
         let ledger = try await BatchTests.ledger()
         let store = ledger.store
-        let before = store.commitStatistics.snapshot
+        let before = ledger.commitStatistics.snapshot
         let results = try await store.recordTransactions(
             [BatchTests.draft(100), BatchTests.draft(-500), BatchTests.draft(50)].map { ($0, nil) }, atomic: false,
             by: .system
         )
         #expect(results.count == 3)
-        let after = store.commitStatistics.snapshot
+        let after = ledger.commitStatistics.snapshot
         #expect(after.commits - before.commits == 1)
         #expect(after.requests - before.requests == 1)
     }
@@ -73,7 +72,7 @@ import Testing
     @Test func batchesAndSingleWritesShareCommitsAndKeepTheirOutcomes() async throws {
         let ledger = try await BatchTests.ledger()
         let store = ledger.store
-        let before = store.commitStatistics.snapshot
+        let before = ledger.commitStatistics.snapshot
         // 60 single gifts of 1.00, 10 batches of two gifts of 0.10, and 10 atomic batches
         // whose second item overdraws the bank: each refused whole, alone.
         let applied = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -110,13 +109,12 @@ import Testing
         #expect(applied == 60 + 20)
         let balance = try await store.balances(of: .code(AccountCode("assets:bank:usd")!), asOf: nil)
         #expect(balance?.balances.first?.balance.minorUnits == 6_200)  // 60 × 1.00 + 20 × 0.10
-        let after = store.commitStatistics.snapshot
+        let after = ledger.commitStatistics.snapshot
         #expect(after.requests - before.requests == 80)
         #expect(after.commits - before.commits < 80, "batches and single writes arriving together share a commit")
         // 1 asset + 2 accounts + 80 recorded transactions, and nothing of the atomic batches.
         #expect(try await store.logEntries(start: 0, end: nil, limit: 100).treeSize == 83)
-        try store.close()
-        _ = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        _ = try await ledger.verify()
     }
 
     @Test func aReservedMetadataKeyIsRefusedForEveryCallerNullIncluded() async throws {

@@ -17,7 +17,7 @@ import Testing
 
     /// Fund "health" in USD (adjustments up to 20.00 post at once) with 5,000.00 of cash.
     static func ledger() async throws -> (TestLedger, Fund, MemberID) {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         try await ledger.seed(assets: [("USD", 2)], accounts: [("expenses:bank-fees", "expense", nil)])
         let fund = try applied(await ledger.store.createFund(
             FundDraft(code: "health", name: "Health", assets: ["USD"], cashAdjustmentApprovalAbove: ["USD": 2_000]), by: .system, idempotency: nil
@@ -51,32 +51,28 @@ import Testing
         _ = try applied(await ledger.store.takeCashAdjustmentStep(waiting.adjustment.id, .approve, reason: "Checked", by: Self.approver, idempotency: nil))
         _ = try applied(await ledger.store.takeCashAdjustmentStep(rejected.adjustment.id, .reject, reason: nil, by: Self.approver, idempotency: nil))
         #expect(try await Self.cash(ledger) == 500_000 - 1_500 - 100_000)
-        try ledger.store.close()
-        let verifier = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey])
-        _ = try verifier.verify()
-        try SQLiteShell.execute(path: ledger.path, sql: """
-            DROP TRIGGER cash_adjustments_are_immutable_update;
+        _ = try await ledger.verify()
+        try ledger.shell(TestSQL.withoutTriggers(["cash_adjustments_are_immutable_update"]) + """
             UPDATE cash_adjustments SET reason = 'Something else' WHERE id = '\(rejected.adjustment.id)';
             """)
-        #expect(throws: AuditFailure.self) { try verifier.verify() }
+        await #expect(throws: AuditFailure.self) { try await ledger.verify() }
     }
 
     @Test func theSchemaRefusesTheRequestersApprovalAndASecondStep() async throws {
         let (ledger, _, _) = try await Self.ledger()
         let waiting = try await Self.adjust(ledger, 100_000)
         let posted = try await Self.adjust(ledger, 1_000)
-        try ledger.store.close()
         let step = { (id: CashAdjustmentID, key: String, kind: String) in
             "INSERT INTO cash_adjustment_steps (adjustment_id, position, kind, principal_key, principal_name, at) VALUES ('\(id)', 0, '\(kind)', '\(key)', 'x', '2026-11-30T00:00:00.000000Z');"
         }
-        #expect(throws: SQLiteShell.Failure.self) {
-            try SQLiteShell.execute(path: ledger.path, sql: step(waiting.adjustment.id, Self.treasurer.keyID!, "reject").replacingOccurrences(of: "'reject'", with: "'approve'"))
+        #expect(throws: DatabaseShell.Failure.self) {
+            try ledger.shell(step(waiting.adjustment.id, Self.treasurer.keyID!, "reject").replacingOccurrences(of: "'reject'", with: "'approve'"))
         }
-        #expect(throws: SQLiteShell.Failure.self) {
-            try SQLiteShell.execute(path: ledger.path, sql: step(posted.adjustment.id, Self.approver.keyID!, "reject"))
+        #expect(throws: DatabaseShell.Failure.self) {
+            try ledger.shell(step(posted.adjustment.id, Self.approver.keyID!, "reject"))
         }
         // Another key's rejection of the waiting one is what the schema allows.
-        try SQLiteShell.execute(path: ledger.path, sql: step(waiting.adjustment.id, Self.approver.keyID!, "reject"))
+        try ledger.shell(step(waiting.adjustment.id, Self.approver.keyID!, "reject"))
     }
 
     @Test(arguments: [

@@ -13,9 +13,10 @@ import Testing
 import Glibc
 #endif
 
-@Suite(.serialized) struct DatabaseFileModeTests {
+// Files and their modes: what only a SQLite ledger has (SQLite pass only).
+@Suite(.serialized, .enabled(if: TestBackend.isSQLite)) struct DatabaseFileModeTests {
     /// Registers a member, so the WAL and its index exist and hold private data.
-    static func writeSomething(_ store: SQLiteLedgerStore) async throws {
+    static func writeSomething(_ store: any LedgerStore) async throws {
         let draft = MemberDraft(name: "Mode Probe", kind: "union", country: "KE", region: "East Africa", visibility: "public", contact: .object(["email": .string("probe@example.org")]))
         _ = try await store.registerMember(draft, by: .system, idempotency: nil)
     }
@@ -24,7 +25,7 @@ import Glibc
         // The usual umask 022 would give 0644.
         let previous = umask(0o022)
         defer { umask(previous) }
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         try await Self.writeSomething(ledger.store)
         let files = DatabaseFileProbe.files(of: ledger.path)
         #expect(files.count >= 3, "main, -wal and -shm exist while the store is open: \(files)")
@@ -60,9 +61,9 @@ import Glibc
         try reader.close()
     }
 
-    @Test func secureDeleteIsOnForTheWriterAndTheReaders() throws {
-        let ledger = try TestLedger()
-        #expect(try ledger.store.pragma("secure_delete", onWriter: true) == "1")
-        #expect(try ledger.store.pragma("secure_delete") == "1")
+    @Test func secureDeleteIsOnForTheWriterAndTheReaders() async throws {
+        let store = try await TestLedger().sqliteStore()
+        #expect(try store.pragma("secure_delete", onWriter: true) == "1")
+        #expect(try store.pragma("secure_delete") == "1")
     }
 }

@@ -12,7 +12,7 @@ import Testing
 @Suite struct ErasureVerifyTests {
     /// An anonymous member and a grant to a named beneficiary, both erased.
     static func erasedBook() async throws -> TestLedger {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         let store = ledger.store
         try await ledger.seed(assets: [("USD", 2)], accounts: [])
         _ = try await store.createFund(FundDraft(code: "health", name: "Health", assets: ["USD"]), by: .system, idempotency: nil)
@@ -33,7 +33,6 @@ import Testing
         let erasedGrant = try await store.eraseBeneficiary(of: grant.disbursement.id, by: .system)
         #expect(erasedGrant.beneficiary?.privateData == nil)
         #expect(erasedGrant.beneficiary?.erasedAt != nil)
-        try store.close()
         return ledger
     }
 
@@ -41,19 +40,20 @@ import Testing
 
     @Test func anErasedBookVerifies() async throws {
         let ledger = try await Self.erasedBook()
-        let report = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        let report = try await ledger.verify()
         #expect(report.transactions == 2)
     }
 
     @Test(arguments: [
-        "DROP TRIGGER members_are_immutable_update; UPDATE members SET kind = 'community', country = 'SN', region = 'West Africa' WHERE visibility = 'anonymous';",
-        "DROP TRIGGER beneficiary_commitments_are_immutable_update; UPDATE beneficiary_commitments SET commitment = zeroblob(32);",
-        "DROP TRIGGER beneficiary_erasures_are_never_deleted; DELETE FROM beneficiary_erasures;",
+        TestSQL.withoutTriggers(["members_are_immutable_update"])
+            + "UPDATE members SET kind = 'community', country = 'SN', region = 'West Africa' WHERE visibility = 'anonymous';",
+        TestSQL.withoutTriggers(["beneficiary_commitments_are_immutable_update"])
+            + "UPDATE beneficiary_commitments SET commitment = \(TestSQL.zeroBytes(32));",
+        TestSQL.withoutTriggers(["beneficiary_erasures_are_never_deleted"]) + "DELETE FROM beneficiary_erasures;",
     ])
     func tablesThatDisagreeWithTheLogAreFound(tamper: String) async throws {
         let ledger = try await Self.erasedBook()
-        try SQLiteShell.execute(path: ledger.path, sql: tamper)
-        let verifier = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey])
-        #expect(throws: AuditFailure.self, "\(tamper) was not detected") { try verifier.verify() }
+        try ledger.shell(tamper)
+        await #expect(throws: AuditFailure.self, "\(tamper) was not detected") { try await ledger.verify() }
     }
 }

@@ -16,7 +16,7 @@ import Testing
     }
 
     static func ledger() async throws -> TestLedger {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         try await ledger.seed(assets: [("USD", 2)], accounts: [("assets:bank", "asset", "no_negative"), ("income:gifts", "income", nil), ("expenses:grants", "expense", nil)])
         return ledger
     }
@@ -24,7 +24,7 @@ import Testing
     @Test func concurrentWritesShareCommitsAndEachKeepsItsOutcome() async throws {
         let ledger = try await Self.ledger()
         let store = ledger.store
-        let before = store.commitStatistics.snapshot
+        let before = ledger.commitStatistics.snapshot
         // 200 gifts of 1.00 and, among them, 20 grants of 1,000.00 the bank can never pay.
         let outcomes = try await withThrowingTaskGroup(of: (Int, Bool).self) { group in
             for index in 0..<220 {
@@ -47,12 +47,11 @@ import Testing
         #expect(outcomes.filter { !$0.value }.keys.allSatisfy { $0 % 11 == 10 })
         let balance = try await store.balances(of: .code(AccountCode("assets:bank")!), asOf: nil)
         #expect(balance?.balances.first?.balance.minorUnits == 20_000)
-        let after = store.commitStatistics.snapshot
+        let after = ledger.commitStatistics.snapshot
         #expect(after.requests - before.requests == 220)
         #expect(after.commits - before.commits < 220, "requests arriving during a commit join the next one")
         #expect(after.largestGroup > 1)
-        try store.close()
-        let report = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        let report = try await ledger.verify()
         #expect(report.entries == 4 + 200)           // asset, three accounts, the gifts
         #expect(report.checkpoints < report.entries)  // one per group, not one per request
     }

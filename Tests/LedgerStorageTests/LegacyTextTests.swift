@@ -21,7 +21,7 @@ import Testing
     enum LegacyError: Error { case replayed }
 
     @Test func namesStoredBeforeTheRuleStillTakeEveryStep() async throws {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         let store = ledger.store
         try await ledger.seed(assets: [("USD", 2)], accounts: [])
         let fundDraft = FundDraft(code: "relief", name: "Relief", assets: ["USD"])
@@ -34,10 +34,10 @@ import Testing
         let requested = try applied(await store.requestDisbursement(grantDraft, by: Self.treasurer, idempotency: nil))
         let grant = requested.disbursement.id
         // What a database written before the rule may hold.
-        _ = try SQLiteShell.execute(path: ledger.path, sql: """
-            DROP TRIGGER members_are_immutable_update; DROP TRIGGER disbursements_are_immutable_update;
-            UPDATE members SET public_name = 'Evil' || char(8238) || 'doc' WHERE id = '\(member.rawValue)';
-            UPDATE disbursements SET beneficiary = 'Clinic' || char(8238) || 'x' WHERE id = '\(grant.rawValue)';
+        let override = TestSQL.character(0x202E)
+        _ = try ledger.shell(TestSQL.withoutTriggers(["members_are_immutable_update", "disbursements_are_immutable_update"]) + """
+            UPDATE members SET public_name = 'Evil' || \(override) || 'doc' WHERE id = '\(member.rawValue)';
+            UPDATE disbursements SET beneficiary = 'Clinic' || \(override) || 'x' WHERE id = '\(grant.rawValue)';
             """)
 
         let pledgeDraft = PledgeDraft(

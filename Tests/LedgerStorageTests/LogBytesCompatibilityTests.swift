@@ -12,7 +12,8 @@ import LedgerStorage
 import LedgerTestSupport
 import Testing
 
-@Suite struct LogBytesCompatibilityTests {
+// The fixtures are SQLite files (SQLite pass only; the bytes checked are engine-free).
+@Suite(.enabled(if: TestBackend.isSQLite)) struct LogBytesCompatibilityTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/release-ca54c5a")
 
@@ -90,7 +91,7 @@ import Testing
 
     /// The stored bytes of every entry, in index order, read with the sqlite3 shell.
     static func storedEntries(_ path: String) throws -> [[UInt8]] {
-        let output = try SQLiteShell.execute(path: path, sql: "SELECT hex(data) FROM log_entries ORDER BY idx;")
+        let output = try DatabaseShell.execute(path: path, sql: "SELECT hex(data) FROM log_entries ORDER BY idx;")
         return try output.split(separator: "\n").map { line in
             try #require(HexEncoding.decode(line))
         }

@@ -11,7 +11,8 @@ import LedgerTestSupport
 import Logging
 import Testing
 
-@Suite struct ProfileMigrationTests {
+// A SQLite file from before the migration (SQLite pass only: no PostgreSQL ledger predates it).
+@Suite(.enabled(if: TestBackend.isSQLite)) struct ProfileMigrationTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let old = "mem_0123456789abcdef0123456789abcdef"
 
@@ -30,7 +31,7 @@ import Testing
             INSERT INTO members VALUES ('\(old)', 'community', 'SN', 'West Africa', 'anonymous', NULL, zeroblob(32), '2026-01-01T00:00:00.000000Z');
             INSERT INTO member_private VALUES ('\(old)', zeroblob(32), CAST('{"contact":{},"name":"Secret Sisters"}' AS BLOB));
             """
-        try SQLiteShell.execute(path: path, sql: sql)
+        try DatabaseShell.execute(path: path, sql: sql)
     }
 
     @Test func oldAnonymousMembersSurviveTheRebuildAndStayHiddenInPublicViews() async throws {
@@ -46,9 +47,9 @@ import Testing
         #expect(view.member.publicProfile == nil)
         #expect(view.member.name == "Secret Sisters")
         // The rebuilt table keeps its rules: immutable, and a public member needs a profile.
-        #expect(throws: SQLiteShell.Failure.self) { try SQLiteShell.execute(path: path, sql: "UPDATE members SET region = 'Elsewhere'") }
-        #expect(throws: SQLiteShell.Failure.self) {
-            try SQLiteShell.execute(path: path, sql: "INSERT INTO members VALUES ('mem_1123456789abcdef0123456789abcdef', NULL, NULL, NULL, 'public', 'A', zeroblob(32), 'x')")
+        #expect(throws: DatabaseShell.Failure.self) { try DatabaseShell.execute(path: path, sql: "UPDATE members SET region = 'Elsewhere'") }
+        #expect(throws: DatabaseShell.Failure.self) {
+            try DatabaseShell.execute(path: path, sql: "INSERT INTO members VALUES ('mem_1123456789abcdef0123456789abcdef', NULL, NULL, NULL, 'public', 'A', zeroblob(32), 'x')")
         }
         try store.close()
     }

@@ -24,7 +24,7 @@ import Testing
 
     @Test(arguments: [UInt64(1), 2, 3])
     func storeAgreesWithTheReferenceModel(seed: UInt64) async throws {
-        let ledger = try TestLedger(seed: seed)
+        let ledger = try await TestLedger(seed: seed)
         let banks = ["assets:bank:a", "assets:bank:b"]
         let others = ["income:gifts", "expenses:grants", "equity:opening"]
         try await ledger.seed(

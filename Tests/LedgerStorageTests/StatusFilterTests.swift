@@ -31,7 +31,7 @@ import Testing
     /// Fund "health" (two approvals above 1,000.00; adjustments up to 20.00 post at once)
     /// with 5,000.00 of cash, then pledges, disbursements and adjustments in every status.
     static func book() async throws -> Book {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         try await ledger.seed(assets: [("USD", 2)], accounts: [("expenses:bank-fees", "expense", nil)])
         _ = try applied(await ledger.store.createFund(
             FundDraft(
@@ -149,13 +149,13 @@ import Testing
     }
 
     static func pledges(
-        _ store: SQLiteLedgerStore, _ state: PledgeStatus.State?, limit: Int = 50
+        _ store: any LedgerStore, _ state: PledgeStatus.State?, limit: Int = 50
     ) async throws -> [PledgeView] {
         try await walk(limit: limit) { try await store.pledges(filter: PledgeFilter(state: state), page: $0) }
     }
 
     static func disbursements(
-        _ store: SQLiteLedgerStore, _ state: Disbursement.State?, limit: Int = 50
+        _ store: any LedgerStore, _ state: Disbursement.State?, limit: Int = 50
     ) async throws -> [DisbursementView] {
         try await walk(limit: limit) { page in
             try await store.disbursements(filter: DisbursementFilter(state: state), page: page)
@@ -163,7 +163,7 @@ import Testing
     }
 
     static func adjustments(
-        _ store: SQLiteLedgerStore, _ state: CashAdjustment.State?, limit: Int = 50
+        _ store: any LedgerStore, _ state: CashAdjustment.State?, limit: Int = 50
     ) async throws -> [CashAdjustmentView] {
         try await walk(limit: limit) { page in
             try await store.cashAdjustments(filter: CashAdjustmentFilter(state: state), page: page)
@@ -225,19 +225,19 @@ import Testing
     }
 
     /// The seeded book with one row of each kind made underivable (its immutability
-    /// trigger dropped on the book's file): an open pledge, a requested disbursement and
+    /// trigger dropped by hand): an open pledge, a requested disbursement and
     /// an adjustment posted at once. Lists that read those rows fail.
     static func corruptedBook() async throws -> Book {
         let book = try await book()
         let openPledge = try #require(book.pledges[.open]?.first)
         let requested = try #require(book.disbursements[.requested]?.first)
         let postedAtOnce = try #require(book.adjustments[.posted]?.first)
-        try SQLiteShell.execute(path: book.ledger.path, sql: """
-            DROP TRIGGER pledges_are_immutable_update;
+        let triggers = [
+            "pledges_are_immutable_update", "disbursements_are_immutable_update", "cash_adjustments_are_immutable_update",
+        ]
+        try book.ledger.shell(TestSQL.withoutTriggers(triggers) + """
             UPDATE pledges SET due_date = '2099-01-01' WHERE id = '\(openPledge)';
-            DROP TRIGGER disbursements_are_immutable_update;
             UPDATE disbursements SET fund_id = 'not-a-fund' WHERE id = '\(requested)';
-            DROP TRIGGER cash_adjustments_are_immutable_update;
             UPDATE cash_adjustments SET date = 'not-a-date' WHERE id = '\(postedAtOnce)';
             """)
         return book

@@ -1,4 +1,4 @@
-// Goal: the SQLite store keeps the book of record safe on disk — every write is one
+// Goal: the store (on either engine) keeps the book of record safe on disk — every write is one
 // synced transaction that either lands whole or leaves no trace, the file enforces
 // immutability and balance by itself, idempotency keys survive restarts, and derived
 // balances (current, as-of and running) always agree with the postings.
@@ -15,7 +15,7 @@ import Testing
     }
 
     static func chart() async throws -> TestLedger {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         try await ledger.seed(
             assets: [("USD", 2), ("EUR", 2)],
             accounts: [
@@ -47,18 +47,18 @@ import Testing
         return balances?.balances.first { $0.asset.rawValue == asset }?.balance.minorUnits
     }
 
-    @Test func fileIsWALWithFullSync() async throws {
-        let ledger = try TestLedger()
-        #expect(try ledger.store.pragma("journal_mode") == "wal")
-        #expect(try ledger.store.pragma("synchronous") == "2") // FULL
-        #expect(try ledger.store.pragma("synchronous", onWriter: true) == "2")
+    @Test(.enabled(if: TestBackend.isSQLite)) func fileIsWALWithFullSync() async throws {
+        let store = try await TestLedger().sqliteStore()
+        #expect(try store.pragma("journal_mode") == "wal")
+        #expect(try store.pragma("synchronous") == "2") // FULL
+        #expect(try store.pragma("synchronous", onWriter: true) == "2")
         // Savepoint journals in memory on the writer; readers keep the default (file).
-        #expect(try ledger.store.pragma("temp_store", onWriter: true) == "2")
-        #expect(try ledger.store.pragma("temp_store") == "0")
+        #expect(try store.pragma("temp_store", onWriter: true) == "2")
+        #expect(try store.pragma("temp_store") == "0")
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("schema/migrations")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
-        #expect(try ledger.store.appliedMigrations() == files.map { String($0.dropLast(4)) })
+        #expect(try store.appliedMigrations() == files.map { String($0.dropLast(4)) })
         #expect(files.count >= 5)
     }
 
@@ -96,7 +96,7 @@ import Testing
     }
 
     static func count(_ ledger: TestLedger, _ table: String) throws -> Int {
-        try SQLiteShell.scalar(path: ledger.path, sql: "SELECT count(*) FROM \(table)").flatMap(Int.init) ?? -1
+        try ledger.scalar("SELECT count(*) FROM \(table)").flatMap(Int.init) ?? -1
     }
 
     @Test(arguments: [
@@ -112,7 +112,7 @@ import Testing
     func theFileRefusesEditsByHand(sql: String) async throws {
         let ledger = try await Self.chart()
         try await Self.record(ledger, [("assets:bank:usd", "USD", 1000), ("income:contributions", "USD", -1000)])
-        #expect(throws: SQLiteShell.Failure.self) { try SQLiteShell.execute(path: ledger.path, sql: sql) }
+        #expect(throws: DatabaseShell.Failure.self) { try ledger.shell(sql) }
         #expect(try await Self.balance(ledger, "assets:bank:usd") == 1000)
     }
 
@@ -125,19 +125,13 @@ import Testing
             INSERT INTO transactions VALUES (1, 'txn_00000000000000000000000000000001', '2026-11-20', '', '{}', '2026-11-20T00:00:00.000000Z', NULL);
             COMMIT;
             """
-        #expect(throws: SQLiteShell.Failure.self) { try SQLiteShell.execute(path: ledger.path, sql: sql) }
+        #expect(throws: DatabaseShell.Failure.self) { try ledger.shell(sql) }
         #expect(try Self.count(ledger, "transactions") == 0)
     }
 
     @Test func everythingSurvivesCloseAndReopen() async throws {
-        let directory = try TemporaryDirectory()
-        let path = directory.path("ledger.sqlite")
-        func open() throws -> SQLiteLedgerStore {
-            let store = try SQLiteLedgerStore(path: path, clock: FixedClock(), identifiers: SeededIdentifiers(seed: 1), signer: .test, logger: .init(label: "test"))
-            try store.migrate()
-            return store
-        }
-        let first = try open()
+        let firstLedger = try await TestLedger(seed: 1)
+        let first = firstLedger.store
         _ = try await first.registerAsset(AssetDraft(code: "USD", scale: 2), by: .system, idempotency: nil)
         _ = try await first.openAccount(AccountDraft(code: "assets:bank", type: "asset"), by: .system, idempotency: nil)
         _ = try await first.openAccount(AccountDraft(code: "income:gifts", type: "income"), by: .system, idempotency: nil)
@@ -149,10 +143,10 @@ import Testing
             Issue.record("first use of a key must apply")
             return
         }
-        try first.close()
 
-        let second = try open()
-        #expect(try second.migrate() == [])
+        let secondLedger = try await firstLedger.reopened()
+        let second = secondLedger.store
+        #expect(secondLedger.appliedAtOpen == [])
         #expect(try await second.transaction(original.id) == original)
         // The key outlived the restart: the same request replays, nothing is written twice.
         guard case .replayed(let stored) = try await second.recordTransaction(draft, by: .system, idempotency: claim) else {
@@ -167,7 +161,6 @@ import Testing
         await #expect(throws: Rejection.idempotencyKeyReused(key: "gift-1")) {
             try await second.recordTransaction(draft, by: .system, idempotency: other)
         }
-        try second.close()
     }
 
     @Test func reversalRestoresBalancesAndHappensOnce() async throws {
@@ -210,10 +203,10 @@ import Testing
         }
     }
 
-    @Test func aReadOnlyOpenReadsTheBooksAndWritesNothing() async throws {
+    @Test(.enabled(if: TestBackend.isSQLite)) func aReadOnlyOpenReadsTheBooksAndWritesNothing() async throws {
         let ledger = try await Self.chart()
         try await Self.record(ledger, [("assets:bank:usd", "USD", 100), ("income:contributions", "USD", -100)])
-        try ledger.store.close()
+        try await ledger.close()
         let before = try FileManager.default.contentsOfDirectory(atPath: ledger.directory.url.path).sorted()
         let copy = try SQLiteLedgerStore.openReadOnly(path: ledger.path, logger: Logger(label: "test"))
         #expect(try await copy.trialBalance(asOf: nil).sections.first?.debitTotal == 100)

@@ -17,21 +17,24 @@ import Testing
         var testDescription: String { name }
     }
 
-    static let dropTriggers = """
-        DROP TRIGGER postings_are_immutable_update; DROP TRIGGER transactions_are_immutable_update;
-        DROP TRIGGER log_entries_are_immutable_update; DROP TRIGGER log_entries_are_never_deleted;
-        DROP TRIGGER log_checkpoints_are_immutable_update; DROP TRIGGER log_nodes_are_never_deleted;
-        DROP TRIGGER log_entries_are_dense; DROP TRIGGER log_checkpoints_are_never_deleted;
-        """
+    static let dropTriggers = TestSQL.withoutTriggers([
+        "postings_are_immutable_update", "transactions_are_immutable_update", "log_entries_are_immutable_update",
+        "log_entries_are_never_deleted", "log_checkpoints_are_immutable_update", "log_nodes_are_never_deleted",
+        "log_entries_are_dense", "log_checkpoints_are_never_deleted",
+    ])
+
+    /// `UPDATE log_entries` replacing `old` by `new` in the bytes of entry `index`.
+    static func rewriteEntry(_ index: Int64, _ old: String, _ new: String) -> String {
+        "UPDATE log_entries SET data = \(TestSQL.bytes("replace(\(TestSQL.text("data")), '\(old)', '\(new)')")) "
+            + "WHERE idx = \(index);"
+    }
 
     static let attacks: [Attack] = [
         Attack(name: "change a posting amount", sql: """
             UPDATE postings SET amount = amount + 100 WHERE transaction_seq = 2 AND position = 0;
             UPDATE postings SET amount = amount - 100 WHERE transaction_seq = 2 AND position = 1;
             """),
-        Attack(name: "change an entry's bytes", sql: """
-            UPDATE log_entries SET data = CAST(replace(CAST(data AS TEXT), '"amount":40000', '"amount":40001') AS BLOB) WHERE idx = 8;
-            """),
+        Attack(name: "change an entry's bytes", sql: rewriteEntry(8, #""amount":40000"#, #""amount":40001"#)),
         Attack(name: "delete the last entry", sql: "DELETE FROM log_entries WHERE idx = (SELECT max(idx) FROM log_entries);"),
         Attack(name: "delete an entry in the middle", sql: "DELETE FROM log_entries WHERE idx = 6;"),
         Attack(name: "swap two entries", sql: """
@@ -43,7 +46,8 @@ import Testing
             UPDATE transactions SET description = 'Contribution (edited)' WHERE seq = 3;
             """),
         Attack(name: "alter a stored checkpoint", sql: """
-            UPDATE log_checkpoints SET note = replace(note, 'test.commons-ledger' || char(10) || '10' || char(10), 'test.commons-ledger' || char(10) || '9' || char(10)) WHERE tree_size = 10;
+            UPDATE log_checkpoints SET note = replace(note, 'test.commons-ledger' || \(TestSQL.newline) || '10' || \(TestSQL.newline),
+                'test.commons-ledger' || \(TestSQL.newline) || '9' || \(TestSQL.newline)) WHERE tree_size = 10;
             """),
         Attack(name: "move a genuine checkpoint to another tree size", sql: """
             DELETE FROM log_checkpoints WHERE tree_size = 10;
@@ -53,7 +57,8 @@ import Testing
             DELETE FROM log_nodes WHERE level = 1 AND idx = 6;
             """),
         Attack(name: "change a stored Merkle node", sql: """
-            DROP TRIGGER log_nodes_are_immutable_update; UPDATE log_nodes SET hash = zeroblob(32) WHERE level = 2 AND idx = 1;
+            \(TestSQL.withoutTriggers(["log_nodes_are_immutable_update"]))
+            UPDATE log_nodes SET hash = \(TestSQL.zeroBytes(32)) WHERE level = 2 AND idx = 1;
             """),
         Attack(name: "change a daily closing", sql: """
             UPDATE balance_days SET closing = closing + 1
@@ -75,32 +80,27 @@ import Testing
     @Test(arguments: attacks)
     func verifyCatches(_ attack: Attack) async throws {
         let ledger = try await AuditLogStoreTests.populated()
-        try ledger.store.close()
-        let verifier = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey])
-        _ = try verifier.verify() // untouched, it passes
-        try SQLiteShell.execute(path: ledger.path, sql: Self.dropTriggers + attack.sql)
-        #expect(throws: AuditFailure.self, "\(attack.name) was not detected") { try verifier.verify() }
+        _ = try await ledger.verify() // untouched, it passes
+        try ledger.shell(Self.dropTriggers + attack.sql)
+        await #expect(throws: AuditFailure.self, "\(attack.name) was not detected") { try await ledger.verify() }
     }
 
-    @Test(arguments: [Int64(300), 530, 700])
+    @Test(.enabled(if: TestBackend.isSQLite, "the parsing threads are the SQLite file's verifier's"), arguments: [Int64(300), 530, 700])
     func aBadEntryInAnyParsingThreadsChunkIsTheOneReported(index: Int64) async throws {
         // Entries are parsed in chunks of 256 by two threads in turn (300 and 700 fall to
         // the second, 530 to the first); the first bad index is reported whichever.
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         try await ledger.seed(assets: [("USD", 2)], accounts: [("assets:bank:usd", "asset", nil), ("income:contributions", "income", nil)])
         let draft = TransactionDraft(date: "2026-11-20", description: "Contribution", postings: [
             PostingDraft(account: "assets:bank:usd", asset: "USD", amount: 40_000),
             PostingDraft(account: "income:contributions", asset: "USD", amount: -40_000),
         ])
         _ = try await ledger.store.recordTransactions(Array(repeating: (draft, nil), count: 800), atomic: false, by: .system)
-        try ledger.store.close()
-        let verifier = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey])
-        #expect(try verifier.verify().entries > 800)
-        try SQLiteShell.execute(path: ledger.path, sql: Self.dropTriggers + """
-            UPDATE log_entries SET data = CAST(replace(CAST(data AS TEXT), '"amount":40000', '"amount":40001') AS BLOB) WHERE idx = \(index);
-            UPDATE log_entries SET data = CAST(replace(CAST(data AS TEXT), '"amount":40000', '"amount":40001') AS BLOB) WHERE idx = \(index + 40);
-            """)
-        let failure = #expect(throws: AuditFailure.self) { try verifier.verify() }
+        #expect(try await ledger.verify().entries > 800)
+        try ledger.shell(Self.dropTriggers + [index, index + 40].map {
+            Self.rewriteEntry($0, #""amount":40000"#, #""amount":40001"#)
+        }.joined(separator: "\n"))
+        let failure = await #expect(throws: AuditFailure.self) { try await ledger.verify() }
         #expect(failure?.index == index)
         #expect(failure?.detail.contains("leaf hash") == true)
     }
@@ -108,17 +108,14 @@ import Testing
     @Test func anEntryRewrittenWithItsLeafHashIsCaughtByTheChain() async throws {
         let ledger = try await AuditLogStoreTests.populated()
         let entry = try #require(await ledger.store.logEntries(start: 8, end: 9, limit: 1).entries.first)
-        try ledger.store.close()
         let altered = Array(String(decoding: entry.data, as: UTF8.self).replacingOccurrences(of: "Contribution", with: "Contributiom").utf8)
         let hash = MerkleHash.leafHash(altered).hexEncodedString
         let data = altered.map { String(format: "%02x", $0) }.joined()
-        try SQLiteShell.execute(path: ledger.path, sql: Self.dropTriggers + """
-            UPDATE log_entries SET data = X'\(data)', leaf_hash = X'\(hash)' WHERE idx = 8;
+        try ledger.shell(Self.dropTriggers + """
+            UPDATE log_entries SET data = \(TestSQL.bytes(hex: data)), leaf_hash = \(TestSQL.bytes(hex: hash)) WHERE idx = 8;
             UPDATE transactions SET description = 'Contributiom' WHERE id = (SELECT id FROM transactions WHERE seq = 2);
             """)
-        #expect(throws: AuditFailure.self) {
-            try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
-        }
+        await #expect(throws: AuditFailure.self) { try await ledger.verify() }
     }
 
     @Test func aRehashedForgedLogIsCaughtByASavedCheckpoint() async throws {
@@ -128,7 +125,7 @@ import Testing
 
         // An insider with the signing key rebuilds a whole different history: every hash,
         // node and checkpoint is internally consistent and properly signed.
-        let forged = try TestLedger()
+        let forged = try await TestLedger()
         try await forged.seed(
             assets: [("USD", 2), ("EUR", 2)],
             accounts: [
@@ -143,29 +140,24 @@ import Testing
                 PostingDraft(account: "income:contributions", asset: "USD", amount: -Int64(amount)),
             ]), by: .system, idempotency: nil)
         }
-        try forged.store.close()
-        let verifier = try LedgerVerifier(path: forged.path, verifierKeys: [LogSigner.test.verifierKey])
-        _ = try verifier.verify() // consistent on its own
-        #expect(throws: AuditFailure.self) { try verifier.verify(since: saved.note) }
+        _ = try await forged.verify() // consistent on its own
+        await #expect(throws: AuditFailure.self) { try await forged.verify(since: saved.note) }
         // The genuine log is consistent with its own saved checkpoint.
-        try genuine.store.close()
-        _ = try LedgerVerifier(path: genuine.path, verifierKeys: [LogSigner.test.verifierKey]).verify(since: saved.note)
+        _ = try await genuine.verify(since: saved.note)
     }
 
     @Test func anEditedMemberOrFundIsCaught() async throws {
         for sql in [
-            "DROP TRIGGER members_are_immutable_update; UPDATE members SET region = 'Elsewhere';",
-            "DROP TRIGGER funds_are_immutable_update; UPDATE funds SET name = 'Renamed';",
+            TestSQL.withoutTriggers(["members_are_immutable_update"]) + "UPDATE members SET region = 'Elsewhere';",
+            TestSQL.withoutTriggers(["funds_are_immutable_update"]) + "UPDATE funds SET name = 'Renamed';",
         ] {
-            let ledger = try TestLedger()
+            let ledger = try await TestLedger()
             try await ledger.seed(assets: [("USD", 2)], accounts: [])
             _ = try await ledger.store.registerMember(MemberDraft(name: "Union", kind: "union", country: "KE", region: "East Africa", visibility: "public"), by: .system, idempotency: nil)
             _ = try await ledger.store.createFund(FundDraft(code: "climate", name: "Climate", assets: ["USD"]), by: .system, idempotency: nil)
-            try ledger.store.close()
-            let verifier = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey])
-            _ = try verifier.verify()
-            try SQLiteShell.execute(path: ledger.path, sql: sql)
-            #expect(throws: AuditFailure.self, "\(sql) was not detected") { try verifier.verify() }
+            _ = try await ledger.verify()
+            try ledger.shell(sql)
+            await #expect(throws: AuditFailure.self, "\(sql) was not detected") { try await ledger.verify() }
         }
     }
 
@@ -195,7 +187,7 @@ import Testing
 
     @Test(arguments: reEncodings)
     func textReEncodedAsNFDInTheTablesIsCaught(_ reEncoding: ReEncoding) async throws {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         try await ledger.seed(
             assets: [("USD", 2)], accounts: [("assets:bank:usd", "asset", nil), ("income:gifts", "income", nil)]
         )
@@ -212,25 +204,22 @@ import Testing
         guard case .applied(let registered) = try await ledger.store.registerMember(
             member, by: .system, idempotency: nil
         ) else { throw ErasureVerifyTests.FixtureFailure() }
-        try ledger.store.close()
-        let verifier = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey])
-        _ = try verifier.verify()  // untouched, it passes
+        _ = try await ledger.verify()  // untouched, it passes
 
         let decomposed = Self.composedText.decomposedStringWithCanonicalMapping
         #expect(decomposed == Self.composedText)  // equal to Swift's `==` …
         #expect(Array(decomposed.utf8) != Array(Self.composedText.utf8))  // … but not the same bytes
         let id = reEncoding.table == "members" ? registered.member.id.rawValue : transaction.id.rawValue
         let hex = decomposed.utf8.map { String(format: "%02x", $0) }.joined()
-        try SQLiteShell.execute(path: ledger.path, sql: Self.dropTriggers + """
-            DROP TRIGGER IF EXISTS \(reEncoding.trigger);
-            UPDATE \(reEncoding.table) SET \(reEncoding.column) = CAST(X'\(hex)' AS TEXT) WHERE id = '\(id)';
+        try ledger.shell(TestSQL.withoutTriggers([reEncoding.trigger]) + """
+            UPDATE \(reEncoding.table) SET \(reEncoding.column) = \(TestSQL.text(hex: hex)) WHERE id = '\(id)';
             """)
-        let stored = try SQLiteShell.scalar(
-            path: ledger.path, sql: "SELECT hex(\(reEncoding.column)) FROM \(reEncoding.table) WHERE id = '\(id)';"
+        let stored = try ledger.scalar(
+            "SELECT \(TestSQL.hex(ofText: reEncoding.column)) FROM \(reEncoding.table) WHERE id = '\(id)';"
         )
         #expect(stored == hex.uppercased(), "the attack did not re-encode \(reEncoding.name)")
-        #expect(throws: AuditFailure.self, "\(reEncoding.name) re-encoded as NFD was not detected") {
-            try verifier.verify()
+        await #expect(throws: AuditFailure.self, "\(reEncoding.name) re-encoded as NFD was not detected") {
+            try await ledger.verify()
         }
     }
 
@@ -243,66 +232,74 @@ import Testing
         var testDescription: String { name }
     }
 
+    /// The private `data` column as text.
+    static let dataText = TestSQL.text("data")
+
+    /// The private `data` with `old` replaced by `new`, as bytes.
+    static func replaced(_ old: String, _ new: String) -> String {
+        TestSQL.bytes("replace(\(dataText), '\(old)', '\(new)')")
+    }
+
     static let privateEdits: [PrivateEdit] = [
         PrivateEdit(
             name: "an anonymous member's contact changed",
             sql: """
-                DROP TRIGGER member_private_is_immutable;
+                \(TestSQL.withoutTriggers(["member_private_is_immutable"]))
                 UPDATE member_private
-                SET data = CAST(replace(CAST(data AS TEXT), '+221 77 000 0001', '+221 77 999 9999') AS BLOB);
+                SET data = \(replaced("+221 77 000 0001", "+221 77 999 9999"));
                 """,
-            check: "SELECT count(*) FROM member_private WHERE CAST(data AS TEXT) LIKE '%+221 77 999 9999%';"
+            check: "SELECT count(*) FROM member_private WHERE \(dataText) LIKE '%+221 77 999 9999%';"
         ),
         PrivateEdit(
             name: "an anonymous member's region changed",
             sql: """
-                DROP TRIGGER member_private_is_immutable;
+                \(TestSQL.withoutTriggers(["member_private_is_immutable"]))
                 UPDATE member_private
-                SET data = CAST(replace(CAST(data AS TEXT), 'West Africa', 'East Africa') AS BLOB);
+                SET data = \(replaced("West Africa", "East Africa"));
                 """,
-            check: "SELECT count(*) FROM member_private WHERE CAST(data AS TEXT) LIKE '%East Africa%';"
+            check: "SELECT count(*) FROM member_private WHERE \(dataText) LIKE '%East Africa%';"
         ),
         PrivateEdit(
             name: "a beneficiary's name changed",
             sql: """
-                DROP TRIGGER beneficiary_private_is_immutable;
+                \(TestSQL.withoutTriggers(["beneficiary_private_is_immutable"]))
                 UPDATE beneficiary_private
-                SET data = CAST(replace(CAST(data AS TEXT), 'Amara Okonkwo', 'Someone Else') AS BLOB);
+                SET data = \(replaced("Amara Okonkwo", "Someone Else"));
                 """,
-            check: "SELECT count(*) FROM beneficiary_private WHERE CAST(data AS TEXT) LIKE '%Someone Else%';"
+            check: "SELECT count(*) FROM beneficiary_private WHERE \(dataText) LIKE '%Someone Else%';"
         ),
         PrivateEdit(
             name: "a member's private data deleted without a recorded erasure",
             sql: """
-                DROP TRIGGER member_private_delete_needs_erasure;
-                DELETE FROM member_private WHERE CAST(data AS TEXT) LIKE '%West Africa%';
+                \(TestSQL.withoutTriggers(["member_private_delete_needs_erasure"]))
+                DELETE FROM member_private WHERE \(dataText) LIKE '%West Africa%';
                 """,
-            check: "SELECT count(*) = 0 FROM member_private WHERE CAST(data AS TEXT) LIKE '%West Africa%';"
+            check: "SELECT CASE count(*) WHEN 0 THEN 1 ELSE 0 END FROM member_private WHERE \(dataText) LIKE '%West Africa%';"
         ),
         PrivateEdit(
             name: "an erased beneficiary's name put back",
             sql: """
                 INSERT INTO beneficiary_private (disbursement_id, salt, data)
-                SELECT disbursement_id, zeroblob(32), CAST('{"name":"Kofi Mensah"}' AS BLOB) FROM beneficiary_erasures;
+                SELECT disbursement_id, \(TestSQL.zeroBytes(32)), \(TestSQL.bytes(#"'{"name":"Kofi Mensah"}'"#)) FROM beneficiary_erasures;
                 """,
-            check: "SELECT count(*) FROM beneficiary_private WHERE CAST(data AS TEXT) LIKE '%Kofi Mensah%';"
+            check: "SELECT count(*) FROM beneficiary_private WHERE \(dataText) LIKE '%Kofi Mensah%';"
         ),
         PrivateEdit(
             name: "a private row slipped in for a member the log never registered",
-            sql: """
+            sql: TestSQL.withoutTriggers([]) + """
                 INSERT INTO member_private (member_id, salt, data)
                 VALUES (
-                    'mem_00000000000000000000000000000000', zeroblob(32), CAST('{"contact":{},"name":"Ghost"}' AS BLOB)
+                    'mem_00000000000000000000000000000000', \(TestSQL.zeroBytes(32)), \(TestSQL.bytes(#"'{"contact":{},"name":"Ghost"}'"#))
                 );
                 """,
-            check: "SELECT count(*) FROM member_private WHERE CAST(data AS TEXT) LIKE '%Ghost%';"
+            check: "SELECT count(*) FROM member_private WHERE \(dataText) LIKE '%Ghost%';"
         ),
     ]
 
     /// Two anonymous members with contacts and two grants to named beneficiaries; one of
     /// each erased, so an erasure is part of the book every edit is tried on.
     static func privateBook() async throws -> TestLedger {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         let store = ledger.store
         try await ledger.seed(assets: [("USD", 2)], accounts: [])
         _ = try await store.createFund(
@@ -329,17 +326,15 @@ import Testing
         }
         _ = try await store.erasePrivateData(of: members[1], by: .system)
         _ = try await store.eraseBeneficiary(of: grants[1], by: .system)
-        try store.close()
         return ledger
     }
 
     @Test func anUntouchedBookWithPrivateDataAndErasuresVerifies() async throws {
         let ledger = try await Self.privateBook()
-        let report = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        let report = try await ledger.verify()
         #expect(report.entries > 0)
-        let rows = try SQLiteShell.scalar(
-            path: ledger.path,
-            sql: "SELECT (SELECT count(*) FROM member_private) || ',' || (SELECT count(*) FROM beneficiary_private);"
+        let rows = try ledger.scalar(
+            "SELECT (SELECT count(*) FROM member_private) || ',' || (SELECT count(*) FROM beneficiary_private);"
         )
         #expect(rows == "1,1")
     }
@@ -347,21 +342,17 @@ import Testing
     @Test(arguments: privateEdits)
     func editedPrivateDataIsCaught(_ edit: PrivateEdit) async throws {
         let ledger = try await Self.privateBook()
-        let verifier = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey])
-        _ = try verifier.verify()  // untouched, it passes
-        try SQLiteShell.execute(path: ledger.path, sql: edit.sql)
-        #expect(try SQLiteShell.scalar(path: ledger.path, sql: edit.check) == "1", "\(edit.name) changed nothing")
-        let failure = #expect(throws: AuditFailure.self, "\(edit.name) was not detected") { try verifier.verify() }
+        _ = try await ledger.verify()  // untouched, it passes
+        try ledger.shell(edit.sql)
+        #expect(try ledger.scalar(edit.check) == "1", "\(edit.name) changed nothing")
+        let failure = await #expect(throws: AuditFailure.self, "\(edit.name) was not detected") { try await ledger.verify() }
         let table = edit.sql.contains("beneficiary_private") ? "beneficiary_private" : "member_private"
         #expect(failure?.detail.contains(table) == true, "\(failure?.detail ?? "") names no \(table)")
     }
 
     @Test func aForeignKeyIsRefused() async throws {
         let ledger = try await AuditLogStoreTests.populated()
-        try ledger.store.close()
         let stranger = try LogSigner.generate(origin: "test.commons-ledger")
-        #expect(throws: AuditFailure.self) {
-            try LedgerVerifier(path: ledger.path, verifierKeys: [stranger.verifierKey]).verify()
-        }
+        await #expect(throws: AuditFailure.self) { try await ledger.verify(verifierKeys: [stranger.verifierKey]) }
     }
 }

@@ -20,7 +20,7 @@ struct LedgerMoveTests {
 
     /// A SQLite ledger with a fund, a member, a pledge and a contribution, closed.
     static func sourceLedger() async throws -> TestLedger {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger(backend: .sqlite)
         try await ledger.seed(assets: [("USD", 2)], accounts: [])
         _ = try await ledger.store.createFund(
             FundDraft(code: "health", name: "Health", assets: ["USD"]), by: .system, idempotency: nil
@@ -35,7 +35,7 @@ struct LedgerMoveTests {
             ),
             by: .system, idempotency: nil
         )
-        try ledger.store.close()
+        try await ledger.close()
         return ledger
     }
 
@@ -92,7 +92,7 @@ struct LedgerMoveTests {
     /// copy: nothing of it stays, and it runs again once the row is gone.
     @Test func anInterruptedCopyLeavesNothingAndRunsAgain() async throws {
         let ledger = try await Self.sourceLedger()
-        _ = try SQLiteShell.execute(
+        _ = try DatabaseShell.execute(
             path: ledger.path,
             sql: "INSERT INTO balances (account_seq, asset, balance, posting_count) VALUES (999999, 'USD', 0, 1)"
         )
@@ -107,7 +107,7 @@ struct LedgerMoveTests {
             #expect(try await store.logEntries(start: 0, end: nil, limit: 10).entries.isEmpty)
             #expect(try await store.trialBalance(asOf: nil).sections.isEmpty)
             await store.close()
-            _ = try SQLiteShell.execute(path: ledger.path, sql: "DELETE FROM balances WHERE account_seq = 999999")
+            _ = try DatabaseShell.execute(path: ledger.path, sql: "DELETE FROM balances WHERE account_seq = 999999")
             let again = try await LedgerMove.copy(
                 from: .sqlite(path: ledger.path), to: .postgres(database.url), verifierKeys: Self.keys, logger: Self.quiet
             )

@@ -17,7 +17,7 @@ import Testing
     /// Fund "health" in USD (adjustments up to 20.00 post at once) with 5,000.00 of cash;
     /// 15.00 posted at once, 1,000.00 approved, 500.00 rejected, 200.00 waiting.
     static func ledger() async throws -> TestLedger {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         let store = ledger.store
         try await ledger.seed(assets: [("USD", 2)], accounts: [("expenses:bank-fees", "expense", nil)])
         _ = try applied(await store.createFund(
@@ -78,8 +78,7 @@ import Testing
 
     @Test func verifyReadsTheBook() async throws {
         let ledger = try await Self.ledger()
-        try ledger.store.close()
-        let report = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        let report = try await ledger.verify()
         #expect(report.transactions == 3)
     }
 }

@@ -30,7 +30,7 @@ import Testing
 
     @Test(arguments: [UInt64(20_261_204), 7, 1_234_567])
     func everyEventTheWriterAcceptsIsReadBack(seed: UInt64) async throws {
-        let ledger = try TestLedger(seed: seed)
+        let ledger = try await TestLedger(seed: seed)
         var workload = GeneratedWorkload(seed: seed, ledger: ledger)
         try await workload.run(operations: Self.operations)
         let written = try await Self.writtenShapes(ledger.store)
@@ -46,7 +46,7 @@ import Testing
         #expect(missing.isEmpty, "seed \(seed): never written: \(missing.map(\.rawValue))")
 
         do {
-            _ = try LedgerVerifier(path: ledger.path, verifierKeys: [LogSigner.test.verifierKey]).verify()
+            _ = try await ledger.verify()
         } catch {
             Issue.record("seed \(seed): verify failed: \(error)")
         }
@@ -103,7 +103,7 @@ import Testing
     }
 
     /// The kinds of the log's entries, by the log's own names, and the shapes among them.
-    static func writtenShapes(_ store: SQLiteLedgerStore) async throws -> (kinds: Set<String>, shapes: Set<Shape>) {
+    static func writtenShapes(_ store: any LedgerStore) async throws -> (kinds: Set<String>, shapes: Set<Shape>) {
         var kinds: Set<String> = []
         var shapes: Set<Shape> = []
         var people: Set<PersonID> = []
@@ -231,7 +231,7 @@ import Testing
     }
 
     /// The whole log exported in every dialect, entry by entry, as `commons-ledger export` does.
-    static func exportEveryDialect(_ store: SQLiteLedgerStore, seed: UInt64) async throws {
+    static func exportEveryDialect(_ store: any LedgerStore, seed: UInt64) async throws {
         for dialect in JournalDialect.allCases {
             var export = JournalExport(dialect: dialect)
             var text = export.header(notes: ["generated"])

@@ -149,7 +149,7 @@ struct GeneratedWorkload {
         }
     }
 
-    var store: SQLiteLedgerStore { ledger.store }
+    var store: any LedgerStore { ledger.store }
 
     mutating func step() async throws {
         // Assets, accounts, funds and members first, so later steps have something to use.

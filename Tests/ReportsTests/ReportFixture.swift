@@ -31,7 +31,7 @@ struct ReportFixture {
     static let approver = Principal(keyID: nil, name: "approver", role: .approver)
 
     static func build() async throws -> ReportFixture {
-        let ledger = try TestLedger()
+        let ledger = try await TestLedger()
         let clock = ledger.clock  // 2026-11-25T12:00:00Z
         let store = ledger.store
         try await ledger.seed(assets: [("USD", 2), ("EUR", 2), ("XOF", 0)], accounts: [])
