@@ -72,6 +72,9 @@ import Testing
             INSERT INTO balance_days (account_seq, asset, date, day_change, closing)
             SELECT account_seq, asset, '2099-01-01', 0, closing FROM balance_days ORDER BY account_seq, asset, date DESC LIMIT 1;
             """),
+        Attack(name: "change a current balance", sql: """
+            UPDATE balances SET balance = balance + 1 WHERE asset = 'USD' AND balance > 0;
+            """),
         Attack(name: "change a posting's running sum within its day", sql: """
             UPDATE postings SET day_running = day_running + 1 WHERE transaction_seq = 2 AND position = 0;
             """),

@@ -1,9 +1,8 @@
-// Goal: the one store runs on PostgreSQL with the guarantees it has on SQLite — raw
-// transactions, idempotent replays, derived balances, the fund's steps (pledge,
-// contribution, four-eyes disbursement) and a log that audits entry by entry against its
-// signed checkpoint — and two servers writing to one database at once append one dense,
-// chained log in commit order with every acknowledged write present once. On the real
-// server scripts/test starts.
+// Goal: what only PostgreSQL has to prove (the storage suite runs every other store test
+// on both engines: scripts/test's PostgreSQL pass): two servers writing to one database at
+// once append one dense, chained log in commit order with every acknowledged write present
+// once, and a session allowed temporary tables cannot shadow the ledger's tables inside its
+// rules. On the real server scripts/test starts.
 import AuditLog
 import FundCore
 import LedgerCore
@@ -16,9 +15,6 @@ import Testing
 
 @Suite(.enabled(if: PostgresServer.isConfigured || PostgresServer.isRequired))
 struct PostgresStoreTests {
-    static let treasurer = Principal(keyID: "key_11111111111111111111111111111111", name: "Amina", role: .treasurer)
-    static let approver = Principal(keyID: "key_22222222222222222222222222222222", name: "Bongani", role: .approver)
-
     static func open(_ database: LedgerPostgresDatabase, seed: UInt64 = 42) async throws -> PostgresLedgerStore {
         try await PostgresLedgerStore.open(
             database: database, clock: FixedClock(), identifiers: SeededIdentifiers(seed: seed), signer: .test,
@@ -74,133 +70,6 @@ struct PostgresStoreTests {
         #expect(checkpoint.treeSize == auditor.treeSize)
         _ = try auditor.checkRoot(of: checkpoint)
         return auditor.treeSize
-    }
-
-    @Test func transactionsBalancesAndReplaysAsOnSQLite() async throws {
-        try await PostgresServer.withFreshDatabase { database in
-            let store = try await Self.open(database)
-            try await Self.chart(store)
-            guard case .applied(let first) = try await store.recordTransaction(
-                Self.gift(10_000), by: .system, idempotency: Self.keyed("gift-1")
-            ) else { Issue.record("a new key applies"); return }
-            guard case .replayed(let stored) = try await store.recordTransaction(
-                Self.gift(10_000), by: .system, idempotency: Self.keyed("gift-1")
-            ) else { Issue.record("the same key replays"); return }
-            #expect(stored.body == Array(first.id.rawValue.utf8))
-            _ = try await store.recordTransaction(Self.gift(2_500, date: "2026-11-18"), by: .system, idempotency: nil)
-            // Overdrawing a no_negative account is refused and changes nothing.
-            let overdraw = TransactionDraft(date: "2026-11-21", description: "too much", postings: [
-                PostingDraft(account: "expenses:grants", asset: "USD", amount: 20_000),
-                PostingDraft(account: "assets:bank", asset: "USD", amount: -20_000),
-            ])
-            await #expect(throws: Rejection.self) {
-                try await store.recordTransaction(overdraw, by: .system, idempotency: nil)
-            }
-            #expect(try await Self.balance(store, "assets:bank") == 12_500)
-            #expect(try await Self.balance(store, "assets:bank", asOf: "2026-11-19") == 2_500)
-            #expect(try await Self.balance(store, "income:gifts") == -12_500)
-            let trial = try await store.trialBalance(asOf: nil)
-            #expect(trial.sections.map(\.asset.rawValue) == ["USD"])
-            #expect(trial.sections.first?.lines.count == 2)
-            #expect(trial.sections.first?.debitTotal == 12_500)
-            #expect(trial.sections.first?.isBalanced == true)
-            // Assets and accounts are logged too: 2 + 3 + 2 transactions.
-            #expect(try await Self.audit(store) == 7)
-            // `verify` on the database: the log against the tables, in one snapshot.
-            let report = try await store.verify(verifierKeys: [LogSigner.test.verifierKey])
-            #expect(report.entries == 7)
-            #expect(report.transactions == 2)
-            await store.close()
-        }
-    }
-
-    @Test func theFundsStepsRunOnPostgreSQL() async throws {
-        try await PostgresServer.withFreshDatabase { database in
-            let store = try await Self.open(database)
-            _ = try await store.registerAsset(AssetDraft(code: "USD", scale: 2), by: .system, idempotency: nil)
-            _ = try await store.createFund(
-                FundDraft(code: "health", name: "Health", assets: ["USD"], twoApprovalsAbove: ["USD": 5_000]),
-                by: .system, idempotency: nil
-            )
-            guard case .applied(let member) = try await store.registerMember(
-                MemberDraft(name: "Clinic", kind: "community", country: "HT", region: "Caribbean", visibility: "public"),
-                by: .system, idempotency: nil
-            ) else { Issue.record("a registration applies"); return }
-            let memberID = member.member.id.rawValue
-            guard case .applied(let pledge) = try await store.makePledge(
-                PledgeDraft(
-                    memberID: memberID, fundID: "health", asset: "USD", amount: 50_000, dueDate: "2026-12-31",
-                    date: "2026-11-01"
-                ),
-                by: Self.treasurer, idempotency: nil
-            ) else { Issue.record("a pledge applies"); return }
-            _ = try await store.recordContribution(
-                ContributionDraft(
-                    memberID: memberID, fundID: "health", asset: "USD", amount: 20_000, date: "2026-11-20",
-                    pledgeID: pledge.pledge.id.rawValue
-                ),
-                by: Self.treasurer, idempotency: nil
-            )
-            let paid = try #require(try await store.pledge(pledge.pledge.id))
-            #expect(paid.status.paid == 20_000)
-            let partly = try await store.pledges(filter: PledgeFilter(state: .partlyPaid), page: PageRequest(limit: 10, cursor: nil))
-            #expect(partly.items.map(\.pledge.id) == [pledge.pledge.id])
-            guard case .applied(let request) = try await store.requestDisbursement(
-                DisbursementDraft(fundID: "health", memberID: memberID, asset: "USD", amount: 10_000, purpose: "Medicines"),
-                by: Self.treasurer, idempotency: nil
-            ) else { Issue.record("a request applies"); return }
-            let id = request.disbursement.id
-            // Above the threshold: the requester may not approve, and one approval is not enough.
-            await #expect(throws: Rejection.self) {
-                try await store.takeDisbursementStep(id, .approve, reason: nil, by: Self.treasurer, idempotency: nil)
-            }
-            guard case .applied(let approved) = try await store.takeDisbursementStep(
-                id, .approve, reason: nil, by: Self.approver, idempotency: nil
-            ) else { Issue.record("an approval applies"); return }
-            #expect(approved.approvalsNeeded == 2)
-            #expect(approved.state == .requested)
-            #expect(try await Self.audit(store) > 5)
-            await store.close()
-        }
-    }
-
-    /// Whoever can write to the database (its owner, a superuser who disables the
-    /// triggers) can change rows; `verify` catches each change against the log.
-    @Test(arguments: [
-        "UPDATE balances SET balance = balance + 1 WHERE asset = 'USD' AND balance > 0",
-        "UPDATE balance_days SET closing = closing - 1 WHERE closing > 0",
-        "ALTER TABLE transactions DISABLE TRIGGER USER; UPDATE transactions SET description = 'forged'",
-        "ALTER TABLE postings DISABLE TRIGGER USER; UPDATE postings SET amount = amount * 2",
-        """
-        ALTER TABLE log_subjects DISABLE TRIGGER ALL; ALTER TABLE log_entries DISABLE TRIGGER ALL;
-        DELETE FROM log_subjects WHERE idx = (SELECT max(idx) FROM log_entries);
-        DELETE FROM log_entries WHERE idx = (SELECT max(idx) FROM log_entries)
-        """,
-        """
-        ALTER TABLE log_checkpoints DISABLE TRIGGER USER;
-        UPDATE log_checkpoints SET tree_size = tree_size + 1000 WHERE tree_size = (SELECT max(tree_size) FROM log_checkpoints)
-        """,
-    ])
-    func verifyCatchesTamperingOnPostgreSQL(tampering: String) async throws {
-        try await PostgresServer.withFreshDatabase { database in
-            let store = try await Self.open(database)
-            try await Self.chart(store)
-            _ = try await store.recordTransaction(Self.gift(10_000), by: .system, idempotency: nil)
-            _ = try await store.verify(verifierKeys: [LogSigner.test.verifierKey])
-            try await database.run { client in
-                for statement in tampering.split(separator: ";") {
-                    do {
-                        try await client.query(PostgresQuery(unsafeSQL: String(statement)), logger: Self.quiet)
-                    } catch {
-                        Issue.record("the tampering itself failed: \(String(reflecting: error))")
-                    }
-                }
-            }
-            await #expect(throws: (any Error).self) {
-                try await store.verify(verifierKeys: [LogSigner.test.verifierKey])
-            }
-            await store.close()
-        }
     }
 
     static let quiet = Logger(label: "postgres-store-tests", factory: { _ in SwiftLogNoOpLogHandler() })
