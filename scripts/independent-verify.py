@@ -7,8 +7,13 @@ checks the checkpoint's Ed25519 signature, and verifies inclusion proofs for eve
 and consistency proofs from every earlier size. Usage:
 
     scripts/independent-verify.py http://127.0.0.1:8080 [VERIFIER_KEY]
+    scripts/independent-verify.py --tiles http://127.0.0.1:8080/tlog [VERIFIER_KEY]
 
-Without VERIFIER_KEY it trusts the key the server publishes at /v1/log/key.
+With --tiles it reads only the C2SP tlog-tiles of the log under that prefix (the
+checkpoint, every tile and entry bundle the checkpoint's size implies): the root is
+recomputed from the level-0 tiles, every hash of a higher tile from the full tile below
+it, every entry of a bundle against its leaf hash, and the tile just past the end must be
+absent. Without VERIFIER_KEY it trusts the key the server publishes at /v1/log/key.
 Needs Python 3, the `cryptography` package (Ed25519) and scripts/rfc6962.py beside it
 (the Merkle tree hashes and proof checks, also from the RFCs).
 """
@@ -16,6 +21,8 @@ import base64
 import hashlib
 import json
 import sys
+import time
+import urllib.error
 import urllib.request
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -24,8 +31,16 @@ from rfc6962 import leaf_hash, mth, verify_consistency, verify_inclusion  # besi
 
 
 def get(base, path):
-    with urllib.request.urlopen(base + path) as response:
-        return response.read()
+    """The body of GET base+path; a 429 is waited out as its Retry-After asks (10 times at most)."""
+    for _ in range(10):
+        try:
+            with urllib.request.urlopen(base + path) as response:
+                return response.read()
+        except urllib.error.HTTPError as error:
+            if error.code != 429:
+                raise
+            time.sleep(min(float(error.headers.get("Retry-After") or 1), 60))
+    raise AssertionError(f"{path}: still rate limited after 10 waits")
 
 
 def open_note(note, vkey):
@@ -47,7 +62,76 @@ def open_note(note, vkey):
     raise AssertionError("no signature by the trusted key")
 
 
+def tile_path(level, index, width):
+    """`tile/<L>/<N>[.p/<W>]`, N in 3-digit groups, all but the last prefixed with x."""
+    groups = []
+    while True:
+        groups.insert(0, f"{index % 1000:03d}")
+        index //= 1000
+        if index == 0:
+            break
+    digits = "/".join(["x" + g for g in groups[:-1]] + [groups[-1]])
+    return f"tile/{level}/{digits}" + (f".p/{width}" if width < 256 else "")
+
+
+def tiles_of(size):
+    """(level, index, width) of every tile of a tree of `size` entries, level by level."""
+    level, nodes = 0, size
+    while nodes > 0:
+        for index in range(nodes // 256):
+            yield level, index, 256
+        if nodes % 256:
+            yield level, nodes // 256, nodes % 256
+        level, nodes = level + 1, nodes // 256
+
+
+def hashes_in(tile):
+    assert len(tile) % 32 == 0, "a tile is whole 32-byte hashes"
+    return [tile[i:i + 32] for i in range(0, len(tile), 32)]
+
+
+def verify_tiles(prefix, vkey):
+    text = open_note(get(prefix, "/checkpoint").decode(), vkey)
+    origin, size_text, root_b64 = text.splitlines()[:3]
+    size, root = int(size_text), base64.b64decode(root_b64)
+    tiles = {}
+    for level, index, width in tiles_of(size):
+        hashes = hashes_in(get(prefix, "/" + tile_path(level, index, width)))
+        assert len(hashes) == width, f"tile {tile_path(level, index, width)} has {len(hashes)} hashes"
+        tiles[(level, index)] = hashes
+    leaves = [h for (level, _), hashes in sorted(tiles.items()) if level == 0 for h in hashes]
+    assert len(leaves) == size and mth(leaves) == root, "the root from the level-0 tiles differs from the checkpoint"
+    for (level, index), hashes in tiles.items():
+        for position, value in enumerate(hashes if level > 0 else []):
+            below = tiles[(level - 1, index * 256 + position)]
+            assert len(below) == 256 and mth(below) == value, f"tile {level}/{index} hash {position} is not its tile below"
+    for level, index, width in tiles_of(size):
+        if level > 0:
+            break
+        bundle = get(prefix, "/" + tile_path(level, index, width).replace("tile/0/", "tile/entries/", 1))
+        entries, offset = [], 0
+        while offset < len(bundle):
+            length = int.from_bytes(bundle[offset:offset + 2], "big")
+            entries.append(bundle[offset + 2:offset + 2 + length])
+            offset += 2 + length
+        assert offset == len(bundle), "an entry bundle ends inside an entry"
+        assert [leaf_hash(e) for e in entries] == tiles[(0, index)], f"entry bundle {index} differs from its leaf hashes"
+    past = tile_path(0, size // 256, size % 256 + 1)
+    try:
+        get(prefix, "/" + past)
+        raise AssertionError(f"{past} is past the log's end and was served")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404, f"{past}: {error.code}, not 404"
+    print(f"independent verifier (tiles): {origin} size {size}: root from {len(tiles)} tiles, "
+          f"their levels and {size} bundled entries verified")
+
+
 def main():
+    if sys.argv[1] == "--tiles":
+        prefix = sys.argv[2].rstrip("/")
+        base = prefix.rsplit("/", 1)[0]
+        vkey = sys.argv[3] if len(sys.argv) > 3 else get(base, "/v1/log/key").decode()
+        return verify_tiles(prefix, vkey)
     base = sys.argv[1].rstrip("/")
     vkey = sys.argv[2] if len(sys.argv) > 2 else get(base, "/v1/log/key").decode()
     text = open_note(get(base, "/v1/log/checkpoint").decode(), vkey)

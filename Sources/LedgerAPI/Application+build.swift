@@ -39,6 +39,7 @@ public func buildRouter<Store: LedgerStore>(
     TransactionController(store: store, limits: limits).addRoutes(to: group)
     ReportController(store: store, cache: reportCache).addRoutes(to: group)
     LogController(store: store, limits: limits).addRoutes(to: group)
+    TileController(store: store).addRoutes(to: group)
     KeyController(store: store, limits: limits).addRoutes(to: group)
     MemberController(store: store, limits: limits).addRoutes(to: group)
     FundController(store: store, limits: limits).addRoutes(to: group)
@@ -235,8 +236,7 @@ func ensureFirstAdminKey<Engine: SQLEngine>(
     store: SQLLedgerStore<Engine>, configuration: LedgerApplication.ServerConfiguration, logger: Logger,
     onFirstAdminToken: @Sendable (APIKey, String) -> Void
 ) async throws {
-    if try await store.hasNoKeys() {
-        let (key, token) = try await store.createKey(name: "first admin", role: .admin, expiresAt: nil, by: .system)
+    if let (key, token) = try await store.createFirstAdminKey() {
         logger.notice("created the first admin key", metadata: ["key_id": "\(key.id)"])
         onFirstAdminToken(key, token)
     } else if try await !store.hasActiveAdminKey() {

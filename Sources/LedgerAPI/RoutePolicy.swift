@@ -67,6 +67,8 @@ public enum RoutePolicy {
         "GET /v1/log/entries": .everyone,
         "GET /v1/log/proof/inclusion": .everyone,
         "GET /v1/log/proof/consistency": .everyone,
+        "GET /tlog/checkpoint": .everyone,
+        "GET /tlog/tile/**": .everyone,
 
         "POST /v1/members": treasurers,
         "GET /v1/members": readers,

@@ -86,4 +86,7 @@ public enum Rejection: Error, Hashable, Sendable {
     case rateExists(pair: String, date: String)
     /// The named resource does not exist.
     case notFound(resource: String, reference: String)
+    /// The change's audit-log entry would be longer than a C2SP tlog-tiles entry bundle
+    /// can hold (65,535 bytes): fewer or shorter postings, names or metadata.
+    case logEntryTooLarge(byteCount: Int)
 }

@@ -38,7 +38,7 @@ extension Rejection {
              .balanceConstraintViolated, .amountOverflow, .totalOverflow:
             return postingText
         case .accountNotEmpty, .assetExists, .accountExists, .accountAlreadyClosed, .alreadyReversed,
-             .idempotencyKeyReused, .keyAlreadyRevoked, .notFound:
+             .idempotencyKeyReused, .keyAlreadyRevoked, .notFound, .logEntryTooLarge:
             return bookText
         case .fundExists, .privateDataErased, .beneficiaryNotErasable, .anonymousState, .unknownReference,
              .assetNotInFund, .pledgeMismatch, .managedByFund, .fundAccount:
@@ -146,6 +146,12 @@ extension Rejection {
             return RejectionText(
                 kind: .notFound, code: "not_found", title: "The resource does not exist",
                 detail: "no \(resource) \(reference)"
+            )
+        case .logEntryTooLarge(let byteCount):
+            return RejectionText(
+                kind: .unprocessable, code: "log_entry_too_large", title: "The audit-log entry would be too long",
+                detail: "the change's log entry would be \(byteCount) bytes; a log entry holds at most 65535 "
+                    + "(a tlog-tiles entry bundle's limit): use fewer or shorter postings, names or metadata"
             )
         default:
             preconditionFailure("\(self) is explained by another group of `text`")

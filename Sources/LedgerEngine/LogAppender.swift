@@ -68,6 +68,11 @@ public struct LogAppender: Sendable {
             balances: balances, principal: principal
         )
         let bytes = entry.canonicalBytes
+        // The log is served as tlog-tiles, whose entry bundles prefix each entry with a
+        // 16-bit length: a longer entry could never be published, so the change is refused.
+        guard bytes.count <= EntryBundle.entryByteCountMax else {
+            throw Rejection.logEntryTooLarge(byteCount: bytes.count)
+        }
         let leafHash = MerkleHash.leafHash(bytes)
         try statements.insertLogEntry(index: index, bytes: bytes, leafHash: leafHash, subject: event.subject)
         var next = frontier

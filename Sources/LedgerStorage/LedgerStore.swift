@@ -209,6 +209,10 @@ public protocol KeyStore: Sendable {
         name: String, role: Role, holder: KeyHolder, expiresAt: Timestamp?, by principal: Principal
     ) async throws -> (key: APIKey, token: String)
 
+    /// Issues the first admin key if no key was ever created (`nil` if one was): once per
+    /// database, however many servers start on it together.
+    func createFirstAdminKey() async throws -> (key: APIKey, token: String)?
+
     /// Everyone who holds or held a key, with their names (for admins only).
     func people() async throws -> [Person]
 
@@ -252,6 +256,10 @@ public protocol LogReads: Sendable {
 
     /// A transaction's entry with its inclusion proof against the latest checkpoint.
     func transactionProof(_ id: TransactionID) async throws -> TransactionProof?
+
+    /// A tile of the log as C2SP tlog-tiles serves it — its hashes concatenated, or its
+    /// entry bundle — or `nil` when the log does not hold everything the tile covers.
+    func tile(_ tile: LogTile) async throws -> [UInt8]?
 }
 
 

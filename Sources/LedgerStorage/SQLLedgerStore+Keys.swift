@@ -17,6 +17,28 @@ extension SQLLedgerStore {
     public func createKey(
         name: String, role: Role, holder: KeyHolder, expiresAt: Timestamp?, by principal: Principal
     ) async throws -> (key: APIKey, token: String) {
+        guard let issued = try await issueKey(
+            name: name, role: role, holder: holder, expiresAt: expiresAt, by: principal, onlyAsTheFirst: false
+        ) else { preconditionFailure("a key not asked to be the first is always issued") }
+        return issued
+    }
+
+    /// Issues the first admin key (for a new person named "first admin") if no key was
+    /// ever created; `nil` if one was. The check runs inside the write transaction, after
+    /// the log head is taken, so servers starting together on one empty database issue
+    /// one first key between them, not one each.
+    public func createFirstAdminKey() async throws -> (key: APIKey, token: String)? {
+        try await issueKey(
+            name: "first admin", role: .admin, holder: .newPerson(name: "first admin"), expiresAt: nil, by: .system,
+            onlyAsTheFirst: true
+        )
+    }
+
+    /// Issues a key; with `onlyAsTheFirst`, only if `api_keys` is empty (else `nil`).
+    func issueKey(
+        name: String, role: Role, holder: KeyHolder, expiresAt: Timestamp?, by principal: Principal,
+        onlyAsTheFirst: Bool
+    ) async throws -> (key: APIKey, token: String)? {
         if let problem = TextRules.problem(in: name, field: "name", lengthMax: Self.keyNameLengthMax) {
             throw Rejection.invalidFields([problem])
         }
@@ -30,7 +52,8 @@ extension SQLLedgerStore {
         let secretText = Base64URL.encode(secret)
         let id = APIKey.newID(bytes: identifiers.nextIdentifierBytes())
         guard let newPersonID = PersonID(firstKeyID: id) else { preconditionFailure("a new key id is well formed") }
-        let outcome: WriteOutcome<APIKey> = try await write(idempotency: nil) { db, now in
+        let outcome: WriteOutcome<APIKey?> = try await write(idempotency: nil) { db, now in
+            if onlyAsTheFirst, try db.fetchValue(Int64.self, "SELECT count(*) FROM api_keys") != 0 { return nil }
             if let expiresAt, expiresAt <= now {
                 throw Rejection.invalidFields([FieldProblem(field: "expires_at", detail: "must be in the future")])
             }
@@ -55,8 +78,10 @@ extension SQLLedgerStore {
             try AuditLogWriter.append(db, event: .keyCreated(key), balances: [], by: principal, at: now)
             return key
         }
-        guard case .applied(let key) = outcome else { preconditionFailure("key creation takes no idempotency key") }
-        return (key, "\(key.id).\(secretText)")
+        guard case .applied(let issued) = outcome else {
+            preconditionFailure("key creation takes no idempotency key")
+        }
+        return issued.map { ($0, "\($0.id).\(secretText)") }
     }
 
     /// The person a new key is for: `holder`'s existing person, or a new one recorded now.
@@ -83,11 +108,6 @@ extension SQLLedgerStore {
             try db.fetchAll("SELECT * FROM people ORDER BY created_at, id", [])
                 .map(Self.person(from:))
         }
-    }
-
-    /// Whether no key was ever created: only then does a start create the first admin key.
-    public func hasNoKeys() async throws -> Bool {
-        try await engine.read { db in try db.fetchValue(Int.self, "SELECT count(*) FROM api_keys") == 0 }
     }
 
     /// SHA-256(salt || key and person names) recomputed from the private tables; `nil`

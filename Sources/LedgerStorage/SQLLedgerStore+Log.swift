@@ -67,6 +67,36 @@ extension SQLLedgerStore {
         }
     }
 
+    public func tile(_ tile: LogTile) async throws -> [UInt8]? {
+        try await engine.read { db in
+            guard let needed = tile.treeSizeNeeded, needed <= (try SQLMerkleNodes(db: db).currentTreeSize()) else {
+                return nil
+            }
+            let range: SQLArguments = [tile.firstNode, tile.firstNode + Int64(tile.width)]
+            let values: [[UInt8]]
+            switch tile.kind {
+            case .entries:
+                values = try db.fetchValues(
+                    [UInt8].self, "SELECT data FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx", range
+                )
+            case .hashes(level: 0):
+                values = try db.fetchValues(
+                    [UInt8].self, "SELECT leaf_hash FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx", range
+                )
+            case .hashes:
+                values = try db.fetchValues(
+                    [UInt8].self, "SELECT hash FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx",
+                    [Int64(tile.merkleLevel)] + range
+                )
+            }
+            guard values.count == tile.width else {
+                throw MerkleTreeError.missingNode(level: tile.merkleLevel, index: tile.firstNode + Int64(values.count))
+            }
+            if case .entries = tile.kind { return try EntryBundle.encode(values) }
+            return values.flatMap { $0 }
+        }
+    }
+
     public func inclusionProof(index: Int64, treeSize: Int64) async throws -> [Hash] {
         try await engine.read { db in
             let nodes = SQLMerkleNodes(db: db)

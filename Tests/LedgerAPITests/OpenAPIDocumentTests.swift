@@ -52,9 +52,10 @@ import Testing
         let ledger = try await TestLedger(backend: .sqlite)
         let router = buildRouter(store: ledger.store)
         let routed = Set(router.routes.map { route in
-            // Hummingbird prints parameters as {name} or :name; the document uses {name}.
+            // Hummingbird prints parameters as {name} or :name; the document uses {name}. The
+            // one catch-all route (`/tlog/tile/**`) is documented as `/tlog/tile/{tile_path}`.
             let path = route.path.description.split(separator: "/").map { segment in
-                segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
+                segment == "**" ? "{tile_path}" : segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
             }.joined(separator: "/")
             return "\(route.method.rawValue) /\(path)"
         })
@@ -90,7 +91,9 @@ import Testing
         for (path, item) in paths {
             for (method, value) in item as? [String: Any] ?? [:] where ["get", "post", "put", "patch", "delete"].contains(method) {
                 let operation = try #require(value as? [String: Any])
-                let access = RoutePolicy.access(method: method.uppercased(), path: path)
+                // The document's `{tile_path}` is the router's catch-all `**`.
+                let routed = path.replacingOccurrences(of: "{tile_path}", with: "**")
+                let access = RoutePolicy.access(method: method.uppercased(), path: routed)
                 let security = operation["security"] as? [[String: Any]] ?? []
                 let allowsAnonymous = security.contains { $0.isEmpty }
                 let roles = Set(operation["x-roles"] as? [String] ?? [])

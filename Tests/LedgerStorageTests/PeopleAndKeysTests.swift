@@ -124,6 +124,19 @@ import Testing
         #expect(entry.principal.person == Self.person("1"))
     }
 
+    @Test func theFirstAdminKeyIsIssuedOnceHoweverManyStartsAskAtOnce() async throws {
+        let ledger = try await TestLedger()
+        let store = ledger.store
+        let issued = try await withThrowingTaskGroup(of: APIKey?.self) { group in
+            for _ in 0..<8 { group.addTask { try await store.createFirstAdminKey()?.key } }
+            return try await group.reduce(into: [APIKey]()) { keys, key in if let key { keys.append(key) } }
+        }
+        #expect(issued.count == 1)
+        #expect(try await store.keys().map(\.id) == issued.map(\.id))
+        #expect(issued.first?.role == .admin)
+        #expect(try await store.createFirstAdminKey() == nil)
+    }
+
     @Test func verifyComparesTheKeyCommitmentWithThePrivateNames() async throws {
         let ledger = try await TestLedger()
         let (first, _) = try await ledger.store.createKey(

@@ -163,6 +163,32 @@ import Testing
         }
     }
 
+    @Test func aChangeWhoseLogEntryCouldNotBeTiledIsRefusedAndWritesNothing() async throws {
+        // Two accounts with 200-character codes; each posting carries its account's code
+        // and id into the log entry.
+        let codes = ["assets:" + String(repeating: "a", count: 193), "income:" + String(repeating: "b", count: 193)]
+        let ledger = try await TestLedger()
+        try await ledger.seed(assets: [("USD", 2)], accounts: [(codes[0], "asset", nil), (codes[1], "income", nil)])
+        let before = try await ledger.store.logEntries(start: 0, end: nil, limit: 1).treeSize
+        func draft(_ count: Int) -> TransactionDraft {
+            TransactionDraft(date: "2026-11-20", postings: (0..<count).map {
+                PostingDraft(account: codes[$0 % 2], asset: "USD", amount: $0 % 2 == 0 ? 1 : -1)
+            })
+        }
+        await #expect {
+            try await ledger.store.recordTransaction(draft(256), by: .system, idempotency: nil)
+        } throws: { error in
+            guard case .logEntryTooLarge(let byteCount) = error as? Rejection else { return false }
+            return byteCount > 65_535
+        }
+        #expect(try await ledger.store.logEntries(start: 0, end: nil, limit: 1).treeSize == before)
+        #expect(try Self.count(ledger, "transactions") == 0)
+        // Half as many postings make an entry a tile's bundle holds.
+        guard case .applied = try await ledger.store.recordTransaction(draft(128), by: .system, idempotency: nil) else {
+            Issue.record("128 postings fit"); return
+        }
+    }
+
     @Test func reversalRestoresBalancesAndHappensOnce() async throws {
         let ledger = try await Self.chart()
         let gift = try await Self.record(ledger, [("assets:bank:usd", "USD", 700), ("income:contributions", "USD", -700)])

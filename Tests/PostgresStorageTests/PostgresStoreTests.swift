@@ -123,6 +123,25 @@ struct PostgresStoreTests {
 
     /// Two stores with pools of their own, as two `serve` processes on one database, write
     /// singles and batches at once: log_head orders their commits into one log.
+    /// Two servers starting together on one empty database issue one first admin key
+    /// between them (the check runs inside the write, after the log head is locked).
+    @Test func twoServersStartingTogetherIssueOneFirstAdminKey() async throws {
+        try await PostgresServer.withFreshDatabase { database in
+            let first = try await Self.open(database, seed: 1)
+            let second = try await Self.open(database, seed: 2)
+            let issued = try await withThrowingTaskGroup(of: APIKey?.self) { group in
+                for store in [first, second, first, second] {
+                    group.addTask { try await store.createFirstAdminKey()?.key }
+                }
+                return try await group.reduce(into: [APIKey]()) { keys, key in if let key { keys.append(key) } }
+            }
+            #expect(issued.count == 1)
+            #expect(try await first.keys().map(\.id) == issued.map(\.id))
+            await first.close()
+            await second.close()
+        }
+    }
+
     @Test func twoServersOnOneDatabaseKeepOneLogInCommitOrder() async throws {
         try await PostgresServer.withFreshDatabase { database in
             let first = try await Self.open(database, seed: 1)
