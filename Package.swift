@@ -240,7 +240,7 @@ let package = Package(
         // The application layer without the HTTP module: configuration, import, export paging.
         .testTarget(
             name: "LedgerApplicationTests",
-            dependencies: ["LedgerCore", "LedgerStorage", "LedgerApplication", "Reports", "LedgerTestSupport"],
+            dependencies: ["AuditLog", "LedgerCore", "LedgerStorage", "LedgerApplication", "Reports", "LedgerTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -21,10 +21,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PEM private key for --tls-certificate.")
     var tlsKey: String?
 
+    @Option(help: "Also write the log as C2SP tlog-tiles files into this directory after each commit.")
+    var tilesDir: String?
+
     func run() async throws {
         var configuration = try options.resolve(host: host, port: port)
         configuration.tlsCertificatePath = tlsCertificate ?? configuration.tlsCertificatePath
         configuration.tlsKeyPath = tlsKey ?? configuration.tlsKeyPath
+        configuration.tilesDirectory = tilesDir ?? configuration.tilesDirectory
         let logger = options.makeLogger(configuration)
         let metrics = LedgerMetrics()
         metrics.bootstrapMetricsSystem()

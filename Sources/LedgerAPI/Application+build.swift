@@ -158,10 +158,20 @@ struct ApplicationBuilder: StoreUser {
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "commons-ledger"
             ),
-            services: [StoreService(store: opened, logger: logger)],
+            services: services(store: store),
             onServerRunning: { channel in await announce(channel, store: store) },
             logger: frameworkLogger
         )
+    }
+
+    /// The store's keeper and, with a tiles directory, its publisher — listed so that
+    /// shutdown (in reverse order, after the HTTP server) publishes last, then closes.
+    func services(store: some LedgerStore) -> [any Service] {
+        var services: [any Service] = [StoreService(store: opened, logger: logger)]
+        if let path = configuration.tilesDirectory {
+            services.append(TilePublisher(store: store, directory: TileDirectory(path: path), logger: logger))
+        }
+        return services
     }
 
     /// Logs where the server listens, then replays the log into the report book in the

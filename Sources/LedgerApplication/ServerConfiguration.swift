@@ -27,6 +27,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var tlsCertificatePath: String?
     /// PEM private key of the certificate.
     public var tlsKeyPath: String?
+    /// A directory where `serve` also writes the log as C2SP tlog-tiles files after each
+    /// commit, for any static web server, CDN or object store to serve; none by default.
+    public var tilesDirectory: String?
     /// Reverse proxies whose forwarding header names the client (for the per-address rate
     /// limit); empty by default: the header is ignored and the TCP peer is the client.
     public var trustedProxies = TrustedProxies.none
@@ -105,6 +108,7 @@ extension ServerConfiguration {
         let limits: [String: Int]?
         let tlsCertificate: String?
         let tlsKey: String?
+        let tilesDir: String?
         let trustedProxies: [String]?
         let clientAddressHeader: String?
 
@@ -117,6 +121,7 @@ extension ServerConfiguration {
             case logOrigin = "log_origin"
             case tlsCertificate = "tls_certificate"
             case tlsKey = "tls_key"
+            case tilesDir = "tiles_dir"
         }
 
         init(from decoder: any Decoder) throws {
@@ -135,6 +140,7 @@ extension ServerConfiguration {
             limits = try container.decodeIfPresent([String: Int].self, forKey: .limits)
             tlsCertificate = try container.decodeIfPresent(String.self, forKey: .tlsCertificate)
             tlsKey = try container.decodeIfPresent(String.self, forKey: .tlsKey)
+            tilesDir = try container.decodeIfPresent(String.self, forKey: .tilesDir)
             trustedProxies = try container.decodeIfPresent([String].self, forKey: .trustedProxies)
             clientAddressHeader = try container.decodeIfPresent(String.self, forKey: .clientAddressHeader)
         }
@@ -166,6 +172,7 @@ extension ServerConfiguration {
             )
             configuration.tlsCertificatePath = file.tlsCertificate ?? configuration.tlsCertificatePath
             configuration.tlsKeyPath = file.tlsKey ?? configuration.tlsKeyPath
+            configuration.tilesDirectory = file.tilesDir ?? configuration.tilesDirectory
             for (name, value) in file.limits ?? [:] {
                 guard configuration.limits.set(name, value) else {
                     throw Invalid(description: "unknown limit \"\(name)\"")
@@ -184,6 +191,7 @@ extension ServerConfiguration {
         configuration.tlsCertificatePath =
             environment["COMMONS_LEDGER_TLS_CERTIFICATE"] ?? configuration.tlsCertificatePath
         configuration.tlsKeyPath = environment["COMMONS_LEDGER_TLS_KEY"] ?? configuration.tlsKeyPath
+        configuration.tilesDirectory = environment["COMMONS_LEDGER_TILES_DIR"] ?? configuration.tilesDirectory
         // COMMONS_LEDGER_TRUSTED_PROXIES=10.0.0.0/8,::1 (empty: none).
         try configuration.applyProxies(
             environment["COMMONS_LEDGER_TRUSTED_PROXIES"].map { $0.split(separator: ",").map(String.init) },

@@ -34,6 +34,16 @@ import Testing
         #expect(configuration.limits.pageSizeMax == 1_000)
     }
 
+    @Test func theTilesDirectoryComesFromTheFileAndTheEnvironment() throws {
+        #expect(ServerConfiguration.defaults.tilesDirectory == nil)
+        let file = Array(#"{"tiles_dir": "/srv/tlog"}"#.utf8)
+        #expect(try ServerConfiguration.load(fileContents: file, environment: [:]).tilesDirectory == "/srv/tlog")
+        let fromEnvironment = try ServerConfiguration.load(
+            fileContents: file, environment: ["COMMONS_LEDGER_TILES_DIR": "/var/www/tlog"]
+        )
+        #expect(fromEnvironment.tilesDirectory == "/var/www/tlog")
+    }
+
     @Test func trustedProxiesComeFromTheFileAndTheEnvironment() throws {
         let file = Array(#"{"trusted_proxies": ["10.0.0.0/8", "::1"], "client_address_header": "forwarded"}"#.utf8)
         let fromFile = try ServerConfiguration.load(fileContents: file, environment: [:])
