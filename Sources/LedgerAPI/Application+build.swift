@@ -139,6 +139,7 @@ struct ApplicationBuilder: StoreUser {
         try await ensureFirstAdminKey(
             store: store, configuration: configuration, logger: logger, onFirstAdminToken: onFirstAdminToken
         )
+        warnAboutADefaultOrigin(verifierKey: store.logVerifierKey, logger: logger)
         metrics.observeCommits(of: store.commitStatistics)
         let clientAddresses = ClientAddressResolver(
             trustedProxies: configuration.trustedProxies, header: configuration.clientAddressHeader, peer: peerAddress
@@ -237,6 +238,21 @@ struct StoreService: Service {
         try await store.close()
         logger.info("database closed")
     }
+}
+
+/// Witnesses, mirrors and verifiers know a log by its checkpoint origin (C2SP
+/// tlog-checkpoint): the default one names no fund, and two funds left at the default
+/// would be one name for two logs. The origin is the signing key's name, fixed once the
+/// log has entries, hence the warning at every start.
+func warnAboutADefaultOrigin(verifierKey: String, logger: Logger) {
+    let defaultOrigin = LedgerApplication.ServerConfiguration.defaultLogOrigin
+    guard verifierKey.split(separator: "+").first == Substring(defaultOrigin) else { return }
+    logger.warning("""
+        the log's checkpoint origin is the default "\(defaultOrigin)", which names no fund: \
+        witnesses and mirrors tell logs apart by it. On a new ledger set log_origin (e.g. ledger.example.org/fund, \
+        the URL of the log's tiles without https://) before the first start; an existing log keeps the name its \
+        key signs with (docs/auditing.md)
+        """)
 }
 
 /// Creates the first admin key on a database where no key was ever created. A database

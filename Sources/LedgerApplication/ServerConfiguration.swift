@@ -36,9 +36,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Which forwarding header the trusted proxies write.
     public var clientAddressHeader = ClientAddressHeader.xForwardedFor
 
+    /// The origin a new key gets when `log_origin` is not set: it names no fund, so `serve`
+    /// warns while the log still uses it.
+    public static let defaultLogOrigin = "commons-ledger"
+
     public init(
         host: String, port: Int, database: DatabaseLocation, logLevel: Logger.Level,
-        logKeyPath: String? = nil, logOrigin: String = "commons-ledger"
+        logKeyPath: String? = nil, logOrigin: String = ServerConfiguration.defaultLogOrigin
     ) {
         self.host = host
         self.port = port

@@ -24,12 +24,14 @@ struct TestServer {
     let reportCache: ReportBookCache
 
     init(
-        limits: RequestLimits = .standard, reportCache: ReportBookCache = ReportBookCache(), trustedProxies: [String] = []
+        limits: RequestLimits = .standard, reportCache: ReportBookCache = ReportBookCache(), trustedProxies: [String] = [],
+        logOrigin: String = ServerConfiguration.defaultLogOrigin
     ) throws {
         self.reportCache = reportCache
         directory = try TemporaryDirectory()
         var configuration = ServerConfiguration(
-            host: "127.0.0.1", port: 0, database: .sqlite(path: directory.path("ledger.sqlite")), logLevel: .critical
+            host: "127.0.0.1", port: 0, database: .sqlite(path: directory.path("ledger.sqlite")), logLevel: .critical,
+            logOrigin: logOrigin
         )
         configuration.limits = limits
         configuration.trustedProxies = try TrustedProxies(trustedProxies)

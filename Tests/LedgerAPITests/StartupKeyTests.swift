@@ -19,11 +19,11 @@ import Testing
 
     /// Builds the application once more on `server`'s database; returns the first admin
     /// token it handed out, if any.
-    static func restart(_ server: TestServer) async throws -> String? {
+    static func restart(_ server: TestServer, logger: Logger = quiet) async throws -> String? {
         let token = TokenBox()
         _ = try await buildApplication(
             configuration: try await server.servedConfiguration(), clock: server.clock, identifiers: SeededIdentifiers(seed: 8),
-            logger: quiet, onFirstAdminToken: { _, value in token.set(value) }
+            logger: logger, onFirstAdminToken: { _, value in token.set(value) }
         )
         return token.value
     }
@@ -54,6 +54,19 @@ import Testing
             }
         }
         #expect(!FileManager.default.fileExists(atPath: keyPath), "no new key was written")
+    }
+
+    /// Witnesses and mirrors know a log by its origin: a start on the default one warns.
+    @Test func aLogLeftAtTheDefaultOriginIsWarnedAboutAtEveryStart() async throws {
+        for (origin, warned) in [(ServerConfiguration.defaultLogOrigin, true), ("ledger.example.org/solidarity", false)] {
+            let server = try TestServer(logOrigin: origin)
+            let recorder = LogRecorder()
+            _ = try await Self.restart(server, logger: recorder.logger)
+            _ = try await Self.restart(server, logger: recorder.logger)
+            let warnings = recorder.messages(atLeast: .warning).filter { $0.contains("checkpoint origin is the default") }
+            #expect(warnings.count == (warned ? 2 : 0), "origin \(origin): \(warnings)")
+            #expect(warnings.allSatisfy { $0.contains("log_origin") })
+        }
     }
 
     @Test func aReplacedSigningKeyIsRefused() async throws {
