@@ -37,6 +37,9 @@ let package = Package(
         // Already resolved through postgres-nio; declared because PostgresStorage builds the
         // TLS configuration of its connections itself.
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+        // The HTTP client the ledger sends its checkpoints to witnesses with (issue 14),
+        // imported only by LedgerAPI; already resolved through HummingbirdTesting.
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
     ],
     targets: [
         // Pure double-entry core: no I/O, no clock, no randomness.
@@ -142,6 +145,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

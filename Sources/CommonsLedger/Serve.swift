@@ -24,11 +24,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Also write the log as C2SP tlog-tiles files into this directory after each commit.")
     var tilesDir: String?
 
+    @Option(help: "A C2SP tlog-policy file: send checkpoints to its witnesses; serve the witnessed one at /tlog.")
+    var witnessPolicy: String?
+
     func run() async throws {
         var configuration = try options.resolve(host: host, port: port)
         configuration.tlsCertificatePath = tlsCertificate ?? configuration.tlsCertificatePath
         configuration.tlsKeyPath = tlsKey ?? configuration.tlsKeyPath
         configuration.tilesDirectory = tilesDir ?? configuration.tilesDirectory
+        configuration.witnessPolicyPath = witnessPolicy ?? configuration.witnessPolicyPath
         let logger = options.makeLogger(configuration)
         let metrics = LedgerMetrics()
         metrics.bootstrapMetricsSystem()

@@ -1,3 +1,4 @@
+public import AuditLog
 import Foundation
 public import Hummingbird
 import HummingbirdCore
@@ -19,7 +20,7 @@ import WireContract
 public func buildRouter<Store: LedgerStore>(
     store: Store, limits: RequestLimits = .standard, clock: any LedgerClock = SystemClock(),
     reportCache: ReportBookCache? = nil, metrics: LedgerMetrics = LedgerMetrics(),
-    clientAddresses: ClientAddressResolver = ClientAddressResolver()
+    clientAddresses: ClientAddressResolver = ClientAddressResolver(), witnessPolicy: WitnessPolicy? = nil
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let reportCache = reportCache ?? ReportBookCache(bounds: .init(limits))
@@ -39,7 +40,7 @@ public func buildRouter<Store: LedgerStore>(
     TransactionController(store: store, limits: limits).addRoutes(to: group)
     ReportController(store: store, cache: reportCache).addRoutes(to: group)
     LogController(store: store, limits: limits).addRoutes(to: group)
-    TileController(store: store).addRoutes(to: group)
+    TileController(store: store, policy: witnessPolicy).addRoutes(to: group)
     KeyController(store: store, limits: limits).addRoutes(to: group)
     MemberController(store: store, limits: limits).addRoutes(to: group)
     FundController(store: store, limits: limits).addRoutes(to: group)
@@ -140,13 +141,14 @@ struct ApplicationBuilder: StoreUser {
             store: store, configuration: configuration, logger: logger, onFirstAdminToken: onFirstAdminToken
         )
         warnAboutADefaultOrigin(verifierKey: store.logVerifierKey, logger: logger)
+        let policy = try witnessPolicy(logVerifierKey: store.logVerifierKey)
         metrics.observeCommits(of: store.commitStatistics)
         let clientAddresses = ClientAddressResolver(
             trustedProxies: configuration.trustedProxies, header: configuration.clientAddressHeader, peer: peerAddress
         )
         let router = buildRouter(
             store: store, limits: configuration.limits, clock: clock, reportCache: reportCache, metrics: metrics,
-            clientAddresses: clientAddresses
+            clientAddresses: clientAddresses, witnessPolicy: policy
         )
         // Hummingbird logs its own start line and per-request lines at info/debug; the
         // application owns info, so the framework's logger starts at notice.
@@ -159,20 +161,46 @@ struct ApplicationBuilder: StoreUser {
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "commons-ledger"
             ),
-            services: services(store: store),
+            services: services(store: store, policy: policy),
             onServerRunning: { channel in await announce(channel, store: store) },
             logger: frameworkLogger
         )
     }
 
-    /// The store's keeper and, with a tiles directory, its publisher — listed so that
-    /// shutdown (in reverse order, after the HTTP server) publishes last, then closes.
-    func services(store: some LedgerStore) -> [any Service] {
+    /// The store's keeper and, if configured, the tiles publisher and the witness
+    /// collector — listed so that shutdown (in reverse order, after the HTTP server) stops
+    /// them first, then closes the store.
+    func services(store: some LedgerStore, policy: WitnessPolicy?) -> [any Service] {
         var services: [any Service] = [StoreService(store: opened, logger: logger)]
         if let path = configuration.tilesDirectory {
             services.append(TilePublisher(store: store, directory: TileDirectory(path: path), logger: logger))
         }
+        if let policy {
+            let pace = Duration.seconds(configuration.witnessPaceSeconds)
+            services.append(WitnessCollector(store: store, policy: policy, pace: pace, logger: logger))
+        }
         return services
+    }
+
+    /// The configured witness policy, which must name this log's key among its logs (a
+    /// policy for another log would never be met, and would serve nothing at `/tlog`).
+    func witnessPolicy(logVerifierKey: String) throws -> WitnessPolicy? {
+        guard let path = configuration.witnessPolicyPath else { return nil }
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw LedgerApplication.ServerConfiguration.Invalid(description: "cannot read the witness policy \(path)")
+        }
+        let policy: WitnessPolicy
+        do {
+            policy = try WitnessPolicy(parsing: String(decoding: bytes, as: UTF8.self))
+        } catch {
+            throw LedgerApplication.ServerConfiguration.Invalid(description: "\(path): \(error)")
+        }
+        guard policy.logs.contains(where: { $0.verifier.verifierKey == logVerifierKey }) else {
+            throw LedgerApplication.ServerConfiguration.Invalid(
+                description: "\(path) does not list this log's key (\(logVerifierKey)) on a log line"
+            )
+        }
+        return policy
     }
 
     /// Logs where the server listens, then replays the log into the report book in the

@@ -30,6 +30,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// A directory where `serve` also writes the log as C2SP tlog-tiles files after each
     /// commit, for any static web server, CDN or object store to serve; none by default.
     public var tilesDirectory: String?
+    /// A C2SP tlog-policy file naming this log, its witnesses (with their URLs) and the
+    /// quorum: `serve` then sends each new checkpoint to the witnesses, and `/tlog/checkpoint`
+    /// serves the newest checkpoint whose cosignatures meet the quorum.
+    public var witnessPolicyPath: String?
+    /// The least time between two requests to one witness, in seconds (a public witness
+    /// budgets its requests per log).
+    public var witnessPaceSeconds = 2
     /// Reverse proxies whose forwarding header names the client (for the per-address rate
     /// limit); empty by default: the header is ignored and the TCP peer is the client.
     public var trustedProxies = TrustedProxies.none
@@ -99,6 +106,10 @@ extension ServerConfiguration {
     /// A configuration problem, reported before anything starts.
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// The configuration file's keys; all optional, unknown keys rejected.
@@ -113,6 +124,8 @@ extension ServerConfiguration {
         let tlsCertificate: String?
         let tlsKey: String?
         let tilesDir: String?
+        let witnessPolicy: String?
+        let witnessPaceSeconds: Int?
         let trustedProxies: [String]?
         let clientAddressHeader: String?
 
@@ -126,6 +139,8 @@ extension ServerConfiguration {
             case tlsCertificate = "tls_certificate"
             case tlsKey = "tls_key"
             case tilesDir = "tiles_dir"
+            case witnessPolicy = "witness_policy"
+            case witnessPaceSeconds = "witness_pace_seconds"
         }
 
         init(from decoder: any Decoder) throws {
@@ -145,6 +160,8 @@ extension ServerConfiguration {
             tlsCertificate = try container.decodeIfPresent(String.self, forKey: .tlsCertificate)
             tlsKey = try container.decodeIfPresent(String.self, forKey: .tlsKey)
             tilesDir = try container.decodeIfPresent(String.self, forKey: .tilesDir)
+            witnessPolicy = try container.decodeIfPresent(String.self, forKey: .witnessPolicy)
+            witnessPaceSeconds = try container.decodeIfPresent(Int.self, forKey: .witnessPaceSeconds)
             trustedProxies = try container.decodeIfPresent([String].self, forKey: .trustedProxies)
             clientAddressHeader = try container.decodeIfPresent(String.self, forKey: .clientAddressHeader)
         }
@@ -177,6 +194,13 @@ extension ServerConfiguration {
             configuration.tlsCertificatePath = file.tlsCertificate ?? configuration.tlsCertificatePath
             configuration.tlsKeyPath = file.tlsKey ?? configuration.tlsKeyPath
             configuration.tilesDirectory = file.tilesDir ?? configuration.tilesDirectory
+            configuration.witnessPolicyPath = file.witnessPolicy ?? configuration.witnessPolicyPath
+            if let pace = file.witnessPaceSeconds {
+                guard (0...86_400).contains(pace) else {
+                    throw Invalid(description: "witness_pace_seconds must be between 0 and 86400")
+                }
+                configuration.witnessPaceSeconds = pace
+            }
             for (name, value) in file.limits ?? [:] {
                 guard configuration.limits.set(name, value) else {
                     throw Invalid(description: "unknown limit \"\(name)\"")
@@ -196,6 +220,8 @@ extension ServerConfiguration {
             environment["COMMONS_LEDGER_TLS_CERTIFICATE"] ?? configuration.tlsCertificatePath
         configuration.tlsKeyPath = environment["COMMONS_LEDGER_TLS_KEY"] ?? configuration.tlsKeyPath
         configuration.tilesDirectory = environment["COMMONS_LEDGER_TILES_DIR"] ?? configuration.tilesDirectory
+        configuration.witnessPolicyPath =
+            environment["COMMONS_LEDGER_WITNESS_POLICY"] ?? configuration.witnessPolicyPath
         // COMMONS_LEDGER_TRUSTED_PROXIES=10.0.0.0/8,::1 (empty: none).
         try configuration.applyProxies(
             environment["COMMONS_LEDGER_TRUSTED_PROXIES"].map { $0.split(separator: ",").map(String.init) },

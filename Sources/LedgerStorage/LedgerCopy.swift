@@ -37,6 +37,7 @@ public enum LedgerCopy {
         Table(name: "log_subjects", order: "idx, subject"),
         Table(name: "log_nodes", order: "level, idx"),
         Table(name: "log_checkpoints", order: "tree_size"),
+        Table(name: "log_cosignatures", order: "tree_size, witness"),
         Table(name: "people", order: "id"),
         Table(name: "api_keys", order: "id"),
         Table(name: "api_key_people", order: "key_id"),

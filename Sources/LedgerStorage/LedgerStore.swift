@@ -13,7 +13,19 @@ public import LedgerCore
 ///
 /// Split by role (`LedgerWrites`, `LedgerReads`, `FundWrites`, `FundReads`, `KeyStore`,
 /// `LogReads`) so a caller that only reads names only what it uses.
-public protocol LedgerStore: LedgerWrites, LedgerReads, FundWrites, FundReads, KeyStore, LogReads {}
+public protocol LedgerStore: LedgerWrites, LedgerReads, FundWrites, FundReads, KeyStore, LogReads, WitnessedLog {}
+
+/// What witnesses said of the log's checkpoints (C2SP tlog-witness): their cosignature
+/// lines, kept beside the checkpoints, checked against the witnesses' keys when used.
+public protocol WitnessedLog: Sendable {
+    /// Records `witness`'s cosignature line of the checkpoint of `treeSize`; a second line
+    /// from the same witness for the same size is ignored (the first is kept).
+    func recordCosignature(treeSize: Int64, witness: String, line: String) async throws
+
+    /// The newest checkpoints that have cosignatures, newest first, at most `limit`, each
+    /// with its cosignature lines.
+    func cosignedCheckpoints(limit: Int) async throws -> [CosignedCheckpoint]
+}
 
 /// The ledger's named writes: each one atomic (one database transaction, with its log
 /// entry) and durable before it returns; a refusal is a `Rejection` and nothing was written.

@@ -2,6 +2,7 @@ public import AuditLog
 import Foundation
 import GRDB
 public import LedgerCore
+import LedgerEngine
 import LedgerSQL
 
 /// Reads of the audit log: entries, checkpoints and proofs, all from one snapshot so a
@@ -64,6 +65,34 @@ extension SQLLedgerStore {
             }
             let requestedEnd = min(end ?? size, size)
             return LogEntryPage(entries: entries, treeSize: size, nextStart: stop < requestedEnd ? stop : nil)
+        }
+    }
+
+    public func recordCosignature(treeSize: Int64, witness: String, line: String) async throws {
+        let at = clock.now().description
+        _ = try await engine.writeRunner.inWriteTransaction { statements in
+            try statements.db.execute("""
+                INSERT INTO log_cosignatures (tree_size, witness, line, recorded_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (tree_size, witness) DO NOTHING
+                """, [treeSize, witness, line, at])
+        }
+    }
+
+    public func cosignedCheckpoints(limit: Int) async throws -> [CosignedCheckpoint] {
+        try await engine.read { db in
+            let sizes = try db.fetchValues(
+                Int64.self, "SELECT DISTINCT tree_size FROM log_cosignatures ORDER BY tree_size DESC LIMIT ?",
+                [Int64(limit)]
+            )
+            return try sizes.compactMap { size in
+                guard let checkpoint = try db.fetchOne(
+                    "SELECT tree_size, note, created_at FROM log_checkpoints WHERE tree_size = ?", [size]
+                ).map(StoredCheckpoint.init(row:)) else { return nil }
+                let lines = try db.fetchValues(
+                    String.self, "SELECT line FROM log_cosignatures WHERE tree_size = ? ORDER BY witness", [size]
+                )
+                return CosignedCheckpoint(checkpoint: checkpoint, lines: lines)
+            }
         }
     }
 
@@ -148,6 +177,12 @@ extension SQLLedgerStore {
 }
 
 /// A signed checkpoint as stored: the complete signed note.
+/// A checkpoint with the cosignature lines witnesses returned for it.
+public struct CosignedCheckpoint: Sendable, Equatable {
+    public let checkpoint: StoredCheckpoint
+    public let lines: [String]
+}
+
 public struct StoredCheckpoint: Sendable, Equatable {
     public let treeSize: Int64
     /// The C2SP signed note: checkpoint text, a blank line, signature lines.
