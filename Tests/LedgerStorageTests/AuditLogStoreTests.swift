@@ -150,6 +150,26 @@ import Testing
         #expect(String(decoding: proof.entry.data, as: UTF8.self).contains(gift.id.rawValue))
     }
 
+    @Test func cosignaturesAreKeptBesideTheirCheckpointsAndNeverReplaced() async throws {
+        let ledger = try await Self.populated()
+        #expect(try await ledger.store.cosignedCheckpoints(limit: 10).isEmpty)
+        try await ledger.store.recordCosignature(treeSize: 10, witness: "w2+00000002+BA==", line: "— w2 B\n")
+        try await ledger.store.recordCosignature(treeSize: 10, witness: "w1+00000001+BA==", line: "— w1 A\n")
+        try await ledger.store.recordCosignature(treeSize: 12, witness: "w1+00000001+BA==", line: "— w1 C\n")
+        try await ledger.store.recordCosignature(treeSize: 12, witness: "w1+00000001+BA==", line: "— w1 other\n")
+        let cosigned = try await ledger.store.cosignedCheckpoints(limit: 10)
+        #expect(cosigned.map(\.checkpoint.treeSize) == [12, 10])
+        #expect(cosigned.map(\.lines) == [["— w1 C\n"], ["— w1 A\n", "— w2 B\n"]])
+        #expect(cosigned.first?.checkpoint == (try await ledger.store.checkpoint(treeSize: 12)))
+        #expect(try await ledger.store.cosignedCheckpoints(limit: 1).count == 1)
+        // A cosignature of a size that was never checkpointed is refused by the schema.
+        await #expect(throws: (any Error).self) {
+            try await ledger.store.recordCosignature(treeSize: 99, witness: "w1+00000001+BA==", line: "— w1 D\n")
+        }
+        #expect(throws: DatabaseShell.Failure.self) { try ledger.shell("DELETE FROM log_cosignatures") }
+        _ = try await ledger.verify()
+    }
+
     @Test func theVerifierPassesOnAnUntouchedBook() async throws {
         let ledger = try await Self.populated()
         let report = try await ledger.verify()
