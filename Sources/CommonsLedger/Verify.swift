@@ -37,6 +37,9 @@ struct Verify: AsyncParsableCommand {
     @Option(help: "A signed checkpoint saved earlier; the log must be consistent with it.")
     var since: String?
 
+    @Option(help: "With --url: a C2SP tlog-policy file; the server's witnessed checkpoint must meet its quorum.")
+    var policy: String?
+
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
 
@@ -128,19 +131,7 @@ struct Verify: AsyncParsableCommand {
     func verifyServer(url base: String, saved: String?) async throws {
         let server = ServerLog(base: base)
         func get(_ path: String) async throws -> Data { try await server.get(path) }
-        let keys = try verifierKeys { "" }.filter { !$0.isEmpty }
-        let trusted = keys.isEmpty ? [try await server.verifierKey()] : keys
-        // Said on standard error before the work and again in the result, never silenced.
-        let unpinned = keys.isEmpty ? LedgerVerifier.unpinnedKeyNotice(serverKey: trusted[0]) : nil
-        if let unpinned { FileHandle.standardError.write(Data((unpinned + "\n").utf8)) }
-        let verifiers = try trusted.map { try NoteVerifier(verifierKey: $0) }
-        let note = String(decoding: try await get("/v1/log/checkpoint"), as: UTF8.self)
-        let checkpoint: Checkpoint
-        do {
-            checkpoint = try Checkpoint(parsing: try SignedNote.open(note, verifiers: verifiers).text)
-        } catch {
-            throw AuditFailure(index: nil, detail: "the server's checkpoint does not verify: \(error)")
-        }
+        let (note, checkpoint, verifiers, unpinned, witnesses) = try await serverCheckpoint(server)
         var savedCheckpoint: Checkpoint?
         if let saved {
             do {
@@ -185,10 +176,59 @@ struct Verify: AsyncParsableCommand {
                 )
             }
         }
+        let witnessed = witnesses.map { ", witnessed by " + $0.sorted().joined(separator: ", ") } ?? ""
         print(
             "OK: \(checkpoint.treeSize) entries from \(base) verified against \(checkpoint.origin), "
-                + "root \(checkpoint.rootHash.base64EncodedString)"
+                + "root \(checkpoint.rootHash.base64EncodedString)" + witnessed
         )
         if let unpinned { print(unpinned) }
+    }
+
+    /// The server's checkpoint and the keys trusted to sign it. With `--policy`: the
+    /// policy's logs, and the witnessed checkpoint (`/tlog/checkpoint`), whose
+    /// cosignatures must meet the policy's quorum; else `--key` or, unpinned (said
+    /// loudly), the server's own key, and the latest checkpoint.
+    func serverCheckpoint(_ server: ServerLog) async throws -> (
+        note: String, checkpoint: Checkpoint, verifiers: [NoteVerifier], unpinned: String?, witnesses: Set<String>?
+    ) {
+        let policy = try self.policy.map(Self.loadPolicy)
+        var trusted: [String]
+        var unpinned: String?
+        if let policy {
+            trusted = policy.logs.map(\.verifier.verifierKey)
+            if let key, !trusted.contains(Self.verifierKey(key)) {
+                throw ValidationError("--key is not one of the logs of --policy")
+            }
+        } else {
+            let keys = try verifierKeys { "" }.filter { !$0.isEmpty }
+            trusted = keys.isEmpty ? [try await server.verifierKey()] : keys
+            // Said on standard error before the work and again in the result, never silenced.
+            unpinned = keys.isEmpty ? LedgerVerifier.unpinnedKeyNotice(serverKey: trusted[0]) : nil
+            if let unpinned { FileHandle.standardError.write(Data((unpinned + "\n").utf8)) }
+        }
+        let verifiers = try trusted.map { try NoteVerifier(verifierKey: $0) }
+        let path = policy == nil ? "/v1/log/checkpoint" : "/tlog/checkpoint"
+        let note = String(decoding: try await server.get(path), as: UTF8.self)
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try Checkpoint(parsing: try SignedNote.open(note, verifiers: verifiers).text)
+        } catch {
+            throw AuditFailure(index: nil, detail: "the server's checkpoint does not verify: \(error)")
+        }
+        guard let policy else { return (note, checkpoint, verifiers, unpinned, nil) }
+        guard let witnesses = (try? SignedNote(parsing: note)).flatMap(policy.verify) else {
+            throw AuditFailure(index: nil, detail: "the server's checkpoint is not cosigned by the policy's quorum")
+        }
+        return (note, checkpoint, verifiers, nil, witnesses)
+    }
+
+    /// A C2SP tlog-policy file.
+    static func loadPolicy(_ path: String) throws -> WitnessPolicy {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        do {
+            return try WitnessPolicy(parsing: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw ValidationError("\(path): \(error)")
+        }
     }
 }
