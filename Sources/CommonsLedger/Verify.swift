@@ -224,7 +224,9 @@ struct Verify: AsyncParsableCommand {
 
     /// A C2SP tlog-policy file.
     static func loadPolicy(_ path: String) throws -> WitnessPolicy {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read \(path)")
+        }
         do {
             return try WitnessPolicy(parsing: String(decoding: data, as: UTF8.self))
         } catch {
