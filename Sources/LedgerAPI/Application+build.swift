@@ -39,7 +39,7 @@ public func buildRouter<Store: LedgerStore>(
     AccountController(store: store, limits: limits).addRoutes(to: group)
     TransactionController(store: store, limits: limits).addRoutes(to: group)
     ReportController(store: store, cache: reportCache).addRoutes(to: group)
-    LogController(store: store, limits: limits).addRoutes(to: group)
+    LogController(store: store, limits: limits, policy: witnessPolicy).addRoutes(to: group)
     TileController(store: store, policy: witnessPolicy).addRoutes(to: group)
     KeyController(store: store, limits: limits).addRoutes(to: group)
     MemberController(store: store, limits: limits).addRoutes(to: group)

@@ -12,6 +12,8 @@ import WireContract
 struct LogController<Store: LedgerStore> {
     let store: Store
     let limits: RequestLimits
+    /// The witness policy whose witnessed checkpoint receipts are proven against.
+    var policy: WitnessPolicy?
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("/v1/log/key", use: verifierKey)
@@ -88,6 +90,11 @@ struct LogController<Store: LedgerStore> {
         guard let id = TransactionID(text), let proof = try await store.transactionProof(id) else {
             throw Rejection.notFound(resource: "transaction", reference: text)
         }
+        switch request.uri.queryParameters.get("format") {
+        case nil, "json": break
+        case "tlog-proof": return try await receipt(id, entry: proof.entry)
+        default: throw Problem.invalidParameter("format", "must be json or tlog-proof")
+        }
         return try JSONResponse.response(Representation.TransactionProofBody(
             transactionID: id.rawValue, entry: Representation.EntryBody(proof.entry),
             leafHash: MerkleHash.leafHash(proof.entry.data).base64EncodedString,
@@ -96,6 +103,22 @@ struct LogController<Store: LedgerStore> {
             ),
             checkpoint: proof.checkpoint.note
         ))
+    }
+
+    /// A C2SP tlog-proof receipt of the transaction's entry: the entry's bytes as the
+    /// extra data, its inclusion proof against the served checkpoint (with a policy, the
+    /// witnessed one, cosignatures included), checkable offline by `verify-receipt`.
+    func receipt(_ id: TransactionID, entry: StoredLogEntry) async throws -> Response {
+        guard let note = try await ServedCheckpoint(store: store, policy: policy).note(),
+              let signed = try? SignedNote(parsing: note), let checkpoint = try? Checkpoint(parsing: signed.text)
+        else { throw Rejection.notFound(resource: "witnessed checkpoint", reference: "(none yet)") }
+        guard entry.index < checkpoint.treeSize else {
+            throw Rejection.notFound(
+                resource: "witnessed checkpoint", reference: "holding \(id) (not yet witnessed: try again shortly)"
+            )
+        }
+        let hashes = try await store.inclusionProof(index: entry.index, treeSize: checkpoint.treeSize)
+        return Self.text(LogProof(extra: entry.data, index: entry.index, hashes: hashes, checkpoint: signed).text)
     }
 
     static func text(_ body: String) -> Response {

@@ -31,22 +31,9 @@ struct TileController<Store: LedgerStore> {
         return response
     }
 
-    /// The note `/tlog/checkpoint` serves: the latest checkpoint without a policy; with
-    /// one, the newest of the last 64 cosigned checkpoints whose cosignatures (each checked
-    /// against its witness's key, whatever the table holds) meet the quorum.
+    /// The note `/tlog/checkpoint` serves (`ServedCheckpoint`).
     func servedNote() async throws -> String? {
-        guard let policy else { return try await store.latestCheckpoint()?.note }
-        for cosigned in try await store.cosignedCheckpoints(limit: 64) {
-            guard let note = try? SignedNote(parsing: cosigned.checkpoint.note + cosigned.lines.joined()),
-                  let witnesses = policy.verify(note)
-            else { continue }
-            let kept = note.signatures.filter { signature in
-                policy.logs.contains { $0.verifier.name == signature.name && $0.verifier.keyID == signature.keyID }
-                    || policy.witnesses.contains { witnesses.contains($0.name) && $0.verifier.keyID == signature.keyID }
-            }
-            return (try? SignedNote(text: note.text, signatures: kept))?.message
-        }
-        return nil
+        try await ServedCheckpoint(store: store, policy: policy).note()
     }
 
     /// `GET /tlog/tile/<L>/<N>[.p/<W>]` and `GET /tlog/tile/entries/<N>[.p/<W>]`: a tile

@@ -70,6 +70,39 @@ import Testing
         }
     }
 
+    @Test func aTransactionsReceiptHoldsOfflineAgainstTheWitnessedCheckpoint() async throws {
+        let ledger = try await TestLedger(backend: .sqlite)
+        try await ledger.seed(assets: [("USD", 2)], accounts: [("assets:bank", "asset", nil), ("income:gifts", "income", nil)])
+        func gift() async throws -> TransactionID {
+            let draft = TransactionDraft(date: "2026-11-20", postings: [
+                PostingDraft(account: "assets:bank", asset: "USD", amount: 100),
+                PostingDraft(account: "income:gifts", asset: "USD", amount: -100),
+            ])
+            guard case .applied(let recorded) = try await ledger.store.recordTransaction(draft, by: .system, idempotency: nil)
+            else { throw CancellationError() }
+            return recorded.id
+        }
+        let witnessedID = try await gift()
+        let witnessed = try #require(try await ledger.store.latestCheckpoint())
+        try await Self.cosign(ledger, witnessed, 0)
+        try await Self.cosign(ledger, witnessed, 1)
+        let laterID = try await gift()
+        let policy = try WitnessPolicy(parsing: Self.policyText)
+        let router = buildRouter(store: try ledger.sqliteStore(), witnessPolicy: policy)
+        try await Application(router: router).test(.router) { client in
+            let reply = try await client.execute(uri: "/v1/transactions/\(witnessedID)/proof?format=tlog-proof", method: .get)
+            #expect(reply.status == .ok)
+            let receipt = try #require(LogProof(parsing: String(buffer: reply.body)))
+            let (checkpoint, witnesses) = try receipt.verify(policy: policy)
+            #expect(checkpoint.treeSize == witnessed.treeSize && witnesses == ["W1", "W2"])
+            #expect(String(decoding: receipt.extra ?? [], as: UTF8.self).contains(witnessedID.rawValue))
+            let notYet = try await client.execute(uri: "/v1/transactions/\(laterID)/proof?format=tlog-proof", method: .get)
+            #expect(notYet.status == .notFound)
+            let unknown = try await client.execute(uri: "/v1/transactions/\(witnessedID)/proof?format=xml", method: .get)
+            #expect(unknown.status == .badRequest)
+        }
+    }
+
     @Test func aPolicyThatDoesNotNameThisLogIsRefusedAtStart() async throws {
         let server = try TestServer()
         let file = server.directory.path("policy.txt")
