@@ -30,14 +30,9 @@ public struct Cosigner: Sendable, CustomStringConvertible {
 
     /// Parses `PRIVATE+KEY+<name>+<8 hex id>+<base64(0x04 || seed)>`.
     public init(signerKey text: String) throws(NoteKeyError) {
-        let parts = KeyText.split(text, maxParts: 5)
-        guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY" else { throw .malformedKeyText }
-        let name = try NoteKeyName(parts[2])
-        guard let statedID = NoteKeyID.parse(hex: parts[3]), let keyBytes = Base64.decode(Substring(parts[4])),
-              let algorithm = keyBytes.first
-        else { throw .malformedKeyText }
+        let (name, statedID, algorithm, seed) = try KeyText.parts(text, isPrivate: true)
         guard algorithm == Self.algorithm else { throw .unknownAlgorithm(algorithm) }
-        try self.init(name: name, seed: Array(keyBytes.dropFirst()))
+        try self.init(name: name, seed: seed)
         guard keyID == statedID else { throw .keyIDMismatch(stated: statedID, computed: keyID) }
     }
 
@@ -95,14 +90,9 @@ public struct CosignatureVerifier: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a vkey `<name>+<8 hex id>+<base64(0x04 || 32-byte public key)>`.
     public init(verifierKey text: String) throws(NoteKeyError) {
-        let parts = KeyText.split(text, maxParts: 3)
-        guard parts.count == 3 else { throw .malformedKeyText }
-        let name = try NoteKeyName(parts[0])
-        guard let statedID = NoteKeyID.parse(hex: parts[1]), let keyBytes = Base64.decode(Substring(parts[2])),
-              let algorithm = keyBytes.first
-        else { throw .malformedKeyText }
+        let (name, statedID, algorithm, publicKey) = try KeyText.parts(text, isPrivate: false)
         guard algorithm == Cosigner.algorithm else { throw .unknownAlgorithm(algorithm) }
-        try self.init(name: name, ed25519PublicKey: Array(keyBytes.dropFirst()))
+        try self.init(name: name, ed25519PublicKey: publicKey)
         guard keyID == statedID else { throw .keyIDMismatch(stated: statedID, computed: keyID) }
     }
 

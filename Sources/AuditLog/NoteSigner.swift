@@ -21,21 +21,11 @@ public struct NoteSigner: Sendable, CustomStringConvertible {
     /// Why it throws: the text comes from a secret file; a mangled text, another
     /// algorithm, or an id that does not match the derived public key is refused.
     public init(signerKey text: String) throws(NoteKeyError) {
-        let parts = KeyText.split(text, maxParts: 5)
-        guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY" else {
-            throw .malformedKeyText
-        }
-        let name = try NoteKeyName(parts[2])
-        guard let statedID = NoteKeyID.parse(hex: parts[3]),
-            let keyBytes = Base64.decode(Substring(parts[4])),
-            let algorithm = keyBytes.first
-        else {
-            throw .malformedKeyText
-        }
+        let (name, statedID, algorithm, seed) = try KeyText.parts(text, isPrivate: true)
         guard algorithm == NoteKeyID.ed25519Algorithm else {
             throw .unknownAlgorithm(algorithm)
         }
-        try self.init(name: name, seed: Array(keyBytes.dropFirst()))
+        try self.init(name: name, seed: seed)
         guard keyID == statedID else {
             throw .keyIDMismatch(stated: statedID, computed: keyID)
         }

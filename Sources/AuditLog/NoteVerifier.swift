@@ -20,25 +20,15 @@ public struct NoteVerifier: Hashable, Sendable, CustomStringConvertible {
     /// Why it throws: the text comes from configuration; a mangled text, another
     /// algorithm or an id that does not match the key must be refused.
     public init(verifierKey text: String) throws(NoteKeyError) {
-        let parts = KeyText.split(text, maxParts: 3)
-        guard parts.count == 3 else {
-            throw .malformedKeyText
-        }
-        let name = try NoteKeyName(parts[0])
-        guard let statedID = NoteKeyID.parse(hex: parts[1]),
-            let keyBytes = Base64.decode(Substring(parts[2])),
-            let algorithm = keyBytes.first
-        else {
-            throw .malformedKeyText
-        }
-        let computedID = NoteKeyID(name: name, algorithm: algorithm, publicKey: Array(keyBytes.dropFirst()))
+        let (name, statedID, algorithm, publicKey) = try KeyText.parts(text, isPrivate: false)
+        let computedID = NoteKeyID(name: name, algorithm: algorithm, publicKey: publicKey)
         guard computedID == statedID else {
             throw .keyIDMismatch(stated: statedID, computed: computedID)
         }
         guard algorithm == NoteKeyID.ed25519Algorithm else {
             throw .unknownAlgorithm(algorithm)
         }
-        try self.init(name: name, ed25519PublicKey: Array(keyBytes.dropFirst()))
+        try self.init(name: name, ed25519PublicKey: publicKey)
     }
 
     /// Creates a verifier from a name and a raw 32-byte Ed25519 public key.
