@@ -167,6 +167,12 @@ struct VerifyReport: AsyncParsableCommand {
         """)
     var key: String?
 
+    @Option(help: """
+        With --url: a C2SP tlog-policy file; the log's key is taken from it, and the report's \
+        checkpoint must be consistent with the one the policy's quorum of witnesses cosigned.
+        """)
+    var policy: String?
+
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ValidationError("cannot read \(file)")
@@ -188,14 +194,37 @@ struct VerifyReport: AsyncParsableCommand {
             throw ExitCode(1)
         }
         if outcome.matches {
-            print("OK: \(outcome.parameters.name.rawValue) \(outcome.detail)")
+            let witnessed = try await witnessedSuffix(data: [UInt8](data))
+            print("OK: \(outcome.parameters.name.rawValue) \(outcome.detail)\(witnessed)")
         } else {
             print("MISMATCH: \(outcome.detail)")
             throw ExitCode(1)
         }
     }
 
+    /// With `--policy`: ", witnessed by …" once the report's checkpoint is shown to be a
+    /// prefix of the log the quorum cosigned; empty without a policy.
+    func witnessedSuffix(data: [UInt8]) async throws -> String {
+        guard let policy else { return "" }
+        guard let url else { throw ValidationError("--policy checks the server's witnessed checkpoint: give --url") }
+        let reference = try ReportDocument(bytes: data).checkpoint
+        let checkpoint = try Checkpoint(parsing: try SignedNote(parsing: reference.note).text)
+        do {
+            let (witnesses, size) = try await ServerLog(base: url).witnessedExtension(
+                of: checkpoint, policy: try Verify.loadPolicy(policy)
+            )
+            let names = witnesses.sorted().joined(separator: ", ")
+            return ", consistent with the log witnessed by \(names) at size \(size)"
+        } catch let failure as AuditFailure {
+            print("FAILED: \(failure)")
+            throw ExitCode(1)
+        }
+    }
+
     func trusted(fallback: () throws -> String) throws -> [NoteVerifier] {
+        if let policy {
+            return try Verify.loadPolicy(policy).logs.map(\.verifier)
+        }
         let text = try key.map(Verify.verifierKey) ?? fallback()
         return [try NoteVerifier(verifierKey: text.trimmingCharacters(in: .whitespacesAndNewlines))]
     }

@@ -27,6 +27,43 @@ struct ServerLog {
         String(decoding: try await get("/v1/log/key"), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The RFC 9162 consistency proof between two tree sizes, as the server computes it.
+    func consistencyProof(first: Int64, second: Int64) async throws -> [Hash] {
+        struct Proof: Decodable { let hashes: [String] }
+        let data = try await get("/v1/log/proof/consistency?first=\(first)&second=\(second)")
+        return try JSONDecoder().decode(Proof.self, from: data).hashes.map { try Hash(base64: $0) }
+    }
+
+    /// Whether the server's log, as it stood at `checkpoint`, is a prefix of the one the
+    /// policy's quorum witnessed (`/tlog/checkpoint`); returns the witnesses and the
+    /// witnessed size. A reader holding a checkpoint (a report's, a saved one) thereby
+    /// knows it was shown the history the witnesses saw, not a fork.
+    func witnessedExtension(
+        of checkpoint: Checkpoint, policy: WitnessPolicy
+    ) async throws -> (witnesses: Set<String>, treeSize: Int64) {
+        let note = String(decoding: try await get("/tlog/checkpoint"), as: UTF8.self)
+        guard let signed = try? SignedNote(parsing: note), let witnesses = policy.verify(signed),
+              let witnessed = try? Checkpoint(parsing: signed.text)
+        else {
+            throw AuditFailure(index: nil, detail: "the server's checkpoint is not cosigned by the policy's quorum")
+        }
+        guard checkpoint.treeSize <= witnessed.treeSize else {
+            throw AuditFailure(index: nil, detail: """
+                the checkpoint of size \(checkpoint.treeSize) is newer than the witnessed one \
+                (\(witnessed.treeSize)); try again once the witnesses have seen it
+                """)
+        }
+        let proof = checkpoint.treeSize == witnessed.treeSize ? []
+            : try await consistencyProof(first: checkpoint.treeSize, second: witnessed.treeSize)
+        guard MerkleVerifier.verifyConsistency(
+            first: checkpoint.treeSize, second: witnessed.treeSize, firstRoot: checkpoint.rootHash,
+            secondRoot: witnessed.rootHash, proof: proof
+        ) else {
+            throw AuditFailure(index: nil, detail: "the checkpoint is not consistent with the witnessed log: a fork")
+        }
+        return (witnesses, witnessed.treeSize)
+    }
+
     /// Entries from `start` (at most 1,000) below `end`, with their exact bytes.
     func entries(start: Int64, end: Int64) async throws -> [StoredLogEntry] {
         struct Entries: Decodable {

@@ -130,7 +130,6 @@ struct Verify: AsyncParsableCommand {
 
     func verifyServer(url base: String, saved: String?) async throws {
         let server = ServerLog(base: base)
-        func get(_ path: String) async throws -> Data { try await server.get(path) }
         let (note, checkpoint, verifiers, unpinned, witnesses) = try await serverCheckpoint(server)
         var savedCheckpoint: Checkpoint?
         if let saved {
@@ -161,11 +160,7 @@ struct Verify: AsyncParsableCommand {
                     index: nil, detail: "the saved checkpoint is larger than the server's log: entries were removed"
                 )
             }
-            struct Proof: Decodable { let hashes: [String] }
-            let proofData = try await get(
-                "/v1/log/proof/consistency?first=\(savedCheckpoint.treeSize)&second=\(checkpoint.treeSize)"
-            )
-            let proof = try JSONDecoder().decode(Proof.self, from: proofData).hashes.map { try Hash(base64: $0) }
+            let proof = try await server.consistencyProof(first: savedCheckpoint.treeSize, second: checkpoint.treeSize)
             guard MerkleVerifier.verifyConsistency(
                 first: savedCheckpoint.treeSize, second: checkpoint.treeSize,
                 firstRoot: savedCheckpoint.rootHash, secondRoot: checkpoint.rootHash, proof: proof
