@@ -95,22 +95,7 @@ public struct Checkpoint: Hashable, Sendable {
     }
 
     private static func parseTreeSize(_ line: String) throws(CheckpointError) -> Int64 {
-        let digits = Array(line.utf8)
-        guard let firstDigit = digits.first,
-            digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-            firstDigit != UInt8(ascii: "0") || digits.count == 1
-        else {
-            throw .invalidTreeSize(line)
-        }
-        var value: Int64 = 0
-        for digit in digits {
-            let (shifted, multiplyOverflow) = value.multipliedReportingOverflow(by: 10)
-            let (sum, addOverflow) = shifted.addingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
-            guard !multiplyOverflow, !addOverflow else {
-                throw .invalidTreeSize(line)
-            }
-            value = sum
-        }
+        guard let value = PlainText.decimal(line) else { throw .invalidTreeSize(line) }
         return value
     }
 }

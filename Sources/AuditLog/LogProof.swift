@@ -38,8 +38,7 @@ public struct LogProof: Sendable, Equatable {
     /// Parses a proof; `nil` for anything that is not exactly the format.
     public init?(parsing text: String) {
         let bytes = Array(text.utf8)
-        guard let blank = bytes.indices.dropLast().first(where: { bytes[$0] == 0x0A && bytes[$0 + 1] == 0x0A })
-        else { return nil }
+        guard let blank = PlainText.firstBlankLine(in: bytes) else { return nil }
         let head = String(decoding: bytes[..<blank], as: UTF8.self)
         var lines = head.split(separator: "\n", omittingEmptySubsequences: false)[...]
         guard lines.popFirst() == Substring(Self.header), lines.count <= 70 else { return nil }
@@ -49,7 +48,7 @@ public struct LogProof: Sendable, Equatable {
             extra = bytes
             lines = lines.dropFirst()
         }
-        guard let line = lines.popFirst(), line.hasPrefix("index "), let index = Self.decimal(line.dropFirst(6))
+        guard let line = lines.popFirst(), line.hasPrefix("index "), let index = PlainText.decimal(line.dropFirst(6))
         else { return nil }
         var hashes: [Hash] = []
         for line in lines {
@@ -85,11 +84,5 @@ public struct LogProof: Sendable, Equatable {
             root: parsed.rootHash
         ) else { throw .inclusionDoesNotVerify }
         return (parsed, witnesses)
-    }
-
-    private static func decimal(_ text: Substring) -> Int64? {
-        guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), text == "0" || !text.hasPrefix("0")
-        else { return nil }
-        return Int64(text)
     }
 }

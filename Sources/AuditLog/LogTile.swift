@@ -151,9 +151,6 @@ extension LogTile {
 
     /// A decimal number with no sign and no leading zero, at most `max`.
     private static func decimal(_ text: some StringProtocol, max: Int64) -> Int64? {
-        guard !text.isEmpty, text.count <= 19, text.allSatisfy({ $0.isASCII && $0.isNumber }),
-              text == "0" || !text.hasPrefix("0"), let value = Int64(text), value <= max
-        else { return nil }
-        return value
+        PlainText.decimal(text).flatMap { $0 <= max ? $0 : nil }
     }
 }

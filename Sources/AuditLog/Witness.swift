@@ -19,10 +19,10 @@ public enum Witness {
 
         /// Parses a request body; `nil` for anything malformed (answered 400).
         public init?(body: [UInt8]) {
-            guard let blank = Self.firstBlankLine(body) else { return nil }
+            guard let blank = PlainText.firstBlankLine(in: body) else { return nil }
             let head = String(decoding: body[..<blank], as: UTF8.self)
                 .split(separator: "\n", omittingEmptySubsequences: false)
-            guard let first = head.first, first.hasPrefix("old "), let size = Self.decimal(first.dropFirst(4)),
+            guard let first = head.first, first.hasPrefix("old "), let size = PlainText.decimal(first.dropFirst(4)),
                   head.count - 1 <= Witness.proofLinesMax
             else { return nil }
             var proof: [Hash] = []
@@ -37,25 +37,6 @@ public enum Witness {
             self.proof = proof
             self.note = note
             self.checkpoint = checkpoint
-        }
-
-        /// The offset of the newline ending the last proof line (or the old size line),
-        /// which the empty line follows.
-        private static func firstBlankLine(_ body: [UInt8]) -> Int? {
-            var index = 0
-            while index + 1 < body.count {
-                if body[index] == 0x0A, body[index + 1] == 0x0A { return index }
-                index += 1
-            }
-            return nil
-        }
-
-        /// An ASCII decimal with no leading zero (except "0"), within `Int64`.
-        private static func decimal(_ text: Substring) -> Int64? {
-            guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-                  text == "0" || !text.hasPrefix("0")
-            else { return nil }
-            return Int64(text)
         }
     }
 
