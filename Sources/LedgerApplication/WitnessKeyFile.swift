@@ -1,5 +1,6 @@
 public import AuditLog
 import Foundation
+import LedgerStorage
 
 /// A witness's cosigning key on disk: the signer-key text
 /// `PRIVATE+KEY+<name>+<id>+<base64(0x04 || seed)>` in a file only its owner may read.
@@ -21,12 +22,9 @@ public enum WitnessKeyFile {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw Failure(description: "\(path) exists; a witness key is never overwritten")
         }
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard FileManager.default.createFile(
-            atPath: path, contents: Data((cosigner.signerKey + "\n").utf8), attributes: [.posixPermissions: 0o600]
-        ) else { throw Failure(description: "cannot write \(path)") }
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        guard try LogSigner.writeSecret(cosigner.signerKey + "\n", path: path) else {
+            throw Failure(description: "cannot write \(path)")
+        }
     }
 
     /// Reads the key at `path`.

@@ -44,13 +44,21 @@ public struct LogSigner: Sendable {
 
     /// Writes the key to a new file with mode 0600; refuses to overwrite an existing key.
     public func write(path: String) throws {
+        guard try Self.writeSecret(signer.signerKey + "\n", path: path) else { throw LogKeyError.unwritable(path) }
+    }
+
+    /// Writes a secret key text (the log's, a witness's) to `path`, readable by its owner
+    /// only (mode 0600, whatever the umask), making the folders above it; `false` when the
+    /// file cannot be created.
+    public static func writeSecret(_ text: String, path: String) throws -> Bool {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         guard FileManager.default.createFile(
-            atPath: path, contents: Data((signer.signerKey + "\n").utf8), attributes: [.posixPermissions: 0o600]
-        ) else { throw LogKeyError.unwritable(path) }
+            atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]
+        ) else { return false }
         // createFile honours the umask; set the mode explicitly as well.
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        return true
     }
 
     /// Loads the key at `path`, or creates one named `origin` there when none exists.
