@@ -22,18 +22,13 @@ struct TileController<Store: LedgerStore> {
     /// `GET /tlog/checkpoint`: the latest checkpoint — with a witness policy, the newest
     /// one its quorum cosigned, with the cosignatures; caches revalidate it every time.
     @Sendable func checkpoint(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let note = try await servedNote() else {
+        guard let note = try await ServedCheckpoint(store: store, policy: policy).note() else {
             let reason = policy == nil ? "(the log is empty)" : "(none has met the witness quorum yet)"
             throw Rejection.notFound(resource: "checkpoint", reference: reason)
         }
         var response = LogController<Store>.text(note)
         response.headers[.cacheControl] = "no-cache"
         return response
-    }
-
-    /// The note `/tlog/checkpoint` serves (`ServedCheckpoint`).
-    func servedNote() async throws -> String? {
-        try await ServedCheckpoint(store: store, policy: policy).note()
     }
 
     /// `GET /tlog/tile/<L>/<N>[.p/<W>]` and `GET /tlog/tile/entries/<N>[.p/<W>]`: a tile

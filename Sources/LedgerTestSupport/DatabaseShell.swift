@@ -32,11 +32,6 @@ public enum DatabaseShell {
         firstLine(try execute(path: path, sql: sql))
     }
 
-    /// The first column of the first row of `sql` on the PostgreSQL database, as text.
-    public static func scalar(postgres url: PostgresURL, sql: String) throws -> String? {
-        firstLine(try execute(postgres: url, sql: sql))
-    }
-
     static func firstLine(_ output: String) -> String? {
         output.split(separator: "\n").first.map(String.init)
     }

@@ -79,10 +79,6 @@ public final class TestLedger: Sendable {
     /// The SQLite file (the SQLite backend's database; unused on PostgreSQL).
     public var path: String { directory.path("ledger.sqlite") }
 
-    public var backend: TestBackend {
-        if case .postgres = engine { .postgres } else { .sqlite }
-    }
-
     public convenience init(seed: UInt64 = 42, backend: TestBackend = .selected) async throws {
         let directory = try TemporaryDirectory()
         switch backend {
