@@ -13,7 +13,7 @@ struct CommonsLedger: AsyncParsableCommand {
         abstract: "The book of record of a global solidarity fund: a double-entry ledger with an HTTP API.",
         subcommands: [
             Serve.self, Migrate.self, Keygen.self, Verify.self, Keys.self, Demo.self, Import.self, Export.self,
-            ReportCommand.self, VerifyReport.self, Copy.self, WitnessCommand.self, VerifyReceipt.self,
+            ReportCommand.self, VerifyReport.self, Copy.self, WitnessCommand.self, VerifyReceipt.self, Mirror.self,
         ],
         defaultSubcommand: Serve.self
     )

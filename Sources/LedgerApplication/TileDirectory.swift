@@ -49,8 +49,44 @@ public struct TileDirectory: Sendable {
         return size
     }
 
-    /// Writes `bytes` to `url` whole or not at all, readable by everyone (tiles are public).
-    static func write(_ bytes: [UInt8], to url: URL) throws {
+    /// The bytes of the file at `path` (relative to the root); nil when there is none.
+    public func read(_ path: String) throws -> [UInt8]? {
+        guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) else {
+            return nil
+        }
+        return [UInt8](data)
+    }
+
+    /// Writes a file whole or not at all and makes it durable before returning.
+    public func writeDurably(_ bytes: [UInt8], to path: String) throws {
+        try Self.write(bytes, to: root.appendingPathComponent(path))
+    }
+
+    /// Writes a file whole or not at all, durable only at the next `syncAll` (a mirror
+    /// writes thousands of tiles, then flushes once before its checkpoint).
+    public func writeQuickly(_ bytes: [UInt8], to path: String) throws {
+        try Self.write(bytes, to: root.appendingPathComponent(path), durably: false)
+    }
+
+    /// Flushes every file written so far to disk: one sync(2), which on Linux returns once
+    /// the data and the renames are written (one flush instead of one per tile).
+    public func syncAll() throws {
+        sync()
+        try Self.syncFolder(root)
+    }
+
+    /// Removes the tiles a tree of `size` has that one of `kept` entries does not (what an
+    /// unverified copy left): full tiles only, since partial ones are written after the check.
+    public func removeTiles(past kept: Int64, upTo size: Int64) {
+        for tile in LogTile.tiles(treeSize: size, entries: true) where !tile.isPartial {
+            guard let needed = tile.treeSizeNeeded, needed > kept else { continue }
+            unlink(root.appendingPathComponent(tile.path).path)
+        }
+    }
+
+    /// Writes `bytes` to `url` whole or not at all, readable by everyone (tiles are public);
+    /// `durably`, flushed to disk with its folder before returning.
+    static func write(_ bytes: [UInt8], to url: URL, durably: Bool = true) throws {
         let folder = url.deletingLastPathComponent()
         let created = try makeFolders(folder)
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
@@ -65,7 +101,7 @@ public struct TileDirectory: Sendable {
                 offset += max(written, 0)
             }
         }
-        if failure == nil, fsync(descriptor) != 0 { failure = errno }
+        if failure == nil, durably, fsync(descriptor) != 0 { failure = errno }
         close(descriptor)
         if let failure {
             unlink(temporary.path)
@@ -77,6 +113,7 @@ public struct TileDirectory: Sendable {
             throw TileDirectoryError.io("rename", url.path, code)
         }
         // The rename, and each folder just made, durable in the folder that holds it.
+        guard durably else { return }
         for folder in [folder] + created.map({ $0.deletingLastPathComponent() }) { try syncFolder(folder) }
     }
 
