@@ -24,6 +24,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Also write the log as C2SP tlog-tiles files into this directory after each commit.")
     var tilesDir: String?
 
+    @Option(help: "Where the API serves the log as C2SP tlog-tiles (default /tlog).")
+    var tilesPrefix: String?
+
     @Option(help: "A C2SP tlog-policy file: send checkpoints to its witnesses; serve the witnessed one at /tlog.")
     var witnessPolicy: String?
 
@@ -32,6 +35,7 @@ struct Serve: AsyncParsableCommand {
         configuration.tlsCertificatePath = tlsCertificate ?? configuration.tlsCertificatePath
         configuration.tlsKeyPath = tlsKey ?? configuration.tlsKeyPath
         configuration.tilesDirectory = tilesDir ?? configuration.tilesDirectory
+        try configuration.applyTilesPrefix(tilesPrefix, from: "--tiles-prefix")
         configuration.witnessPolicyPath = witnessPolicy ?? configuration.witnessPolicyPath
         let logger = options.makeLogger(configuration)
         let metrics = LedgerMetrics()

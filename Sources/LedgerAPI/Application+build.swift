@@ -20,17 +20,18 @@ import WireContract
 public func buildRouter<Store: LedgerStore>(
     store: Store, limits: RequestLimits = .standard, clock: any LedgerClock = SystemClock(),
     reportCache: ReportBookCache? = nil, metrics: LedgerMetrics = LedgerMetrics(),
-    clientAddresses: ClientAddressResolver = ClientAddressResolver(), witnessPolicy: WitnessPolicy? = nil
+    clientAddresses: ClientAddressResolver = ClientAddressResolver(), witnessPolicy: WitnessPolicy? = nil,
+    tilesPrefix: String = "/tlog"
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let reportCache = reportCache ?? ReportBookCache(bounds: .init(limits))
     // Outermost, so it sees the status every error becomes; records through swift-metrics
     // (a no-op until the process bootstraps it, as `serve` does).
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: ProblemMiddleware(tilesPrefix: tilesPrefix))
     router.add(middleware: ClientAddressMiddleware(resolver: clientAddresses))
     let rateLimits = RateLimits(limits: limits, clock: clock)
-    router.add(middleware: AuthMiddleware(store: store, rateLimits: rateLimits))
+    router.add(middleware: AuthMiddleware(store: store, rateLimits: rateLimits, tilesPrefix: tilesPrefix))
     router.add(middleware: RateLimitMiddleware(limits: rateLimits))
     let group = router.group()
     HealthController(store: store).addRoutes(to: group)
@@ -40,7 +41,7 @@ public func buildRouter<Store: LedgerStore>(
     TransactionController(store: store, limits: limits).addRoutes(to: group)
     ReportController(store: store, cache: reportCache).addRoutes(to: group)
     LogController(store: store, limits: limits, policy: witnessPolicy).addRoutes(to: group)
-    TileController(store: store, policy: witnessPolicy).addRoutes(to: group)
+    TileController(store: store, policy: witnessPolicy, prefix: tilesPrefix).addRoutes(to: group)
     KeyController(store: store, limits: limits).addRoutes(to: group)
     MemberController(store: store, limits: limits).addRoutes(to: group)
     FundController(store: store, limits: limits).addRoutes(to: group)
@@ -142,13 +143,17 @@ struct ApplicationBuilder: StoreUser {
         )
         warnAboutADefaultOrigin(verifierKey: store.logVerifierKey, logger: logger)
         let policy = try witnessPolicy(logVerifierKey: store.logVerifierKey)
+        if let route = RoutePolicy.routeShadowed(byTilesPrefix: configuration.tilesPrefix) {
+            throw LedgerApplication.ServerConfiguration.Invalid(
+                description: "tiles_prefix \(configuration.tilesPrefix) would share its first segment with \(route)")
+        }
         metrics.observeCommits(of: store.commitStatistics)
         let clientAddresses = ClientAddressResolver(
             trustedProxies: configuration.trustedProxies, header: configuration.clientAddressHeader, peer: peerAddress
         )
         let router = buildRouter(
             store: store, limits: configuration.limits, clock: clock, reportCache: reportCache, metrics: metrics,
-            clientAddresses: clientAddresses, witnessPolicy: policy
+            clientAddresses: clientAddresses, witnessPolicy: policy, tilesPrefix: configuration.tilesPrefix
         )
         // Hummingbird logs its own start line and per-request lines at info/debug; the
         // application owns info, so the framework's logger starts at notice.

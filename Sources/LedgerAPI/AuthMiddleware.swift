@@ -16,6 +16,8 @@ struct AuthMiddleware<Store: LedgerStore>: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: Store
     let rateLimits: RateLimits
+    /// The configured tiles prefix, read as `/tlog` in `RoutePolicy`.
+    var tilesPrefix = TileController<Store>.defaultPrefix
 
     func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
@@ -36,7 +38,8 @@ struct AuthMiddleware<Store: LedgerStore>: RouterMiddleware {
             context.principal = key.principal
             context.logger[metadataKey: "principal"] = "\(key.id)"
         }
-        let access = RoutePolicy.access(method: request.method.rawValue, path: path)
+        let access = RoutePolicy.access(
+            method: request.method.rawValue, path: RoutePolicy.canonical(path, tilesPrefix: tilesPrefix))
         guard access.allows(context.principal) else {
             if context.principal == nil {
                 throw Problem.unauthenticated("this route needs an API key")

@@ -142,6 +142,25 @@ public enum RoutePolicy {
         return best.methods.sorted()
     }
 
+    /// `path` as the table names it: under a configured tiles prefix, the same path under
+    /// `/tlog` (the prefix is checked at start not to shadow any other route).
+    /// (`/tlog` itself then names no route.)
+    public static func canonical(_ path: String, tilesPrefix: String) -> String {
+        guard tilesPrefix != "/tlog" else { return path }
+        if path.hasPrefix(tilesPrefix + "/") { return "/tlog" + path.dropFirst(tilesPrefix.count) }
+        if path == "/tlog" || path.hasPrefix("/tlog/") { return "/unrouted" + path }
+        return path
+    }
+
+    /// The route a tiles prefix would hide or be hidden by (same first segment), if any.
+    public static func routeShadowed(byTilesPrefix prefix: String) -> String? {
+        let first = prefix.split(separator: "/").first.map(String.init)
+        return table.keys.sorted().first { route in
+            let path = route.split(separator: " ", maxSplits: 1).last.map(String.init) ?? ""
+            return !path.hasPrefix("/tlog/") && path.split(separator: "/").first.map(String.init) == first
+        }
+    }
+
     /// The access of a route, by method and path template; admins only when unlisted.
     public static func access(method: String, path: String) -> Access {
         table["\(method) \(path)"] ?? admins

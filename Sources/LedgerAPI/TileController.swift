@@ -11,12 +11,15 @@ struct TileController<Store: LedgerStore> {
     /// With a policy, the checkpoint served is the newest whose cosignatures meet its quorum.
     var policy: WitnessPolicy?
 
-    /// Where the tiles live; the checkpoint's origin should name this prefix's URL.
-    static var prefix: String { "/tlog" }
+    /// Where the tiles live (`tiles_prefix`); the checkpoint's origin should name this
+    /// prefix's URL. `RoutePolicy` and the OpenAPI document know them as `/tlog`.
+    var prefix = Self.defaultPrefix
+
+    static var defaultPrefix: String { "/tlog" }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.get("\(Self.prefix)/checkpoint", use: checkpoint)
-        group.get("\(Self.prefix)/tile/**", use: tile)
+        group.get("\(prefix)/checkpoint", use: checkpoint)
+        group.get("\(prefix)/tile/**", use: tile)
     }
 
     /// `GET /tlog/checkpoint`: the latest checkpoint — with a witness policy, the newest

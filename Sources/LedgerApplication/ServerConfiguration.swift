@@ -30,6 +30,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// A directory where `serve` also writes the log as C2SP tlog-tiles files after each
     /// commit, for any static web server, CDN or object store to serve; none by default.
     public var tilesDirectory: String?
+    /// Where the API server serves the log as tiles (`<prefix>/checkpoint`,
+    /// `<prefix>/tile/…`): `/tlog` by default; one to eight path segments.
+    public var tilesPrefix = "/tlog"
     /// A C2SP tlog-policy file naming this log, its witnesses (with their URLs) and the
     /// quorum: `serve` then sends each new checkpoint to the witnesses, and `/tlog/checkpoint`
     /// serves the newest checkpoint whose cosignatures meet the quorum.
@@ -124,6 +127,7 @@ extension ServerConfiguration {
         let tlsCertificate: String?
         let tlsKey: String?
         let tilesDir: String?
+        let tilesPrefix: String?
         let witnessPolicy: String?
         let witnessPaceSeconds: Int?
         let trustedProxies: [String]?
@@ -139,6 +143,7 @@ extension ServerConfiguration {
             case tlsCertificate = "tls_certificate"
             case tlsKey = "tls_key"
             case tilesDir = "tiles_dir"
+            case tilesPrefix = "tiles_prefix"
             case witnessPolicy = "witness_policy"
             case witnessPaceSeconds = "witness_pace_seconds"
         }
@@ -160,6 +165,7 @@ extension ServerConfiguration {
             tlsCertificate = try container.decodeIfPresent(String.self, forKey: .tlsCertificate)
             tlsKey = try container.decodeIfPresent(String.self, forKey: .tlsKey)
             tilesDir = try container.decodeIfPresent(String.self, forKey: .tilesDir)
+            tilesPrefix = try container.decodeIfPresent(String.self, forKey: .tilesPrefix)
             witnessPolicy = try container.decodeIfPresent(String.self, forKey: .witnessPolicy)
             witnessPaceSeconds = try container.decodeIfPresent(Int.self, forKey: .witnessPaceSeconds)
             trustedProxies = try container.decodeIfPresent([String].self, forKey: .trustedProxies)
@@ -194,6 +200,7 @@ extension ServerConfiguration {
             configuration.tlsCertificatePath = file.tlsCertificate ?? configuration.tlsCertificatePath
             configuration.tlsKeyPath = file.tlsKey ?? configuration.tlsKeyPath
             configuration.tilesDirectory = file.tilesDir ?? configuration.tilesDirectory
+            try configuration.applyTilesPrefix(file.tilesPrefix, from: "tiles_prefix")
             configuration.witnessPolicyPath = file.witnessPolicy ?? configuration.witnessPolicyPath
             if let pace = file.witnessPaceSeconds {
                 guard (0...86_400).contains(pace) else {
@@ -220,6 +227,8 @@ extension ServerConfiguration {
             environment["COMMONS_LEDGER_TLS_CERTIFICATE"] ?? configuration.tlsCertificatePath
         configuration.tlsKeyPath = environment["COMMONS_LEDGER_TLS_KEY"] ?? configuration.tlsKeyPath
         configuration.tilesDirectory = environment["COMMONS_LEDGER_TILES_DIR"] ?? configuration.tilesDirectory
+        try configuration.applyTilesPrefix(
+            environment["COMMONS_LEDGER_TILES_PREFIX"], from: "COMMONS_LEDGER_TILES_PREFIX")
         configuration.witnessPolicyPath =
             environment["COMMONS_LEDGER_WITNESS_POLICY"] ?? configuration.witnessPolicyPath
         // COMMONS_LEDGER_TRUSTED_PROXIES=10.0.0.0/8,::1 (empty: none).
@@ -288,5 +297,30 @@ extension ServerConfiguration {
             }
             self.logLevel = level
         }
+    }
+}
+
+extension ServerConfiguration {
+    /// Sets the tiles prefix when `value` is given; throws, naming `source`, unless it is one.
+    public mutating func applyTilesPrefix(_ value: String?, from source: String) throws {
+        guard let value else { return }
+        guard Self.isTilesPrefix(value) else {
+            throw Invalid(description: """
+                \(source) must be a path of one to eight segments of letters, digits, '.', '_', '~' or '-', \
+                starting with / and not ending with one (e.g. /tlog), and not under /v1
+                """)
+        }
+        tilesPrefix = value
+    }
+
+    /// `/a/b`: 1...8 non-empty segments of unreserved URL characters, not `.` or `..`, and
+    /// not the API's own `/v1` (the server also refuses a prefix that shadows one of its routes).
+    public static func isTilesPrefix(_ value: String) -> Bool {
+        let segments = value.split(separator: "/", omittingEmptySubsequences: false)
+        guard value.hasPrefix("/"), (2...9).contains(segments.count), segments.first == "" else { return false }
+        let unreserved = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~-")
+        return segments.dropFirst().allSatisfy { segment in
+            !segment.isEmpty && segment != "." && segment != ".." && segment.allSatisfy(unreserved.contains)
+        } && segments[1] != "v1"
     }
 }

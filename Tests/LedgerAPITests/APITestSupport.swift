@@ -25,7 +25,7 @@ struct TestServer {
 
     init(
         limits: RequestLimits = .standard, reportCache: ReportBookCache = ReportBookCache(), trustedProxies: [String] = [],
-        logOrigin: String = ServerConfiguration.defaultLogOrigin
+        logOrigin: String = ServerConfiguration.defaultLogOrigin, tilesPrefix: String = "/tlog"
     ) throws {
         self.reportCache = reportCache
         directory = try TemporaryDirectory()
@@ -35,6 +35,7 @@ struct TestServer {
         )
         configuration.limits = limits
         configuration.trustedProxies = try TrustedProxies(trustedProxies)
+        configuration.tilesPrefix = tilesPrefix
         self.configuration = configuration
     }
 

@@ -8,6 +8,10 @@ import AuditLog
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LedgerAPI
+import LedgerApplication
+import LedgerCore
+import LedgerTestSupport
 import Testing
 
 @Suite struct TileRoutesTests {
@@ -98,6 +102,42 @@ import Testing
             ).text).treeSize
             #expect(try await client.call(.get, "/tlog/tile/0/000.p/\(size)", as: .anonymous).status == .ok)
             #expect(try await client.call(.get, "/tlog/tile/0/000.p/\(size + 1)", as: .anonymous).status == .notFound)
+        }
+    }
+
+    /// Under a configured prefix (a log published at https://fund.example/fund/log), the
+    /// tiles are there, as public and as read-only as under /tlog — and /tlog is no route.
+    @Test func theTilesCanBeServedUnderAnotherPrefix() async throws {
+        try await TestServer(tilesPrefix: "/fund/log").run { client in
+            let checkpoint = try await client.call(.get, "/fund/log/checkpoint", as: .anonymous)
+            #expect(checkpoint.status == .ok)
+            #expect(checkpoint.text == (try await client.call(.get, "/v1/log/checkpoint", as: .anonymous)).text)
+            let size = try Checkpoint(parsing: try SignedNote.open(
+                checkpoint.text, verifiers: [try await Self.verifier(client)]
+            ).text).treeSize
+            let tile = try await client.call(.get, "/fund/log/tile/0/000.p/\(size)", as: .anonymous)
+            #expect(tile.status == .ok)
+            #expect(tile.body.count == Int(size) * Hash.byteCount)
+            #expect(try await client.call(.get, "/fund/log/tile/0/000.p/\(size + 1)", as: .anonymous).status == .notFound)
+            for path in ["/tlog/checkpoint", "/tlog/tile/0/000.p/\(size)"] {
+                #expect(try await client.call(.get, path, as: .anonymous).status == .notFound, "\(path)")
+                #expect(try await client.call(.get, path).status == .notFound, "\(path) as admin")
+            }
+            let write = try await client.call(.post, "/fund/log/checkpoint", json: "{}")
+            #expect(write.status == .methodNotAllowed)
+            #expect(write.code == "method_not_allowed")
+        }
+    }
+
+    /// A prefix that would share its first segment with another route is refused at start.
+    @Test(arguments: ["/healthz/tlog", "/metrics/tiles", "/openapi.json/tlog", "/readyz"])
+    func aPrefixThatShadowsARouteIsRefusedAtStart(prefix: String) async throws {
+        let server = try TestServer(tilesPrefix: prefix)
+        await #expect(throws: ServerConfiguration.Invalid.self) {
+            _ = try await buildApplication(
+                configuration: try await server.servedConfiguration(), clock: server.clock,
+                identifiers: SeededIdentifiers(seed: 8), logger: StartupKeyTests.quiet, onFirstAdminToken: { _, _ in }
+            )
         }
     }
 

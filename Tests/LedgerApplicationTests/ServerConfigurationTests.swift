@@ -44,6 +44,31 @@ import Testing
         #expect(fromEnvironment.tilesDirectory == "/var/www/tlog")
     }
 
+    @Test func theTilesPrefixComesFromTheFileAndTheEnvironment() throws {
+        #expect(ServerConfiguration.defaults.tilesPrefix == "/tlog")
+        let file = Array(#"{"tiles_prefix": "/fund/log"}"#.utf8)
+        #expect(try ServerConfiguration.load(fileContents: file, environment: [:]).tilesPrefix == "/fund/log")
+        let fromEnvironment = try ServerConfiguration.load(
+            fileContents: file, environment: ["COMMONS_LEDGER_TILES_PREFIX": "/solidarity-fund.v2/tlog"]
+        )
+        #expect(fromEnvironment.tilesPrefix == "/solidarity-fund.v2/tlog")
+    }
+
+    /// A prefix must be a plain path the router can hold and no proxy rewrites: no empty,
+    /// dot or percent-encoded segment, no trailing slash, nothing under the API's /v1.
+    @Test(arguments: [
+        "", "/", "tlog", "/tlog/", "/a//b", "/v1", "/v1/tlog", "/./tlog", "/a/../tlog", "/t%20log", "/t log",
+        "/tlog?x=1", "/a/b/c/d/e/f/g/h/i", "/**", "/tlog/:id",
+    ])
+    func invalidTilesPrefixesAreRefused(prefix: String) {
+        #expect(!ServerConfiguration.isTilesPrefix(prefix), "\(prefix)")
+        #expect(throws: ServerConfiguration.Invalid.self) {
+            try ServerConfiguration.load(
+                fileContents: Array("{}".utf8), environment: ["COMMONS_LEDGER_TILES_PREFIX": prefix]
+            )
+        }
+    }
+
     @Test func trustedProxiesComeFromTheFileAndTheEnvironment() throws {
         let file = Array(#"{"trusted_proxies": ["10.0.0.0/8", "::1"], "client_address_header": "forwarded"}"#.utf8)
         let fromFile = try ServerConfiguration.load(fileContents: file, environment: [:])
