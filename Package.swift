@@ -245,7 +245,10 @@ let package = Package(
         // The application layer without the HTTP module: configuration, import, export paging.
         .testTarget(
             name: "LedgerApplicationTests",
-            dependencies: ["AuditLog", "LedgerCore", "LedgerStorage", "LedgerApplication", "Reports", "LedgerTestSupport"],
+            dependencies: [
+                "AuditLog", "LedgerCore", "LedgerStorage", "LedgerApplication", "Reports", "LedgerTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -38,6 +38,7 @@ public enum LedgerCopy {
         Table(name: "log_nodes", order: "level, idx"),
         Table(name: "log_checkpoints", order: "tree_size"),
         Table(name: "log_cosignatures", order: "tree_size, witness"),
+        Table(name: "log_rebuilds", order: "tree_size"),
         Table(name: "people", order: "id"),
         Table(name: "api_keys", order: "id"),
         Table(name: "api_key_people", order: "key_id"),
@@ -88,10 +89,7 @@ public enum LedgerCopy {
         from source: some SQLConnection, to destination: some SQLConnection,
         progress: (String, Int) -> Void = { _, _ in }
     ) throws -> Summary {
-        for table in tables {
-            let hasRows = try destination.fetchValue(Int64.self, "SELECT 1 FROM \(table.name) LIMIT 1") != nil
-            guard !hasRows else { throw DestinationNotEmpty(table: table.name) }
-        }
+        try requireEmpty(destination)
         var rows: [(table: String, count: Int)] = []
         for table in tables {
             let count = try copy(table, from: source, to: destination)
@@ -100,6 +98,14 @@ public enum LedgerCopy {
         }
         if destination.dialect == .postgresql { try continueIdentities(destination) }
         return Summary(rows: rows)
+    }
+
+    /// Throws `DestinationNotEmpty` unless every table of a ledger is empty in `db`.
+    static func requireEmpty(_ db: some SQLConnection) throws {
+        for table in tables {
+            let hasRows = try db.fetchValue(Int64.self, "SELECT 1 FROM \(table.name) LIMIT 1") != nil
+            guard !hasRows else { throw DestinationNotEmpty(table: table.name) }
+        }
     }
 
     /// One table's rows, in its order, inserted with the source's column names (the

@@ -451,11 +451,19 @@ public struct LedgerVerifier: Sendable {
             throw AuditFailure(index: index, detail: "key \(key.id) in the api_keys table differs from the log")
         }
         guard let commitment = key.commitment else { return }
-        guard try SQLiteLedgerStore.keyCommitment(db, keyID: key.id) == commitment else {
+        guard try SQLiteLedgerStore.keyCommitment(db, keyID: key.id) == commitment || isRebuiltWithoutNames(db, key)
+        else {
             throw AuditFailure(
                 index: index,
                 detail: "key \(key.id): the names and salt kept privately do not match the logged commitment")
         }
+    }
+
+    /// A key of a database rebuilt from the log, whose names (never in the log) are not
+    /// held: its salt is all zeros, as `LedgerRebuild` writes it.
+    static func isRebuiltWithoutNames(_ db: some SQLConnection, _ key: APIKey) throws -> Bool {
+        let salt = try db.fetchValue([UInt8].self, "SELECT salt FROM api_key_people WHERE key_id = ?", [key.id])
+        return try salt.map { [UInt8]($0) } == LedgerRebuild.notHeldSalt && isRebuilt(db)
     }
 
     /// No rows beyond what the log records, and current balances equal to the replay's.

@@ -22,15 +22,7 @@ extension SQLLedgerStore {
                 at: now, in: db
             )
             let conversion = converting.conversion
-            try db.execute("""
-                    INSERT INTO conversions (id, fund_id, from_asset, from_amount, to_asset, to_amount, date,
-                    transaction_id, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [
-                    conversion.id, conversion.fundID.rawValue, conversion.fromAsset.rawValue,
-                    conversion.fromAmount.minorUnits, conversion.toAsset.rawValue, conversion.toAmount.minorUnits,
-                    conversion.date.description, transaction.id.rawValue, now.description,
-                ])
+            try Self.insert(conversion, transaction: transaction.id, in: db)
             try AuditLogWriter.append(
                 db, event: .fundAction(converting.action(transaction: transaction)), balances: balances,
                 by: principal, at: now
@@ -54,13 +46,31 @@ extension SQLLedgerStore {
                     [exchangeRate.base.rawValue, exchangeRate.quote.rawValue, exchangeRate.date.description]
                 ) != nil
             )
-            try db.execute("INSERT INTO fx_rates (base, quote, date, rate, recorded_at) VALUES (?, ?, ?, ?, ?)", [
-                    exchangeRate.base.rawValue, exchangeRate.quote.rawValue, exchangeRate.date.description,
-                    exchangeRate.rate.description, now.description,
-                ])
+            try Self.insert(exchangeRate, in: db)
             try AuditLogWriter.append(db, event: .fundAction(action), balances: [], by: principal, at: now)
             return exchangeRate
         }
+    }
+
+    /// Writes a conversion's row and the transaction that booked it.
+    static func insert(_ conversion: Conversion, transaction: TransactionID, in db: some SQLConnection) throws {
+        try db.execute("""
+                INSERT INTO conversions (id, fund_id, from_asset, from_amount, to_asset, to_amount, date,
+                transaction_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [
+                conversion.id, conversion.fundID.rawValue, conversion.fromAsset.rawValue,
+                conversion.fromAmount.minorUnits, conversion.toAsset.rawValue, conversion.toAmount.minorUnits,
+                conversion.date.description, transaction.rawValue, conversion.createdAt.description,
+            ])
+    }
+
+    /// Writes an exchange rate (the pair and day are free: the caller checked).
+    static func insert(_ rate: ExchangeRate, in db: some SQLConnection) throws {
+        try db.execute("INSERT INTO fx_rates (base, quote, date, rate, recorded_at) VALUES (?, ?, ?, ?, ?)", [
+                rate.base.rawValue, rate.quote.rawValue, rate.date.description, rate.rate.description,
+                rate.recordedAt.description,
+            ])
     }
 
     public func exchangeRates(base: AssetCode?, quote: AssetCode?) async throws -> [ExchangeRate] {

@@ -67,13 +67,27 @@ extension SQLLedgerStore {
             data: [UInt8], commitment: [UInt8]
         ), in db: some SQLConnection
     ) throws {
-        try db.execute(
-            "INSERT INTO beneficiary_commitments (disbursement_id, commitment) VALUES (?, ?)",
-            [id.rawValue, privateName.commitment]
-        )
+        try insertBeneficiaryCommitment(of: id, privateName.commitment, in: db)
         try db.execute(
             "INSERT INTO beneficiary_private (disbursement_id, salt, data) VALUES (?, ?, ?)",
             [id.rawValue, salt, privateName.data]
+        )
+    }
+
+    /// Writes the commitment to a private beneficiary's name (public: the log holds it too).
+    static func insertBeneficiaryCommitment(
+        of id: DisbursementID, _ commitment: [UInt8], in db: some SQLConnection
+    ) throws {
+        try db.execute(
+            "INSERT INTO beneficiary_commitments (disbursement_id, commitment) VALUES (?, ?)", [id.rawValue, commitment]
+        )
+    }
+
+    /// Records that a beneficiary's name was erased (the caller deletes the private row).
+    static func insert(_ erasure: Erasure<DisbursementID>, in db: some SQLConnection) throws {
+        try db.execute(
+            "INSERT INTO beneficiary_erasures (disbursement_id, erased_at) VALUES (?, ?)",
+            [erasure.id.rawValue, erasure.erasedAt.description]
         )
     }
 
@@ -323,10 +337,7 @@ extension SQLLedgerStore {
                 of: view.disbursement, hasPrivateName: view.beneficiary != nil, erasedAt: view.beneficiary?.erasedAt,
                 at: now
             )
-            try db.execute(
-                "INSERT INTO beneficiary_erasures (disbursement_id, erased_at) VALUES (?, ?)",
-                [id.rawValue, now.description]
-            )
+            try Self.insert(Erasure(id: id, erasedAt: now), in: db)
             try db.execute("DELETE FROM beneficiary_private WHERE disbursement_id = ?", [id.rawValue])
             try Self.forgetFingerprints(db, ofResponsesNaming: id.rawValue)
             try AuditLogWriter.append(db, event: .fundAction(action), balances: [], by: principal, at: now)

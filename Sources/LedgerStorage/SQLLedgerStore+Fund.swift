@@ -42,17 +42,35 @@ extension SQLLedgerStore {
         in db: some SQLConnection
     ) throws {
         let member = registering.member
-        let profile = registering.recordedProfile
+        try insert(
+            MemberRegistration(member, recordedProfile: registering.recordedProfile, commitment: ""),
+            commitment: commitment, in: db
+        )
+        try db.execute(
+            "INSERT INTO member_private (member_id, salt, data) VALUES (?, ?, ?)", [member.id.rawValue, salt, data]
+        )
+    }
+
+    /// Writes a member's public row as its registration records it (the commitment as bytes).
+    static func insert(
+        _ registration: MemberRegistration, commitment: [UInt8], in db: some SQLConnection
+    ) throws {
+        let profile = registration.profile
         try db.execute("""
                 INSERT INTO members (id, kind, country, region, visibility, public_name, commitment, registered_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, [
-                member.id.rawValue, profile?.kind.rawValue, profile?.country.rawValue, profile?.region,
-                member.visibility.rawValue,
-                member.visibility == .public ? member.name : nil, commitment, now.description,
+                registration.id.rawValue, profile?.kind.rawValue, profile?.country.rawValue, profile?.region,
+                registration.visibility.rawValue, registration.name, commitment,
+                registration.registeredAt.description,
             ])
+    }
+
+    /// Records that a member's private data was erased (the caller deletes the row).
+    static func insert(_ erasure: Erasure<MemberID>, in db: some SQLConnection) throws {
         try db.execute(
-            "INSERT INTO member_private (member_id, salt, data) VALUES (?, ?, ?)", [member.id.rawValue, salt, data]
+            "INSERT INTO member_erasures (member_id, erased_at) VALUES (?, ?)",
+            [erasure.id.rawValue, erasure.erasedAt.description]
         )
     }
 
@@ -96,9 +114,7 @@ extension SQLLedgerStore {
                 throw Rejection.notFound(resource: "member", reference: id.rawValue)
             }
             let action = try MemberSteps.erasePrivateData(of: id, erasedAt: view.erasedAt, at: now)
-            try db.execute(
-                "INSERT INTO member_erasures (member_id, erased_at) VALUES (?, ?)", [id.rawValue, now.description]
-            )
+            try Self.insert(Erasure(id: id, erasedAt: now), in: db)
             try db.execute("DELETE FROM member_private WHERE member_id = ?", [id.rawValue])
             try Self.forgetRegistrationFingerprint(db, of: id)
             try AuditLogWriter.append(db, event: .fundAction(action), balances: [], by: principal, at: now)
@@ -152,7 +168,18 @@ extension SQLLedgerStore {
 
     /// Writes a created fund: its row, its assets with their limits, its standing accounts.
     static func insert(_ creating: FundSteps.Creating, in db: some SQLConnection) throws {
-        let fund = creating.fund
+        try insert(creating.fund, in: db)
+        for account in creating.accounts {
+            // Stored fact, refused again by the accounts table's unique code.
+            guard try LedgerRows.account(db, reference: .code(account.code)) == nil else {
+                throw Rejection.accountExists(code: account.code)
+            }
+            try insert(account, in: db)
+        }
+    }
+
+    /// Writes a fund's row and its assets with their limits.
+    static func insert(_ fund: Fund, in db: some SQLConnection) throws {
         let seq = try db.fetchValue(
             Int64.self, "INSERT INTO funds (id, code, name, created_at) VALUES (?, ?, ?, ?) RETURNING seq",
             [fund.id.rawValue, fund.code, fund.name, fund.createdAt.description]
@@ -165,13 +192,6 @@ extension SQLLedgerStore {
                     seq, asset.rawValue, fund.twoApprovalsAbove[asset]?.minorUnits,
                     fund.cashAdjustmentApprovalAbove[asset]?.minorUnits,
                 ])
-        }
-        for account in creating.accounts {
-            // Stored fact, refused again by the accounts table's unique code.
-            guard try LedgerRows.account(db, reference: .code(account.code)) == nil else {
-                throw Rejection.accountExists(code: account.code)
-            }
-            try insert(account, in: db)
         }
     }
 

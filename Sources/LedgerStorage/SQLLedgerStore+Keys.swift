@@ -64,17 +64,8 @@ extension SQLLedgerStore {
                 id: id, name: name, role: role, personID: person.id, commitment: commitment,
                 createdAt: now, expiresAt: expiresAt, revokedAt: nil
             )
-            try db.execute("""
-                    INSERT INTO api_keys (id, name, role, secret_hash, created_at, expires_at, revoked_at)
-                    VALUES (?, ?, ?, ?, ?, ?, NULL)
-                    """, [
-                    key.id, name, key.role.rawValue, Array(SHA256.hash(data: Array(secretText.utf8))), now.description,
-                    expiresAt?.description,
-                ])
-            try db.execute(
-                "INSERT INTO api_key_people (key_id, person_id, salt, commitment) VALUES (?, ?, ?, ?)",
-                [key.id, person.id.rawValue, salt, commitment]
-            )
+            try Self.insert(key, name: name, secretHash: Array(SHA256.hash(data: Array(secretText.utf8))), in: db)
+            try Self.insertHolder(of: key.id, person: person.id, salt: salt, commitment: commitment, in: db)
             try AuditLogWriter.append(db, event: .keyCreated(key), balances: [], by: principal, at: now)
             return key
         }
@@ -82,6 +73,41 @@ extension SQLLedgerStore {
             preconditionFailure("key creation takes no idempotency key")
         }
         return issued.map { ($0, "\($0.id).\(secretText)") }
+    }
+
+    /// Writes a key's row (not revoked): `name` is the key's name, kept here even when the
+    /// log holds only its commitment; `secretHash` is SHA-256 of the secret part of its token.
+    static func insert(_ key: APIKey, name: String, secretHash: [UInt8], in db: some SQLConnection) throws {
+        try db.execute("""
+                INSERT INTO api_keys (id, name, role, secret_hash, created_at, expires_at, revoked_at)
+                VALUES (?, ?, ?, ?, ?, ?, NULL)
+                """, [
+                key.id, name, key.role.rawValue, secretHash, key.createdAt.description, key.expiresAt?.description,
+            ])
+    }
+
+    /// Writes who holds a key, with the salt and commitment to its names (both `nil` for a
+    /// key logged with its name in clear).
+    static func insertHolder(
+        of keyID: String, person: PersonID, salt: [UInt8]?, commitment: [UInt8]?, in db: some SQLConnection
+    ) throws {
+        try db.execute(
+            "INSERT INTO api_key_people (key_id, person_id, salt, commitment) VALUES (?, ?, ?, ?)",
+            [keyID, person.rawValue, salt, commitment]
+        )
+    }
+
+    /// Writes a person who holds keys.
+    static func insert(_ person: Person, in db: some SQLConnection) throws {
+        try db.execute(
+            "INSERT INTO people (id, name, created_at) VALUES (?, ?, ?)",
+            [person.id.rawValue, person.name, person.createdAt.description]
+        )
+    }
+
+    /// Marks a key revoked (once: the table's trigger refuses a second time).
+    static func revoke(keyID: String, at time: Timestamp, in db: some SQLConnection) throws {
+        try db.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", [time.description, keyID])
     }
 
     /// The person a new key is for: `holder`'s existing person, or a new one recorded now.
@@ -95,10 +121,9 @@ extension SQLLedgerStore {
             }
             return try person(from: row)
         case .newPerson(let name):
-            try db.execute(
-                "INSERT INTO people (id, name, created_at) VALUES (?, ?, ?)", [newID.rawValue, name, now.description]
-            )
-            return Person(id: newID, name: name, createdAt: now)
+            let person = Person(id: newID, name: name, createdAt: now)
+            try insert(person, in: db)
+            return person
         }
     }
 
@@ -153,7 +178,7 @@ extension SQLLedgerStore {
             }
             let key = try Self.key(from: row)
             guard key.revokedAt == nil else { throw Rejection.keyAlreadyRevoked(id: id) }
-            try db.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", [now.description, id])
+            try Self.revoke(keyID: id, at: now, in: db)
             let revoked = key.revoked(at: now)
             try AuditLogWriter.append(db, event: .keyRevoked(revoked), balances: [], by: principal, at: now)
             return revoked

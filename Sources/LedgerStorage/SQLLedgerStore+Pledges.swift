@@ -37,6 +37,19 @@ extension SQLLedgerStore {
             preconditionFailure("just opened")
         }
         let pledge = making.pledge
+        try insert(pledge, receivable: account.account.id, transaction: transaction.id, in: db)
+        try AuditLogWriter.append(
+            db, event: .fundAction(making.action(accountsOpened: opened, transaction: transaction)),
+            balances: balances, by: principal, at: now
+        )
+        guard let view = try pledgeView(db, id: pledge.id, today: now.date) else { preconditionFailure("just written") }
+        return view
+    }
+
+    /// Writes a pledge's row: its receivable account and the transaction that booked it.
+    static func insert(
+        _ pledge: Pledge, receivable: AccountID, transaction: TransactionID, in db: some SQLConnection
+    ) throws {
         try db.execute("""
                 INSERT INTO pledges (id, member_id, fund_id, asset, amount, date, due_date, instalments, account_id,
                 transaction_id, created_at)
@@ -44,15 +57,37 @@ extension SQLLedgerStore {
                 """, [
                 pledge.id.rawValue, pledge.memberID.rawValue, pledge.fundID.rawValue, pledge.asset.rawValue,
                 pledge.amount.minorUnits, pledge.date.description, pledge.dueDate.description,
-                instalmentsJSON(pledge).canonicalText, account.account.id.rawValue, transaction.id.rawValue,
-                now.description,
+                instalmentsJSON(pledge).canonicalText, receivable.rawValue, transaction.rawValue,
+                pledge.createdAt.description,
             ])
-        try AuditLogWriter.append(
-            db, event: .fundAction(making.action(accountsOpened: opened, transaction: transaction)),
-            balances: balances, by: principal, at: now
-        )
-        guard let view = try pledgeView(db, id: pledge.id, today: now.date) else { preconditionFailure("just written") }
-        return view
+    }
+
+    /// Writes a pledge's cancellation and the transaction that wrote off what was left.
+    static func insert(
+        _ cancellation: PledgeCancellation, transaction: TransactionID, in db: some SQLConnection
+    ) throws {
+        try db.execute("""
+                INSERT INTO pledge_cancellations (pledge_id, reason, transaction_id, cancelled_at)
+                VALUES (?, ?, ?, ?)
+                """, [
+                cancellation.pledgeID.rawValue, cancellation.reason, transaction.rawValue,
+                cancellation.cancelledAt.description,
+            ])
+    }
+
+    /// Writes a contribution's row and the transaction that booked it.
+    static func insert(
+        _ contribution: Contribution, transaction: TransactionID, in db: some SQLConnection
+    ) throws {
+        try db.execute("""
+                INSERT INTO contributions (id, member_id, fund_id, asset, amount, date, pledge_id, transaction_id,
+                created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [
+                contribution.id.rawValue, contribution.memberID.rawValue, contribution.fundID.rawValue,
+                contribution.asset.rawValue, contribution.amount.minorUnits, contribution.date.description,
+                contribution.pledgeID?.rawValue, transaction.rawValue, contribution.createdAt.description,
+            ])
     }
 
     public func pledge(_ id: PledgeID) async throws -> PledgeView? {
@@ -138,10 +173,9 @@ extension SQLLedgerStore {
                 cancelling.transaction.checked(), id: TransactionID(bytes: identifiers.nextIdentifierBytes()),
                 at: now, in: db
             )
-            try db.execute("""
-                    INSERT INTO pledge_cancellations (pledge_id, reason, transaction_id, cancelled_at)
-                    VALUES (?, ?, ?, ?)
-                    """, [id.rawValue, reason, transaction.id.rawValue, now.description])
+            try Self.insert(
+                PledgeCancellation(pledgeID: id, reason: reason, cancelledAt: now), transaction: transaction.id, in: db
+            )
             try AuditLogWriter.append(
                 db, event: .fundAction(cancelling.action(transaction: transaction)),
                 balances: balances, by: principal, at: now
@@ -196,15 +230,7 @@ extension SQLLedgerStore {
             at: now, in: db
         )
         let contribution = contributing.contribution
-        try db.execute("""
-                INSERT INTO contributions (id, member_id, fund_id, asset, amount, date, pledge_id, transaction_id,
-                created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [
-                contribution.id.rawValue, contribution.memberID.rawValue, contribution.fundID.rawValue,
-                contribution.asset.rawValue, contribution.amount.minorUnits, contribution.date.description,
-                contribution.pledgeID?.rawValue, transaction.id.rawValue, now.description,
-            ])
+        try insert(contribution, transaction: transaction.id, in: db)
         try AuditLogWriter.append(
             db, event: .fundAction(contributing.action(accountsOpened: opened, transaction: transaction)),
             balances: balances, by: principal, at: now

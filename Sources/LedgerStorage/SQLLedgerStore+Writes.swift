@@ -16,10 +16,7 @@ extension SQLLedgerStore {
             guard try LedgerRows.asset(db, code: asset.code) == nil else {
                 throw Rejection.assetExists(code: asset.code)
             }
-            try db.execute(
-                "INSERT INTO assets (code, scale, name, created_at) VALUES (?, ?, ?, ?)",
-                [asset.code.rawValue, asset.scale, asset.name, asset.createdAt.description]
-            )
+            try Self.insert(asset, in: db)
             try AuditLogWriter.append(db, event: .assetRegistered(asset), balances: [], by: principal, at: now)
             return asset
         }
@@ -41,6 +38,14 @@ extension SQLLedgerStore {
             try AuditLogWriter.append(db, event: .accountOpened(account), balances: [], by: principal, at: now)
             return account
         }
+    }
+
+    /// Writes a validated asset whose code is free.
+    static func insert(_ asset: Asset, in db: some SQLConnection) throws {
+        try db.execute(
+            "INSERT INTO assets (code, scale, name, created_at) VALUES (?, ?, ?, ?)",
+            [asset.code.rawValue, asset.scale, asset.name, asset.createdAt.description]
+        )
     }
 
     /// Writes a validated account whose code is free and whose assets are registered.
@@ -79,13 +84,18 @@ extension SQLLedgerStore {
                 }
                 throw Rejection.accountNotEmpty(account: stored.account.code, asset: asset)
             }
-            try db.execute("UPDATE accounts SET closed_at = ? WHERE seq = ?", [now.description, stored.seq])
+            try Self.close(stored.account.id, at: now, in: db)
             guard let closed = try LedgerRows.account(db, reference: reference) else {
                 preconditionFailure("an account read back in its own write transaction exists")
             }
             try AuditLogWriter.append(db, event: .accountClosed(closed.account), balances: [], by: principal, at: now)
             return closed.account
         }
+    }
+
+    /// Marks an account closed (its balances are all zero: the caller checked).
+    static func close(_ id: AccountID, at time: Timestamp, in db: some SQLConnection) throws {
+        try db.execute("UPDATE accounts SET closed_at = ? WHERE id = ?", [time.description, id.rawValue])
     }
 
     @_specialize(where Engine == SQLiteEngine)
