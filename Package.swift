@@ -246,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "LedgerApplicationTests",
             dependencies: [
-                "AuditLog", "LedgerCore", "LedgerStorage", "LedgerApplication", "Reports", "LedgerTestSupport",
+                "AuditLog", "LedgerCore", "FundCore", "LedgerStorage", "LedgerApplication", "Reports", "LedgerTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -126,6 +126,12 @@ struct Verify: AsyncParsableCommand {
                 + "\(report.checkpoints) checkpoints verified in \(String(format: "%.2f", seconds)) s"
         )
         print("root \(report.root)")
+        if let size = report.rebuiltAt {
+            print(
+                "note: this database was rebuilt from its log at \(size) entries (rebuild --from-mirror): the "
+                    + "private data of those entries is not held here, only its commitments"
+            )
+        }
     }
 
     func verifyServer(url base: String, saved: String?) async throws {

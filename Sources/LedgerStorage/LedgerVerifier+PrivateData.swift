@@ -56,7 +56,7 @@ extension LedgerVerifier {
         }
         guard let row else {
             // A database rebuilt from the log never had the private data the log commits to.
-            if try isRebuilt(db) { return }
+            if try isRebuilt(db, covering: index) { return }
             throw AuditFailure(index: index, detail: "\(subject) has no row in \(place.table) and no recorded erasure")
         }
         let salt = [UInt8](try row.value([UInt8].self, named: "salt"))
@@ -67,10 +67,21 @@ extension LedgerVerifier {
         }
     }
 
-    /// Whether the database was rebuilt from its log (`log_rebuilds`): private data the log
-    /// only commits to may then be absent — never different.
-    static func isRebuilt(_ db: some SQLConnection) throws -> Bool {
-        try db.fetchValue(Bool.self, "SELECT EXISTS (SELECT 1 FROM log_rebuilds)") ?? false
+    /// Whether the database was rebuilt from its log (`log_rebuilds`) past entry `index`:
+    /// the private data that entry only commits to may then be absent — never different.
+    /// Entries written after the rebuild must have theirs, as in any ledger.
+    static func isRebuilt(_ db: some SQLConnection, covering index: Int64) throws -> Bool {
+        try rebuiltAt(db).map { $0 > index } ?? false
+    }
+
+    /// The tree size the database was rebuilt from its log at; `nil` when it never was
+    /// (or predates `log_rebuilds`: `verify` reads files of earlier releases unmigrated).
+    static func rebuiltAt(_ db: some SQLConnection) throws -> Int64? {
+        let exists = db.dialect == .postgresql
+            ? "SELECT to_regclass('log_rebuilds') IS NOT NULL"
+            : "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_rebuilds')"
+        guard try db.fetchValue(Bool.self, exists) == true else { return nil }
+        return try db.fetchValue(Int64.self, "SELECT tree_size FROM log_rebuilds")
     }
 
     /// No private row may belong to nothing: every one is checked through its owner's entry.

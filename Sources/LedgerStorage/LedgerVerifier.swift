@@ -20,6 +20,9 @@ public struct LedgerVerifier: Sendable {
         public let checkpoints: Int
         public let transactions: Int
         public let root: String
+        /// The tree size the database was rebuilt from its log at (`rebuild --from-mirror`):
+        /// the private data of the entries before it is not held. `nil`: never rebuilt.
+        public var rebuiltAt: Int64? = nil
     }
 
     /// The SQLite file, for `verify()`; nil for a verifier that checks through a
@@ -117,7 +120,8 @@ public struct LedgerVerifier: Sendable {
         try Self.checkDailyBalances(db)
         return Report(
             entries: auditor.treeSize, checkpoints: checkpoints.count, transactions: transactionCount,
-            root: auditor.frontier.root.base64EncodedString
+            root: auditor.frontier.root.base64EncodedString,
+            rebuiltAt: try Self.rebuiltAt(db)
         )
     }
 
@@ -451,7 +455,8 @@ public struct LedgerVerifier: Sendable {
             throw AuditFailure(index: index, detail: "key \(key.id) in the api_keys table differs from the log")
         }
         guard let commitment = key.commitment else { return }
-        guard try SQLiteLedgerStore.keyCommitment(db, keyID: key.id) == commitment || isRebuiltWithoutNames(db, key)
+        guard try SQLiteLedgerStore.keyCommitment(db, keyID: key.id) == commitment
+            || isRebuiltWithoutNames(db, key, index: index)
         else {
             throw AuditFailure(
                 index: index,
@@ -461,9 +466,9 @@ public struct LedgerVerifier: Sendable {
 
     /// A key of a database rebuilt from the log, whose names (never in the log) are not
     /// held: its salt is all zeros, as `LedgerRebuild` writes it.
-    static func isRebuiltWithoutNames(_ db: some SQLConnection, _ key: APIKey) throws -> Bool {
+    static func isRebuiltWithoutNames(_ db: some SQLConnection, _ key: APIKey, index: Int64) throws -> Bool {
         let salt = try db.fetchValue([UInt8].self, "SELECT salt FROM api_key_people WHERE key_id = ?", [key.id])
-        return try salt.map { [UInt8]($0) } == LedgerRebuild.notHeldSalt && isRebuilt(db)
+        return try salt.map { [UInt8]($0) } == LedgerRebuild.notHeldSalt && isRebuilt(db, covering: index)
     }
 
     /// No rows beyond what the log records, and current balances equal to the replay's.

@@ -7,6 +7,7 @@
 // were altered, rebuilds nothing; a database that holds rows is never rebuilt into.
 import AuditLog
 import Foundation
+import FundCore
 import LedgerApplication
 import LedgerCore
 import LedgerStorage
@@ -89,6 +90,8 @@ import Testing
         #expect(outcome.report.root == original.root)
         #expect(outcome.report.transactions == original.transactions)
         #expect(outcome.witnesses == ["W1"])
+        #expect(outcome.report.rebuiltAt == 308)
+        #expect(original.rebuiltAt == nil)
         let rebuilt = folder.path("rebuilt.sqlite")
         for (table, without) in Self.compared {
             let expected = try Self.rows(source, table, without: without)
@@ -147,10 +150,21 @@ import Testing
         _ = try await store.openAccount(
             AccountDraft(code: "assets:petty-cash", type: "asset", constraint: nil), by: .system, idempotency: nil
         )
+        guard case .applied(let member) = try await store.registerMember(
+            MemberDraft(name: "Clinic", kind: "community", country: "HT", region: "Caribbean", visibility: "anonymous"),
+            by: .system, idempotency: nil
+        ) else { preconditionFailure("no key, no replay") }
         try store.close()
-        let after = try LedgerVerifier(path: folder.path("rebuilt.sqlite"), verifierKeys: [LogSigner.test.verifierKey])
-            .verify()
-        #expect(after.entries == outcome.report.entries + 1)
+        let rebuilt = folder.path("rebuilt.sqlite")
+        let after = try LedgerVerifier(path: rebuilt, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        #expect(after.entries == outcome.report.entries + 2)
+        #expect(after.rebuiltAt == outcome.report.entries)
+        // Private data written after the rebuild is held, and its loss is caught as anywhere.
+        _ = try DatabaseShell.execute(path: rebuilt, sql: TestSQL.withoutTriggers(["member_private_delete_needs_erasure"])
+            + "DELETE FROM member_private WHERE member_id = '\(member.member.id)';")
+        #expect(throws: AuditFailure.self) {
+            try LedgerVerifier(path: rebuilt, verifierKeys: [LogSigner.test.verifierKey]).verify()
+        }
     }
 
     @Test func anUnwitnessedOrAlteredMirrorRebuildsNothing() async throws {
