@@ -43,10 +43,8 @@ struct Rebuild: AsyncParsableCommand {
             ) { done, total in
                 FileHandle.standardError.write(Data("rebuilt \(done) of \(total) entries\n".utf8))
             }
-        } catch let failure as AuditFailure {
-            print("FAILED: \(failure)")
-            throw ExitCode(1)
-        } catch let failure as MirrorError {
+        } catch let failure where failure is AuditFailure || failure is MirrorError {
+            // A refusal, said plainly; anything else (a file, a server) is thrown as it is.
             print("FAILED: \(failure)")
             throw ExitCode(1)
         }

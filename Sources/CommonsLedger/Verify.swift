@@ -128,8 +128,8 @@ struct Verify: AsyncParsableCommand {
         print("root \(report.root)")
         if let size = report.rebuiltAt {
             print(
-                "note: this database was rebuilt from its log at \(size) entries (rebuild --from-mirror): the "
-                    + "private data of those entries is not held here, only its commitments"
+                "note: entries of this database up to \(size) were rebuilt from its log (rebuild --from-mirror "
+                    + "or restore --mirror): their private data is not held here, only its commitments"
             )
         }
     }

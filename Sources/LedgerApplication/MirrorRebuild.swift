@@ -63,6 +63,26 @@ public enum MirrorRebuild {
         return Outcome(summary: summary, report: report, witnesses: witnesses)
     }
 
+    /// Rebuilds into the SQLite file at `sqlitePath`, which holds the `kept` entries of a
+    /// restored backup, every entry the mirror holds past them (the backup's entries must
+    /// be the mirror's first ones). Returns how many were rebuilt (0 when the mirror is not
+    /// ahead) and the mirror's checkpoint as the log signed it, for `verify(since:)`.
+    static func extend(
+        sqlitePath: String, holding kept: Int64, from mirror: TileDirectory, policy: WitnessPolicy, logger: Logger
+    ) throws -> (rebuilt: Int64, checkpoint: String) {
+        let (target, _) = try Self.target(in: mirror, policy: policy)
+        let size = target.checkpoint.treeSize
+        guard size > kept else { return (0, target.logNote) }
+        let reader = BundleReader(directory: mirror, treeSize: size)
+        let writer = try LedgerMove.openSQLiteDestination(sqlitePath, logger: logger)
+        defer { try? writer.close() }
+        let now = SystemClock().now()
+        _ = try writer.writeSynchronously { db in
+            try LedgerRebuild.rebuild(into: db, target: target, after: kept, at: now, entry: reader.entry)
+        }
+        return (size - kept, target.logNote)
+    }
+
     /// The mirror's checkpoint, witnessed as the policy requires, split into the log's own
     /// note and the witnesses' cosignature lines (the ledger stores them apart).
     static func target(

@@ -45,16 +45,18 @@ public enum LedgerRebuild {
     /// The name a rebuilt person carries: the log holds only a commitment to it.
     public static let privateNameNotHeld = "(not held: rebuilt from the log)"
 
-    /// Rebuilds `target.checkpoint.treeSize` entries into `db`, an empty migrated database,
-    /// inside the one write transaction the caller opened. `entry` gives the bytes of each
-    /// index in order. Throws an `AuditFailure` naming the first entry that cannot be
-    /// rebuilt exactly.
+    /// Rebuilds the log's entries up to `target.checkpoint.treeSize` into `db`, inside the
+    /// one write transaction the caller opened: from nothing into an empty migrated
+    /// database (`kept` 0), or past the `kept` entries a restored backup holds — which must
+    /// be, byte for byte, the mirror's first entries. `entry` gives the bytes of each index
+    /// in order. Throws an `AuditFailure` naming the first entry that cannot be rebuilt
+    /// exactly.
     public static func rebuild(
-        into db: some SQLConnection, target: Target, at time: Timestamp, entry: (Int64) throws -> [UInt8],
-        progress: (Int64, Int64) -> Void = { _, _ in }
+        into db: some SQLConnection, target: Target, after kept: Int64 = 0, at time: Timestamp,
+        entry: (Int64) throws -> [UInt8], progress: (Int64, Int64) -> Void = { _, _ in }
     ) throws -> Summary {
-        try LedgerCopy.requireEmpty(db)
         let size = target.checkpoint.treeSize
+        try requireStart(db, kept: kept, target: size)
         var auditor = LogAuditor()
         var log = try AuditLogWriter(db)
         var transactions = 0
@@ -63,14 +65,23 @@ public enum LedgerRebuild {
             let parsed = try LogAuditor.parse(index: index, data: bytes)
             try auditor.accept(parsed)
             let logged = parsed.entry
+            transactions += Self.recordsTransaction(logged.event) ? 1 : 0
+            if index < kept {
+                guard try storedEntry(db, index) == bytes else {
+                    throw AuditFailure(
+                        index: index, detail: "the database's entry differs from the mirror's: it is not a prefix "
+                            + "of the witnessed log (a fork, or a backup of another ledger)"
+                    )
+                }
+                continue
+            }
             do {
                 let (event, balances) = try writeRows(of: logged, in: db)
                 try log.append(db, event: event, balances: balances, by: logged.principal, at: logged.recordedAt)
             } catch {
                 throw AuditFailure(index: index, detail: "\(logged.event.kind) cannot be rebuilt: \(error)")
             }
-            transactions += Self.recordsTransaction(logged.event) ? 1 : 0
-            guard try db.fetchValue([UInt8].self, "SELECT data FROM log_entries WHERE idx = ?", [index]) == bytes else {
+            guard try storedEntry(db, index) == bytes else {
                 throw AuditFailure(
                     index: index, detail: "the rows rebuilt from the entry do not give the entry back byte for byte"
                 )
@@ -80,24 +91,48 @@ public enum LedgerRebuild {
         guard auditor.frontier.root == target.checkpoint.rootHash else {
             throw AuditFailure(index: nil, detail: "the entries do not give the checkpoint's root")
         }
-        try store(target, at: time, in: db)
+        try store(target, from: kept, at: time, in: db)
         progress(size, size)
         return Summary(entries: size, transactions: transactions, root: auditor.frontier.root)
     }
 
+    /// An empty database for a rebuild from nothing; one holding exactly `kept` entries,
+    /// fewer than the target's, for a rebuild past a backup.
+    private static func requireStart(_ db: some SQLConnection, kept: Int64, target size: Int64) throws {
+        guard kept > 0 else { return try LedgerCopy.requireEmpty(db) }
+        let held = try SQLMerkleNodes(db: db).currentTreeSize()
+        guard held == kept else {
+            throw AuditFailure(index: nil, detail: "the database holds \(held) entries, not \(kept)")
+        }
+        guard size > kept else {
+            throw AuditFailure(
+                index: nil, detail: "the witnessed checkpoint (\(size) entries) is not past the database's \(kept)"
+            )
+        }
+    }
+
+    private static func storedEntry(_ db: some SQLConnection, _ index: Int64) throws -> [UInt8]? {
+        try db.fetchValue([UInt8].self, "SELECT data FROM log_entries WHERE idx = ?", [index])
+    }
+
     /// The checkpoint, its cosignatures and the record that this database was rebuilt.
-    private static func store(_ target: Target, at time: Timestamp, in db: some SQLConnection) throws {
+    private static func store(
+        _ target: Target, from kept: Int64, at time: Timestamp, in db: some SQLConnection
+    ) throws {
         let size = target.checkpoint.treeSize
         try SQLStatements(db: db).insertCheckpoint(treeSize: size, note: target.logNote, at: time)
         for cosignature in target.cosignatures {
             try db.execute(
-                "INSERT INTO log_cosignatures (tree_size, witness, line, recorded_at) VALUES (?, ?, ?, ?)",
+                """
+                INSERT INTO log_cosignatures (tree_size, witness, line, recorded_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (tree_size, witness) DO NOTHING
+                """,
                 [size, cosignature.witness, cosignature.line, time.description]
             )
         }
         try db.execute(
-            "INSERT INTO log_rebuilds (tree_size, checkpoint, rebuilt_at) VALUES (?, ?, ?)",
-            [size, target.logNote, time.description]
+            "INSERT INTO log_rebuilds (from_size, tree_size, checkpoint, rebuilt_at) VALUES (?, ?, ?, ?)",
+            [kept, size, target.logNote, time.description]
         )
     }
 

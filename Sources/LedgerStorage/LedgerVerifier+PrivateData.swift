@@ -67,21 +67,29 @@ extension LedgerVerifier {
         }
     }
 
-    /// Whether the database was rebuilt from its log (`log_rebuilds`) past entry `index`:
-    /// the private data that entry only commits to may then be absent — never different.
-    /// Entries written after the rebuild must have theirs, as in any ledger.
+    /// Whether entry `index` was rebuilt from the log (`log_rebuilds`): the private data it
+    /// only commits to may then be absent — never different. Entries written before a
+    /// restore's backup or after a rebuild must have theirs, as in any ledger.
     static func isRebuilt(_ db: some SQLConnection, covering index: Int64) throws -> Bool {
-        try rebuiltAt(db).map { $0 > index } ?? false
+        guard try hasRebuildRecords(db) else { return false }
+        return try db.fetchValue(
+            Bool.self, "SELECT EXISTS (SELECT 1 FROM log_rebuilds WHERE from_size <= ? AND tree_size > ?)",
+            [index, index]
+        ) ?? false
     }
 
-    /// The tree size the database was rebuilt from its log at; `nil` when it never was
-    /// (or predates `log_rebuilds`: `verify` reads files of earlier releases unmigrated).
+    /// The largest tree size the database was rebuilt up to from its log; `nil` when it
+    /// never was (or predates `log_rebuilds`: `verify` reads earlier releases' files unmigrated).
     static func rebuiltAt(_ db: some SQLConnection) throws -> Int64? {
+        guard try hasRebuildRecords(db) else { return nil }
+        return try db.fetchValue(Int64.self, "SELECT max(tree_size) FROM log_rebuilds")
+    }
+
+    private static func hasRebuildRecords(_ db: some SQLConnection) throws -> Bool {
         let exists = db.dialect == .postgresql
             ? "SELECT to_regclass('log_rebuilds') IS NOT NULL"
             : "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_rebuilds')"
-        guard try db.fetchValue(Bool.self, exists) == true else { return nil }
-        return try db.fetchValue(Int64.self, "SELECT tree_size FROM log_rebuilds")
+        return try db.fetchValue(Bool.self, exists) == true
     }
 
     /// No private row may belong to nothing: every one is checked through its owner's entry.

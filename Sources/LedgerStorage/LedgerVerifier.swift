@@ -20,8 +20,9 @@ public struct LedgerVerifier: Sendable {
         public let checkpoints: Int
         public let transactions: Int
         public let root: String
-        /// The tree size the database was rebuilt from its log at (`rebuild --from-mirror`):
-        /// the private data of the entries before it is not held. `nil`: never rebuilt.
+        /// The largest tree size entries were rebuilt up to from the log (`rebuild
+        /// --from-mirror`, `restore --mirror`): the private data of the rebuilt entries is not
+        /// held. `nil`: never rebuilt.
         public var rebuiltAt: Int64? = nil
     }
 
