@@ -1,7 +1,9 @@
 import ArgumentParser
+import Foundation
 import LedgerAPI
 import LedgerApplication
 import LedgerCore
+import LedgerStorage
 
 /// `commons-ledger serve`: migrate the database and serve the HTTP API until SIGTERM/SIGINT.
 struct Serve: AsyncParsableCommand {
@@ -30,6 +32,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "A C2SP tlog-policy file: send checkpoints to its witnesses; serve the witnessed one at /tlog.")
     var witnessPolicy: String?
 
+    @Option(help: "Write the first admin key's token to this file (mode 0600) instead of printing it.")
+    var adminTokenFile: String?
+
     func run() async throws {
         var configuration = try options.resolve(host: host, port: port)
         configuration.tlsCertificatePath = tlsCertificate ?? configuration.tlsCertificatePath
@@ -42,12 +47,24 @@ struct Serve: AsyncParsableCommand {
         metrics.bootstrapMetricsSystem()
         let app = try await buildApplication(
             configuration: configuration, metrics: metrics, logger: logger
-        ) { key, token in
-            print("""
-                First start: created an admin API key (\(key.id)). Its token is shown only now; keep it safe:
-                \(token)
-                """)
+        ) { [adminTokenFile] key, token in
+            Self.announce(key: key.id, token: token, file: adminTokenFile)
         }
         try await runUntilSignalled(app)
+    }
+
+    /// Hands over the first admin key's token, once: into `file` (owner-only) when one is
+    /// named and it can be written, else on standard output. Written straight to the file
+    /// descriptor, not through `print`'s buffer, so it is there at once when the output is a
+    /// pipe or a file (systemd, Docker, `> serve.log`), not when the process ends.
+    static func announce(key: String, token: String, file: String?) {
+        var text = "First start: created an admin API key (\(key)). "
+        if let file, (try? LogSigner.writeSecret(token + "\n", path: file)) == true {
+            text += "Its token is in \(file) (readable by its owner only); keep it safe.\n"
+        } else {
+            if let file { text += "Its token could not be written to \(file). " }
+            text += "Its token is shown only now; keep it safe:\n\(token)\n"
+        }
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 }
