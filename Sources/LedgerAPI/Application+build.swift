@@ -166,7 +166,7 @@ struct ApplicationBuilder: StoreUser {
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "commons-ledger"
             ),
-            services: services(store: store, policy: policy),
+            services: try services(store: store, policy: policy),
             onServerRunning: { channel in await announce(channel, store: store) },
             logger: frameworkLogger
         )
@@ -175,8 +175,21 @@ struct ApplicationBuilder: StoreUser {
     /// The store's keeper and, if configured, the tiles publisher and the witness
     /// collector — listed so that shutdown (in reverse order, after the HTTP server) stops
     /// them first, then closes the store.
-    func services(store: some LedgerStore, policy: WitnessPolicy?) -> [any Service] {
+    func services(store: some LedgerStore, policy: WitnessPolicy?) throws -> [any Service] {
         var services: [any Service] = [StoreService(store: opened, logger: logger)]
+        if let directory = configuration.backupDirectory {
+            guard let path = configuration.sqlitePath else {
+                throw LedgerApplication.ServerConfiguration.Invalid(
+                    description: "backup_dir backs up a SQLite file; on PostgreSQL use pg_basebackup or pg_dump "
+                        + "(docs/postgresql.md)"
+                )
+            }
+            services.append(ScheduledBackups(
+                databasePath: path, directory: URL(fileURLWithPath: directory, isDirectory: true),
+                every: .seconds(configuration.backupEverySeconds), keep: configuration.backupKeep,
+                verifierKey: store.logVerifierKey, metrics: metrics, logger: logger
+            ))
+        }
         if let path = configuration.tilesDirectory {
             services.append(TilePublisher(store: store, directory: TileDirectory(path: path), logger: logger))
         }

@@ -19,6 +19,8 @@ public final class LedgerMetrics: Sendable {
     let commitSyncSeconds: DurationHistogram
     let logEntries: Prometheus.Gauge
     let checkpointAgeSeconds: Prometheus.Gauge
+    let backupLastSuccess: Prometheus.Gauge
+    let backupFailures: Prometheus.Counter
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -59,6 +61,30 @@ public final class LedgerMetrics: Sendable {
                 "checkpoint_age", unit: "seconds", help: "Seconds since the latest checkpoint was signed."
             )
         )
+        backupLastSuccess = registry.makeGauge(
+            descriptor: Self.name(
+                "backup_last_success", unit: "timestamp_seconds",
+                help: "When the last scheduled backup was written and verified (Unix time; 0: none yet)."
+            )
+        )
+        backupFailures = registry.makeCounter(
+            descriptor: Self.name("backup_failures", unit: "total", help: "Scheduled backups that failed.")
+        )
+    }
+
+    /// Every metric in the Prometheus text format, as `GET /metrics` serves it.
+    public func exposition() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+
+    /// Records a scheduled backup written and verified at `date`.
+    func backupSucceeded(at date: Date) {
+        backupLastSuccess.set(date.timeIntervalSince1970)
+    }
+
+    /// Records a scheduled backup that failed.
+    func backupFailed() {
+        backupFailures.increment()
     }
 
     /// `commons_ledger_<name>_<unit>`: every metric of ours under one namespace.

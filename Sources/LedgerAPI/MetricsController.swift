@@ -26,7 +26,7 @@ struct MetricsController<Store: LedgerStore> {
         }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer()))
+            body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
         )
     }
 }

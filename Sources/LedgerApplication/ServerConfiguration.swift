@@ -40,6 +40,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The least time between two requests to one witness, in seconds (a public witness
     /// budgets its requests per log).
     public var witnessPaceSeconds = 2
+    /// A directory where `serve` writes a verified backup of the SQLite ledger every
+    /// `backupEverySeconds`, keeping the newest `backupKeep`; none by default.
+    public var backupDirectory: String?
+    public var backupEverySeconds = 86_400
+    public var backupKeep = 7
     /// Reverse proxies whose forwarding header names the client (for the per-address rate
     /// limit); empty by default: the header is ignored and the TCP peer is the client.
     public var trustedProxies = TrustedProxies.none
@@ -130,6 +135,9 @@ extension ServerConfiguration {
         let tilesPrefix: String?
         let witnessPolicy: String?
         let witnessPaceSeconds: Int?
+        let backupDir: String?
+        let backupEvery: Int?
+        let backupKeep: Int?
         let trustedProxies: [String]?
         let clientAddressHeader: String?
 
@@ -146,6 +154,9 @@ extension ServerConfiguration {
             case tilesPrefix = "tiles_prefix"
             case witnessPolicy = "witness_policy"
             case witnessPaceSeconds = "witness_pace_seconds"
+            case backupDir = "backup_dir"
+            case backupEvery = "backup_every"
+            case backupKeep = "backup_keep"
         }
 
         init(from decoder: any Decoder) throws {
@@ -168,6 +179,9 @@ extension ServerConfiguration {
             tilesPrefix = try container.decodeIfPresent(String.self, forKey: .tilesPrefix)
             witnessPolicy = try container.decodeIfPresent(String.self, forKey: .witnessPolicy)
             witnessPaceSeconds = try container.decodeIfPresent(Int.self, forKey: .witnessPaceSeconds)
+            backupDir = try container.decodeIfPresent(String.self, forKey: .backupDir)
+            backupEvery = try container.decodeIfPresent(Int.self, forKey: .backupEvery)
+            backupKeep = try container.decodeIfPresent(Int.self, forKey: .backupKeep)
             trustedProxies = try container.decodeIfPresent([String].self, forKey: .trustedProxies)
             clientAddressHeader = try container.decodeIfPresent(String.self, forKey: .clientAddressHeader)
         }
@@ -208,6 +222,8 @@ extension ServerConfiguration {
                 }
                 configuration.witnessPaceSeconds = pace
             }
+            configuration.backupDirectory = file.backupDir ?? configuration.backupDirectory
+            try configuration.applyBackupSchedule(every: file.backupEvery, keep: file.backupKeep, from: "backup_")
             for (name, value) in file.limits ?? [:] {
                 guard configuration.limits.set(name, value) else {
                     throw Invalid(description: "unknown limit \"\(name)\"")
@@ -231,6 +247,12 @@ extension ServerConfiguration {
             environment["COMMONS_LEDGER_TILES_PREFIX"], from: "COMMONS_LEDGER_TILES_PREFIX")
         configuration.witnessPolicyPath =
             environment["COMMONS_LEDGER_WITNESS_POLICY"] ?? configuration.witnessPolicyPath
+        configuration.backupDirectory = environment["COMMONS_LEDGER_BACKUP_DIR"] ?? configuration.backupDirectory
+        let every = "COMMONS_LEDGER_BACKUP_EVERY", keep = "COMMONS_LEDGER_BACKUP_KEEP"
+        try configuration.applyBackupSchedule(
+            every: try environment[every].map { try Self.integer($0, every) },
+            keep: try environment[keep].map { try Self.integer($0, keep) }, from: "COMMONS_LEDGER_BACKUP_"
+        )
         // COMMONS_LEDGER_TRUSTED_PROXIES=10.0.0.0/8,::1 (empty: none).
         try configuration.applyProxies(
             environment["COMMONS_LEDGER_TRUSTED_PROXIES"].map { $0.split(separator: ",").map(String.init) },
@@ -322,5 +344,28 @@ extension ServerConfiguration {
         return segments.dropFirst().allSatisfy { segment in
             !segment.isEmpty && segment != "." && segment != ".." && segment.allSatisfy(unreserved.contains)
         } && segments[1] != "v1"
+    }
+}
+
+extension ServerConfiguration {
+    /// Sets the backup schedule's given parts: every 1 second to 30 days (in seconds),
+    /// keeping 1 to 1,000 backups; throws, naming `source` (`backup_` or the variables'
+    /// prefix), otherwise.
+    public mutating func applyBackupSchedule(every: Int?, keep: Int?, from source: String) throws {
+        if let every {
+            guard (1...2_592_000).contains(every) else {
+                throw Invalid(description: "\(source)every must be between 1 and 2592000 seconds")
+            }
+            backupEverySeconds = every
+        }
+        if let keep {
+            guard (1...1_000).contains(keep) else { throw Invalid(description: "\(source)keep must be 1 to 1000") }
+            backupKeep = keep
+        }
+    }
+
+    static func integer(_ text: String, _ name: String) throws -> Int {
+        guard let value = Int(text) else { throw Invalid(description: "\(name) must be an integer") }
+        return value
     }
 }

@@ -69,6 +69,26 @@ import Testing
         }
     }
 
+    @Test func theBackupScheduleComesFromTheFileAndTheEnvironment() throws {
+        #expect(ServerConfiguration.defaults.backupDirectory == nil)
+        let file = Array(#"{"backup_dir": "/srv/backups", "backup_every": 3600, "backup_keep": 24}"#.utf8)
+        let fromFile = try ServerConfiguration.load(fileContents: file, environment: [:])
+        #expect(fromFile.backupDirectory == "/srv/backups")
+        #expect(fromFile.backupEverySeconds == 3_600 && fromFile.backupKeep == 24)
+        let fromEnvironment = try ServerConfiguration.load(
+            fileContents: file, environment: ["COMMONS_LEDGER_BACKUP_EVERY": "600", "COMMONS_LEDGER_BACKUP_KEEP": "3"]
+        )
+        #expect(fromEnvironment.backupEverySeconds == 600 && fromEnvironment.backupKeep == 3)
+        for (file, environment) in [
+            (#"{"backup_every": 0}"#, [String: String]()), (#"{"backup_keep": 0}"#, [:]),
+            ("{}", ["COMMONS_LEDGER_BACKUP_EVERY": "daily"]), ("{}", ["COMMONS_LEDGER_BACKUP_KEEP": "100000"]),
+        ] {
+            #expect(throws: ServerConfiguration.Invalid.self, "\(file) \(environment)") {
+                try ServerConfiguration.load(fileContents: Array(file.utf8), environment: environment)
+            }
+        }
+    }
+
     @Test func trustedProxiesComeFromTheFileAndTheEnvironment() throws {
         let file = Array(#"{"trusted_proxies": ["10.0.0.0/8", "::1"], "client_address_header": "forwarded"}"#.utf8)
         let fromFile = try ServerConfiguration.load(fileContents: file, environment: [:])
