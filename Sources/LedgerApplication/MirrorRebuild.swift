@@ -105,7 +105,8 @@ public enum MirrorRebuild {
         return (LedgerRebuild.Target(checkpoint: checkpoint, logNote: logNote, cosignatures: cosignatures), witnesses)
     }
 
-    /// The entries of a mirror folder in order, one bundle read at a time.
+    /// The entries of a mirror folder in order, one bundle read at a time. Used by one
+    /// rebuild on one thread at a time (inside its write transaction), hence unchecked.
     final class BundleReader: @unchecked Sendable {
         let directory: TileDirectory
         let treeSize: Int64
