@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import LedgerStorage
 
 /// Runs SQL against a database with its own command-line shell — `sqlite3` on a SQLite
@@ -32,6 +32,15 @@ public enum DatabaseShell {
         firstLine(try execute(path: path, sql: sql))
     }
 
+    /// Starts `process`, one launch at a time in this process: Foundation's `Process.run()`
+    /// on Linux is not safe to call from several threads at once (a parallel test run
+    /// crashed in its memcpy while two tests started shells together).
+    public static func launch(_ process: Process) throws {
+        try launching.withLock { try process.run() }
+    }
+
+    private static let launching = NSLock()
+
     static func firstLine(_ output: String) -> String? {
         output.split(separator: "\n").first.map(String.init)
     }
@@ -45,7 +54,7 @@ public enum DatabaseShell {
         let errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        try launch(process)
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
