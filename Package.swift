@@ -225,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "LedgerStorageTests",
             dependencies: [
-                "LedgerCore", "FundCore", "AuditLog", "LedgerStorage", "LedgerTestSupport",
+                "LedgerCore", "FundCore", "AuditLog", "LedgerEngine", "LedgerStorage", "LedgerTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

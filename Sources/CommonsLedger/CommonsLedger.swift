@@ -14,7 +14,7 @@ struct CommonsLedger: AsyncParsableCommand {
         subcommands: [
             Serve.self, Migrate.self, Keygen.self, Verify.self, Keys.self, Demo.self, Import.self, Export.self,
             ReportCommand.self, VerifyReport.self, Copy.self, WitnessCommand.self, VerifyReceipt.self, Mirror.self,
-            Rebuild.self, Backup.self, Restore.self,
+            Rebuild.self, Backup.self, Restore.self, LogKeyCommand.self,
         ],
         defaultSubcommand: Serve.self
     )

@@ -137,15 +137,8 @@ struct Verify: AsyncParsableCommand {
     func verifyServer(url base: String, saved: String?) async throws {
         let server = ServerLog(base: base)
         let (note, checkpoint, verifiers, unpinned, witnesses) = try await serverCheckpoint(server)
-        var savedCheckpoint: Checkpoint?
-        if let saved {
-            do {
-                savedCheckpoint = try Checkpoint(parsing: try SignedNote.open(saved, verifiers: verifiers).text)
-            } catch {
-                throw AuditFailure(index: nil, detail: "the saved checkpoint does not verify: \(error)")
-            }
-        }
-        var auditor = LogAuditor(rootSizes: Set([checkpoint.treeSize] + (savedCheckpoint.map { [$0.treeSize] } ?? [])))
+        let savedSize = try saved.map(LogAuditor.claimedSize(of:))
+        var auditor = LogAuditor(rootSizes: Set([checkpoint.treeSize] + (savedSize.map { [$0] } ?? [])))
         while auditor.treeSize < checkpoint.treeSize {
             let page = try await server.entries(start: auditor.treeSize, end: checkpoint.treeSize)
             guard !page.isEmpty else {
@@ -159,7 +152,18 @@ struct Verify: AsyncParsableCommand {
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }
-        _ = try auditor.check(checkpointNote: note, verifiers: verifiers)
+        // Signatures are checked now that every key hand-over is read: each checkpoint
+        // with the key in force at its size, followed from the key trusted.
+        let chain = try auditor.keyChain(trusting: verifiers)
+        _ = try auditor.check(checkpointNote: note, chain: chain)
+        let savedCheckpoint = try saved.map { saved in
+            do {
+                let keys = chain.verifiers(forTreeSize: try LogAuditor.claimedSize(of: saved))
+                return try Checkpoint(parsing: try SignedNote.open(saved, verifiers: keys).text)
+            } catch {
+                throw AuditFailure(index: nil, detail: "the saved checkpoint does not verify: \(error)")
+            }
+        }
         if let savedCheckpoint {
             guard savedCheckpoint.treeSize <= checkpoint.treeSize else {
                 throw AuditFailure(
@@ -210,11 +214,13 @@ struct Verify: AsyncParsableCommand {
         let verifiers = try trusted.map { try NoteVerifier(verifierKey: $0) }
         let path = policy == nil ? "/v1/log/checkpoint" : "/tlog/checkpoint"
         let note = String(decoding: try await server.get(path), as: UTF8.self)
+        // Read, not yet trusted: its signature is checked once the entries are (a key
+        // hand-over among them changes which key must have signed it).
         let checkpoint: Checkpoint
         do {
-            checkpoint = try Checkpoint(parsing: try SignedNote.open(note, verifiers: verifiers).text)
+            checkpoint = try Checkpoint(parsing: try SignedNote(parsing: note).text)
         } catch {
-            throw AuditFailure(index: nil, detail: "the server's checkpoint does not verify: \(error)")
+            throw AuditFailure(index: nil, detail: "the server's checkpoint does not parse: \(error)")
         }
         guard let policy else { return (note, checkpoint, verifiers, unpinned, nil) }
         guard let witnesses = (try? SignedNote(parsing: note)).flatMap(policy.verify) else {

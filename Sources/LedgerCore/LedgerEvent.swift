@@ -16,6 +16,8 @@ public enum LedgerEvent: Hashable, Sendable {
     case keyCreated(APIKey)
     /// An API key was revoked.
     case keyRevoked(APIKey)
+    /// The log's signing key was handed over to a new one.
+    case logKeyRotated(LogKeyRotation)
     /// A step of the fund's domain (a member registered, a fund created, a pledge made…),
     /// with the accounts it opened and the ledger transaction it recorded, if any: one
     /// entry per step, so a domain step and its money are proved together.
@@ -31,6 +33,7 @@ public enum LedgerEvent: Hashable, Sendable {
             transaction.reversesID == nil ? .transactionRecorded : .transactionReversed
         case .keyCreated: .keyCreated
         case .keyRevoked: .keyRevoked
+        case .logKeyRotated: .logKeyRotated
         case .fundAction(let action): action.kind
         }
     }
@@ -44,6 +47,7 @@ public enum LedgerEvent: Hashable, Sendable {
         case .transactionRecorded(let transaction): transaction.id.rawValue
         case .keyCreated(let key): key.id
         case .keyRevoked(let key): "\(key.id)#revoked"
+        case .logKeyRotated(let rotation): "log_key:\(rotation.newKey)"
         case .fundAction(let action): action.subject
         }
     }
@@ -71,6 +75,11 @@ public enum LedgerEvent: Hashable, Sendable {
             ])
         case .keyCreated(let key), .keyRevoked(let key):
             Self.keyPayload(key)
+        case .logKeyRotated(let rotation):
+            .object([
+                "old_key": .string(rotation.oldKey), "new_key": .string(rotation.newKey),
+                "handover": .string(rotation.handover), "rotated_at": .string(rotation.rotatedAt.description),
+            ])
         }
     }
 
@@ -148,6 +157,12 @@ public enum LedgerEvent: Hashable, Sendable {
                 throw .malformed("\(kind): revoked_at does not match kind")
             }
             self = kind == .keyCreated ? .keyCreated(key) : .keyRevoked(key)
+        case .logKeyRotated:
+            self = .logKeyRotated(
+                LogKeyRotation(
+                    oldKey: try fields.string("old_key"), newKey: try fields.string("new_key"),
+                    handover: try fields.string("handover"), rotatedAt: try fields.timestamp("rotated_at")
+                ))
         default:
             self = .fundAction(try Self.fundAction(kind, fields))
         }

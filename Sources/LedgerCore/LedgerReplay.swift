@@ -14,6 +14,9 @@ public struct LedgerReplay: Sendable {
     /// API keys by id, with their revocation once recorded.
     public private(set) var keys: [String: APIKey] = [:]
     private var accountCodes: Set<AccountCode> = []
+    /// The log's verifier keys in the order they were handed over (empty until the first
+    /// hand-over, then the first key and each successor).
+    public private(set) var logKeys: [String] = []
 
     public init() {}
 
@@ -66,6 +69,15 @@ public struct LedgerReplay: Sendable {
                 throw .violation("revoking unknown or revoked key \(key.id)")
             }
             keys[key.id] = key
+            return []
+        case .logKeyRotated(let rotation):
+            // The hand-over's signatures are the audit layer's (`LogAuditor`); the core
+            // only keeps the keys in order, so a key is never handed over to twice.
+            guard rotation.oldKey == logKeys.last ?? rotation.oldKey, !logKeys.contains(rotation.newKey) else {
+                throw .violation("the log key hand-over does not follow the previous one")
+            }
+            if logKeys.isEmpty { logKeys.append(rotation.oldKey) }
+            logKeys.append(rotation.newKey)
             return []
         }
     }

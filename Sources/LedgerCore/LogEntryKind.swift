@@ -14,6 +14,7 @@ public enum LogEntryKind: String, CaseIterable, Hashable, Sendable, CustomString
     case transactionReversed = "transaction.reversed"
     case keyCreated = "key.created"
     case keyRevoked = "key.revoked"
+    case logKeyRotated = "log_key.rotated"
 
     // The fund's steps (FundCore's `FundEvent` encodes and decodes their details).
     case memberRegistered = "member.registered"
@@ -39,7 +40,7 @@ public enum LogEntryKind: String, CaseIterable, Hashable, Sendable, CustomString
     public var isFundStep: Bool {
         switch self {
         case .assetRegistered, .accountOpened, .accountClosed, .transactionRecorded, .transactionReversed,
-            .keyCreated, .keyRevoked:
+            .keyCreated, .keyRevoked, .logKeyRotated:
             false
         case .memberRegistered, .memberPrivateDataErased, .fundCreated, .pledgeMade, .pledgeCancelled,
             .contributionReceived, .disbursementRequested, .disbursementApproved, .disbursementRejected,

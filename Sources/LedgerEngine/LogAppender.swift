@@ -89,9 +89,32 @@ public struct LogAppender: Sendable {
     /// Signs and stores a checkpoint over the tree as it now stands (once per commit);
     /// an empty log has none.
     public func signCheckpoint(_ statements: some LogStatements, at time: Timestamp, signer: NoteSigner) throws {
-        guard frontier.treeSize > 0 else { return }
-        let checkpoint = try Checkpoint(origin: signer.name.text, treeSize: frontier.treeSize, rootHash: frontier.root)
-        let note = try SignedNote.sign(text: checkpoint.body, signers: [signer])
+        try signCheckpoint(statements, at: time, signers: [signer])
+    }
+
+    /// Signs the checkpoint with every one of `signers` (two at a key hand-over: the
+    /// retiring key and its successor). Throws `LogKeyRetired` when the log has handed
+    /// its key over to a key that is not among them: a server still holding the old key
+    /// (started before a rotation) can never extend the log under it.
+    public func signCheckpoint(_ statements: some LogStatements, at time: Timestamp, signers: [NoteSigner]) throws {
+        guard frontier.treeSize > 0, let origin = signers.first?.name.text else { return }
+        if let current = try statements.currentLogKey(),
+            !signers.contains(where: { $0.verifier.verifierKey == current }) {
+            throw LogKeyRetired(currentKey: current)
+        }
+        let checkpoint = try Checkpoint(origin: origin, treeSize: frontier.treeSize, rootHash: frontier.root)
+        let note = try SignedNote.sign(text: checkpoint.body, signers: signers)
         try statements.insertCheckpoint(treeSize: frontier.treeSize, note: note.message, at: time)
+    }
+}
+
+/// The log's key was handed over to `currentKey` and this writer holds another: it must
+/// be restarted with the new key file (`commons-ledger log-key rotate` said where).
+public struct LogKeyRetired: Error, CustomStringConvertible {
+    public let currentKey: String
+
+    public var description: String {
+        "the log's signing key was handed over to \(currentKey); this server holds a retired key: "
+            + "restart it with the new key file"
     }
 }

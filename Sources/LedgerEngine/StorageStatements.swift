@@ -21,6 +21,9 @@ public protocol LogStatements: MerkleNodeSource {
     /// Stores a signed checkpoint note for `treeSize`, keeping an existing one of that
     /// size (a group that appended nothing signs no new checkpoint).
     func insertCheckpoint(treeSize: Int64, note: String, at time: Timestamp) throws
+    /// The verifier key the log's last key hand-over named (the only key that may sign
+    /// from then on); `nil` when the log never changed key.
+    func currentLogKey() throws -> String?
 }
 
 /// The idempotency records a backend provides inside one open write transaction: a key

@@ -39,6 +39,7 @@ public enum LedgerCopy {
         Table(name: "log_checkpoints", order: "tree_size"),
         Table(name: "log_cosignatures", order: "tree_size, witness"),
         Table(name: "log_rebuilds", order: "tree_size"),
+        Table(name: "log_key_rotations", order: "entry_index"),
         Table(name: "people", order: "id"),
         Table(name: "api_keys", order: "id"),
         Table(name: "api_key_people", order: "key_id"),

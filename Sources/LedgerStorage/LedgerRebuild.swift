@@ -155,6 +155,8 @@ public enum LedgerRebuild {
             try insert(key, in: db)
         case .keyRevoked(let key):
             try SQLiteLedgerStore.revoke(keyID: key.id, at: key.revokedAt ?? entry.recordedAt, in: db)
+        case .logKeyRotated(let rotation):
+            try SQLiteLedgerStore.insert(rotation, index: entry.index, in: db)
         case .fundAction(let action):
             for account in action.accountsOpened { try SQLiteLedgerStore.insert(account, in: db) }
             let balances = try action.transaction.map { try insert($0, in: db) } ?? []

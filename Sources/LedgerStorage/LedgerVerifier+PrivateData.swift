@@ -71,7 +71,7 @@ extension LedgerVerifier {
     /// only commits to may then be absent — never different. Entries written before a
     /// restore's backup or after a rebuild must have theirs, as in any ledger.
     static func isRebuilt(_ db: some SQLConnection, covering index: Int64) throws -> Bool {
-        guard try hasRebuildRecords(db) else { return false }
+        guard try hasTable(db, "log_rebuilds") else { return false }
         return try db.fetchValue(
             Bool.self, "SELECT EXISTS (SELECT 1 FROM log_rebuilds WHERE from_size <= ? AND tree_size > ?)",
             [index, index]
@@ -81,15 +81,17 @@ extension LedgerVerifier {
     /// The largest tree size the database was rebuilt up to from its log; `nil` when it
     /// never was (or predates `log_rebuilds`: `verify` reads earlier releases' files unmigrated).
     static func rebuiltAt(_ db: some SQLConnection) throws -> Int64? {
-        guard try hasRebuildRecords(db) else { return nil }
+        guard try hasTable(db, "log_rebuilds") else { return nil }
         return try db.fetchValue(Int64.self, "SELECT max(tree_size) FROM log_rebuilds")
     }
 
-    private static func hasRebuildRecords(_ db: some SQLConnection) throws -> Bool {
+    /// Whether the database has `table` (a table added by a later migration is absent from
+    /// an earlier release's file, which `verify` reads unmigrated).
+    static func hasTable(_ db: some SQLConnection, _ table: String) throws -> Bool {
         let exists = db.dialect == .postgresql
-            ? "SELECT to_regclass('log_rebuilds') IS NOT NULL"
-            : "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'log_rebuilds')"
-        return try db.fetchValue(Bool.self, exists) == true
+            ? "SELECT to_regclass(?) IS NOT NULL"
+            : "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)"
+        return try db.fetchValue(Bool.self, exists, [table]) == true
     }
 
     /// No private row may belong to nothing: every one is checked through its owner's entry.

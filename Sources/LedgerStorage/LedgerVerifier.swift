@@ -106,15 +106,21 @@ public struct LedgerVerifier: Sendable {
             (size: try LedgerRows.integer($0, "tree_size"), note: try LedgerRows.text($0, "note"))
         }
         var sizes = Set(checkpoints.map(\.size))
-        let saved = try savedCheckpoint.map(openSaved)
-        if let saved { sizes.insert(saved.treeSize) }
+        let savedSize = try savedCheckpoint.map(LogAuditor.claimedSize(of:))
+        if let savedSize { sizes.insert(savedSize) }
         var auditor = LogAuditor(rootSizes: sizes)
         let transactionCount = try checkEntries(
             db, from: source, total: total, auditor: &auditor, progressInterval: progressInterval, progress: progress
         )
         progress(auditor.treeSize, total)
-        try checkCheckpoints(checkpoints, auditor: auditor)
-        if let saved { try Self.checkSaved(saved, auditor: auditor) }
+        // Each checkpoint is checked with the keys in force at its size, as the log's
+        // hand-overs (all read by now) say.
+        let chain = try auditor.keyChain(trusting: verifiers)
+        try checkCheckpoints(checkpoints, auditor: auditor, chain: chain)
+        if let savedCheckpoint, let savedSize {
+            let opened = try openSaved(savedCheckpoint, chain.verifiers(forTreeSize: savedSize))
+            try Self.checkSaved(opened, auditor: auditor)
+        }
         try Self.checkNodeCount(db, auditor: auditor)
         try Self.compareTotals(db, replay: auditor.replay, transactionCount: transactionCount)
         try Self.checkOrphanPrivateRows(db)
@@ -126,8 +132,8 @@ public struct LedgerVerifier: Sendable {
         )
     }
 
-    /// The checkpoint a reader saved earlier, opened with the trusted keys.
-    private func openSaved(_ note: String) throws -> Checkpoint {
+    /// The checkpoint a reader saved earlier, opened with the keys in force at its size.
+    private func openSaved(_ note: String, _ verifiers: [NoteVerifier]) throws -> Checkpoint {
         do {
             return try Checkpoint(parsing: try SignedNote.open(note, verifiers: verifiers).text)
         } catch {
@@ -241,16 +247,19 @@ public struct LedgerVerifier: Sendable {
 
     /// Every stored checkpoint: its signature (on every core: one checkpoint per commit
     /// can mean as many as entries), then its root against the log's, in order.
-    private func checkCheckpoints(_ notes: [(size: Int64, note: String)], auditor: LogAuditor) throws {
+    private func checkCheckpoints(
+        _ notes: [(size: Int64, note: String)], auditor: LogAuditor, chain: LogKeyChain
+    ) throws {
         let opened = LockedResults<Result<Checkpoint, AuditFailure>>(count: notes.count)
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let verifiers = self.verifiers
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for position in stride(from: worker, to: notes.count, by: workers) {
+                let stored = notes[position]
                 opened.set(
                     position,
                     Result { () throws(AuditFailure) in
-                        try LogAuditor.open(checkpointNote: notes[position].note, verifiers: verifiers)
+                        try LogAuditor.open(
+                            checkpointNote: stored.note, verifiers: chain.verifiers(forTreeSize: stored.size))
                     })
             }
         }
@@ -409,6 +418,12 @@ public struct LedgerVerifier: Sendable {
             }
         case .keyCreated(let key), .keyRevoked(let key):
             try compareKey(db, key, index: entry.index)
+        case .logKeyRotated(let rotation):
+            let stored = try SQLiteLedgerStore.rotationRows(db).first { $0.index == entry.index }?.rotation
+            guard let stored, stored == rotation, ExactText.same(stored.handover, rotation.handover) else {
+                throw AuditFailure(
+                    index: entry.index, detail: "the key hand-over in the log_key_rotations table differs from the log")
+            }
         case .fundAction:
             preconditionFailure("fund actions are compared part by part by the caller")
         case .transactionRecorded(let transaction):
@@ -477,7 +492,7 @@ public struct LedgerVerifier: Sendable {
         let steps = replay.fundActions
         let tables: [(String, Int)] = [
             ("assets", replay.assets.count), ("accounts", replay.accounts.count), ("transactions", transactionCount),
-            ("api_keys", replay.keys.count),
+            ("api_keys", replay.keys.count), ("log_key_rotations", max(0, replay.logKeys.count - 1)),
             ("members", steps[.memberRegistered, default: 0]),
             ("member_erasures", steps[.memberPrivateDataErased, default: 0]),
             ("funds", steps[.fundCreated, default: 0]),
@@ -499,8 +514,10 @@ public struct LedgerVerifier: Sendable {
                 [.cashAdjustmentApproved, .cashAdjustmentRejected].reduce(0) { $0 + steps[$1, default: 0] }
             ),
         ]
+        // An earlier release's file, read unmigrated, has no hand-over table (and no hand-over).
+        let absent: Set<String> = try hasTable(db, "log_key_rotations") ? [] : ["log_key_rotations"]
         for (table, expected) in tables {
-            let count = try db.fetchValue(Int.self, "SELECT count(*) FROM \(table)") ?? 0
+            let count = absent.contains(table) ? 0 : try db.fetchValue(Int.self, "SELECT count(*) FROM \(table)") ?? 0
             guard count == expected else {
                 throw AuditFailure(
                     index: nil, detail: "the \(table) table has \(count) rows; the log records \(expected)")

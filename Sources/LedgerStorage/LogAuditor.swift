@@ -21,6 +21,9 @@ public struct LogAuditor: Sendable {
     public private(set) var roots: [Int64: Hash] = [:]
     /// The most recently consumed entry.
     public private(set) var lastEntry: LogEntry?
+    /// The log's key hand-overs so far, each checked: signed by both keys, bound to its
+    /// entry's index, following the previous one.
+    public private(set) var keyHandovers: [LogKeyHandover] = []
     private var previousLeafHash: Hash?
     private let wantedSizes: Set<Int64>
 
@@ -112,6 +115,7 @@ public struct LogAuditor: Sendable {
         } catch {
             throw AuditFailure(index: index, detail: "four eyes: \(error)")
         }
+        if case .logKeyRotated(let rotation) = entry.event { keyHandovers.append(try Self.handover(rotation, index)) }
         _ = frontier.append(leafHash: parsed.leafHash)
         previousLeafHash = parsed.leafHash
         lastEntry = entry
@@ -164,6 +168,51 @@ public struct LogAuditor: Sendable {
             )
         }
         return checkpoint
+    }
+
+    /// The hand-over an entry records, checked: its note signed by both keys it names,
+    /// the keys the entry names, and the entry's own index.
+    static func handover(_ rotation: LogKeyRotation, _ index: Int64) throws(AuditFailure) -> LogKeyHandover {
+        let handover: LogKeyHandover
+        do {
+            handover = try LogKeyHandover(note: rotation.handover)
+        } catch {
+            throw AuditFailure(index: index, detail: "\(error)")
+        }
+        guard handover.index == index, handover.oldKey.verifierKey == rotation.oldKey,
+            handover.newKey.verifierKey == rotation.newKey
+        else {
+            throw AuditFailure(index: index, detail: "the key hand-over note is not the one this entry names")
+        }
+        return handover
+    }
+
+    /// The keys that may sign each tree size of this log, for a reader who trusts
+    /// `verifiers` (`LogKeyChain`): the hand-overs consumed so far, anchored on them.
+    public func keyChain(trusting verifiers: [NoteVerifier]) throws(AuditFailure) -> LogKeyChain {
+        do {
+            return try LogKeyChain(trusted: verifiers, handovers: keyHandovers)
+        } catch {
+            throw AuditFailure(index: nil, detail: "\(error)")
+        }
+    }
+
+    /// Checks a signed checkpoint against the key chain: signature by a key in force at
+    /// its size (a retired key's signature on a later size is refused), root equal to the
+    /// log's at that size.
+    public func check(checkpointNote note: String, chain: LogKeyChain) throws(AuditFailure) -> Checkpoint {
+        let size = try Self.claimedSize(of: note)
+        return try checkRoot(of: try Self.open(checkpointNote: note, verifiers: chain.verifiers(forTreeSize: size)))
+    }
+
+    /// The tree size a checkpoint note states, read before its signature is checked (to
+    /// pick the keys in force at that size); the signature check follows.
+    public static func claimedSize(of note: String) throws(AuditFailure) -> Int64 {
+        do {
+            return try Checkpoint(parsing: try SignedNote(parsing: note).text).treeSize
+        } catch {
+            throw AuditFailure(index: nil, detail: "the checkpoint does not parse: \(error)")
+        }
     }
 
     static func describe(_ balances: [BalanceSnapshot]) -> String {

@@ -1,5 +1,6 @@
 public import AuditLog
 import Foundation
+import Glibc
 
 /// The log's signing identity: an Ed25519 note signer whose key name is the log's
 /// origin (the first line of every checkpoint).
@@ -40,6 +41,23 @@ public struct LogSigner: Sendable {
         } catch {
             throw LogKeyError.malformed(path)
         }
+    }
+
+    /// Reads the key file a server signs with, refusing one that others could read or
+    /// that another user owns (`LogKeyError.exposed`): a key readable by the group, by
+    /// everyone, or by an account other than the server's can sign a history nobody
+    /// wrote.
+    public static func loadPrivate(path: String) throws -> LogSigner {
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw LogKeyError.unreadable(path) }
+        let mode = status.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw LogKeyError.exposed(path, detail: "has mode \(String(mode, radix: 8)), not 600")
+        }
+        guard status.st_uid == geteuid() else {
+            throw LogKeyError.exposed(path, detail: "is owned by uid \(status.st_uid), not by this user (\(geteuid()))")
+        }
+        return try load(path: path)
     }
 
     /// Writes the key to a new file with mode 0600; refuses to overwrite an existing key.
@@ -85,6 +103,10 @@ public enum LogKeyError: Error, Equatable, CustomStringConvertible {
     /// A database several servers share (PostgreSQL) is served only with a key made
     /// beforehand: servers starting together would otherwise each make their own.
     case absentForSharedDatabase(String)
+    /// The key file holds a key the log handed over to `current` (`log-key rotate`).
+    case retired(String, current: String)
+    /// The key file can be read by others than its owner, or is not owned by this user.
+    case exposed(String, detail: String)
 
     public var description: String {
         switch self {
@@ -103,6 +125,13 @@ public enum LogKeyError: Error, Equatable, CustomStringConvertible {
             "refusing to start: no signing key at \(path); a PostgreSQL ledger may be served by several servers, "
                 + "which must all sign with one key: create it once with `commons-ledger keygen --key \(path) "
                 + "--origin ORIGIN` and give every server the same file"
+        case .retired(let path, let current):
+            "refusing to start: the signing key \(path) was retired when the log handed over to \(current); "
+                + "serve with the new key file that `commons-ledger log-key rotate` wrote"
+        case .exposed(let path, let detail):
+            "refusing to start: the signing key \(path) \(detail); it must be readable by the server's user "
+                + "alone: chown it to that user and chmod 600 it (if others could read it, treat it as leaked: "
+                + "rotate with `commons-ledger log-key rotate`)"
         }
     }
 }

@@ -13,8 +13,9 @@ public import Logging
 /// latest stored checkpoint is refused. Otherwise a lost or swapped key would start a new
 /// signing identity that auditors' tools trust (`verify --url` without `--key` takes the
 /// server's key), and a dishonest operator could rewrite history under it. Only a log
-/// with no entry yet gets a new key. Keys are never rotated silently; a rotation would
-/// have to be a logged step, which does not exist yet.
+/// with no entry yet gets a new key. Keys are never rotated silently: a rotation is a
+/// logged hand-over (`rotateLogKey`), after which only the new key is served and the
+/// retired one is refused by name.
 extension SQLLedgerStore where Engine == SQLiteEngine {
     /// The store, migrated, with the key at `keyPath`; `createdKey` is the key made for a
     /// log that had no entry (written to `keyPath` with mode 0600), `nil` when loaded.
@@ -24,7 +25,7 @@ extension SQLLedgerStore where Engine == SQLiteEngine {
         logger: Logger, durability: Durability = .synced
     ) throws -> (store: SQLiteLedgerStore, createdKey: LogSigner?, applied: [String]) {
         let keyExists = FileManager.default.fileExists(atPath: keyPath)
-        let signer = keyExists ? try LogSigner.load(path: keyPath) : try LogSigner.generate(origin: origin)
+        let signer = keyExists ? try LogSigner.loadPrivate(path: keyPath) : try LogSigner.generate(origin: origin)
         let store = try SQLiteLedgerStore(
             path: path, clock: clock, identifiers: identifiers, signer: signer, logger: logger, durability: durability
         )
@@ -57,6 +58,9 @@ extension SQLLedgerStore {
 struct SigningState: Sendable {
     let entries: Int64
     let latest: StoredCheckpoint?
+    /// The verifier keys of the log's hand-overs, in order: retired keys, then the
+    /// current one last (empty when the log never changed key).
+    let handedOver: (retired: [String], current: String?)
 
     init(_ db: some SQLConnection) throws {
         // Entries are numbered from 0 without gaps: the last index + 1, one seek on the
@@ -65,6 +69,11 @@ struct SigningState: Sendable {
         latest = try db.fetchOne(
             "SELECT tree_size, note, created_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1", []
         ).map { try StoredCheckpoint(row: $0) }
+        let rotations = try db.fetchAll("SELECT old_key, new_key FROM log_key_rotations ORDER BY entry_index", [])
+        handedOver = (
+            try rotations.map { try LedgerRows.text($0, "old_key") },
+            try rotations.last.map { try LedgerRows.text($0, "new_key") }
+        )
     }
 
     /// Refuses a new key for a log that already has entries, and a key that does not
@@ -72,6 +81,12 @@ struct SigningState: Sendable {
     func check(_ signer: LogSigner, keyPath: String, isNew: Bool) throws {
         guard entries > 0 || latest != nil else { return }
         guard !isNew else { throw LogKeyError.missing(keyPath, entries: entries) }
+        if let current = handedOver.current, signer.verifierKey != current {
+            guard handedOver.retired.contains(signer.verifierKey) else {
+                throw LogKeyError.doesNotVerify(keyPath, treeSize: latest?.treeSize ?? entries)
+            }
+            throw LogKeyError.retired(keyPath, current: current)
+        }
         guard let latest else { return }
         do {
             _ = try LogAuditor.open(checkpointNote: latest.note, verifiers: [signer.signer.verifier])

@@ -43,6 +43,10 @@ public struct SQLStatements<Connection: SQLConnection>: WriteStatements {
     }
 
     @_specialize(where Connection == Database)
+    public func currentLogKey() throws -> String? {
+        try db.fetchValue(String.self, "SELECT new_key FROM log_key_rotations ORDER BY entry_index DESC LIMIT 1")
+    }
+
     public func insertCheckpoint(treeSize: Int64, note: String, at time: Timestamp) throws {
         try db.execute(
             """

@@ -85,6 +85,17 @@ extension LogSigner {
             preconditionFailure("the test key is valid")
         }
     }()
+
+    /// The key the test key is handed over to in rotation tests (seed 32 × 0x02, same origin).
+    public static let testSuccessor: LogSigner = {
+        do {
+            return LogSigner(
+                signer: try NoteSigner(
+                    name: try NoteKeyName("test.commons-ledger"), seed: Array(repeating: 2, count: 32)))
+        } catch {
+            preconditionFailure("the test successor key is valid")
+        }
+    }()
 }
 
 extension TestLedger {

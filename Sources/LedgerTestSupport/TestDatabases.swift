@@ -1,4 +1,6 @@
+public import AuditLog
 import Foundation
+import LedgerCore
 public import LedgerStorage
 import Logging
 public import PostgresStorage
@@ -90,20 +92,22 @@ public final class TestLedger: Sendable {
     }
 
     /// A store on the SQLite file in `directory`, or on `database`, migrated.
-    init(seed: UInt64, directory: TemporaryDirectory, database: LedgerPostgresDatabase?) async throws {
+    init(
+        seed: UInt64, directory: TemporaryDirectory, database: LedgerPostgresDatabase?, signer: LogSigner = .test
+    ) async throws {
         self.directory = directory
         clock = FixedClock()
         let identifiers = SeededIdentifiers(seed: seed)
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         if let database {
             let (store, applied) = try await PostgresLedgerStore.open(
-                database: database, clock: clock, identifiers: identifiers, signer: .test, logger: logger
+                database: database, clock: clock, identifiers: identifiers, signer: signer, logger: logger
             )
             engine = .postgres(store, database)
             appliedAtOpen = applied
         } else {
             let store = try SQLiteLedgerStore(
-                path: directory.path("ledger.sqlite"), clock: clock, identifiers: identifiers, signer: .test,
+                path: directory.path("ledger.sqlite"), clock: clock, identifiers: identifiers, signer: signer,
                 logger: logger
             )
             appliedAtOpen = try store.migrate()
@@ -112,12 +116,29 @@ public final class TestLedger: Sendable {
     }
 
     /// The store closed, and a new one opened on the same database — a server restart.
-    public func reopened(seed: UInt64 = 43) async throws -> TestLedger {
+    /// `signer` is the key the restarted server signs with.
+    public func reopened(seed: UInt64 = 43, signer: LogSigner = .test) async throws -> TestLedger {
         try await close()
         switch engine {
-        case .sqlite: return try await TestLedger(seed: seed, directory: directory, database: nil)
+        case .sqlite: return try await TestLedger(seed: seed, directory: directory, database: nil, signer: signer)
         case .postgres(_, let database):
-            return try await TestLedger(seed: seed, directory: directory, database: database)
+            return try await TestLedger(seed: seed, directory: directory, database: database, signer: signer)
+        }
+    }
+
+    /// The start-up check of a signing key against the log (`serve` runs it).
+    public func checkSigningKey(_ signer: LogSigner, keyPath: String) async throws {
+        switch engine {
+        case .sqlite(let store): try await store.checkSigningKey(signer, keyPath: keyPath)
+        case .postgres(let store, _): try await store.checkSigningKey(signer, keyPath: keyPath)
+        }
+    }
+
+    /// Hands the log's key over from the store's key to `successor` (`log-key rotate`).
+    public func rotateLogKey(to successor: LogSigner) async throws -> LogKeyHandover {
+        switch engine {
+        case .sqlite(let store): try await store.rotateLogKey(to: successor, by: .system)
+        case .postgres(let store, _): try await store.rotateLogKey(to: successor, by: .system)
         }
     }
 

@@ -91,7 +91,7 @@ extension SQLLedgerStore where Engine == PostgresEngine {
         guard FileManager.default.fileExists(atPath: keyPath) else {
             throw LogKeyError.absentForSharedDatabase(keyPath)
         }
-        let signer = try LogSigner.load(path: keyPath)
+        let signer = try LogSigner.loadPrivate(path: keyPath)
         let (store, applied) = try await open(
             database: database, clock: clock, identifiers: identifiers, signer: signer, logger: logger
         )

@@ -211,7 +211,7 @@ public struct JournalExport: Sendable {
                 text += try transactionText(transaction, action: action.kind.rawValue)
             }
             return text
-        case .keyCreated, .keyRevoked:
+        case .keyCreated, .keyRevoked, .logKeyRotated:
             return ""
         }
     }

@@ -57,7 +57,7 @@ public struct ReportBook: Sendable {
             for account in action.accountsOpened { open(account) }
             try applyFundAction(action)
             if let transaction = action.transaction { try post(transaction) }
-        case .accountClosed, .keyCreated, .keyRevoked:
+        case .accountClosed, .keyCreated, .keyRevoked, .logKeyRotated:
             break
         }
     }

@@ -8,7 +8,8 @@ import Testing
     @Test func theKindsAreSpelledAsTheLogHasAlwaysSpelledThem() {
         #expect(LogEntryKind.allCases.map(\.rawValue) == [
             "asset.registered", "account.opened", "account.closed", "transaction.recorded", "transaction.reversed",
-            "key.created", "key.revoked", "member.registered", "member.private_data_erased", "fund.created",
+            "key.created", "key.revoked", "log_key.rotated", "member.registered", "member.private_data_erased",
+            "fund.created",
             "pledge.made", "pledge.cancelled", "contribution.received", "disbursement.requested",
             "disbursement.approved", "disbursement.rejected", "disbursement.paid", "disbursement.cancelled",
             "disbursement.beneficiary_erased", "conversion.recorded", "fx_rate.recorded", "cash_adjustment.requested",
@@ -16,10 +17,10 @@ import Testing
         ])
     }
 
-    @Test func onlyTheLedgersOwnSevenAreNotFundSteps() {
+    @Test func onlyTheLedgersOwnEightAreNotFundSteps() {
         #expect(LogEntryKind.allCases.filter { !$0.isFundStep } == [
             .assetRegistered, .accountOpened, .accountClosed, .transactionRecorded, .transactionReversed, .keyCreated,
-            .keyRevoked,
+            .keyRevoked, .logKeyRotated,
         ])
     }
 

@@ -65,6 +65,9 @@ struct MemoryStatements: WriteStatements {
         if transaction.tables.checkpoints[treeSize] == nil { transaction.tables.checkpoints[treeSize] = note }
     }
 
+    /// The memory backend records no key hand-over: any signer may sign.
+    func currentLogKey() throws -> String? { nil }
+
     func idempotencyRecord(key: String) throws -> IdempotencyRecord? { transaction.tables.idempotency[key] }
 
     func insertIdempotencyRecord(key: String, _ record: IdempotencyRecord, at time: Timestamp) throws {

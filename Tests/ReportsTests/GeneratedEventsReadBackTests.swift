@@ -33,6 +33,8 @@ import Testing
         let ledger = try await TestLedger(seed: seed)
         var workload = GeneratedWorkload(seed: seed, ledger: ledger)
         try await workload.run(operations: Self.operations)
+        // Last, as an operator does it with the server stopped: the key hand-over.
+        _ = try await ledger.rotateLogKey(to: .testSuccessor)
         let written = try await Self.writtenShapes(ledger.store)
         let documented = try Self.documentedKinds()
         #expect(

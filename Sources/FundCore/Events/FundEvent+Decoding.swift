@@ -32,7 +32,7 @@ extension FundEvent {
             guard Self.entryKind(of: step.kind) == kind else { throw .malformed("\(kind): step kind \(step.kind)") }
             self = .cashAdjustmentStep(step)
         case .assetRegistered, .accountOpened, .accountClosed, .transactionRecorded, .transactionReversed,
-            .keyCreated, .keyRevoked:
+            .keyCreated, .keyRevoked, .logKeyRotated:
             throw .malformed("\(kind) is a ledger entry, not a fund step")
         }
     }
