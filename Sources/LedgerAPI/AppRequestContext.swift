@@ -12,6 +12,9 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var principal: Principal?
     /// The TCP peer of the connection (a proxy's, behind one); `nil` in router tests.
     public let remoteAddress: SocketAddress?
+    /// The connection, for closing it after an answer given before the body was read
+    /// (`EarlyCloseMiddleware`).
+    let channel: (any Channel)?
     /// The client's address as `ClientAddressResolver` decided it, set before
     /// authentication: the public's rate-limit bucket.
     public var clientAddress: IPAddress?
@@ -20,6 +23,7 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
         coreContext = .init(source: source)
         principal = nil
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
         clientAddress = nil
     }
 

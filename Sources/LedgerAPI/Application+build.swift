@@ -28,7 +28,11 @@ public func buildRouter<Store: LedgerStore>(
     // Outermost, so it sees the status every error becomes; records through swift-metrics
     // (a no-op until the process bootstraps it, as `serve` does).
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: EarlyCloseMiddleware())
     router.add(middleware: ProblemMiddleware(tilesPrefix: tilesPrefix))
+    // Inside the problem mapping (its 503 is rendered there), around everything that may
+    // wait on the database, authentication included.
+    router.add(middleware: RequestDeadlineMiddleware(seconds: limits.requestTimeoutSeconds))
     router.add(middleware: ClientAddressMiddleware(resolver: clientAddresses))
     let rateLimits = RateLimits(limits: limits, clock: clock)
     router.add(middleware: AuthMiddleware(store: store, rateLimits: rateLimits, tilesPrefix: tilesPrefix))

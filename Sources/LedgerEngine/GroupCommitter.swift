@@ -41,10 +41,13 @@ public final class GroupCommitter<Runner: WriteTransactionRunner>: Sendable {
     private struct Queue {
         var pending: [Job] = []
         var isDraining = false
+        /// The next job's number: how a cancelled caller finds its job in `pending`.
+        var nextJobNumber: UInt64 = 0
     }
 
     /// One request: its work inside the transaction, and how to answer it afterwards.
     private struct Job: Sendable {
+        let number: UInt64
         /// Whether the job runs in a savepoint of its own (see `submit`).
         let isIsolated: Bool
         let run: @Sendable (Runner.Statements, Timestamp) throws -> Void
@@ -65,14 +68,41 @@ public final class GroupCommitter<Runner: WriteTransactionRunner>: Sendable {
     /// savepoint of its own, because on SQLite a savepoint held open around many nested ones
     /// keeps the statement journal growing until it is released (a batch of 1,000 ran at half
     /// speed). Anything such a job throws fails its whole group, neighbours included.
+    ///
+    /// A caller cancelled while its job still waits for a group (a request past its
+    /// deadline, a client gone) gets `CancellationError` and its job is dropped: nothing
+    /// of it is written. Once its group has begun, the job runs to the end and its
+    /// outcome is returned: a transaction is never abandoned half-way.
     public func submit<Value: Sendable>(
         isolated: Bool = true,
         _ body: @escaping @Sendable (Runner.Statements, Timestamp) throws -> Value
     ) async throws -> Value {
+        let number = queue.withLock { queue in
+            defer { queue.nextJobNumber += 1 }
+            return queue.nextJobNumber
+        }
+        return try await withTaskCancellationHandler {
+            try await enqueue(number: number, isolated: isolated, body)
+        } onCancel: {
+            let dropped = queue.withLock { queue -> Job? in
+                guard let position = queue.pending.firstIndex(where: { $0.number == number }) else { return nil }
+                return queue.pending.remove(at: position)
+            }
+            dropped?.finish(.failure(CancellationError()))
+        }
+    }
+
+    private func enqueue<Value: Sendable>(
+        number: UInt64, isolated: Bool, _ body: @escaping @Sendable (Runner.Statements, Timestamp) throws -> Value
+    ) async throws -> Value {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
+            guard !Task.isCancelled else {
+                continuation.resume(throwing: CancellationError())
+                return
+            }
             let box = Box<Value>()
             let job = Job(
-                isIsolated: isolated,
+                number: number, isIsolated: isolated,
                 run: { statements, now in box.value = try body(statements, now) },
                 finish: { result in
                     switch result {

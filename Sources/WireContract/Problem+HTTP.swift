@@ -124,6 +124,17 @@ extension Problem {
         )
     }
 
+    /// The request was still at work (inside the database, or waiting for it) when its
+    /// deadline passed, and was stopped.
+    public static func requestTimeout(seconds: Int) -> Problem {
+        Problem(
+            status: .serviceUnavailable, code: "request_timeout", title: "The request took too long",
+            detail: "the request was stopped after \(seconds) s; a write that was stopped wrote nothing, "
+                + "but retry any write with the same Idempotency-Key, which replays one that was applied",
+            headers: [.retryAfter: "1"]
+        )
+    }
+
     // MARK: The server
 
     public static let internalError = Problem(
