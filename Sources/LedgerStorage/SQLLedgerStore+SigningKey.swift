@@ -58,9 +58,9 @@ extension SQLLedgerStore {
 struct SigningState: Sendable {
     let entries: Int64
     let latest: StoredCheckpoint?
-    /// The verifier keys of the log's hand-overs, in order: retired keys, then the
-    /// current one last (empty when the log never changed key).
-    let handedOver: (retired: [String], current: String?)
+    /// The log's key hand-overs, in order (`rotateLogKey`), each note checked: both
+    /// keys signed it. A row whose note does not verify makes the key check fail.
+    let handovers: [LogKeyHandover]
 
     init(_ db: some SQLConnection) throws {
         // Entries are numbered from 0 without gaps: the last index + 1, one seek on the
@@ -69,11 +69,13 @@ struct SigningState: Sendable {
         latest = try db.fetchOne(
             "SELECT tree_size, note, created_at FROM log_checkpoints ORDER BY tree_size DESC LIMIT 1", []
         ).map { try StoredCheckpoint(row: $0) }
-        let rotations = try db.fetchAll("SELECT old_key, new_key FROM log_key_rotations ORDER BY entry_index", [])
-        handedOver = (
-            try rotations.map { try LedgerRows.text($0, "old_key") },
-            try rotations.last.map { try LedgerRows.text($0, "new_key") }
-        )
+        handovers = try SQLiteLedgerStore.rotationRows(db).map { row in
+            do {
+                return try LogKeyHandover(note: row.rotation.handover)
+            } catch {
+                throw StorageError.corruptRow(table: "log_key_rotations", detail: "\(error)")
+            }
+        }
     }
 
     /// Refuses a new key for a log that already has entries, and a key that does not
@@ -81,15 +83,21 @@ struct SigningState: Sendable {
     func check(_ signer: LogSigner, keyPath: String, isNew: Bool) throws {
         guard entries > 0 || latest != nil else { return }
         guard !isNew else { throw LogKeyError.missing(keyPath, entries: entries) }
-        if let current = handedOver.current, signer.verifierKey != current {
-            guard handedOver.retired.contains(signer.verifierKey) else {
-                throw LogKeyError.doesNotVerify(keyPath, treeSize: latest?.treeSize ?? entries)
-            }
-            throw LogKeyError.retired(keyPath, current: current)
+        let key = signer.signer.verifier
+        // The key must be the log's: one of its chain of hand-overs (or, with none, the
+        // one that signed it), and the chain's last, the only one that may sign now.
+        guard let chain = try? LogKeyChain(trusted: [key], handovers: handovers) else {
+            throw LogKeyError.doesNotVerify(keyPath, treeSize: latest?.treeSize ?? entries)
+        }
+        if let current = chain.currentKey, current != key {
+            throw LogKeyError.retired(keyPath, current: current.verifierKey)
         }
         guard let latest else { return }
+        // The latest checkpoint is signed by the key in force at its size: after a rebuild
+        // from a mirror it can be the transition one, signed by the retired key alone.
         do {
-            _ = try LogAuditor.open(checkpointNote: latest.note, verifiers: [signer.signer.verifier])
+            let keys = chain.verifiers(forTreeSize: latest.treeSize)
+            _ = try LogAuditor.open(checkpointNote: latest.note, verifiers: keys)
         } catch {
             throw LogKeyError.doesNotVerify(keyPath, treeSize: latest.treeSize)
         }

@@ -38,13 +38,16 @@ import Testing
     /// A copy of the fixture (every entry kind an earlier release wrote), migrated, its
     /// tiles published to `folder/source` with a checkpoint cosigned by W1, and mirrored
     /// into `folder/mirror` by `LogMirror`, as a member would.
-    static func mirroredFixture(_ folder: TemporaryDirectory) async throws -> String {
+    /// With `handingOver`, the log's key is handed over to `LogSigner.testSuccessor` first
+    /// (the last entry; its checkpoint signed by both keys, so the policy's old key reads it).
+    static func mirroredFixture(_ folder: TemporaryDirectory, handingOver: Bool = false) async throws -> String {
         let path = folder.path("source.sqlite")
         try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
         let store = try SQLiteLedgerStore(
             path: path, clock: FixedClock(), identifiers: SeededIdentifiers(seed: 5), signer: .test, logger: quiet
         )
         _ = try store.migrate()
+        if handingOver { _ = try await store.rotateLogKey(to: .testSuccessor, by: .system) }
         try await publishWitnessed(store, to: TileDirectory(path: folder.path("source")))
         try store.close()
         let mirror = LogMirror(
@@ -114,6 +117,30 @@ import Testing
         #expect(throws: AuditFailure.self) {
             try LedgerVerifier(path: rebuilt, verifierKeys: [LogSigner.test.verifierKey]).verify()
         }
+    }
+
+    /// A key hand-over is an entry like any other: rebuilt into its row, and the rebuilt
+    /// ledger verifies from the first key (following the hand-over) and refuses it as a
+    /// signer at start.
+    @Test func aLogWithAKeyHandoverIsRebuiltWithIt() async throws {
+        let folder = try TemporaryDirectory()
+        let source = try await Self.mirroredFixture(folder, handingOver: true)
+        let outcome = try await Self.rebuild(folder, into: "rebuilt.sqlite")
+        #expect(outcome.summary.entries == 309)
+        let rebuilt = folder.path("rebuilt.sqlite")
+        let table = try Self.rows(source, "log_key_rotations", without: [])
+        #expect(table.contains(LogSigner.testSuccessor.verifierKey))
+        #expect(try Self.rows(rebuilt, "log_key_rotations", without: []) == table)
+        for key in [LogSigner.test, .testSuccessor] {
+            #expect(try LedgerVerifier(path: rebuilt, verifierKeys: [key.verifierKey]).verify().entries == 309)
+        }
+        let restarted = try SQLiteLedgerStore(
+            path: rebuilt, clock: FixedClock(), identifiers: SeededIdentifiers(seed: 6), signer: .test,
+            logger: Self.quiet
+        )
+        defer { try? restarted.close() }
+        await #expect(throws: LogKeyError.self) { try await restarted.checkSigningKey(.test, keyPath: "old.key") }
+        try await restarted.checkSigningKey(.testSuccessor, keyPath: "new.key")
     }
 
     /// Without the rebuild's record, missing private data is what it always was: a failure.

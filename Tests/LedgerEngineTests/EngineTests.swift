@@ -4,6 +4,7 @@
 // same request and refuses another — and the reserved-metadata rule refuses a key
 // present with any value, `null` included.
 import AuditLog
+import Dispatch
 import FundCore
 import LedgerCore
 import LedgerEngine
@@ -71,6 +72,44 @@ import Testing
         let checkpoint = try Checkpoint(parsing: note.text)
         #expect(checkpoint.rootHash == expectedRoot)
         #expect(checkpoint.origin == "engine.test")
+    }
+
+    /// A request past its deadline is cancelled: its job, still waiting for a group, is
+    /// dropped and writes nothing; a job whose group has begun runs to the end.
+    @Test func aCallerCancelledBeforeItsGroupWritesNothingAndOneWhoseGroupBeganCompletes() async throws {
+        let backend = MemoryBackend()
+        let committer = GroupCommitter(runner: backend, clock: FixedClock(), signer: Self.signer)
+        let started = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let running = Task {
+            try await committer.submit { statements, now in
+                started.signal()
+                release.wait()  // the group is inside its transaction until released
+                var log = try LogAppender(statements)
+                try log.append(statements, event: Self.asset("USD"), balances: [], by: .system, at: now)
+            }
+        }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                started.wait()
+                continuation.resume()
+            }
+        }
+        let waiting = Task {
+            try await committer.submit { statements, now in
+                var log = try LogAppender(statements)
+                try log.append(statements, event: Self.asset("EUR"), balances: [], by: .system, at: now)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        waiting.cancel()
+        running.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        release.signal()
+        try await running.value
+        let tables = backend.tables
+        #expect(tables.entries.count == 1)
+        #expect(tables.entries[0]?.subject == "asset:USD")
     }
 
     @Test func entriesChainToTheirPredecessor() async throws {
