@@ -4,7 +4,10 @@ RFC 9162, C2SP tlog-checkpoint and signed-note) and sharing no code with the ser
 
 It fetches the log from a running server, recomputes the Merkle root from the entries,
 checks the checkpoint's Ed25519 signature, and verifies inclusion proofs for every entry
-and consistency proofs from every earlier size. Usage:
+and consistency proofs from every earlier size. A `log_key.rotated` entry hands the log's
+key over: its note must be signed by both keys it names and name the entry's index, and
+the checkpoint must then be signed by the key in force at its size (so a trusted old key
+is followed to the new one, and refused past its retirement). Usage:
 
     scripts/independent-verify.py http://127.0.0.1:8080 [VERIFIER_KEY]
     scripts/independent-verify.py --tiles http://127.0.0.1:8080/tlog [VERIFIER_KEY]
@@ -126,6 +129,45 @@ def verify_tiles(prefix, vkey):
           f"their levels and {size} bundled entries verified")
 
 
+def signed_by(note, vkey):
+    """The note's text when `vkey` signed it validly, else None."""
+    try:
+        return open_note(note, vkey)
+    except Exception:  # no such signature, or an invalid one
+        return None
+
+
+def follow_handover(entry, index, current):
+    """A `log_key.rotated` entry: its hand-over note must name the key in force (`current`,
+    None before the first hand-over) as old, the entry's own index, and be signed by both
+    keys. Returns (old key, new key)."""
+    payload = entry["payload"]
+    note = payload["handover"]
+    text = signed_by(note, payload["old_key"])
+    assert text is not None and signed_by(note, payload["new_key"]) == text, f"entry {index}: hand-over not signed by both keys"
+    lines = text.splitlines()
+    assert lines == ["commons-ledger/log-key-handover/v1", "old " + payload["old_key"], "new " + payload["new_key"],
+                     f"index {index}"], f"entry {index}: hand-over note does not name this entry's keys and index"
+    assert current is None or payload["old_key"] == current, f"entry {index}: hand-over from a key not in force"
+    assert payload["old_key"].split("+")[0] == payload["new_key"].split("+")[0], f"entry {index}: the log's name changed"
+    return payload["old_key"], payload["new_key"]
+
+
+def keys_in_force(size, handovers, trusted):
+    """The keys that may sign a checkpoint of `size`: the trusted key when the log never
+    changed key; else the key whose era covers `size` (both at a hand-over's first size)."""
+    if not handovers:
+        return [trusted]
+    chain = [handovers[0][1]] + [new for _, _, new in handovers]
+    assert trusted in chain, "the trusted key is not one the log has signed with"
+    keys = [chain[0]] if size <= handovers[0][0] + 1 else []
+    for position, (index, _, new) in enumerate(handovers):
+        retires = handovers[position + 1][0] + 1 if position + 1 < len(handovers) else float("inf")
+        if index + 1 <= size <= retires:
+            keys.append(new)
+    return keys
+
+
 def main():
     if sys.argv[1] == "--tiles":
         prefix = sys.argv[2].rstrip("/")
@@ -134,17 +176,26 @@ def main():
         return verify_tiles(prefix, vkey)
     base = sys.argv[1].rstrip("/")
     vkey = sys.argv[2] if len(sys.argv) > 2 else get(base, "/v1/log/key").decode()
-    text = open_note(get(base, "/v1/log/checkpoint").decode(), vkey)
-    origin, size_text, root_b64 = text.splitlines()[:3]
+    note = get(base, "/v1/log/checkpoint").decode()
+    # Read first, trusted once the entries (and any key hand-over among them) are checked.
+    origin, size_text, root_b64 = note.split("\n\n")[0].splitlines()[:3]
     size, root = int(size_text), base64.b64decode(root_b64)
 
-    leaves, start = [], 0
+    leaves, start, handovers, current = [], 0, [], None
     while start < size:
         page = json.loads(get(base, f"/v1/log/entries?start={start}&end={size}&limit=1000"))
         for entry in page["entries"]:
             assert entry["index"] == len(leaves), "entries out of order"
-            leaves.append(leaf_hash(base64.b64decode(entry["data"])))
+            data = base64.b64decode(entry["data"])
+            parsed = json.loads(data)
+            if parsed["kind"] == "log_key.rotated":
+                old, current = follow_handover(parsed, entry["index"], current)
+                handovers.append((entry["index"], old, current))
+            leaves.append(leaf_hash(data))
         start = len(leaves)
+    keys = keys_in_force(size, handovers, vkey.strip())
+    texts = [signed_by(note, key) for key in keys]
+    assert any(texts), "the checkpoint is not signed by the key in force at its size"
     assert mth(leaves) == root, "recomputed root differs from the signed checkpoint"
 
     for index in range(size):
@@ -156,7 +207,8 @@ def main():
         hashes = [base64.b64decode(h) for h in proof["hashes"]]
         assert verify_consistency(first, size, mth(leaves[:first]), root, hashes), f"consistency proof {first}->{size} fails"
 
-    print(f"independent verifier: {origin} size {size}: root, signature, {size} inclusion and {size} consistency proofs verified")
+    handed = f", {len(handovers)} key hand-over(s) followed" if handovers else ""
+    print(f"independent verifier: {origin} size {size}: root, signature{handed}, {size} inclusion and {size} consistency proofs verified")
 
 
 if __name__ == "__main__":
