@@ -13,6 +13,8 @@ import WireContract
 /// body a handler returns is streamed after this, outside the deadline.
 struct RequestDeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
     let seconds: Int
+    /// Every request's deadline, in one table (`DeadlineWheel`: no timer per request).
+    let deadlines = DeadlineWheel()
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -21,10 +23,11 @@ struct RequestDeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
             // The task group below ends only after both children have: `next` never
             // outlives this call, and only the handler child calls it.
             let handler = UncheckedHandler(run: { try await next(request, context) })
+            let deadline = ContinuousClock.now + .seconds(seconds)
             return try await withThrowingTaskGroup(of: Response?.self) { group in
                 group.addTask { try await handler.run() }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(seconds))
+                group.addTask { [deadlines] in
+                    try await deadlines.sleep(until: deadline)
                     return nil
                 }
                 if let response = try await group.next() ?? nil {

@@ -115,4 +115,21 @@ import Testing
         )
         await #expect(throws: AuditFailure.self) { try await ledger.verify() }
     }
+
+    /// Someone who can write the database but holds no key cannot name a key of theirs as
+    /// the log's: a forged hand-over row needs a note both keys signed.
+    @Test func aForgedHandoverRowDoesNotLetAnotherKeyStart() async throws {
+        let (ledger, handover) = try await Self.rotatedBook()
+        let thief = try LogSigner.generate(origin: "test.commons-ledger")
+        // The thief's note can be signed only by the thief's key, never by the log's.
+        let note = handover.note.replacing(Self.new.verifierKey, with: thief.verifierKey)
+        try ledger.shell(
+            "INSERT INTO log_key_rotations (entry_index, old_key, new_key, handover, rotated_at) VALUES (16, '"
+                + Self.new.verifierKey + "', '" + thief.verifierKey + "', '" + note
+                + "', '2026-12-05T00:00:00.000000Z');"
+        )
+        await #expect(throws: (any Error).self) { try await ledger.checkSigningKey(thief, keyPath: "thief.key") }
+        await #expect(throws: (any Error).self) { try await ledger.checkSigningKey(Self.new, keyPath: "new.key") }
+        await #expect(throws: AuditFailure.self) { try await ledger.verify() }
+    }
 }
