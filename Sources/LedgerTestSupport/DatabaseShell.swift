@@ -32,35 +32,13 @@ public enum DatabaseShell {
         firstLine(try execute(path: path, sql: sql))
     }
 
-    /// Starts `process`, one launch at a time in this process: Foundation's `Process.run()`
-    /// on Linux is not safe to call from several threads at once (a parallel test run
-    /// crashed in its memcpy while two tests started shells together).
-    public static func launch(_ process: Process) throws {
-        try launching.withLock { try process.run() }
-    }
-
-    private static let launching = NSLock()
-
     static func firstLine(_ output: String) -> String? {
         output.split(separator: "\n").first.map(String.init)
     }
 
     static func run(_ arguments: [String], environment: [String: String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try launch(process)
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: String(decoding: errorData, as: UTF8.self))
-        }
-        return String(decoding: outputData, as: UTF8.self)
+        let outcome = try Spawn.run(arguments, environment: environment)
+        guard outcome.status == 0 else { throw Failure(description: outcome.errors) }
+        return outcome.output
     }
 }

@@ -523,24 +523,12 @@ enum Peers {
     /// Runs the tool and returns its standard output; throws unless it exits 0 with an
     /// empty standard error (warnings count as failures: the journal should draw none).
     static func run(_ executable: String, _ arguments: [String], in directory: TemporaryDirectory) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let outputPath = directory.path("stdout-\(UUID().uuidString)")
-        let errorPath = directory.path("stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        try DatabaseShell.launch(process)
-        process.waitUntilExit()
-        let output = String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self)
-        let errors = String(decoding: FileManager.default.contents(atPath: errorPath) ?? Data(), as: UTF8.self)
+        let outcome = try Spawn.run([executable] + arguments)
         let command = ([executable] + arguments).joined(separator: " ")
-        guard process.terminationStatus == 0, errors.isEmpty else {
-            throw Failed(command: command, status: process.terminationStatus, standardError: errors)
+        guard outcome.status == 0, outcome.errors.isEmpty else {
+            throw Failed(command: command, status: outcome.status, standardError: outcome.errors)
         }
-        return output
+        return outcome.output
     }
 
     /// Balances keyed by "account commodity", in minor units.
