@@ -19,8 +19,11 @@ struct EarlyCloseMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
     ) async throws -> Response {
-        let response = try await next(request, context)
+        var response = try await next(request, context)
         if Self.answeredBeforeTheBody.contains(response.status.code), Self.hasBody(request) {
+            // Said to the client too: a client that sent its next request on this
+            // connection would see it cut off half-read (a bare 400) instead.
+            response.headers[.connection] = "close"
             context.channel?.close(mode: .input, promise: nil)
         }
         return response
