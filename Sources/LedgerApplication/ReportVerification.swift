@@ -50,7 +50,10 @@ public enum ReportVerification {
                     try book.apply(entry)
                 }
             }
-            _ = try auditor.check(checkpointNote: document.checkpoint.note, verifiers: verifiers)
+            // The key in force at the report's size, followed from the key trusted through
+            // any hand-over among the entries just read.
+            let chain = try auditor.keyChain(trusting: verifiers)
+            _ = try auditor.check(checkpointNote: document.checkpoint.note, chain: chain)
         } catch let failure as AuditFailure {
             return outcome(false, "the log does not verify up to the report's checkpoint: \(failure)")
         }

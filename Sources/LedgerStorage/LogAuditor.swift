@@ -122,12 +122,6 @@ public struct LogAuditor: Sendable {
         if wantedSizes.contains(frontier.treeSize) { roots[frontier.treeSize] = frontier.root }
     }
 
-    /// Checks a signed checkpoint: signature by one of `verifiers`, and a root equal to
-    /// the recomputed root at its size (which must already have been consumed).
-    public func check(checkpointNote note: String, verifiers: [NoteVerifier]) throws(AuditFailure) -> Checkpoint {
-        try checkRoot(of: try Self.open(checkpointNote: note, verifiers: verifiers))
-    }
-
     /// A checkpoint's signature by one of `verifiers` checked and its text parsed: the
     /// part of `check` that needs no entry, so it can run on any core.
     public static func open(checkpointNote note: String, verifiers: [NoteVerifier]) throws(AuditFailure) -> Checkpoint {

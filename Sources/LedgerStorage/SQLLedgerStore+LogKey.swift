@@ -42,11 +42,6 @@ extension SQLLedgerStore {
         }
     }
 
-    /// The log's key hand-overs, in order.
-    public func logKeyRotations() async throws -> [LogKeyRotation] {
-        try await engine.read { db in try Self.rotations(db) }
-    }
-
     /// Writes a hand-over's row (the rotation and a rebuild from the log share it).
     static func insert(_ rotation: LogKeyRotation, index: Int64, in db: some SQLConnection) throws {
         try db.execute(
@@ -73,10 +68,6 @@ extension SQLLedgerStore {
                 )
             )
         }
-    }
-
-    static func rotations(_ db: some SQLConnection) throws -> [LogKeyRotation] {
-        try rotationRows(db).map(\.rotation)
     }
 }
 

@@ -76,26 +76,21 @@ public final class TemporaryDirectory: @unchecked Sendable {
 
 extension LogSigner {
     /// A fixed signing key for tests (seed 32 × 0x01), origin `test.commons-ledger`.
-    public static let test: LogSigner = {
-        do {
-            return LogSigner(
-                signer: try NoteSigner(
-                    name: try NoteKeyName("test.commons-ledger"), seed: Array(repeating: 1, count: 32)))
-        } catch {
-            preconditionFailure("the test key is valid")
-        }
-    }()
+    public static let test = fixed(seedByte: 1)
 
     /// The key the test key is handed over to in rotation tests (seed 32 × 0x02, same origin).
-    public static let testSuccessor: LogSigner = {
+    public static let testSuccessor = fixed(seedByte: 2)
+
+    /// The key of origin `test.commons-ledger` whose seed is 32 × `seedByte`.
+    static func fixed(seedByte: UInt8) -> LogSigner {
         do {
             return LogSigner(
                 signer: try NoteSigner(
-                    name: try NoteKeyName("test.commons-ledger"), seed: Array(repeating: 2, count: 32)))
+                    name: try NoteKeyName("test.commons-ledger"), seed: Array(repeating: seedByte, count: 32)))
         } catch {
-            preconditionFailure("the test successor key is valid")
+            preconditionFailure("a fixed seed makes a valid key")
         }
-    }()
+    }
 }
 
 extension TestLedger {

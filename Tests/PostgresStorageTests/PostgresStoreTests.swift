@@ -66,7 +66,8 @@ struct PostgresStoreTests {
             guard let next = page.nextStart else { break }
             start = next
         }
-        let checkpoint = try auditor.check(checkpointNote: latest.note, verifiers: [LogSigner.test.signer.verifier])
+        let chain = try auditor.keyChain(trusting: [LogSigner.test.signer.verifier])
+        let checkpoint = try auditor.check(checkpointNote: latest.note, chain: chain)
         #expect(checkpoint.treeSize == auditor.treeSize)
         _ = try auditor.checkRoot(of: checkpoint)
         return auditor.treeSize

@@ -88,6 +88,23 @@ import Testing
         #expect(outcome.detail.contains("checkpoint signature does not verify"))
     }
 
+    /// A report made after the log's key was handed over is signed by the new key alone;
+    /// a reader who pinned the old key follows the hand-over in the entries it replays.
+    @Test func aReportAfterAKeyHandoverVerifiesFromTheOldKey() async throws {
+        let fixture = try await ReportFixture.build()
+        _ = try await fixture.ledger.rotateLogKey(to: .testSuccessor)
+        let restarted = try await fixture.ledger.reopened(signer: .testSuccessor)
+        let moved = ReportFixture(ledger: restarted, members: fixture.members, fundID: fixture.fundID)
+        _ = try applied(await restarted.store.recordContribution(
+            ContributionDraft(memberID: fixture.members["A"]!.rawValue, fundID: fixture.fundID.rawValue, asset: "USD", amount: 1, date: "2026-11-25"),
+            by: ReportFixture.treasurer, idempotency: nil
+        ))
+        let report = try await moved.report(.trialBalance)
+        let note = try SignedNote(parsing: report.checkpoint.note)
+        #expect(note.signatures.count == 1)
+        #expect(try await Self.verify(report.document.canonicalBytes, moved).matches)
+    }
+
     @Test func auditorReportsVerifyWithThePrivateNamesOnly() async throws {
         let fixture = try await ReportFixture.build()
         let report = try await fixture.report(.reciprocity, audience: .auditor)
