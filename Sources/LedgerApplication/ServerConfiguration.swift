@@ -1,6 +1,7 @@
 import Foundation
 public import LedgerStorage
 public import Logging
+public import Reports
 
 /// What the server needs to start: where to listen and which database to serve.
 ///
@@ -50,6 +51,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var trustedProxies = TrustedProxies.none
     /// Which forwarding header the trusted proxies write.
     public var clientAddressHeader = ClientAddressHeader.xForwardedFor
+    /// Who publishes the fund's open data (`open_data`): `export --format 360giving|iati`
+    /// needs it; none by default, since identifiers must be the fund's own.
+    public var openData: OpenDataPublisher?
 
     /// The origin a new key gets when `log_origin` is not set: it names no fund, so `serve`
     /// warns while the log still uses it.
@@ -140,6 +144,7 @@ extension ServerConfiguration {
         let backupKeep: Int?
         let trustedProxies: [String]?
         let clientAddressHeader: String?
+        let openData: [String: String]?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case host, port, database, limits
@@ -157,6 +162,7 @@ extension ServerConfiguration {
             case backupDir = "backup_dir"
             case backupEvery = "backup_every"
             case backupKeep = "backup_keep"
+            case openData = "open_data"
         }
 
         init(from decoder: any Decoder) throws {
@@ -184,6 +190,7 @@ extension ServerConfiguration {
             backupKeep = try container.decodeIfPresent(Int.self, forKey: .backupKeep)
             trustedProxies = try container.decodeIfPresent([String].self, forKey: .trustedProxies)
             clientAddressHeader = try container.decodeIfPresent(String.self, forKey: .clientAddressHeader)
+            openData = try container.decodeIfPresent([String: String].self, forKey: .openData)
         }
 
         struct AnyKey: CodingKey {
@@ -230,6 +237,7 @@ extension ServerConfiguration {
                 }
             }
             try configuration.applyProxies(file.trustedProxies, header: file.clientAddressHeader)
+            if let openData = file.openData { configuration.openData = try Self.publisher(openData) }
         }
         // COMMONS_LEDGER_LIMIT_<NAME>, e.g. COMMONS_LEDGER_LIMIT_BODY_BYTES_MAX=65536.
         for (variable, text) in environment where variable.hasPrefix("COMMONS_LEDGER_LIMIT_") {
@@ -323,6 +331,32 @@ extension ServerConfiguration {
 }
 
 extension ServerConfiguration {
+    /// The keys of `open_data`.
+    static let openDataKeys: Set<String> = [
+        "organisation_id", "organisation_name", "grant_prefix", "organisation_type", "license",
+    ]
+
+    /// The publisher an `open_data` object describes; throws naming a missing, unknown or
+    /// invalid key.
+    static func publisher(_ fields: [String: String]) throws -> OpenDataPublisher {
+        if let unknown = fields.keys.sorted().first(where: { !openDataKeys.contains($0) }) {
+            throw Invalid(description: "unknown open_data key \"\(unknown)\"")
+        }
+        func required(_ key: String) throws -> String {
+            guard let value = fields[key] else { throw Invalid(description: "open_data needs \(key)") }
+            return value
+        }
+        do {
+            return try OpenDataPublisher(
+                organisationID: required("organisation_id"), organisationName: required("organisation_name"),
+                grantPrefix: required("grant_prefix"),
+                organisationType: fields["organisation_type"] ?? OpenDataPublisher.defaultOrganisationType,
+                license: fields["license"])
+        } catch let error as OpenDataPublisher.Invalid {
+            throw Invalid(description: error.description)
+        }
+    }
+
     /// Sets the tiles prefix when `value` is given; throws, naming `source`, unless it is one.
     public mutating func applyTilesPrefix(_ value: String?, from source: String) throws {
         guard let value else { return }

@@ -3,6 +3,7 @@
 import Foundation
 import LedgerApplication
 import LedgerStorage
+import Reports
 import Testing
 
 @Suite struct ServerConfigurationTests {
@@ -32,6 +33,24 @@ import Testing
         #expect(configuration.limits.bodyBytesMax == 65_536)
         #expect(configuration.limits.postingsMax == 12)
         #expect(configuration.limits.pageSizeMax == 1_000)
+    }
+
+    @Test func theOpenDataPublisherComesFromTheFileAndIsChecked() throws {
+        let file = Array(#"{"open_data": {"organisation_id": "GB-CHC-1234567", "organisation_name": "Commons Fund", "grant_prefix": "360G-commons", "license": "https://creativecommons.org/licenses/by/4.0/"}}"#.utf8)
+        let publisher = try #require(try ServerConfiguration.load(fileContents: file, environment: [:]).openData)
+        #expect(publisher.organisationID == "GB-CHC-1234567")
+        #expect(publisher.organisationType == "21")
+        #expect(publisher.license == "https://creativecommons.org/licenses/by/4.0/")
+        #expect(ServerConfiguration.defaults.openData == nil)
+        for invalid in [
+            #"{"open_data": {"organisation_id": "GB-CHC-1", "organisation_name": "Fund"}}"#,
+            #"{"open_data": {"organisation_id": "GB CHC", "organisation_name": "Fund", "grant_prefix": "360G-x"}}"#,
+            #"{"open_data": {"organisation_id": "GB-CHC-1", "organisation_name": "Fund", "grant_prefix": "360G-x", "colour": "red"}}"#,
+        ] {
+            #expect(throws: ServerConfiguration.Invalid.self) {
+                try ServerConfiguration.load(fileContents: Array(invalid.utf8), environment: [:])
+            }
+        }
     }
 
     @Test func theTilesDirectoryComesFromTheFileAndTheEnvironment() throws {
