@@ -1,4 +1,4 @@
-public import FundCore
+import FundCore
 public import LedgerCore
 public import LedgerStorage
 public import Reports

@@ -1,4 +1,4 @@
-public import FundCore
+import FundCore
 public import LedgerCore
 
 /// The fund's money as IATI Activity Standard 2.03 XML (`commons-ledger export --format iati`):

@@ -1,4 +1,4 @@
-public import LedgerCore
+import LedgerCore
 
 /// JSON written with its members in the order given and with exact decimal numbers:
 /// what open-data files need and `JSONValue` (canonical, sorted, integers only) is not.
