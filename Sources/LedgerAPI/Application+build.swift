@@ -53,6 +53,7 @@ public func buildRouter<Store: LedgerStore>(
     DisbursementController(store: store, limits: limits).addRoutes(to: group)
     CashAdjustmentController(store: store, limits: limits).addRoutes(to: group)
     ConversionController(store: store, limits: limits).addRoutes(to: group)
+    PeriodController(store: store, limits: limits).addRoutes(to: group)
     MetricsController(store: store, metrics: metrics, clock: clock).addRoutes(to: group)
     return router
 }

@@ -109,6 +109,10 @@ public enum RoutePolicy {
         "POST /v1/fx-rates": treasurers,
         "GET /v1/fx-rates": readers,
 
+        // Closing the books binds every later write: an admin's act, like creating a fund.
+        "POST /v1/periods": admins,
+        "GET /v1/periods": readers,
+
         "POST /v1/keys": admins,
         "GET /v1/keys": keyReaders,
         "POST /v1/keys/{id}/revoke": admins,

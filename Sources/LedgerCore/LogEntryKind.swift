@@ -34,6 +34,7 @@ public enum LogEntryKind: String, CaseIterable, Hashable, Sendable, CustomString
     case cashAdjustmentRequested = "cash_adjustment.requested"
     case cashAdjustmentApproved = "cash_adjustment.approved"
     case cashAdjustmentRejected = "cash_adjustment.rejected"
+    case periodClosed = "period.closed"
 
     /// Whether entries of this kind are fund steps (`LedgerEvent.fundAction`), whose payload
     /// wraps the step's details with the accounts it opened and its transaction.
@@ -45,7 +46,8 @@ public enum LogEntryKind: String, CaseIterable, Hashable, Sendable, CustomString
         case .memberRegistered, .memberPrivateDataErased, .fundCreated, .pledgeMade, .pledgeCancelled,
             .contributionReceived, .disbursementRequested, .disbursementApproved, .disbursementRejected,
             .disbursementPaid, .disbursementCancelled, .disbursementBeneficiaryErased, .conversionRecorded,
-            .exchangeRateRecorded, .cashAdjustmentRequested, .cashAdjustmentApproved, .cashAdjustmentRejected:
+            .exchangeRateRecorded, .cashAdjustmentRequested, .cashAdjustmentApproved, .cashAdjustmentRejected,
+            .periodClosed:
             true
         }
     }

@@ -84,6 +84,9 @@ public enum Rejection: Error, Hashable, Sendable {
     case fundAccount(account: AccountCode)
     /// A rate for this pair and date is already recorded.
     case rateExists(pair: String, date: String)
+    /// The books are closed through `through`: nothing dated `date` (on or before it) may
+    /// be recorded; a correction is a reversal dated in the open period.
+    case periodClosed(through: LocalDate, date: LocalDate)
     /// The named resource does not exist.
     case notFound(resource: String, reference: String)
     /// The change's audit-log entry would be longer than a C2SP tlog-tiles entry bundle

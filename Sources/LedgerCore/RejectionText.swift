@@ -44,7 +44,7 @@ extension Rejection {
              .assetNotInFund, .pledgeMismatch, .managedByFund, .fundAccount:
             return fundText
         case .overpayment, .nothingOutstanding, .disbursementState, .selfApproval, .alreadyApproved,
-             .cashAdjustmentState, .rateExists:
+             .cashAdjustmentState, .rateExists, .periodClosed:
             return fundStepText
         }
     }
@@ -259,6 +259,12 @@ extension Rejection {
             return RejectionText(
                 kind: .conflict, code: "rate_exists", title: "A rate is already recorded",
                 detail: "\(pair) on \(date) is already recorded; rates are never changed"
+            )
+        case .periodClosed(let through, let date):
+            return RejectionText(
+                kind: .unprocessable, code: "period_closed", title: "The period is closed",
+                detail: "the books are closed through \(through); nothing dated \(date) may be recorded. A correction "
+                    + "is a reversal dated after \(through)"
             )
         default:
             preconditionFailure("\(self) is explained by another group of `text`")

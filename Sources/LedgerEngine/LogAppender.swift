@@ -55,6 +55,9 @@ public struct LogAppender: Sendable {
     /// The number of entries, including those appended by this appender.
     public var treeSize: Int64 { frontier.treeSize }
 
+    /// The RFC 6962 root of the tree as it now stands.
+    public var rootHash: Hash { frontier.root }
+
     /// Appends `event` (with the balances it left behind) as the next entry, with the
     /// Merkle nodes it completes. Returns the entry's index.
     @discardableResult

@@ -21,6 +21,9 @@ struct AuditLogWriter {
     /// The number of entries, including those appended by this writer.
     var treeSize: Int64 { appender.treeSize }
 
+    /// The RFC 6962 root of the tree as it now stands.
+    var rootHash: Hash { appender.rootHash }
+
     /// Appends `event` (with the balances it left behind) as the next entry, with the
     /// Merkle nodes it completes. Returns the entry's index.
     @discardableResult

@@ -42,6 +42,8 @@ enum FundRows {
             )
         case .disbursementBeneficiaryErased(let erasure):
             try SQLiteLedgerStore.insert(erasure, in: db)
+        case .periodClosed(let closing):
+            try SQLiteLedgerStore.insert(closing, by: principal, in: db)
         default:
             try writeMoneyStep(event, transaction: transaction, by: principal, in: db)
         }

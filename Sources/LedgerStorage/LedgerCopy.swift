@@ -60,6 +60,9 @@ public enum LedgerCopy {
         Table(name: "fx_rates", order: "base, quote, date"),
         Table(name: "cash_adjustments", order: "seq"),
         Table(name: "cash_adjustment_steps", order: "adjustment_id, position"),
+        // After every dated row: the destination's triggers refuse a transaction or a rate
+        // dated in a closed period, as they would a new one.
+        Table(name: "period_closings", order: "seq"),
         Table(name: "idempotency_keys", order: "key"),
     ]
 

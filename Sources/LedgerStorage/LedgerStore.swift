@@ -169,6 +169,15 @@ public protocol FundWrites: Sendable {
         base: String, quote: String, date: String, rate: String, by principal: Principal,
         idempotency: Idempotency<ExchangeRate>?
     ) async throws -> WriteOutcome<ExchangeRate>
+
+    /// Closes the books through a day (`PeriodClosing`): nothing dated on or before it may
+    /// be recorded afterwards.
+    func closePeriod(
+        through: String, by principal: Principal, idempotency: Idempotency<PeriodClosing>?
+    ) async throws -> WriteOutcome<PeriodClosing>
+
+    /// Every period closing, oldest first.
+    func periodClosings() async throws -> [PeriodClosing]
 }
 
 /// Reads of the fund's domain: members, funds and the state of their steps.

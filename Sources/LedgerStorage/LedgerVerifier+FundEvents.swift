@@ -103,6 +103,10 @@ extension LedgerVerifier {
                 storedStep(step, among: view.steps, kind: \.kind, reason: \.reason, at: \.at)
                     .map(FundEvent.cashAdjustmentStep)
             }
+        case .periodClosed(let closing):
+            return try db.fetchOne("SELECT * FROM period_closings WHERE id = ?", [closing.id.rawValue]).map {
+                .periodClosed(try SQLiteLedgerStore.periodClosing(from: $0))
+            }
         default:
             preconditionFailure("storedEvent handles every other fund event")
         }

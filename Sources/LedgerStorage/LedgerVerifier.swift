@@ -235,6 +235,7 @@ public struct LedgerVerifier: Sendable {
             }
             logged = action.transaction
             try compareDomainRows(db, action: action, index: entry.index)
+            if action.kind == .periodClosed { try checkSeal(action, index: entry.index, before: before) }
         default: try compareWithTables(db, entry: entry)
         }
         guard let transaction = logged else { return false }
@@ -365,6 +366,15 @@ public struct LedgerVerifier: Sendable {
     /// The nodes appending `leafHash` completes must equal the stored ones. (A point
     /// lookup each: measured faster at 1M entries than a cursor per level, which made
     /// the verification 20 % slower.)
+    /// A closing must seal exactly the log before its own entry: that tree size and root.
+    static func checkSeal(_ action: FundAction, index: Int64, before: MerkleFrontier) throws {
+        guard case .periodClosed(let closing)? = try? FundEvent(action), closing.sealedTreeSize == index,
+            closing.sealedRootHash == before.root.base64EncodedString
+        else {
+            throw AuditFailure(index: index, detail: "the period closing does not seal the log before it")
+        }
+    }
+
     static func checkNodes(_ db: some SQLConnection, before: MerkleFrontier, leafHash: Hash) throws {
         var frontier = before
         for node in frontier.append(leafHash: leafHash) where node.level > 0 {
@@ -503,6 +513,7 @@ public struct LedgerVerifier: Sendable {
             ("beneficiary_erasures", steps[.disbursementBeneficiaryErased, default: 0]),
             ("conversions", steps[.conversionRecorded, default: 0]),
             ("fx_rates", steps[.exchangeRateRecorded, default: 0]),
+            ("period_closings", steps[.periodClosed, default: 0]),
             (
                 "disbursement_steps",
                 [.disbursementApproved, .disbursementRejected, .disbursementPaid, .disbursementCancelled]
@@ -514,8 +525,8 @@ public struct LedgerVerifier: Sendable {
                 [.cashAdjustmentApproved, .cashAdjustmentRejected].reduce(0) { $0 + steps[$1, default: 0] }
             ),
         ]
-        // An earlier release's file, read unmigrated, has no hand-over table (and no hand-over).
-        let absent: Set<String> = try hasTable(db, "log_key_rotations") ? [] : ["log_key_rotations"]
+        // An earlier release's file, read unmigrated, has neither table (nor their entries).
+        let absent = Set(try ["log_key_rotations", "period_closings"].filter { try !hasTable(db, $0) })
         for (table, expected) in tables {
             let count = absent.contains(table) ? 0 : try db.fetchValue(Int.self, "SELECT count(*) FROM \(table)") ?? 0
             guard count == expected else {

@@ -37,6 +37,8 @@ extension SQLLedgerStore {
     ) async throws -> WriteOutcome<ExchangeRate> {
         return try await write(idempotency: idempotency) { db, now in
             let exchangeRate = try ExchangeRate.check(base: base, quote: quote, date: date, rate: rate, at: now)
+            // A rate for a closed day would change the period's converted reports.
+            try Self.refuseClosedPeriod(exchangeRate.date, in: db)
             let pair = [exchangeRate.base, exchangeRate.quote]
             let action = try ConversionSteps.recordRate(
                 exchangeRate, registeredAssets: try Set(pair.filter { try LedgerRows.asset(db, code: $0) != nil }),

@@ -162,6 +162,7 @@ extension SQLLedgerStore {
         let transaction = try draft.resolved(
             id: id, recordedAt: now, accounts: accounts.mapValues(\.account), registeredAssets: assets
         )
+        try refuseClosedPeriod(transaction.date, in: db)
         let byID = Dictionary(accounts.values.map { ($0.account.id, $0) }, uniquingKeysWith: { first, _ in first })
         if refusingFundStepAccounts { try refuseRawFundPostings(transaction, accounts: byID) }
         let balances = try TransactionWriter.insert(db, transaction: transaction, reversesSeq: nil, accounts: byID)
@@ -291,6 +292,7 @@ extension SQLLedgerStore {
         at now: Timestamp, in db: some SQLConnection, refusingFundPostings: Bool
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         let reversal = transaction.reversal(id: id, date: date, description: description, recordedAt: now)
+        try refuseClosedPeriod(reversal.date, in: db)
         var accounts: [AccountID: LedgerRows.StoredAccount] = [:]
         for posting in reversal.postings where accounts[posting.accountID] == nil {
             guard let stored = try LedgerRows.account(db, reference: .id(posting.accountID)) else {

@@ -382,3 +382,47 @@ extension Representation {
         }
     }
 }
+
+extension Representation {
+    /// A period closing, with where its reports are: each computed as of the closing's day,
+    /// whose figures no later write can change.
+    public struct PeriodBody: Encodable, Sendable {
+        let id: String
+        let through: String
+        let sealedTreeSize: Int64
+        let sealedRootHash: String
+        let closedAt: String
+        let reports: [String: String]
+
+        public init(_ closing: PeriodClosing) {
+            id = closing.id.rawValue
+            through = closing.through.description
+            sealedTreeSize = closing.sealedTreeSize
+            sealedRootHash = closing.sealedRootHash
+            closedAt = closing.closedAt.description
+            reports = Dictionary(
+                uniqueKeysWithValues: Self.reportNames.map { ($0, "/v1/reports/\($0)?as_of=\(closing.through)") })
+        }
+
+        /// The reports of a closed period (those that take an as-of day).
+        static let reportNames = [
+            "trial-balance", "financial-position", "income-expenditure", "member-statements", "pledge-fulfilment",
+            "reciprocity",
+        ]
+
+        enum CodingKeys: String, CodingKey {
+            case id, through, reports
+            case sealedTreeSize = "sealed_tree_size"
+            case sealedRootHash = "sealed_root_hash"
+            case closedAt = "closed_at"
+        }
+    }
+
+    public struct PeriodList: Encodable, Sendable {
+        let items: [PeriodBody]
+
+        public init(items: [PeriodBody]) {
+            self.items = items
+        }
+    }
+}

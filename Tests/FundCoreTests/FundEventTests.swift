@@ -79,7 +79,12 @@ import Testing
         ))),
     ] + CashAdjustmentStep.Kind.allCases.enumerated().map { position, kind in
         .cashAdjustmentStep(LoggedStep(id: adjustmentID, position: position, kind: kind, reason: nil, at: at))
-    }
+    } + [
+        .periodClosed(PeriodClosing(
+            id: PeriodClosingID("per_00000000000000000000000000000007")!, through: LocalDate("2026-11-30")!,
+            sealedTreeSize: 41, sealedRootHash: "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", closedAt: at
+        )),
+    ]
 
     @Test func everyFundKindHasAnEventHere() {
         let fundKinds = Set(LogEntryKind.allCases.filter(\.isFundStep))

@@ -13,7 +13,7 @@ import Testing
             "pledge.made", "pledge.cancelled", "contribution.received", "disbursement.requested",
             "disbursement.approved", "disbursement.rejected", "disbursement.paid", "disbursement.cancelled",
             "disbursement.beneficiary_erased", "conversion.recorded", "fx_rate.recorded", "cash_adjustment.requested",
-            "cash_adjustment.approved", "cash_adjustment.rejected",
+            "cash_adjustment.approved", "cash_adjustment.rejected", "period.closed",
         ])
     }
 

@@ -33,6 +33,11 @@ import Testing
         let ledger = try await TestLedger(seed: seed)
         var workload = GeneratedWorkload(seed: seed, ledger: ledger)
         try await workload.run(operations: Self.operations)
+        // An admin closes the books through a day, then the workload goes on: what it
+        // dates in the closed period is refused, the rest is recorded after the closing.
+        let admin = Principal(keyID: nil, name: "admin", role: .admin)
+        _ = try await ledger.store.closePeriod(through: "2026-01-31", by: admin, idempotency: nil)
+        try await workload.run(operations: Self.operations / 5)
         // Last, as an operator does it with the server stopped: the key hand-over.
         _ = try await ledger.rotateLogKey(to: .testSuccessor)
         let written = try await Self.writtenShapes(ledger.store)

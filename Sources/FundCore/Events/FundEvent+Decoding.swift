@@ -31,6 +31,7 @@ extension FundEvent {
             let step: LoggedStep<CashAdjustmentID, CashAdjustmentStep.Kind> = try Self.step(fields)
             guard Self.entryKind(of: step.kind) == kind else { throw .malformed("\(kind): step kind \(step.kind)") }
             self = .cashAdjustmentStep(step)
+        case .periodClosed: self = .periodClosed(try Self.periodClosing(fields))
         case .assetRegistered, .accountOpened, .accountClosed, .transactionRecorded, .transactionReversed,
             .keyCreated, .keyRevoked, .logKeyRotated:
             throw .malformed("\(kind) is a ledger entry, not a fund step")
@@ -185,6 +186,20 @@ extension FundEvent {
         )
         guard try fields.string("id") == recorded.key else { throw .malformed("\(fields.context): id") }
         return recorded
+    }
+
+    /// A closing: a sealed tree size of at least zero and a 32-byte root in base64.
+    private static func periodClosing(_ fields: JSONFields) throws(LogEntryError) -> PeriodClosing {
+        let size = try fields.integer("sealed_tree_size")
+        let root = try fields.string("sealed_root_hash")
+        // 32 bytes in standard base64: 43 characters of the alphabet and one "=".
+        let isRoot = root.utf8.count == 44 && root.hasSuffix("=")
+            && root.utf8.dropLast().allSatisfy { $0 == 0x2B || $0 == 0x2F || (0x30...0x39).contains($0)
+                || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+        guard size >= 0, isRoot else { throw .malformed("\(fields.context): sealed tree") }
+        return PeriodClosing(
+            id: try fields.identifier("id"), through: try fields.date("through"), sealedTreeSize: size,
+            sealedRootHash: root, closedAt: try fields.timestamp("closed_at"))
     }
 
     private static func cashAdjustmentRequest(_ fields: JSONFields) throws(LogEntryError) -> CashAdjustmentRequest {

@@ -28,6 +28,13 @@ extension FundEvent {
             ])
         case .cashAdjustmentRequested(let request): Self.details(request)
         case .cashAdjustmentStep(let step): Self.details(step)
+        case .periodClosed(let closing):
+            .object([
+                "id": .string(closing.id.rawValue), "through": .string(closing.through.description),
+                "sealed_tree_size": .integer(closing.sealedTreeSize),
+                "sealed_root_hash": .string(closing.sealedRootHash),
+                "closed_at": .string(closing.closedAt.description),
+            ])
         }
     }
 

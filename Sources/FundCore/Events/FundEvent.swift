@@ -24,6 +24,8 @@ public enum FundEvent: Hashable, Sendable {
     case cashAdjustmentRequested(CashAdjustmentRequest)
     /// Approve or reject (the entry kind follows the step's kind).
     case cashAdjustmentStep(LoggedStep<CashAdjustmentID, CashAdjustmentStep.Kind>)
+    /// The books closed through a day (`PeriodClosing`).
+    case periodClosed(PeriodClosing)
 
     /// The entry kind.
     public var kind: LogEntryKind {
@@ -41,6 +43,7 @@ public enum FundEvent: Hashable, Sendable {
         case .exchangeRateRecorded: .exchangeRateRecorded
         case .cashAdjustmentRequested: .cashAdjustmentRequested
         case .cashAdjustmentStep(let step): Self.entryKind(of: step.kind)
+        case .periodClosed: .periodClosed
         }
     }
 
@@ -61,6 +64,7 @@ public enum FundEvent: Hashable, Sendable {
         case .exchangeRateRecorded(let rate): rate.key
         case .cashAdjustmentRequested(let request): request.id.rawValue
         case .cashAdjustmentStep(let step): "\(step.id.rawValue)#\(step.position)"
+        case .periodClosed(let closing): closing.id.rawValue
         }
     }
 

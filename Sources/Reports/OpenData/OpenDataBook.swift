@@ -85,7 +85,7 @@ public struct OpenDataBook: Sendable {
             case .cancel: grants[step.id]?.endedAt = step.at
             }
         case .pledgeMade, .pledgeCancelled, .disbursementBeneficiaryErased, .conversionRecorded,
-            .exchangeRateRecorded, .cashAdjustmentRequested, .cashAdjustmentStep:
+            .exchangeRateRecorded, .cashAdjustmentRequested, .cashAdjustmentStep, .periodClosed:
             break
         }
     }
