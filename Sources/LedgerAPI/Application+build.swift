@@ -195,6 +195,7 @@ struct ApplicationBuilder: StoreUser {
                 verifierKey: store.logVerifierKey, metrics: metrics, logger: logger
             ))
         }
+        services.append(HoldExpiries(store: store, every: .seconds(60), logger: logger))
         if let path = configuration.tilesDirectory {
             services.append(TilePublisher(store: store, directory: TileDirectory(path: path), logger: logger))
         }

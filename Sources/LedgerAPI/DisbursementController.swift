@@ -45,10 +45,17 @@ struct DisbursementController<Store: LedgerStore> {
         }
     }
 
-    /// Body of a step: an optional reason.
+    /// Body of a step: an optional reason, and for the approval that completes a grant an
+    /// optional expiry of its hold.
     struct StepRequest: JSONRequestBody {
         let reason: String?
-        static var shape: JSONShape { .object(["reason": .value]) }
+        let holdExpiresAt: String?
+        static var shape: JSONShape { .object(["reason": .value, "hold_expires_at": .value]) }
+
+        enum CodingKeys: String, CodingKey {
+            case reason
+            case holdExpiresAt = "hold_expires_at"
+        }
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -78,15 +85,24 @@ struct DisbursementController<Store: LedgerStore> {
         let id = try Self.disbursementID(context)
         let body = try await RequestReading.body(of: request, limits: limits, allowsEmpty: true)
         var reason: String?
+        var holdExpiresAt: Timestamp?
         if !body.isEmpty {
             let decoded = try JSONRequest.decode(StepRequest.self, from: body, depthMax: limits.jsonDepthMax)
             reason = UnicodeText.nfc(decoded.reason)
             try RequestLimits.enforce(limits.problems(text: reason, field: "reason"))
+            if let text = decoded.holdExpiresAt {
+                guard kind == .approve, let time = Timestamp(text) else {
+                    let detail = kind == .approve
+                        ? "must be a UTC timestamp such as 2026-12-31T00:00:00.000000Z" : "is taken by approve only"
+                    throw Rejection.invalidFields([FieldProblem(field: "hold_expires_at", detail: detail)])
+                }
+                holdExpiresAt = time
+            }
         }
         let principal = try context.requirePrincipal()
         let render = Self.render(status: 200)
         let outcome = try await store.takeDisbursementStep(
-            id, kind, reason: reason, by: principal,
+            id, kind, reason: reason, holdExpiresAt: holdExpiresAt, by: principal,
             idempotency: try RequestReading.idempotency(request, body: body, principal: principal, render: render)
         )
         return try JSONResponse.response(outcome, render: render)

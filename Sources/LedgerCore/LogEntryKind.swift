@@ -35,6 +35,7 @@ public enum LogEntryKind: String, CaseIterable, Hashable, Sendable, CustomString
     case cashAdjustmentApproved = "cash_adjustment.approved"
     case cashAdjustmentRejected = "cash_adjustment.rejected"
     case periodClosed = "period.closed"
+    case disbursementHoldExpired = "disbursement.hold_expired"
 
     /// Whether entries of this kind are fund steps (`LedgerEvent.fundAction`), whose payload
     /// wraps the step's details with the accounts it opened and its transaction.
@@ -47,7 +48,7 @@ public enum LogEntryKind: String, CaseIterable, Hashable, Sendable, CustomString
             .contributionReceived, .disbursementRequested, .disbursementApproved, .disbursementRejected,
             .disbursementPaid, .disbursementCancelled, .disbursementBeneficiaryErased, .conversionRecorded,
             .exchangeRateRecorded, .cashAdjustmentRequested, .cashAdjustmentApproved, .cashAdjustmentRejected,
-            .periodClosed:
+            .periodClosed, .disbursementHoldExpired:
             true
         }
     }

@@ -84,6 +84,9 @@ public enum Rejection: Error, Hashable, Sendable {
     case fundAccount(account: AccountCode)
     /// A rate for this pair and date is already recorded.
     case rateExists(pair: String, date: String)
+    /// Approving or paying a grant would use cash other approved grants hold: `available`
+    /// (balance minus their holds) is less than the grant.
+    case insufficientAvailable(account: AccountCode, asset: AssetCode, available: Int64)
     /// The books are closed through `through`: nothing dated `date` (on or before it) may
     /// be recorded; a correction is a reversal dated in the open period.
     case periodClosed(through: LocalDate, date: LocalDate)

@@ -44,7 +44,7 @@ extension Rejection {
              .assetNotInFund, .pledgeMismatch, .managedByFund, .fundAccount:
             return fundText
         case .overpayment, .nothingOutstanding, .disbursementState, .selfApproval, .alreadyApproved,
-             .cashAdjustmentState, .rateExists, .periodClosed:
+             .cashAdjustmentState, .rateExists, .periodClosed, .insufficientAvailable:
             return fundStepText
         }
     }
@@ -259,6 +259,13 @@ extension Rejection {
             return RejectionText(
                 kind: .conflict, code: "rate_exists", title: "A rate is already recorded",
                 detail: "\(pair) on \(date) is already recorded; rates are never changed"
+            )
+        case .insufficientAvailable(let account, let asset, let available):
+            return RejectionText(
+                kind: .unprocessable, code: "insufficient_available",
+                title: "Approved grants already hold this cash",
+                detail: "\(account) has \(available) minor units of \(asset) that no approved grant holds; this grant "
+                    + "needs more. Wait for cash, or cancel or reject another grant to release its hold"
             )
         case .periodClosed(let through, let date):
             return RejectionText(

@@ -40,6 +40,9 @@ enum FundRows {
                 ),
                 of: step.id, position: step.position, in: db
             )
+            try SQLiteLedgerStore.recordHold(of: step, booked: step.kind == .approve && transaction != nil, in: db)
+        case .disbursementHoldExpired(let expiry):
+            try SQLiteLedgerStore.releaseHold(of: expiry.id, reason: "expired", at: expiry.expiredAt, in: db)
         case .disbursementBeneficiaryErased(let erasure):
             try SQLiteLedgerStore.insert(erasure, in: db)
         case .periodClosed(let closing):

@@ -53,6 +53,8 @@ public enum LedgerCopy {
         Table(name: "contributions", order: "seq"),
         Table(name: "disbursements", order: "seq"),
         Table(name: "disbursement_steps", order: "disbursement_id, position"),
+        Table(name: "disbursement_holds", order: "disbursement_id"),
+        Table(name: "disbursement_hold_releases", order: "disbursement_id"),
         Table(name: "beneficiary_commitments", order: "disbursement_id"),
         Table(name: "beneficiary_private", order: "disbursement_id"),
         Table(name: "beneficiary_erasures", order: "disbursement_id"),

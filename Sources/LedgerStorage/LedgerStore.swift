@@ -136,11 +136,15 @@ public protocol FundWrites: Sendable {
         _ draft: DisbursementDraft, by principal: Principal, idempotency: Idempotency<DisbursementView>?
     ) async throws -> WriteOutcome<DisbursementView>
 
-    /// Approves, rejects, pays or cancels a disbursement.
+    /// Approves, rejects, pays or cancels a disbursement; the approval that completes it
+    /// holds its amount in the fund's cash, until `holdExpiresAt` when given.
     func takeDisbursementStep(
-        _ id: DisbursementID, _ kind: DisbursementStep.Kind, reason: String?, by principal: Principal,
-        idempotency: Idempotency<DisbursementView>?
+        _ id: DisbursementID, _ kind: DisbursementStep.Kind, reason: String?, holdExpiresAt: Timestamp?,
+        by principal: Principal, idempotency: Idempotency<DisbursementView>?
     ) async throws -> WriteOutcome<DisbursementView>
+
+    /// Releases every hold past its expiry (one logged entry each); returns how many.
+    func expireHolds() async throws -> Int
 
     /// Erases the private name of a disbursement's beneficiary; the commitment stays.
     func eraseBeneficiary(of id: DisbursementID, by principal: Principal) async throws -> DisbursementView
@@ -178,6 +182,17 @@ public protocol FundWrites: Sendable {
 
     /// Every period closing, oldest first.
     func periodClosings() async throws -> [PeriodClosing]
+}
+
+extension LedgerStore {
+    /// A step without a hold expiry.
+    public func takeDisbursementStep(
+        _ id: DisbursementID, _ kind: DisbursementStep.Kind, reason: String?, by principal: Principal,
+        idempotency: Idempotency<DisbursementView>?
+    ) async throws -> WriteOutcome<DisbursementView> {
+        try await takeDisbursementStep(
+            id, kind, reason: reason, holdExpiresAt: nil, by: principal, idempotency: idempotency)
+    }
 }
 
 /// Reads of the fund's domain: members, funds and the state of their steps.
@@ -406,10 +421,18 @@ public struct AccountBalances: Sendable, Equatable {
     public let asOf: LocalDate?
     public let balances: [Line]
 
-    /// One asset's balance.
+    /// One asset's balance; for a fund's cash today, what approved grants hold of it.
     public struct Line: Sendable, Equatable {
         public let asset: AssetCode
         public let balance: Amount
+        /// What approved grants hold (fund cash, current balances only; otherwise `nil`).
+        public let held: Int64?
+
+        public init(asset: AssetCode, balance: Amount, held: Int64? = nil) {
+            self.asset = asset
+            self.balance = balance
+            self.held = held
+        }
     }
 
     public init(account: Account, asOf: LocalDate?, balances: [Line]) {

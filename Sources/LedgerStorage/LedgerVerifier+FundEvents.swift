@@ -68,10 +68,15 @@ extension LedgerVerifier {
                 .disbursementRequested(DisbursementRequest($0.disbursement))
             }
         case .disbursementStep(let step):
-            return try SQLiteLedgerStore.disbursementView(db, id: step.id).flatMap { view in
-                storedStep(step, among: view.steps, kind: \.kind, reason: \.reason, at: \.at).map(
-                    FundEvent.disbursementStep)
-            }
+            guard let view = try SQLiteLedgerStore.disbursementView(db, id: step.id),
+                let stored = storedStep(step, among: view.steps, kind: \.kind, reason: \.reason, at: \.at)
+            else { return nil }
+            return try storedHold(db, of: stored, view: view).map(FundEvent.disbursementStep)
+        case .disbursementHoldExpired(let expiry):
+            guard let hold = try SQLiteLedgerStore.hold(db, of: expiry.id), let release = hold.release,
+                release.reason == "expired"
+            else { return nil }
+            return .disbursementHoldExpired(HoldExpiry(id: expiry.id, expiredAt: release.at))
         case .disbursementBeneficiaryErased(let erasure):
             let sql = "SELECT erased_at FROM beneficiary_erasures WHERE disbursement_id = ?"
             return try exactTimestamp(db, sql, erasure.id.rawValue).map {
@@ -122,6 +127,38 @@ extension LedgerVerifier {
         return LoggedStep(
             id: logged.id, position: logged.position, kind: step[keyPath: kind], reason: step[keyPath: reason],
             at: step[keyPath: at])
+    }
+
+    /// The step with what the holds table says of it: the approval that booked the grant
+    /// must have placed the grant's hold when it was taken (its expiry read back into the
+    /// step); a later payment, rejection or cancellation must have released it then,
+    /// unless it had expired before. `nil` when the rows disagree.
+    private static func storedHold(
+        _ db: some SQLConnection, of step: LoggedStep<DisbursementID, DisbursementStep.Kind>, view: DisbursementView
+    ) throws -> LoggedStep<DisbursementID, DisbursementStep.Kind>? {
+        // A database read unmigrated (an earlier release's file) has no holds to compare.
+        guard try hasTable(db, "disbursement_holds") else { return step }
+        let hold = try SQLiteLedgerStore.hold(db, of: step.id)
+        let row = view.steps[step.position]
+        switch step.kind {
+        case .approve where row.transactionID != nil:
+            let grant = view.disbursement
+            guard let hold, hold.fundID == grant.fundID, hold.asset == grant.asset,
+                hold.amount == grant.amount.minorUnits, hold.heldAt == step.at
+            else { return nil }
+            return LoggedStep(
+                id: step.id, position: step.position, kind: step.kind, reason: step.reason, at: step.at,
+                holdExpiresAt: hold.expiresAt)
+        case .approve:
+            return step
+        case .pay, .reject, .cancel:
+            guard let hold else { return step }
+            let reason = ["pay": "paid", "reject": "rejected", "cancel": "cancelled"][step.kind.rawValue]
+            guard let release = hold.release else { return nil }
+            let released = release.reason == reason && release.at == step.at
+            let expiredBefore = release.reason == "expired" && release.at <= step.at
+            return released || expiredBefore ? step : nil
+        }
     }
 
     private static func storedCancellation(_ db: some SQLConnection, _ id: PledgeID) throws -> PledgeCancellation? {

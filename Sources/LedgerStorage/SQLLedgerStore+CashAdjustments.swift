@@ -154,6 +154,8 @@ extension SQLLedgerStore {
         in db: some SQLConnection
     ) throws -> (LedgerTransaction, [BalanceSnapshot]) {
         _ = try counterAccount(db, code: adjustment.counterAccount)
+        try refuseHeldCash(
+            db, fund: adjustment.fundID, asset: adjustment.asset, amount: adjustment.amount.minorUnits, at: now)
         return try insertTransaction(try draft.checked(), id: id, at: now, in: db)
     }
 

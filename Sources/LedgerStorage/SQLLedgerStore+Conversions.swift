@@ -17,11 +17,13 @@ extension SQLLedgerStore {
         return try await write(idempotency: idempotency) { db, now in
             let fund = try Self.fundOrNotFound(db, reference: reference)
             let converting = try ConversionSteps.convert(checked, fund: fund, identifiers: identifiers, at: now)
+            let conversion = converting.conversion
+            try Self.refuseHeldCash(
+                db, fund: fund.id, asset: conversion.fromAsset, amount: conversion.fromAmount.minorUnits, at: now)
             let (transaction, balances) = try Self.insertTransaction(
                 converting.transaction.checked(), id: TransactionID(bytes: identifiers.nextIdentifierBytes()),
                 at: now, in: db
             )
-            let conversion = converting.conversion
             try Self.insert(conversion, transaction: transaction.id, in: db)
             try AuditLogWriter.append(
                 db, event: .fundAction(converting.action(transaction: transaction)), balances: balances,

@@ -93,15 +93,16 @@ extension SQLLedgerStore {
 
     /// Takes one step of a disbursement, checked against its state and the principal.
     public func takeDisbursementStep(
-        _ id: DisbursementID, _ kind: DisbursementStep.Kind, reason: String?, by principal: Principal,
-        idempotency: Idempotency<DisbursementView>?
+        _ id: DisbursementID, _ kind: DisbursementStep.Kind, reason: String?, holdExpiresAt: Timestamp?,
+        by principal: Principal, idempotency: Idempotency<DisbursementView>?
     ) async throws -> WriteOutcome<DisbursementView> {
         try StepReason.check(reason)
         let identifiers = self.identifiers
         return try await write(idempotency: idempotency) { db, now in
-            let state = try Self.disbursementStepState(db, id: id)
+            let state = try Self.disbursementStepState(db, id: id, at: now)
             let stepping = try DisbursementSteps.take(
-                kind, on: state, by: principal, reason: reason, identifiers: identifiers, at: now
+                kind, on: state, by: principal, reason: reason, holdExpiresAt: holdExpiresAt,
+                identifiers: identifiers, at: now
             )
             var opened: [Account] = []
             let recorded = try Self.book(
@@ -109,9 +110,12 @@ extension SQLLedgerStore {
             )
             let step = stepping.step(transaction: recorded?.0.id)
             try Self.insert(step, of: id, position: stepping.position, in: db)
+            let action = stepping.action(step: step, accountsOpened: opened, transaction: recorded?.0)
+            if case .disbursementStep(let logged) = try FundEvent(action) {
+                try Self.recordHold(of: logged, booked: stepping.placesHold, in: db)
+            }
             try AuditLogWriter.append(
-                db, event: .fundAction(stepping.action(step: step, accountsOpened: opened, transaction: recorded?.0)),
-                balances: recorded?.1 ?? [], by: principal, at: now
+                db, event: .fundAction(action), balances: recorded?.1 ?? [], by: principal, at: now
             )
             guard let updated = try Self.disbursementView(db, id: id) else { preconditionFailure("exists") }
             return updated
@@ -120,7 +124,9 @@ extension SQLLedgerStore {
 
     /// What a disbursement step reads: the disbursement and its steps, its fund, the
     /// member it pays, and the fund's cash in its asset.
-    static func disbursementStepState(_ db: some SQLConnection, id: DisbursementID) throws -> DisbursementSteps.State {
+    static func disbursementStepState(
+        _ db: some SQLConnection, id: DisbursementID, at now: Timestamp
+    ) throws -> DisbursementSteps.State {
         guard let view = try disbursementView(db, id: id) else {
             throw Rejection.notFound(resource: "disbursement", reference: id.rawValue)
         }
@@ -129,7 +135,8 @@ extension SQLLedgerStore {
         return DisbursementSteps.State(
             disbursement: disbursement, steps: view.steps, approvalsNeeded: view.approvalsNeeded, fund: fund,
             recipientMember: try disbursement.recipient.memberID.flatMap { try memberView(db, id: $0)?.member },
-            cashBalance: try balance(db, of: fund.chart.cash(disbursement.asset), asset: disbursement.asset)
+            cashBalance: try balance(db, of: fund.chart.cash(disbursement.asset), asset: disbursement.asset),
+            heldByOthers: try held(db, fund: fund.id, asset: disbursement.asset, excluding: id, at: now)
         )
     }
 

@@ -1,3 +1,4 @@
+import FundCore
 import GRDB
 public import LedgerCore
 import LedgerSQL
@@ -100,7 +101,8 @@ extension SQLLedgerStore {
     }
 
     public func balances(of reference: AccountReference, asOf: LocalDate?) async throws -> AccountBalances? {
-        try await engine.read { db in
+        let now = clock.now()
+        return try await engine.read { db in
             guard let stored = try LedgerRows.account(db, reference: reference) else { return nil }
             let rows = try db.fetchAll(
                 "SELECT asset, balance FROM balances WHERE account_seq = ? ORDER BY asset", [stored.seq]
@@ -114,11 +116,25 @@ extension SQLLedgerStore {
                     }
                     lines.append(.init(asset: asset, balance: closing))
                 } else {
-                    lines.append(.init(asset: asset, balance: try LedgerRows.amount(row, "balance", table: "balances")))
+                    lines.append(.init(
+                        asset: asset, balance: try LedgerRows.amount(row, "balance", table: "balances"),
+                        held: try Self.heldOfCash(db, account: stored.account.code, asset: asset, at: now)))
                 }
             }
             return AccountBalances(account: stored.account, asOf: asOf, balances: lines)
         }
+    }
+
+    /// What approved grants hold of `asset` when `account` is a fund's cash in it; `nil`
+    /// for any other account (only a fund's cash is held).
+    static func heldOfCash(
+        _ db: some SQLConnection, account: AccountCode, asset: AssetCode, at now: Timestamp
+    ) throws -> Int64? {
+        let segments = account.rawValue.split(separator: ":")
+        guard segments.count == 4, segments[0] == "assets", segments[2] == "cash",
+            let fund = try? Self.fund(db, reference: String(segments[1])), fund.chart.cash(asset) == account
+        else { return nil }
+        return try held(db, fund: fund.id, asset: asset, at: now)
     }
 
     /// The closing balance at the end of `asOf`: one index seek, `nil` before the first posting.

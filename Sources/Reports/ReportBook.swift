@@ -149,7 +149,7 @@ public struct ReportBook: Sendable {
         case .exchangeRateRecorded(let rate):
             addRate(rate)
         case .memberPrivateDataErased, .disbursementBeneficiaryErased, .conversionRecorded, .cashAdjustmentRequested,
-            .cashAdjustmentStep, .periodClosed:
+            .cashAdjustmentStep, .periodClosed, .disbursementHoldExpired:
             break
         }
     }

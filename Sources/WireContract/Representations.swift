@@ -122,9 +122,13 @@ public enum Representation {
     }
 
     public struct Balances: Encodable, Sendable {
+        /// `held` and `available` (balance minus what approved grants hold) only for a
+        /// fund's cash, today.
         public struct Line: Encodable, Sendable {
             let asset: String
             let balance: Int64
+            let held: Int64?
+            let available: Int64?
         }
 
         let accountID: String
@@ -136,7 +140,12 @@ public enum Representation {
             accountID = balances.account.id.rawValue
             account = balances.account.code.rawValue
             asOf = balances.asOf?.description
-            self.balances = balances.balances.map { Line(asset: $0.asset.rawValue, balance: $0.balance.minorUnits) }
+            self.balances = balances.balances.map { line in
+                let available = line.held.map { line.balance.minorUnits.subtractingReportingOverflow($0) }
+                return Line(
+                    asset: line.asset.rawValue, balance: line.balance.minorUnits, held: line.held,
+                    available: available.flatMap { $0.overflow ? nil : $0.partialValue })
+            }
         }
 
         enum CodingKeys: String, CodingKey {

@@ -80,6 +80,11 @@ import Testing
     ] + CashAdjustmentStep.Kind.allCases.enumerated().map { position, kind in
         .cashAdjustmentStep(LoggedStep(id: adjustmentID, position: position, kind: kind, reason: nil, at: at))
     } + [
+        .disbursementHoldExpired(HoldExpiry(id: disbursementID, expiredAt: at)),
+        // The approval that completes a grant, with its hold's expiry.
+        .disbursementStep(LoggedStep(
+            id: disbursementID, position: 1, kind: .approve, reason: nil, at: at,
+            holdExpiresAt: Timestamp("2026-12-31T00:00:00.000000Z")!)),
         .periodClosed(PeriodClosing(
             id: PeriodClosingID("per_00000000000000000000000000000007")!, through: LocalDate("2026-11-30")!,
             sealedTreeSize: 41, sealedRootHash: "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", closedAt: at
@@ -110,7 +115,11 @@ import Testing
             .memberPrivateDataErased: ["erased_at", "id"],
         ]
         for event in Self.events {
-            guard let expected = keys[event.kind], case .object(let members) = event.details else { continue }
+            guard var expected = keys[event.kind], case .object(let members) = event.details else { continue }
+            // Only an approval that completed a grant with an expiring hold has the expiry.
+            if case .disbursementStep(let step) = event, step.holdExpiresAt != nil {
+                expected = ["at", "hold_expires_at", "id", "kind", "reason", "step"]
+            }
             #expect(members.keys.sorted() == expected, "\(event.kind)")
         }
     }

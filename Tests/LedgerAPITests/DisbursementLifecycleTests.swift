@@ -115,16 +115,19 @@ import Testing
         }
     }
 
-    @Test func paymentBeyondCashIsRefusedAndCancellationReversesTheApproval() async throws {
+    @Test func anApprovalBeyondAvailableCashIsRefusedAndCancellationReversesTheApproval() async throws {
         try await TestServer().run { client in
             let fixture = try await Self.setUp(client)
-            let big = try await Self.request(client, fixture, amount: 600_000, as: .token(fixture.treasurer))
+            // 6,000.00 asked of 5,000.00 in cash: the approval that would hold it is refused.
+            let beyondCash = try await Self.request(client, fixture, amount: 600_000, as: .token(fixture.treasurer))
+            _ = try await client.call(.post, "/v1/disbursements/\(beyondCash)/approve", as: .token(fixture.approver))
+            let beyond = try await client.call(.post, "/v1/disbursements/\(beyondCash)/approve", as: .token(fixture.secondApprover))
+            #expect(beyond.status == .unprocessableContent)
+            #expect(beyond.code == "insufficient_available")
+            #expect(try await Self.balance(client, "assets:health:cash:usd") == 500_000)
+            let big = try await Self.request(client, fixture, amount: 400_000, as: .token(fixture.treasurer))
             _ = try await client.call(.post, "/v1/disbursements/\(big)/approve", as: .token(fixture.approver))
             _ = try await client.call(.post, "/v1/disbursements/\(big)/approve", as: .token(fixture.secondApprover))
-            let beyond = try await client.call(.post, "/v1/disbursements/\(big)/pay", as: .token(fixture.treasurer))
-            #expect(beyond.status == .unprocessableContent)
-            #expect(beyond.code == "balance_constraint_violated")
-            #expect(try await Self.balance(client, "assets:health:cash:usd") == 500_000)
 
             let cancelled = try await client.call(.post, "/v1/disbursements/\(big)/cancel", json: #"{"reason":"Replaced by a smaller grant"}"#, as: .token(fixture.treasurer))
             #expect(cancelled["status"] as? String == "cancelled", "\(cancelled.text)")
@@ -148,7 +151,7 @@ import Testing
             #expect(badStatus.code == "invalid_parameter")
             #expect(badStatus["detail"] as? String == "status: must be requested, approved, paid, rejected or cancelled")
             #expect((try await client.call(.get, "/v1/disbursements?from=2026-11-26")["items"] as? [Any])?.isEmpty == true)
-            #expect((try await client.call(.get, "/v1/disbursements?from=2026-11-25&to=2026-11-25")["items"] as? [Any])?.count == 2)
+            #expect((try await client.call(.get, "/v1/disbursements?from=2026-11-25&to=2026-11-25")["items"] as? [Any])?.count == 3)
         }
     }
 }

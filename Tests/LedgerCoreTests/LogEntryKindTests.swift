@@ -14,6 +14,7 @@ import Testing
             "disbursement.approved", "disbursement.rejected", "disbursement.paid", "disbursement.cancelled",
             "disbursement.beneficiary_erased", "conversion.recorded", "fx_rate.recorded", "cash_adjustment.requested",
             "cash_adjustment.approved", "cash_adjustment.rejected", "period.closed",
+            "disbursement.hold_expired",
         ])
     }
 

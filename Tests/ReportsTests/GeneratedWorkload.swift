@@ -384,7 +384,12 @@ struct GeneratedWorkload {
         let principal = kind == .approve || kind == .reject ? approver() : recorder()
         let hasReason = kind == .reject || kind == .cancel || field.chance(20)
         let reason = hasReason ? field.text(lengthMax: Limits.descriptionLengthMax) : nil
-        _ = try await store.takeDisbursementStep(id, kind, reason: reason, by: principal, idempotency: nil)
+        // Some approvals give the grant's hold an expiry (refused unless the approval completes it).
+        let hours = Int64(field.int(1...48))
+        let expiry = kind == .approve && field.chance(30)
+            ? Timestamp(microsecondsSinceEpoch: ledger.clock.now().microsecondsSinceEpoch + hours * 3_600_000_000) : nil
+        _ = try await store.takeDisbursementStep(
+            id, kind, reason: reason, holdExpiresAt: expiry, by: principal, idempotency: nil)
     }
 
     mutating func recordConversion() async throws {

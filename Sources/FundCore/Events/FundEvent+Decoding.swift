@@ -32,6 +32,9 @@ extension FundEvent {
             guard Self.entryKind(of: step.kind) == kind else { throw .malformed("\(kind): step kind \(step.kind)") }
             self = .cashAdjustmentStep(step)
         case .periodClosed: self = .periodClosed(try Self.periodClosing(fields))
+        case .disbursementHoldExpired:
+            self = .disbursementHoldExpired(
+                HoldExpiry(id: try fields.identifier("id"), expiredAt: try fields.timestamp("expired_at")))
         case .assetRegistered, .accountOpened, .accountClosed, .transactionRecorded, .transactionReversed,
             .keyCreated, .keyRevoked, .logKeyRotated:
             throw .malformed("\(kind) is a ledger entry, not a fund step")
@@ -161,10 +164,12 @@ extension FundEvent {
         guard let position = Int(exactly: try fields.integer("step")), position >= 0,
             let kind = Kind(rawValue: try fields.string("kind"))
         else { throw .malformed("\(fields.context): step or kind") }
+        // Present only in a final approval that gave its hold an expiry.
+        let expiry = fields.has("hold_expires_at") ? try fields.timestamp("hold_expires_at") : nil
         return LoggedStep(
             id: try fields.identifier("id"), position: position, kind: kind,
             reason: try fields.optionalString("reason"),
-            at: try fields.timestamp("at")
+            at: try fields.timestamp("at"), holdExpiresAt: expiry
         )
     }
 

@@ -28,6 +28,8 @@ extension FundEvent {
             ])
         case .cashAdjustmentRequested(let request): Self.details(request)
         case .cashAdjustmentStep(let step): Self.details(step)
+        case .disbursementHoldExpired(let expiry):
+            .object(["id": .string(expiry.id.rawValue), "expired_at": .string(expiry.expiredAt.description)])
         case .periodClosed(let closing):
             .object([
                 "id": .string(closing.id.rawValue), "through": .string(closing.through.description),
@@ -113,12 +115,15 @@ extension FundEvent {
         return .object(members)
     }
 
+    /// A step: `hold_expires_at` only when the step set one (earlier entries stay as they were).
     private static func details<ID, Kind>(_ step: LoggedStep<ID, Kind>) -> JSONValue {
-        .object([
+        var members: [String: JSONValue] = [
             "id": .string(step.id.rawValue), "step": .integer(Int64(step.position)),
             "kind": .string(step.kind.rawValue),
             "reason": step.reason.map(JSONValue.string) ?? .null, "at": .string(step.at.description),
-        ])
+        ]
+        if let expiry = step.holdExpiresAt { members["hold_expires_at"] = .string(expiry.description) }
+        return .object(members)
     }
 
     private static func details(_ conversion: Conversion) -> JSONValue {

@@ -24,6 +24,8 @@ public enum FundEvent: Hashable, Sendable {
     case cashAdjustmentRequested(CashAdjustmentRequest)
     /// Approve or reject (the entry kind follows the step's kind).
     case cashAdjustmentStep(LoggedStep<CashAdjustmentID, CashAdjustmentStep.Kind>)
+    /// A grant's hold ended at its expiry (`HoldExpiry`).
+    case disbursementHoldExpired(HoldExpiry)
     /// The books closed through a day (`PeriodClosing`).
     case periodClosed(PeriodClosing)
 
@@ -43,6 +45,7 @@ public enum FundEvent: Hashable, Sendable {
         case .exchangeRateRecorded: .exchangeRateRecorded
         case .cashAdjustmentRequested: .cashAdjustmentRequested
         case .cashAdjustmentStep(let step): Self.entryKind(of: step.kind)
+        case .disbursementHoldExpired: .disbursementHoldExpired
         case .periodClosed: .periodClosed
         }
     }
@@ -64,6 +67,7 @@ public enum FundEvent: Hashable, Sendable {
         case .exchangeRateRecorded(let rate): rate.key
         case .cashAdjustmentRequested(let request): request.id.rawValue
         case .cashAdjustmentStep(let step): "\(step.id.rawValue)#\(step.position)"
+        case .disbursementHoldExpired(let expiry): "\(expiry.id.rawValue)#hold_expired"
         case .periodClosed(let closing): closing.id.rawValue
         }
     }

@@ -159,13 +159,29 @@ where Kind: RawRepresentable & Hashable & Sendable, Kind.RawValue == String {
     public let kind: Kind
     public let reason: String?
     public let at: Timestamp
+    /// When the hold a grant's final approval places ends, if it was given one; `nil` for
+    /// every other step (and in every entry written before holds had expiries).
+    public let holdExpiresAt: Timestamp?
 
-    public init(id: ID, position: Int, kind: Kind, reason: String?, at: Timestamp) {
+    public init(id: ID, position: Int, kind: Kind, reason: String?, at: Timestamp, holdExpiresAt: Timestamp? = nil) {
         precondition(position >= 0, "step positions start at 0")
         self.id = id
         self.position = position
         self.kind = kind
         self.reason = reason
         self.at = at
+        self.holdExpiresAt = holdExpiresAt
+    }
+}
+
+/// The end of a grant's hold at its expiry: the amount is no longer reserved in the
+/// fund's cash (the grant stays approved; paying it then needs available cash).
+public struct HoldExpiry: Hashable, Sendable {
+    public let id: DisbursementID
+    public let expiredAt: Timestamp
+
+    public init(id: DisbursementID, expiredAt: Timestamp) {
+        self.id = id
+        self.expiredAt = expiredAt
     }
 }

@@ -67,6 +67,13 @@ public enum DisbursementSteps {
         /// Drawn for every step, whether or not it books, as the store always has.
         public let transactionID: TransactionID
         public let booking: Booking
+        /// The expiry of the hold a final approval places, if it was given one.
+        public let holdExpiresAt: Timestamp?
+
+        /// Whether this step places the grant's hold: the approval that completes it.
+        public var placesHold: Bool {
+            if case .approval = booking { true } else { false }
+        }
 
         /// The recorded step, with the transaction it booked, if any.
         public func step(transaction: TransactionID?) -> DisbursementStep {
@@ -78,7 +85,8 @@ public enum DisbursementSteps {
             step: DisbursementStep, accountsOpened: [Account], transaction: LedgerTransaction?
         ) -> FundAction {
             let logged = LoggedStep(
-                id: disbursementID, position: position, kind: step.kind, reason: step.reason, at: step.at)
+                id: disbursementID, position: position, kind: step.kind, reason: step.reason, at: step.at,
+                holdExpiresAt: holdExpiresAt)
             return FundEvent.disbursementStep(logged).action(accountsOpened: accountsOpened, transaction: transaction)
         }
     }
@@ -93,11 +101,20 @@ public enum DisbursementSteps {
         public let fund: Fund
         public let recipientMember: Member?
         public let cashBalance: Int64
+        /// What the fund's other grants hold of that cash (active holds, expired ones left out).
+        public let heldByOthers: Int64
+
+        /// The cash no other grant holds: what this grant may reserve or pay from.
+        public var available: Int64 {
+            let (value, overflow) = cashBalance.subtractingReportingOverflow(heldByOthers)
+            return overflow ? Int64.min : value
+        }
 
         public init(
             disbursement: Disbursement, steps: [DisbursementStep], approvalsNeeded: Int, fund: Fund,
-            recipientMember: Member?, cashBalance: Int64
+            recipientMember: Member?, cashBalance: Int64, heldByOthers: Int64 = 0
         ) {
+            self.heldByOthers = heldByOthers
             self.disbursement = disbursement
             self.steps = steps
             self.approvalsNeeded = approvalsNeeded
@@ -111,17 +128,30 @@ public enum DisbursementSteps {
     /// person or a person who approved before (`FourEyes`), and a payment beyond the
     /// fund's cash (`balance_constraint_violated` on the cash account, as the ledger
     /// would refuse it).
+    ///
+    /// The approval that completes a grant holds its amount in the fund's cash, refused
+    /// (`insufficient_available`) beyond what the fund's other grants do not hold; it may
+    /// give the hold an expiry (`holdExpiresAt`, after now), which no other step takes.
     public static func take(
         _ kind: DisbursementStep.Kind, on state: State, by principal: Principal, reason: String?,
-        identifiers: any IdentifierSource, at now: Timestamp
+        holdExpiresAt: Timestamp? = nil, identifiers: any IdentifierSource, at now: Timestamp
     ) throws(Rejection) -> Stepping {
         let disbursement = state.disbursement
         try disbursement.check(kind, by: principal, after: state.steps, approvalsNeeded: state.approvalsNeeded)
         let transactionID = TransactionID(bytes: identifiers.nextIdentifierBytes())
         let booking = try booking(of: kind, on: state, at: now)
+        if let holdExpiresAt {
+            guard case .approval = booking else {
+                throw .invalidFields([FieldProblem(
+                    field: "hold_expires_at", detail: "applies only to the approval that completes the grant")])
+            }
+            guard holdExpiresAt > now else {
+                throw .invalidFields([FieldProblem(field: "hold_expires_at", detail: "must be after \(now)")])
+            }
+        }
         return Stepping(
             disbursementID: disbursement.id, kind: kind, position: state.steps.count, principal: principal,
-            reason: reason, at: now, transactionID: transactionID, booking: booking
+            reason: reason, at: now, transactionID: transactionID, booking: booking, holdExpiresAt: holdExpiresAt
         )
     }
 
@@ -133,6 +163,10 @@ public enum DisbursementSteps {
         let name = recipientName(disbursement, member: state.recipientMember)
         switch kind {
         case .approve where state.steps.filter({ $0.kind == .approve }).count + 1 == state.approvalsNeeded:
+            guard disbursement.amount.minorUnits <= state.available else {
+                throw .insufficientAvailable(
+                    account: fund.chart.cash(disbursement.asset), asset: disbursement.asset, available: state.available)
+            }
             let grants = FundAccountPlan(
                 code: fund.chart.grants(to: disbursement.recipient), type: .expense, asset: nil, constraint: nil
             )
@@ -147,6 +181,10 @@ public enum DisbursementSteps {
             let cash = fund.chart.cash(disbursement.asset)
             guard disbursement.amount.minorUnits <= state.cashBalance else {
                 throw .balanceConstraintViolated(account: cash, asset: disbursement.asset)
+            }
+            // Paying from cash other grants hold would leave one of them unpayable.
+            guard disbursement.amount.minorUnits <= state.available else {
+                throw .insufficientAvailable(account: cash, asset: disbursement.asset, available: state.available)
             }
             let payable = fund.chart.grantsPayable(to: disbursement.recipient)
             return .payment(grantDraft(disbursement, name: name, verb: "paid", debit: payable, credit: cash, at: now))

@@ -85,7 +85,8 @@ public struct OpenDataBook: Sendable {
             case .cancel: grants[step.id]?.endedAt = step.at
             }
         case .pledgeMade, .pledgeCancelled, .disbursementBeneficiaryErased, .conversionRecorded,
-            .exchangeRateRecorded, .cashAdjustmentRequested, .cashAdjustmentStep, .periodClosed:
+            .exchangeRateRecorded, .cashAdjustmentRequested, .cashAdjustmentStep, .periodClosed,
+            .disbursementHoldExpired:
             break
         }
     }
