@@ -28,19 +28,39 @@ struct PledgeController<Store: LedgerStore> {
             }
         }
 
+        /// A recurring pledge's schedule: `every`, `start`, and `count` or `end`.
+        struct ScheduleRequest: Decodable, Sendable {
+            let every: String
+            let start: String
+            let count: Int64?
+            let end: String?
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                every = try container.decode(String.self, forKey: .every)
+                start = try container.decode(String.self, forKey: .start)
+                count = try container.decodeIfPresent(Int64.self, forKey: .count)
+                end = try container.decodeIfPresent(String.self, forKey: .end)
+            }
+
+            enum CodingKeys: String, CodingKey { case every, start, count, end }
+        }
+
         let memberID: String
         let fundID: String
         let asset: String
         let amount: Int64
-        let dueDate: String
+        let dueDate: String?
         let date: String?
         let instalments: [InstalmentRequest]?
+        let schedule: ScheduleRequest?
 
         static var shape: JSONShape {
             .object([
                 "member_id": .value, "fund_id": .value, "asset": .value, "amount": .integer, "due_date": .value,
                 "date": .value,
                 "instalments": .array(.object(["due_date": .value, "amount": .integer])),
+                "schedule": .object(["every": .value, "start": .value, "count": .integer, "end": .value]),
             ])
         }
 
@@ -50,13 +70,17 @@ struct PledgeController<Store: LedgerStore> {
             fundID = try container.decode(String.self, forKey: .fundID)
             asset = try container.decode(String.self, forKey: .asset)
             amount = try container.decodeInteger(Int64.self, forKey: .amount)
-            dueDate = try container.decode(String.self, forKey: .dueDate)
+            // A recurring pledge may leave out its due date: the schedule yields it.
+            schedule = try container.decodeIfPresent(ScheduleRequest.self, forKey: .schedule)
+            dueDate = schedule == nil
+                ? try container.decode(String.self, forKey: .dueDate)
+                : try container.decodeIfPresent(String.self, forKey: .dueDate)
             date = try container.decodeIfPresent(String.self, forKey: .date)
             instalments = try container.decodeIfPresent([InstalmentRequest].self, forKey: .instalments)
         }
 
         enum CodingKeys: String, CodingKey {
-            case asset, amount, instalments, date
+            case asset, amount, instalments, date, schedule
             case memberID = "member_id"
             case fundID = "fund_id"
             case dueDate = "due_date"
@@ -134,7 +158,8 @@ struct PledgeController<Store: LedgerStore> {
         let draft = PledgeDraft(
             memberID: create.memberID, fundID: create.fundID, asset: create.asset, amount: create.amount,
             dueDate: create.dueDate,
-            date: create.date, instalments: create.instalments?.map { ($0.dueDate, $0.amount) }
+            date: create.date, instalments: create.instalments?.map { ($0.dueDate, $0.amount) },
+            schedule: create.schedule.map { ($0.every, $0.start, $0.count, $0.end) }
         )
         let outcome = try await store.makePledge(
             draft, by: principal,

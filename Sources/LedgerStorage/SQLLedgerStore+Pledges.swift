@@ -52,13 +52,13 @@ extension SQLLedgerStore {
     ) throws {
         try db.execute("""
                 INSERT INTO pledges (id, member_id, fund_id, asset, amount, date, due_date, instalments, account_id,
-                transaction_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                transaction_id, created_at, schedule)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [
                 pledge.id.rawValue, pledge.memberID.rawValue, pledge.fundID.rawValue, pledge.asset.rawValue,
                 pledge.amount.minorUnits, pledge.date.description, pledge.dueDate.description,
                 instalmentsJSON(pledge).canonicalText, receivable.rawValue, transaction.rawValue,
-                pledge.createdAt.description,
+                pledge.createdAt.description, pledge.schedule?.json.canonicalText,
             ])
     }
 
@@ -342,6 +342,18 @@ extension SQLLedgerStore {
         )
     }
 
+    /// A recurring pledge's schedule, which must yield its instalments' dates; `nil` for
+    /// another pledge (and in a file read unmigrated, which has no schedule column).
+    static func schedule(of row: some SQLRow, instalments: [Pledge.Instalment]) throws -> PledgeSchedule? {
+        guard row.sqlColumnNames.contains("schedule"), let text = try row.value(String?.self, named: "schedule") else {
+            return nil
+        }
+        guard let json = try? JSONParser.parse(Array(text.utf8)), let schedule = PledgeSchedule(json: json),
+            schedule.dueDates == instalments.map(\.dueDate)
+        else { throw StorageError.corruptRow(table: "pledges", detail: "schedule does not yield the instalments") }
+        return schedule
+    }
+
     static func instalmentsJSON(_ pledge: Pledge) -> JSONValue {
         .array(
             pledge.instalments.map {
@@ -374,6 +386,7 @@ extension SQLLedgerStore {
             asset: try LedgerRows.parse(row, "asset", table: "pledges", AssetCode.init),
             amount: try LedgerRows.amount(row, "amount", table: "pledges"),
             date: try LedgerRows.parse(row, "date", table: "pledges", LocalDate.init), instalments: instalments,
+            schedule: try schedule(of: row, instalments: instalments),
             createdAt: try LedgerRows.parse(row, "created_at", table: "pledges", Timestamp.init)
         )
         // From the ledger: the receivable's postings, split by what moved them.

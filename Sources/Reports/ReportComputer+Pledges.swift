@@ -63,6 +63,7 @@ extension ReportComputer {
                     ] + values.map(JSONValue.integer))
             }
         }
+        let dueNext = dueNextTable(members: members)
         let notes = [
             "Pledged: pledges dated on or before \(day). Paid: what contributions moved off each pledge's receivable; "
                 + "an excess kept as unpledged income counts in given only. Outstanding = pledged − paid − written "
@@ -74,8 +75,39 @@ extension ReportComputer {
             [
                 "members": .integer(Int64(members.count)),
                 "members_with_activity": .integer(Int64(members.filter { figures[$0.id] != nil }.count)),
-            ], [table], notes
+            ], [table, dueNext], notes + [
+                "Due next: per pledge with something outstanding, the first instalment (in date order) not yet "
+                    + "covered by what was paid and written off, and what is left of it; a date before \(day) is "
+                    + "overdue.",
+            ]
         )
+    }
+
+    /// What each listed member owes next, per open pledge, in due date and pledge order.
+    func dueNextTable(members: [MemberFacts]) -> ReportTable {
+        var table = ReportTable(
+            name: "due_next", title: "Due next",
+            columns: [
+                .init("member", "Member", .text), .init("member_id", "Member id", .text),
+                .init("pledge_id", "Pledge", .text), .init("asset", "Asset", .text),
+                .init("due_date", "Due", .date), .init("amount", "Amount due", .amount),
+                .init("outstanding", "Outstanding", .amount),
+            ])
+        let listed = Dictionary(uniqueKeysWithValues: members.map { ($0.id, $0) })
+        var rows: [(LocalDate, String, [JSONValue])] = []
+        for pledge in includedPledges() {
+            guard let member = listed[pledge.memberID],
+                let next = Pledge.nextDue(
+                    pledge.instalments.map { ($0.dueDate, $0.amount) }, covered: pledge.paid + pledge.writtenOff)
+            else { continue }
+            rows.append((next.dueDate, pledge.id.rawValue, [
+                .string(displayName(member)), .string(member.id.rawValue), .string(pledge.id.rawValue),
+                .string(pledge.asset.rawValue), .string(next.dueDate.description), .integer(next.amount),
+                .integer(pledge.outstanding),
+            ]))
+        }
+        for row in rows.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) { table.append(row.2) }
+        return table
     }
 
     private func emptyStatements() throws(ReportError) -> Parts {

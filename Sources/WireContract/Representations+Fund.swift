@@ -107,8 +107,17 @@ extension Representation {
         let cancellationReason: String?
         let transactionIDs: [String]
         let createdAt: String
+        /// A recurring pledge's schedule (`every`, `start`, and `count` or `end`).
+        let schedule: JSONValue?
+        /// The next instalment not yet paid or written off, and what is left of it.
+        let nextDue: InstalmentBody?
 
         public init(_ view: PledgeView) {
+            schedule = view.pledge.schedule?.json
+            nextDue = Pledge.nextDue(
+                view.pledge.instalments.map { ($0.dueDate, $0.amount.minorUnits) },
+                covered: view.status.paid + view.status.writtenOff
+            ).map { InstalmentBody(dueDate: $0.dueDate.description, amount: $0.amount) }
             id = view.pledge.id.rawValue
             memberID = view.pledge.memberID.rawValue
             fundID = view.pledge.fundID.rawValue
@@ -137,6 +146,8 @@ extension Representation {
             case cancellationReason = "cancellation_reason"
             case transactionIDs = "transaction_ids"
             case createdAt = "created_at"
+            case schedule
+            case nextDue = "next_due"
         }
     }
 

@@ -16,7 +16,7 @@ import Testing
     static func pledge(paid: Int64 = 0) throws -> PledgeSteps.PledgeState {
         let checked: PledgeSteps.CheckedPledge = (
             F.kes, F.amount(50_000), F.date("2026-11-01"),
-            [Pledge.Instalment(dueDate: F.date("2026-12-31"), amount: F.amount(50_000))]
+            [Pledge.Instalment(dueDate: F.date("2026-12-31"), amount: F.amount(50_000))], nil
         )
         let pledge = try PledgeSteps.make(
             checked, member: F.amina, fund: F.fund, identifiers: CountingIdentifiers(), at: F.now

@@ -44,6 +44,15 @@ import Testing
             cashAdjustmentApprovalAbove: [Fixture.kes: Amount(minorUnits: 2_000)!], createdAt: at
         )),
         .pledgeMade(pledge),
+        .pledgeMade(Pledge(
+            id: PledgeID("plg_00000000000000000000000000000009")!, memberID: Fixture.amina.id, fundID: Fixture.fund.id,
+            asset: Fixture.kes, amount: Amount(minorUnits: 30_000)!, date: LocalDate("2026-11-01")!,
+            instalments: ["2026-11-30", "2026-12-30", "2027-01-30"].map {
+                Pledge.Instalment(dueDate: LocalDate($0)!, amount: Amount(minorUnits: 10_000)!)
+            },
+            schedule: PledgeSchedule(every: .month, start: LocalDate("2026-11-30")!, count: 3, end: nil),
+            createdAt: at
+        )),
         .pledgeCancelled(PledgeCancellation(pledgeID: pledge.id, reason: "Union dissolved", cancelledAt: at)),
         .contributionReceived(Contribution(
             id: ContributionID("ctb_00000000000000000000000000000004")!, memberID: Fixture.amina.id,
@@ -120,6 +129,8 @@ import Testing
             if case .disbursementStep(let step) = event, step.holdExpiresAt != nil {
                 expected = ["at", "hold_expires_at", "id", "kind", "reason", "step"]
             }
+            // Only a recurring pledge has its schedule.
+            if case .pledgeMade(let pledge) = event, pledge.schedule != nil { expected = (expected + ["schedule"]).sorted() }
             #expect(members.keys.sorted() == expected, "\(event.kind)")
         }
     }

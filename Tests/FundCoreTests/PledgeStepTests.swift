@@ -14,7 +14,7 @@ import Testing
     /// 500.00 KES pledged by Amina on 2026-11-01, due 2026-12-31, made with ids from 1.
     static func pledge() throws -> Pledge {
         let checked: PledgeSteps.CheckedPledge = (
-            F.kes, F.amount(50_000), F.date("2026-11-01"), [Pledge.Instalment(dueDate: F.date("2026-12-31"), amount: F.amount(50_000))]
+            F.kes, F.amount(50_000), F.date("2026-11-01"), [Pledge.Instalment(dueDate: F.date("2026-12-31"), amount: F.amount(50_000))], nil
         )
         return try PledgeSteps.make(checked, member: F.amina, fund: F.fund, identifiers: CountingIdentifiers(), at: F.now).pledge
     }
@@ -26,7 +26,7 @@ import Testing
     @Test func makingAPledgeOpensItsAccountsAndBooksReceivableAgainstIncome() throws {
         let identifiers = CountingIdentifiers()
         let checked: PledgeSteps.CheckedPledge = (
-            F.kes, F.amount(50_000), nil, [Pledge.Instalment(dueDate: F.date("2026-12-31"), amount: F.amount(50_000))]
+            F.kes, F.amount(50_000), nil, [Pledge.Instalment(dueDate: F.date("2026-12-31"), amount: F.amount(50_000))], nil
         )
         let making = try PledgeSteps.make(checked, member: F.amina, fund: F.fund, identifiers: identifiers, at: F.now)
         #expect(identifiers.drawn == 1)
@@ -56,7 +56,7 @@ import Testing
 
     @Test func anAnonymousMembersPledgeNamesItsPseudonym() throws {
         let checked: PledgeSteps.CheckedPledge = (
-            F.usd, F.amount(100), nil, [Pledge.Instalment(dueDate: F.date("2026-12-31"), amount: F.amount(100))]
+            F.usd, F.amount(100), nil, [Pledge.Instalment(dueDate: F.date("2026-12-31"), amount: F.amount(100))], nil
         )
         let making = try PledgeSteps.make(checked, member: F.hidden, fund: F.fund, identifiers: CountingIdentifiers(), at: F.now)
         #expect(making.transaction.description == "Pledge plg_00000000000000000000000000000001 by Member 00000000")
@@ -65,7 +65,7 @@ import Testing
     @Test func aPledgeInAnAssetTheFundDoesNotHoldIsRefusedBeforeAnyIdIsDrawn() {
         let identifiers = CountingIdentifiers()
         let checked: PledgeSteps.CheckedPledge = (
-            F.eur, F.amount(100), nil, [Pledge.Instalment(dueDate: F.date("2026-12-31"), amount: F.amount(100))]
+            F.eur, F.amount(100), nil, [Pledge.Instalment(dueDate: F.date("2026-12-31"), amount: F.amount(100))], nil
         )
         #expect(throws: Rejection.assetNotInFund(fund: "climate", asset: F.eur)) {
             try PledgeSteps.make(checked, member: F.amina, fund: F.fund, identifiers: identifiers, at: F.now)
@@ -91,7 +91,7 @@ import Testing
     @Test func aWriteOffIsNeverDatedBeforeThePledge() throws {
         // A pledge made for a date after today (2026-12-15): the write-off carries that date.
         let checked: PledgeSteps.CheckedPledge = (
-            F.kes, F.amount(100), F.date("2026-12-15"), [Pledge.Instalment(dueDate: F.date("2026-12-31"), amount: F.amount(100))]
+            F.kes, F.amount(100), F.date("2026-12-15"), [Pledge.Instalment(dueDate: F.date("2026-12-31"), amount: F.amount(100))], nil
         )
         let pledge = try PledgeSteps.make(checked, member: F.amina, fund: F.fund, identifiers: CountingIdentifiers(), at: F.now).pledge
         let cancelling = try PledgeSteps.cancel(

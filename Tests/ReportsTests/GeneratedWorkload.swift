@@ -322,10 +322,19 @@ struct GeneratedWorkload {
             instalments = parts
             due = day
         }
-        let draft = PledgeDraft(
+        var draft = PledgeDraft(
             memberID: field.pick(members).rawValue, fundID: fund.code, asset: field.pick(fund.assets), amount: amount,
             dueDate: due.description, date: field.chance(20) ? nil : date.description, instalments: instalments
         )
+        if instalments == nil && field.chance(30) {
+            // A recurring pledge: its schedule yields the instalments and the due date.
+            let every = field.pick(PledgeSchedule.Frequency.allCases).rawValue
+            let start = LocalDate(daysSinceEpoch: date.daysSinceEpoch + Int64(field.int(0...90))) ?? date
+            let end = LocalDate(daysSinceEpoch: start.daysSinceEpoch + Int64(field.int(0...1_000)))
+            draft.dueDate = nil
+            draft.schedule = field.chance(50)
+                ? (every, start.description, Int64(field.int(1...24)), nil) : (every, start.description, nil, end?.description)
+        }
         pledges.append(try applied(await store.makePledge(draft, by: recorder(), idempotency: nil)).pledge.id)
     }
 

@@ -102,6 +102,26 @@ import Testing
         #expect(one.rows("statements").count == 1)
     }
 
+    /// Due next, by hand: now only B owes (500.00 in two instalments of 250.00, 100.00
+    /// paid: 150.00 left of the first, due 04-30; 400.00 outstanding). On 2026-04-30: A's
+    /// 400.00 left of 1,000.00 due 06-30; B as now; D's 200.00 due 08-31 (cancelled only
+    /// in November); C's 300.00 EUR due 12-31 (paid in September) — in due date order.
+    @Test func memberStatementsSayWhatIsDueNext() async throws {
+        let fixture = try await ReportFixture.build()
+        let a = fixture.members["A"]!, b = fixture.members["B"]!, c = fixture.members["C"]!, d = fixture.members["D"]!
+        let now = try await fixture.report(.memberStatements).rows("due_next")
+        #expect(now.map { $0["member_id"] } == [.string(b.rawValue)])
+        #expect(now.first?["due_date"] == "2026-04-30")
+        #expect(now.first?["amount"] == 15_000)
+        #expect(now.first?["outstanding"] == 40_000)
+        #expect(now.first?["member"] == .string(b.pseudonym))
+        let april = try await fixture.report(.memberStatements, asOf: "2026-04-30").rows("due_next")
+        #expect(april.map { $0["member_id"] } == [b, a, d, c].map { .string($0.rawValue) })
+        #expect(april.map { $0["due_date"] } == ["2026-04-30", "2026-06-30", "2026-08-31", "2026-12-31"])
+        #expect(april.map { $0["amount"] } == [15_000, 40_000, 20_000, 30_000])
+        #expect(april.map { $0["asset"] } == ["USD", "USD", "USD", "EUR"])
+    }
+
     @Test func pledgeFulfilmentRatesAgeingAndTimeToPayment() async throws {
         let fixture = try await ReportFixture.build()
         let report = try await fixture.report(.pledgeFulfilment)

@@ -115,11 +115,19 @@ extension FundEvent {
         guard let last = instalments.last, last.dueDate == (try fields.date("due_date")) else {
             throw .malformed("\(fields.context): instalments and due_date disagree")
         }
+        // A recurring pledge's schedule must yield exactly its instalments' dates.
+        var schedule: PledgeSchedule?
+        if let value = fields.members["schedule"] {
+            guard let read = PledgeSchedule(json: value), read.dueDates == instalments.map(\.dueDate) else {
+                throw .malformed("\(fields.context): schedule and instalments disagree")
+            }
+            schedule = read
+        }
         return Pledge(
             id: try fields.identifier("id"), memberID: try fields.identifier("member_id"),
             fundID: try fields.identifier("fund_id"), asset: try fields.assetCode("asset"),
             amount: try fields.amount("amount"), date: try fields.date("date"), instalments: instalments,
-            createdAt: try fields.timestamp("created_at")
+            schedule: schedule, createdAt: try fields.timestamp("created_at")
         )
     }
 

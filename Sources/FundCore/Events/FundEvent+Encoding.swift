@@ -74,8 +74,9 @@ extension FundEvent {
             Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, JSONValue.integer($0.value.minorUnits)) }))
     }
 
+    /// A pledge: `schedule` only for a recurring pledge (earlier entries stay as they were).
     private static func details(_ pledge: Pledge) -> JSONValue {
-        .object([
+        var members: [String: JSONValue] = [
             "id": .string(pledge.id.rawValue), "member_id": .string(pledge.memberID.rawValue),
             "fund_id": .string(pledge.fundID.rawValue), "asset": .string(pledge.asset.rawValue),
             "amount": .integer(pledge.amount.minorUnits), "date": .string(pledge.date.description),
@@ -85,7 +86,9 @@ extension FundEvent {
                     .object(["due_date": .string($0.dueDate.description), "amount": .integer($0.amount.minorUnits)])
                 }),
             "created_at": .string(pledge.createdAt.description),
-        ])
+        ]
+        if let schedule = pledge.schedule { members["schedule"] = schedule.json }
+        return .object(members)
     }
 
     private static func details(_ contribution: Contribution) -> JSONValue {

@@ -9,7 +9,8 @@ public import LedgerCore
 public enum PledgeSteps {
     /// A pledge's checked request fields (`PledgeDraft.checked()`).
     public typealias CheckedPledge = (
-        asset: AssetCode, amount: Amount, date: LocalDate?, instalments: [Pledge.Instalment]
+        asset: AssetCode, amount: Amount, date: LocalDate?, instalments: [Pledge.Instalment],
+        schedule: PledgeSchedule?
     )
     /// A contribution's checked request fields (`ContributionDraft.checked()`).
     public typealias CheckedContribution = (asset: AssetCode, amount: Amount, date: LocalDate)
@@ -41,7 +42,7 @@ public enum PledgeSteps {
         let pledge = Pledge(
             id: PledgeID(bytes: identifiers.nextIdentifierBytes()), memberID: member.id, fundID: fund.id,
             asset: checked.asset, amount: checked.amount, date: checked.date ?? now.date,
-            instalments: checked.instalments, createdAt: now
+            instalments: checked.instalments, schedule: checked.schedule, createdAt: now
         )
         let receivable = FundAccountPlan(
             code: pledge.receivable(in: fund), type: .asset, asset: checked.asset, constraint: .noNegative
