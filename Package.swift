@@ -101,7 +101,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: ".",
-            exclude: ["Tests", "scripts", "docs", "config", "README.md", "schema/migrations", "schema/postgres"]
+            exclude: [
+                "Tests", "scripts", "docs", "config", "README.md", "schema/migrations", "schema/postgres",
+                "schema/official",
+            ]
                 + [
                     "AuditLog", "CommonsLedger", "FundCore", "LedgerAPI", "LedgerApplication", "LedgerBench",
                     "LedgerCore", "LedgerEngine", "LedgerSQL", "LedgerStorage", "LedgerTestSupport", "PostgresStorage",

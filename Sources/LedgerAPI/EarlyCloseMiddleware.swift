@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 import NIOCore
 
 /// Closes the connection after an answer given before the request's body was read: a

@@ -1,4 +1,4 @@
-public import Hummingbird
+import Hummingbird
 import WireContract
 
 /// Cuts a request off at its deadline (`request_timeout_seconds`): a handler still at

@@ -1,6 +1,6 @@
 public import AuditLog
 import Foundation
-public import LedgerCore
+import LedgerCore
 import LedgerStorage
 public import Logging
 

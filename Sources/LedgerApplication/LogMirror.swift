@@ -1,5 +1,5 @@
 public import AuditLog
-public import Foundation
+import Foundation
 
 /// A member's verified copy of the fund's log, kept as tlog-tiles in a directory that any
 /// static web server can serve (and another mirror can follow).

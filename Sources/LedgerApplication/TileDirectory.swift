@@ -1,4 +1,4 @@
-public import AuditLog
+import AuditLog
 public import Foundation
 import Glibc
 public import LedgerStorage

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Where a mirror reads a log's tiles: a tlog-tiles prefix (an API server's `/tlog/`, a
 /// static copy, another mirror). `nil` for a file the source does not have (404).

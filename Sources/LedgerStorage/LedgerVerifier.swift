@@ -2,7 +2,7 @@ import AuditLog
 import Foundation
 import GRDB
 import FundCore
-import LedgerCore
+package import LedgerCore
 public import LedgerSQL
 
 /// `commons-ledger verify` on a database file: re-checks the audit log from its bytes
@@ -149,7 +149,9 @@ public struct LedgerVerifier: Sendable {
     ) throws -> Int {
         var stream = try TransactionStream(db)
         var transactionCount = 0
+        var closedThrough: LocalDate?
         try Self.forEachEntry(db, from: source, total: total) { parsed in
+            try Self.checkPeriods(parsed.entry, closedThrough: &closedThrough)
             if try Self.checkEntry(db, parsed, auditor: &auditor, transactions: &stream) { transactionCount += 1 }
             let index = parsed.index
             if index % progressInterval == progressInterval - 1 { progress(index + 1, total) }
@@ -386,6 +388,31 @@ public struct LedgerVerifier: Sendable {
                 index: nil, detail: "the holds tables differ from the log: \(holds) holds for \(approvals ?? 0) "
                     + "approvals, \(unexplained ?? 0) releases without their step, \(expiries) expiries for "
                     + "\(expired ?? 0) logged")
+        }
+    }
+
+    /// From the log alone: nothing after a period closing is dated on or before its day (a
+    /// transaction, a fund step's transaction, an exchange rate), and closings move forward.
+    package static func checkPeriods(_ entry: LogEntry, closedThrough: inout LocalDate?) throws {
+        var dates: [LocalDate] = []
+        switch entry.event {
+        case .transactionRecorded(let transaction): dates = [transaction.date]
+        case .fundAction(let action):
+            dates = action.transaction.map { [$0.date] } ?? []
+            switch try? FundEvent(action) {
+            case .exchangeRateRecorded(let rate)?: dates.append(rate.date)
+            case .periodClosed(let closing)?:
+                if let closedThrough, closing.through <= closedThrough {
+                    throw AuditFailure(index: entry.index, detail: "a period closing goes back to \(closing.through)")
+                }
+                closedThrough = closing.through
+            default: break
+            }
+        default: break
+        }
+        if let closedThrough, let date = dates.first(where: { $0 <= closedThrough }) {
+            throw AuditFailure(
+                index: entry.index, detail: "dated \(date), in the period closed through \(closedThrough)")
         }
     }
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import LedgerStorage
 
 /// Runs SQL against a database with its own command-line shell — `sqlite3` on a SQLite

@@ -61,11 +61,17 @@ public final class PostgresSessions: Sendable {
         readerThreads.shutdownGracefully { _ in }
     }
 
-    /// Closes the pool and stops the threads.
+    /// Stops the threads, then closes the pool.
+    ///
+    /// In that order: a transaction still running (a read of a request whose client has
+    /// gone, say) finishes on its open connection before the pool closes; closed first,
+    /// the pool could leave that statement's `wait()` unanswered for ever, and the thread
+    /// pool's shutdown (and the process's exit) waiting on it. Work submitted after the
+    /// threads stop is refused (`runIfActive`), never left waiting.
     public func shutdown() async {
-        running.cancel()
         try? await writerThread.shutdownGracefully()
         try? await readerThreads.shutdownGracefully()
+        running.cancel()
     }
 
     /// Runs `body` in one write transaction holding the log head, and commits it.

@@ -148,3 +148,42 @@ import Testing
         await #expect(throws: AuditFailure.self, "\(sql) was not detected") { try await ledger.verify() }
     }
 }
+
+/// `verify`'s rule from the log alone: after a closing, nothing dated in the closed period,
+/// and closings move forward — what a dishonest operator who rewrites and re-signs the log
+/// would still have to break.
+@Suite struct PeriodRuleFromTheLogTests {
+    static let at = Timestamp("2026-11-25T12:00:00.000000Z")!
+
+    static func entry(_ index: Int64, _ event: FundEvent) -> LogEntry {
+        LogEntry(
+            index: index, recordedAt: at, event: .fundAction(event.action()), previousHash: index == 0 ? nil : "x",
+            balances: [], principal: .system)
+    }
+
+    static func closing(_ through: String) -> FundEvent {
+        .periodClosed(PeriodClosing(
+            id: PeriodClosingID(bytes: Array(repeating: 7, count: 16)), through: LocalDate(through)!,
+            sealedTreeSize: 0, sealedRootHash: "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=", closedAt: at))
+    }
+
+    static func rate(_ date: String) -> FundEvent {
+        .exchangeRateRecorded(ExchangeRate(
+            base: AssetCode("EUR")!, quote: AssetCode("USD")!, date: LocalDate(date)!, rate: DecimalRate("1.1")!,
+            recordedAt: at))
+    }
+
+    @Test func aRateDatedInTheClosedPeriodOrAClosingThatGoesBackFails() throws {
+        var closed: LocalDate?
+        try LedgerVerifier.checkPeriods(Self.entry(0, Self.rate("2026-03-01")), closedThrough: &closed)
+        try LedgerVerifier.checkPeriods(Self.entry(1, Self.closing("2026-03-31")), closedThrough: &closed)
+        #expect(closed == LocalDate("2026-03-31"))
+        try LedgerVerifier.checkPeriods(Self.entry(2, Self.rate("2026-04-01")), closedThrough: &closed)
+        #expect(throws: AuditFailure.self) {
+            try LedgerVerifier.checkPeriods(Self.entry(3, Self.rate("2026-03-31")), closedThrough: &closed)
+        }
+        #expect(throws: AuditFailure.self) {
+            try LedgerVerifier.checkPeriods(Self.entry(3, Self.closing("2026-02-28")), closedThrough: &closed)
+        }
+    }
+}
