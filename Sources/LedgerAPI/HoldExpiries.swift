@@ -20,8 +20,18 @@ struct HoldExpiries<Store: LedgerStore>: Service {
 
     func run() async throws {
         let pause = Pause()
+        // Cancellation (the service group stopping on another service's error) ends it too.
+        await withTaskCancellationHandler {
+            await rounds(pause)
+        } onCancel: {
+            pause.end()
+        }
+    }
+
+    /// Rounds until graceful shutdown or cancellation ends the pause.
+    func rounds(_ pause: Pause) async {
         await withGracefulShutdownHandler {
-            while !pause.isOver {
+            while !pause.isOver && !Task.isCancelled {
                 do {
                     let released = try await store.expireHolds()
                     if released > 0 { logger.info("grant holds expired", metadata: ["count": "\(released)"]) }
