@@ -113,6 +113,17 @@ public struct DisbursementStep: Hashable, Sendable {
         case approve, reject, pay, cancel
     }
 
+    /// Why a step ends a grant's hold, as `disbursement_hold_releases.reason` records it;
+    /// `nil` for an approval, which places the hold.
+    public static func holdRelease(by kind: Kind) -> String? {
+        switch kind {
+        case .approve: nil
+        case .pay: "paid"
+        case .reject: "rejected"
+        case .cancel: "cancelled"
+        }
+    }
+
     public let kind: Kind
     public let principal: Principal
     public let at: Timestamp

@@ -153,7 +153,7 @@ extension LedgerVerifier {
             return step
         case .pay, .reject, .cancel:
             guard let hold else { return step }
-            let reason = ["pay": "paid", "reject": "rejected", "cancel": "cancelled"][step.kind.rawValue]
+            let reason = DisbursementStep.holdRelease(by: step.kind)
             guard let release = hold.release else { return nil }
             let released = release.reason == reason && release.at == step.at
             let expiredBefore = release.reason == "expired" && release.at <= step.at

@@ -110,12 +110,10 @@ extension SQLLedgerStore {
             )
             let step = stepping.step(transaction: recorded?.0.id)
             try Self.insert(step, of: id, position: stepping.position, in: db)
-            let action = stepping.action(step: step, accountsOpened: opened, transaction: recorded?.0)
-            if case .disbursementStep(let logged) = try FundEvent(action) {
-                try Self.recordHold(of: logged, booked: stepping.placesHold, in: db)
-            }
+            try Self.recordHold(of: stepping.logged(step), booked: stepping.placesHold, in: db)
             try AuditLogWriter.append(
-                db, event: .fundAction(action), balances: recorded?.1 ?? [], by: principal, at: now
+                db, event: .fundAction(stepping.action(step: step, accountsOpened: opened, transaction: recorded?.0)),
+                balances: recorded?.1 ?? [], by: principal, at: now
             )
             guard let updated = try Self.disbursementView(db, id: id) else { preconditionFailure("exists") }
             return updated

@@ -8,7 +8,7 @@ import LedgerSQL
 /// whether or not `expireHolds` has logged it yet).
 extension SQLLedgerStore {
     /// What a grant's hold is, as the table holds it.
-    public struct Hold: Hashable, Sendable {
+    public struct Hold: Sendable {
         public let disbursementID: DisbursementID
         public let fundID: FundID
         public let asset: AssetCode
@@ -17,14 +17,6 @@ extension SQLLedgerStore {
         public let expiresAt: Timestamp?
         /// Why and when it ended: `paid`, `rejected`, `cancelled` or `expired`.
         public let release: (reason: String, at: Timestamp)?
-
-        public static func == (left: Hold, right: Hold) -> Bool {
-            left.disbursementID == right.disbursementID && left.fundID == right.fundID && left.asset == right.asset
-                && left.amount == right.amount && left.heldAt == right.heldAt && left.expiresAt == right.expiresAt
-                && left.release?.reason == right.release?.reason && left.release?.at == right.release?.at
-        }
-
-        public func hash(into hasher: inout Hasher) { hasher.combine(disbursementID) }
     }
 
     /// Releases every hold whose expiry has passed, one `disbursement.hold_expired` entry
@@ -99,25 +91,22 @@ extension SQLLedgerStore {
     static func recordHold(
         of step: LoggedStep<DisbursementID, DisbursementStep.Kind>, booked: Bool, in db: some SQLConnection
     ) throws {
-        switch step.kind {
-        case .approve:
-            guard booked else { return }
-            guard let disbursement = try disbursementView(db, id: step.id)?.disbursement else {
-                throw Rejection.notFound(resource: "disbursement", reference: step.id.rawValue)
-            }
-            try db.execute(
-                """
-                INSERT INTO disbursement_holds (disbursement_id, fund_id, asset, amount, held_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    step.id.rawValue, disbursement.fundID.rawValue, disbursement.asset.rawValue,
-                    disbursement.amount.minorUnits, step.at.description, step.holdExpiresAt?.description,
-                ])
-        case .pay: try releaseHold(of: step.id, reason: "paid", at: step.at, in: db)
-        case .reject: try releaseHold(of: step.id, reason: "rejected", at: step.at, in: db)
-        case .cancel: try releaseHold(of: step.id, reason: "cancelled", at: step.at, in: db)
+        if let reason = DisbursementStep.holdRelease(by: step.kind) {
+            return try releaseHold(of: step.id, reason: reason, at: step.at, in: db)
         }
+        guard booked else { return }
+        guard let disbursement = try disbursementView(db, id: step.id)?.disbursement else {
+            throw Rejection.notFound(resource: "disbursement", reference: step.id.rawValue)
+        }
+        try db.execute(
+            """
+            INSERT INTO disbursement_holds (disbursement_id, fund_id, asset, amount, held_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [
+                step.id.rawValue, disbursement.fundID.rawValue, disbursement.asset.rawValue,
+                disbursement.amount.minorUnits, step.at.description, step.holdExpiresAt?.description,
+            ])
     }
 
     /// Ends the grant's hold, if it has one not yet ended (an expired hold stays expired).

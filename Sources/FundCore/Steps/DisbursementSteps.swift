@@ -84,10 +84,14 @@ public enum DisbursementSteps {
         public func action(
             step: DisbursementStep, accountsOpened: [Account], transaction: LedgerTransaction?
         ) -> FundAction {
-            let logged = LoggedStep(
+            FundEvent.disbursementStep(logged(step)).action(accountsOpened: accountsOpened, transaction: transaction)
+        }
+
+        /// The step as its log entry records it.
+        public func logged(_ step: DisbursementStep) -> LoggedStep<DisbursementID, DisbursementStep.Kind> {
+            LoggedStep(
                 id: disbursementID, position: position, kind: step.kind, reason: step.reason, at: step.at,
                 holdExpiresAt: holdExpiresAt)
-            return FundEvent.disbursementStep(logged).action(accountsOpened: accountsOpened, transaction: transaction)
         }
     }
 
